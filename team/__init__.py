@@ -1,0 +1,1 @@
+"""A question-to-answer dashboard for data-science teams."""

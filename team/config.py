@@ -1,0 +1,176 @@
+"""config.yaml: loaded once, validated, handed to whoever needs it.
+
+A bad file raises :class:`ConfigError` whose message is one sentence naming the file,
+the key and what is expected; callers print it and stop.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+CONFIG_ENV = "TEAM_CONFIG"
+DATABASE_URL_ENV = "TEAM_DATABASE_URL"
+DEFAULT_CONFIG = Path("config.yaml")
+DEFAULT_TECHNIQUES = (
+    "statistics",
+    "modeling",
+    "engineering",
+    "data cleaning",
+    "experimentation",
+    "analysis",
+)
+
+
+class ConfigError(Exception):
+    """The configuration cannot be used; the message says what to fix."""
+
+
+class AuthMode(StrEnum):
+    LOCAL = "local"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DatabaseSettings(_Strict):
+    url: str = "sqlite:///data/team.db"
+
+    @field_validator("url")
+    @classmethod
+    def _known_scheme(cls, value: str) -> str:
+        if not value.startswith(("sqlite:", "postgresql")):
+            raise ValueError("a SQLAlchemy URL starting with sqlite:/// or postgresql+psycopg://")
+        return value
+
+
+class AuthSettings(_Strict):
+    mode: AuthMode = AuthMode.LOCAL
+
+
+class Settings(_Strict):
+    database: DatabaseSettings = DatabaseSettings()
+    auth: AuthSettings = AuthSettings()
+    techniques: tuple[str, ...] = Field(default=DEFAULT_TECHNIQUES, min_length=1)
+    stale_after_days: int = Field(default=14, ge=1, le=365)
+    review_sla_hours: int = Field(default=48, ge=1, le=24 * 60)
+    # Where the file was read from; relative SQLite paths resolve against its folder.
+    base_dir: Path = Field(default=Path("."), exclude=True)
+
+    @field_validator("techniques")
+    @classmethod
+    def _distinct_names(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        cleaned = tuple(t.strip() for t in value)
+        if any(not t for t in cleaned):
+            raise ValueError("a list of non-empty technique names")
+        if len(set(cleaned)) != len(cleaned):
+            raise ValueError("a list of distinct technique names")
+        return cleaned
+
+    @property
+    def database_url(self) -> str:
+        """The database URL with a relative SQLite path made absolute."""
+        url = self.database.url
+        prefix = "sqlite:///"
+        if url.startswith(prefix) and not url.startswith(prefix + "/"):
+            rest = url[len(prefix) :]
+            if rest and not rest.startswith(":memory:"):
+                return prefix + str((self.base_dir / rest).resolve())
+        return url
+
+
+def _describe(error: dict[str, Any]) -> str:
+    key = ".".join(str(part) for part in error["loc"]) or "(top level)"
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return f"unknown key '{key}'; remove it or check its spelling"
+    message = str(error["msg"])
+    if message.startswith("Value error, "):
+        message = "expected " + message.removeprefix("Value error, ")
+    elif kind == "enum":
+        expected = error.get("ctx", {}).get("expected", "")
+        message = f"expected {expected}"
+    given = error.get("input")
+    if not isinstance(given, dict | list):
+        message += f" (got {given!r})"
+    return f"'{key}': {message}"
+
+
+def parse_config(raw: object, *, source: str = "config", base_dir: Path = Path(".")) -> Settings:
+    """Validate already-parsed YAML (a mapping) into :class:`Settings`."""
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{source}: expected a mapping of settings at the top level.")
+    try:
+        settings = Settings.model_validate({**raw, "base_dir": base_dir})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise ConfigError(f"{source}: {_describe(dict(first))}.") from None
+    url = os.environ.get(DATABASE_URL_ENV)
+    if url:
+        try:
+            database = DatabaseSettings(url=url)
+        except ValidationError:
+            raise ConfigError(
+                f"{DATABASE_URL_ENV}: expected a SQLAlchemy URL starting with sqlite:/// "
+                f"or postgresql+psycopg:// (got {url!r})."
+            ) from None
+        settings = settings.model_copy(update={"database": database})
+    return settings
+
+
+def config_path(path: str | Path | None = None) -> Path:
+    """The file to read: the argument, else $TEAM_CONFIG, else ./config.yaml."""
+    if path is not None:
+        return Path(path)
+    return Path(os.environ.get(CONFIG_ENV) or DEFAULT_CONFIG)
+
+
+def load_config(path: str | Path | None = None) -> Settings:
+    """Read and validate a config file; raise ConfigError with one clear sentence."""
+    file = config_path(path)
+    if not file.is_file():
+        raise ConfigError(
+            f"{file}: configuration file not found; create it (see config.yaml in the "
+            f"repository) or point {CONFIG_ENV} at one."
+        )
+    try:
+        raw = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ConfigError(f"{file}: not valid YAML{where}; fix the syntax there.") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{file}: cannot be read ({exc}).") from None
+    return parse_config(raw, source=str(file), base_dir=file.resolve().parent)
+
+
+def is_loopback(address: str | None) -> bool:
+    if not address:
+        return False
+    if address == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
+
+
+def check_bind_address(settings: Settings, address: str | None) -> None:
+    """Local mode trusts whoever reaches the server to say who they are, so it must be
+    reachable only from this machine."""
+    if settings.auth.mode == AuthMode.LOCAL and not is_loopback(address):
+        raise ConfigError(
+            f"auth.mode is 'local', which lets anyone who can reach the server pick who "
+            f"they are, so it serves only on 127.0.0.1 (loopback), not on "
+            f"{address or 'all addresses'}; bind to 127.0.0.1, or set up sign-in for a "
+            "team first."
+        )

@@ -1,0 +1,130 @@
+"""Engines, sessions and schema migrations. No streamlit here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, func, select
+from sqlalchemy.exc import OperationalError
+from sqlmodel import Session
+
+from team import models
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# Any constant works; it only has to be the same for every app server of a deployment.
+_PG_MIGRATION_LOCK = 80_17_2026
+
+
+class DatabaseError(Exception):
+    """The database cannot be used; the message says what to do."""
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for ``url``. SQLite gets WAL, a busy timeout and foreign keys; its
+    folder is created if missing."""
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and not path.startswith(":memory:"):
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """One session for one interaction; rolled back if anything raises."""
+    session = Session(engine, expire_on_commit=False)
+    try:
+        yield session
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def _alembic_config(engine: Engine) -> AlembicConfig:
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.attributes["engine"] = engine
+    return cfg
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_alembic_config(make_engine("sqlite://"))).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine) -> None:
+    """Apply every pending migration. On PostgreSQL an advisory lock makes concurrent
+    app servers wait for each other instead of racing."""
+    try:
+        if engine.dialect.name == "postgresql":
+            with engine.connect() as conn:
+                conn.exec_driver_sql(f"SELECT pg_advisory_lock({_PG_MIGRATION_LOCK})")
+                try:
+                    if current_revision(engine) != head_revision():
+                        command.upgrade(_alembic_config(engine), "head")
+                finally:
+                    conn.exec_driver_sql(f"SELECT pg_advisory_unlock({_PG_MIGRATION_LOCK})")
+                    conn.commit()
+        else:
+            command.upgrade(_alembic_config(engine), "head")
+    except OperationalError as exc:
+        raise DatabaseError(
+            f"Cannot reach the database at {engine.url.render_as_string(hide_password=True)} "
+            f"({exc.orig}); check database.url in config.yaml or TEAM_DATABASE_URL."
+        ) from None
+
+
+def check_schema(engine: Engine) -> None:
+    """Raise DatabaseError unless the database is at the latest migration."""
+    try:
+        current = current_revision(engine)
+    except OperationalError as exc:
+        raise DatabaseError(
+            f"Cannot reach the database at {engine.url.render_as_string(hide_password=True)} "
+            f"({exc.orig}); check database.url in config.yaml or TEAM_DATABASE_URL."
+        ) from None
+    if current != head_revision():
+        raise DatabaseError(
+            "The database schema is not up to date; run `team db upgrade` (or `make run`)."
+        )
+
+
+def is_empty(session: Session) -> bool:
+    """True when no person, project or question exists yet."""
+    for table in (models.Person, models.Project, models.Question):
+        if session.scalar(select(func.count()).select_from(table)):
+            return False
+    return True
+
+
+def data_version(session: Session) -> int:
+    """A number that changes on every write: the newest event's id (every change
+    writes an event). Cheap: a max over the primary key."""
+    return int(session.scalar(select(func.max(models.Event.id))) or 0)

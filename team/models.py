@@ -1,0 +1,464 @@
+"""Every table of the product and the plain shapes services hand out.
+
+Vocabularies are ``StrEnum``s; the tables store their values as short strings so the
+schema stays portable between SQLite and PostgreSQL and migrations never have to alter a
+native enum type. Editable rows carry ``version`` for optimistic concurrency: a save names
+the version it was based on and fails if the row has moved on since.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, CheckConstraint, Column, Index, String, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    """Now, in UTC (every timestamp is stored as an aware UTC datetime)."""
+    return datetime.now(UTC)
+
+
+# --------------------------------------------------------------------------- vocabularies
+
+
+class Role(StrEnum):
+    MANAGER = "manager"
+    IC = "ic"
+    VIEWER = "viewer"
+
+
+class QuestionStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    BLOCKED = "blocked"
+    ANSWERED = "answered"
+    DROPPED = "dropped"
+
+
+class Priority(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    URGENT = "urgent"
+
+
+class FindingKind(StrEnum):
+    RESULT = "result"
+    NEGATIVE_RESULT = "negative_result"
+    DATA_DECISION = "data_decision"
+    CAVEAT = "caveat"
+
+
+class Confidence(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class FindingStatus(StrEnum):
+    DRAFT = "draft"
+    SHARED = "shared"
+    ACCEPTED = "accepted"
+    NEEDS_WORK = "needs_work"
+    WITHDRAWN = "withdrawn"
+
+
+class ReviewStatus(StrEnum):
+    OPEN = "open"
+    IN_REVIEW = "in_review"
+    CHANGES_REQUESTED = "changes_requested"
+    APPROVED = "approved"
+    WITHDRAWN = "withdrawn"
+
+
+class NoteKind(StrEnum):
+    COMMENT = "comment"
+    SUGGESTION = "suggestion"
+    MUST_FIX = "must_fix"
+    PRAISE = "praise"
+
+
+class AnswerState(StrEnum):
+    WORKING_HYPOTHESIS = "working_hypothesis"
+    ANSWERED = "answered"
+    INCONCLUSIVE = "inconclusive"
+
+
+def _values(enum: type[StrEnum]) -> str:
+    return ", ".join(f"'{member.value}'" for member in enum)
+
+
+def _check(column: str, enum: type[StrEnum], name: str) -> CheckConstraint:
+    return CheckConstraint(f"{column} IN ({_values(enum)})", name=name)
+
+
+# --------------------------------------------------------------------------- people
+
+
+class PersonBase(SQLModel):
+    name: str = Field(sa_type=String(120))
+    email: str = Field(sa_type=String(254))
+    role: Role = Field(default=Role.IC, sa_type=String(16))
+    reports_to_id: int | None = Field(default=None, foreign_key="person.id")
+    active: bool = True
+
+
+class Person(PersonBase, table=True):
+    __tablename__ = "person"
+    __table_args__ = (
+        UniqueConstraint("email", name="uq_person_email"),
+        _check("role", Role, "ck_person_role"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    version: int = 1
+
+
+class PersonPublic(PersonBase):
+    id: int
+    created_at: datetime
+    version: int
+
+
+# --------------------------------------------------------------------------- projects
+
+
+class ProjectBase(SQLModel):
+    name: str = Field(sa_type=String(120))
+    description: str = Field(default="", sa_type=Text)
+    archived: bool = False
+
+
+class Project(ProjectBase, table=True):
+    __tablename__ = "project"
+    __table_args__ = (UniqueConstraint("name", name="uq_project_name"),)
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    version: int = 1
+
+
+class ProjectPublic(ProjectBase):
+    id: int
+    created_at: datetime
+    version: int
+
+
+# --------------------------------------------------------------------------- questions
+
+
+class QuestionBase(SQLModel):
+    title: str = Field(sa_type=String(300))
+    context: str = Field(default="", sa_type=Text)
+    technique: str | None = Field(default=None, sa_type=String(60))
+    priority: Priority = Field(default=Priority.MEDIUM, sa_type=String(16))
+    due_date: date | None = None
+
+
+class Question(QuestionBase, table=True):
+    """A node of a question tree. A general question is a root (no parent).
+
+    ``root_id`` names the general question of the tree (itself for a root) and
+    ``project_id`` is the root's project, kept on every node so a tree or a project is
+    read with one indexed query instead of a walk.
+    """
+
+    __tablename__ = "question"
+    __table_args__ = (
+        _check("status", QuestionStatus, "ck_question_status"),
+        _check("priority", Priority, "ck_question_priority"),
+        Index("ix_question_root_id", "root_id"),
+        Index("ix_question_parent_id_position", "parent_id", "position"),
+        Index("ix_question_project_id", "project_id"),
+        Index("ix_question_assignee_id_status", "assignee_id", "status"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id")
+    parent_id: int | None = Field(default=None, foreign_key="question.id")
+    root_id: int | None = Field(default=None, foreign_key="question.id")
+    owner_id: int = Field(foreign_key="person.id")
+    assignee_id: int | None = Field(default=None, foreign_key="person.id")
+    status: QuestionStatus = Field(default=QuestionStatus.OPEN, sa_type=String(16))
+    position: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    version: int = 1
+
+
+class QuestionCreate(QuestionBase):
+    project_id: int
+    assignee_id: int | None = None
+
+
+class QuestionUpdate(SQLModel):
+    """Fields a save may change; ``None`` leaves a field as it is."""
+
+    title: str | None = None
+    context: str | None = None
+    technique: str | None = None
+    priority: Priority | None = None
+    due_date: date | None = None
+    clear_due_date: bool = False
+    clear_technique: bool = False
+
+
+class QuestionPublic(QuestionBase):
+    id: int
+    project_id: int
+    parent_id: int | None
+    root_id: int | None
+    owner_id: int
+    assignee_id: int | None
+    status: QuestionStatus
+    position: int
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+# --------------------------------------------------------------------------- findings
+
+
+class FindingBase(SQLModel):
+    summary: str = Field(sa_type=String(300))
+    body: str = Field(default="", sa_type=Text)
+    links: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    kind: FindingKind = Field(default=FindingKind.RESULT, sa_type=String(24))
+    confidence: Confidence = Field(default=Confidence.MEDIUM, sa_type=String(16))
+
+
+class Finding(FindingBase, table=True):
+    __tablename__ = "finding"
+    __table_args__ = (
+        _check("kind", FindingKind, "ck_finding_kind"),
+        _check("confidence", Confidence, "ck_finding_confidence"),
+        _check("status", FindingStatus, "ck_finding_status"),
+        Index("ix_finding_question_id", "question_id"),
+        Index("ix_finding_author_id_created_at", "author_id", "created_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: int = Field(foreign_key="question.id")
+    author_id: int = Field(foreign_key="person.id")
+    status: FindingStatus = Field(default=FindingStatus.DRAFT, sa_type=String(16))
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    version: int = 1
+
+
+class FindingPublic(FindingBase):
+    id: int
+    question_id: int
+    author_id: int
+    status: FindingStatus
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+# --------------------------------------------------------------------------- reviews
+
+
+class ReviewRequest(SQLModel, table=True):
+    __tablename__ = "review_request"
+    __table_args__ = (
+        _check("status", ReviewStatus, "ck_review_request_status"),
+        Index("ix_review_request_reviewer_id_status", "reviewer_id", "status"),
+        Index("ix_review_request_requester_id", "requester_id"),
+        Index("ix_review_request_question_id", "question_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: int = Field(foreign_key="question.id")
+    finding_id: int | None = Field(default=None, foreign_key="finding.id")
+    requester_id: int = Field(foreign_key="person.id")
+    reviewer_id: int = Field(foreign_key="person.id")
+    artifact_url: str = Field(sa_type=String(2000))
+    focus: str = Field(default="", sa_type=Text)
+    status: ReviewStatus = Field(default=ReviewStatus.OPEN, sa_type=String(24))
+    requested_at: datetime = Field(default_factory=utcnow)
+    first_response_at: datetime | None = None
+    resolved_at: datetime | None = None
+    version: int = 1
+
+
+# --------------------------------------------------------------------------- notes
+
+
+class Note(SQLModel, table=True):
+    """A review note or comment on exactly one of: review request, finding, question,
+    answer."""
+
+    __tablename__ = "note"
+    __table_args__ = (
+        _check("kind", NoteKind, "ck_note_kind"),
+        CheckConstraint(
+            "(CASE WHEN review_request_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN finding_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN question_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN answer_id IS NULL THEN 0 ELSE 1 END) = 1",
+            name="ck_note_one_target",
+        ),
+        Index("ix_note_review_request_id", "review_request_id"),
+        Index("ix_note_finding_id", "finding_id"),
+        Index("ix_note_question_id", "question_id"),
+        Index("ix_note_answer_id", "answer_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    author_id: int = Field(foreign_key="person.id")
+    review_request_id: int | None = Field(default=None, foreign_key="review_request.id")
+    finding_id: int | None = Field(default=None, foreign_key="finding.id")
+    question_id: int | None = Field(default=None, foreign_key="question.id")
+    answer_id: int | None = Field(default=None, foreign_key="answer.id")
+    kind: NoteKind = Field(default=NoteKind.COMMENT, sa_type=String(16))
+    body: str = Field(sa_type=Text)
+    resolved: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    version: int = 1
+
+
+# --------------------------------------------------------------------------- answers
+
+
+class Answer(SQLModel, table=True):
+    """One version of the synthesis of a question node. Versions are never overwritten:
+    a save adds the next ``number``."""
+
+    __tablename__ = "answer"
+    __table_args__ = (
+        UniqueConstraint("question_id", "number", name="uq_answer_question_id_number"),
+        _check("state", AnswerState, "ck_answer_state"),
+        _check("confidence", Confidence, "ck_answer_confidence"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    question_id: int = Field(foreign_key="question.id")
+    number: int = 1
+    body: str = Field(default="", sa_type=Text)
+    state: AnswerState = Field(default=AnswerState.WORKING_HYPOTHESIS, sa_type=String(24))
+    confidence: Confidence = Field(default=Confidence.LOW, sa_type=String(16))
+    author_id: int = Field(foreign_key="person.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Citation(SQLModel, table=True):
+    """An answer version citing a finding or a child question's answer version."""
+
+    __tablename__ = "citation"
+    __table_args__ = (
+        CheckConstraint(
+            "(finding_id IS NULL) <> (cited_answer_id IS NULL)",
+            name="ck_citation_one_target",
+        ),
+        Index("ix_citation_answer_id", "answer_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    answer_id: int = Field(foreign_key="answer.id")
+    finding_id: int | None = Field(default=None, foreign_key="finding.id")
+    cited_answer_id: int | None = Field(default=None, foreign_key="answer.id")
+
+
+# --------------------------------------------------------------------------- one-on-ones
+
+
+class OneOnOne(SQLModel, table=True):
+    __tablename__ = "one_on_one"
+    __table_args__ = (Index("ix_one_on_one_manager_id_report_id", "manager_id", "report_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    manager_id: int = Field(foreign_key="person.id")
+    report_id: int = Field(foreign_key="person.id")
+    held_on: date
+    notes: str = Field(default="", sa_type=Text)
+    created_at: datetime = Field(default_factory=utcnow)
+    version: int = 1
+
+
+class TrackNote(SQLModel, table=True):
+    """Notes of one one-on-one kept apart by topic (the track)."""
+
+    __tablename__ = "track_note"
+    __table_args__ = (Index("ix_track_note_one_on_one_id", "one_on_one_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    one_on_one_id: int = Field(foreign_key="one_on_one.id")
+    track: str = Field(sa_type=String(80))
+    body: str = Field(default="", sa_type=Text)
+    author_id: int = Field(foreign_key="person.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    version: int = 1
+
+
+class ActionItem(SQLModel, table=True):
+    """Raised in a one-on-one; carries over to later ones until done."""
+
+    __tablename__ = "action_item"
+    __table_args__ = (
+        Index("ix_action_item_owner_id_done", "owner_id", "done"),
+        Index("ix_action_item_one_on_one_id", "one_on_one_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    one_on_one_id: int = Field(foreign_key="one_on_one.id")
+    owner_id: int = Field(foreign_key="person.id")
+    description: str = Field(sa_type=String(500))
+    due_date: date | None = None
+    done: bool = False
+    done_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    version: int = 1
+
+
+# --------------------------------------------------------------------------- events
+
+
+class Event(SQLModel, table=True):
+    """Append-only log of every change: who, when, what, old and new value.
+
+    ``root_id`` is the general question the change belongs to, when it belongs to one,
+    so the history of a tree is one indexed range scan.
+    """
+
+    __tablename__ = "event"
+    __table_args__ = (
+        Index("ix_event_at", "at"),
+        Index("ix_event_entity_entity_id", "entity", "entity_id"),
+        Index("ix_event_root_id_at", "root_id", "at"),
+        Index("ix_event_actor_id_at", "actor_id", "at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow)
+    actor_id: int | None = Field(default=None, foreign_key="person.id")
+    entity: str = Field(sa_type=String(32))
+    entity_id: int
+    action: str = Field(sa_type=String(32))
+    field: str | None = Field(default=None, sa_type=String(32))
+    old_value: str | None = Field(default=None, sa_type=Text)
+    new_value: str | None = Field(default=None, sa_type=Text)
+    root_id: int | None = None
+
+
+class EventPublic(SQLModel):
+    id: int
+    at: datetime
+    actor_id: int | None
+    entity: str
+    entity_id: int
+    action: str
+    field: str | None
+    old_value: str | None
+    new_value: str | None
+    root_id: int | None
+
+
+# Tables in an order where every foreign key points backwards (export/import, wipes).
+TABLES: tuple[type[SQLModel], ...] = (
+    Person,
+    Project,
+    Question,
+    Finding,
+    ReviewRequest,
+    Answer,
+    Citation,
+    Note,
+    OneOnOne,
+    TrackNote,
+    ActionItem,
+    Event,
+)

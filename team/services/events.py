@@ -1,0 +1,57 @@
+"""The append-only event log. Every service change records its events in the same
+transaction as the change itself."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import Enum
+
+from sqlmodel import Session
+
+from team.models import Event, utcnow
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def record(
+    session: Session,
+    *,
+    actor_id: int | None,
+    entity: str,
+    entity_id: int,
+    action: str,
+    field: str | None = None,
+    old: object = None,
+    new: object = None,
+    root_id: int | None = None,
+    at: datetime | None = None,
+) -> Event:
+    """Add one event to the session (it commits with the change it describes).
+
+    Conventions: ``action`` is ``created``, ``updated`` (one event per changed field,
+    with ``field``, ``old`` and ``new``), ``moved``, ``deleted`` or a domain verb;
+    ``entity`` is the table name (``question``, ``finding``...).
+    """
+    event = Event(
+        at=at or utcnow(),
+        actor_id=actor_id,
+        entity=entity,
+        entity_id=entity_id,
+        action=action,
+        field=field,
+        old_value=_text(old),
+        new_value=_text(new),
+        root_id=root_id,
+    )
+    session.add(event)
+    return event

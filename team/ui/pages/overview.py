@@ -1,0 +1,120 @@
+"""Overview: the portfolio of general questions, with coverage, state, due and people."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from team.models import QuestionStatus
+from team.services.tree import PortfolioRow
+from team.ui import auth, navigation, resources
+from team.ui.text import plain
+
+STATUS_BADGES = {
+    QuestionStatus.OPEN: ("open", "gray"),
+    QuestionStatus.IN_PROGRESS: ("in progress", "blue"),
+    QuestionStatus.BLOCKED: ("blocked", "red"),
+    QuestionStatus.ANSWERED: ("answered", "green"),
+    QuestionStatus.DROPPED: ("dropped", "gray"),
+}
+COVERAGE_HELP = (
+    "Coverage = answered leaf sub-questions / leaf sub-questions not dropped, over the "
+    "whole tree. A question whose sub-questions were all dropped counts as a leaf itself."
+)
+
+
+def status_badge(status: QuestionStatus) -> str:
+    label, colour = STATUS_BADGES[QuestionStatus(status)]
+    return f":{colour}-badge[{label}]"
+
+
+def _filters() -> tuple[int | None, int | None]:
+    projects = resources.all_projects()
+    people = [p for p in resources.all_people() if p.active]
+    left, right = st.columns(2)
+    project_names = {p.id: p.name for p in projects}
+    person_names = {p.id: p.name for p in people}
+    project_id = left.selectbox(
+        "Project",
+        list(project_names),
+        index=None,
+        format_func=lambda i: project_names[i],
+        placeholder="All projects",
+        key="overview_project",
+    )
+    person_id = right.selectbox(
+        "Person involved",
+        list(person_names),
+        index=None,
+        format_func=lambda i: person_names[i],
+        placeholder="Everyone",
+        key="overview_person",
+    )
+    return project_id, person_id
+
+
+def _metrics(rows: list[PortfolioRow]) -> None:
+    answered = sum(r.answered_leaves for r in rows)
+    leaves = sum(r.leaves for r in rows)
+    cols = st.columns(4)
+    cols[0].metric("General questions", len(rows))
+    cols[1].metric("Open sub-questions", sum(r.open_questions for r in rows))
+    cols[2].metric("Coverage", f"{answered / leaves:.0%}" if leaves else "n/a", help=COVERAGE_HELP)
+    cols[3].metric("Overdue", sum(r.overdue for r in rows))
+
+
+def _due_text(due: date | None, overdue: bool) -> str:
+    if due is None:
+        return "no due date"
+    text = f"due {due:%d %b %Y}"
+    return f":red[{text} · overdue]" if overdue else text
+
+
+def _row(row: PortfolioRow) -> None:
+    with st.container(border=True, key=f"overview_row_{row.id}"):
+        main, progress, meta = st.columns([5, 3, 3], vertical_alignment="center")
+        main.page_link(
+            navigation.page("questions"),
+            label=plain(row.title),
+            query_params={"root": str(row.id)},
+            icon=":material/account_tree:",
+        )
+        main.caption(f"{plain(row.project)} · owner {plain(row.owner)} · {row.priority} priority")
+        coverage = row.coverage
+        progress.progress(
+            coverage or 0.0,
+            text=(
+                f"{row.answered_leaves} of {row.leaves} answered ({coverage:.0%})"
+                if coverage is not None
+                else "no sub-questions in scope"
+            ),
+        )
+        meta.markdown(f"{status_badge(row.status)} {_due_text(row.due_date, row.overdue)}")
+        people = ", ".join(plain(p) for p in row.people) or "nobody yet"
+        meta.caption(f"People: {people}")
+
+
+def render() -> None:
+    person = auth.current_person()
+    st.title("Overview")
+    project_id, person_id = _filters()
+    rows = resources.portfolio(project_id, person_id)
+    if not rows:
+        if project_id is None and person_id is None:
+            hint = (
+                "Create the first one on the Questions page."
+                if person is not None and person.role == "manager"
+                else "A manager creates them on the Questions page."
+            )
+            st.info(f"No general questions yet. {hint}")
+        else:
+            st.info("No general question matches these filters; clear them to see all.")
+        return
+    _metrics(rows)
+    for row in rows:
+        _row(row)
+
+
+if __name__ == "__main__":
+    render()

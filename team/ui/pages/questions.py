@@ -1,0 +1,195 @@
+"""Questions: explore one general question's tree, break it down, assign, edit."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from team.models import PersonPublic, QuestionStatus, Role
+from team.services.tree import Tree, TreeNode
+from team.ui import auth, resources, state
+from team.ui.pages.overview import COVERAGE_HELP, status_badge
+from team.ui.question_forms import (
+    bulk_editor,
+    detail_actions,
+    new_question_form,
+)
+from team.ui.text import dot_label, plain, safe_markdown
+
+STATUS_COLOURS = {
+    QuestionStatus.OPEN: "#e5e7eb",
+    QuestionStatus.IN_PROGRESS: "#bfdbfe",
+    QuestionStatus.BLOCKED: "#fecaca",
+    QuestionStatus.ANSWERED: "#bbf7d0",
+    QuestionStatus.DROPPED: "#f3f4f6",
+}
+
+
+def _query_int(name: str) -> int | None:
+    value = st.query_params.get(name)
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _go(root_id: int, node_id: int | None = None) -> None:
+    st.query_params["root"] = str(root_id)
+    if node_id is None or node_id == root_id:
+        st.query_params.pop("node", None)
+    else:
+        st.query_params["node"] = str(node_id)
+    state.forget_versions()
+    st.rerun()
+
+
+def _pick_root() -> int | None:
+    roots = resources.roots()
+    if not roots:
+        return None
+    titles = dict(roots)
+    wanted = _query_int("root")
+    current = wanted if wanted in titles else roots[0][0]
+    chosen = st.selectbox(
+        "General question",
+        list(titles),
+        index=list(titles).index(current),
+        format_func=lambda i: titles[i],
+        key=f"q_root_{current}",
+    )
+    if chosen != wanted:
+        if wanted is None and chosen == current:
+            st.query_params["root"] = str(current)
+        else:
+            _go(chosen)
+    return chosen
+
+
+def _names(people: list[PersonPublic]) -> dict[int, str]:
+    return {p.id: p.name + ("" if p.active else " (inactive)") for p in people}
+
+
+def _breadcrumbs(tree: Tree, node: TreeNode) -> None:
+    if len(node.path) == 1:
+        return
+    cols = st.columns(len(node.path))
+    for col, node_id in zip(cols, node.path, strict=True):
+        title = tree.nodes[node_id].question.title
+        label = plain(title if len(title) <= 40 else title[:39] + "…")
+        if node_id == node.question.id:
+            col.markdown(f"**{label}**")
+        elif col.button(label, key=f"crumb_{node_id}", icon=":material/chevron_right:"):
+            _go(tree.root_id, node_id)
+
+
+def _tree_list(tree: Tree, node: TreeNode, names: dict[int, str]) -> None:
+    """The subtree under ``node`` as indented rows; clicking a title drills down."""
+    for node_id in tree.subtree_ids(node.question.id):
+        item = tree.nodes[node_id]
+        q = item.question
+        indent = item.depth - node.depth
+        cols = st.columns([0.3 + indent * 0.4, 6, 2.4, 2.2], vertical_alignment="center")
+        with cols[1]:
+            label = ("↳ " if indent else "") + plain(q.title)
+            if node_id == node.question.id:
+                st.markdown(f"**{label}**")
+            elif st.button(label, key=f"open_{node_id}", type="tertiary"):
+                _go(tree.root_id, node_id)
+        assignee = names.get(q.assignee_id, "unassigned") if q.assignee_id else "unassigned"
+        cols[2].markdown(f"{status_badge(q.status)} {plain(assignee)}")
+        coverage = item.coverage
+        cols[3].progress(
+            coverage or 0.0,
+            text=f"{item.answered_leaves}/{item.leaves}" if coverage is not None else "n/a",
+        )
+
+
+def tree_dot(tree: Tree, node: TreeNode, names: dict[int, str]) -> str:
+    """Graphviz source of the subtree under ``node``, nodes coloured by status."""
+    lines = [
+        "digraph tree {",
+        "rankdir=LR; bgcolor=transparent;",
+        'node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10];',
+    ]
+    for node_id in tree.subtree_ids(node.question.id):
+        q = tree.nodes[node_id].question
+        who = names.get(q.assignee_id, "") if q.assignee_id else "unassigned"
+        text = dot_label(f"{q.title} — {who} ({QuestionStatus(q.status).value})")
+        colour = STATUS_COLOURS[QuestionStatus(q.status)]
+        lines.append(f'q{node_id} [label={text}, fillcolor="{colour}"];')
+        if node_id != node.question.id and q.parent_id is not None:
+            lines.append(f"q{q.parent_id} -> q{node_id};")
+    lines.append("}")
+    return "\n".join(lines)
+
+
+def _detail(node: TreeNode, names: dict[int, str], projects: dict[int, str]) -> None:
+    q = node.question
+    st.subheader(plain(q.title))
+    facts = [
+        status_badge(q.status),
+        f"project {plain(projects.get(q.project_id, '?'))}",
+        f"owner {plain(names.get(q.owner_id, '?'))}",
+        "assigned to " + (plain(names.get(q.assignee_id, "?")) if q.assignee_id else "nobody"),
+        f"{q.priority} priority",
+        f"due {q.due_date:%d %b %Y}" if q.due_date else "no due date",
+    ]
+    if q.technique:
+        facts.append(f"technique {plain(q.technique)}")
+    st.markdown(" · ".join(facts))
+    if q.context:
+        st.markdown(safe_markdown(q.context))
+    coverage = node.coverage
+    st.progress(
+        coverage or 0.0,
+        text=(
+            f"Coverage: {node.answered_leaves} of {node.leaves} leaf questions answered"
+            if coverage is not None
+            else "Dropped: outside the scope of the answer"
+        ),
+    )
+    st.caption(COVERAGE_HELP)
+
+
+def render() -> None:
+    person = auth.current_person()
+    if person is None:
+        st.stop()
+    st.title("Questions")
+    state.show_flash()
+    if person.role == Role.MANAGER:
+        new_question_form(person)
+    root_id = _pick_root()
+    if root_id is None:
+        st.info(
+            "No general questions yet. "
+            + (
+                "Create one above, then break it down into sub-questions."
+                if person.role == Role.MANAGER
+                else "A manager creates them; they will appear here."
+            )
+        )
+        return
+    tree = resources.question_tree(root_id)
+    node_id = _query_int("node")
+    node = tree.nodes.get(node_id) if node_id is not None else None
+    node = node or tree.root
+    people = resources.all_people()
+    names = _names(people)
+    projects = {p.id: p.name for p in resources.all_projects()}
+    _breadcrumbs(tree, node)
+    tab_tree, tab_diagram, tab_bulk = st.tabs(["Tree", "Diagram", "Bulk edit"])
+    with tab_tree:
+        left, right = st.columns([3, 2], gap="large")
+        with left:
+            _tree_list(tree, node, names)
+        with right:
+            _detail(node, names, projects)
+            detail_actions(person, tree, node, people)
+    with tab_diagram:
+        st.graphviz_chart(tree_dot(tree, node, names), width="stretch")
+    with tab_bulk:
+        bulk_editor(person, tree, node, people)
+
+
+if __name__ == "__main__":
+    render()

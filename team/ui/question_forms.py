@@ -1,0 +1,349 @@
+"""The forms of the Questions page: new general question, actions on one node
+(status, assign, edit, break down, move, reorder) and the bulk editor."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from team.models import PersonPublic, Priority, QuestionCreate, QuestionStatus, QuestionUpdate, Role
+from team.services import questions
+from team.services.errors import StaleEdit, TeamError
+from team.services.tree import Tree, TreeNode
+from team.ui import resources, state
+
+STATUS_LABELS = {s: s.value.replace("_", " ") for s in QuestionStatus}
+
+
+def attempt(action: Callable[[Any], object], done: str) -> None:
+    """Run a service call in one session; on success rerun with ``done`` shown, on a
+    user error show its sentence (a stale edit also offers a reload)."""
+    try:
+        with resources.session() as session:
+            action(session)
+    except StaleEdit as exc:
+        st.error(exc.message, icon="🔄")
+        if st.button("Reload the latest version", key="reload_stale"):
+            state.forget_versions()
+            st.rerun()
+        return
+    except TeamError as exc:
+        st.error(exc.message, icon="⚠️")
+        return
+    state.forget_versions()
+    state.flash(done)
+
+
+def _ics(people: list[PersonPublic]) -> dict[int, str]:
+    return {p.id: p.name for p in people if p.active and p.role == Role.IC}
+
+
+def _technique_options() -> list[str]:
+    return list(resources.settings().techniques)
+
+
+# --------------------------------------------------------------------------- new question
+
+
+def new_question_form(person: PersonPublic) -> None:
+    projects = {p.id: p.name for p in resources.all_projects() if not p.archived}
+    with st.expander("New general question", icon=":material/add:"):
+        if not projects:
+            st.info("Create a project first (Team page), then add its questions here.")
+            return
+        with st.form("new_question", clear_on_submit=False):
+            title = st.text_input("Question", key="new_q_title", max_chars=300)
+            context = st.text_area(
+                "Context: the decision it informs, who asked (Markdown)", key="new_q_context"
+            )
+            c1, c2, c3 = st.columns(3)
+            project_id = c1.selectbox(
+                "Project", list(projects), format_func=projects.__getitem__, key="new_q_project"
+            )
+            priority = c2.selectbox("Priority", list(Priority), index=1, key="new_q_priority")
+            due = c3.date_input("Due", value=None, key="new_q_due")
+            technique = st.selectbox(
+                "Technique", _technique_options(), index=None, key="new_q_technique"
+            )
+            submitted = st.form_submit_button("Create question", type="primary")
+        if submitted:
+            data = QuestionCreate(
+                title=title,
+                context=context,
+                project_id=project_id,
+                priority=priority or Priority.MEDIUM,
+                due_date=due if isinstance(due, date) else None,
+                technique=technique,
+            )
+            created: list[int] = []
+
+            def create(session: Any) -> None:
+                created.append(questions.create_question(session, person.id, data).id)
+                st.query_params["root"] = str(created[0])
+                st.query_params.pop("node", None)
+
+            attempt(create, f"Created “{title.strip()}”. Now break it down below.")
+
+
+# --------------------------------------------------------------------------- one node
+
+
+def _may_split(person: PersonPublic, node: TreeNode) -> bool:
+    return person.role == Role.MANAGER or (
+        person.role == Role.IC and node.question.assignee_id == person.id
+    )
+
+
+def detail_actions(
+    person: PersonPublic, tree: Tree, node: TreeNode, people: list[PersonPublic]
+) -> None:
+    """Only the actions this person may take on this node are shown; the services
+    check again on every call."""
+    q = node.question
+    if person.role == Role.VIEWER:
+        return
+    version = state.base_version("question", q.id, q.version)
+    is_manager = person.role == Role.MANAGER
+    if is_manager or q.assignee_id == person.id:
+        _status_form(person, node, version)
+    if is_manager:
+        _assign_form(person, node, version, people)
+    if _may_split(person, node):
+        _breakdown_form(person, node)
+    if is_manager or q.owner_id == person.id:
+        _edit_form(person, node, version)
+    if is_manager:
+        _move_form(person, tree, node, version)
+    parent = tree.nodes.get(q.parent_id) if q.parent_id is not None else None
+    if parent is not None and _may_split(person, parent):
+        _reorder_buttons(person, tree, node, parent, version)
+
+
+def _status_form(person: PersonPublic, node: TreeNode, version: int) -> None:
+    q = node.question
+    allowed = questions.allowed_statuses(q.status)
+    if person.role != Role.MANAGER:
+        allowed = [s for s in allowed if s not in questions.MANAGER_ONLY_STATUSES]
+        if q.status == QuestionStatus.DROPPED:
+            allowed = []
+    if not allowed:
+        return
+    left, right = st.columns([3, 2], vertical_alignment="bottom")
+    new = left.selectbox(
+        "Move to status",
+        allowed,
+        format_func=STATUS_LABELS.__getitem__,
+        key=f"status_pick_{q.id}",
+    )
+    if right.button("Change status", key=f"status_save_{q.id}"):
+        attempt(
+            lambda s: questions.set_status(s, person.id, q.id, version, new),
+            f"“{q.title}” is now {STATUS_LABELS[new]}.",
+        )
+
+
+def _assign_form(
+    person: PersonPublic, node: TreeNode, version: int, people: list[PersonPublic]
+) -> None:
+    q = node.question
+    ics = _ics(people)
+    options: list[int | None] = [None, *ics]
+    current = q.assignee_id if q.assignee_id in ics else None
+    left, right = st.columns([3, 2], vertical_alignment="bottom")
+    chosen = left.selectbox(
+        "Assignee",
+        options,
+        index=options.index(current),
+        format_func=lambda i: "nobody" if i is None else ics[i],
+        key=f"assign_pick_{q.id}",
+    )
+    if right.button("Assign", key=f"assign_save_{q.id}"):
+        who = "nobody" if chosen is None else ics[chosen]
+        attempt(
+            lambda s: questions.assign(s, person.id, q.id, version, chosen),
+            f"“{q.title}” is assigned to {who}.",
+        )
+
+
+def _breakdown_form(person: PersonPublic, node: TreeNode) -> None:
+    q = node.question
+    with st.form(f"breakdown_{q.id}", clear_on_submit=True):
+        text = st.text_area(
+            "Break down: one sub-question per line",
+            key=f"breakdown_text_{q.id}",
+            placeholder="Which customer segments churned more than usual?\n"
+            "Did the pricing change coincide with the drop?",
+        )
+        submitted = st.form_submit_button("Add sub-questions")
+    if submitted:
+        count = len(questions.parse_lines(text))
+        attempt(
+            lambda s: questions.add_subquestions_from_text(s, person.id, q.id, text),
+            f"Added {count} sub-question{'s' if count != 1 else ''} under “{q.title}”.",
+        )
+
+
+def _edit_form(person: PersonPublic, node: TreeNode, version: int) -> None:
+    q = node.question
+    techniques = _technique_options()
+    if q.technique and q.technique not in techniques:
+        techniques.append(q.technique)
+    with st.expander("Edit", icon=":material/edit:"), st.form(f"edit_{q.id}"):
+        title = st.text_input("Question", value=q.title, key=f"edit_title_{q.id}")
+        context = st.text_area("Context (Markdown)", value=q.context, key=f"edit_ctx_{q.id}")
+        c1, c2, c3 = st.columns(3)
+        technique = c1.selectbox(
+            "Technique",
+            techniques,
+            index=techniques.index(q.technique) if q.technique else None,
+            key=f"edit_tech_{q.id}",
+        )
+        priority = c2.selectbox(
+            "Priority",
+            list(Priority),
+            index=list(Priority).index(q.priority),
+            key=f"edit_prio_{q.id}",
+        )
+        due = c3.date_input("Due", value=q.due_date, key=f"edit_due_{q.id}")
+        submitted = st.form_submit_button("Save")
+    if submitted:
+        changes = QuestionUpdate(
+            title=title,
+            context=context,
+            technique=technique,
+            clear_technique=technique is None,
+            priority=priority,
+            due_date=due if isinstance(due, date) else None,
+            clear_due_date=due is None,
+        )
+        attempt(
+            lambda s: questions.update_question(s, person.id, q.id, version, changes),
+            "Saved.",
+        )
+
+
+def _move_form(person: PersonPublic, tree: Tree, node: TreeNode, version: int) -> None:
+    q = node.question
+    inside = set(tree.subtree_ids(q.id))
+    targets: list[int | None] = [None] + [i for i in tree.nodes if i not in inside]
+    targets = [t for t in targets if t != q.parent_id]
+    if q.parent_id is None:
+        targets = [t for t in targets if t is not None]
+    if not targets:
+        return
+    titles = {i: n.question.title for i, n in tree.nodes.items()}
+    with st.expander("Move", icon=":material/drive_file_move:"):
+        target = st.selectbox(
+            "New parent",
+            targets,
+            format_func=lambda i: (
+                "(top level: its own general question)"
+                if i is None
+                else "  " * tree.nodes[i].depth + titles[i]
+            ),
+            key=f"move_pick_{q.id}",
+        )
+        if st.button("Move here", key=f"move_save_{q.id}"):
+            attempt(
+                lambda s: questions.move_question(s, person.id, q.id, version, target),
+                f"Moved “{q.title}”.",
+            )
+
+
+def _reorder_buttons(
+    person: PersonPublic, tree: Tree, node: TreeNode, parent: TreeNode, version: int
+) -> None:
+    q = node.question
+    index = parent.children.index(q.id)
+    up, down = st.columns(2)
+    if up.button("Move up", key=f"up_{q.id}", disabled=index == 0, icon=":material/arrow_upward:"):
+        attempt(lambda s: questions.reorder(s, person.id, q.id, version, index - 1), "Moved up.")
+    last = index == len(parent.children) - 1
+    if down.button(
+        "Move down", key=f"down_{q.id}", disabled=last, icon=":material/arrow_downward:"
+    ):
+        attempt(lambda s: questions.reorder(s, person.id, q.id, version, index + 1), "Moved down.")
+
+
+# --------------------------------------------------------------------------- bulk editor
+
+
+def _bulk_frame(tree: Tree, node: TreeNode, names: dict[int, str]) -> pd.DataFrame:
+    rows = []
+    for node_id in tree.subtree_ids(node.question.id):
+        item = tree.nodes[node_id]
+        q = item.question
+        rows.append(
+            {
+                "id": q.id,
+                "question": "  " * (item.depth - node.depth) + q.title,
+                "assignee": names.get(q.assignee_id) if q.assignee_id else None,
+                "status": q.status.value,
+                "priority": Priority(q.priority).value,
+                "due": q.due_date,
+            }
+        )
+    return pd.DataFrame(rows).set_index("id")
+
+
+def bulk_editor(
+    person: PersonPublic, tree: Tree, node: TreeNode, people: list[PersonPublic]
+) -> None:
+    ics = _ics(people)
+    names = {p.id: p.name for p in people}
+    frame = _bulk_frame(tree, node, names)
+    if person.role == Role.VIEWER:
+        st.dataframe(frame, key="bulk_view")
+        return
+    versions = {
+        i: state.base_version("question", i, tree.nodes[i].question.version) for i in frame.index
+    }
+    st.caption("Edit many rows, then save: every row is saved, or none if one is refused.")
+    edited = st.data_editor(
+        frame,
+        key=f"bulk_{node.question.id}",
+        disabled=["question"],
+        column_config={
+            "question": st.column_config.TextColumn("Question", width="large"),
+            "assignee": st.column_config.SelectboxColumn("Assignee", options=sorted(ics.values())),
+            "status": st.column_config.SelectboxColumn(
+                "Status", options=[s.value for s in QuestionStatus], required=True
+            ),
+            "priority": st.column_config.SelectboxColumn(
+                "Priority", options=[p.value for p in Priority], required=True
+            ),
+            "due": st.column_config.DateColumn("Due"),
+        },
+        num_rows="fixed",
+    )
+    if st.button("Save changes", key=f"bulk_save_{node.question.id}", type="primary"):
+        by_name = {name: pid for pid, name in names.items()}
+        edits = [
+            _bulk_edit(int(str(i)), row, versions[int(str(i))], by_name)
+            for i, row in edited.iterrows()
+        ]
+        attempt(
+            lambda s: questions.bulk_update(s, person.id, edits),
+            "Saved the table.",
+        )
+
+
+def _bulk_edit(
+    question_id: Any, row: pd.Series, version: int, by_name: dict[str, int]
+) -> questions.BulkEdit:
+    assignee = row["assignee"]
+    due = row["due"]
+    if isinstance(due, pd.Timestamp):
+        due = due.date()
+    return questions.BulkEdit(
+        question_id=int(question_id),
+        version=version,
+        assignee_id=by_name.get(assignee) if isinstance(assignee, str) and assignee else None,
+        status=QuestionStatus(row["status"]),
+        priority=Priority(row["priority"]),
+        due_date=due if isinstance(due, date) else None,
+    )

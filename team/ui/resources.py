@@ -1,0 +1,122 @@
+"""Cached engine and settings, one session per interaction, and cached reads keyed by
+the database's change counter (so any write invalidates exactly what it should)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import NoReturn
+
+import streamlit as st
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from team import db
+from team.config import ConfigError, Settings, config_path, load_config
+from team.models import PersonPublic, ProjectPublic
+from team.services import people, tree
+
+
+def _stop(message: str) -> NoReturn:
+    st.error(message, icon="⚠️")
+    st.stop()
+
+
+@st.cache_resource(show_spinner=False)
+def _settings_for(path: str, mtime: float) -> Settings:
+    return load_config(path)
+
+
+def settings() -> Settings:
+    path = config_path()
+    try:
+        return _settings_for(str(path.resolve()), path.stat().st_mtime if path.exists() else 0)
+    except ConfigError as exc:
+        _stop(str(exc))
+
+
+@st.cache_resource(show_spinner="Preparing the database…")
+def _engine_for(url: str) -> Engine:
+    engine = db.make_engine(url)
+    db.upgrade(engine)
+    return engine
+
+
+def engine() -> Engine:
+    url = settings().database_url
+    try:
+        return _engine_for(url)
+    except db.DatabaseError as exc:
+        _stop(str(exc))
+
+
+@contextmanager
+def session() -> Iterator[Session]:
+    with db.session_scope(engine()) as s:
+        yield s
+
+
+def data_version() -> int:
+    with session() as s:
+        return db.data_version(s)
+
+
+# --------------------------------------------------------------------------- cached reads
+# Each takes the database URL and the data version, so a write anywhere (by anyone,
+# on any app server) makes the next read fresh, and nothing stale survives a write.
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _people(url: str, version: int) -> list[PersonPublic]:
+    with session() as s:
+        return people.list_people(s)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _projects(url: str, version: int) -> list[ProjectPublic]:
+    with session() as s:
+        return people.list_projects(s)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _portfolio(
+    url: str, version: int, project_id: int | None, person_id: int | None
+) -> list[tree.PortfolioRow]:
+    with session() as s:
+        return tree.portfolio(s, project_id=project_id, person_id=person_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _tree(url: str, version: int, root_id: int) -> tree.Tree:
+    with session() as s:
+        return tree.load_tree(s, root_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _roots(url: str, version: int) -> list[tuple[int, str]]:
+    with session() as s:
+        return tree.find_roots(s)
+
+
+def _key() -> tuple[str, int]:
+    return settings().database_url, data_version()
+
+
+def all_people() -> list[PersonPublic]:
+    return _people(*_key())
+
+
+def all_projects() -> list[ProjectPublic]:
+    return _projects(*_key())
+
+
+def portfolio(project_id: int | None, person_id: int | None) -> list[tree.PortfolioRow]:
+    return _portfolio(*_key(), project_id, person_id)
+
+
+def question_tree(root_id: int) -> tree.Tree:
+    return _tree(*_key(), root_id)
+
+
+def roots() -> list[tuple[int, str]]:
+    return _roots(*_key())

@@ -1,0 +1,38 @@
+"""The few session_state keys of the app, declared once."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+PERSON_ID = "person_id"  # who the user said they are (local mode)
+FLASH = "flash"  # a message to show once after the next rerun
+_BASE_VERSIONS = "base_versions"  # {(kind, id): version the user started editing from}
+
+
+def person_id() -> int | None:
+    value = st.session_state.get(PERSON_ID)
+    return int(value) if value is not None else None
+
+
+def flash(message: str) -> None:
+    """Show ``message`` as a success note on the next run, then rerun now."""
+    st.session_state[FLASH] = message
+    st.rerun()
+
+
+def show_flash() -> None:
+    message = st.session_state.pop(FLASH, None)
+    if message:
+        st.success(message, icon="✅")
+
+
+def base_version(kind: str, item_id: int, current: int) -> int:
+    """The version of an item as it was when the user started editing it. Saves pass it
+    to the service, so a change someone else made in between is refused, not lost."""
+    versions: dict[tuple[str, int], int] = st.session_state.setdefault(_BASE_VERSIONS, {})
+    return versions.setdefault((kind, item_id), current)
+
+
+def forget_versions() -> None:
+    """Start editing from the current versions (after a save, a reload or navigation)."""
+    st.session_state[_BASE_VERSIONS] = {}

@@ -1,0 +1,429 @@
+"""Question services: permissions, transitions, tree moves, versions, events."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from team.models import (
+    Event,
+    Priority,
+    Question,
+    QuestionCreate,
+    QuestionStatus,
+    QuestionUpdate,
+)
+from team.services import questions
+from team.services.errors import (
+    IllegalTransition,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    StaleEdit,
+)
+from team.services.questions import BulkEdit, SubQuestion
+from team.services.tree import load_tree
+from tests.factories import Team, make_team, root
+
+S = QuestionStatus
+
+
+@pytest.fixture
+def team(session: Session) -> Team:
+    return make_team(session)
+
+
+def _q(session: Session, qid: int) -> Question:
+    session.expire_all()
+    q = session.get(Question, qid)
+    assert q is not None
+    return q
+
+
+def _events(session: Session, qid: int) -> list[Event]:
+    rows = session.scalars(
+        select(Event).where(Event.entity == "question", Event.entity_id == qid).order_by(Event.id)
+    )
+    return list(rows)
+
+
+def _count(session: Session, model: type) -> int:
+    return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def _split(session: Session, team: Team, parent: int, *titles: str, by: int | None = None):
+    return questions.add_subquestions(
+        session, by or team.manager, parent, [SubQuestion(t) for t in titles]
+    )
+
+
+# --------------------------------------------------------------------------- create
+
+
+def test_manager_creates_general_question_with_event(session: Session, team: Team) -> None:
+    qid = root(session, team)
+    q = _q(session, qid)
+    assert q.root_id == qid and q.parent_id is None and q.owner_id == team.manager
+    assert q.status == S.OPEN and q.version == 1
+    [created] = _events(session, qid)
+    assert (created.action, created.new_value, created.root_id) == ("created", q.title, qid)
+    assert created.actor_id == team.manager
+
+
+@pytest.mark.parametrize("who", ["ic", "viewer"])
+def test_only_managers_create_general_questions(session: Session, team: Team, who: str) -> None:
+    with pytest.raises(PermissionDenied, match="Only a manager"):
+        questions.create_question(
+            session, getattr(team, who), QuestionCreate(title="Q", project_id=team.project)
+        )
+    assert _count(session, Question) == 0
+
+
+def test_inactive_person_cannot_act(session: Session, team: Team) -> None:
+    with pytest.raises(PermissionDenied, match="deactivated"):
+        questions.create_question(
+            session, team.inactive_ic, QuestionCreate(title="Q", project_id=team.project)
+        )
+
+
+@pytest.mark.parametrize(
+    ("title", "message"),
+    [("   ", "cannot be empty"), ("x" * 301, "under 300 characters")],
+)
+def test_bad_titles_are_refused(session: Session, team: Team, title: str, message: str) -> None:
+    with pytest.raises(InvalidInput, match=message) as caught:
+        questions.create_question(
+            session, team.manager, QuestionCreate(title=title, project_id=team.project)
+        )
+    assert caught.value.field == "title"
+    assert _count(session, Question) == 0 and _count(session, Event) == 0
+
+
+def test_archived_project_is_refused(session: Session, team: Team) -> None:
+    with pytest.raises(InvalidInput, match="archived"):
+        questions.create_question(
+            session, team.manager, QuestionCreate(title="Q", project_id=team.archived_project)
+        )
+
+
+# --------------------------------------------------------------------------- break down
+
+
+def test_subquestions_from_pasted_lines(session: Session, team: Team) -> None:
+    rid = root(session, team)
+    text = "- Which segments churned?\n\n2. Did pricing change?\n  * Was it seasonal?  \n"
+    added = questions.add_subquestions_from_text(session, team.manager, rid, text)
+    assert [q.title for q in added] == [
+        "Which segments churned?",
+        "Did pricing change?",
+        "Was it seasonal?",
+    ]
+    assert [q.position for q in added] == [0, 1, 2]
+    assert all(q.parent_id == rid and q.root_id == rid for q in added)
+    more = _split(session, team, rid, "Fourth")
+    assert more[0].position == 3
+
+
+def test_one_bad_line_adds_nothing(session: Session, team: Team) -> None:
+    rid = root(session, team)
+    with pytest.raises(InvalidInput):
+        questions.add_subquestions_from_text(session, team.manager, rid, "ok\n" + "y" * 400)
+    assert _count(session, Question) == 1
+
+
+def test_empty_paste_is_refused(session: Session, team: Team) -> None:
+    rid = root(session, team)
+    with pytest.raises(InvalidInput, match="at least one"):
+        questions.add_subquestions_from_text(session, team.manager, rid, "  \n \n")
+
+
+def test_ic_splits_only_own_assigned_question(session: Session, team: Team) -> None:
+    rid = root(session, team)
+    [mine, theirs] = _split(session, team, rid, "Mine", "Theirs")
+    questions.assign(session, team.manager, mine.id, 1, team.ic)
+    questions.assign(session, team.manager, theirs.id, 1, team.other_ic)
+    [child] = _split(session, team, mine.id, "Cohort view", by=team.ic)
+    assert child.owner_id == team.ic and child.assignee_id == team.ic
+    with pytest.raises(PermissionDenied, match="assigned to you"):
+        _split(session, team, theirs.id, "Sneaky", by=team.ic)
+    with pytest.raises(PermissionDenied, match="Only a manager can assign"):
+        questions.add_subquestions(
+            session, team.ic, mine.id, [SubQuestion("For Ravi", assignee_id=team.other_ic)]
+        )
+    with pytest.raises(PermissionDenied, match="read-only"):
+        _split(session, team, rid, "Viewer idea", by=team.viewer)
+
+
+# --------------------------------------------------------------------------- edit & assign
+
+
+def test_edit_writes_one_event_per_changed_field(session: Session, team: Team) -> None:
+    rid = root(session, team)
+    updated = questions.update_question(
+        session,
+        team.manager,
+        rid,
+        1,
+        QuestionUpdate(title="Why did Q3 retention drop?", priority=Priority.HIGH, context=""),
+    )
+    assert updated.version == 2 and updated.priority == Priority.HIGH
+    changes = {(e.field, e.old_value, e.new_value) for e in _events(session, rid)[1:]}
+    assert changes == {
+        ("title", "Why did retention drop in Q3?", "Why did Q3 retention drop?"),
+        ("priority", "medium", "high"),
+    }
+
+
+def test_stale_edit_overwrites_nothing(session: Session, team: Team) -> None:
+    rid = root(session, team)
+    questions.update_question(session, team.manager, rid, 1, QuestionUpdate(title="First save"))
+    with pytest.raises(StaleEdit, match="version 1, it is now version 2"):
+        questions.update_question(
+            session, team.other_manager, rid, 1, QuestionUpdate(title="Second save")
+        )
+    q = _q(session, rid)
+    assert q.title == "First save" and q.version == 2
+    assert len(_events(session, rid)) == 2
+
+
+def test_stale_status_change_and_assign_are_refused(session: Session, team: Team) -> None:
+    rid = root(session, team)
+    [child] = _split(session, team, rid, "Child")
+    questions.assign(session, team.manager, child.id, 1, team.ic)
+    with pytest.raises(StaleEdit):
+        questions.set_status(session, team.manager, child.id, 1, S.IN_PROGRESS)
+    with pytest.raises(StaleEdit):
+        questions.assign(session, team.manager, child.id, 1, team.other_ic)
+    assert _q(session, child.id).assignee_id == team.ic
+
+
+def test_ic_edits_only_questions_they_created(session: Session, team: Team) -> None:
+    rid = root(session, team)
+    [mine] = _split(session, team, rid, "Mine")
+    questions.assign(session, team.manager, mine.id, 1, team.ic)
+    [own] = _split(session, team, mine.id, "Own", by=team.ic)
+    questions.update_question(session, team.ic, own.id, 1, QuestionUpdate(title="Own, renamed"))
+    with pytest.raises(PermissionDenied, match="only the questions you created"):
+        questions.update_question(session, team.ic, mine.id, 2, QuestionUpdate(title="x"))
+
+
+@pytest.mark.parametrize(
+    ("who", "message"),
+    [("inactive_ic", "deactivated"), ("viewer", "questions are assigned to ICs")],
+)
+def test_assignee_must_be_active_ic(session: Session, team: Team, who: str, message: str) -> None:
+    rid = root(session, team)
+    with pytest.raises(InvalidInput, match=message):
+        questions.assign(session, team.manager, rid, 1, getattr(team, who))
+
+
+def test_assign_and_unassign(session: Session, team: Team) -> None:
+    rid = root(session, team)
+    questions.assign(session, team.manager, rid, 1, team.ic)
+    questions.assign(session, team.manager, rid, 2, None)
+    assert _q(session, rid).assignee_id is None
+    fields = [(e.field, e.old_value, e.new_value) for e in _events(session, rid)[1:]]
+    assert fields == [("assignee_id", None, str(team.ic)), ("assignee_id", str(team.ic), None)]
+    with pytest.raises(PermissionDenied, match="Only a manager can assign"):
+        questions.assign(session, team.ic, rid, 3, team.ic)
+
+
+# --------------------------------------------------------------------------- status
+
+
+ALLOWED = {
+    (S.OPEN, S.IN_PROGRESS), (S.OPEN, S.BLOCKED), (S.OPEN, S.ANSWERED), (S.OPEN, S.DROPPED),
+    (S.IN_PROGRESS, S.OPEN), (S.IN_PROGRESS, S.BLOCKED), (S.IN_PROGRESS, S.ANSWERED),
+    (S.IN_PROGRESS, S.DROPPED), (S.BLOCKED, S.OPEN), (S.BLOCKED, S.IN_PROGRESS),
+    (S.BLOCKED, S.DROPPED), (S.ANSWERED, S.OPEN), (S.ANSWERED, S.IN_PROGRESS),
+    (S.DROPPED, S.OPEN),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("start", list(S))
+@pytest.mark.parametrize("target", list(S))
+def test_every_status_transition(
+    session: Session, team: Team, start: QuestionStatus, target: QuestionStatus
+) -> None:
+    rid = root(session, team)
+    q = _q(session, rid)
+    q.status = start
+    session.commit()
+    if start == target:
+        assert questions.set_status(session, team.manager, rid, 1, target).version == 1
+    elif (start, target) in ALLOWED:
+        assert questions.set_status(session, team.manager, rid, 1, target).status == target
+    else:
+        with pytest.raises(IllegalTransition, match=f"is {start.value}; from there"):
+            questions.set_status(session, team.manager, rid, 1, target)
+        assert _q(session, rid).status == start
+
+
+def test_ic_moves_own_question_but_may_not_drop(session: Session, team: Team) -> None:
+    rid = root(session, team)
+    [mine, theirs] = _split(session, team, rid, "Mine", "Theirs")
+    questions.assign(session, team.manager, mine.id, 1, team.ic)
+    questions.set_status(session, team.ic, mine.id, 2, S.IN_PROGRESS)
+    questions.set_status(session, team.ic, mine.id, 3, S.ANSWERED)
+    with pytest.raises(PermissionDenied, match="Only a manager can drop"):
+        questions.set_status(session, team.ic, mine.id, 4, S.DROPPED)
+    with pytest.raises(PermissionDenied, match="assigned to you"):
+        questions.set_status(session, team.ic, theirs.id, 1, S.IN_PROGRESS)
+    with pytest.raises(PermissionDenied, match="read-only"):
+        questions.set_status(session, team.viewer, theirs.id, 1, S.IN_PROGRESS)
+
+
+def test_drop_cascades_to_unfinished_descendants(session: Session, team: Team) -> None:
+    rid = root(session, team)
+    [branch] = _split(session, team, rid, "Branch")
+    [done, todo] = _split(session, team, branch.id, "Done", "Todo")
+    questions.set_status(session, team.manager, done.id, 1, S.ANSWERED)
+    questions.set_status(session, team.manager, branch.id, 1, S.DROPPED)
+    assert _q(session, todo.id).status == S.DROPPED
+    assert _q(session, done.id).status == S.ANSWERED
+    assert _events(session, todo.id)[-1].new_value == "dropped"
+    questions.set_status(session, team.manager, branch.id, 2, S.OPEN)
+    assert _q(session, branch.id).status == S.OPEN
+    assert _q(session, todo.id).status == S.DROPPED
+
+
+# --------------------------------------------------------------------------- move & reorder
+
+
+def test_move_under_own_descendant_is_refused(session: Session, team: Team) -> None:
+    rid = root(session, team)
+    [a] = _split(session, team, rid, "A")
+    [a1] = _split(session, team, a.id, "A1")
+    with pytest.raises(InvalidInput, match="one of its own sub-questions"):
+        questions.move_question(session, team.manager, a.id, 1, a1.id)
+    with pytest.raises(InvalidInput, match="under itself"):
+        questions.move_question(session, team.manager, a.id, 1, a.id)
+    assert _q(session, a.id).parent_id == rid
+
+
+def test_move_subtree_into_another_tree(session: Session, team: Team) -> None:
+    first = root(session, team, "First")
+    second = root(session, team, "Second")
+    [a] = _split(session, team, first, "A")
+    [a1] = _split(session, team, a.id, "A1")
+    [b] = _split(session, team, second, "B")
+    moved = questions.move_question(session, team.manager, a.id, 1, b.id)
+    assert moved.parent_id == b.id and moved.root_id == second
+    assert _q(session, a1.id).root_id == second
+    assert set(load_tree(session, second).nodes) == {second, b.id, a.id, a1.id}
+    assert set(load_tree(session, first).nodes) == {first}
+    last = _events(session, a.id)[-1]
+    assert (last.action, last.old_value, last.new_value) == ("moved", str(first), str(b.id))
+
+
+def test_move_to_top_level_makes_a_general_question(session: Session, team: Team) -> None:
+    rid = root(session, team)
+    [a] = _split(session, team, rid, "A")
+    [a1] = _split(session, team, a.id, "A1")
+    questions.move_question(session, team.manager, a.id, 1, None)
+    assert _q(session, a.id).root_id == a.id and _q(session, a1.id).root_id == a.id
+
+
+def test_only_managers_move(session: Session, team: Team) -> None:
+    rid = root(session, team)
+    [a, b] = _split(session, team, rid, "A", "B")
+    with pytest.raises(PermissionDenied, match="Only a manager can move"):
+        questions.move_question(session, team.ic, a.id, 1, b.id)
+
+
+def test_reorder_siblings(session: Session, team: Team) -> None:
+    rid = root(session, team)
+    _a, _b, c = _split(session, team, rid, "A", "B", "C")
+    questions.reorder(session, team.manager, c.id, 1, 0)
+    tree = load_tree(session, rid)
+    assert [tree.nodes[i].question.title for i in tree.root.children] == ["C", "A", "B"]
+    questions.reorder(session, team.manager, c.id, 2, 99)
+    tree = load_tree(session, rid)
+    assert [tree.nodes[i].question.title for i in tree.root.children] == ["A", "B", "C"]
+
+
+def test_ic_reorders_only_under_own_assigned_question(session: Session, team: Team) -> None:
+    rid = root(session, team)
+    [mine] = _split(session, team, rid, "Mine")
+    _x, y = _split(session, team, rid, "X", "Y")
+    questions.assign(session, team.manager, mine.id, 1, team.ic)
+    _p, q2 = _split(session, team, mine.id, "P", "Q", by=team.ic)
+    questions.reorder(session, team.ic, q2.id, 1, 0)
+    with pytest.raises(PermissionDenied, match="reorder"):
+        questions.reorder(session, team.ic, y.id, 1, 0)
+
+
+def test_missing_question(session: Session, team: Team) -> None:
+    with pytest.raises(NotFound):
+        questions.set_status(session, team.manager, 999, 1, S.OPEN)
+
+
+# --------------------------------------------------------------------------- bulk
+
+
+def _edit(q, **changes) -> BulkEdit:  # type: ignore[no-untyped-def]
+    base = {
+        "question_id": q.id,
+        "version": q.version,
+        "assignee_id": q.assignee_id,
+        "status": q.status,
+        "priority": q.priority,
+        "due_date": q.due_date,
+    }
+    return BulkEdit(**{**base, **changes})
+
+
+def test_bulk_update_saves_all_rows(session: Session, team: Team) -> None:
+    rid = root(session, team)
+    a, b = _split(session, team, rid, "A", "B")
+    due = date(2027, 1, 15)
+    changed = questions.bulk_update(
+        session,
+        team.manager,
+        [_edit(a, assignee_id=team.ic, status=S.IN_PROGRESS), _edit(b, due_date=due)],
+    )
+    assert changed == 2
+    assert _q(session, a.id).assignee_id == team.ic
+    assert _q(session, a.id).status == S.IN_PROGRESS
+    assert _q(session, b.id).due_date == due
+
+
+def test_bulk_update_is_all_or_nothing(session: Session, team: Team) -> None:
+    rid = root(session, team)
+    a, b = _split(session, team, rid, "A", "B")
+    refused = _answered_then_blocked(session, team, b)
+    events_before = _count(session, Event)
+    with pytest.raises(IllegalTransition, match="is answered; from there"):
+        questions.bulk_update(session, team.manager, [_edit(a, assignee_id=team.ic), refused])
+    assert _q(session, a.id).assignee_id is None
+    assert _count(session, Event) == events_before
+
+
+def _answered_then_blocked(session: Session, team: Team, b) -> BulkEdit:  # type: ignore[no-untyped-def]
+    answered = questions.set_status(session, team.manager, b.id, 1, S.ANSWERED)
+    return _edit(answered, status=S.BLOCKED)
+
+
+def test_bulk_update_refuses_stale_rows(session: Session, team: Team) -> None:
+    rid = root(session, team)
+    a, b = _split(session, team, rid, "A", "B")
+    questions.assign(session, team.manager, b.id, 1, team.other_ic)
+    with pytest.raises(StaleEdit):
+        questions.bulk_update(
+            session, team.manager, [_edit(a, assignee_id=team.ic), _edit(b, assignee_id=team.ic)]
+        )
+    assert _q(session, a.id).assignee_id is None
+    assert _q(session, b.id).assignee_id == team.other_ic
+
+
+def test_ic_bulk_edit_cannot_assign(session: Session, team: Team) -> None:
+    rid = root(session, team)
+    [a] = _split(session, team, rid, "A")
+    questions.assign(session, team.manager, a.id, 1, team.ic)
+    a2 = _q(session, a.id)
+    questions.bulk_update(session, team.ic, [_edit(a2, status=S.IN_PROGRESS)])
+    with pytest.raises(PermissionDenied, match="assign"):
+        questions.bulk_update(session, team.ic, [_edit(_q(session, a.id), assignee_id=None)])
