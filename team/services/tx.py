@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import Concatenate, ParamSpec, TypeVar, cast
 
 from sqlmodel import Session
 
@@ -22,4 +22,4 @@ def atomic(fn: Callable[Concatenate[Session, P], R]) -> Callable[Concatenate[Ses
             session.rollback()
             raise
 
-    return wrapper
+    return cast(Callable[Concatenate[Session, P], R], wrapper)

@@ -1,0 +1,491 @@
+"""Export and import: a full round trip on SQLite and PostgreSQL, and every kind of bad
+file refused before anything is written."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, func, select, text
+from sqlmodel import Session
+
+from team import models
+from team.db import make_engine
+from team.models import (
+    ActionItem,
+    Answer,
+    AnswerState,
+    Citation,
+    Confidence,
+    Event,
+    Finding,
+    FindingKind,
+    FindingStatus,
+    Note,
+    NoteKind,
+    OneOnOne,
+    Person,
+    Priority,
+    Project,
+    Question,
+    QuestionStatus,
+    ReviewRequest,
+    ReviewStatus,
+    Role,
+    TrackNote,
+)
+from team.services.errors import InvalidInput
+from team.services.transfer import export_data, import_data, read_import, write_export
+
+T0 = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
+CET = timezone(timedelta(hours=1))
+
+MakeEmpty = Callable[[], Engine]
+
+
+def _at(minutes: int) -> datetime:
+    return T0 + timedelta(minutes=minutes)
+
+
+def _added(session: Session, row: Any) -> Any:
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _people(s: Session) -> tuple[Person, Person, Person]:
+    # The manager reports to a director created after them: a forward reference.
+    manager = _added(s, Person(name="Mia Manager", email="mia@x.org", role=Role.MANAGER))
+    ic = _added(s, Person(name="Ivo Ünïcode ✓", email="ivo@x.org", reports_to_id=manager.id))
+    viewer = _added(
+        s, Person(name="Vera", email="vera@x.org", role=Role.VIEWER, active=False, created_at=T0)
+    )
+    director = _added(s, Person(name="Dora", email="dora@x.org", role=Role.MANAGER))
+    manager.reports_to_id = director.id
+    viewer.reports_to_id = manager.id
+    return manager, ic, viewer
+
+
+def _questions(s: Session, project: Project, owner: Person, ic: Person) -> list[Question]:
+    common = {"project_id": project.id, "owner_id": owner.id}
+    root = _added(s, Question(title="Why did churn rise?", **common, created_at=_at(1)))
+    root.root_id = root.id  # a root names itself
+    child = _added(
+        s,
+        Question(
+            title="Is it pricing?",
+            parent_id=root.id,
+            root_id=root.id,
+            assignee_id=ic.id,
+            status=QuestionStatus.ANSWERED,
+            priority=Priority.URGENT,
+            due_date=date(2026, 4, 30),
+            technique="A/B test",
+            position=1,
+            **common,
+        ),
+    )
+    other = _added(
+        s, Question(title="Is it support?", parent_id=root.id, root_id=root.id, **common)
+    )
+    child.parent_id = other.id  # moved under a question with a higher id
+    return [root, child, other]
+
+
+def populate(engine: Engine) -> None:
+    """One row or more in every table, with forward references, unicode, microseconds
+    and non-UTC offsets."""
+    with Session(engine) as s:
+        manager, ic, viewer = _people(s)
+        project = _added(s, Project(name="Churn", description="Q2 **focus**", archived=False))
+        root, child, _other = _questions(s, project, manager, ic)
+        finding = _added(
+            s,
+            Finding(
+                summary="Price rise hit small plans",
+                links=["https://nb.example/1", "https://dash.example/ü"],
+                kind=FindingKind.NEGATIVE_RESULT,
+                confidence=Confidence.HIGH,
+                status=FindingStatus.SHARED,
+                question_id=child.id,
+                author_id=ic.id,
+                created_at=datetime(2026, 3, 2, 10, 0, 0, 1, tzinfo=CET),
+            ),
+        )
+        review = _added(
+            s,
+            ReviewRequest(
+                question_id=child.id,
+                finding_id=finding.id,
+                requester_id=ic.id,
+                reviewer_id=manager.id,
+                artifact_url="https://nb.example/1",
+                status=ReviewStatus.APPROVED,
+                requested_at=_at(10),
+                first_response_at=_at(70),
+                resolved_at=datetime(2026, 3, 3, 0, 0, tzinfo=UTC),
+            ),
+        )
+        child_answer = _added(
+            s,
+            Answer(
+                question_id=child.id,
+                body="Yes, mostly.",
+                state=AnswerState.ANSWERED,
+                confidence=Confidence.HIGH,
+                author_id=ic.id,
+            ),
+        )
+        root_answer = _added(s, Answer(question_id=root.id, author_id=manager.id, number=1))
+        _added(s, Answer(question_id=root.id, author_id=manager.id, number=2, body="v2"))
+        _added(s, Citation(answer_id=root_answer.id, finding_id=finding.id))
+        _added(s, Citation(answer_id=root_answer.id, cited_answer_id=child_answer.id))
+        _added(
+            s,
+            Note(
+                author_id=manager.id, review_request_id=review.id, body="Nice", kind=NoteKind.PRAISE
+            ),
+        )
+        _added(s, Note(author_id=viewer.id, answer_id=child_answer.id, body="Q?", resolved=True))
+        meeting = _added(
+            s, OneOnOne(manager_id=manager.id, report_id=ic.id, held_on=date(2026, 3, 5))
+        )
+        _added(
+            s,
+            TrackNote(
+                one_on_one_id=meeting.id, track="career", body="Wants to lead", author_id=manager.id
+            ),
+        )
+        _added(
+            s,
+            ActionItem(
+                one_on_one_id=meeting.id,
+                owner_id=ic.id,
+                description="Write up pricing",
+                due_date=date(2026, 3, 12),
+                done=True,
+                done_at=_at(9000),
+            ),
+        )
+        _added(
+            s,
+            Event(
+                actor_id=manager.id,
+                entity="question",
+                entity_id=root.id,
+                action="created",
+                root_id=root.id,
+            ),
+        )
+        _added(
+            s,
+            Event(
+                at=_at(5),
+                actor_id=None,
+                entity="question",
+                entity_id=child.id,
+                action="updated",
+                field="status",
+                old_value="open",
+                new_value="answered",
+                root_id=root.id,
+            ),
+        )
+        s.commit()
+
+
+# --------------------------------------------------------------------------- fixtures
+
+
+def _truncate_postgres(engine: Engine) -> None:
+    names = ", ".join(f'"{t.__tablename__}"' for t in models.TABLES)  # type: ignore[attr-defined]
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def make_empty(engine: Engine, sqlite_template: Path, tmp_path: Path) -> Iterator[MakeEmpty]:
+    """Another empty database of the same kind: a fresh SQLite copy, or on PostgreSQL
+    the same database wiped (the test has kept what it needs as JSON)."""
+    made: list[Engine] = []
+
+    def make() -> Engine:
+        if engine.dialect.name == "postgresql":
+            _truncate_postgres(engine)
+            return engine
+        path = tmp_path / f"empty{len(made)}.db"
+        shutil.copy(sqlite_template, path)
+        made.append(make_engine(f"sqlite:///{path}"))
+        return made[-1]
+
+    yield make
+    for extra in made:
+        extra.dispose()
+
+
+def _export(engine: Engine) -> dict[str, Any]:
+    with Session(engine) as s:
+        return export_data(s)
+
+
+def _import(engine: Engine, data: object) -> dict[str, int]:
+    with Session(engine) as s:
+        return import_data(s, data)
+
+
+def _counts(engine: Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {
+            t.__tablename__: conn.execute(select(func.count()).select_from(t)).scalar_one()  # type: ignore[attr-defined]
+            for t in models.TABLES
+        }
+
+
+def _dumps(data: dict[str, Any]) -> str:
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False)
+
+
+# --------------------------------------------------------------------------- round trip
+
+
+def test_export_covers_every_table_and_column(engine: Engine) -> None:
+    populate(engine)
+    data = _export(engine)
+    assert data["format"] == "team-export"
+    assert data["format_version"] == 1
+    for model in models.TABLES:
+        table = model.__table__  # type: ignore[attr-defined]
+        rows = data["tables"][table.name]
+        assert rows, f"the test data set has no {table.name}"
+        assert set(rows[0]) == {c.name for c in table.columns}
+        assert [r["id"] for r in rows] == sorted(r["id"] for r in rows)
+    finding = data["tables"]["finding"][0]
+    assert finding["created_at"] == "2026-03-02T09:00:00.000001+00:00"  # CET -> UTC
+    assert finding["links"] == ["https://nb.example/1", "https://dash.example/ü"]
+    assert data["tables"]["one_on_one"][0]["held_on"] == "2026-03-05"
+
+
+def test_round_trip_gives_identical_json(
+    engine: Engine, make_empty: MakeEmpty, tmp_path: Path
+) -> None:
+    populate(engine)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    path = folder / "export.json"
+    with Session(engine) as s:
+        counts = write_export(s, path)
+    first = path.read_text(encoding="utf-8")
+    assert first.endswith("}\n")
+    assert "Ivo Ünïcode ✓" in first  # not escaped
+    assert counts == _counts(engine)
+    assert [p.name for p in folder.iterdir()] == ["export.json"]  # no temp file left
+
+    target = make_empty()
+    assert _import(target, read_import(path)) == counts
+    with Session(target) as s:
+        assert write_export(s, tmp_path / "again.json") == counts
+    assert (tmp_path / "again.json").read_text(encoding="utf-8") == first
+
+
+def test_import_keeps_ids_and_forward_references(engine: Engine, make_empty: MakeEmpty) -> None:
+    populate(engine)
+    data = _export(engine)
+    target = make_empty()
+    _import(target, data)
+    with Session(target) as s:
+        manager = s.scalars(select(Person).where(Person.email == "mia@x.org")).one()
+        director = s.get(Person, manager.reports_to_id)
+        assert director is not None
+        assert director.name == "Dora"
+        assert (director.id or 0) > (manager.id or 0)
+        moved = s.scalars(select(Question).where(Question.title == "Is it pricing?")).one()
+        assert (moved.parent_id or 0) > (moved.id or 0)
+        assert moved.due_date == date(2026, 4, 30)
+        review = s.scalars(select(ReviewRequest)).one()
+        assert review.first_response_at == _at(70)
+
+
+def test_new_rows_get_fresh_ids_after_import(engine: Engine, make_empty: MakeEmpty) -> None:
+    populate(engine)
+    data = _export(engine)
+    top = {name: max(r["id"] for r in rows) for name, rows in data["tables"].items()}
+    target = make_empty()
+    _import(target, data)
+    with Session(target) as s:
+        person = _added(s, Person(name="New", email="new@x.org"))
+        event = _added(s, Event(entity="person", entity_id=person.id, action="created"))
+        s.commit()
+        assert person.id == top["person"] + 1
+        assert event.id == top["event"] + 1
+
+
+# --------------------------------------------------------------------------- refusals
+
+
+def test_import_into_non_empty_database_writes_nothing(engine: Engine) -> None:
+    populate(engine)
+    data = _export(engine)
+    before = _dumps(data)
+    with pytest.raises(InvalidInput, match="already holds data"):
+        _import(engine, data)
+    assert _dumps(_export(engine)) == before
+
+
+def _first(data: dict[str, Any], table: str) -> dict[str, Any]:
+    row: dict[str, Any] = data["tables"][table][0]
+    return row
+
+
+def _unknown_column(data: dict[str, Any]) -> str:
+    _first(data, "person")["nickname"] = "Mimi"
+    return f"person #{_first(data, 'person')['id']}: unknown column 'nickname'."
+
+
+def _missing_column(data: dict[str, Any]) -> str:
+    del _first(data, "project")["name"]
+    return f"project #{_first(data, 'project')['id']}: missing column 'name'."
+
+
+def _bad_enum(data: dict[str, Any]) -> str:
+    person = data["tables"]["person"][1]
+    person["role"] = "boss"
+    return f"person #{person['id']}: role: expected one of 'manager', 'ic', 'viewer' (got 'boss')."
+
+
+def _wrong_type(data: dict[str, Any]) -> str:
+    _first(data, "question")["position"] = "3"
+    return (
+        f"question #{_first(data, 'question')['id']}: position: expected a whole number (got '3')."
+    )
+
+
+def _naive_datetime(data: dict[str, Any]) -> str:
+    review = _first(data, "review_request")
+    review["resolved_at"] = "2026-03-03T00:00:00"
+    return (
+        f"review_request #{review['id']}: resolved_at: expected an ISO 8601 date-time with a "
+        "UTC offset (got '2026-03-03T00:00:00')."
+    )
+
+
+def _null_required(data: dict[str, Any]) -> str:
+    _first(data, "one_on_one")["held_on"] = None
+    return (
+        f"one_on_one #{_first(data, 'one_on_one')['id']}: held_on: a value is required (got null)."
+    )
+
+
+def _dangling_parent(data: dict[str, Any]) -> str:
+    question = data["tables"]["question"][1]
+    question["parent_id"] = 99
+    return f"question #{question['id']}: parent_id 99 refers to a question that is not in the file."
+
+
+def _dangling_answer(data: dict[str, Any]) -> str:
+    citation = data["tables"]["citation"][1]
+    citation["cited_answer_id"] = 777
+    return (
+        f"citation #{citation['id']}: cited_answer_id 777 refers to an answer that is not "
+        "in the file."
+    )
+
+
+def _duplicate_id(data: dict[str, Any]) -> str:
+    copy = {**_first(data, "person"), "email": "twin@x.org"}
+    data["tables"]["person"].append(copy)
+    return f"person #{copy['id']}: another person in the file has the same id; ids must be unique."
+
+
+def _duplicate_email(data: dict[str, Any]) -> str:
+    second = data["tables"]["person"][1]
+    second["email"] = _first(data, "person")["email"]
+    return (
+        f"person #{second['id']}: email 'mia@x.org' is already used by "
+        f"person #{_first(data, 'person')['id']}; it must be unique."
+    )
+
+
+def _wrong_marker(data: dict[str, Any]) -> str:
+    data["format"] = "something-else"
+    return "This is not a team export: the \"format\" marker 'team-export' is missing."
+
+
+def _newer_format(data: dict[str, Any]) -> str:
+    data["format_version"] = 2
+    return "This export has format_version 2; this app reads format_version 1 only."
+
+
+def _unknown_table(data: dict[str, Any]) -> str:
+    data["tables"]["secrets"] = []
+    return "Unknown table 'secrets' in the file; nothing was imported."
+
+
+def _two_note_targets(data: dict[str, Any]) -> str:
+    # A rule only the database checks: it refuses the row after earlier tables went in.
+    note = _first(data, "note")
+    note["question_id"] = _first(data, "question")["id"]
+    return "Table 'note': the database refused a record"
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        _unknown_column,
+        _missing_column,
+        _bad_enum,
+        _wrong_type,
+        _naive_datetime,
+        _null_required,
+        _dangling_parent,
+        _dangling_answer,
+        _duplicate_id,
+        _duplicate_email,
+        _wrong_marker,
+        _newer_format,
+        _unknown_table,
+        _two_note_targets,
+    ],
+)
+def test_invalid_file_is_refused_and_nothing_is_imported(
+    engine: Engine, make_empty: MakeEmpty, spoil: Callable[[dict[str, Any]], str]
+) -> None:
+    populate(engine)
+    data = _export(engine)
+    expected = spoil(data)
+    target = make_empty()
+    with pytest.raises(InvalidInput) as refused:
+        _import(target, data)
+    assert refused.value.message.startswith(expected)
+    assert set(_counts(target).values()) == {0}
+
+
+def test_not_an_object_is_refused(engine: Engine) -> None:
+    with pytest.raises(InvalidInput, match="not a team export"):
+        _import(engine, ["team-export"])
+
+
+# --------------------------------------------------------------------------- files
+
+
+def test_read_import_explains_a_missing_file(tmp_path: Path) -> None:
+    path = tmp_path / "nope.json"
+    with pytest.raises(InvalidInput, match="no such file"):
+        read_import(path)
+
+
+def test_read_import_points_at_bad_json(tmp_path: Path) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text('{\n  "format": "team-export",\n  oops\n}\n', encoding="utf-8")
+    with pytest.raises(InvalidInput) as refused:
+        read_import(path)
+    assert refused.value.message == f"{path}: not valid JSON at line 3 column 3."
+
+
+def test_write_export_into_missing_folder_says_so(engine: Engine, tmp_path: Path) -> None:
+    with Session(engine) as s, pytest.raises(InvalidInput, match="Cannot write"):
+        write_export(s, tmp_path / "missing" / "export.json")

@@ -1,0 +1,156 @@
+"""Tree reads and coverage roll-up: one tree, and the portfolio for Overview."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from sqlalchemy import Engine, event
+from sqlmodel import Session
+
+from team.models import Project, Question, QuestionStatus
+from team.services import tree
+from tests.factories import Team, make_team, root
+
+S = QuestionStatus
+
+
+@pytest.fixture
+def team(session: Session) -> Team:
+    return make_team(session)
+
+
+def _node(session: Session, team: Team, parent: Question | None, title: str, status=S.OPEN):  # type: ignore[no-untyped-def]
+    q = Question(
+        title=title,
+        project_id=parent.project_id if parent else team.project,
+        parent_id=parent.id if parent else None,
+        root_id=parent.root_id if parent else None,
+        owner_id=team.manager,
+        status=status,
+    )
+    session.add(q)
+    session.flush()
+    if parent is None:
+        q.root_id = q.id
+    session.commit()
+    return q
+
+
+def _coverage(session: Session, root_id: int) -> tuple[int, int]:
+    node = tree.load_tree(session, root_id).root
+    return node.answered_leaves, node.leaves
+
+
+def test_single_question_is_its_own_leaf(session: Session, team: Team) -> None:
+    r = _node(session, team, None, "Root")
+    assert _coverage(session, r.id) == (0, 1)
+    r.status = S.ANSWERED
+    session.commit()
+    assert _coverage(session, r.id) == (1, 1)
+    assert tree.coverage_by_root(session)[r.id] == (1, 1)
+
+
+def test_dropped_leaves_leave_the_denominator(session: Session, team: Team) -> None:
+    r = _node(session, team, None, "Root")
+    _node(session, team, r, "a", S.ANSWERED)
+    _node(session, team, r, "b", S.OPEN)
+    _node(session, team, r, "c", S.DROPPED)
+    assert _coverage(session, r.id) == (1, 2)
+    assert tree.coverage_by_root(session)[r.id] == (1, 2)
+
+
+def test_all_children_dropped_makes_the_parent_a_leaf(session: Session, team: Team) -> None:
+    r = _node(session, team, None, "Root")
+    mid = _node(session, team, r, "mid", S.ANSWERED)
+    _node(session, team, mid, "x", S.DROPPED)
+    _node(session, team, r, "y", S.OPEN)
+    assert _coverage(session, r.id) == (1, 2)
+    assert tree.coverage_by_root(session)[r.id] == (1, 2)
+
+
+def test_dropped_branch_hides_its_answered_descendants(session: Session, team: Team) -> None:
+    r = _node(session, team, None, "Root")
+    branch = _node(session, team, r, "branch", S.DROPPED)
+    _node(session, team, branch, "answered inside", S.ANSWERED)
+    _node(session, team, r, "kept", S.ANSWERED)
+    loaded = tree.load_tree(session, r.id)
+    assert (loaded.root.answered_leaves, loaded.root.leaves) == (1, 1)
+    assert loaded.nodes[branch.id].coverage is None
+    assert tree.coverage_by_root(session)[r.id] == (1, 1)
+
+
+def test_dropped_root_has_no_coverage(session: Session, team: Team) -> None:
+    r = _node(session, team, None, "Root", S.DROPPED)
+    _node(session, team, r, "a", S.ANSWERED)
+    assert tree.load_tree(session, r.id).root.coverage is None
+    assert r.id not in tree.coverage_by_root(session)
+
+
+def test_deep_chain(session: Session, team: Team) -> None:
+    r = _node(session, team, None, "Root")
+    parent = r
+    for depth in range(300):
+        parent = _node(session, team, parent, f"level {depth}")
+    parent.status = S.ANSWERED
+    session.commit()
+    loaded = tree.load_tree(session, r.id)
+    assert (loaded.root.answered_leaves, loaded.root.leaves) == (1, 1)
+    assert loaded.nodes[parent.id].depth == 300
+    assert tree.coverage_by_root(session)[r.id] == (1, 1)
+
+
+def test_sql_rollup_agrees_with_tree_walk_on_random_trees(session: Session, team: Team) -> None:
+    rng = random.Random(7)
+    roots = []
+    for t in range(5):
+        r = _node(session, team, None, f"Root {t}")
+        roots.append(r.id)
+        nodes = [r]
+        for i in range(40):
+            parent = rng.choice(nodes)
+            nodes.append(_node(session, team, parent, f"n{i}", rng.choice(list(S))))
+    by_sql = tree.coverage_by_root(session)
+    for rid in roots:
+        assert by_sql.get(rid, (0, 0)) == _coverage(session, rid)
+
+
+def test_portfolio_filters_and_people(session: Session, team: Team) -> None:
+    first = root(session, team, "Why did retention drop?")
+    other = Project(name="Pricing")
+    session.add(other)
+    session.commit()
+    second = _node(session, team, None, "Should we change prices?")
+    second.project_id = other.id  # type: ignore[assignment]
+    child = _node(session, team, second, "Elasticity by segment")
+    child.assignee_id = team.ic
+    session.commit()
+    rows = {r.title: r for r in tree.portfolio(session)}
+    assert set(rows) == {"Why did retention drop?", "Should we change prices?"}
+    assert rows["Should we change prices?"].people == ("Ines", "Maya")
+    assert rows["Should we change prices?"].open_questions == 1
+    assert [r.id for r in tree.portfolio(session, project_id=other.id)] == [second.id]
+    assert [r.id for r in tree.portfolio(session, person_id=team.ic)] == [second.id]
+    assert {r.id for r in tree.portfolio(session, person_id=team.manager)} == {first, second.id}
+
+
+def test_portfolio_query_count_does_not_grow(engine: Engine, session: Session, team: Team) -> None:
+    statements: list[str] = []
+
+    def count(*_args: object) -> None:
+        statements.append("x")
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        root(session, team, "One")
+        statements.clear()
+        tree.portfolio(session)
+        small = len(statements)
+        for i in range(10):
+            r = root(session, team, f"More {i}")
+            _node(session, team, session.get(Question, r), "child")  # type: ignore[arg-type]
+        statements.clear()
+        tree.portfolio(session)
+        assert len(statements) == small
+    finally:
+        event.remove(engine, "before_cursor_execute", count)

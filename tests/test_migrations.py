@@ -1,0 +1,52 @@
+"""The migrated schema equals the models (no drift), on SQLite and PostgreSQL, and
+upgrading again keeps the data."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, inspect, select
+from sqlmodel import Session, SQLModel
+
+from team import db
+from team.models import TABLES, Person, Role
+
+
+def test_migrated_schema_matches_models(engine: Engine) -> None:
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        assert compare_metadata(context, SQLModel.metadata) == []
+
+
+def test_every_model_table_exists(engine: Engine) -> None:
+    names = set(inspect(engine).get_table_names())
+    assert {t.__tablename__ for t in TABLES} <= names  # type: ignore[attr-defined]
+
+
+def test_upgrade_is_idempotent_and_keeps_data(engine: Engine) -> None:
+    with Session(engine) as session:
+        session.add(Person(name="Maya", email="maya@example.com", role=Role.MANAGER))
+        session.commit()
+    db.upgrade(engine)
+    assert db.current_revision(engine) == db.head_revision()
+    with Session(engine) as session:
+        assert [p.email for p in session.scalars(select(Person))] == ["maya@example.com"]
+
+
+def test_sqlite_pragmas(sqlite_engine: Engine) -> None:
+    with sqlite_engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+
+
+def test_unreachable_database_is_a_clear_sentence() -> None:
+    engine = db.make_engine("postgresql+psycopg://nobody:x@127.0.0.1:1/none")
+    try:
+        db.upgrade(engine)
+    except db.DatabaseError as exc:
+        assert "Cannot reach the database" in str(exc)
+        assert "TEAM_DATABASE_URL" in str(exc)
+        assert "x@" not in str(exc)  # the password is not shown
+    else:
+        raise AssertionError("upgrade of an unreachable database did not fail")
