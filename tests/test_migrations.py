@@ -3,6 +3,7 @@ upgrading again keeps the data."""
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, select
@@ -42,11 +43,9 @@ def test_sqlite_pragmas(sqlite_engine: Engine) -> None:
 
 def test_unreachable_database_is_a_clear_sentence() -> None:
     engine = db.make_engine("postgresql+psycopg://nobody:x@127.0.0.1:1/none")
-    try:
+    with pytest.raises(db.DatabaseError) as caught:
         db.upgrade(engine)
-    except db.DatabaseError as exc:
-        assert "Cannot reach the database" in str(exc)
-        assert "TEAM_DATABASE_URL" in str(exc)
-        assert "x@" not in str(exc)  # the password is not shown
-    else:
-        raise AssertionError("upgrade of an unreachable database did not fail")
+    message = str(caught.value)
+    assert "Cannot reach the database" in message
+    assert "TEAM_DATABASE_URL" in message
+    assert "x@" not in message  # the password is not shown

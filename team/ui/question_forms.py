@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from team.models import PersonPublic, Priority, QuestionCreate, QuestionStatus, QuestionUpdate, Role
-from team.services import questions
+from team.services import question_status, questions
 from team.services.errors import StaleEdit, TeamError
 from team.services.tree import Tree, TreeNode
 from team.ui import resources, state
@@ -125,9 +125,9 @@ def detail_actions(
 
 def _status_form(person: PersonPublic, node: TreeNode, version: int) -> None:
     q = node.question
-    allowed = questions.allowed_statuses(q.status)
+    allowed = question_status.allowed_statuses(q.status)
     if person.role != Role.MANAGER:
-        allowed = [s for s in allowed if s not in questions.MANAGER_ONLY_STATUSES]
+        allowed = [s for s in allowed if s not in question_status.MANAGER_ONLY_STATUSES]
         if q.status == QuestionStatus.DROPPED:
             allowed = []
     if not allowed:
@@ -141,7 +141,7 @@ def _status_form(person: PersonPublic, node: TreeNode, version: int) -> None:
     )
     if right.button("Change status", key=f"status_save_{q.id}"):
         attempt(
-            lambda s: questions.set_status(s, person.id, q.id, version, new),
+            lambda s: question_status.set_status(s, person.id, q.id, version, new),
             f"“{q.title}” is now {STATUS_LABELS[new]}.",
         )
 
@@ -327,19 +327,19 @@ def bulk_editor(
             for i, row in edited.iterrows()
         ]
         attempt(
-            lambda s: questions.bulk_update(s, person.id, edits),
+            lambda s: question_status.bulk_update(s, person.id, edits),
             "Saved the table.",
         )
 
 
 def _bulk_edit(
     question_id: Any, row: pd.Series, version: int, by_name: dict[str, int]
-) -> questions.BulkEdit:
+) -> question_status.BulkEdit:
     assignee = row["assignee"]
     due = row["due"]
     if isinstance(due, pd.Timestamp):
         due = due.date()
-    return questions.BulkEdit(
+    return question_status.BulkEdit(
         question_id=int(question_id),
         version=version,
         assignee_id=by_name.get(assignee) if isinstance(assignee, str) and assignee else None,

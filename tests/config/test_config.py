@@ -101,5 +101,5 @@ def test_local_mode_serves_on_loopback(tmp_path: Path, address: str) -> None:
 
 @pytest.mark.parametrize("address", ["0.0.0.0", "192.168.1.4", "", None, "example.com"])
 def test_local_mode_refuses_other_addresses(tmp_path: Path, address: str | None) -> None:
-    with pytest.raises(ConfigError, match="serves only on 127.0.0.1"):
+    with pytest.raises(ConfigError, match=r"serves only on 127\.0\.0\.1"):
         check_bind_address(load_config(_write(tmp_path, GOOD)), address)

@@ -16,7 +16,7 @@ from team.models import (
     QuestionStatus,
     QuestionUpdate,
 )
-from team.services import questions
+from team.services import question_status, questions
 from team.services.errors import (
     IllegalTransition,
     InvalidInput,
@@ -24,7 +24,8 @@ from team.services.errors import (
     PermissionDenied,
     StaleEdit,
 )
-from team.services.questions import BulkEdit, SubQuestion
+from team.services.question_status import BulkEdit
+from team.services.questions import SubQuestion
 from team.services.tree import load_tree
 from tests.factories import Team, make_team, root
 
@@ -194,7 +195,7 @@ def test_stale_status_change_and_assign_are_refused(session: Session, team: Team
     [child] = _split(session, team, rid, "Child")
     questions.assign(session, team.manager, child.id, 1, team.ic)
     with pytest.raises(StaleEdit):
-        questions.set_status(session, team.manager, child.id, 1, S.IN_PROGRESS)
+        question_status.set_status(session, team.manager, child.id, 1, S.IN_PROGRESS)
     with pytest.raises(StaleEdit):
         questions.assign(session, team.manager, child.id, 1, team.other_ic)
     assert _q(session, child.id).assignee_id == team.ic
@@ -253,12 +254,12 @@ def test_every_status_transition(
     q.status = start
     session.commit()
     if start == target:
-        assert questions.set_status(session, team.manager, rid, 1, target).version == 1
+        assert question_status.set_status(session, team.manager, rid, 1, target).version == 1
     elif (start, target) in ALLOWED:
-        assert questions.set_status(session, team.manager, rid, 1, target).status == target
+        assert question_status.set_status(session, team.manager, rid, 1, target).status == target
     else:
         with pytest.raises(IllegalTransition, match=f"is {start.value}; from there"):
-            questions.set_status(session, team.manager, rid, 1, target)
+            question_status.set_status(session, team.manager, rid, 1, target)
         assert _q(session, rid).status == start
 
 
@@ -266,26 +267,26 @@ def test_ic_moves_own_question_but_may_not_drop(session: Session, team: Team) ->
     rid = root(session, team)
     [mine, theirs] = _split(session, team, rid, "Mine", "Theirs")
     questions.assign(session, team.manager, mine.id, 1, team.ic)
-    questions.set_status(session, team.ic, mine.id, 2, S.IN_PROGRESS)
-    questions.set_status(session, team.ic, mine.id, 3, S.ANSWERED)
+    question_status.set_status(session, team.ic, mine.id, 2, S.IN_PROGRESS)
+    question_status.set_status(session, team.ic, mine.id, 3, S.ANSWERED)
     with pytest.raises(PermissionDenied, match="Only a manager can drop"):
-        questions.set_status(session, team.ic, mine.id, 4, S.DROPPED)
+        question_status.set_status(session, team.ic, mine.id, 4, S.DROPPED)
     with pytest.raises(PermissionDenied, match="assigned to you"):
-        questions.set_status(session, team.ic, theirs.id, 1, S.IN_PROGRESS)
+        question_status.set_status(session, team.ic, theirs.id, 1, S.IN_PROGRESS)
     with pytest.raises(PermissionDenied, match="read-only"):
-        questions.set_status(session, team.viewer, theirs.id, 1, S.IN_PROGRESS)
+        question_status.set_status(session, team.viewer, theirs.id, 1, S.IN_PROGRESS)
 
 
 def test_drop_cascades_to_unfinished_descendants(session: Session, team: Team) -> None:
     rid = root(session, team)
     [branch] = _split(session, team, rid, "Branch")
     [done, todo] = _split(session, team, branch.id, "Done", "Todo")
-    questions.set_status(session, team.manager, done.id, 1, S.ANSWERED)
-    questions.set_status(session, team.manager, branch.id, 1, S.DROPPED)
+    question_status.set_status(session, team.manager, done.id, 1, S.ANSWERED)
+    question_status.set_status(session, team.manager, branch.id, 1, S.DROPPED)
     assert _q(session, todo.id).status == S.DROPPED
     assert _q(session, done.id).status == S.ANSWERED
     assert _events(session, todo.id)[-1].new_value == "dropped"
-    questions.set_status(session, team.manager, branch.id, 2, S.OPEN)
+    question_status.set_status(session, team.manager, branch.id, 2, S.OPEN)
     assert _q(session, branch.id).status == S.OPEN
     assert _q(session, todo.id).status == S.DROPPED
 
@@ -358,7 +359,7 @@ def test_ic_reorders_only_under_own_assigned_question(session: Session, team: Te
 
 def test_missing_question(session: Session, team: Team) -> None:
     with pytest.raises(NotFound):
-        questions.set_status(session, team.manager, 999, 1, S.OPEN)
+        question_status.set_status(session, team.manager, 999, 1, S.OPEN)
 
 
 # --------------------------------------------------------------------------- bulk
@@ -380,7 +381,7 @@ def test_bulk_update_saves_all_rows(session: Session, team: Team) -> None:
     rid = root(session, team)
     a, b = _split(session, team, rid, "A", "B")
     due = date(2027, 1, 15)
-    changed = questions.bulk_update(
+    changed = question_status.bulk_update(
         session,
         team.manager,
         [_edit(a, assignee_id=team.ic, status=S.IN_PROGRESS), _edit(b, due_date=due)],
@@ -397,13 +398,13 @@ def test_bulk_update_is_all_or_nothing(session: Session, team: Team) -> None:
     refused = _answered_then_blocked(session, team, b)
     events_before = _count(session, Event)
     with pytest.raises(IllegalTransition, match="is answered; from there"):
-        questions.bulk_update(session, team.manager, [_edit(a, assignee_id=team.ic), refused])
+        question_status.bulk_update(session, team.manager, [_edit(a, assignee_id=team.ic), refused])
     assert _q(session, a.id).assignee_id is None
     assert _count(session, Event) == events_before
 
 
 def _answered_then_blocked(session: Session, team: Team, b) -> BulkEdit:  # type: ignore[no-untyped-def]
-    answered = questions.set_status(session, team.manager, b.id, 1, S.ANSWERED)
+    answered = question_status.set_status(session, team.manager, b.id, 1, S.ANSWERED)
     return _edit(answered, status=S.BLOCKED)
 
 
@@ -412,7 +413,7 @@ def test_bulk_update_refuses_stale_rows(session: Session, team: Team) -> None:
     a, b = _split(session, team, rid, "A", "B")
     questions.assign(session, team.manager, b.id, 1, team.other_ic)
     with pytest.raises(StaleEdit):
-        questions.bulk_update(
+        question_status.bulk_update(
             session, team.manager, [_edit(a, assignee_id=team.ic), _edit(b, assignee_id=team.ic)]
         )
     assert _q(session, a.id).assignee_id is None
@@ -424,6 +425,6 @@ def test_ic_bulk_edit_cannot_assign(session: Session, team: Team) -> None:
     [a] = _split(session, team, rid, "A")
     questions.assign(session, team.manager, a.id, 1, team.ic)
     a2 = _q(session, a.id)
-    questions.bulk_update(session, team.ic, [_edit(a2, status=S.IN_PROGRESS)])
+    question_status.bulk_update(session, team.ic, [_edit(a2, status=S.IN_PROGRESS)])
     with pytest.raises(PermissionDenied, match="assign"):
-        questions.bulk_update(session, team.ic, [_edit(_q(session, a.id), assignee_id=None)])
+        question_status.bulk_update(session, team.ic, [_edit(_q(session, a.id), assignee_id=None)])

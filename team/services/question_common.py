@@ -1,0 +1,162 @@
+"""Shared pieces of the question services: loading, the version claim, validation,
+and event recording. Used by questions.py (tree edits) and question_status.py."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlmodel import Session, col
+
+from team.models import Person, Question, QuestionPublic, Role, utcnow
+from team.services import events
+from team.services.errors import InvalidInput, NotFound, StaleEdit
+from team.services.people import Actor
+
+TITLE_MAX = 300
+CONTEXT_MAX = 20_000
+TECHNIQUE_MAX = 60
+LINES_MAX = 100
+
+
+def load(session: Session, question_id: int) -> Question:
+    question = session.get(Question, question_id)
+    if question is None:
+        raise NotFound(f"Question #{question_id} does not exist; it may have been removed.")
+    return question
+
+
+def claim(session: Session, question: Question, expected_version: int) -> None:
+    """Take the next version of ``question`` or raise StaleEdit. The conditional UPDATE
+    makes two concurrent saves of the same version fail for one of them."""
+    stale = StaleEdit(
+        f"'{question.title}' was changed by someone else since you opened it (you had "
+        f"version {expected_version}, it is now version {question.version}); reload to "
+        "see their change, then apply yours again."
+    )
+    if question.version != expected_version:
+        raise stale
+    result = session.execute(
+        update(Question)
+        .where(col(Question.id) == question.id, col(Question.version) == expected_version)
+        .values(version=expected_version + 1, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(result, "rowcount", 0) != 1:
+        raise stale
+    question.version = expected_version + 1
+    question.updated_at = utcnow()
+
+
+def public(question: Question) -> QuestionPublic:
+    return QuestionPublic.model_validate(question)
+
+
+def clean_title(title: str) -> str:
+    cleaned = " ".join(title.split())
+    if not cleaned:
+        raise InvalidInput("Give the question a title; it cannot be empty.", field="title")
+    if len(cleaned) > TITLE_MAX:
+        raise InvalidInput(
+            f"Keep the title under {TITLE_MAX} characters (it has {len(cleaned)}); put "
+            "detail in the context instead.",
+            field="title",
+        )
+    return cleaned
+
+
+def clean_context(context: str) -> str:
+    if len(context) > CONTEXT_MAX:
+        raise InvalidInput(
+            f"Keep the context under {CONTEXT_MAX:,} characters (it has {len(context):,}).",
+            field="context",
+        )
+    return context.strip()
+
+
+def clean_technique(technique: str | None) -> str | None:
+    if technique is None or not technique.strip():
+        return None
+    cleaned = technique.strip()
+    if len(cleaned) > TECHNIQUE_MAX:
+        raise InvalidInput(
+            f"Keep the technique under {TECHNIQUE_MAX} characters.", field="technique"
+        )
+    return cleaned
+
+
+def check_assignee(session: Session, assignee_id: int | None) -> None:
+    if assignee_id is None:
+        return
+    person = session.get(Person, assignee_id)
+    if person is None:
+        raise InvalidInput(f"Person #{assignee_id} does not exist.", field="assignee")
+    if not person.active:
+        raise InvalidInput(
+            f"{person.name} is deactivated; assign the question to an active IC.",
+            field="assignee",
+        )
+    if person.role != Role.IC:
+        raise InvalidInput(
+            f"{person.name} is a {person.role}; questions are assigned to ICs.",
+            field="assignee",
+        )
+
+
+def may_split(actor: Actor, parent: Question) -> bool:
+    return actor.is_manager or (actor.role == Role.IC and parent.assignee_id == actor.id)
+
+
+def record_change(
+    session: Session,
+    actor: Actor,
+    question: Question,
+    field: str,
+    old: object,
+    new: object,
+) -> None:
+    assert question.id is not None
+    events.record(
+        session,
+        actor_id=actor.id,
+        entity="question",
+        entity_id=question.id,
+        action="updated",
+        field=field,
+        old=old,
+        new=new,
+        root_id=question.root_id,
+    )
+
+
+def insert(session: Session, actor: Actor, question: Question) -> Question:
+    session.add(question)
+    session.flush()
+    assert question.id is not None
+    if question.root_id is None:
+        question.root_id = question.id
+        session.flush()
+    events.record(
+        session,
+        actor_id=actor.id,
+        entity="question",
+        entity_id=question.id,
+        action="created",
+        new=question.title,
+        root_id=question.root_id,
+    )
+    if question.assignee_id is not None:
+        record_change(session, actor, question, "assignee_id", None, question.assignee_id)
+    return question
+
+
+def subtree(session: Session, question: Question) -> list[Question]:
+    """``question`` and every node below it (one query for the whole tree)."""
+    tree = session.scalars(select(Question).where(col(Question.root_id) == question.root_id)).all()
+    children: dict[int | None, list[Question]] = {}
+    for node in tree:
+        children.setdefault(node.parent_id, []).append(node)
+    found, stack = [], [question]
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        stack.extend(children.get(node.id, []))
+    return found
