@@ -1,0 +1,149 @@
+"""The `team` command: database upgrade, demo data, export/import, and serving the app."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from sqlalchemy import Engine
+
+from team import db
+from team.config import (
+    CONFIG_ENV,
+    ConfigError,
+    Settings,
+    check_bind_address,
+    config_path,
+    load_config,
+)
+from team.services import demo, transfer
+from team.services.errors import TeamError
+
+APP_FILE = Path(__file__).resolve().parents[1] / "app.py"
+
+app = typer.Typer(
+    help="A question-to-answer dashboard for data-science teams.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+ConfigOption = Annotated[
+    Path | None,
+    typer.Option("--config", "-c", help="config file (default: $TEAM_CONFIG or ./config.yaml)"),
+]
+
+
+def _fail(message: str) -> NoReturn:
+    typer.echo(f"team: {message}", err=True)
+    raise typer.Exit(1)
+
+
+def _settings(config: Path | None) -> Settings:
+    try:
+        return load_config(config)
+    except ConfigError as exc:
+        _fail(str(exc))
+
+
+def _engine(settings: Settings, *, migrate: bool = True) -> Engine:
+    engine = db.make_engine(settings.database_url)
+    try:
+        if migrate:
+            db.upgrade(engine)
+        else:
+            db.check_schema(engine)
+    except db.DatabaseError as exc:
+        _fail(str(exc))
+    return engine
+
+
+@db_app.command("upgrade")
+def db_upgrade(config: ConfigOption = None) -> None:
+    """Apply pending schema migrations (never drops data)."""
+    settings = _settings(config)
+    engine = _engine(settings)
+    typer.echo(f"Database is at schema revision {db.current_revision(engine)}.")
+
+
+@app.command("demo")
+def demo_cmd(
+    config: ConfigOption = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="replace everything in a non-empty database")
+    ] = False,
+) -> None:
+    """Load the demo team into an empty database."""
+    engine = _engine(_settings(config))
+    try:
+        with db.session_scope(engine) as session:
+            summary = demo.load_demo(session, force=force)
+    except TeamError as exc:
+        _fail(str(exc))
+    typer.echo(f"Loaded the demo team: {summary}.")
+
+
+@app.command("export")
+def export_cmd(
+    file: Annotated[Path, typer.Argument(help="JSON file to write")],
+    config: ConfigOption = None,
+) -> None:
+    """Write everything in the database to one JSON file."""
+    engine = _engine(_settings(config), migrate=False)
+    try:
+        with db.session_scope(engine) as session:
+            counts = transfer.write_export(session, file)
+    except (TeamError, OSError) as exc:
+        _fail(str(exc))
+    total = sum(counts.values())
+    typer.echo(f"Exported {total} rows from {len(counts)} tables to {file}.")
+
+
+@app.command("import")
+def import_cmd(
+    file: Annotated[Path, typer.Argument(help="JSON file written by `team export`")],
+    config: ConfigOption = None,
+) -> None:
+    """Load an export into an empty database (all of it, or nothing)."""
+    engine = _engine(_settings(config))
+    try:
+        data = transfer.read_import(file)
+        with db.session_scope(engine) as session:
+            counts = transfer.import_data(session, data)
+    except TeamError as exc:
+        _fail(str(exc))
+    typer.echo(f"Imported {sum(counts.values())} rows from {file}.")
+
+
+@app.command("run")
+def run_cmd(
+    config: ConfigOption = None,
+    address: Annotated[str, typer.Option(help="address to serve on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to serve on")] = 8501,
+) -> None:
+    """Migrate, load the demo team into an empty database, and serve the app."""
+    settings = _settings(config)
+    try:
+        check_bind_address(settings, address)
+    except ConfigError as exc:
+        _fail(str(exc))
+    engine = _engine(settings)
+    with db.session_scope(engine) as session:
+        if db.is_empty(session):
+            summary = demo.load_demo(session)
+            typer.echo(f"Empty database: loaded the demo team ({summary}).")
+    engine.dispose()
+    os.environ[CONFIG_ENV] = str(config_path(config).resolve())
+    typer.echo(f"Serving on http://{address}:{port}")
+    args = [sys.executable, "-m", "streamlit", "run", str(APP_FILE)]
+    args += ["--server.address", address, "--server.port", str(port)]
+    os.execv(sys.executable, args)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,148 @@
+"""The `team` command, run as a user would: exit codes, messages, nothing half-written."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session
+from typer.testing import CliRunner
+
+from team import db
+from team.cli import app
+from tests.factories import make_team, root
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.delenv("TEAM_DATABASE_URL", raising=False)
+    monkeypatch.delenv("TEAM_CONFIG", raising=False)
+    path = tmp_path / "config.yaml"
+    path.write_text("database:\n  url: sqlite:///team.db\n", encoding="utf-8")
+    return path
+
+
+def _team(*args: str) -> tuple[int, str, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_console_script_is_installed() -> None:
+    script = Path(sys.executable).parent / "team"
+    assert script.exists(), "pip install -e . should create the `team` console script"
+    done = subprocess.run([str(script), "--help"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0
+    for command in ("db", "demo", "export", "import", "run"):
+        assert command in done.stdout
+
+
+def test_db_upgrade_creates_the_database(config: Path) -> None:
+    code, out, _ = _team("db", "upgrade", "--config", str(config))
+    assert code == 0
+    assert f"revision {db.head_revision()}" in out
+    assert (config.parent / "team.db").exists()
+
+
+def test_bad_config_exits_non_zero_and_writes_nothing(tmp_path: Path) -> None:
+    bad = tmp_path / "config.yaml"
+    bad.write_text("database:\n  url: sqlite:///team.db\nauth:\n  mode: ldap\n", encoding="utf-8")
+    for args in (["db", "upgrade"], ["demo"], ["export", str(tmp_path / "x.json")]):
+        code, _, err = _team(*args, "--config", str(bad))
+        assert code == 1
+        assert "'auth.mode': expected 'local'" in err
+        assert len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "team.db").exists()
+    assert not (tmp_path / "x.json").exists()
+
+
+def test_missing_config_file(tmp_path: Path) -> None:
+    code, _, err = _team("db", "upgrade", "--config", str(tmp_path / "nope.yaml"))
+    assert code == 1
+    assert "configuration file not found" in err
+
+
+def test_export_refuses_an_unmigrated_database(config: Path, tmp_path: Path) -> None:
+    code, _, err = _team("export", str(tmp_path / "out.json"), "--config", str(config))
+    assert code == 1
+    assert "team db upgrade" in err
+
+
+def test_export_import_export_is_identical(config: Path, tmp_path: Path) -> None:
+    assert _team("db", "upgrade", "--config", str(config))[0] == 0
+    engine = db.make_engine(f"sqlite:///{config.parent / 'team.db'}")
+    with Session(engine) as session:
+        team = make_team(session)
+        root(session, team)
+    engine.dispose()
+    first = tmp_path / "first.json"
+    code, out, _ = _team("export", str(first), "--config", str(config))
+    assert code == 0
+    assert "Exported" in out
+
+    other = tmp_path / "other"
+    other.mkdir()
+    other_config = other / "config.yaml"
+    other_config.write_text("database:\n  url: sqlite:///team.db\n", encoding="utf-8")
+    code, out, _ = _team("import", str(first), "--config", str(other_config))
+    assert code == 0
+    assert "Imported" in out
+    second = tmp_path / "second.json"
+    assert _team("export", str(second), "--config", str(other_config))[0] == 0
+    assert first.read_text(encoding="utf-8") == second.read_text(encoding="utf-8")
+
+    code, _, err = _team("import", str(first), "--config", str(other_config))
+    assert code == 1
+    assert "already holds data" in err
+
+
+def test_invalid_import_names_the_record_and_imports_nothing(
+    config: Path, tmp_path: Path
+) -> None:
+    assert _team("db", "upgrade", "--config", str(config))[0] == 0
+    engine = db.make_engine(f"sqlite:///{config.parent / 'team.db'}")
+    with Session(engine) as session:
+        team = make_team(session)
+        root(session, team)
+    engine.dispose()
+    good = tmp_path / "good.json"
+    assert _team("export", str(good), "--config", str(config))[0] == 0
+    data = json.loads(good.read_text(encoding="utf-8"))
+    data["tables"]["question"][0]["parent_id"] = 999
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data), encoding="utf-8")
+
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    fresh_config = fresh / "config.yaml"
+    fresh_config.write_text("database:\n  url: sqlite:///team.db\n", encoding="utf-8")
+    code, _, err = _team("import", str(bad), "--config", str(fresh_config))
+    assert code == 1
+    assert "question #1" in err
+    assert "999" in err
+    empty = fresh / "empty.json"
+    assert _team("export", str(empty), "--config", str(fresh_config))[0] == 0
+    tables = json.loads(empty.read_text(encoding="utf-8"))["tables"]
+    assert all(rows == [] for rows in tables.values())
+
+
+def test_import_of_missing_or_broken_file(config: Path, tmp_path: Path) -> None:
+    code, _, err = _team("import", str(tmp_path / "none.json"), "--config", str(config))
+    assert code == 1
+    assert "no such file" in err
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    code, _, err = _team("import", str(broken), "--config", str(config))
+    assert code == 1
+    assert "not valid JSON" in err
+
+
+def test_run_refuses_a_non_loopback_address(config: Path) -> None:
+    code, _, err = _team("run", "--address", "0.0.0.0", "--config", str(config))
+    assert code == 1
+    assert "serves only on 127.0.0.1" in err
+    assert not (config.parent / "team.db").exists()

@@ -1,0 +1,113 @@
+"""Every page, for every role, on the demo team and on an empty database: renders
+without an exception and shows what that role should see."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from sqlalchemy import Engine, select
+from sqlmodel import Session
+from streamlit import config as st_config
+from streamlit.testing.v1 import AppTest
+
+from team.models import Person, Role
+from team.services.demo import load_demo
+from team.ui.navigation import page_names_for
+from tests.ui.conftest import assert_no_exception
+
+ROLES = [Role.MANAGER, Role.IC, Role.VIEWER]
+
+
+def _person_with_role(engine: Engine, role: Role) -> int:
+    with Session(engine) as session:
+        person = session.scalars(
+            select(Person).where(Person.role == role, Person.active.is_(True)).order_by(Person.id)  # type: ignore[attr-defined]
+        ).first()
+        assert person is not None and person.id is not None
+        return person.id
+
+
+@pytest.fixture
+def demo_engine(app_engine: Engine) -> Engine:
+    with Session(app_engine) as session:
+        load_demo(session)
+    return app_engine
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", ["overview", "questions"])
+def test_every_page_renders_for_every_role(
+    demo_engine: Engine, open_app: Callable[..., AppTest], role: Role, page: str
+) -> None:
+    if page not in page_names_for(role):
+        pytest.skip(f"{role} does not see {page}")
+    at = open_app(_person_with_role(demo_engine, role), page)
+    assert_no_exception(at)
+    assert not at.error, [e.value for e in at.error]
+    assert at.title[0].value == page.capitalize()
+
+
+def test_overview_lists_the_demo_questions(
+    demo_engine: Engine, open_app: Callable[..., AppTest]
+) -> None:
+    at = open_app(_person_with_role(demo_engine, Role.VIEWER))
+    assert_no_exception(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["General questions"] == "6"
+    assert len(at.get("progress")) >= 6
+
+
+def test_overview_filters_by_project(
+    demo_engine: Engine, open_app: Callable[..., AppTest]
+) -> None:
+    at = open_app(_person_with_role(demo_engine, Role.MANAGER))
+    everything = int(next(m.value for m in at.metric if m.label == "General questions"))
+    at.selectbox(key="overview_project").select_index(0).run()
+    filtered = int(next(m.value for m in at.metric if m.label == "General questions"))
+    assert 0 < filtered < everything
+
+
+def test_no_person_chosen_shows_the_picker(
+    demo_engine: Engine, open_app: Callable[..., AppTest]
+) -> None:
+    at = open_app(None)
+    assert_no_exception(at)
+    assert at.title[0].value == "Who are you?"
+    picker = at.sidebar.selectbox(key="who_sidebar")
+    assert len(picker.options) >= 8
+    picker.select_index(0).run()
+    assert_no_exception(at)
+    assert at.title[0].value == "Overview"
+
+
+@pytest.mark.parametrize("page", ["overview", "questions"])
+def test_empty_database_pages_say_what_to_do(
+    app_engine: Engine, open_app: Callable[..., AppTest], page: str
+) -> None:
+    from tests.factories import make_team
+
+    with Session(app_engine) as session:
+        team = make_team(session)
+    at = open_app(team.manager, page)
+    assert_no_exception(at)
+    assert any("No general questions yet" in i.value for i in at.info)
+
+
+def test_nobody_on_the_team_yet(app_engine: Engine, open_app: Callable[..., AppTest]) -> None:
+    at = open_app(None)
+    assert_no_exception(at)
+    assert any("team demo" in i.value for i in at.info)
+
+
+def test_local_mode_refuses_a_public_address(
+    app_engine: Engine, open_app: Callable[..., AppTest]
+) -> None:
+    previous = st_config.get_option("server.address")
+    st_config.set_option("server.address", "0.0.0.0")
+    try:
+        at = open_app(None)
+    finally:
+        st_config.set_option("server.address", previous)
+    assert any("serves only on 127.0.0.1" in e.value for e in at.error)
+    assert not at.sidebar.selectbox
