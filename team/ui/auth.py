@@ -7,7 +7,7 @@ import streamlit as st
 
 from team.config import ConfigError, check_bind_address
 from team.models import PersonPublic, Role
-from team.ui import resources, state
+from team.ui import navigation, resources, state
 from team.ui.text import plain
 
 ROLE_LABELS = {Role.MANAGER: "manager", Role.IC: "IC", Role.VIEWER: "viewer"}
@@ -45,6 +45,9 @@ def gate() -> PersonPublic:
         state.forget_versions()
         st.rerun()
     if person is None:
+        # Register every page (hidden) without running one, so a deep link such as
+        # /questions?root=3 still leads there once the person is chosen.
+        st.navigation(navigation.all_pages(), position="hidden")
         _welcome(active)
         st.stop()
     return person

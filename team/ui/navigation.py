@@ -29,3 +29,7 @@ def pages_for(role: Role) -> list[StreamlitPage]:
 
 def page_names_for(role: Role) -> list[str]:
     return [name for name, spec in _PAGES.items() if Role(role) in spec[3]]
+
+
+def all_pages() -> list[StreamlitPage]:
+    return [page(name) for name in _PAGES]

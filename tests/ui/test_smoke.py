@@ -58,9 +58,7 @@ def test_overview_lists_the_demo_questions(
     assert len(at.get("progress")) >= 6
 
 
-def test_overview_filters_by_project(
-    demo_engine: Engine, open_app: Callable[..., AppTest]
-) -> None:
+def test_overview_filters_by_project(demo_engine: Engine, open_app: Callable[..., AppTest]) -> None:
     at = open_app(_person_with_role(demo_engine, Role.MANAGER))
     everything = int(next(m.value for m in at.metric if m.label == "General questions"))
     at.selectbox(key="overview_project").select_index(0).run()

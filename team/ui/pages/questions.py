@@ -113,7 +113,8 @@ def tree_dot(tree: Tree, node: TreeNode, names: dict[int, str]) -> str:
     for node_id in tree.subtree_ids(node.question.id):
         q = tree.nodes[node_id].question
         who = names.get(q.assignee_id, "") if q.assignee_id else "unassigned"
-        text = dot_label(f"{q.title} — {who} ({QuestionStatus(q.status).value})")
+        status = QuestionStatus(q.status).value.replace("_", " ")
+        text = dot_label(f"{q.title} — {who} ({status})")
         colour = STATUS_COLOURS[QuestionStatus(q.status)]
         lines.append(f'q{node_id} [label={text}, fillcolor="{colour}"];')
         if node_id != node.question.id and q.parent_id is not None:
@@ -124,7 +125,7 @@ def tree_dot(tree: Tree, node: TreeNode, names: dict[int, str]) -> str:
 
 def _detail(node: TreeNode, names: dict[int, str], projects: dict[int, str]) -> None:
     q = node.question
-    st.subheader(plain(q.title))
+    st.markdown(f"#### {plain(q.title)}")
     facts = [
         status_badge(q.status),
         f"project {plain(projects.get(q.project_id, '?'))}",
@@ -147,7 +148,8 @@ def _detail(node: TreeNode, names: dict[int, str], projects: dict[int, str]) -> 
             else "Dropped: outside the scope of the answer"
         ),
     )
-    st.caption(COVERAGE_HELP)
+    with st.popover("How coverage is computed", icon=":material/help:"):
+        st.markdown(COVERAGE_HELP)
 
 
 def render() -> None:
