@@ -25,6 +25,7 @@ DEFAULT_TECHNIQUES = (
     "data cleaning",
     "experimentation",
     "analysis",
+    "visualization",
 )
 
 

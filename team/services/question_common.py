@@ -112,6 +112,8 @@ def record_change(
     field: str,
     old: object,
     new: object,
+    *,
+    action: str = "updated",
 ) -> None:
     assert question.id is not None
     events.record(
@@ -119,7 +121,7 @@ def record_change(
         actor_id=actor.id,
         entity="question",
         entity_id=question.id,
-        action="updated",
+        action=action,
         field=field,
         old=old,
         new=new,

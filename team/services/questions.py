@@ -26,7 +26,6 @@ from team.models import (
     QuestionPublic,
     QuestionUpdate,
 )
-from team.services import events
 from team.services.errors import InvalidInput, PermissionDenied
 from team.services.people import acting, require_manager, require_writer
 from team.services.question_common import (
@@ -248,18 +247,7 @@ def move_question(
     for node in branch:
         node.root_id = new_root
         node.project_id = new_project
-    assert question.id is not None
-    events.record(
-        session,
-        actor_id=actor.id,
-        entity="question",
-        entity_id=question.id,
-        action="moved",
-        field="parent_id",
-        old=old_parent,
-        new=new_parent_id,
-        root_id=new_root,
-    )
+    record_change(session, actor, question, "parent_id", old_parent, new_parent_id, action="moved")
     session.commit()
     return public(question)
 
