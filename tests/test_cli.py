@@ -100,9 +100,7 @@ def test_export_import_export_is_identical(config: Path, tmp_path: Path) -> None
     assert "already holds data" in err
 
 
-def test_invalid_import_names_the_record_and_imports_nothing(
-    config: Path, tmp_path: Path
-) -> None:
+def test_invalid_import_names_the_record_and_imports_nothing(config: Path, tmp_path: Path) -> None:
     assert _team("db", "upgrade", "--config", str(config))[0] == 0
     engine = db.make_engine(f"sqlite:///{config.parent / 'team.db'}")
     with Session(engine) as session:

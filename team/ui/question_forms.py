@@ -85,6 +85,8 @@ def new_question_form(person: PersonPublic) -> None:
                 created.append(questions.create_question(session, person.id, data).id)
                 st.query_params["root"] = str(created[0])
                 st.query_params.pop("node", None)
+                for key in ("new_q_title", "new_q_context", "new_q_due", "new_q_technique"):
+                    st.session_state.pop(key, None)
 
             attempt(create, f"Created “{title.strip()}”. Now break it down below.")
 

@@ -36,6 +36,7 @@ def test_manager_creates_breaks_down_and_assigns(
     [root] = _questions(app_engine)
     assert root.title == "Should we replace the pricing heuristic?"
     assert any("Created" in s.value for s in at.success)
+    assert at.text_input(key="new_q_title").value == ""  # ready for the next one
 
     at.text_area(key=f"breakdown_text_{root.id}").input(
         "What does the heuristic get wrong?\n- How good is a simple model?"
