@@ -6,4 +6,4 @@ from team.ui import auth, navigation
 
 st.set_page_config(page_title="Team answers", page_icon=":material/hub:", layout="wide")
 person = auth.gate()
-st.navigation(navigation.pages_for(person.role)).run()
+st.navigation(navigation.pages_for(person.role, attention=auth.attention_count(person))).run()

@@ -86,3 +86,10 @@ def _welcome(active: list[PersonPublic]) -> None:
         names = ", ".join(plain(p.name) for p in active if p.role == role)
         if names:
             st.markdown(f"**{ROLE_LABELS[role].capitalize()}s:** {names}")
+
+
+def attention_count(person: PersonPublic) -> int:
+    """How many things wait on ``person`` (shown in the navigation)."""
+    if person.role == Role.VIEWER:
+        return 0
+    return resources.attention(person.id).count

@@ -12,19 +12,34 @@ from team.models import Role
 PAGES_DIR = Path(__file__).parent / "pages"
 
 # name -> (file, title, icon, roles that may see it)
+WORKERS = frozenset({Role.MANAGER, Role.IC})
 _PAGES: dict[str, tuple[str, str, str, frozenset[Role]]] = {
+    "attention": ("attention.py", "Needs my attention", ":material/notifications:", WORKERS),
     "overview": ("overview.py", "Overview", ":material/dashboard:", frozenset(Role)),
     "questions": ("questions.py", "Questions", ":material/account_tree:", frozenset(Role)),
+    "my_work": ("my_work.py", "My work", ":material/assignment_ind:", WORKERS),
+    "reviews": ("reviews.py", "Reviews", ":material/rate_review:", WORKERS),
 }
+DEFAULT_PAGE = "overview"
 
 
-def page(name: str) -> StreamlitPage:
-    file, title, icon, _roles = _PAGES[name]
-    return st.Page(PAGES_DIR / file, title=title, icon=icon, url_path=name)
+def page(name: str, *, title: str | None = None) -> StreamlitPage:
+    file, default_title, icon, _roles = _PAGES[name]
+    return st.Page(
+        PAGES_DIR / file,
+        title=title or default_title,
+        icon=icon,
+        url_path=name,
+        default=name == DEFAULT_PAGE,
+    )
 
 
-def pages_for(role: Role) -> list[StreamlitPage]:
-    return [page(name) for name, spec in _PAGES.items() if Role(role) in spec[3]]
+def pages_for(role: Role, *, attention: int = 0) -> list[StreamlitPage]:
+    """The pages ``role`` may use; the attention page carries the count in its title."""
+    titles = {"attention": f"Needs my attention ({attention})" if attention else None}
+    return [
+        page(name, title=titles.get(name)) for name, spec in _PAGES.items() if Role(role) in spec[3]
+    ]
 
 
 def page_names_for(role: Role) -> list[str]:
@@ -33,3 +48,11 @@ def page_names_for(role: Role) -> list[str]:
 
 def all_pages() -> list[StreamlitPage]:
     return [page(name) for name in _PAGES]
+
+
+def all_page_names() -> list[str]:
+    return list(_PAGES)
+
+
+def title_of(name: str) -> str:
+    return _PAGES[name][1]

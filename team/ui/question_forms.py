@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -12,30 +11,11 @@ import streamlit as st
 
 from team.models import PersonPublic, Priority, QuestionCreate, QuestionStatus, QuestionUpdate, Role
 from team.services import question_status, questions
-from team.services.errors import StaleEdit, TeamError
 from team.services.tree import Tree, TreeNode
 from team.ui import resources, state
+from team.ui.actions import attempt
 
 STATUS_LABELS = {s: s.value.replace("_", " ") for s in QuestionStatus}
-
-
-def attempt(action: Callable[[Any], object], done: str) -> None:
-    """Run a service call in one session; on success rerun with ``done`` shown, on a
-    user error show its sentence (a stale edit also offers a reload)."""
-    try:
-        with resources.session() as session:
-            action(session)
-    except StaleEdit as exc:
-        st.error(exc.message, icon="🔄")
-        if st.button("Reload the latest version", key="reload_stale"):
-            state.forget_versions()
-            st.rerun()
-        return
-    except TeamError as exc:
-        st.error(exc.message, icon="⚠️")
-        return
-    state.forget_versions()
-    state.flash(done)
 
 
 def _ics(people: list[PersonPublic]) -> dict[int, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import NoReturn
 
 import streamlit as st
@@ -14,7 +15,8 @@ from sqlmodel import Session
 from team import db
 from team.config import ConfigError, Settings, config_path, load_config
 from team.models import PersonPublic, ProjectPublic
-from team.services import people, tree
+from team.services import notes, people, reviews, tree, work
+from team.services.errors import TeamError
 
 
 def _stop(message: str) -> NoReturn:
@@ -120,3 +122,87 @@ def question_tree(root_id: int) -> tree.Tree:
 
 def roots() -> list[tuple[int, str]]:
     return _roots(*_key())
+
+
+# --------------------------------------------------------------------------- IC workflow
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _notes_on(url: str, version: int, target: str, target_id: int) -> list[notes.NoteView]:
+    with session() as s:
+        return notes.notes_on(s, target, target_id)  # type: ignore[arg-type]
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _findings_on(url: str, version: int, question_ids: tuple[int, ...]) -> list[work.FindingView]:
+    with session() as s:
+        return work.findings_on(s, list(question_ids))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _findings_by(url: str, version: int, author_id: int) -> list[work.FindingView]:
+    with session() as s:
+        return work.findings_by(s, author_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _my_questions(url: str, version: int, person_id: int) -> list[work.WorkItem]:
+    with session() as s:
+        return work.my_questions(s, person_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
+def _attention(url: str, version: int, person_id: int, day: str) -> work.Attention:
+    with session() as s:
+        return work.attention(s, person_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _reviews(url: str, version: int, kind: str, person_id: int) -> list[reviews.ReviewView]:
+    with session() as s:
+        if kind == "queue":
+            return reviews.queue_for(s, person_id)
+        if kind == "mine":
+            return reviews.requested_by(s, person_id)
+        return reviews.all_reviews(s, open_only=True)
+
+
+def notes_on(target: str, target_id: int) -> list[notes.NoteView]:
+    return _notes_on(*_key(), target, target_id)
+
+
+def findings_on(question_ids: list[int]) -> list[work.FindingView]:
+    return _findings_on(*_key(), tuple(sorted(question_ids)))
+
+
+def findings_by(author_id: int) -> list[work.FindingView]:
+    return _findings_by(*_key(), author_id)
+
+
+def my_questions(person_id: int) -> list[work.WorkItem]:
+    return _my_questions(*_key(), person_id)
+
+
+def attention(person_id: int) -> work.Attention:
+    """Keyed by the day too: "new" notes age out even when nothing is written."""
+    return _attention(*_key(), person_id, date.today().isoformat())
+
+
+def review_queue(person_id: int) -> list[reviews.ReviewView]:
+    return _reviews(*_key(), "queue", person_id)
+
+
+def my_review_requests(person_id: int) -> list[reviews.ReviewView]:
+    return _reviews(*_key(), "mine", person_id)
+
+
+def open_reviews() -> list[reviews.ReviewView]:
+    return _reviews(*_key(), "open", 0)
+
+
+def review(review_id: int) -> reviews.ReviewView | None:
+    with session() as s:
+        try:
+            return reviews.get_review(s, review_id)
+        except TeamError:
+            return None

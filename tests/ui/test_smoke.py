@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from team.models import Person, Role
 from team.services.demo import load_demo
-from team.ui.navigation import page_names_for
+from team.ui.navigation import all_page_names, page_names_for, title_of
 from tests.ui.conftest import assert_no_exception
 
 ROLES = [Role.MANAGER, Role.IC, Role.VIEWER]
@@ -36,16 +36,18 @@ def demo_engine(app_engine: Engine) -> Engine:
 
 
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("page", ["overview", "questions"])
+@pytest.mark.parametrize("page", all_page_names())
 def test_every_page_renders_for_every_role(
     demo_engine: Engine, open_app: Callable[..., AppTest], role: Role, page: str
 ) -> None:
+    at = open_app(_person_with_role(demo_engine, role))
+    assert_no_exception(at)
     if page not in page_names_for(role):
-        pytest.skip(f"{role} does not see {page}")
-    at = open_app(_person_with_role(demo_engine, role), page)
+        return  # not in this role's navigation; see test_navigation_follows_roles
+    at.switch_page(f"team/ui/pages/{page}.py").run()
     assert_no_exception(at)
     assert not at.error, [e.value for e in at.error]
-    assert at.title[0].value == page.capitalize()
+    assert at.title[0].value == title_of(page)
 
 
 def test_overview_lists_the_demo_questions(
@@ -79,17 +81,34 @@ def test_no_person_chosen_shows_the_picker(
     assert at.title[0].value == "Overview"
 
 
-@pytest.mark.parametrize("page", ["overview", "questions"])
+EMPTY_STATES = {
+    "overview": "No general questions yet",
+    "questions": "No general questions yet",
+    "my_work": "Nothing is assigned to you yet",
+    "reviews": "Nothing waits on you",
+    "attention": "Nothing waits on you right now",
+}
+
+
+@pytest.mark.parametrize("page", all_page_names())
+@pytest.mark.parametrize("who", ["manager", "ic"])
 def test_empty_database_pages_say_what_to_do(
-    app_engine: Engine, open_app: Callable[..., AppTest], page: str
+    app_engine: Engine, open_app: Callable[..., AppTest], page: str, who: str
 ) -> None:
     from tests.factories import make_team
 
     with Session(app_engine) as session:
         team = make_team(session)
-    at = open_app(team.manager, page)
+    at = open_app(getattr(team, who), page)
     assert_no_exception(at)
-    assert any("No general questions yet" in i.value for i in at.info)
+    shown = [e.value for e in [*at.info, *at.success, *at.caption]]
+    assert any(EMPTY_STATES[page] in text for text in shown), shown
+
+
+def test_navigation_follows_roles() -> None:
+    assert set(page_names_for(Role.VIEWER)) == {"overview", "questions"}
+    assert set(page_names_for(Role.IC)) == set(all_page_names())
+    assert set(page_names_for(Role.MANAGER)) == set(all_page_names())
 
 
 def test_nobody_on_the_team_yet(app_engine: Engine, open_app: Callable[..., AppTest]) -> None:

@@ -14,6 +14,7 @@ from team.ui.question_forms import (
     new_question_form,
 )
 from team.ui.text import dot_label, plain, safe_markdown
+from team.ui.workflow import finding_card, log_finding_form
 
 STATUS_COLOURS = {
     QuestionStatus.OPEN: "#e5e7eb",
@@ -152,6 +153,22 @@ def _detail(node: TreeNode, names: dict[int, str], projects: dict[int, str]) -> 
         st.markdown(COVERAGE_HELP)
 
 
+def _findings(person: PersonPublic, node: TreeNode) -> None:
+    """The findings logged on this question, each with its notes; the assignee (or a
+    manager) can log another here."""
+    q = node.question
+    found = resources.findings_on([q.id])
+    st.markdown(f"**Findings ({len(found)})**")
+    if not found:
+        st.caption("No findings on this question yet.")
+    for finding in found:
+        finding_card(person, finding, expanded=st.query_params.get("finding") == str(finding.id))
+    may_log = person.role == Role.MANAGER or q.assignee_id == person.id
+    if may_log and q.status != QuestionStatus.DROPPED:
+        with st.expander("Log a finding", icon=":material/add_notes:"):
+            log_finding_form(person, q.id, key=f"q{q.id}")
+
+
 def render() -> None:
     person = auth.current_person()
     if person is None:
@@ -187,6 +204,7 @@ def render() -> None:
         with right:
             _detail(node, names, projects)
             detail_actions(person, tree, node, people)
+            _findings(person, node)
     with tab_diagram:
         st.graphviz_chart(tree_dot(tree, node, names), width="stretch")
     with tab_bulk:

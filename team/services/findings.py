@@ -1,0 +1,328 @@
+"""Findings: what an IC learned on a question, with its evidence.
+
+State machine (who in brackets):
+  draft      -> shared [author], withdrawn [author, manager]
+  shared     -> accepted [manager], needs_work [manager], withdrawn [author, manager]
+  needs_work -> shared [author], withdrawn [author, manager]
+  accepted   -> needs_work [manager]
+  withdrawn  -> draft [author]
+Only the author edits a finding's content; accepting or sending back is a manager's act,
+and sending back needs a reason (kept as a must-fix note on the finding).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+from sqlalchemy import update
+from sqlmodel import Session, col
+
+from team.models import (
+    Confidence,
+    Finding,
+    FindingKind,
+    FindingPublic,
+    FindingStatus,
+    Note,
+    NoteKind,
+    Question,
+    QuestionStatus,
+    utcnow,
+)
+from team.services import events
+from team.services.errors import (
+    IllegalTransition,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    StaleEdit,
+)
+from team.services.people import Actor, acting, require_writer
+from team.services.tx import atomic
+
+SUMMARY_MAX = 300
+BODY_MAX = 50_000
+LINK_MAX = 2_000
+LINKS_MAX = 20
+REASON_MAX = 5_000
+
+F = FindingStatus
+TRANSITIONS: dict[FindingStatus, frozenset[FindingStatus]] = {
+    F.DRAFT: frozenset({F.SHARED, F.WITHDRAWN}),
+    F.SHARED: frozenset({F.ACCEPTED, F.NEEDS_WORK, F.WITHDRAWN}),
+    F.NEEDS_WORK: frozenset({F.SHARED, F.WITHDRAWN}),
+    F.ACCEPTED: frozenset({F.NEEDS_WORK}),
+    F.WITHDRAWN: frozenset({F.DRAFT}),
+}
+MANAGER_MOVES = frozenset({F.ACCEPTED, F.NEEDS_WORK})
+AUTHOR_MOVES = frozenset({F.SHARED, F.DRAFT})
+
+
+@dataclass(frozen=True)
+class FindingInput:
+    summary: str
+    body: str = ""
+    links: tuple[str, ...] = ()
+    kind: FindingKind = FindingKind.RESULT
+    confidence: Confidence = Confidence.MEDIUM
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def check_link(url: str, *, field: str = "links") -> str:
+    """An http(s) URL with a host, or InvalidInput saying what is wrong."""
+    cleaned = url.strip()
+    if len(cleaned) > LINK_MAX:
+        raise InvalidInput(f"Keep each link under {LINK_MAX:,} characters.", field=field)
+    parsed = urlparse(cleaned)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise InvalidInput(
+            f"'{cleaned[:80]}' is not a web link; links must start with http:// or https:// "
+            "(a notebook, PR, dashboard or query URL).",
+            field=field,
+        )
+    if any(ch.isspace() or ord(ch) < 32 for ch in cleaned):
+        raise InvalidInput(f"'{cleaned[:80]}' contains spaces; paste the link alone.", field=field)
+    return cleaned
+
+
+def _clean(data: FindingInput) -> FindingInput:
+    summary = " ".join(data.summary.split())
+    if not summary:
+        raise InvalidInput("Give the finding a one-line summary.", field="summary")
+    if len(summary) > SUMMARY_MAX:
+        raise InvalidInput(
+            f"Keep the summary under {SUMMARY_MAX} characters (it has {len(summary)}); put "
+            "the detail in the body.",
+            field="summary",
+        )
+    if len(data.body) > BODY_MAX:
+        raise InvalidInput(f"Keep the body under {BODY_MAX:,} characters.", field="body")
+    links = tuple(check_link(link) for link in data.links if link.strip())
+    if len(links) > LINKS_MAX:
+        raise InvalidInput(f"Attach at most {LINKS_MAX} links.", field="links")
+    return FindingInput(
+        summary=summary,
+        body=data.body.strip(),
+        links=links,
+        kind=FindingKind(data.kind),
+        confidence=Confidence(data.confidence),
+    )
+
+
+def parse_links(text: str) -> tuple[str, ...]:
+    """Links pasted one per line (or separated by spaces)."""
+    return tuple(part for part in text.split() if part)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def load(session: Session, finding_id: int) -> Finding:
+    finding = session.get(Finding, finding_id)
+    if finding is None:
+        raise NotFound(f"Finding #{finding_id} does not exist; it may have been removed.")
+    return finding
+
+
+def _claim(session: Session, finding: Finding, version: int) -> None:
+    stale = StaleEdit(
+        f"The finding '{finding.summary}' was changed by someone else since you opened it "
+        f"(you had version {version}, it is now version {finding.version}); reload to see "
+        "their change, then apply yours again."
+    )
+    if finding.version != version:
+        raise stale
+    result = session.execute(
+        update(Finding)
+        .where(col(Finding.id) == finding.id, col(Finding.version) == version)
+        .values(version=version + 1, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(result, "rowcount", 0) != 1:
+        raise stale
+    finding.version = version + 1
+    finding.updated_at = utcnow()
+
+
+def _root_of(session: Session, question_id: int) -> int | None:
+    question = session.get(Question, question_id)
+    return question.root_id if question is not None else None
+
+
+def _event(
+    session: Session,
+    actor: Actor,
+    finding: Finding,
+    action: str,
+    field: str | None = None,
+    old: object = None,
+    new: object = None,
+) -> None:
+    assert finding.id is not None
+    events.record(
+        session,
+        actor_id=actor.id,
+        entity="finding",
+        entity_id=finding.id,
+        action=action,
+        field=field,
+        old=old,
+        new=new,
+        root_id=_root_of(session, finding.question_id),
+    )
+
+
+# --------------------------------------------------------------------------- writes
+
+
+@atomic
+def log_finding(
+    session: Session, actor_id: int, question_id: int, data: FindingInput, *, share: bool = True
+) -> FindingPublic:
+    """Log a finding on a question; shared at once unless ``share`` is False (a draft)."""
+    actor = acting(session, actor_id)
+    require_writer(actor)
+    question = session.get(Question, question_id)
+    if question is None:
+        raise InvalidInput(f"Question #{question_id} does not exist.", field="question")
+    if question.status == QuestionStatus.DROPPED:
+        raise InvalidInput(
+            f"'{question.title}' was dropped; log the finding on a question still in scope.",
+            field="question",
+        )
+    clean = _clean(data)
+    finding = Finding(
+        question_id=question_id,
+        author_id=actor.id,
+        summary=clean.summary,
+        body=clean.body,
+        links=list(clean.links),
+        kind=clean.kind,
+        confidence=clean.confidence,
+        status=F.SHARED if share else F.DRAFT,
+    )
+    session.add(finding)
+    session.flush()
+    _event(session, actor, finding, "created", new=finding.summary)
+    session.commit()
+    return FindingPublic.model_validate(finding)
+
+
+@atomic
+def edit_finding(
+    session: Session, actor_id: int, finding_id: int, version: int, data: FindingInput
+) -> FindingPublic:
+    """The author changes summary, body, links, kind or confidence."""
+    actor = acting(session, actor_id)
+    require_writer(actor)
+    finding = load(session, finding_id)
+    if finding.author_id != actor.id:
+        raise PermissionDenied("You can edit only your own findings; leave a note instead.")
+    if finding.status == F.WITHDRAWN:
+        raise IllegalTransition("This finding was withdrawn; restore it as a draft to edit it.")
+    clean = _clean(data)
+    wanted: dict[str, object] = {
+        "summary": clean.summary,
+        "body": clean.body,
+        "links": list(clean.links),
+        "kind": clean.kind,
+        "confidence": clean.confidence,
+    }
+    changed = {k: v for k, v in wanted.items() if getattr(finding, k) != v}
+    if not changed:
+        return FindingPublic.model_validate(finding)
+    _claim(session, finding, version)
+    for field, value in changed.items():
+        old = getattr(finding, field)
+        shown_old = "\n".join(old) if field == "links" else old
+        shown_new = "\n".join(value) if isinstance(value, list) else value
+        _event(session, actor, finding, "updated", field, shown_old, shown_new)
+        setattr(finding, field, value)
+    session.commit()
+    return FindingPublic.model_validate(finding)
+
+
+def allowed_moves(actor: Actor, finding: FindingPublic | Finding) -> list[FindingStatus]:
+    """The statuses ``actor`` may move this finding to, in a stable order."""
+    moves = TRANSITIONS[FindingStatus(finding.status)]
+    return [s for s in FindingStatus if s in moves and _may_move(actor, finding.author_id, s)]
+
+
+def _may_move(actor: Actor, author_id: int, new: FindingStatus) -> bool:
+    if actor.is_viewer:
+        return False
+    own = author_id == actor.id
+    if new in MANAGER_MOVES:
+        return actor.is_manager
+    if new in AUTHOR_MOVES:
+        return own
+    return own or actor.is_manager  # withdrawn
+
+
+@atomic
+def move_finding(
+    session: Session,
+    actor_id: int,
+    finding_id: int,
+    version: int,
+    status: FindingStatus,
+    *,
+    reason: str = "",
+) -> FindingPublic:
+    """Share, accept, send back (``reason`` required), withdraw or restore a finding."""
+    actor = acting(session, actor_id)
+    require_writer(actor)
+    finding = load(session, finding_id)
+    current, new = FindingStatus(finding.status), FindingStatus(status)
+    if current == new:
+        return FindingPublic.model_validate(finding)
+    if new not in TRANSITIONS[current]:
+        allowed = ", ".join(s.value for s in FindingStatus if s in TRANSITIONS[current])
+        raise IllegalTransition(
+            f"This finding is {current.value}; from there it can move to {allowed}, not to "
+            f"{new.value}.",
+            field="status",
+        )
+    if not _may_move(actor, finding.author_id, new):
+        raise PermissionDenied(_who_may(new))
+    reason = reason.strip()
+    if new == F.NEEDS_WORK and not reason:
+        raise InvalidInput("Say what needs work, so the author knows what to fix.", field="reason")
+    if len(reason) > REASON_MAX:
+        raise InvalidInput(f"Keep the reason under {REASON_MAX:,} characters.", field="reason")
+    _claim(session, finding, version)
+    _event(session, actor, finding, "updated", "status", current, new)
+    finding.status = new
+    if new == F.NEEDS_WORK:
+        _send_back_note(session, actor, finding, reason)
+    session.commit()
+    return FindingPublic.model_validate(finding)
+
+
+def _who_may(new: FindingStatus) -> str:
+    if new in MANAGER_MOVES:
+        return "Only a manager can accept a finding or send it back."
+    if new in AUTHOR_MOVES:
+        return "Only the author can share a finding or restore it as a draft."
+    return "Only the author or a manager can withdraw a finding."
+
+
+def _send_back_note(session: Session, actor: Actor, finding: Finding, reason: str) -> None:
+    assert finding.id is not None
+    note = Note(author_id=actor.id, finding_id=finding.id, kind=NoteKind.MUST_FIX, body=reason)
+    session.add(note)
+    session.flush()
+    assert note.id is not None
+    events.record(
+        session,
+        actor_id=actor.id,
+        entity="note",
+        entity_id=note.id,
+        action="created",
+        field="kind",
+        new=note.kind,
+        root_id=_root_of(session, finding.question_id),
+    )

@@ -1,0 +1,198 @@
+"""Notes: review notes and comments on a review request, a finding, a question or an
+answer. Anyone but a viewer writes them; a note is resolved by its author, by the person
+whose work it is about, or by a manager."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import select, update
+from sqlmodel import Session, col
+
+from team.models import (
+    Answer,
+    Finding,
+    Note,
+    NoteKind,
+    Person,
+    Question,
+    ReviewRequest,
+    utcnow,
+)
+from team.services import events, reviews
+from team.services.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
+from team.services.people import Actor, acting, require_writer
+from team.services.tx import atomic
+
+BODY_MAX = 20_000
+TargetKind = Literal["review_request", "finding", "question", "answer"]
+TARGET_COLUMNS: dict[str, str] = {
+    "review_request": "review_request_id",
+    "finding": "finding_id",
+    "question": "question_id",
+    "answer": "answer_id",
+}
+
+
+@dataclass(frozen=True)
+class NoteView:
+    id: int
+    author_id: int
+    author: str
+    kind: NoteKind
+    body: str
+    resolved: bool
+    created_at: datetime
+    version: int
+
+
+def _target_row(
+    session: Session, target: TargetKind, target_id: int
+) -> tuple[object, int | None, int | None]:
+    """(row, id of the person whose work it is, root question id) of a note's target."""
+    if target == "review_request":
+        review = session.get(ReviewRequest, target_id)
+        question = session.get(Question, review.question_id) if review else None
+        return review, review.requester_id if review else None, _root(question)
+    if target == "finding":
+        finding = session.get(Finding, target_id)
+        question = session.get(Question, finding.question_id) if finding else None
+        return finding, finding.author_id if finding else None, _root(question)
+    if target == "question":
+        q = session.get(Question, target_id)
+        return q, (q.assignee_id or q.owner_id) if q else None, _root(q)
+    answer = session.get(Answer, target_id)
+    question = session.get(Question, answer.question_id) if answer else None
+    return answer, answer.author_id if answer else None, _root(question)
+
+
+def _root(question: Question | None) -> int | None:
+    return question.root_id if question is not None else None
+
+
+@atomic
+def add_note(
+    session: Session,
+    actor_id: int,
+    target: TargetKind,
+    target_id: int,
+    body: str,
+    kind: NoteKind = NoteKind.COMMENT,
+) -> int:
+    """Write a note; returns its id. A reviewer's note counts as their first response."""
+    actor = acting(session, actor_id)
+    require_writer(actor)
+    if target not in TARGET_COLUMNS:
+        raise InvalidInput(f"Notes go on {', '.join(TARGET_COLUMNS)}; not on {target}.")
+    row, _owner, root_id = _target_row(session, target, target_id)
+    if row is None:
+        raise NotFound(f"{target.replace('_', ' ').capitalize()} #{target_id} does not exist.")
+    text = body.strip()
+    if not text:
+        raise InvalidInput("Write something in the note first.", field="body")
+    if len(text) > BODY_MAX:
+        raise InvalidInput(f"Keep a note under {BODY_MAX:,} characters.", field="body")
+    note = Note(author_id=actor.id, kind=NoteKind(kind), body=text)
+    setattr(note, TARGET_COLUMNS[target], target_id)
+    session.add(note)
+    session.flush()
+    assert note.id is not None
+    events.record(
+        session,
+        actor_id=actor.id,
+        entity="note",
+        entity_id=note.id,
+        action="created",
+        field="kind",
+        new=note.kind,
+        root_id=root_id,
+    )
+    if isinstance(row, ReviewRequest):
+        reviews.mark_first_response(session, actor, row)
+    session.commit()
+    return note.id
+
+
+def _may_resolve(session: Session, actor: Actor, note: Note) -> bool:
+    if actor.is_manager or note.author_id == actor.id:
+        return True
+    for target, column in TARGET_COLUMNS.items():
+        target_id = getattr(note, column)
+        if target_id is not None:
+            _row, owner, _root_id = _target_row(session, target, target_id)  # type: ignore[arg-type]
+            return owner == actor.id
+    return False
+
+
+@atomic
+def set_resolved(
+    session: Session, actor_id: int, note_id: int, version: int, resolved: bool = True
+) -> None:
+    """Resolve (or reopen) a note."""
+    actor = acting(session, actor_id)
+    require_writer(actor)
+    note = session.get(Note, note_id)
+    if note is None:
+        raise NotFound(f"Note #{note_id} does not exist.")
+    if note.resolved == resolved:
+        return
+    if not _may_resolve(session, actor, note):
+        raise PermissionDenied(
+            "Only the note's author, the person whose work it is about, or a manager can "
+            "resolve it."
+        )
+    result = session.execute(
+        update(Note)
+        .where(col(Note.id) == note_id, col(Note.version) == version)
+        .values(version=version + 1, resolved=resolved, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(result, "rowcount", 0) != 1:
+        raise StaleEdit("This note changed since you opened it; reload to see it.")
+    _row, _owner, root_id = _target_row(session, *_target_of(note))
+    events.record(
+        session,
+        actor_id=actor.id,
+        entity="note",
+        entity_id=note_id,
+        action="updated",
+        field="resolved",
+        old=not resolved,
+        new=resolved,
+        root_id=root_id,
+    )
+    session.commit()
+
+
+def _target_of(note: Note) -> tuple[TargetKind, int]:
+    for target, column in TARGET_COLUMNS.items():
+        value = getattr(note, column)
+        if value is not None:
+            return target, int(value)  # type: ignore[return-value]
+    raise NotFound(f"Note #{note.id} has no target.")
+
+
+def notes_on(session: Session, target: TargetKind, target_id: int) -> list[NoteView]:
+    """The thread on one target, oldest first."""
+    column = getattr(Note, TARGET_COLUMNS[target])
+    query = (
+        select(Note, col(Person.name))
+        .join(Person, col(Person.id) == col(Note.author_id))
+        .where(column == target_id)
+        .order_by(col(Note.created_at), col(Note.id))
+    )
+    return [
+        NoteView(
+            id=int(n.id),
+            author_id=n.author_id,
+            author=name,
+            kind=NoteKind(n.kind),
+            body=n.body,
+            resolved=n.resolved,
+            created_at=n.created_at,
+            version=n.version,
+        )
+        for n, name in session.execute(query)
+    ]

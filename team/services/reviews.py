@@ -1,0 +1,377 @@
+"""Review requests: an IC asks someone to look at code or analysis.
+
+State machine (who in brackets):
+  open              -> in_review [reviewer], changes_requested [reviewer],
+                       approved [reviewer], withdrawn [requester, manager]
+  in_review         -> changes_requested [reviewer], approved [reviewer],
+                       withdrawn [requester, manager]
+  changes_requested -> open [requester: "ask again"], withdrawn [requester, manager]
+  approved, withdrawn: final.
+Nobody reviews their own request. Approval is refused while a must-fix note on the
+request is unresolved. The reviewer's first act (starting, a decision or a note) stamps
+``first_response_at``; approval or withdrawal stamps ``resolved_at``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, func, select, update
+from sqlmodel import Session, col
+
+from team.models import (
+    Finding,
+    FindingStatus,
+    Note,
+    NoteKind,
+    Person,
+    Question,
+    ReviewRequest,
+    ReviewStatus,
+    Role,
+    utcnow,
+)
+from team.services import events
+from team.services.errors import (
+    IllegalTransition,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    StaleEdit,
+)
+from team.services.findings import check_link
+from team.services.people import Actor, acting, require_writer
+from team.services.tx import atomic
+
+FOCUS_MAX = 10_000
+R = ReviewStatus
+TRANSITIONS: dict[ReviewStatus, frozenset[ReviewStatus]] = {
+    R.OPEN: frozenset({R.IN_REVIEW, R.CHANGES_REQUESTED, R.APPROVED, R.WITHDRAWN}),
+    R.IN_REVIEW: frozenset({R.CHANGES_REQUESTED, R.APPROVED, R.WITHDRAWN}),
+    R.CHANGES_REQUESTED: frozenset({R.OPEN, R.WITHDRAWN}),
+    R.APPROVED: frozenset(),
+    R.WITHDRAWN: frozenset(),
+}
+REVIEWER_MOVES = frozenset({R.IN_REVIEW, R.CHANGES_REQUESTED, R.APPROVED})
+WAITING = (R.OPEN, R.IN_REVIEW)  # statuses in which the request waits on its reviewer
+
+
+@dataclass(frozen=True)
+class ReviewInput:
+    question_id: int
+    reviewer_id: int | None
+    artifact_url: str
+    focus: str = ""
+    finding_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    """A review request as pages show it."""
+
+    id: int
+    question_id: int
+    question_title: str
+    root_id: int | None
+    finding_id: int | None
+    finding_summary: str | None
+    requester_id: int
+    reviewer_id: int
+    artifact_url: str
+    focus: str
+    status: ReviewStatus
+    requested_at: datetime
+    first_response_at: datetime | None
+    resolved_at: datetime | None
+    version: int
+    open_must_fix: int
+
+    def age_hours(self, now: datetime) -> float:
+        """Hours since requested, up to resolution (or now)."""
+        end = self.resolved_at or now
+        return (end - self.requested_at).total_seconds() / 3600
+
+    def first_response_hours(self) -> float | None:
+        if self.first_response_at is None:
+            return None
+        return (self.first_response_at - self.requested_at).total_seconds() / 3600
+
+    def overdue(self, now: datetime, sla_hours: int) -> bool:
+        """Waiting for a first response longer than the review SLA."""
+        return (
+            self.first_response_at is None
+            and self.status in WAITING
+            and self.age_hours(now) > sla_hours
+        )
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def load(session: Session, review_id: int) -> ReviewRequest:
+    review = session.get(ReviewRequest, review_id)
+    if review is None:
+        raise NotFound(f"Review request #{review_id} does not exist.")
+    return review
+
+
+def _claim(session: Session, review: ReviewRequest, version: int) -> None:
+    stale = StaleEdit(
+        f"This review request changed since you opened it (you had version {version}, it "
+        f"is now version {review.version}); reload to see what happened, then try again."
+    )
+    if review.version != version:
+        raise stale
+    result = session.execute(
+        update(ReviewRequest)
+        .where(col(ReviewRequest.id) == review.id, col(ReviewRequest.version) == version)
+        .values(version=version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(result, "rowcount", 0) != 1:
+        raise stale
+    review.version = version + 1
+
+
+def _event(
+    session: Session,
+    actor: Actor,
+    review: ReviewRequest,
+    action: str,
+    field: str | None = None,
+    old: object = None,
+    new: object = None,
+) -> None:
+    assert review.id is not None
+    question = session.get(Question, review.question_id)
+    events.record(
+        session,
+        actor_id=actor.id,
+        entity="review_request",
+        entity_id=review.id,
+        action=action,
+        field=field,
+        old=old,
+        new=new,
+        root_id=question.root_id if question else None,
+    )
+
+
+def mark_first_response(session: Session, actor: Actor, review: ReviewRequest) -> None:
+    """Stamp the first response if ``actor`` is the reviewer and none is stamped yet."""
+    if actor.id == review.reviewer_id and review.first_response_at is None:
+        review.first_response_at = utcnow()
+        _event(
+            session, actor, review, "updated", "first_response_at", None, review.first_response_at
+        )
+
+
+def _check_reviewer(session: Session, requester: Actor, reviewer_id: int | None) -> None:
+    if reviewer_id is None:
+        raise InvalidInput("Pick who should review this.", field="reviewer")
+    reviewer = session.get(Person, reviewer_id)
+    if reviewer is None:
+        raise InvalidInput(f"Person #{reviewer_id} is not on the team.", field="reviewer")
+    if reviewer.id == requester.id:
+        raise InvalidInput("Nobody reviews their own work; pick someone else.", field="reviewer")
+    if not reviewer.active:
+        raise InvalidInput(
+            f"{reviewer.name} is deactivated; pick an active reviewer.", field="reviewer"
+        )
+    if reviewer.role == Role.VIEWER:
+        raise InvalidInput(
+            f"{reviewer.name} is a viewer and cannot review; pick a manager or an IC.",
+            field="reviewer",
+        )
+
+
+def _check_finding(session: Session, finding_id: int | None, question_id: int) -> None:
+    if finding_id is None:
+        return
+    finding = session.get(Finding, finding_id)
+    if finding is None:
+        raise InvalidInput(f"Finding #{finding_id} does not exist.", field="finding")
+    if finding.status == FindingStatus.WITHDRAWN:
+        raise InvalidInput(
+            f"The finding '{finding.summary}' was withdrawn; restore it before asking for "
+            "a review of it.",
+            field="finding",
+        )
+    if finding.question_id != question_id:
+        raise InvalidInput(
+            "That finding belongs to another question; link a finding of this question.",
+            field="finding",
+        )
+
+
+# --------------------------------------------------------------------------- writes
+
+
+@atomic
+def request_review(session: Session, actor_id: int, data: ReviewInput) -> int:
+    """Ask for a review; returns the new request's id."""
+    actor = acting(session, actor_id)
+    require_writer(actor)
+    url = check_link(data.artifact_url, field="artifact_url")
+    if len(data.focus) > FOCUS_MAX:
+        raise InvalidInput(f"Keep the focus under {FOCUS_MAX:,} characters.", field="focus")
+    question = session.get(Question, data.question_id)
+    if question is None:
+        raise InvalidInput(f"Question #{data.question_id} does not exist.", field="question")
+    _check_reviewer(session, actor, data.reviewer_id)
+    _check_finding(session, data.finding_id, data.question_id)
+    assert data.reviewer_id is not None
+    review = ReviewRequest(
+        question_id=data.question_id,
+        finding_id=data.finding_id,
+        requester_id=actor.id,
+        reviewer_id=data.reviewer_id,
+        artifact_url=url,
+        focus=data.focus.strip(),
+    )
+    session.add(review)
+    session.flush()
+    _event(session, actor, review, "created", new=url)
+    session.commit()
+    assert review.id is not None
+    return review.id
+
+
+def allowed_moves(actor_id: int, review: ReviewView | ReviewRequest) -> list[ReviewStatus]:
+    moves = TRANSITIONS[ReviewStatus(review.status)]
+    return [s for s in ReviewStatus if s in moves and _may_move(actor_id, review, s, None)]
+
+
+def _may_move(
+    actor_id: int, review: ReviewView | ReviewRequest, new: ReviewStatus, actor: Actor | None
+) -> bool:
+    if new in REVIEWER_MOVES:
+        return actor_id == review.reviewer_id
+    if new == R.OPEN:
+        return actor_id == review.requester_id
+    return actor_id == review.requester_id or (actor is not None and actor.is_manager)
+
+
+def open_must_fix(session: Session, review_id: int) -> int:
+    query = select(func.count()).where(
+        col(Note.review_request_id) == review_id,
+        col(Note.kind) == NoteKind.MUST_FIX,
+        col(Note.resolved).is_(False),
+    )
+    return int(session.scalar(query) or 0)
+
+
+@atomic
+def move_review(
+    session: Session, actor_id: int, review_id: int, version: int, status: ReviewStatus
+) -> None:
+    """Start, request changes, approve, ask again or withdraw."""
+    actor = acting(session, actor_id)
+    require_writer(actor)
+    review = load(session, review_id)
+    current, new = ReviewStatus(review.status), ReviewStatus(status)
+    if new not in TRANSITIONS[current]:
+        allowed = ", ".join(s.value for s in ReviewStatus if s in TRANSITIONS[current])
+        raise IllegalTransition(
+            f"This review is {current.value.replace('_', ' ')}; "
+            + (f"from there it can move to {allowed}." if allowed else "it is closed.")
+        )
+    if not _may_move(actor.id, review, new, actor):
+        raise PermissionDenied(_who_may(new))
+    if new == R.APPROVED and (count := open_must_fix(session, review_id)):
+        raise IllegalTransition(
+            f"{count} must-fix note{'s are' if count > 1 else ' is'} still open; they must be "
+            "resolved before approval."
+        )
+    _claim(session, review, version)
+    mark_first_response(session, actor, review)
+    _event(session, actor, review, "updated", "status", current, new)
+    review.status = new
+    if new in (R.APPROVED, R.WITHDRAWN):
+        review.resolved_at = utcnow()
+    session.commit()
+
+
+def _who_may(new: ReviewStatus) -> str:
+    if new in REVIEWER_MOVES:
+        return "Only the reviewer can start a review, request changes or approve."
+    if new == R.OPEN:
+        return "Only the person who asked for the review can ask again."
+    return "Only the person who asked for the review, or a manager, can withdraw it."
+
+
+# --------------------------------------------------------------------------- reads
+
+
+def _views(session: Session, where: list[ColumnElement[bool]]) -> list[ReviewView]:
+    must_fix = (
+        select(func.count())
+        .where(
+            col(Note.review_request_id) == col(ReviewRequest.id),
+            col(Note.kind) == NoteKind.MUST_FIX,
+            col(Note.resolved).is_(False),
+        )
+        .scalar_subquery()
+    )
+    query = (
+        select(
+            ReviewRequest,
+            col(Question.title),
+            col(Question.root_id),
+            col(Finding.summary),
+            must_fix,
+        )
+        .join(Question, col(Question.id) == col(ReviewRequest.question_id))
+        .outerjoin(Finding, col(Finding.id) == col(ReviewRequest.finding_id))
+        .where(*where)
+        .order_by(col(ReviewRequest.requested_at))
+    )
+    return [
+        ReviewView(
+            id=r.id,
+            question_id=r.question_id,
+            question_title=title,
+            root_id=root_id,
+            finding_id=r.finding_id,
+            finding_summary=summary,
+            requester_id=r.requester_id,
+            reviewer_id=r.reviewer_id,
+            artifact_url=r.artifact_url,
+            focus=r.focus,
+            status=ReviewStatus(r.status),
+            requested_at=r.requested_at,
+            first_response_at=r.first_response_at,
+            resolved_at=r.resolved_at,
+            version=r.version,
+            open_must_fix=int(fix or 0),
+        )
+        for r, title, root_id, summary, fix in session.execute(query)
+    ]
+
+
+def queue_for(session: Session, reviewer_id: int) -> list[ReviewView]:
+    """What waits on this reviewer, oldest first."""
+    return _views(
+        session,
+        [col(ReviewRequest.reviewer_id) == reviewer_id, col(ReviewRequest.status).in_(WAITING)],
+    )
+
+
+def requested_by(session: Session, requester_id: int) -> list[ReviewView]:
+    """Everything this person asked for, oldest first."""
+    return _views(session, [col(ReviewRequest.requester_id) == requester_id])
+
+
+def get_review(session: Session, review_id: int) -> ReviewView:
+    found = _views(session, [col(ReviewRequest.id) == review_id])
+    if not found:
+        raise NotFound(f"Review request #{review_id} does not exist.")
+    return found[0]
+
+
+def all_reviews(session: Session, *, open_only: bool = False) -> list[ReviewView]:
+    where: list[ColumnElement[bool]] = []
+    if open_only:
+        where.append(col(ReviewRequest.status).in_((*WAITING, R.CHANGES_REQUESTED)))
+    return _views(session, where)

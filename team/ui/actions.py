@@ -1,0 +1,37 @@
+"""Running one user action: one session, one service call, a clear sentence on error."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import streamlit as st
+
+from team.services.errors import StaleEdit, TeamError
+from team.ui import resources, state
+
+
+def attempt(action: Callable[[Any], object], done: str, *, key: str = "action") -> bool:
+    """Run ``action(session)``; on success rerun with ``done`` shown, on a user error
+    show its sentence where the action is (a stale edit also offers a reload)."""
+    try:
+        with resources.session() as session:
+            action(session)
+    except StaleEdit as exc:
+        st.error(exc.message, icon="🔄")
+        if st.button("Reload the latest version", key=f"reload_{key}"):
+            state.forget_versions()
+            st.rerun()
+        return False
+    except TeamError as exc:
+        st.error(exc.message, icon="⚠️")
+        return False
+    state.forget_versions()
+    state.flash(done)
+    return True
+
+
+def bind(fn: Callable[..., object], *args: Any, **kwargs: Any) -> Callable[[Any], object]:
+    """``fn(session, *args, **kwargs)`` as an action for :func:`attempt`, with the
+    arguments fixed now (safe inside loops)."""
+    return lambda session: fn(session, *args, **kwargs)
