@@ -36,6 +36,8 @@ def safe_markdown(text: str | None) -> str:
         return f"{label} ({plain(url)})"
 
     cleaned = _LINK.sub(_link, cleaned)
+    # Reference-style images (![x][ref]) would still load: show them as text.
+    cleaned = cleaned.replace("![", "\\![")
     # Angle brackets would otherwise start autolinks or (escaped) HTML.
     return cleaned.replace("<", "&lt;").replace(">", "&gt;")
 
