@@ -1,10 +1,6 @@
-"""Reading question trees: one tree with per-node coverage, and the portfolio of general
-questions for Overview. Each read is a fixed number of queries, whatever the size.
-
-Coverage of a node = answered leaves / leaves in scope, below it. A node is *in scope*
-unless it, or one of its ancestors, is dropped; a *leaf* is an in-scope node with no
-in-scope children (so a question whose sub-questions were all dropped counts as a leaf
-again). A dropped node has no coverage.
+"""Reading question trees: one tree with per-node coverage and confidence, and the
+portfolio of general questions for Overview. Each read is a fixed number of queries,
+whatever the size. The roll-up rules are in rollup.py.
 """
 
 from __future__ import annotations
@@ -12,12 +8,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import case, exists, func, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from team.models import Person, Project, Question, QuestionPublic, QuestionStatus
+from team.models import (
+    AnswerState,
+    Confidence,
+    Person,
+    Project,
+    Question,
+    QuestionPublic,
+    QuestionStatus,
+)
+from team.services.answers import Latest, latest_in_trees
 from team.services.errors import NotFound
+from team.services.rollup import Node, Rollup, roll_up
 
 
 @dataclass
@@ -28,6 +34,8 @@ class TreeNode:
     children: list[int] = field(default_factory=list)
     answered_leaves: int = 0
     leaves: int = 0
+    confidence: Confidence | None = None  # rolled up (own answer, else weakest child)
+    answer: Latest | None = None  # this question's own latest answer
 
     @property
     def coverage(self) -> float | None:
@@ -68,7 +76,7 @@ def load_tree(session: Session, root_id: int) -> Tree:
     nodes: dict[int, TreeNode] = {}
     by_id = {q.id: q for q in questions}
     _walk(by_id[root_id], children, nodes, depth=0, path=[])
-    _roll_up(nodes, root_id, in_scope=True)
+    _apply_rollup(session, nodes, root_id)
     return Tree(root_id=root_id, nodes=nodes)
 
 
@@ -87,25 +95,18 @@ def _walk(
         stack.extend((k, d + 1, [*p, q.id]) for k in reversed(kids))
 
 
-def _roll_up(nodes: dict[int, TreeNode], root_id: int, *, in_scope: bool) -> None:
-    """Fill answered_leaves / leaves bottom-up, iteratively (deep chains are fine)."""
-    order = list(nodes)  # depth-first pre-order: children come after their parent
-    scope = {root_id: in_scope and nodes[root_id].question.status != QuestionStatus.DROPPED}
-    for node_id in order:
-        for child in nodes[node_id].children:
-            dropped = nodes[child].question.status == QuestionStatus.DROPPED
-            scope[child] = scope[node_id] and not dropped
-    for node_id in reversed(order):
-        node = nodes[node_id]
-        if not scope[node_id]:
-            continue
-        live = [c for c in node.children if scope[c]]
-        if not live:
-            node.leaves = 1
-            node.answered_leaves = int(node.question.status == QuestionStatus.ANSWERED)
-        else:
-            node.leaves = sum(nodes[c].leaves for c in live)
-            node.answered_leaves = sum(nodes[c].answered_leaves for c in live)
+def _apply_rollup(session: Session, nodes: dict[int, TreeNode], root_id: int) -> None:
+    latest = latest_in_trees(session, [root_id])
+    rows = [Node(n.question.id, n.question.parent_id, n.question.status) for n in nodes.values()]
+    rolled = roll_up(rows, {qid: a.confidence for qid, a in latest.items()})
+    for node_id, node in nodes.items():
+        r = rolled[node_id]
+        node.leaves, node.answered_leaves, node.confidence = (
+            r.leaves,
+            r.answered_leaves,
+            r.confidence,
+        )
+        node.answer = latest.get(node_id)
 
 
 # --------------------------------------------------------------------------- overview
@@ -123,6 +124,8 @@ class PortfolioRow:
     due_date: date | None
     leaves: int
     answered_leaves: int
+    confidence: Confidence | None
+    answer_state: AnswerState | None
     open_questions: int
     people: tuple[str, ...]
     person_ids: tuple[int, ...]
@@ -141,32 +144,24 @@ class PortfolioRow:
         )
 
 
-def coverage_by_root(session: Session) -> dict[int, tuple[int, int]]:
-    """{root id: (answered leaves, leaves)} for every tree, in one recursive query."""
-    live = col(Question.status) != QuestionStatus.DROPPED
-    scope = (
-        select(col(Question.id).label("id"), col(Question.id).label("root_id"))
-        .where(col(Question.parent_id).is_(None), live)
-        .cte("scope", recursive=True)
-    )
-    child = aliased(Question)
-    scope = scope.union_all(
-        select(col(child.id), scope.c.root_id).where(
-            col(child.parent_id) == scope.c.id, col(child.status) != QuestionStatus.DROPPED
+def rollups_by_root(
+    session: Session, root_ids: list[int]
+) -> dict[int, tuple[Rollup, Latest | None]]:
+    """{root id: (its roll-up, its own latest answer)} for these trees: one query for the
+    nodes, one for the answers."""
+    if not root_ids:
+        return {}
+    rows = session.execute(
+        select(col(Question.id), col(Question.parent_id), col(Question.status)).where(
+            col(Question.root_id).in_(root_ids)
         )
+    ).all()
+    latest = latest_in_trees(session, root_ids)
+    rolled = roll_up(
+        [Node(int(i), p, QuestionStatus(s)) for i, p, s in rows],
+        {qid: a.confidence for qid, a in latest.items()},
     )
-    kid = aliased(Question)
-    has_live_child = exists().where(
-        col(kid.parent_id) == scope.c.id, col(kid.status) != QuestionStatus.DROPPED
-    )
-    answered = case((col(Question.status) == QuestionStatus.ANSWERED, 1), else_=0)
-    query = (
-        select(scope.c.root_id, func.sum(answered), func.count())
-        .join(Question, col(Question.id) == scope.c.id)
-        .where(~has_live_child)
-        .group_by(scope.c.root_id)
-    )
-    return {root: (int(a), int(n)) for root, a, n in session.execute(query)}
+    return {r: (rolled.get(r, Rollup()), latest.get(r)) for r in root_ids}
 
 
 def _people_by_root(session: Session) -> dict[int, dict[int, str]]:
@@ -219,13 +214,14 @@ def portfolio(
                 or_(col(member.assignee_id) == person_id, col(member.owner_id) == person_id),
             )
         )
-    coverage = coverage_by_root(session)
+    found = list(session.execute(query))
+    rollups = rollups_by_root(session, [int(q.id) for q, _, _ in found])
     people = _people_by_root(session)
     open_counts = _open_counts(session)
     rows = []
-    for q, project_name, owner_name in session.execute(query):
+    for q, project_name, owner_name in found:
         assert q.id is not None
-        answered, leaves = coverage.get(q.id, (0, 0))
+        rolled, own = rollups[q.id]
         names = people.get(q.id, {})
         rows.append(
             PortfolioRow(
@@ -237,8 +233,10 @@ def portfolio(
                 status=QuestionStatus(q.status),
                 priority=q.priority,
                 due_date=q.due_date,
-                leaves=leaves,
-                answered_leaves=answered,
+                leaves=rolled.leaves,
+                answered_leaves=rolled.answered_leaves,
+                confidence=rolled.confidence,
+                answer_state=own.state if own else None,
                 open_questions=open_counts.get(q.id, 0),
                 people=tuple(sorted(names.values())),
                 person_ids=tuple(sorted(names)),
@@ -270,8 +268,8 @@ __all__ = [
     "PortfolioRow",
     "Tree",
     "TreeNode",
-    "coverage_by_root",
     "find_roots",
     "load_tree",
     "portfolio",
+    "rollups_by_root",
 ]
