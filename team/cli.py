@@ -19,7 +19,7 @@ from team.config import (
     config_path,
     load_config,
 )
-from team.services import demo, transfer
+from team.services import demo, memo, transfer
 from team.services.errors import TeamError
 
 APP_FILE = Path(__file__).resolve().parents[1] / "app.py"
@@ -118,6 +118,31 @@ def import_cmd(
     except TeamError as exc:
         _fail(str(exc))
     typer.echo(f"Imported {sum(counts.values())} rows from {file}.")
+
+
+@app.command("memo")
+def memo_cmd(
+    question_id: Annotated[int, typer.Argument(help="id of any question (shown in the app)")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="write here instead of stdout")
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Print (or write) the Minto-style memo of a question, as Markdown."""
+    engine = _engine(_settings(config), migrate=False)
+    try:
+        with db.session_scope(engine) as session:
+            text = memo.memo(session, question_id)
+    except TeamError as exc:
+        _fail(str(exc))
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _fail(f"cannot write {output} ({exc.strerror}); pick a folder that exists.")
+    typer.echo(f"Wrote the memo of question #{question_id} to {output}.")
 
 
 @app.command("run")

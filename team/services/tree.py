@@ -273,3 +273,11 @@ __all__ = [
     "portfolio",
     "rollups_by_root",
 ]
+
+
+def root_of(session: Session, question_id: int) -> int:
+    """The general question that ``question_id`` belongs to."""
+    question = session.get(Question, question_id)
+    if question is None or question.root_id is None:
+        raise NotFound(f"Question #{question_id} does not exist.")
+    return question.root_id

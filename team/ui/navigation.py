@@ -17,6 +17,7 @@ _PAGES: dict[str, tuple[str, str, str, frozenset[Role]]] = {
     "attention": ("attention.py", "Needs my attention", ":material/notifications:", WORKERS),
     "overview": ("overview.py", "Overview", ":material/dashboard:", frozenset(Role)),
     "questions": ("questions.py", "Questions", ":material/account_tree:", frozenset(Role)),
+    "answers": ("answers.py", "Answers", ":material/lightbulb:", frozenset(Role)),
     "my_work": ("my_work.py", "My work", ":material/assignment_ind:", WORKERS),
     "reviews": ("reviews.py", "Reviews", ":material/rate_review:", WORKERS),
 }

@@ -15,7 +15,7 @@ from sqlmodel import Session
 from team import db
 from team.config import ConfigError, Settings, config_path, load_config
 from team.models import PersonPublic, ProjectPublic
-from team.services import notes, people, reviews, tree, work
+from team.services import answers, memo, notes, people, reviews, tree, work
 from team.services.errors import TeamError
 
 
@@ -206,3 +206,26 @@ def review(review_id: int) -> reviews.ReviewView | None:
             return reviews.get_review(s, review_id)
         except TeamError:
             return None
+
+
+# --------------------------------------------------------------------------- answers
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _versions(url: str, version: int, question_id: int) -> list[answers.AnswerVersion]:
+    with session() as s:
+        return answers.versions(s, question_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _memo(url: str, version: int, question_id: int) -> str:
+    with session() as s:
+        return memo.memo(s, question_id)
+
+
+def answer_versions(question_id: int) -> list[answers.AnswerVersion]:
+    return _versions(*_key(), question_id)
+
+
+def memo_text(question_id: int) -> str:
+    return _memo(*_key(), question_id)

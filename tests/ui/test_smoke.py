@@ -87,6 +87,7 @@ EMPTY_STATES = {
     "my_work": "Nothing is assigned to you yet",
     "reviews": "Nothing waits on you",
     "attention": "Nothing waits on you right now",
+    "answers": "No general questions yet",
 }
 
 
@@ -106,7 +107,7 @@ def test_empty_database_pages_say_what_to_do(
 
 
 def test_navigation_follows_roles() -> None:
-    assert set(page_names_for(Role.VIEWER)) == {"overview", "questions"}
+    assert set(page_names_for(Role.VIEWER)) == {"overview", "questions", "answers"}
     assert set(page_names_for(Role.IC)) == set(all_page_names())
     assert set(page_names_for(Role.MANAGER)) == set(all_page_names())
 

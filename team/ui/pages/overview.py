@@ -7,6 +7,7 @@ from datetime import date
 import streamlit as st
 
 from team.models import QuestionStatus
+from team.services.rollup import HELP
 from team.services.tree import PortfolioRow
 from team.ui import auth, navigation, resources
 from team.ui.text import plain
@@ -18,10 +19,7 @@ STATUS_BADGES = {
     QuestionStatus.ANSWERED: ("answered", "green"),
     QuestionStatus.DROPPED: ("dropped", "gray"),
 }
-COVERAGE_HELP = (
-    "Coverage = answered leaf sub-questions / leaf sub-questions not dropped, over the "
-    "whole tree. A question whose sub-questions were all dropped counts as a leaf itself."
-)
+COVERAGE_HELP = HELP
 
 
 def status_badge(status: QuestionStatus) -> str:
@@ -91,6 +89,9 @@ def _row(row: PortfolioRow) -> None:
             ),
         )
         meta.markdown(f"{status_badge(row.status)} {_due_text(row.due_date, row.overdue)}")
+        answer = row.answer_state.value.replace("_", " ") if row.answer_state else "no answer yet"
+        confidence = row.confidence.value if row.confidence else "none yet"
+        meta.caption(f"Answer: {answer} · confidence {confidence}")
         people = ", ".join(plain(p) for p in row.people) or "nobody yet"
         meta.caption(f"People: {people}")
 

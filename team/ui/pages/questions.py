@@ -14,6 +14,7 @@ from team.ui.question_forms import (
     new_question_form,
 )
 from team.ui.text import dot_label, plain, safe_markdown
+from team.ui.tree_nav import current_node, go, names_of, pick_root
 from team.ui.workflow import finding_card, log_finding_form
 
 STATUS_COLOURS = {
@@ -23,50 +24,6 @@ STATUS_COLOURS = {
     QuestionStatus.ANSWERED: "#bbf7d0",
     QuestionStatus.DROPPED: "#f3f4f6",
 }
-
-
-def _query_int(name: str) -> int | None:
-    value = st.query_params.get(name)
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
-        return None
-
-
-def _go(root_id: int, node_id: int | None = None) -> None:
-    st.query_params["root"] = str(root_id)
-    if node_id is None or node_id == root_id:
-        st.query_params.pop("node", None)
-    else:
-        st.query_params["node"] = str(node_id)
-    state.forget_versions()
-    st.rerun()
-
-
-def _pick_root() -> int | None:
-    roots = resources.roots()
-    if not roots:
-        return None
-    titles = dict(roots)
-    wanted = _query_int("root")
-    current = wanted if wanted in titles else roots[0][0]
-    chosen = st.selectbox(
-        "General question",
-        list(titles),
-        index=list(titles).index(current),
-        format_func=lambda i: titles[i],
-        key=f"q_root_{current}",
-    )
-    if chosen != wanted:
-        if wanted is None and chosen == current:
-            st.query_params["root"] = str(current)
-        else:
-            _go(chosen)
-    return chosen
-
-
-def _names(people: list[PersonPublic]) -> dict[int, str]:
-    return {p.id: p.name + ("" if p.active else " (inactive)") for p in people}
 
 
 def _breadcrumbs(tree: Tree, node: TreeNode) -> None:
@@ -79,7 +36,7 @@ def _breadcrumbs(tree: Tree, node: TreeNode) -> None:
         if node_id == node.question.id:
             col.markdown(f"**{label}**")
         elif col.button(label, key=f"crumb_{node_id}", icon=":material/chevron_right:"):
-            _go(tree.root_id, node_id)
+            go(tree.root_id, node_id)
 
 
 def _tree_list(tree: Tree, node: TreeNode, names: dict[int, str]) -> None:
@@ -94,9 +51,10 @@ def _tree_list(tree: Tree, node: TreeNode, names: dict[int, str]) -> None:
             if node_id == node.question.id:
                 st.markdown(f"**{label}**")
             elif st.button(label, key=f"open_{node_id}", type="tertiary"):
-                _go(tree.root_id, node_id)
+                go(tree.root_id, node_id)
         assignee = names.get(q.assignee_id, "unassigned") if q.assignee_id else "unassigned"
-        cols[2].markdown(f"{status_badge(q.status)} {plain(assignee)}")
+        confidence = f" · {item.confidence.value} conf." if item.confidence else ""
+        cols[2].markdown(f"{status_badge(q.status)} {plain(assignee)}{confidence}")
         coverage = item.coverage
         cols[3].progress(
             coverage or 0.0,
@@ -149,7 +107,9 @@ def _detail(node: TreeNode, names: dict[int, str], projects: dict[int, str]) -> 
             else "Dropped: outside the scope of the answer"
         ),
     )
-    with st.popover("How coverage is computed", icon=":material/help:"):
+    if node.confidence:
+        st.markdown(f"Confidence (rolled up): **{node.confidence.value}**")
+    with st.popover("How coverage and confidence roll up", icon=":material/help:"):
         st.markdown(COVERAGE_HELP)
 
 
@@ -177,7 +137,7 @@ def render() -> None:
     state.show_flash()
     if person.role == Role.MANAGER:
         new_question_form(person)
-    root_id = _pick_root()
+    root_id = pick_root()
     if root_id is None:
         st.info(
             "No general questions yet. "
@@ -189,11 +149,9 @@ def render() -> None:
         )
         return
     tree = resources.question_tree(root_id)
-    node_id = _query_int("node")
-    node = tree.nodes.get(node_id) if node_id is not None else None
-    node = node or tree.root
+    node = current_node(tree)
     people = resources.all_people()
-    names = _names(people)
+    names = names_of(people)
     projects = {p.id: p.name for p in resources.all_projects()}
     _breadcrumbs(tree, node)
     tab_tree, tab_diagram, tab_bulk = st.tabs(["Tree", "Diagram", "Bulk edit"])
