@@ -106,8 +106,8 @@ def test_each_save_adds_a_version_and_keeps_the_old(session: Session, world: Wor
 
 def test_saving_from_an_old_version_is_refused(session: Session, world: World) -> None:
     m = world.team.manager
-    _save(session, m, world.root, "First [F%d]." % world.f_a1)
-    _save(session, world.team.other_manager, world.root, "Second [F%d]." % world.f_a1, 1)
+    _save(session, m, world.root, f"First [F{world.f_a1}].")
+    _save(session, world.team.other_manager, world.root, f"Second [F{world.f_a1}].", 1)
     with pytest.raises(StaleEdit, match="version 2"):
         _save(session, m, world.root, "Mine, from v1", 1)
     with pytest.raises(StaleEdit):
