@@ -298,11 +298,18 @@ class DemoLoader:
             self.load_version(key, number, v)
 
     def load_version(self, key: str, number: int, v: VersionSpec) -> None:
+        """It cites what the body names inline plus cites_findings and cites_answers."""
         what, question = f"answer {number} of '{key}'", self.questions[key]
         author, at = self.person(v.author, what), self.at(v.days_ago)
+        fkeys, children = v.cited_keys()
+        findings = {k: self.citable_finding(k, key, at, what) for k in fkeys}
+        answers = {k: self.citable_answer(k, key, at, what) for k in children}
+        ids = {k: _id(f) for k, f in findings.items()}
+        body = v.body_with_ids(ids, {k: _id(self.questions[k]) for k in answers})
         row = self.add(
             Answer(
-                **v.model_dump(include={"body", "state", "confidence"}),
+                **v.model_dump(include={"state", "confidence"}),
+                body=body,
                 question_id=_id(question),
                 number=number,
                 author_id=author,
@@ -310,21 +317,28 @@ class DemoLoader:
             )
         )
         self.answers.setdefault(key, []).append(row)
-        for fkey in v.cites_findings:
-            finding = self.ref(self.findings, fkey, "finding", what)
-            where = self.key_by_id[finding.question_id]
-            if not self.in_subtree(where, key) or finding.created_at > at:
-                self.fail(what, f"cites finding '{fkey}', which is not in its subtree by then")
-            self.add(Citation(answer_id=_id(row), finding_id=finding.id))
-        for child in v.cites_answers:
-            self.ref(self.questions, child, "question", what)
-            earlier = [a for a in self.answers.get(child, []) if a.created_at <= at]
-            if self.parent[child] != key or not earlier:
-                self.fail(what, f"cites '{child}', which is no child question with an answer yet")
-            self.add(Citation(answer_id=_id(row), cited_answer_id=earlier[-1].id))
+        cites = [Citation(answer_id=_id(row), finding_id=f.id) for f in findings.values()]
+        cites += [Citation(answer_id=_id(row), cited_answer_id=a.id) for a in answers.values()]
+        self.s.add_all(cites)
         root = question.root_id
         self.event(at, author, row, "created", field="number", new=number, root_id=root)
         self.load_notes(v.notes, "answer_id", row, root, what)
+
+    def citable_finding(self, fkey: str, key: str, at: datetime, what: str) -> Finding:
+        """A finding logged in the subtree of question ``key`` by ``at``."""
+        finding = self.ref(self.findings, fkey, "finding", what)
+        where = self.key_by_id[finding.question_id]
+        if not self.in_subtree(where, key) or finding.created_at > at:
+            self.fail(what, f"cites finding '{fkey}', which is not in its subtree by then")
+        return finding
+
+    def citable_answer(self, child: str, key: str, at: datetime, what: str) -> Answer:
+        """The answer version of direct child question ``child`` that was current at ``at``."""
+        self.ref(self.questions, child, "question", what)
+        earlier = [a for a in self.answers.get(child, []) if a.created_at <= at]
+        if self.parent[child] != key or not earlier:
+            self.fail(what, f"cites '{child}', which is no child question with an answer yet")
+        return earlier[-1]
 
     # one-on-ones -----------------------------------------------------------
     def load_one_on_one(self, o: OneOnOneSpec) -> None:

@@ -2,15 +2,21 @@
 
 The models check the structure and the value of every field; references between records
 (people, projects, question keys) are checked while loading, in team.services.demo.
+
+Answer bodies name their evidence inline by key, ``[F:finding-key]`` and
+``[Q:question-key]``; loading rewrites them to the product's markers ``[F<id>]`` and
+``[Q<id>]`` (team.services.answers) and cites each of them.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from team.models import (
     AnswerState,
@@ -23,6 +29,7 @@ from team.models import (
     ReviewStatus,
     Role,
 )
+from team.services.answers import MARKER
 from team.services.errors import InvalidInput
 
 Technique = Literal[
@@ -36,6 +43,9 @@ Technique = Literal[
 ]
 
 _S = TypeVar("_S", QuestionStatus, FindingStatus, ReviewStatus)
+
+INLINE = re.compile(r"\[(F|Q):([^\]\n]*)\]")
+"""Evidence named inline by key: ``[F:finding-key]`` or ``[Q:question-key]``."""
 
 # --------------------------------------------------------------------------- file shape
 
@@ -129,6 +139,32 @@ class VersionSpec(_Spec):
     cites_answers: list[str] = []
     notes: list[NoteSpec] = []
 
+    @field_validator("body")
+    @classmethod
+    def _evidence_by_key(cls, body: str) -> str:
+        """Ids are given while loading, so the file cannot name evidence by number."""
+        if numbered := MARKER.search(body):
+            raise ValueError(
+                f"{numbered[0]} names evidence by number; name it by key instead, "
+                "[F:finding-key] or [Q:question-key]"
+            )
+        return body
+
+    def cited_keys(self) -> tuple[list[str], list[str]]:
+        """(finding keys, child question keys) this version cites: those named inline,
+        then cites_findings / cites_answers; each once."""
+        findings, questions = inline_keys(self.body)
+        return (
+            list(dict.fromkeys([*findings, *self.cites_findings])),
+            list(dict.fromkeys([*questions, *self.cites_answers])),
+        )
+
+    def body_with_ids(self, findings: Mapping[str, int], questions: Mapping[str, int]) -> str:
+        """The body with ``[F:key]`` / ``[Q:key]`` rewritten to ``[F<id>]`` / ``[Q<id>]``
+        (the maps hold every key cited_keys returned)."""
+        ids = {"F": findings, "Q": questions}
+        return INLINE.sub(lambda m: f"[{m[1]}{ids[m[1]][m[2].strip()]}]", self.body)
+
 
 class AnswerSpec(_Spec):
     question: str
@@ -182,6 +218,14 @@ def _where(raw: Any, loc: tuple[int | str, ...]) -> str:
         elif above == "answers" and isinstance(node, dict):
             name, tail = f"answer of '{node.get('question')}'", []
     return f"{name} ({'.'.join(tail)})" if tail else name
+
+
+def inline_keys(body: str) -> tuple[list[str], list[str]]:
+    """(finding keys, question keys) an answer body names inline, in order, once each."""
+    found: dict[str, dict[str, None]] = {"F": {}, "Q": {}}
+    for kind, key in INLINE.findall(body):
+        found[kind][key.strip()] = None
+    return list(found["F"]), list(found["Q"])
 
 
 def read_demo(path: Path) -> DemoSpec:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 from sqlalchemy import func, select
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, col
 
 from team.db import is_empty
 from team.models import (
@@ -30,7 +30,8 @@ from team.models import (
     ReviewStatus,
     Role,
 )
-from team.services.demo import DEMO_FILE, DemoSummary, load_demo, summarize
+from team.services.answers import UNCITABLE, markers, paragraphs, unsupported_paragraphs
+from team.services.demo import DEMO_FILE, DemoSummary, load_demo, read_demo, summarize
 from team.services.errors import InvalidInput
 
 NOW = datetime(2026, 3, 16, 9, 30, tzinfo=UTC)
@@ -207,6 +208,59 @@ def test_citations_stay_inside_the_subtree(session: Session, loaded: DemoSummary
             assert _utc(cited.created_at) <= _utc(answer.created_at)
 
 
+def _cited(session: Session, answer: Answer) -> tuple[set[int], set[int]]:
+    """(finding ids, child question ids) a version cites."""
+    rows = session.scalars(select(Citation).where(col(Citation.answer_id) == answer.id)).all()
+    cited_answers = [session.get(Answer, c.cited_answer_id) for c in rows if c.cited_answer_id]
+    return (
+        {c.finding_id for c in rows if c.finding_id is not None},
+        {a.question_id for a in cited_answers if a is not None},
+    )
+
+
+def test_answer_markers_are_exactly_the_citations(session: Session, loaded: DemoSummary) -> None:
+    spec = read_demo(DEMO_FILE)
+    finding_ids = {f.summary: f.id for f in _all(session, Finding)}
+    finding_ids = {f.key: finding_ids[f.summary] for f in spec.findings}
+    by_title = {q.title: q.id for q in _all(session, Question)}
+    question_ids: dict[str, int] = {}
+    nodes = list(spec.questions)
+    while nodes:
+        node = nodes.pop()
+        question_ids[node.key] = by_title[node.title]
+        nodes += node.children
+    answers = {(a.question_id, a.number): a for a in _all(session, Answer)}
+    status = {f.id: f.status for f in _all(session, Finding)}
+    marked = 0
+    for answer_spec in spec.answers:
+        for number, version in enumerate(answer_spec.versions, 1):
+            answer = answers[(question_ids[answer_spec.question], number)]
+            assert "[F:" not in answer.body and "[Q:" not in answer.body, answer.body
+            in_text = markers(answer.body)
+            findings, children = _cited(session, answer)
+            # every marker is a citation; every citation is a marker or listed in the file
+            assert in_text[0] <= findings and in_text[1] <= children, answer.body
+            assert findings == in_text[0] | {finding_ids[k] for k in version.cites_findings}
+            assert children == in_text[1] | {question_ids[k] for k in version.cites_answers}
+            assert not {status[f] for f in findings} & set(UNCITABLE)
+            marked += bool(in_text[0] | in_text[1])
+    assert marked >= len(answers) - 1  # only the early hunch cites nothing in its text
+
+
+def test_most_answer_paragraphs_cite_evidence_a_few_do_not(
+    session: Session, loaded: DemoSummary
+) -> None:
+    latest: dict[int, Answer] = {}
+    for answer in sorted(_all(session, Answer), key=lambda a: a.number):
+        latest[answer.question_id] = answer
+    claims = [p for a in latest.values() for p in paragraphs(a.body) if not p.startswith("#")]
+    unsupported = [p for a in latest.values() for p in unsupported_paragraphs(a.body)]
+    assert len(unsupported) >= 2
+    assert (len(claims) - len(unsupported)) / len(claims) >= 0.7
+    earlier = [a for a in _all(session, Answer) if latest[a.question_id] is not a]
+    assert any(unsupported_paragraphs(a.body) == paragraphs(a.body) for a in earlier)
+
+
 def test_events_spread_over_eight_weeks(session: Session, loaded: DemoSummary) -> None:
     events = _all(session, Event)
     ages = [NOW - _utc(e.at) for e in events]
@@ -317,9 +371,52 @@ def test_a_misspelt_field_is_refused_naming_the_record(session: Session, tmp_pat
 
 def test_a_citation_outside_the_subtree_is_refused(session: Session, tmp_path: Path) -> None:
     def break_it(data: dict[str, Any]) -> None:
-        data["answers"][0]["versions"][0]["cites_findings"].append("pricing-few-list-changes")
+        version = data["answers"][0]["versions"][0]
+        version.setdefault("cites_findings", []).append("pricing-few-list-changes")
 
     path = _write_variant(tmp_path, break_it)
     with pytest.raises(InvalidInput, match="answer 1 of 'churn-segments' cites finding"):
+        load_demo(session, path=path, now=NOW)
+    assert is_empty(session)
+
+
+@pytest.mark.parametrize(
+    ("marker", "problem"),
+    [
+        ("[F:no-such-finding]", "refers to unknown finding 'no-such-finding'."),
+        ("[Q:no-such-question]", "refers to unknown question 'no-such-question'."),
+        (
+            "[F:pricing-few-list-changes]",
+            "cites finding 'pricing-few-list-changes', which is not in its subtree by then.",
+        ),
+        (
+            "[Q:churn-onboarding]",
+            "cites 'churn-onboarding', which is no child question with an answer yet.",
+        ),
+    ],
+)
+def test_a_bad_inline_marker_is_refused_naming_the_record(
+    session: Session, tmp_path: Path, marker: str, problem: str
+) -> None:
+    def break_it(data: dict[str, Any]) -> None:
+        version = data["answers"][0]["versions"][0]
+        version["body"] = version["body"].replace("are flat", f"are flat {marker}")
+
+    path = _write_variant(tmp_path, break_it)
+    with pytest.raises(InvalidInput) as caught:
+        load_demo(session, path=path, now=NOW)
+    assert caught.value.message == f"demo_team.yaml: answer 1 of 'churn-segments' {problem}"
+    assert is_empty(session)
+    assert _count(session, Event) == 0
+
+
+def test_a_marker_by_number_is_refused(session: Session, tmp_path: Path) -> None:
+    def break_it(data: dict[str, Any]) -> None:
+        data["answers"][0]["versions"][0]["body"] += "See also [F3].\n"
+
+    path = _write_variant(tmp_path, break_it)
+    with pytest.raises(
+        InvalidInput, match=r"answer of 'churn-segments' \(versions\.0\.body\).*\[F3\] names"
+    ):
         load_demo(session, path=path, now=NOW)
     assert is_empty(session)
