@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from team import db
 from team.cli import app
+from team.services import memo
 from tests.factories import make_team, root
 
 runner = CliRunner()
@@ -144,3 +145,23 @@ def test_run_refuses_a_non_loopback_address(config: Path) -> None:
     assert code == 1
     assert "serves only on 127.0.0.1" in err
     assert not (config.parent / "team.db").exists()
+
+
+def test_memo_prints_or_writes_the_same_markdown(config: Path, tmp_path: Path) -> None:
+    assert _team("db", "upgrade", "--config", str(config))[0] == 0
+    engine = db.make_engine(f"sqlite:///{config.parent / 'team.db'}")
+    with Session(engine) as session:
+        team = make_team(session)
+        rid = root(session, team)
+        expected = memo.memo(session, rid)
+    engine.dispose()
+    code, out, _ = _team("memo", str(rid), "--config", str(config))
+    assert code == 0
+    assert out == expected
+    target = tmp_path / "memo.md"
+    code, out, _ = _team("memo", str(rid), "-o", str(target), "--config", str(config))
+    assert code == 0
+    assert target.read_text(encoding="utf-8") == expected
+    code, _, err = _team("memo", "999", "--config", str(config))
+    assert code == 1
+    assert "does not exist" in err
