@@ -1,5 +1,8 @@
 """Findings: what an IC learned on a question, with its evidence.
 
+Editing an accepted finding sends it back to shared: the acceptance covered the content
+the manager read, so changed content waits for acceptance again.
+
 State machine (who in brackets):
   draft      -> shared [author], withdrawn [author, manager]
   shared     -> accepted [manager], needs_work [manager], withdrawn [author, manager]
@@ -241,6 +244,10 @@ def edit_finding(
         shown_new = "\n".join(value) if isinstance(value, list) else value
         _event(session, actor, finding, "updated", field, shown_old, shown_new)
         setattr(finding, field, value)
+    if finding.status == F.ACCEPTED:
+        # The manager accepted what they read; changed content needs a fresh look.
+        _event(session, actor, finding, "updated", "status", F.ACCEPTED, F.SHARED)
+        finding.status = F.SHARED
     session.commit()
     return FindingPublic.model_validate(finding)
 

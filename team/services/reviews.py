@@ -27,6 +27,7 @@ from team.models import (
     NoteKind,
     Person,
     Question,
+    QuestionStatus,
     ReviewRequest,
     ReviewStatus,
     Role,
@@ -159,8 +160,13 @@ def _event(
 
 
 def mark_first_response(session: Session, actor: Actor, review: ReviewRequest) -> None:
-    """Stamp the first response if ``actor`` is the reviewer and none is stamped yet."""
-    if actor.id == review.reviewer_id and review.first_response_at is None:
+    """Stamp the first response if ``actor`` is the reviewer, none is stamped yet and the
+    request is not closed (a note after withdrawal answers nothing)."""
+    if (
+        actor.id == review.reviewer_id
+        and review.first_response_at is None
+        and review.resolved_at is None
+    ):
         review.first_response_at = utcnow()
         _event(
             session, actor, review, "updated", "first_response_at", None, review.first_response_at
@@ -219,6 +225,11 @@ def request_review(session: Session, actor_id: int, data: ReviewInput) -> int:
     question = session.get(Question, data.question_id)
     if question is None:
         raise InvalidInput(f"Question #{data.question_id} does not exist.", field="question")
+    if question.status == QuestionStatus.DROPPED:
+        raise InvalidInput(
+            f"'{question.title}' was dropped; ask for reviews on questions still in scope.",
+            field="question",
+        )
     _check_reviewer(session, actor, data.reviewer_id)
     _check_finding(session, data.finding_id, data.question_id)
     assert data.reviewer_id is not None

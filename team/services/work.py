@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlmodel import Session, col
 
 from team.models import (
@@ -219,7 +219,8 @@ def get_finding(session: Session, finding_id: int) -> FindingView | None:
 
 
 def _notes_on_my_work(person_id: int) -> NoteQuery:
-    """Notes by others on this person's findings, review requests and assigned questions."""
+    """Notes by others on this person's findings, review requests, assigned questions and
+    unassigned questions they own."""
     mine = or_(
         col(Note.finding_id).in_(
             select(col(Finding.id)).where(col(Finding.author_id) == person_id)
@@ -228,7 +229,13 @@ def _notes_on_my_work(person_id: int) -> NoteQuery:
             select(col(ReviewRequest.id)).where(col(ReviewRequest.requester_id) == person_id)
         ),
         col(Note.question_id).in_(
-            select(col(Question.id)).where(col(Question.assignee_id) == person_id)
+            select(col(Question.id)).where(
+                or_(
+                    col(Question.assignee_id) == person_id,
+                    # Unassigned, a question is its owner's work (as notes.py resolves it).
+                    and_(col(Question.assignee_id).is_(None), col(Question.owner_id) == person_id),
+                )
+            )
         ),
     )
     return (

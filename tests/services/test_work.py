@@ -1,0 +1,364 @@
+"""Work reads: an IC's queue of questions, and what needs a person's attention."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlmodel import Session
+
+from team.models import (
+    Finding,
+    FindingStatus,
+    Note,
+    NoteKind,
+    Person,
+    QuestionStatus,
+    ReviewRequest,
+    ReviewStatus,
+    Role,
+    utcnow,
+)
+from team.services import findings, notes, question_status, questions, reviews, work
+from team.services.findings import FindingInput
+from team.services.questions import SubQuestion
+from team.services.reviews import ReviewInput
+from team.services.work import Attention
+from tests.factories import Team, make_team, root
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+URL = "https://github.com/acme/churn/pull/7"
+
+
+@pytest.fixture
+def team(session: Session) -> Team:
+    return make_team(session)
+
+
+@pytest.fixture
+def rid(session: Session, team: Team) -> int:
+    return root(session, team)
+
+
+def _sub(session: Session, team: Team, parent: int, title: str, **fields: object) -> int:
+    [q] = questions.add_subquestions(
+        session,
+        team.manager,
+        parent,
+        [SubQuestion(title, **fields)],  # type: ignore[arg-type]
+    )
+    return q.id
+
+
+def _finding(
+    session: Session, by: int, qid: int, summary: str = "SMB churned", *, share: bool = True
+) -> int:
+    return findings.log_finding(session, by, qid, FindingInput(summary=summary), share=share).id
+
+
+def _review(session: Session, by: int, qid: int, reviewer: int) -> int:
+    return reviews.request_review(session, by, ReviewInput(qid, reviewer, URL))
+
+
+def _set(session: Session, model: type, row_id: int, **values: object) -> None:
+    session.expire_all()
+    row = session.get(model, row_id)
+    assert row is not None
+    for name, value in values.items():
+        setattr(row, name, value)
+    session.commit()
+
+
+# --------------------------------------------------------------------------- my questions
+
+
+def test_my_questions_lists_only_mine_unfinished_first(
+    session: Session, team: Team, rid: int
+) -> None:
+    late = _sub(session, team, rid, "Late", assignee_id=team.ic, due_date=date(2027, 2, 1))
+    soon = _sub(session, team, rid, "Soon", assignee_id=team.ic, due_date=date(2027, 1, 1))
+    undated = _sub(session, team, rid, "Undated", assignee_id=team.ic)
+    done = _sub(session, team, rid, "Done", assignee_id=team.ic, due_date=date(2026, 1, 1))
+    blocked = _sub(session, team, rid, "Blocked", assignee_id=team.ic, due_date=date(2027, 3, 1))
+    dropped = _sub(session, team, rid, "Dropped", assignee_id=team.ic)
+    _sub(session, team, rid, "Ravi's", assignee_id=team.other_ic)
+    _sub(session, team, rid, "Nobody's")
+    question_status.set_status(session, team.ic, done, 1, QuestionStatus.ANSWERED)
+    question_status.set_status(session, team.ic, blocked, 1, QuestionStatus.BLOCKED)
+    question_status.set_status(session, team.manager, dropped, 1, QuestionStatus.DROPPED)
+    items = work.my_questions(session, team.ic)
+    assert [i.question_id for i in items] == [soon, late, blocked, undated, done]
+    first = items[0]
+    assert (first.title, first.project, first.root_id, first.status, first.due_date) == (
+        "Soon",
+        "Retention",
+        rid,
+        QuestionStatus.OPEN,
+        date(2027, 1, 1),
+    )
+    assert items[-1].status == QuestionStatus.ANSWERED and items[-1].version == 2
+    assert work.my_questions(session, team.manager) == []
+
+
+def test_last_evidence_is_the_newest_finding_not_withdrawn(
+    session: Session, team: Team, rid: int
+) -> None:
+    mine = _sub(session, team, rid, "Mine", assignee_id=team.ic)
+    quiet = _sub(session, team, rid, "Quiet", assignee_id=team.ic)
+    other = _sub(session, team, rid, "Other", assignee_id=team.other_ic)
+    old = _finding(session, team.ic, mine, "Old")
+    draft = _finding(session, team.ic, mine, "Draft", share=False)
+    withdrawn = _finding(session, team.ic, mine, "Withdrawn")
+    by_ravi = _finding(session, team.other_ic, other, "Elsewhere")
+    _set(session, Finding, old, created_at=T0)
+    _set(session, Finding, draft, created_at=T0 + timedelta(days=2))
+    _set(session, Finding, withdrawn, created_at=T0 + timedelta(days=5))
+    _set(session, Finding, by_ravi, created_at=T0 + timedelta(days=9))
+    findings.move_finding(session, team.ic, withdrawn, 1, FindingStatus.WITHDRAWN)
+    by_id = {i.question_id: i for i in work.my_questions(session, team.ic)}
+    assert by_id[mine].last_evidence_at == T0 + timedelta(days=2)
+    assert by_id[mine].days_since_evidence(T0 + timedelta(days=12, hours=23)) == 10
+    assert by_id[quiet].last_evidence_at is None
+    assert by_id[quiet].days_since_evidence(T0) is None
+    # A withdrawn finding is not evidence, whoever's question it is.
+    findings.move_finding(session, team.ic, draft, 1, FindingStatus.WITHDRAWN)
+    by_id = {i.question_id: i for i in work.my_questions(session, team.ic)}
+    assert by_id[mine].last_evidence_at == T0
+
+
+def test_open_review_count(session: Session, team: Team, rid: int) -> None:
+    mine = _sub(session, team, rid, "Mine", assignee_id=team.ic)
+    quiet = _sub(session, team, rid, "Quiet", assignee_id=team.ic)
+    other = _sub(session, team, rid, "Other", assignee_id=team.other_ic)
+    statuses = [
+        ReviewStatus.OPEN,
+        ReviewStatus.IN_REVIEW,
+        ReviewStatus.CHANGES_REQUESTED,
+        ReviewStatus.APPROVED,
+        ReviewStatus.WITHDRAWN,
+    ]
+    for status in statuses:
+        review = _review(session, team.ic, mine, team.manager)
+        _set(session, ReviewRequest, review, status=status)
+    _review(session, team.other_ic, other, team.manager)
+    by_id = {i.question_id: i for i in work.my_questions(session, team.ic)}
+    assert (by_id[mine].open_reviews, by_id[quiet].open_reviews) == (3, 0)
+
+
+# --------------------------------------------------------------------------- attention
+
+
+def _only(attention: Attention, section: str) -> list[object]:
+    """The items of ``section``, after checking every other section is empty."""
+    sections = ["reviews_to_do", "new_notes", "open_must_fix", "awaiting_acceptance"]
+    for other in sections:
+        if other != section:
+            assert getattr(attention, other) == [], other
+    items: list[object] = getattr(attention, section)
+    assert attention.count == len(items)
+    return items
+
+
+def _empty(attention: Attention) -> None:
+    assert (attention.reviews_to_do, attention.new_notes) == ([], [])
+    assert (attention.open_must_fix, attention.awaiting_acceptance) == ([], [])
+    assert attention.count == 0
+
+
+def test_nothing_needs_attention_on_an_empty_team(session: Session, team: Team) -> None:
+    for person in (team.manager, team.ic, team.viewer):
+        _empty(work.attention(session, person))
+        assert work.attention_count(session, person) == 0
+
+
+def test_reviews_to_do(session: Session, team: Team, rid: int) -> None:
+    qid = _sub(session, team, rid, "Mine", assignee_id=team.ic)
+    waiting = _review(session, team.ic, qid, team.manager)
+    for status in (ReviewStatus.CHANGES_REQUESTED, ReviewStatus.APPROVED, ReviewStatus.WITHDRAWN):
+        _set(session, ReviewRequest, _review(session, team.ic, qid, team.manager), status=status)
+    _review(session, team.ic, qid, team.other_manager)
+    [item] = _only(work.attention(session, team.manager), "reviews_to_do")
+    assert item.id == waiting  # type: ignore[attr-defined]
+    assert work.attention_count(session, team.manager) == 1
+    _empty(work.attention(session, team.ic))
+    reviews.move_review(session, team.manager, waiting, 1, ReviewStatus.IN_REVIEW)
+    [item] = _only(work.attention(session, team.manager), "reviews_to_do")
+    reviews.move_review(session, team.manager, waiting, 2, ReviewStatus.APPROVED)
+    _empty(work.attention(session, team.manager))
+
+
+@pytest.mark.parametrize("on", ["finding", "review_request", "question"])
+def test_new_notes_on_my_work(session: Session, team: Team, rid: int, on: str) -> None:
+    qid = _sub(session, team, rid, "Which segments churned?", assignee_id=team.ic)
+    fid = _finding(session, team.ic, qid, "SMB churned", share=False)
+    review = _review(session, team.ic, qid, team.manager)
+    target = {"finding": fid, "review_request": review, "question": qid}[on]
+    title = {
+        "finding": "SMB churned",
+        "review_request": "Review of “Which segments churned?”",
+        "question": "Which segments churned?",
+    }[on]
+    new = notes.add_note(session, team.manager, on, target, "Try a cohort view.")  # type: ignore[arg-type]
+    old = notes.add_note(session, team.manager, on, target, "Old news")  # type: ignore[arg-type]
+    notes.add_note(session, team.ic, on, target, "My own reply")  # type: ignore[arg-type]
+    now = utcnow()
+    _set(session, Note, old, created_at=now - timedelta(days=8))
+    [item] = _only(work.attention(session, team.ic, now=now), "new_notes")
+    assert (item.id, item.author, item.kind, item.on, item.on_id) == (  # type: ignore[attr-defined]
+        new,
+        "Maya",
+        NoteKind.COMMENT,
+        on,
+        target,
+    )
+    assert (item.on_title, item.root_id) == (title, rid)  # type: ignore[attr-defined]
+    # A week later even the new one is no longer new.
+    _empty(work.attention(session, team.ic, now=now + timedelta(days=8)))
+
+
+def test_notes_on_someone_elses_work_are_not_mine(session: Session, team: Team, rid: int) -> None:
+    theirs = _sub(session, team, rid, "Theirs", assignee_id=team.other_ic)
+    fid = _finding(session, team.other_ic, theirs, share=False)
+    review = _review(session, team.other_ic, theirs, team.other_manager)
+    for on, target in [("finding", fid), ("review_request", review), ("question", theirs)]:
+        notes.add_note(session, team.manager, on, target, "Hmm")  # type: ignore[arg-type]
+        notes.add_note(session, team.manager, on, target, "Fix", NoteKind.MUST_FIX)  # type: ignore[arg-type]
+    _empty(work.attention(session, team.ic))
+    assert work.attention(session, team.other_ic).count == 6
+
+
+def test_notes_on_an_unassigned_question_reach_its_owner(
+    session: Session, team: Team, rid: int
+) -> None:
+    """The manager owns the general question; once a question is assigned it is the
+    assignee's work instead."""
+    assigned = _sub(session, team, rid, "Assigned", assignee_id=team.ic)
+    comment = notes.add_note(session, team.ic, "question", rid, "Which quarter exactly?")
+    notes.add_note(session, team.other_ic, "question", assigned, "Ines, see the cohort cut")
+    notes.add_note(session, team.manager, "question", rid, "Q3, calendar")
+    [item] = _only(work.attention(session, team.manager), "new_notes")
+    assert (item.id, item.on, item.on_id, item.author) == (  # type: ignore[attr-defined]
+        comment,
+        "question",
+        rid,
+        "Ines",
+    )
+    fix = notes.add_note(session, team.other_ic, "question", rid, "Define churn", NoteKind.MUST_FIX)
+    [must] = work.attention(session, team.manager).open_must_fix
+    assert must.id == fix
+    assert work.attention(session, team.manager).count == 2
+    assert work.attention(session, team.other_manager).count == 0
+
+
+def test_open_must_fix_on_my_work(session: Session, team: Team, rid: int) -> None:
+    qid = _sub(session, team, rid, "Mine", assignee_id=team.ic)
+    fid = _finding(session, team.ic, qid, "SMB churned", share=False)
+    findings.move_finding(session, team.ic, fid, 1, FindingStatus.SHARED)
+    findings.move_finding(
+        session, team.manager, fid, 2, FindingStatus.NEEDS_WORK, reason="Exclude test accounts"
+    )
+    done = notes.add_note(session, team.manager, "finding", fid, "Fix", NoteKind.MUST_FIX)
+    notes.set_resolved(session, team.ic, done, 1)
+    notes.add_note(session, team.ic, "finding", fid, "Self-reminder", NoteKind.MUST_FIX)
+    old = datetime(2025, 1, 1, tzinfo=UTC)
+    for note in session.scalars(select(Note).where(Note.finding_id == fid)):
+        note.created_at = old  # must-fix notes stay until resolved, however old
+    session.commit()
+    [item] = _only(work.attention(session, team.ic), "open_must_fix")
+    assert (item.kind, item.body, item.on, item.on_id, item.author) == (  # type: ignore[attr-defined]
+        NoteKind.MUST_FIX,
+        "Exclude test accounts",
+        "finding",
+        fid,
+        "Maya",
+    )
+    note_id = item.id  # type: ignore[attr-defined]
+    notes.set_resolved(session, team.ic, note_id, 1)
+    _empty(work.attention(session, team.ic))
+
+
+def test_open_must_fix_on_my_review_request(session: Session, team: Team, rid: int) -> None:
+    qid = _sub(session, team, rid, "Mine", assignee_id=team.ic)
+    review = _review(session, team.ic, qid, team.other_ic)
+    nid = notes.add_note(session, team.other_ic, "review_request", review, "Fix", NoteKind.MUST_FIX)
+    [item] = _only(work.attention(session, team.ic), "open_must_fix")
+    assert (item.id, item.on, item.root_id) == (nid, "review_request", rid)  # type: ignore[attr-defined]
+    # The reviewer has it in their queue, not as a must-fix of their own.
+    [queued] = _only(work.attention(session, team.other_ic), "reviews_to_do")
+    assert queued.id == review  # type: ignore[attr-defined]
+
+
+def test_awaiting_acceptance(session: Session, team: Team, rid: int) -> None:
+    kai = Person(
+        name="Kai", email="kai@example.com", role=Role.IC, reports_to_id=team.other_manager
+    )
+    session.add(kai)
+    session.commit()
+    assert kai.id is not None
+    qid = _sub(session, team, rid, "Mine", assignee_id=team.ic)
+    shared = _finding(session, team.ic, qid, "Shared by Ines")
+    _finding(session, team.ic, qid, "Draft by Ines", share=False)
+    accepted = _finding(session, team.ic, qid, "Accepted")
+    findings.move_finding(session, team.manager, accepted, 1, FindingStatus.ACCEPTED)
+    sent_back = _finding(session, team.other_ic, qid, "Sent back")
+    findings.move_finding(session, team.manager, sent_back, 1, FindingStatus.NEEDS_WORK, reason="x")
+    by_kai = _finding(session, kai.id, qid, "Shared by Kai")
+    _finding(session, team.manager, qid, "Shared by Maya herself")
+    [item] = _only(work.attention(session, team.manager), "awaiting_acceptance")
+    assert (item.id, item.author, item.status, item.root_id) == (  # type: ignore[attr-defined]
+        shared,
+        "Ines",
+        FindingStatus.SHARED,
+        rid,
+    )
+    [theirs] = _only(work.attention(session, team.other_manager), "awaiting_acceptance")
+    assert theirs.id == by_kai  # type: ignore[attr-defined]
+    findings.move_finding(session, team.manager, shared, 1, FindingStatus.ACCEPTED)
+    _empty(work.attention(session, team.manager))
+
+
+def test_count_is_the_sum_of_the_sections(session: Session, team: Team, rid: int) -> None:
+    """A manager who also asked for a review: one item in every section."""
+    qid = _sub(session, team, rid, "Mine", assignee_id=team.ic)
+    _finding(session, team.ic, qid, "For acceptance")
+    _review(session, team.ic, qid, team.manager)
+    own = _finding(session, team.manager, qid, "Maya's own", share=False)
+    notes.add_note(session, team.ic, "finding", own, "Nice", NoteKind.PRAISE)
+    notes.add_note(session, team.other_manager, "finding", own, "Fix", NoteKind.MUST_FIX)
+    notes.add_note(session, team.other_ic, "finding", own, "Try X", NoteKind.SUGGESTION)
+    attention = work.attention(session, team.manager)
+    sizes = [
+        len(attention.reviews_to_do),
+        len(attention.new_notes),
+        len(attention.open_must_fix),
+        len(attention.awaiting_acceptance),
+    ]
+    assert sizes == [1, 2, 1, 1]
+    assert attention.count == 5 == work.attention_count(session, team.manager)
+    assert [n.body for n in attention.new_notes] == ["Try X", "Nice"]  # newest first
+
+
+# --------------------------------------------------------------------------- finding reads
+
+
+def test_finding_reads(session: Session, team: Team, rid: int) -> None:
+    a = _sub(session, team, rid, "A", assignee_id=team.ic)
+    b = _sub(session, team, rid, "B", assignee_id=team.ic)
+    first = _finding(session, team.ic, a, "First")
+    second = _finding(session, team.other_ic, b, "Second")
+    _set(session, Finding, first, created_at=T0)
+    _set(session, Finding, second, created_at=T0 + timedelta(hours=1))
+    assert [f.id for f in work.findings_on(session, [a, b])] == [second, first]
+    assert [f.id for f in work.findings_on(session, [a])] == [first]
+    assert work.findings_on(session, []) == []
+    assert [f.id for f in work.findings_by(session, team.other_ic)] == [second]
+    view = work.get_finding(session, first)
+    assert view is not None
+    assert (view.author, view.question_title, view.root_id, view.created_at) == (
+        "Ines",
+        "A",
+        rid,
+        T0,
+    )
+    assert work.get_finding(session, 9_999) is None
