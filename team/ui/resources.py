@@ -100,6 +100,11 @@ def _roots(url: str, version: int) -> list[tuple[int, str]]:
         return tree.find_roots(s)
 
 
+def cache_key() -> tuple[str, int]:
+    """(database URL, data version): the first arguments of every cached read."""
+    return _key()
+
+
 def _key() -> tuple[str, int]:
     return settings().database_url, data_version()
 
