@@ -271,7 +271,13 @@ def request_review_form(
 
 
 def review_row(
-    review: ReviewView, names: dict[int, str], *, now: datetime, sla_hours: int, key: str
+    review: ReviewView,
+    names: dict[int, str],
+    *,
+    now: datetime,
+    sla_hours: int,
+    key: str,
+    on_reviews_page: bool = False,
 ) -> None:
     """One line of a review list: status, what, who, age, first response, open link."""
     with st.container(border=True, key=f"review_row_{key}_{review.id}"):
@@ -290,9 +296,17 @@ def review_row(
             (f":red[waiting {age} · over the {sla_hours} h SLA]" if overdue else f"age {age}")
             + f"  \nfirst response: {hours_text(review.first_response_hours())}"
         )
-        action.page_link(
-            navigation.page("reviews"), label="Open", query_params={"review": str(review.id)}
-        )
+        if on_reviews_page:
+            # A link to the page you are on would not update the address bar; set the
+            # query parameter on the server instead, so later reruns keep the thread.
+            if action.button("Open", key=f"open_review_{key}_{review.id}"):
+                st.query_params["review"] = str(review.id)
+                state.forget_versions()
+                st.rerun()
+        else:
+            action.page_link(
+                navigation.page("reviews"), label="Open", query_params={"review": str(review.id)}
+            )
 
 
 def review_actions(person: PersonPublic, review: ReviewView) -> None:

@@ -6,7 +6,7 @@ import streamlit as st
 
 from team.models import PersonPublic, Role, utcnow
 from team.services.reviews import ReviewView
-from team.ui import auth, navigation, resources, state
+from team.ui import auth, resources, state
 from team.ui.text import plain, safe_markdown
 from team.ui.workflow import (
     REVIEW_BADGES,
@@ -21,7 +21,10 @@ from team.ui.workflow import (
 
 
 def _thread(person: PersonPublic, review: ReviewView, names: dict[int, str]) -> None:
-    st.page_link(navigation.page("reviews"), label="All reviews", icon=":material/arrow_back:")
+    if st.button("All reviews", key="reviews_back", icon=":material/arrow_back:"):
+        st.query_params.pop("review", None)
+        state.forget_versions()
+        st.rerun()
     status = badge(label(review.status), REVIEW_BADGES[review.status])
     st.markdown(f"### {status} Review of “{plain(review.question_title)}”")
     who = (
@@ -56,7 +59,7 @@ def _list(reviews: list[ReviewView], names: dict[int, str], key: str, empty: str
         st.caption(empty)
     now, sla = utcnow(), resources.settings().review_sla_hours
     for review in reviews:
-        review_row(review, names, now=now, sla_hours=sla, key=key)
+        review_row(review, names, now=now, sla_hours=sla, key=key, on_reviews_page=True)
 
 
 def render() -> None:

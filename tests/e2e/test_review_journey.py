@@ -1,0 +1,311 @@
+"""The IC review loop in a real browser, one context, switching who you are in the sidebar:
+Ines logs a finding and asks Maya for a review; Maya starts it, leaves a must-fix note
+and requests changes; Ines resolves the note and asks again; Maya approves. The review
+queue and the attention count in the navigation follow along, and the database agrees.
+
+A second test works a review from the Reviews page's own lists ("Open" in a queue, then
+"All reviews"): links from the Reviews page to the Reviews page itself."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from playwright.sync_api import expect
+from sqlmodel import Session, select
+
+from team.models import Finding, FindingKind, Note, NoteKind, ReviewRequest, ReviewStatus
+from team.services import questions, reviews
+from tests.e2e.conftest import Server, wait_idle
+from tests.factories import root
+
+ATTENTION = re.compile(r"^Needs my attention( \(\d+\))?$")
+
+
+def _choose(page: Any, scope: Any, label: str, option: str) -> None:
+    """Choose ``option`` in the selectbox labelled ``label`` inside ``scope`` (no wait:
+    inside a form a choice does not rerun the app)."""
+    box = scope.get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True))
+    box.get_by_role("combobox").click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def _be(page: Any, who: str) -> None:
+    """Switch person with the sidebar's "Who are you?" picker."""
+    _choose(page, page.get_by_test_id("stSidebar"), "Who are you?", who)
+    wait_idle(page)
+    picker = page.get_by_test_id("stSidebar").get_by_role("combobox", name="Who are you?")
+    expect(picker).to_have_value(who)
+
+
+def _nav(page: Any, name: str | re.Pattern[str]) -> None:
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=name).click()
+    wait_idle(page)
+
+
+def _attention_count(page: Any) -> int:
+    """The count in the "Needs my attention (N)" navigation link (0 when it shows none)."""
+    link = page.get_by_test_id("stSidebarNav").get_by_role("link", name=ATTENTION)
+    expect(link).to_be_visible()
+    found = re.search(r"Needs my attention \((\d+)\)", link.inner_text())
+    return int(found.group(1)) if found else 0
+
+
+def _click(page: Any, name: str, *, scope: Any = None) -> None:
+    (scope or page).get_by_role("button", name=name, exact=True).click()
+    wait_idle(page)
+
+
+def _form(page: Any, key: str) -> Any:
+    """The ``st.form`` created with ``key``. Streamlit puts no key class on a form itself,
+    only on its submit button (``st-key-FormSubmitter-<form key>-<label>``)."""
+    submit = page.locator(f'[class*="st-key-FormSubmitter-{key}-"]')
+    return page.get_by_test_id("stForm").filter(has=submit)
+
+
+def _flash(page: Any, text: str) -> None:
+    expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text(text)
+
+
+def _thread_heading(page: Any) -> Any:
+    return page.get_by_role("heading", name=re.compile("Review of “"))
+
+
+def _status_is(page: Any, status: str) -> None:
+    """The open thread's heading starts with its status badge."""
+    expect(_thread_heading(page)).to_have_text(re.compile(rf"^{status}\s*Review of “"))
+
+
+def _seed_question(server: Server, title: str) -> int:
+    """A general question with one sub-question, ``title``, assigned to Ines."""
+    team = server.team
+    with Session(server.engine, expire_on_commit=False) as session:
+        root_id = root(session, team, f"Why did retention drop in Q3? {title}")
+        (sub,) = questions.add_subquestions(
+            session, team.manager, root_id, [questions.SubQuestion(title, assignee_id=team.ic)]
+        )
+    return sub.id
+
+
+def test_ic_asks_manager_reviews_ic_fixes_manager_approves(server: Server, page: Any) -> None:
+    team = server.team
+    tag = uuid.uuid4().hex[:6]
+    sub_title = f"Which segments churned more? {tag}"
+    summary = f"SMB churn doubled after the price change {tag}"
+    evidence = f"https://notebooks.example.org/churn-{tag}.ipynb"
+    artifact = f"https://github.com/example-org/churn-analysis/pull/1?t={tag}"
+    must_fix = f"Exclude the test accounts before comparing segments {tag}"
+    sub_id = _seed_question(server, sub_title)
+
+    # 1. Ines sees her question on My work and logs a finding.
+    page.goto(server.base_url)
+    wait_idle(page)
+    expect(page.get_by_role("heading", name="Who are you?")).to_be_visible()
+    _be(page, "Ines · IC")
+    _nav(page, "My work")
+    expect(page.get_by_role("heading", name="My work")).to_be_visible()
+    row = page.locator(f".st-key-work_row_{sub_id}")
+    expect(row.get_by_role("link", name=sub_title)).to_be_visible()
+    expect(row).to_contain_text("no evidence yet")
+
+    form = _form(page, "log_finding_mywork")
+    form.get_by_label("Summary: the finding in one line").fill(summary)
+    form.get_by_label("Details (Markdown)").fill(
+        "**SMB** accounts churned at twice the rate after the *March* price change."
+    )
+    form.get_by_label(re.compile(r"^Evidence links, one per line")).fill(evidence)
+    _choose(page, form, "Kind", "negative result")
+    _choose(page, form, "Confidence", "high")
+    _click(page, "Log finding", scope=form)
+    _flash(page, "Finding logged.")
+    expect(row).to_contain_text("last evidence 0 days ago")
+    # Her finding is listed under My findings; its Markdown renders as formatting.
+    card = page.get_by_test_id("stExpander").filter(has_text=summary)
+    card.get_by_text(summary).first.click()
+    wait_idle(page)
+    expect(card.locator("strong", has_text="SMB")).to_be_visible()
+    expect(card.get_by_role("link", name=evidence)).to_have_attribute("href", evidence)
+
+    # ... then asks Maya to review it.
+    page.get_by_role("tab", name="Request a review").click()
+    form = _form(page, "request_review_mywork")
+    expect(form).to_be_visible()
+    form.get_by_label("Artifact link (PR, commit, notebook)").fill(artifact)
+    form.get_by_label("What should the reviewer focus on?").fill(
+        "Check the *segment* definitions and the date window."
+    )
+    _choose(page, form, "Reviewer", "Maya")
+    _choose(page, form, "About the finding (optional)", summary)
+    _click(page, "Request review", scope=form)
+    _flash(page, "Review requested.")
+
+    with Session(server.engine) as session:
+        review = session.exec(
+            select(ReviewRequest).where(ReviewRequest.question_id == sub_id)
+        ).one()
+        finding = session.exec(select(Finding).where(Finding.summary == summary)).one()
+    assert review.id is not None and finding.id is not None
+    review_id, finding_id = review.id, finding.id
+    assert review.finding_id == finding_id
+    assert review.status == ReviewStatus.OPEN
+    expect(row).to_contain_text("1 open review")
+    expect(page.locator(f".st-key-review_row_mine_{review_id}")).to_contain_text(summary)
+
+    # 2. Maya sees what waits on her, with the count in the navigation: the review to
+    # do, and Ines's shared finding awaiting her acceptance.
+    _be(page, "Maya · manager")
+    before = _attention_count(page)
+    assert before == 2
+    _nav(page, ATTENTION)
+    expect(page.get_by_role("heading", name="Needs my attention")).to_be_visible()
+    expect(page.get_by_role("heading", name="Reviews to do (1)")).to_be_visible()
+    to_do = page.locator(f".st-key-review_row_attention_{review_id}")
+    expect(to_do).to_contain_text(summary)
+    expect(to_do).to_contain_text("first response: no response yet")
+    to_do.get_by_role("link", name="Open", exact=True).click()
+    wait_idle(page)
+    expect(page).to_have_url(re.compile(rf"/reviews\?review={review_id}$"))
+    expect(_thread_heading(page)).to_contain_text(sub_title)
+    _status_is(page, "open")
+    expect(page.get_by_role("link", name=artifact)).to_have_attribute("href", artifact)
+
+    _click(page, "Start review")
+    _flash(page, "Review: start review done.")
+    _status_is(page, "in review")
+
+    note_form = _form(page, f"add_note_review_{review_id}")
+    note_form.get_by_label("Add a note (Markdown)").fill(must_fix)
+    _choose(page, note_form, "Kind", "must fix")
+    _click(page, "Add note", scope=note_form)
+    _flash(page, "Note added.")
+    with Session(server.engine) as session:
+        note = session.exec(select(Note).where(Note.review_request_id == review_id)).one()
+    assert note.id is not None and note.kind == NoteKind.MUST_FIX
+    note_id = note.id
+    note_box = page.locator(f".st-key-note_{note_id}")
+    expect(note_box).to_contain_text(must_fix)
+    expect(note_box).to_contain_text("must fix")
+
+    _click(page, "Request changes")
+    _flash(page, "Review: request changes done.")
+    _status_is(page, "changes requested")
+    expect(page.get_by_text("1 must-fix note still open", exact=False)).to_be_visible()
+    expect(page.get_by_role("button", name="Approve", exact=True)).to_have_count(0)
+
+    # 3. Ines finds the must-fix note waiting on her, resolves it and asks again.
+    _be(page, "Ines · IC")
+    assert _attention_count(page) == 1
+    _nav(page, ATTENTION)
+    expect(
+        page.get_by_role("heading", name="Must-fix notes still open on your work (1)")
+    ).to_be_visible()
+    waiting = page.locator(f".st-key-attention_note_{note_id}")
+    expect(waiting).to_contain_text(must_fix)
+    waiting.get_by_role("link", name="Open the review").click()
+    wait_idle(page)
+    expect(page).to_have_url(re.compile(rf"/reviews\?review={review_id}$"))
+    _status_is(page, "changes requested")
+
+    _click(page, "Resolve", scope=page.locator(f".st-key-note_{note_id}"))
+    _flash(page, "Note resolved.")
+    expect(page.locator(f".st-key-note_{note_id}")).to_contain_text("resolved")
+    expect(page.get_by_text("must-fix note still open", exact=False)).to_have_count(0)
+    assert _attention_count(page) == 0  # nothing waits on her any more
+
+    _click(page, "Ask again")
+    _flash(page, "Review: ask again done.")
+    _status_is(page, "open")
+    expect(page.get_by_role("button", name="Ask again", exact=True)).to_have_count(0)
+
+    # 4. Maya: the review waits on her again; she opens it and approves.
+    _be(page, "Maya · manager")
+    assert _attention_count(page) == before
+    _nav(page, ATTENTION)
+    to_do = page.locator(f".st-key-review_row_attention_{review_id}")
+    to_do.get_by_role("link", name="Open", exact=True).click()
+    wait_idle(page)
+    _status_is(page, "open")
+    expect(page.get_by_text("must-fix note still open", exact=False)).to_have_count(0)
+    _click(page, "Approve")
+    _flash(page, "Review: approve done.")
+    _status_is(page, "approved")
+    expect(page.get_by_role("button", name="Approve", exact=True)).to_have_count(0)
+
+    # Her attention count dropped by one, and her queue on Reviews no longer lists it.
+    assert _attention_count(page) == before - 1
+    _nav(page, ATTENTION)
+    expect(page.get_by_role("heading", name=re.compile(r"^Reviews to do"))).to_have_count(0)
+    _nav(page, "Reviews")
+    expect(page.get_by_role("heading", name="Reviews", exact=True)).to_be_visible()
+    expect(page.get_by_role("tab", name="Waiting on me")).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_text("Nothing waits on you.")).to_be_visible()
+    expect(page.locator(f".st-key-review_row_queue_{review_id}")).to_have_count(0)
+
+    # And the database agrees.
+    with Session(server.engine) as session:
+        review = session.get(ReviewRequest, review_id)
+        note = session.get(Note, note_id)
+        finding = session.get(Finding, finding_id)
+        assert review is not None and note is not None and finding is not None
+        assert review.status == ReviewStatus.APPROVED
+        assert (review.requester_id, review.reviewer_id) == (team.ic, team.manager)
+        assert review.artifact_url == artifact
+        assert review.first_response_at is not None and review.resolved_at is not None
+        assert review.requested_at <= review.first_response_at <= review.resolved_at
+        assert note.kind == NoteKind.MUST_FIX and note.resolved
+        assert note.author_id == team.manager
+        assert finding.question_id == sub_id and finding.author_id == team.ic
+        assert finding.kind == FindingKind.NEGATIVE_RESULT
+        assert list(finding.links or []) == [evidence]
+
+
+def test_reviewer_works_a_review_from_the_reviews_page(server: Server, page: Any) -> None:
+    """Reviews > Waiting on me > Open, act on the thread, then "All reviews": the Reviews
+    page linking to itself. The thread must be in the address bar (so reloading or sharing
+    it keeps it, and every later rerun still shows it) and an action on it must work."""
+    title = f"Did onboarding emails matter? {uuid.uuid4().hex[:6]}"
+    sub_id = _seed_question(server, title)
+    with Session(server.engine) as session:
+        review_id = reviews.request_review(
+            session,
+            server.team.ic,
+            reviews.ReviewInput(
+                question_id=sub_id,
+                reviewer_id=server.team.manager,
+                artifact_url="https://github.com/example-org/onboarding/pull/1",
+            ),
+        )
+
+    page.goto(server.base_url)
+    wait_idle(page)
+    _be(page, "Maya · manager")
+    _nav(page, "Reviews")
+    expect(page.get_by_role("heading", name="Reviews", exact=True)).to_be_visible()
+    queued = page.locator(f".st-key-review_row_queue_{review_id}")
+    queued.get_by_role("button", name="Open", exact=True).click()
+    wait_idle(page)
+    _status_is(page, "open")
+    _click(page, "Start review")
+    expect(
+        page.get_by_test_id("stAlertContentSuccess"),
+        "Start review, clicked on a thread opened from the Reviews page, must start it",
+    ).to_contain_text("Review: start review done.")
+    _status_is(page, "in review")
+    with Session(server.engine) as session:
+        stored = session.get(ReviewRequest, review_id)
+        assert stored is not None and stored.status == ReviewStatus.IN_REVIEW
+    expect(
+        page, "the Open link on the Reviews page must put the thread in the address bar"
+    ).to_have_url(re.compile(rf"/reviews\?review={review_id}$"))
+
+    # "All reviews" leaves the thread for good: the address bar drops it, and a later
+    # rerun (here: switching person) stays on the lists.
+    page.get_by_role("button", name="All reviews", exact=True).click()
+    wait_idle(page)
+    expect(page.get_by_role("heading", name="Reviews", exact=True)).to_be_visible()
+    expect(page, "All reviews must drop ?review= from the address bar").not_to_have_url(
+        re.compile(r"[?&]review=")
+    )
+    _be(page, "Omar · manager")
+    expect(page.get_by_role("heading", name="Reviews", exact=True)).to_be_visible()
