@@ -20,6 +20,9 @@ _PAGES: dict[str, tuple[str, str, str, frozenset[Role]]] = {
     "answers": ("answers.py", "Answers", ":material/lightbulb:", frozenset(Role)),
     "my_work": ("my_work.py", "My work", ":material/assignment_ind:", WORKERS),
     "reviews": ("reviews.py", "Reviews", ":material/rate_review:", WORKERS),
+    "one_on_ones": ("one_on_ones.py", "One-on-ones", ":material/forum:", WORKERS),
+    "progress": ("progress.py", "Progress", ":material/monitoring:", WORKERS),
+    "team": ("team.py", "Team", ":material/groups:", WORKERS),
 }
 DEFAULT_PAGE = "overview"
 

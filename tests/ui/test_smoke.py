@@ -88,6 +88,9 @@ EMPTY_STATES = {
     "reviews": "Nothing waits on you",
     "attention": "Nothing waits on you right now",
     "answers": "No general questions yet",
+    "one_on_ones": "No past one-on-ones yet",
+    "progress": "Findings per week appear once ICs log findings on My work.",
+    "team": "No open question is assigned to anyone yet",
 }
 
 

@@ -1,0 +1,324 @@
+"""Charts for the Progress page: pure functions from an aggregated DataFrame (as
+team.services.history / history_people return them) to an Altair chart.
+
+No streamlit, no database: pandas and altair only. Every chart has tooltips; an empty
+frame gives a valid (empty) chart, though pages show an empty-state sentence instead.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+OVERDUE_COLOUR = "#d62728"
+AT_RISK_COLOUR = "#d62728"
+ON_TRACK_COLOUR = "#4c78a8"
+STALE_COLOUR = "#e45756"
+FRESH_COLOUR = "#9ecae9"
+CONFIDENCE_COLOUR = "#f58518"
+# Project colours: a categorical palette without red, which means "overdue".
+PROJECT_COLOURS = [
+    "#4c78a8",
+    "#72b7b2",
+    "#54a24b",
+    "#eeca3b",
+    "#b279a2",
+    "#9d755d",
+    "#bab0ac",
+    "#79706e",
+    "#86bcb6",
+    "#8cd17d",
+]
+KIND_ORDER = ["result", "negative_result", "data_decision", "caveat"]
+AGE_ORDER = ["under 1 day", "1-3 days", "3-7 days", "over a week"]
+CONFIDENCE_LABELS = (
+    "datum.value == 1 ? 'low' : datum.value == 2 ? 'medium' : datum.value == 3 ? 'high' : ''"
+)
+WIDTH = 320
+AnyChart = alt.Chart | alt.LayerChart | alt.FacetChart | alt.ConcatChart
+WEEK = alt.X("week_end:T", title="Week ending", axis=alt.Axis(format="%d %b"))
+
+
+def _week_label(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy with ``week`` as a readable label for tooltips."""
+    out = frame.copy()
+    out["week"] = pd.to_datetime(out["week_end"], utc=True).dt.strftime("%d %b %Y")
+    return out
+
+
+# --------------------------------------------------------------------------- questions
+
+
+def answer_progress_chart(frame: pd.DataFrame) -> AnyChart:
+    """Per general question (one panel each): scope (leaf questions in scope, a line) and
+    answered leaves (an area) per week, with the root's answer confidence overlaid on a
+    right-hand axis (low / medium / high)."""
+    data = _week_label(frame)
+    tooltip = [
+        alt.Tooltip("title:N", title="General question"),
+        alt.Tooltip("week:N", title="Week ending"),
+        alt.Tooltip("answered:Q", title="Answered leaves"),
+        alt.Tooltip("scope:Q", title="Leaves in scope"),
+        alt.Tooltip("coverage:Q", title="Coverage", format=".0%"),
+        alt.Tooltip("confidence:N", title="Answer confidence"),
+    ]
+    base = alt.Chart().encode(x=WEEK, tooltip=tooltip)
+    answered = base.mark_area(opacity=0.5, color="#54a24b", line=True).encode(
+        y=alt.Y("answered:Q", title="Leaf questions")
+    )
+    scope = base.mark_line(color="#333333", strokeDash=[4, 3], point=True).encode(
+        y=alt.Y("scope:Q", title="Leaf questions")
+    )
+    confidence = (
+        base.mark_line(
+            color=CONFIDENCE_COLOUR, point=alt.OverlayMarkDef(size=50), interpolate="step-after"
+        )
+        .encode(
+            y=alt.Y(
+                "confidence_level:Q",
+                title="Answer confidence",
+                scale=alt.Scale(domain=[0, 3]),
+                axis=alt.Axis(
+                    orient="right", values=[1, 2, 3], labelExpr=CONFIDENCE_LABELS, grid=False
+                ),
+            )
+        )
+        .transform_filter("isValid(datum.confidence_level)")
+    )
+    layered = alt.layer(alt.layer(answered, scope), confidence).resolve_scale(y="independent")
+    roots = data[["root_id", "title"]].drop_duplicates()
+    # One panel per root (a concat: Vega-Lite facets do not render layers with an
+    # independent axis in Streamlit).
+    panels = [
+        layered.transform_filter(alt.datum.root_id == int(root_id)).properties(
+            width=WIDTH,
+            height=170,
+            title=alt.TitleParams(str(title), fontSize=12, limit=WIDTH + 60),
+        )
+        for root_id, title in roots.itertuples(index=False)
+    ]
+    chart: AnyChart = alt.concat(*panels, columns=2, data=data)
+    return chart
+
+
+def deadline_health_chart(frame: pd.DataFrame) -> AnyChart:
+    """Per general question with a due date: coverage today (a bar, red when at risk)
+    against the expected pace to its due date (a black tick)."""
+    data = frame.assign(
+        health=frame["at_risk"].map({True: "at risk", False: "on track"}),
+        due=frame["due_date"].astype(str),
+    )
+    tooltip = [
+        alt.Tooltip("title:N", title="General question"),
+        alt.Tooltip("due:N", title="Due"),
+        alt.Tooltip("days_left:Q", title="Days left"),
+        alt.Tooltip("coverage:Q", title="Coverage today", format=".0%"),
+        alt.Tooltip("expected:Q", title="Expected by now", format=".0%"),
+        alt.Tooltip("answered:Q", title="Answered leaves"),
+        alt.Tooltip("scope:Q", title="Leaves in scope"),
+        alt.Tooltip("health:N", title="Health"),
+    ]
+    y = alt.Y("title:N", title=None, sort=None, axis=alt.Axis(labelLimit=320))
+    base = alt.Chart(data).encode(y=y, tooltip=tooltip)
+    bars = base.mark_bar(height=14).encode(
+        x=alt.X(
+            "coverage:Q",
+            title="Coverage",
+            scale=alt.Scale(domain=[0, 1]),
+            axis=alt.Axis(format="%"),
+        ),
+        color=alt.Color(
+            "health:N",
+            title="Health",
+            scale=alt.Scale(
+                domain=["on track", "at risk"], range=[ON_TRACK_COLOUR, AT_RISK_COLOUR]
+            ),
+        ),
+    )
+    pace = base.mark_tick(color="black", thickness=3, size=22).encode(x="expected:Q")
+    chart: AnyChart = alt.layer(bars, pace).properties(width=420)
+    return chart
+
+
+# --------------------------------------------------------------------------- people
+
+
+def findings_chart(frame: pd.DataFrame) -> AnyChart:
+    """Findings per week (stacked by kind), one small panel per person."""
+    data = _week_label(frame)
+    chart: AnyChart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "yearmonthdate(week_end):O", title="Week ending", axis=alt.Axis(format="%d %b")
+            ),
+            y=alt.Y("sum(findings):Q", title="Findings"),
+            color=alt.Color(
+                "kind:N", title="Kind", sort=KIND_ORDER, scale=alt.Scale(domain=KIND_ORDER)
+            ),
+            order=alt.Order("kind:N"),
+            tooltip=[
+                alt.Tooltip("person:N", title="Person"),
+                alt.Tooltip("week:N", title="Week ending"),
+                alt.Tooltip("kind:N", title="Kind"),
+                alt.Tooltip("findings:Q", title="Findings"),
+            ],
+        )
+        .properties(width=220, height=120)
+        .facet(facet=alt.Facet("person:N", title=None), columns=3)
+    )
+    return chart
+
+
+def review_turnaround_chart(frame: pd.DataFrame) -> AnyChart:
+    """Median hours to first response and to resolution, per week."""
+    data = _week_label(frame)
+    chart: AnyChart = (
+        alt.Chart(data)
+        .mark_line(point=True)
+        .encode(
+            x=WEEK,
+            y=alt.Y("median_hours:Q", title="Median hours"),
+            color=alt.Color("measure:N", title="From request to"),
+            tooltip=[
+                alt.Tooltip("week:N", title="Week ending"),
+                alt.Tooltip("measure:N", title="From request to"),
+                alt.Tooltip("median_hours:Q", title="Median hours", format=".1f"),
+                alt.Tooltip("reviews:Q", title="Reviews"),
+            ],
+        )
+        .properties(width=520, height=220)
+    )
+    return chart
+
+
+def open_review_age_chart(frame: pd.DataFrame) -> AnyChart:
+    """Open reviews per reviewer, stacked by how long ago they were requested."""
+    chart: AnyChart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            y=alt.Y("reviewer:N", title="Reviewer"),
+            x=alt.X("sum(reviews):Q", title="Open reviews", axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color(
+                "age_bucket:N",
+                title="Waiting",
+                sort=AGE_ORDER,
+                scale=alt.Scale(domain=AGE_ORDER, scheme="orangered"),
+            ),
+            order=alt.Order("bucket_order:Q"),
+            tooltip=[
+                alt.Tooltip("reviewer:N", title="Reviewer"),
+                alt.Tooltip("age_bucket:N", title="Waiting"),
+                alt.Tooltip("reviews:Q", title="Open reviews"),
+                alt.Tooltip("oldest_days:Q", title="Oldest (days)", format=".1f"),
+            ],
+        )
+        .properties(width=420)
+    )
+    return chart
+
+
+def workload_segments(frame: pd.DataFrame) -> pd.DataFrame:
+    """One segment per (person, project, on time / overdue): on-time sub-questions are
+    coloured by project, overdue ones all in OVERDUE_COLOUR."""
+    on_time = frame.assign(count=frame["open"] - frame["overdue"], segment=frame["project"])
+    late = frame.assign(count=frame["overdue"], segment="overdue")
+    both = pd.concat([on_time, late], ignore_index=True)
+    both["overdue_segment"] = both["segment"] == "overdue"
+    return both[both["count"] > 0][["person", "project", "segment", "overdue_segment", "count"]]
+
+
+def workload_chart(frame: pd.DataFrame) -> AnyChart:
+    """Open sub-questions per person, by project; overdue ones in a distinct red."""
+    data = workload_segments(frame)
+    projects = sorted(str(p) for p in frame["project"].unique())
+    palette = [PROJECT_COLOURS[i % len(PROJECT_COLOURS)] for i in range(len(projects))]
+    chart: AnyChart = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("person:N", title=None),
+            x=alt.X("sum(count):Q", title="Open sub-questions", axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color(
+                "segment:N",
+                title="Project (red: overdue)",
+                scale=alt.Scale(domain=[*projects, "overdue"], range=[*palette, OVERDUE_COLOUR]),
+            ),
+            order=alt.Order("overdue_segment:N"),
+            tooltip=[
+                alt.Tooltip("person:N", title="Person"),
+                alt.Tooltip("project:N", title="Project"),
+                alt.Tooltip("segment:N", title="Segment"),
+                alt.Tooltip("count:Q", title="Sub-questions"),
+            ],
+        )
+        .properties(width=420)
+    )
+    return chart
+
+
+def technique_chart(frame: pd.DataFrame) -> AnyChart:
+    """IC x technique: colour = questions assigned + findings logged, numbers in cells."""
+    data = frame.assign(total=frame["assigned"] + frame["findings"])
+    tooltip = [
+        alt.Tooltip("person:N", title="Person"),
+        alt.Tooltip("technique:N", title="Technique"),
+        alt.Tooltip("assigned:Q", title="Questions assigned"),
+        alt.Tooltip("findings:Q", title="Findings logged"),
+    ]
+    base = alt.Chart(data).encode(
+        x=alt.X("technique:N", title="Technique", axis=alt.Axis(labelAngle=-30)),
+        y=alt.Y("person:N", title=None),
+        tooltip=tooltip,
+    )
+    cells = base.mark_rect().encode(
+        color=alt.Color("total:Q", title="Questions + findings", scale=alt.Scale(scheme="blues"))
+    )
+    labels = base.mark_text(baseline="middle").encode(
+        text="total:Q",
+        color=alt.condition("datum.total > 6", alt.value("white"), alt.value("black")),
+    )
+    chart: AnyChart = alt.layer(cells, labels)
+    return chart
+
+
+def stale_chart(frame: pd.DataFrame, stale_after_days: int, limit: int = 20) -> AnyChart:
+    """Days since the last evidence for the ``limit`` most stale open questions, with
+    the stale threshold as a rule; stale ones in red."""
+    top = frame.sort_values("days_since", ascending=False).head(limit)
+    data = top.assign(
+        state=top["stale"].map({True: "stale", False: "fresh"}),
+        evidence=top["last_evidence_at"].map(
+            lambda t: "none yet" if pd.isna(t) else pd.Timestamp(t).strftime("%d %b %Y")
+        ),
+    )
+    tooltip = [
+        alt.Tooltip("title:N", title="Question"),
+        alt.Tooltip("general_question:N", title="General question"),
+        alt.Tooltip("assignee:N", title="Assignee"),
+        alt.Tooltip("evidence:N", title="Last evidence"),
+        alt.Tooltip("days_since:Q", title="Days since evidence", format=".0f"),
+    ]
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            y=alt.Y("title:N", title=None, sort="-x", axis=alt.Axis(labelLimit=300)),
+            x=alt.X("days_since:Q", title="Days since last evidence"),
+            color=alt.Color(
+                "state:N",
+                title=None,
+                scale=alt.Scale(domain=["fresh", "stale"], range=[FRESH_COLOUR, STALE_COLOUR]),
+            ),
+            tooltip=tooltip,
+        )
+    )
+    threshold = (
+        alt.Chart(pd.DataFrame({"days": [stale_after_days]}))
+        .mark_rule(strokeDash=[4, 3], color="black")
+        .encode(x="days:Q", tooltip=[alt.Tooltip("days:Q", title="Stale after (days)")])
+    )
+    chart: AnyChart = alt.layer(bars, threshold).properties(width=420)
+    return chart

@@ -1,0 +1,346 @@
+"""One-on-ones: the manager picks a report and gets an agenda built from live state,
+starts today's meeting, keeps notes in tracks and adds action items; the report sees
+their own one-on-ones and ticks their own action items. Every write goes through a
+service, which checks the rules again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+import streamlit as st
+
+from team.models import PersonPublic, Role
+from team.services import agenda as agendas
+from team.services import one_on_one_reads as reads
+from team.services import one_on_ones
+from team.services.agenda import Agenda, QuestionItem
+from team.services.errors import TeamError
+from team.services.one_on_ones import ActionItemView, OneOnOneView, Pair
+from team.services.reviews import ReviewView
+from team.services.work import FindingView, NoteItem
+from team.ui import auth, resources, state
+from team.ui.actions import attempt, bind
+from team.ui.text import plain, safe_markdown
+
+# --------------------------------------------------------------------------- cached reads
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _pairs(url: str, version: int, person_id: int) -> list[Pair]:
+    with resources.session() as s:
+        return reads.pairs_for(s, person_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _history(
+    url: str, version: int, person_id: int, manager_id: int, report_id: int
+) -> list[OneOnOneView]:
+    with resources.session() as s:
+        return reads.history(s, person_id, manager_id, report_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
+def _agenda(
+    url: str, version: int, person_id: int, pair: tuple[int, int], stale_days: int, day: str
+) -> Agenda:
+    """Keyed by the day too: overdue and stale move with the calendar."""
+    with resources.session() as s:
+        return agendas.build(
+            s, person_id, *pair, stale_after_days=stale_days, today=date.fromisoformat(day)
+        )
+
+
+# --------------------------------------------------------------------------- pieces
+
+
+def _may_tick(person: PersonPublic, pair: Pair, item: ActionItemView) -> bool:
+    return person.id in (item.owner_id, pair.manager_id)
+
+
+def _action_row(
+    person: PersonPublic, pair: Pair, item: ActionItemView, today: date, *, tick: bool = True
+) -> None:
+    text, button = st.columns([6, 1.3], vertical_alignment="center")
+    due = f" · due {item.due_date.isoformat()}" if item.due_date else ""
+    late = " · :red[overdue]" if item.overdue(today) else ""
+    strike = "~~" if item.done else ""
+    text.markdown(
+        f"{'✅' if item.done else '⬜'} {strike}{plain(item.description)}{strike} · "
+        f"**{plain(item.owner)}**{due}{late} · raised {item.raised_on.isoformat()}"
+    )
+    if not tick or not _may_tick(person, pair, item):
+        return
+    verb, key = ("Reopen", "action_reopen") if item.done else ("Done", "action_done")
+    version = state.base_version("action_item", item.id, item.version)
+    if button.button(verb, key=f"{key}_{item.id}"):
+        attempt(
+            bind(one_on_ones.set_done, person.id, item.id, version, not item.done),
+            "Action item reopened." if item.done else "Action item done.",
+            key=f"{key}_{item.id}",
+        )
+
+
+def _finding_lines(items: list[FindingView]) -> None:
+    for f in items:
+        st.markdown(
+            f"- **{plain(f.summary)}** · {plain(f.kind.value.replace('_', ' '))}, "
+            f"{f.confidence.value} confidence · on “{plain(f.question_title)}” · "
+            f"{f.created_at.date().isoformat()}"
+        )
+
+
+def _question_lines(items: list[QuestionItem]) -> None:
+    for q in items:
+        due = f" · due {q.due_date.isoformat()}" if q.due_date else ""
+        st.markdown(
+            f"- **{plain(q.title)}** · {plain(q.project)} · {q.status.value.replace('_', ' ')}"
+            f"{due} · no new evidence for {q.quiet_days} days"
+        )
+
+
+def _review_lines(items: list[ReviewView]) -> None:
+    for r in items:
+        st.markdown(
+            f"- Review of “{plain(r.finding_summary or r.question_title)}” · "
+            f"{r.status.value.replace('_', ' ')} · requested {r.requested_at.date().isoformat()}"
+        )
+
+
+def _note_lines(items: list[NoteItem]) -> None:
+    for n in items:
+        st.markdown(f"- **{plain(n.author)}** on “{plain(n.on_title)}”: {plain(n.body)}")
+
+
+def _section_items(person: PersonPublic, pair: Pair, agenda: Agenda, key: str) -> None:
+    renderers: dict[str, Callable[[Any], None]] = {
+        "new_findings": _finding_lines,
+        "overdue_questions": _question_lines,
+        "stale_questions": _question_lines,
+        "reviews_awaiting_manager": _review_lines,
+        "reviews_owed": _review_lines,
+        "open_must_fix": _note_lines,
+    }
+    items = getattr(agenda, key)
+    if key in renderers:
+        renderers[key](items)
+        return
+    for item in items:
+        _action_row(person, pair, item, agenda.day)
+
+
+def _agenda_view(person: PersonPublic, pair: Pair, agenda: Agenda) -> None:
+    since = agenda.previous_on or agenda.since.date()
+    what = "your last one-on-one" if agenda.previous_on else "the last two weeks"
+    st.header("Agenda", anchor=False)
+    st.caption(
+        f"Built from live work since {what} ({since.isoformat()}). A question is stale "
+        f"after {agenda.stale_after_days} days without new evidence."
+    )
+    for section in agenda.sections():
+        st.markdown(f"#### {section.title} ({section.count})")
+        if not section.count:
+            st.caption(section.empty)
+            continue
+        _section_items(person, pair, agenda, section.key)
+
+
+# --------------------------------------------------------------------------- the meeting
+
+
+def _meeting_body(
+    person: PersonPublic, pair: Pair, meeting: OneOnOneView, today: date, *, tick: bool = True
+) -> None:
+    """Notes, tracks and action items; items are ticked here only when ``tick`` (open
+    items of past meetings are ticked on the agenda, where they carry over)."""
+    st.markdown(safe_markdown(meeting.notes) if meeting.notes else "_No notes._")
+    for track, notes in meeting.by_track().items():
+        st.markdown(f"**{plain(track)}**")
+        for note in notes:
+            st.markdown(safe_markdown(note.body))
+    st.markdown("**Action items**")
+    if not meeting.actions:
+        st.caption("No action items.")
+    for item in meeting.actions:
+        _action_row(person, pair, item, today, tick=tick)
+
+
+def _notes_form(person: PersonPublic, meeting: OneOnOneView) -> None:
+    version = state.base_version("one_on_one", meeting.id, meeting.version)
+    with st.form("oo_notes_form"):
+        notes = st.text_area("Notes (Markdown)", value=meeting.notes, key="oo_notes", height=140)
+        saved = st.form_submit_button("Save notes")
+    if saved:
+        attempt(
+            bind(one_on_ones.edit_notes, person.id, meeting.id, version, notes),
+            "Notes saved.",
+            key="oo_notes",
+        )
+
+
+def _track_form(person: PersonPublic, meeting: OneOnOneView) -> None:
+    with st.form("oo_track_form", clear_on_submit=True):
+        track = st.text_input(
+            "Track (topic)",
+            value=one_on_ones.DEFAULT_TRACKS[0],
+            key="oo_track",
+            help="Topics kept apart, e.g. " + ", ".join(one_on_ones.DEFAULT_TRACKS),
+        )
+        body = st.text_area("Note (Markdown)", key="oo_track_body", height=90)
+        added = st.form_submit_button("Add track note")
+    if added:
+        attempt(
+            bind(one_on_ones.add_track_note, person.id, meeting.id, track, body),
+            "Track note added.",
+            key="oo_track",
+        )
+
+
+def _action_form(person: PersonPublic, pair: Pair, meeting: OneOnOneView) -> None:
+    owners = {pair.report_id: pair.report, pair.manager_id: pair.manager}
+    with st.form("oo_action_form", clear_on_submit=True):
+        description = st.text_input("Action item", key="oo_action_desc")
+        left, right = st.columns(2)
+        owner = left.selectbox(
+            "Owner", list(owners), format_func=owners.__getitem__, key="oo_action_owner"
+        )
+        due = right.date_input("Due (optional)", value=None, key="oo_action_due")
+        added = st.form_submit_button("Add action item")
+    if added:
+        attempt(
+            bind(one_on_ones.add_action_item, person.id, meeting.id, owner, description, due),
+            "Action item added.",
+            key="oo_action",
+        )
+
+
+def _today(person: PersonPublic, pair: Pair, meeting: OneOnOneView | None, today: date) -> None:
+    st.header("Today's one-on-one", anchor=False)
+    holder = person.id == pair.manager_id
+    if meeting is None:
+        if holder and pair.current:
+            st.caption("Start it to keep notes in tracks and add action items.")
+            if st.button("Start today's one-on-one", key="oo_start", type="primary"):
+                attempt(
+                    bind(one_on_ones.start, person.id, pair.report_id),
+                    "One-on-one started.",
+                    key="oo_start",
+                )
+        else:
+            st.caption(
+                f"No one-on-one today. When {plain(pair.manager)} starts one, its notes and "
+                "action items appear here."
+            )
+        return
+    _meeting_body(person, pair, meeting, today)
+    if holder:
+        _notes_form(person, meeting)
+        _track_form(person, meeting)
+        _action_form(person, pair, meeting)
+
+
+def _history_view(person: PersonPublic, pair: Pair, past: list[OneOnOneView], today: date) -> None:
+    st.header("Past one-on-ones", anchor=False)
+    if not past:
+        st.caption(
+            "No past one-on-ones yet: each one-on-one is kept here with its notes, tracks "
+            "and action items."
+        )
+    for meeting in past:
+        open_items = sum(not a.done for a in meeting.actions)
+        with st.expander(f"{meeting.held_on.isoformat()} · {open_items} open action items"):
+            _meeting_body(person, pair, meeting, today, tick=False)
+
+
+# --------------------------------------------------------------------------- page
+
+
+def _pick(person: PersonPublic, pairs: list[Pair]) -> Pair | None:
+    if person.role == Role.MANAGER:
+        mine = [p for p in pairs if p.manager_id == person.id]
+        if not mine:
+            st.info(
+                "Nobody reports to you yet. Once people report to you (set on the Team "
+                "page), pick one here to get an agenda built from their work, start a "
+                "one-on-one, keep notes in tracks and add action items."
+            )
+            return None
+        by_report = {p.report_id: p for p in mine}
+        wanted = st.query_params.get("report", "")
+        ids = list(by_report)
+        index = ids.index(int(wanted)) if wanted.isdigit() and int(wanted) in ids else 0
+        chosen = st.selectbox(
+            "Report",
+            ids,
+            index=index,
+            format_func=lambda i: (
+                by_report[i].report + ("" if by_report[i].current else " (former)")
+            ),
+            key="oo_report",
+        )
+        return by_report[chosen if chosen is not None else ids[0]]
+    mine = [p for p in pairs if p.report_id == person.id]
+    if not mine:
+        st.info(
+            "You have no one-on-ones yet. When you report to a manager and they start one "
+            "with you, its agenda, notes and your action items appear here."
+        )
+        return None
+    if len(mine) == 1:
+        return mine[0]
+    by_manager = {p.manager_id: p for p in mine}
+    picked = st.selectbox(
+        "With", list(by_manager), format_func=lambda i: by_manager[i].manager, key="oo_manager"
+    )
+    return by_manager[picked if picked is not None else mine[0].manager_id]
+
+
+def _download(agenda: Agenda, meeting: OneOnOneView | None) -> None:
+    st.download_button(
+        "Download agenda and notes (Markdown)",
+        data=agendas.to_markdown(agenda, meeting),
+        file_name=f"one-on-one-{agenda.report_id}-{agenda.day.isoformat()}.md",
+        mime="text/markdown",
+        key="oo_download",
+        icon=":material/download:",
+    )
+
+
+def _show(person: PersonPublic, pair: Pair) -> None:
+    key, today = resources.cache_key(), date.today()
+    meetings = _history(*key, person.id, pair.manager_id, pair.report_id)
+    current = next((m for m in meetings if m.held_on == today), None)
+    other = pair.report if person.id == pair.manager_id else pair.manager
+    st.subheader(f"With {plain(other)}", anchor=False)
+    if pair.current:
+        stale_days = resources.settings().stale_after_days
+        pair_ids = (pair.manager_id, pair.report_id)
+        agenda = _agenda(*key, person.id, pair_ids, stale_days, today.isoformat())
+        _download(agenda, current or (meetings[0] if meetings else None))
+        _agenda_view(person, pair, agenda)
+    else:
+        st.info(f"{plain(pair.report)} no longer reports here; past one-on-ones stay below.")
+    _today(person, pair, current, today)
+    _history_view(person, pair, [m for m in meetings if m is not current], today)
+
+
+def render() -> None:
+    person = auth.current_person()
+    if person is None:
+        st.stop()
+    state.show_flash()
+    st.title("One-on-ones")
+    if person.role == Role.VIEWER:
+        st.info("One-on-ones are private to a manager and their report.")
+        return
+    try:
+        pair = _pick(person, _pairs(*resources.cache_key(), person.id))
+        if pair is not None:
+            _show(person, pair)
+    except TeamError as exc:
+        st.error(exc.message, icon="⚠️")
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,281 @@
+"""Team: people and projects (managers add, edit, deactivate or archive; nothing is
+deleted), each person's open work and each IC's technique breadth. ICs read only."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from team.models import PersonPublic, Role
+from team.services import team_admin, team_reads
+from team.services.team_admin import PersonInput, ProjectInput
+from team.services.team_reads import PersonRow, ProjectRow, TeamView
+from team.ui import auth, resources, state
+from team.ui.actions import attempt, bind
+from team.ui.text import plain
+
+ROLE_LABELS = {Role.MANAGER: "Manager", Role.IC: "IC", Role.VIEWER: "Viewer"}
+INACTIVE = " (inactive)"
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _team_view(url: str, version: int, day: str) -> TeamView:
+    with resources.session() as s:
+        return team_reads.team_view(s, today=date.fromisoformat(day))
+
+
+def _view() -> TeamView:
+    return _team_view(*resources.cache_key(), date.today().isoformat())
+
+
+def _shown(name: str | None, active: bool | None) -> str:
+    if name is None:
+        return ""
+    return name if active in (True, None) else f"{name}{INACTIVE}"
+
+
+# --------------------------------------------------------------------------- people
+
+
+def _people_table(rows: list[PersonRow]) -> None:
+    frame = pd.DataFrame(
+        {
+            "Name": [_shown(p.name, p.active) for p in rows],
+            "Email": [p.email for p in rows],
+            "Role": [ROLE_LABELS[p.role] for p in rows],
+            "Reports to": [_shown(p.manager, p.manager_active) for p in rows],
+            "Active": [p.active for p in rows],
+        }
+    )
+    st.dataframe(frame, hide_index=True, key="tm_people_table")
+
+
+def _managers(rows: list[PersonRow], keep: int | None, exclude: int | None) -> list[int | None]:
+    """Reports-to choices: active managers, plus the current one even if inactive."""
+    ids = [p.id for p in rows if p.role == Role.MANAGER and p.active and p.id != exclude]
+    if keep is not None and keep not in ids:
+        ids.append(keep)
+    return [None, *ids]
+
+
+def _person_fields(rows: list[PersonRow], key: str, current: PersonRow | None) -> PersonInput:
+    names = {p.id: _shown(p.name, p.active) for p in rows}
+    roles = list(Role)
+    boss_ids = _managers(
+        rows, current.reports_to_id if current else None, current.id if current else None
+    )
+    name = st.text_input("Name", value=current.name if current else "", key=f"{key}name")
+    email = st.text_input("Email", value=current.email if current else "", key=f"{key}email")
+    role = st.selectbox(
+        "Role",
+        roles,
+        index=roles.index(current.role) if current else roles.index(Role.IC),
+        format_func=lambda r: ROLE_LABELS[r],
+        key=f"{key}role",
+    )
+    boss = st.selectbox(
+        "Reports to",
+        boss_ids,
+        index=boss_ids.index(current.reports_to_id) if current else 0,
+        format_func=lambda pid: "Nobody" if pid is None else names.get(pid, "?"),
+        key=f"{key}reports_to",
+    )
+    return PersonInput(name=name, email=email, role=role, reports_to_id=boss)
+
+
+def _add_person(me: PersonPublic, rows: list[PersonRow]) -> None:
+    with st.expander("Add a person", expanded=False), st.form("tm_add_form"):
+        data = _person_fields(rows, "tm_add_", None)
+        if st.form_submit_button("Add person"):
+            done = f"{plain(data.name)} joined the team."
+            attempt(bind(team_admin.add_person, me.id, data), done, key="tm_add")
+
+
+def _edit_person(me: PersonPublic, rows: list[PersonRow]) -> None:
+    by_id = {p.id: p for p in rows}
+    picked = st.selectbox(
+        "Edit a person",
+        list(by_id),
+        index=None,
+        format_func=lambda pid: _shown(by_id[pid].name, by_id[pid].active),
+        placeholder="Pick a person to edit",
+        key="tm_person",
+    )
+    if picked is None:
+        return
+    row = by_id[picked]
+    version = state.base_version("person", row.id, row.version)
+    with st.form(f"tm_edit_form_{row.id}"):
+        data = _person_fields(rows, f"tm_edit_{row.id}_", row)
+        if st.form_submit_button("Save"):
+            action = bind(team_admin.edit_person, me.id, row.id, version, data)
+            attempt(action, f"{plain(data.name)} saved.", key=f"tm_edit_{row.id}")
+    verb, active = ("Reactivate", True) if not row.active else ("Deactivate", False)
+    if st.button(f"{verb} {plain(row.name)}", key=f"tm_toggle_{row.id}"):
+        action = bind(team_admin.set_person_active, me.id, row.id, version, active)
+        attempt(action, f"{plain(row.name)} {verb.lower()}d.", key=f"tm_toggle_{row.id}")
+    if row.active:
+        st.caption(
+            "Deactivating keeps their questions, findings and history; they can no longer "
+            "sign in or make changes. Reactivate them any time."
+        )
+
+
+def _people_section(me: PersonPublic, view: TeamView, manager: bool) -> None:
+    st.subheader("People")
+    if not view.people:
+        st.info("Nobody is on the team yet; a manager adds people below.")
+    else:
+        _people_table(view.people)
+    if manager:
+        _add_person(me, view.people)
+        _edit_person(me, view.people)
+
+
+# --------------------------------------------------------------------------- projects
+
+
+def _projects_table(rows: list[ProjectRow]) -> None:
+    frame = pd.DataFrame(
+        {
+            "Project": [p.name for p in rows],
+            "Description": [p.description for p in rows],
+            "Status": ["Archived" if p.archived else "Active" for p in rows],
+            "General questions": [p.general_questions for p in rows],
+            "Still open": [p.open_general_questions for p in rows],
+        }
+    )
+    st.dataframe(frame, hide_index=True, key="tm_projects_table")
+
+
+def _add_project(me: PersonPublic) -> None:
+    with st.expander("Add a project", expanded=False), st.form("tm_proj_add_form"):
+        name = st.text_input("Name", key="tm_proj_add_name")
+        description = st.text_area("Description", key="tm_proj_add_description")
+        if st.form_submit_button("Add project"):
+            action = bind(team_admin.add_project, me.id, ProjectInput(name, description))
+            attempt(action, f"Project {plain(name)} added.", key="tm_proj_add")
+
+
+def _edit_project(me: PersonPublic, rows: list[ProjectRow]) -> None:
+    by_id = {p.id: p for p in rows}
+    picked = st.selectbox(
+        "Edit a project",
+        list(by_id),
+        index=None,
+        format_func=lambda pid: by_id[pid].name + (" (archived)" if by_id[pid].archived else ""),
+        placeholder="Pick a project to edit",
+        key="tm_project",
+    )
+    if picked is None:
+        return
+    row = by_id[picked]
+    version = state.base_version("project", row.id, row.version)
+    with st.form(f"tm_proj_edit_form_{row.id}"):
+        name = st.text_input("Name", value=row.name, key=f"tm_proj_name_{row.id}")
+        text = st.text_area(
+            "Description", value=row.description, key=f"tm_proj_description_{row.id}"
+        )
+        if st.form_submit_button("Save"):
+            action = bind(team_admin.edit_project, me.id, row.id, version, ProjectInput(name, text))
+            attempt(action, f"Project {plain(name)} saved.", key=f"tm_proj_edit_{row.id}")
+    verb = "Reopen" if row.archived else "Archive"
+    if st.button(f"{verb} {plain(row.name)}", key=f"tm_proj_archive_{row.id}"):
+        action = bind(team_admin.set_project_archived, me.id, row.id, version, not row.archived)
+        done = f"Project {plain(row.name)} {'reopened' if row.archived else 'archived'}."
+        attempt(action, done, key=f"tm_proj_archive_{row.id}")
+
+
+def _projects_section(me: PersonPublic, view: TeamView, manager: bool) -> None:
+    st.subheader("Projects")
+    if not view.projects:
+        st.info("No project yet. Questions belong to a project; a manager adds one here.")
+    else:
+        _projects_table(view.projects)
+    if manager:
+        _add_project(me)
+        if view.projects:
+            _edit_project(me, view.projects)
+
+
+# --------------------------------------------------------------------------- workload
+
+
+def _workload_frame(view: TeamView) -> pd.DataFrame:
+    long = pd.DataFrame(
+        {
+            "Person": [_shown(r.person, r.active) for r in view.workload],
+            "Project": [r.project for r in view.workload],
+            "Open": [r.open_questions for r in view.workload],
+            "Overdue": [r.overdue for r in view.workload],
+        }
+    )
+    wide = long.pivot_table(index="Person", columns="Project", values="Open", fill_value=0)
+    totals = long.groupby("Person")[["Open", "Overdue"]].sum()
+    return wide.join(totals.rename(columns={"Open": "Total open"})).astype(int)
+
+
+def _workload_section(view: TeamView) -> None:
+    st.subheader("Workload")
+    if not view.workload:
+        st.info(
+            "No open question is assigned to anyone yet. Assign sub-questions on the "
+            "Questions page and each person's open work shows here, by project."
+        )
+        return
+    st.caption("Open assigned questions per person and project; overdue means past due.")
+    st.dataframe(_workload_frame(view), key="tm_workload")
+
+
+# --------------------------------------------------------------------------- breadth
+
+
+def _breadth_frame(view: TeamView, values: str) -> pd.DataFrame:
+    long = pd.DataFrame(
+        {
+            "IC": [_shown(r.person, r.active) for r in view.breadth],
+            "Technique": [r.technique for r in view.breadth],
+            "questions": [r.questions for r in view.breadth],
+            "findings": [r.findings for r in view.breadth],
+        }
+    )
+    wide = long.pivot_table(index="IC", columns="Technique", values=values, fill_value=0)
+    return wide.astype(int)
+
+
+def _breadth_section(view: TeamView) -> None:
+    st.subheader("Technique breadth")
+    if not view.breadth:
+        st.info(
+            "No IC has work with a technique yet. Give sub-questions a technique "
+            "(statistics, modeling, data cleaning...) and who works in which shows here."
+        )
+        return
+    st.caption("Per IC and technique: questions assigned, and findings they logged.")
+    assigned, logged = st.tabs(["Questions assigned", "Findings logged"])
+    with assigned:
+        st.dataframe(_breadth_frame(view, "questions"), key="tm_breadth_questions")
+    with logged:
+        st.dataframe(_breadth_frame(view, "findings"), key="tm_breadth_findings")
+
+
+def render() -> None:
+    person = auth.current_person()
+    if person is None:
+        st.stop()
+    state.show_flash()
+    st.title("Team")
+    manager = person.role == Role.MANAGER
+    if not manager:
+        st.caption("You see the team read-only; a manager adds and edits people and projects.")
+    view = _view()
+    _people_section(person, view, manager)
+    _projects_section(person, view, manager)
+    _workload_section(view)
+    _breadth_section(view)
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,461 @@
+"""One-on-ones: who sees and writes what, tracks, versioning, carry-over, and the agenda
+assembled case by case (each section gets exactly one item; every other stays empty)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import event, select
+from sqlmodel import Session, SQLModel
+
+from team.models import (
+    ActionItem,
+    Event,
+    Finding,
+    NoteKind,
+    OneOnOne,
+    Person,
+    Question,
+    QuestionStatus,
+    utcnow,
+)
+from team.services import agenda, findings, notes, questions, reviews
+from team.services import one_on_one_reads as reads
+from team.services import one_on_ones as oo
+from team.services.errors import InvalidInput, PermissionDenied, StaleEdit
+from team.services.questions import SubQuestion
+from tests.factories import Team, make_team, root
+
+STALE = 14
+TODAY = date.today()
+PR = "https://github.com/example-org/churn/pull/7"
+
+
+@pytest.fixture
+def team(session: Session) -> Team:
+    return make_team(session)
+
+
+def _meeting(session: Session, team: Team, days_ago: int = 0) -> int:
+    return oo.start(session, team.manager, team.ic, TODAY - timedelta(days=days_ago))
+
+
+def _question(
+    session: Session, team: Team, title: str = "Which plans churned?", **kw: object
+) -> int:
+    rid = root(session, team, f"Root of {title}")
+    [sub] = questions.add_subquestions(
+        session,
+        team.manager,
+        rid,
+        [SubQuestion(title, assignee_id=kw.pop("assignee", team.ic), **kw)],  # type: ignore[arg-type]
+    )
+    return sub.id
+
+
+def _age(session: Session, model: type[SQLModel], row_id: int, days: int) -> None:
+    row = session.get(model, row_id)
+    assert row is not None
+    row.created_at = utcnow() - timedelta(days=days)  # type: ignore[attr-defined]
+    session.commit()
+
+
+def _finding(session: Session, author: int, question_id: int, share: bool = True) -> int:
+    data = findings.FindingInput(summary="Annual plans churn less")
+    return findings.log_finding(session, author, question_id, data, share=share).id
+
+
+def _agenda(session: Session, team: Team, actor: int | None = None) -> agenda.Agenda:
+    return agenda.build(
+        session, actor or team.manager, team.manager, team.ic, stale_after_days=STALE
+    )
+
+
+def _only(result: agenda.Agenda, key: str) -> list[object]:
+    """The items of section ``key``, after checking every other section is empty."""
+    counts = {s.key: s.count for s in result.sections()}
+    others = {k: n for k, n in counts.items() if k != key and n}
+    assert others == {}, f"expected only {key}, also got {others}"
+    items: list[object] = getattr(result, key)
+    assert len(items) == 1, f"{key} has {len(items)} items"
+    return items
+
+
+# --------------------------------------------------------------------------- agenda
+
+
+def test_agenda_of_a_quiet_pair_is_empty(session: Session, team: Team) -> None:
+    root(session, team)  # a question of the manager, nobody's assignment
+    result = _agenda(session, team)
+    assert result.count == 0
+    assert result.previous_on is None
+    assert (utcnow() - result.since).days == agenda.DEFAULT_WINDOW_DAYS
+
+
+def test_new_finding_goes_to_new_findings(session: Session, team: Team) -> None:
+    fid = _finding(session, team.ic, _question(session, team))
+    [item] = _only(_agenda(session, team), "new_findings")
+    assert item.id == fid  # type: ignore[attr-defined]
+
+
+def test_question_without_recent_evidence_is_stale(session: Session, team: Team) -> None:
+    qid = _question(session, team)
+    _age(session, Question, qid, STALE + 1)
+    [item] = _only(_agenda(session, team), "stale_questions")
+    assert item.question_id == qid  # type: ignore[attr-defined]
+    assert item.quiet_days == STALE + 1  # type: ignore[attr-defined]
+
+
+def test_old_finding_does_not_keep_a_question_fresh(session: Session, team: Team) -> None:
+    qid = _question(session, team)
+    _age(session, Question, qid, 40)
+    _age(session, Finding, _finding(session, team.ic, qid), STALE + 2)
+    [item] = _only(_agenda(session, team), "stale_questions")
+    assert item.last_evidence_at is not None  # type: ignore[attr-defined]
+
+
+def test_recent_evidence_or_short_silence_is_not_stale(session: Session, team: Team) -> None:
+    young = _question(session, team, "Young question")
+    _age(session, Question, young, STALE - 1)
+    old = _question(session, team, "Old question with news")
+    _age(session, Question, old, 40)
+    _age(session, Finding, _finding(session, team.ic, old), STALE + 5)
+    _finding(session, team.ic, old)  # fresh evidence: shows as a new finding only
+    assert _agenda(session, team).stale_questions == []
+
+
+def test_question_past_due_is_overdue(session: Session, team: Team) -> None:
+    qid = _question(session, team, due_date=TODAY - timedelta(days=1))
+    [item] = _only(_agenda(session, team), "overdue_questions")
+    assert item.question_id == qid  # type: ignore[attr-defined]
+
+
+def test_answered_or_dropped_questions_are_never_overdue_or_stale(
+    session: Session, team: Team
+) -> None:
+    for status in (QuestionStatus.ANSWERED, QuestionStatus.DROPPED):
+        qid = _question(session, team, status.value, due_date=TODAY - timedelta(days=3))
+        _age(session, Question, qid, 60)
+        row = session.get(Question, qid)
+        assert row is not None
+        row.status = status
+        session.commit()
+    assert _agenda(session, team).count == 0
+
+
+def test_review_the_report_waits_for_from_the_manager(session: Session, team: Team) -> None:
+    data = reviews.ReviewInput(root(session, team), team.manager, PR)
+    rid = reviews.request_review(session, team.ic, data)
+    [item] = _only(_agenda(session, team), "reviews_awaiting_manager")
+    assert item.id == rid  # type: ignore[attr-defined]
+
+
+def test_review_the_report_owes(session: Session, team: Team) -> None:
+    data = reviews.ReviewInput(root(session, team), team.ic, PR)
+    rid = reviews.request_review(session, team.other_ic, data)
+    [item] = _only(_agenda(session, team), "reviews_owed")
+    assert item.id == rid  # type: ignore[attr-defined]
+
+
+def test_open_must_fix_note_on_the_reports_work(session: Session, team: Team) -> None:
+    qid = _question(session, team)
+    nid = notes.add_note(session, team.manager, "question", qid, "Fix the join", NoteKind.MUST_FIX)
+    [item] = _only(_agenda(session, team), "open_must_fix")
+    assert item.id == nid  # type: ignore[attr-defined]
+    notes.set_resolved(session, team.manager, nid, 1)
+    assert _agenda(session, team).count == 0
+
+
+def test_overdue_action_item(session: Session, team: Team) -> None:
+    mid = _meeting(session, team, days_ago=7)
+    aid = oo.add_action_item(session, team.manager, mid, team.ic, "Share", TODAY - timedelta(1))
+    [item] = _only(_agenda(session, team), "overdue_actions")
+    assert item.id == aid  # type: ignore[attr-defined]
+
+
+def test_open_action_item_is_carried_over(session: Session, team: Team) -> None:
+    mid = _meeting(session, team, days_ago=7)
+    aid = oo.add_action_item(session, team.manager, mid, team.ic, "Draft the MDE table")
+    result = _agenda(session, team)
+    [item] = _only(result, "carried_over")
+    assert item.id == aid  # type: ignore[attr-defined]
+    assert result.previous_on == TODAY - timedelta(days=7)
+
+
+# --------------------------------------------------------------------------- carry-over
+
+
+def test_items_carry_over_across_meetings_until_done(session: Session, team: Team) -> None:
+    first = _meeting(session, team, days_ago=28)
+    aid = oo.add_action_item(session, team.manager, first, team.manager, "Intro to planning")
+    _meeting(session, team, days_ago=14)
+    assert [a.id for a in _agenda(session, team).carried_over] == [aid]
+    oo.set_done(session, team.manager, aid, 1)
+    assert _agenda(session, team).carried_over == []
+
+
+def test_items_of_todays_meeting_or_other_pairs_do_not_carry_over(
+    session: Session, team: Team
+) -> None:
+    other = oo.start(session, team.manager, team.other_ic, TODAY - timedelta(days=3))
+    oo.add_action_item(session, team.manager, other, team.other_ic, "Not Ines's")
+    today = _meeting(session, team)
+    oo.add_action_item(session, team.manager, today, team.ic, "Raised today")
+    assert _agenda(session, team).count == 0
+
+
+def test_window_starts_at_the_previous_one_on_one(session: Session, team: Team) -> None:
+    qid = _question(session, team)
+    _age(session, Finding, _finding(session, team.ic, qid), 10)
+    _meeting(session, team, days_ago=5)
+    recent = _finding(session, team.ic, qid)
+    _finding(session, team.ic, qid, share=False)  # a draft stays private
+    assert [f.id for f in _agenda(session, team).new_findings] == [recent]
+
+
+# --------------------------------------------------------------------------- permissions
+
+
+def test_only_a_manager_starts_and_only_with_their_own_report(session: Session, team: Team) -> None:
+    for actor, report in [
+        (team.ic, team.ic),
+        (team.viewer, team.ic),
+        (team.other_manager, team.ic),
+        (team.manager, team.viewer),
+    ]:
+        with pytest.raises(PermissionDenied):
+            oo.start(session, actor, report)
+    with pytest.raises(InvalidInput, match="deactivated"):
+        oo.start(session, team.manager, team.inactive_ic)
+    assert session.scalars(select(OneOnOne)).all() == []
+
+
+def test_one_per_pair_and_day_and_never_ahead(session: Session, team: Team) -> None:
+    _meeting(session, team)
+    with pytest.raises(InvalidInput, match="already exists"):
+        _meeting(session, team)
+    with pytest.raises(InvalidInput, match="not ahead"):
+        oo.start(session, team.manager, team.ic, TODAY + timedelta(days=1))
+
+
+def test_only_the_two_people_see_a_one_on_one(session: Session, team: Team) -> None:
+    mid = _meeting(session, team)
+    for outsider in (team.other_ic, team.other_manager, team.viewer):
+        with pytest.raises(PermissionDenied):
+            reads.get(session, outsider, mid)
+        with pytest.raises(PermissionDenied):
+            reads.history(session, outsider, team.manager, team.ic)
+        with pytest.raises(PermissionDenied):
+            _agenda(session, team, actor=outsider)
+    assert reads.get(session, team.ic, mid).id == mid
+    assert [m.id for m in reads.history(session, team.ic, team.manager, team.ic)] == [mid]
+    assert _agenda(session, team, actor=team.ic).report == "Ines"
+
+
+def test_the_report_reads_but_does_not_write(session: Session, team: Team) -> None:
+    mid = _meeting(session, team)
+    with pytest.raises(PermissionDenied):
+        oo.edit_notes(session, team.ic, mid, 1, "My notes")
+    with pytest.raises(PermissionDenied):
+        oo.add_track_note(session, team.ic, mid, "Career growth", "Wants to present")
+    with pytest.raises(PermissionDenied):
+        oo.add_action_item(session, team.ic, mid, team.ic, "Self-assigned")
+
+
+def test_the_report_ticks_only_their_own_items(session: Session, team: Team) -> None:
+    mid = _meeting(session, team)
+    mine = oo.add_action_item(session, team.manager, mid, team.ic, "Share the notebook")
+    theirs = oo.add_action_item(session, team.manager, mid, team.manager, "Book a slot")
+    with pytest.raises(PermissionDenied, match="only your own"):
+        oo.set_done(session, team.ic, theirs, 1)
+    with pytest.raises(PermissionDenied):
+        oo.set_done(session, team.other_ic, mine, 1)
+    oo.set_done(session, team.ic, mine, 1)
+    item = session.get(ActionItem, mine)
+    assert item is not None and item.done and item.done_at is not None
+    oo.set_done(session, team.ic, mine, 2, done=False)
+    assert not item.done and item.done_at is None
+
+
+def test_pairs_each_person_belongs_to(session: Session, team: Team) -> None:
+    pairs = reads.pairs_for(session, team.manager)
+    assert [(p.report, p.current) for p in pairs] == [("Ines", True), ("Ravi", True)]
+    assert [(p.manager, p.report) for p in reads.pairs_for(session, team.ic)] == [("Maya", "Ines")]
+    assert reads.pairs_for(session, team.viewer) == []
+    assert reads.pairs_for(session, team.other_manager) == []
+
+
+def test_a_report_who_moves_on_keeps_the_history_but_gets_no_new_agenda(
+    session: Session, team: Team
+) -> None:
+    mid = _meeting(session, team, days_ago=3)
+    ines = session.get(Person, team.ic)
+    assert ines is not None
+    ines.reports_to_id = team.other_manager
+    session.commit()
+    [old] = [p for p in reads.pairs_for(session, team.manager) if p.report == "Ines"]
+    assert not old.current
+    assert [m.id for m in reads.history(session, team.manager, team.manager, team.ic)] == [mid]
+    with pytest.raises(PermissionDenied):
+        _agenda(session, team)
+    with pytest.raises(PermissionDenied):
+        oo.start(session, team.manager, team.ic)
+
+
+# --------------------------------------------------------------------------- writes
+
+
+def test_action_item_validation(session: Session, team: Team) -> None:
+    mid = _meeting(session, team)
+    with pytest.raises(InvalidInput, match="owner"):
+        oo.add_action_item(session, team.manager, mid, team.other_ic, "Someone else's")
+    with pytest.raises(InvalidInput, match="empty"):
+        oo.add_action_item(session, team.manager, mid, team.ic, "   ")
+    with pytest.raises(InvalidInput, match="under 500"):
+        oo.add_action_item(session, team.manager, mid, team.ic, "x" * 501)
+    assert session.scalars(select(ActionItem)).all() == []
+
+
+def test_tracks_keep_topics_apart(session: Session, team: Team) -> None:
+    mid = _meeting(session, team)
+    oo.add_track_note(session, team.manager, mid, "Project work", "Peeking answer accepted")
+    oo.add_track_note(session, team.manager, mid, " Career  growth ", "Talk at the all-hands")
+    oo.add_track_note(session, team.manager, mid, "Project work", "MDE is next")
+    with pytest.raises(InvalidInput, match="track name"):
+        oo.add_track_note(session, team.manager, mid, " ", "No topic")
+    with pytest.raises(InvalidInput, match="track note"):
+        oo.add_track_note(session, team.manager, mid, "Feedback", "")
+    grouped = reads.get(session, team.ic, mid).by_track()
+    assert {k: [n.body for n in v] for k, v in grouped.items()} == {
+        "Project work": ["Peeking answer accepted", "MDE is next"],
+        "Career growth": ["Talk at the all-hands"],
+    }
+
+
+def test_notes_are_versioned_and_a_stale_edit_is_refused(session: Session, team: Team) -> None:
+    mid = _meeting(session, team)
+    assert oo.edit_notes(session, team.manager, mid, 1, "First take") == 2
+    with pytest.raises(StaleEdit, match="version 1"):
+        oo.edit_notes(session, team.manager, mid, 1, "Overwrites the first take")
+    assert reads.get(session, team.manager, mid).notes == "First take"
+    [changed] = session.scalars(
+        select(Event).where(Event.entity == "one_on_one", Event.action == "updated")
+    ).all()
+    assert (changed.field, changed.old_value, changed.new_value) == ("notes", "", "First take")
+
+
+def test_track_notes_and_action_items_are_versioned(session: Session, team: Team) -> None:
+    mid = _meeting(session, team)
+    tid = oo.add_track_note(session, team.manager, mid, "Feedback", "Good work")
+    oo.edit_track_note(session, team.manager, tid, 1, "Great work")
+    with pytest.raises(StaleEdit):
+        oo.edit_track_note(session, team.manager, tid, 1, "Fine work")
+    aid = oo.add_action_item(session, team.manager, mid, team.ic, "Share the notebook")
+    oo.set_done(session, team.ic, aid, 1)
+    oo.set_done(session, team.manager, aid, 2, done=False)
+    with pytest.raises(StaleEdit):
+        oo.set_done(session, team.ic, aid, 2)
+
+
+def test_every_change_is_an_event(session: Session, team: Team) -> None:
+    mid = _meeting(session, team)
+    oo.add_track_note(session, team.manager, mid, "Feedback", "Good work")
+    aid = oo.add_action_item(session, team.manager, mid, team.ic, "Share", TODAY)
+    oo.set_done(session, team.ic, aid, 1)
+    rows = session.scalars(select(Event).order_by(Event.id)).all()  # type: ignore[arg-type]
+    assert [(e.entity, e.action, e.field, e.new_value) for e in rows] == [
+        ("one_on_one", "created", None, TODAY.isoformat()),
+        ("track_note", "created", "track", "Feedback"),
+        ("action_item", "created", None, "Share"),
+        ("action_item", "updated", "due_date", TODAY.isoformat()),
+        ("action_item", "updated", "done", "true"),
+    ]
+    assert rows[-1].actor_id == team.ic
+
+
+# --------------------------------------------------------------------------- reads
+
+
+def test_history_is_newest_first_with_everything(session: Session, team: Team) -> None:
+    old = _meeting(session, team, days_ago=14)
+    oo.edit_notes(session, team.manager, old, 1, "Old notes")
+    new = _meeting(session, team)
+    oo.add_track_note(session, team.manager, new, "Feedback", "Good")
+    oo.add_action_item(session, team.manager, new, team.ic, "Share")
+    past = reads.history(session, team.ic, team.manager, team.ic)
+    assert [m.id for m in past] == [new, old]
+    assert past[1].notes == "Old notes"
+    assert [t.track for t in past[0].tracks] == ["Feedback"]
+    assert [(a.description, a.owner) for a in past[0].actions] == [("Share", "Ines")]
+
+
+@contextmanager
+def _counting(session: Session) -> Iterator[list[str]]:
+    statements: list[str] = []
+    engine = session.get_bind()
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def _fill_every_section(session: Session, team: Team, n: int) -> None:
+    old = _meeting(session, team, days_ago=30 + n)
+    for i in range(n):
+        stale = _question(session, team, f"Stale {n}.{i}")
+        _age(session, Question, stale, 40)
+        late = _question(session, team, f"Late {n}.{i}", due_date=TODAY - timedelta(days=1))
+        _finding(session, team.ic, late)
+        notes.add_note(session, team.manager, "question", late, "Fix", NoteKind.MUST_FIX)
+        ask = reviews.ReviewInput(late, team.manager, PR)
+        reviews.request_review(session, team.ic, ask)
+        owe = reviews.ReviewInput(stale, team.ic, PR)
+        reviews.request_review(session, team.other_ic, owe)
+        oo.add_action_item(session, team.manager, old, team.ic, f"Late {i}", TODAY - timedelta(1))
+        oo.add_action_item(session, team.manager, old, team.ic, f"Open {i}")
+
+
+def test_reads_make_a_fixed_number_of_queries(session: Session, team: Team) -> None:
+    def measure(n: int, total: int) -> tuple[int, int, int]:
+        _fill_every_section(session, team, n)
+        session.expire_all()
+        with _counting(session) as built:
+            result = _agenda(session, team)
+        assert {s.key: s.count for s in result.sections()} == {
+            key: total for key, _, _ in agenda.SECTIONS
+        }
+        with _counting(session) as past:
+            reads.history(session, team.manager, team.manager, team.ic)
+        with _counting(session) as pairs:
+            reads.pairs_for(session, team.manager)
+        return len(built), len(past), len(pairs)
+
+    assert measure(1, total=1) == measure(3, total=4)
+
+
+def test_markdown_export_has_the_agenda_and_the_meeting(session: Session, team: Team) -> None:
+    earlier = _meeting(session, team, days_ago=7)
+    oo.add_action_item(session, team.manager, earlier, team.ic, "Draft the MDE table")
+    mid = _meeting(session, team)
+    oo.edit_notes(session, team.manager, mid, 1, "Peeking landed **well**.")
+    oo.add_track_note(session, team.manager, mid, "Career growth", "All-hands talk")
+    oo.add_action_item(session, team.manager, mid, team.manager, "Book a slot")
+    text = agenda.export(
+        session, team.ic, team.manager, team.ic, stale_after_days=STALE, one_on_one_id=mid
+    )
+    assert text.startswith("# One-on-one: Maya and Ines")
+    assert "## Carried over (1)\n\n- Draft the MDE table (Ines;" in text
+    assert "## New findings (0)\n\n_No new findings since last time._" in text
+    assert "Peeking landed **well**." in text
+    assert "## Career growth\n\nAll-hands talk" in text
+    assert "- [ ] Book a slot (Maya;" in text
+    with pytest.raises(PermissionDenied):
+        agenda.export(session, team.other_ic, team.manager, team.ic, stale_after_days=STALE)

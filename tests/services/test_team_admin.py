@@ -1,0 +1,475 @@
+"""Team services: who may manage people and projects, the rules on emails, reporting
+lines, deactivation and versions, the events written, and the team reads with their
+numbers (workload, technique breadth, general questions per project)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+
+import pytest
+from sqlalchemy import Engine, event, func, select
+from sqlmodel import Session
+
+from team.models import (
+    Event,
+    Finding,
+    Person,
+    Project,
+    Question,
+    QuestionCreate,
+    QuestionStatus,
+    Role,
+)
+from team.services import findings, people, questions, team_admin, team_reads
+from team.services.errors import InvalidInput, PermissionDenied, StaleEdit
+from team.services.findings import FindingInput
+from team.services.questions import SubQuestion
+from team.services.team_admin import PersonInput, ProjectInput
+from tests.factories import Team, make_team, root
+
+TODAY = date(2026, 6, 15)
+
+
+@pytest.fixture
+def team(session: Session) -> Team:
+    return make_team(session)
+
+
+def _person(session: Session, person_id: int) -> Person:
+    session.expire_all()
+    person = session.get(Person, person_id)
+    assert person is not None
+    return person
+
+
+def _events(session: Session, entity: str, entity_id: int) -> list[tuple[str, str | None, ...]]:
+    query = (
+        select(Event.action, Event.field, Event.old_value, Event.new_value)
+        .where(Event.entity == entity, Event.entity_id == entity_id)
+        .order_by(Event.id)
+    )
+    return [tuple(row) for row in session.execute(query)]
+
+
+def _count(session: Session, model: type) -> int:  # type: ignore[type-arg]
+    return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+# --------------------------------------------------------------------------- permissions
+
+
+WRITES: dict[str, Callable[[Session, int, Team], object]] = {
+    "add person": lambda s, a, t: team_admin.add_person(s, a, PersonInput("Lena", "l@x.io")),
+    "edit person": lambda s, a, t: team_admin.edit_person(
+        s, a, t.other_ic, 1, PersonInput("R", "r@x.io")
+    ),
+    "deactivate": lambda s, a, t: team_admin.deactivate_person(s, a, t.other_ic, 1),
+    "reactivate": lambda s, a, t: team_admin.reactivate_person(s, a, t.inactive_ic, 1),
+    "add project": lambda s, a, t: team_admin.add_project(s, a, ProjectInput("Pricing")),
+    "edit project": lambda s, a, t: team_admin.edit_project(s, a, t.project, 1, ProjectInput("X")),
+    "archive": lambda s, a, t: team_admin.set_project_archived(s, a, t.project, 1, True),
+}
+
+
+@pytest.mark.parametrize("who", ["ic", "viewer"])
+@pytest.mark.parametrize("write", list(WRITES))
+def test_only_managers_manage_the_team(session: Session, team: Team, who: str, write: str) -> None:
+    before = _count(session, Event)
+    with pytest.raises(PermissionDenied, match="Only a manager can"):
+        WRITES[write](session, getattr(team, who), team)
+    assert _count(session, Event) == before
+    assert _person(session, team.other_ic).name == "Ravi"
+
+
+def test_a_deactivated_manager_cannot_act(session: Session, team: Team) -> None:
+    team_admin.deactivate_person(session, team.manager, team.other_manager, 1)
+    with pytest.raises(PermissionDenied, match="Omar is deactivated"):
+        team_admin.add_project(session, team.other_manager, ProjectInput("Pricing"))
+
+
+# --------------------------------------------------------------------------- adding people
+
+
+def test_manager_adds_a_person_with_an_event(session: Session, team: Team) -> None:
+    added = team_admin.add_person(
+        session,
+        team.manager,
+        PersonInput("  Lena   Ott ", " Lena.Ott@Example.com ", Role.IC, team.manager),
+    )
+    assert (added.name, added.email, added.role) == ("Lena Ott", "lena.ott@example.com", Role.IC)
+    assert added.reports_to_id == team.manager and added.active and added.version == 1
+    assert _events(session, "person", added.id) == [("created", None, None, "Lena Ott")]
+    assert [p.name for p in people.list_people(session, active_only=True)].count("Lena Ott") == 1
+
+
+def test_duplicate_email_is_refused_whatever_its_case(session: Session, team: Team) -> None:
+    before = _count(session, Person)
+    with pytest.raises(InvalidInput, match=r"ines@example\.com already belongs to Ines") as exc:
+        team_admin.add_person(session, team.manager, PersonInput("Other", "INES@example.com"))
+    assert exc.value.field == "email"
+    assert _count(session, Person) == before
+
+
+@pytest.mark.parametrize("email", ["", "nobody", "a@b", "a b@c.io", "@c.io", "x@@c.io"])
+def test_an_email_must_look_like_one(session: Session, team: Team, email: str) -> None:
+    with pytest.raises(InvalidInput, match="does not look like an email address") as exc:
+        team_admin.add_person(session, team.manager, PersonInput("Lena", email))
+    assert exc.value.field == "email"
+
+
+def test_a_person_needs_a_name(session: Session, team: Team) -> None:
+    with pytest.raises(InvalidInput, match="Give the person a name"):
+        team_admin.add_person(session, team.manager, PersonInput("   ", "l@x.io"))
+
+
+@pytest.mark.parametrize(
+    ("boss", "message"),
+    [
+        ("ic", "Ines is an IC; people report to an active manager"),
+        ("viewer", "Vera is a viewer; people report to an active manager"),
+        ("inactive_ic", "Ivan is deactivated"),
+    ],
+)
+def test_reports_to_must_be_an_active_manager(
+    session: Session, team: Team, boss: str, message: str
+) -> None:
+    with pytest.raises(InvalidInput, match=message) as exc:
+        team_admin.add_person(
+            session, team.manager, PersonInput("Lena", "l@x.io", Role.IC, getattr(team, boss))
+        )
+    assert exc.value.field == "reports_to"
+
+
+def test_reports_to_a_deactivated_manager_is_refused(session: Session, team: Team) -> None:
+    team_admin.deactivate_person(session, team.manager, team.other_manager, 1)
+    with pytest.raises(InvalidInput, match="Omar is deactivated"):
+        team_admin.add_person(
+            session, team.manager, PersonInput("Lena", "l@x.io", Role.IC, team.other_manager)
+        )
+
+
+# --------------------------------------------------------------------------- editing people
+
+
+def test_edit_changes_every_field_with_one_event_each(session: Session, team: Team) -> None:
+    edited = team_admin.edit_person(
+        session,
+        team.manager,
+        team.other_ic,
+        1,
+        PersonInput("Ravi K", "ravi.k@example.com", Role.MANAGER, team.other_manager),
+    )
+    assert edited.version == 2
+    assert (edited.name, edited.role, edited.reports_to_id) == (
+        "Ravi K",
+        Role.MANAGER,
+        team.other_manager,
+    )
+    assert _events(session, "person", team.other_ic) == [
+        ("updated", "name", "Ravi", "Ravi K"),
+        ("updated", "email", "ravi@example.com", "ravi.k@example.com"),
+        ("updated", "role", "ic", "manager"),
+        ("updated", "reports_to_id", str(team.manager), str(team.other_manager)),
+    ]
+
+
+def test_a_save_with_nothing_changed_writes_nothing(session: Session, team: Team) -> None:
+    same = PersonInput("Ravi", "ravi@example.com", Role.IC, team.manager)
+    assert team_admin.edit_person(session, team.manager, team.other_ic, 1, same).version == 1
+    assert _events(session, "person", team.other_ic) == []
+
+
+def test_a_stale_edit_is_refused_and_nothing_is_lost(session: Session, team: Team) -> None:
+    team_admin.edit_person(
+        session, team.manager, team.other_ic, 1, PersonInput("Ravi K", "ravi@example.com")
+    )
+    with pytest.raises(StaleEdit, match="you had version 1, it is now version 2"):
+        team_admin.edit_person(
+            session, team.other_manager, team.other_ic, 1, PersonInput("Ravi", "r2@example.com")
+        )
+    person = _person(session, team.other_ic)
+    assert (person.name, person.email, person.version) == ("Ravi K", "ravi@example.com", 2)
+
+
+def test_edit_refuses_another_persons_email(session: Session, team: Team) -> None:
+    with pytest.raises(InvalidInput, match="already belongs to Ines"):
+        team_admin.edit_person(
+            session, team.manager, team.other_ic, 1, PersonInput("Ravi", "ines@example.com")
+        )
+
+
+def test_reporting_lines_have_no_loops(session: Session, team: Team) -> None:
+    team_admin.edit_person(
+        session,
+        team.manager,
+        team.other_manager,
+        1,
+        PersonInput("Omar", "omar@example.com", Role.MANAGER, team.manager),
+    )
+    with pytest.raises(InvalidInput, match="Omar already reports"):
+        team_admin.edit_person(
+            session,
+            team.other_manager,
+            team.manager,
+            1,
+            PersonInput("Maya", "maya@example.com", Role.MANAGER, team.other_manager),
+        )
+    with pytest.raises(InvalidInput, match="no loop"):
+        team_admin.edit_person(
+            session,
+            team.other_manager,
+            team.manager,
+            1,
+            PersonInput("Maya", "maya@example.com", Role.MANAGER, team.manager),
+        )
+
+
+def test_a_manager_cannot_change_their_own_role(session: Session, team: Team) -> None:
+    team_admin.edit_person(
+        session, team.manager, team.other_ic, 1, PersonInput("Ravi", "ravi@example.com")
+    )
+    with pytest.raises(PermissionDenied, match="cannot change your own role"):
+        team_admin.edit_person(
+            session, team.other_manager, team.other_manager, 1, PersonInput("Omar", "omar@x.io")
+        )
+
+
+def test_a_manager_with_reports_keeps_the_role_until_they_move(
+    session: Session, team: Team
+) -> None:
+    with pytest.raises(InvalidInput, match="Ines, Ravi still report to Maya"):
+        team_admin.edit_person(
+            session, team.other_manager, team.manager, 1, PersonInput("Maya", "maya@x.io")
+        )
+    assert _person(session, team.manager).role == Role.MANAGER
+
+
+# --------------------------------------------------------------------------- deactivation
+
+
+def test_deactivation_keeps_the_person_and_stops_them_acting(session: Session, team: Team) -> None:
+    done = team_admin.deactivate_person(session, team.manager, team.other_ic, 1)
+    assert not done.active and done.version == 2
+    assert _events(session, "person", team.other_ic) == [("updated", "active", "true", "false")]
+    with pytest.raises(PermissionDenied, match="Ravi is deactivated"):
+        people.acting(session, team.other_ic)
+    assert team.other_ic not in [p.id for p in people.list_people(session, active_only=True)]
+    assert team.other_ic in [p.id for p in people.list_people(session)]
+
+
+def test_reactivation_lets_them_act_again(session: Session, team: Team) -> None:
+    back = team_admin.reactivate_person(session, team.manager, team.inactive_ic, 1)
+    assert back.active and back.version == 2
+    assert people.acting(session, team.inactive_ic).name == "Ivan"
+    assert _events(session, "person", team.inactive_ic) == [("updated", "active", "false", "true")]
+
+
+def test_a_manager_cannot_deactivate_themselves(session: Session, team: Team) -> None:
+    with pytest.raises(PermissionDenied, match="cannot deactivate yourself"):
+        team_admin.deactivate_person(session, team.other_manager, team.other_manager, 1)
+    assert _person(session, team.other_manager).active
+
+
+def test_the_last_active_manager_stays(session: Session, team: Team) -> None:
+    team_admin.deactivate_person(session, team.manager, team.other_manager, 1)
+    with pytest.raises(InvalidInput, match="Maya is the last active manager"):
+        team_admin.deactivate_person(session, team.manager, team.manager, 1)
+    with pytest.raises(InvalidInput, match="Maya is the last active manager"):
+        team_admin.edit_person(
+            session, team.manager, team.manager, 1, PersonInput("Maya", "maya@example.com")
+        )
+    assert _person(session, team.manager).active
+
+
+def test_a_manager_with_active_reports_is_not_deactivated(session: Session, team: Team) -> None:
+    with pytest.raises(InvalidInput, match="Ines, Ravi still report to Maya"):
+        team_admin.deactivate_person(session, team.other_manager, team.manager, 1)
+    for ic in (team.ic, team.other_ic):
+        person = _person(session, ic)
+        team_admin.edit_person(
+            session,
+            team.other_manager,
+            ic,
+            1,
+            PersonInput(person.name, person.email, Role.IC, team.other_manager),
+        )
+    assert not team_admin.deactivate_person(session, team.other_manager, team.manager, 1).active
+
+
+def test_a_deactivated_persons_work_stays(session: Session, team: Team) -> None:
+    rid = root(session, team)
+    [sub] = questions.add_subquestions(
+        session, team.manager, rid, [SubQuestion("Which plans churned?", assignee_id=team.ic)]
+    )
+    findings.log_finding(session, team.ic, sub.id, FindingInput("Annual plans churn less"))
+    team_admin.deactivate_person(session, team.manager, team.ic, 1)
+    session.expire_all()
+    question = session.get(Question, sub.id)
+    assert question is not None and question.assignee_id == team.ic
+    assert [f.author_id for f in session.scalars(select(Finding))] == [team.ic]
+    [row] = team_reads.workload(session, today=TODAY)
+    assert (row.person, row.active, row.open_questions) == ("Ines", False, 1)
+    ines = next(p for p in team_reads.people_overview(session) if p.id == team.ic)
+    assert not ines.active and ines.manager == "Maya"
+
+
+# --------------------------------------------------------------------------- projects
+
+
+def test_manager_adds_edits_archives_and_reopens_a_project(session: Session, team: Team) -> None:
+    added = team_admin.add_project(session, team.manager, ProjectInput(" Pricing ", " Plans "))
+    assert (added.name, added.description, added.archived) == ("Pricing", "Plans", False)
+    edited = team_admin.edit_project(
+        session, team.manager, added.id, 1, ProjectInput("Pricing v2", "Plans")
+    )
+    assert edited.version == 2
+    archived = team_admin.set_project_archived(session, team.manager, added.id, 2, True)
+    reopened = team_admin.set_project_archived(session, team.manager, added.id, 3, False)
+    assert archived.archived and not reopened.archived and reopened.version == 4
+    assert _events(session, "project", added.id) == [
+        ("created", None, None, "Pricing"),
+        ("updated", "name", "Pricing", "Pricing v2"),
+        ("updated", "archived", "false", "true"),
+        ("updated", "archived", "true", "false"),
+    ]
+
+
+def test_project_names_are_unique(session: Session, team: Team) -> None:
+    with pytest.raises(InvalidInput, match="A project named 'Retention' already exists"):
+        team_admin.add_project(session, team.manager, ProjectInput("retention"))
+    with pytest.raises(InvalidInput, match="'Old pricing' already exists"):
+        team_admin.edit_project(session, team.manager, team.project, 1, ProjectInput("Old Pricing"))
+    assert _count(session, Project) == 2
+
+
+def test_a_stale_project_edit_is_refused(session: Session, team: Team) -> None:
+    team_admin.set_project_archived(session, team.manager, team.project, 1, True)
+    with pytest.raises(StaleEdit):
+        team_admin.edit_project(session, team.other_manager, team.project, 1, ProjectInput("R2"))
+    session.expire_all()
+    project = session.get(Project, team.project)
+    assert project is not None and project.name == "Retention" and project.archived
+
+
+# --------------------------------------------------------------------------- reads
+
+
+@pytest.fixture
+def work(session: Session, team: Team) -> Team:
+    """Ines: 2 open in Retention (1 overdue), 1 answered, 1 open in Pricing; Ravi: 1
+    blocked and overdue. Techniques: Ines modeling x2 + cleaning, Ravi cleaning."""
+    pricing = team_admin.add_project(session, team.manager, ProjectInput("Pricing")).id
+    rid = root(session, team)
+    late, soon = date(2026, 6, 1), date(2026, 7, 1)
+    subs = questions.add_subquestions(
+        session,
+        team.manager,
+        rid,
+        [
+            SubQuestion("A", assignee_id=team.ic, technique="modeling", due_date=late),
+            SubQuestion("B", assignee_id=team.ic, technique="data cleaning", due_date=soon),
+            SubQuestion("C", assignee_id=team.ic, technique="modeling"),
+            SubQuestion("D", assignee_id=team.other_ic, technique="data cleaning", due_date=late),
+        ],
+    )
+    other_root = questions.create_question(
+        session, team.manager, QuestionCreate(title="Price?", project_id=pricing)
+    ).id
+    questions.add_subquestions(
+        session, team.manager, other_root, [SubQuestion("E"), SubQuestion("F", assignee_id=team.ic)]
+    )
+    statuses = {subs[2].id: QuestionStatus.ANSWERED, subs[3].id: QuestionStatus.BLOCKED}
+    for qid, status in statuses.items():
+        question = session.get(Question, qid)
+        assert question is not None
+        question.status = status
+    other = session.get(Question, other_root)
+    assert other is not None
+    other.status = QuestionStatus.ANSWERED
+    session.commit()
+    for qid, summary in [(subs[0].id, "a1"), (subs[0].id, "a2"), (subs[2].id, "c1")]:
+        findings.log_finding(session, team.ic, qid, FindingInput(summary))
+    findings.log_finding(session, team.other_ic, subs[1].id, FindingInput("b1"))
+    return team
+
+
+def test_workload_counts_open_assigned_questions_and_overdue(session: Session, work: Team) -> None:
+    rows = [
+        (r.person, r.project, r.open_questions, r.overdue)
+        for r in team_reads.workload(session, today=TODAY)
+    ]
+    assert rows == [
+        ("Ines", "Pricing", 1, 0),
+        ("Ines", "Retention", 2, 1),
+        ("Ravi", "Retention", 1, 1),
+    ]
+
+
+def test_technique_breadth_counts_questions_and_findings(session: Session, work: Team) -> None:
+    rows = [
+        (r.person, r.technique, r.questions, r.findings)
+        for r in team_reads.technique_breadth(session)
+    ]
+    assert rows == [
+        ("Ines", "data cleaning", 1, 0),
+        ("Ines", "modeling", 2, 3),
+        ("Ravi", "data cleaning", 1, 1),
+    ]
+
+
+def test_projects_count_their_general_questions(session: Session, work: Team) -> None:
+    rows = [
+        (p.name, p.archived, p.general_questions, p.open_general_questions)
+        for p in team_reads.projects_overview(session)
+    ]
+    assert rows == [
+        ("Pricing", False, 1, 0),
+        ("Retention", False, 1, 1),
+        ("Old pricing", True, 0, 0),
+    ]
+
+
+def test_people_show_their_manager(session: Session, team: Team) -> None:
+    rows = {p.name: (p.manager, p.active) for p in team_reads.people_overview(session)}
+    assert rows["Ines"] == ("Maya", True)
+    assert rows["Ivan"] == ("Maya", False)
+    assert rows["Maya"] == (None, True)
+    assert list(rows)[-1] == "Ivan"  # the inactive come last
+
+
+@contextmanager
+def _counting(engine: Engine) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def _count_statement(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(engine, "before_cursor_execute", _count_statement)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", _count_statement)
+
+
+def _read_everything(session: Session) -> None:
+    team_reads.people_overview(session)
+    team_reads.projects_overview(session)
+    team_reads.workload(session, today=TODAY)
+    team_reads.technique_breadth(session)
+
+
+def test_reads_make_a_fixed_number_of_queries(session: Session, engine: Engine, team: Team) -> None:
+    with _counting(engine) as few:
+        _read_everything(session)
+    rid = root(session, team)
+    questions.add_subquestions(
+        session,
+        team.manager,
+        rid,
+        [SubQuestion(f"Q{i}", assignee_id=team.ic, technique=f"t{i}") for i in range(8)],
+    )
+    with _counting(engine) as many:
+        _read_everything(session)
+    assert len(many) == len(few), many

@@ -1,0 +1,210 @@
+"""AppTest flows of the One-on-ones page: the manager prepares and holds a one-on-one
+from the agenda; the report sees it and ticks their own action item; nobody else sees
+the pair's one-on-ones; people with nothing to show get a sentence saying what will."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import Engine, select
+from sqlmodel import Session
+from streamlit.testing.v1 import AppTest
+
+from team.models import ActionItem, OneOnOne, Person, Question, Role, TrackNote, utcnow
+from team.services import one_on_ones, questions
+from team.services.questions import SubQuestion
+from tests.factories import Team, make_team, root
+from tests.ui.conftest import assert_no_exception
+
+TODAY = date.today()
+
+
+@dataclass
+class Setup:
+    team: Team
+    stale_question: int
+    carried_item: int
+
+
+@pytest.fixture
+def setup(app_engine: Engine) -> Setup:
+    """Ines has a question quiet for 20 days and an open item from last week's meeting."""
+    with Session(app_engine, expire_on_commit=False) as session:
+        team = make_team(session)
+        rid = root(session, team)
+        [sub] = questions.add_subquestions(
+            session, team.manager, rid, [SubQuestion("Which plans churned?", assignee_id=team.ic)]
+        )
+        row = session.get(Question, sub.id)
+        assert row is not None
+        row.created_at = utcnow() - timedelta(days=20)
+        session.commit()
+        last_week = one_on_ones.start(session, team.manager, team.ic, TODAY - timedelta(days=7))
+        item = one_on_ones.add_action_item(
+            session, team.manager, last_week, team.ic, "Draft the MDE table"
+        )
+    return Setup(team, sub.id, item)
+
+
+def _texts(at: AppTest) -> str:
+    parts = [*at.markdown, *at.caption, *at.info, *at.success, *at.error, *at.subheader]
+    return "\n".join(str(p.value) for p in parts)
+
+
+def _rows(engine: Engine, model: type) -> list:  # type: ignore[type-arg]
+    with Session(engine) as session:
+        return list(session.scalars(select(model).order_by(model.id)))
+
+
+def test_manager_holds_a_one_on_one_from_the_agenda(
+    app_engine: Engine, open_app: Callable[..., AppTest], setup: Setup
+) -> None:
+    team = setup.team
+    at = open_app(team.manager, "one_on_ones")
+    assert_no_exception(at)
+    assert at.selectbox(key="oo_report").value == team.ic
+    shown = _texts(at)
+    assert "Draft the MDE table" in shown  # carried over from last week
+    assert "Which plans churned?" in shown  # stale: no evidence for 20 days
+    assert "#### Carried over (1)" in shown
+    assert "#### Stale questions (1)" in shown
+    assert "#### New findings (0)" in shown
+    assert "No new findings since last time." in shown
+
+    at.button(key="oo_start").click().run()
+    assert_no_exception(at)
+    assert "One-on-one started." in _texts(at)
+    [_, meeting] = _rows(app_engine, OneOnOne)
+    assert (meeting.held_on, meeting.report_id) == (TODAY, team.ic)
+
+    at.text_input(key="oo_track").input("Career growth")
+    at.text_area(key="oo_track_body").input("Wants to present at the **all-hands**")
+    at.button(key="FormSubmitter:oo_track_form-Add track note").click().run()
+    assert_no_exception(at)
+    [note] = _rows(app_engine, TrackNote)
+    assert (note.track, note.body) == ("Career growth", "Wants to present at the **all-hands**")
+
+    at.text_input(key="oo_action_desc").input("Share the notebook for review")
+    at.selectbox(key="oo_action_owner").set_value(team.ic)
+    at.date_input(key="oo_action_due").set_value(TODAY + timedelta(days=7))
+    at.button(key="FormSubmitter:oo_action_form-Add action item").click().run()
+    assert_no_exception(at)
+    new = _rows(app_engine, ActionItem)[-1]
+    assert (new.description, new.owner_id, new.due_date) == (
+        "Share the notebook for review",
+        team.ic,
+        TODAY + timedelta(days=7),
+    )
+    assert "Share the notebook for review" in _texts(at)
+
+
+def test_manager_saves_notes(
+    app_engine: Engine, open_app: Callable[..., AppTest], setup: Setup
+) -> None:
+    with Session(app_engine) as session:
+        one_on_ones.start(session, setup.team.manager, setup.team.ic)
+    at = open_app(setup.team.manager, "one_on_ones")
+    at.text_area(key="oo_notes").input("Peeking analysis landed well.")
+    at.button(key="FormSubmitter:oo_notes_form-Save notes").click().run()
+    assert_no_exception(at)
+    assert "Notes saved." in _texts(at)
+    assert _rows(app_engine, OneOnOne)[-1].notes == "Peeking analysis landed well."
+
+
+def test_an_empty_action_item_is_refused_with_a_sentence(
+    app_engine: Engine, open_app: Callable[..., AppTest], setup: Setup
+) -> None:
+    with Session(app_engine) as session:
+        one_on_ones.start(session, setup.team.manager, setup.team.ic)
+    at = open_app(setup.team.manager, "one_on_ones")
+    at.button(key="FormSubmitter:oo_action_form-Add action item").click().run()
+    assert_no_exception(at)
+    assert any("cannot be empty" in e.value for e in at.error)
+    assert len(_rows(app_engine, ActionItem)) == 1  # only last week's
+
+
+def test_report_sees_the_one_on_one_and_ticks_their_item(
+    app_engine: Engine, open_app: Callable[..., AppTest], setup: Setup
+) -> None:
+    team = setup.team
+    with Session(app_engine) as session:
+        today = one_on_ones.start(session, team.manager, team.ic)
+        one_on_ones.add_track_note(session, team.manager, today, "Feedback", "Great work")
+        mine = one_on_ones.add_action_item(session, team.manager, today, team.ic, "Share it")
+        theirs = one_on_ones.add_action_item(session, team.manager, today, team.manager, "Book")
+    at = open_app(team.ic, "one_on_ones")
+    assert_no_exception(at)
+    shown = _texts(at)
+    assert "With Maya" in shown
+    assert "Great work" in shown and "Share it" in shown
+    assert "Draft the MDE table" in shown
+    keys = {b.key for b in at.button}
+    assert f"action_done_{mine}" in keys
+    assert f"action_done_{setup.carried_item}" in keys
+    assert f"action_done_{theirs}" not in keys  # the manager's item is theirs to tick
+    assert "oo_start" not in keys
+    assert not at.get("form")  # no note or action forms for the report
+
+    at.button(key=f"action_done_{mine}").click().run()
+    assert_no_exception(at)
+    assert "Action item done." in _texts(at)
+    done = {a.id: a.done for a in _rows(app_engine, ActionItem)}
+    assert done == {setup.carried_item: False, mine: True, theirs: False}
+    assert f"action_reopen_{mine}" in {b.key for b in at.button}
+
+
+def test_another_ic_does_not_see_the_pairs_one_on_ones(
+    app_engine: Engine, open_app: Callable[..., AppTest], setup: Setup
+) -> None:
+    team = setup.team
+    with Session(app_engine) as session:
+        today = one_on_ones.start(session, team.manager, team.ic)
+        one_on_ones.edit_notes(session, team.manager, today, 1, "Private to Maya and Ines")
+    at = open_app(team.other_ic, "one_on_ones")
+    assert_no_exception(at)
+    shown = _texts(at)
+    assert "With Maya" in shown  # Ravi's own pair
+    assert "Private to Maya and Ines" not in shown
+    assert "Draft the MDE table" not in shown
+    assert "Which plans churned?" not in shown
+
+
+def test_a_manager_without_reports_is_told_how_to_start(
+    app_engine: Engine, open_app: Callable[..., AppTest], setup: Setup
+) -> None:
+    at = open_app(setup.team.other_manager, "one_on_ones")
+    assert_no_exception(at)
+    assert any("Nobody reports to you yet" in i.value for i in at.info)
+    assert "Draft the MDE table" not in _texts(at)
+
+
+def test_an_ic_without_a_manager_is_told_what_will_appear(
+    app_engine: Engine, open_app: Callable[..., AppTest]
+) -> None:
+    with Session(app_engine) as session:
+        loner = Person(name="Lena", email="lena@example.com", role=Role.IC)
+        session.add(loner)
+        session.commit()
+        assert loner.id is not None
+        loner_id = loner.id
+    at = open_app(loner_id, "one_on_ones")
+    assert_no_exception(at)
+    assert at.title[0].value == "One-on-ones"
+    assert any("You have no one-on-ones yet" in i.value for i in at.info)
+
+
+def test_a_new_pair_sees_empty_sections_and_history(
+    app_engine: Engine, open_app: Callable[..., AppTest]
+) -> None:
+    with Session(app_engine) as session:
+        team = make_team(session)
+    at = open_app(team.manager, "one_on_ones")
+    assert_no_exception(at)
+    shown = _texts(at)
+    assert "No past one-on-ones yet" in shown
+    assert "#### Carried over (0)" in shown
+    assert "No open action item from earlier one-on-ones." in shown
+    assert at.get("download_button")

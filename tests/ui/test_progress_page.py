@@ -1,0 +1,138 @@
+"""Progress page: on the demo team every chart renders (for a manager and an IC) and the
+filters narrow them; on an empty team every section says what will appear there."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+import pytest
+from sqlalchemy import Engine, select
+from sqlmodel import Session
+from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+from streamlit.testing.v1 import AppTest
+
+from team.models import Person, Project, Question, Role
+from team.services.demo import load_demo
+from team.ui.pages.progress import EMPTY, FILTERED
+from tests.factories import make_team
+from tests.ui.conftest import assert_no_exception
+
+CHART = "vega_lite_chart"
+
+
+@pytest.fixture
+def demo_engine(app_engine: Engine) -> Engine:
+    with Session(app_engine) as session:
+        load_demo(session)
+    return app_engine
+
+
+def _first(engine: Engine, role: Role) -> int:
+    with Session(engine) as session:
+        found = session.scalars(
+            select(Person.id).where(Person.role == role).order_by(Person.id)  # type: ignore[arg-type]
+        ).first()
+        assert found is not None
+        return int(found)
+
+
+def _specs(at: AppTest) -> list[dict[str, Any]]:
+    return [json.loads(chart.proto.spec) for chart in at.get(CHART)]
+
+
+def _chart_rows(at: AppTest, index: int) -> pd.DataFrame:
+    """The (pre-aggregated) rows the browser receives for chart ``index``."""
+    chart = at.get(CHART)[index].proto
+    assert len(chart.datasets) == 1
+    return convert_arrow_bytes_to_pandas_df(chart.datasets[0].data.data)
+
+
+def _infos(at: AppTest) -> list[str]:
+    return [i.value for i in at.info]
+
+
+@pytest.mark.parametrize("role", [Role.MANAGER, Role.IC])
+def test_every_chart_renders_on_the_demo_team(
+    demo_engine: Engine, open_app: Callable[..., AppTest], role: Role
+) -> None:
+    at = open_app(_first(demo_engine, role), "progress")
+    assert_no_exception(at)
+    assert at.title[0].value == "Progress"
+    assert len(at.get(CHART)) == len(EMPTY)
+    assert not _infos(at)
+    assert [s.value for s in at.subheader] == [
+        "Answer progress",
+        "Deadline health",
+        "Findings per week",
+        "Review turnaround",
+        "Open reviews by age",
+        "Workload",
+        "Technique breadth",
+        "Stale questions",
+    ]
+
+
+def _titles_in_progress_chart(at: AppTest) -> set[str]:
+    assert "concat" in _specs(at)[0]
+    return set(_chart_rows(at, 0)["title"])
+
+
+def test_project_filter_narrows_the_charts(
+    demo_engine: Engine, open_app: Callable[..., AppTest]
+) -> None:
+    at = open_app(_first(demo_engine, Role.MANAGER), "progress")
+    everything = _titles_in_progress_chart(at)
+    with Session(demo_engine) as session:
+        retention = session.scalars(select(Project).where(Project.name == "Retention")).one()
+        roots = session.scalars(
+            select(Question.title).where(
+                Question.project_id == retention.id,
+                Question.parent_id.is_(None),  # type: ignore[union-attr]
+            )
+        ).all()
+    at.selectbox(key="progress_project").set_value(retention.id).run()
+    assert_no_exception(at)
+    narrowed = _titles_in_progress_chart(at)
+    assert narrowed == set(roots)
+    assert "Why did 90-day retention drop in Q3?" in narrowed
+    assert len(narrowed) < len(everything) == 6
+
+
+def test_person_filter_keeps_their_work(
+    demo_engine: Engine, open_app: Callable[..., AppTest]
+) -> None:
+    with Session(demo_engine) as session:
+        priya = session.scalars(select(Person).where(Person.name == "Priya Raman")).one()
+    at = open_app(_first(demo_engine, Role.MANAGER), "progress")
+    at.selectbox(key="progress_person").set_value(priya.id).run()
+    assert_no_exception(at)
+    assert set(_chart_rows(at, 2)["person"]) == {"Priya Raman"}
+    assert set(_chart_rows(at, 5)["person"]) == {"Priya Raman"}  # workload
+
+
+@pytest.mark.parametrize("who", ["manager", "ic"])
+def test_an_empty_team_sees_every_empty_state(
+    app_engine: Engine, open_app: Callable[..., AppTest], who: str
+) -> None:
+    with Session(app_engine) as session:
+        team = make_team(session)
+    at = open_app(getattr(team, who), "progress")
+    assert_no_exception(at)
+    assert not at.get(CHART)
+    assert _infos(at) == list(EMPTY.values())
+
+
+def test_filters_without_matches_say_so(
+    demo_engine: Engine, open_app: Callable[..., AppTest]
+) -> None:
+    with Session(demo_engine) as session:
+        session.add(Project(name="Brand new"))
+        session.commit()
+        fresh = session.scalars(select(Project).where(Project.name == "Brand new")).one()
+    at = open_app(_first(demo_engine, Role.MANAGER), "progress")
+    at.selectbox(key="progress_project").set_value(fresh.id).run()
+    assert_no_exception(at)
+    assert _infos(at) == [text + FILTERED for text in EMPTY.values()]
