@@ -18,8 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
-from sqlalchemy import update
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from team.models import (
     Confidence,
@@ -31,7 +30,6 @@ from team.models import (
     NoteKind,
     Question,
     QuestionStatus,
-    utcnow,
 )
 from team.services import events
 from team.services.errors import (
@@ -39,10 +37,10 @@ from team.services.errors import (
     InvalidInput,
     NotFound,
     PermissionDenied,
-    StaleEdit,
 )
 from team.services.people import Actor, acting, require_writer
 from team.services.tx import atomic
+from team.services.versioning import claim_version
 
 SUMMARY_MAX = 300
 BODY_MAX = 50_000
@@ -131,23 +129,7 @@ def load(session: Session, finding_id: int) -> Finding:
 
 
 def _claim(session: Session, finding: Finding, version: int) -> None:
-    stale = StaleEdit(
-        f"The finding '{finding.summary}' was changed by someone else since you opened it "
-        f"(you had version {version}, it is now version {finding.version}); reload to see "
-        "their change, then apply yours again."
-    )
-    if finding.version != version:
-        raise stale
-    result = session.execute(
-        update(Finding)
-        .where(col(Finding.id) == finding.id, col(Finding.version) == version)
-        .values(version=version + 1, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    if getattr(result, "rowcount", 0) != 1:
-        raise stale
-    finding.version = version + 1
-    finding.updated_at = utcnow()
+    claim_version(session, finding, version, f"The finding '{finding.summary}'", touch=True)
 
 
 def _root_of(session: Session, question_id: int) -> int | None:

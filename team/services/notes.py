@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlmodel import Session, col
 
 from team.models import (
@@ -19,12 +19,12 @@ from team.models import (
     Person,
     Question,
     ReviewRequest,
-    utcnow,
 )
 from team.services import events, reviews
-from team.services.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
+from team.services.errors import InvalidInput, NotFound, PermissionDenied
 from team.services.people import Actor, acting, require_writer
 from team.services.tx import atomic
+from team.services.versioning import claim_version
 
 BODY_MAX = 20_000
 TargetKind = Literal["review_request", "finding", "question", "answer"]
@@ -143,14 +143,8 @@ def set_resolved(
             "Only the note's author, the person whose work it is about, or a manager can "
             "resolve it."
         )
-    result = session.execute(
-        update(Note)
-        .where(col(Note.id) == note_id, col(Note.version) == version)
-        .values(version=version + 1, resolved=resolved, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    if getattr(result, "rowcount", 0) != 1:
-        raise StaleEdit("This note changed since you opened it; reload to see it.")
+    claim_version(session, note, version, "This note", touch=True)
+    note.resolved = resolved
     _row, _owner, root_id = _target_row(session, *_target_of(note))
     events.record(
         session,

@@ -17,14 +17,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select, update
-from sqlmodel import Session, SQLModel, col
+from sqlalchemy import select
+from sqlmodel import Session, col
 
 from team.models import ActionItem, OneOnOne, Person, TrackNote, utcnow
 from team.services import events
-from team.services.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
+from team.services.errors import InvalidInput, NotFound, PermissionDenied
 from team.services.people import Actor, acting, require_writer
 from team.services.tx import atomic
+from team.services.versioning import claim_version
 
 NOTES_MAX = 50_000
 TRACK_MAX = 80
@@ -132,34 +133,6 @@ def current_report(session: Session, manager: Actor, report_id: int) -> Person:
     return report
 
 
-def _claim(
-    session: Session,
-    model: type[SQLModel],
-    row: OneOnOne | TrackNote | ActionItem,
-    version: int,
-    what: str,
-) -> None:
-    """Take the next version of ``row`` or raise StaleEdit (a conditional UPDATE, so two
-    concurrent saves of the same version fail for one of them)."""
-    stale = StaleEdit(
-        f"{what} was changed by someone else since you opened it (you had version "
-        f"{version}, it is now version {row.version}); reload to see their change, then "
-        "apply yours again."
-    )
-    if row.version != version:
-        raise stale
-    table_id, table_version = getattr(model, "id"), getattr(model, "version")  # noqa: B009
-    result = session.execute(
-        update(model)
-        .where(col(table_id) == row.id, col(table_version) == version)
-        .values(version=version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if getattr(result, "rowcount", 0) != 1:
-        raise stale
-    row.version = version + 1
-
-
 def _event(
     session: Session,
     actor: Actor,
@@ -237,7 +210,7 @@ def edit_notes(
     text = _text(notes, NOTES_MAX, "notes", "notes", required=False)
     if text == meeting.notes:
         return meeting.version
-    _claim(session, OneOnOne, meeting, version, "The notes of this one-on-one")
+    claim_version(session, meeting, version, "The notes of this one-on-one")
     _event(session, actor, "one_on_one", meeting.id, "updated", "notes", meeting.notes, text)
     meeting.notes = text
     session.commit()
@@ -279,7 +252,7 @@ def edit_track_note(
     text = _text(body, TRACK_BODY_MAX, "track note", "body")
     if text == note.body:
         return
-    _claim(session, TrackNote, note, version, f"The '{note.track}' note")
+    claim_version(session, note, version, f"The '{note.track}' note")
     _event(session, actor, "track_note", note.id, "updated", "body", note.body, text)
     note.body = text
     session.commit()
@@ -336,7 +309,7 @@ def set_done(
         raise PermissionDenied("You can tick only your own action items.")
     if item.done == done:
         return
-    _claim(session, ActionItem, item, version, f"The action item '{item.description}'")
+    claim_version(session, item, version, f"The action item '{item.description}'")
     _event(session, actor, "action_item", item.id, "updated", "done", item.done, done)
     item.done, item.done_at = done, utcnow() if done else None
     session.commit()

@@ -3,13 +3,14 @@ and event recording. Used by questions.py (tree edits) and question_status.py.""
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlmodel import Session, col
 
-from team.models import Person, Question, QuestionPublic, Role, utcnow
+from team.models import Person, Question, QuestionPublic, Role
 from team.services import events
-from team.services.errors import InvalidInput, NotFound, StaleEdit
+from team.services.errors import InvalidInput, NotFound
 from team.services.people import Actor
+from team.services.versioning import claim_version
 
 TITLE_MAX = 300
 CONTEXT_MAX = 20_000
@@ -25,25 +26,8 @@ def load(session: Session, question_id: int) -> Question:
 
 
 def claim(session: Session, question: Question, expected_version: int) -> None:
-    """Take the next version of ``question`` or raise StaleEdit. The conditional UPDATE
-    makes two concurrent saves of the same version fail for one of them."""
-    stale = StaleEdit(
-        f"'{question.title}' was changed by someone else since you opened it (you had "
-        f"version {expected_version}, it is now version {question.version}); reload to "
-        "see their change, then apply yours again."
-    )
-    if question.version != expected_version:
-        raise stale
-    result = session.execute(
-        update(Question)
-        .where(col(Question.id) == question.id, col(Question.version) == expected_version)
-        .values(version=expected_version + 1, updated_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    if getattr(result, "rowcount", 0) != 1:
-        raise stale
-    question.version = expected_version + 1
-    question.updated_at = utcnow()
+    """Take the next version of ``question`` (and stamp updated_at) or raise StaleEdit."""
+    claim_version(session, question, expected_version, f"'{question.title}'", touch=True)
 
 
 def public(question: Question) -> QuestionPublic:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, func, select
 from sqlmodel import Session, col
 
 from team.models import (
@@ -39,11 +39,11 @@ from team.services.errors import (
     InvalidInput,
     NotFound,
     PermissionDenied,
-    StaleEdit,
 )
 from team.services.findings import check_link
 from team.services.people import Actor, acting, require_writer
 from team.services.tx import atomic
+from team.services.versioning import claim_version
 
 FOCUS_MAX = 10_000
 R = ReviewStatus
@@ -118,21 +118,7 @@ def load(session: Session, review_id: int) -> ReviewRequest:
 
 
 def _claim(session: Session, review: ReviewRequest, version: int) -> None:
-    stale = StaleEdit(
-        f"This review request changed since you opened it (you had version {version}, it "
-        f"is now version {review.version}); reload to see what happened, then try again."
-    )
-    if review.version != version:
-        raise stale
-    result = session.execute(
-        update(ReviewRequest)
-        .where(col(ReviewRequest.id) == review.id, col(ReviewRequest.version) == version)
-        .values(version=version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if getattr(result, "rowcount", 0) != 1:
-        raise stale
-    review.version = version + 1
+    claim_version(session, review, version, "This review request")
 
 
 def _event(

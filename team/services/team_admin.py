@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
@@ -22,9 +22,10 @@ from team.models import (
     Role,
 )
 from team.services import events
-from team.services.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
+from team.services.errors import InvalidInput, NotFound, PermissionDenied
 from team.services.people import Actor, acting, require_manager
 from team.services.tx import atomic
+from team.services.versioning import claim_version
 
 NAME_MAX = 120
 EMAIL_MAX = 254
@@ -162,25 +163,7 @@ def _load_project(session: Session, project_id: int) -> Project:
 
 
 def _claim(session: Session, row: Person | Project, version: int) -> None:
-    """Take the next version of ``row`` or raise StaleEdit (a conditional UPDATE, so two
-    concurrent saves of the same version cannot both win)."""
-    stale = StaleEdit(
-        f"'{row.name}' was changed by someone else since you opened it (you had version "
-        f"{version}, it is now version {row.version}); reload to see their change, then "
-        "apply yours again."
-    )
-    if row.version != version:
-        raise stale
-    table = type(row)
-    result = session.execute(
-        update(table)
-        .where(col(table.id) == row.id, col(table.version) == version)
-        .values(version=version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if getattr(result, "rowcount", 0) != 1:
-        raise stale
-    row.version = version + 1
+    claim_version(session, row, version, f"'{row.name}'")
 
 
 def _apply(

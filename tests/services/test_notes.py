@@ -254,7 +254,7 @@ def test_resolving_twice_changes_nothing(session: Session, team: Team, work: Wor
 def test_stale_resolve_is_refused(session: Session, team: Team, work: Work) -> None:
     nid = notes.add_note(session, team.manager, "finding", work.finding, "Fix", NoteKind.MUST_FIX)
     notes.set_resolved(session, team.ic, nid, 1)
-    with pytest.raises(StaleEdit, match="changed since you opened it"):
+    with pytest.raises(StaleEdit, match="changed by someone else since you opened it"):
         notes.set_resolved(session, team.manager, nid, 1, resolved=False)
     note = _note(session, nid)
     assert (note.resolved, note.version) == (True, 2)
