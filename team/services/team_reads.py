@@ -5,13 +5,14 @@ grouped queries, whatever the size of the team."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from team.models import Finding, FindingStatus, Person, Project, Question, QuestionStatus, Role
+from team.models import Person, Project, Question, QuestionStatus, Role
+from team.services import history_people
 
 OPEN_STATUSES = (QuestionStatus.OPEN, QuestionStatus.IN_PROGRESS, QuestionStatus.BLOCKED)
 
@@ -112,63 +113,43 @@ def projects_overview(session: Session) -> list[ProjectRow]:
     ]
 
 
+def _active_by_id(session: Session) -> dict[int, bool]:
+    return {int(i): bool(a) for i, a in session.execute(select(col(Person.id), col(Person.active)))}
+
+
 def workload(session: Session, *, today: date | None = None) -> list[WorkloadRow]:
-    """Open assigned questions per person and project, with how many are overdue (due
-    before ``today``): one grouped query."""
-    today = today or date.today()
-    overdue = (col(Question.due_date) < today) & col(Question.due_date).is_not(None)
-    query = (
-        select(
-            col(Person.id),
-            col(Person.name),
-            col(Person.active),
-            col(Project.name),
-            func.count(col(Question.id)),
-            func.count(case((overdue, Question.id))),
-        )
-        .join(Person, col(Person.id) == Question.assignee_id)
-        .join(Project, col(Project.id) == Question.project_id)
-        .where(col(Question.status).in_(OPEN_STATUSES))
-        .group_by(col(Person.id), col(Person.name), col(Person.active), col(Project.name))
-        .order_by(col(Person.name), col(Project.name))
-    )
+    """Open sub-questions per assignee and project, with how many are overdue. The
+    counting is history_people.workload's, so Team and Progress always agree."""
+    now = datetime.combine(today, datetime.min.time(), tzinfo=UTC) if today else None
+    active = _active_by_id(session)
     return [
-        WorkloadRow(int(pid or 0), name, bool(active), project, int(n), int(late))
-        for pid, name, active, project, n, late in session.execute(query)
+        WorkloadRow(
+            person_id=int(r["person_id"]),
+            person=str(r["person"]),
+            active=active.get(int(r["person_id"]), False),
+            project=str(r["project"]),
+            open_questions=int(r["open"]),
+            overdue=int(r["overdue"]),
+        )
+        for r in history_people.workload(session, now=now).to_dict("records")
     ]
 
 
 def technique_breadth(session: Session) -> list[BreadthRow]:
-    """IC x technique: questions assigned with that technique, and findings (not
-    withdrawn) the IC logged on questions with that technique. Two grouped queries."""
-    technique = col(Question.technique)
-    assigned = (
-        select(col(Question.assignee_id), technique, func.count(col(Question.id)))
-        .where(technique.is_not(None), col(Question.assignee_id).is_not(None))
-        .group_by(col(Question.assignee_id), technique)
-    )
-    logged = (
-        select(col(Finding.author_id), technique, func.count(col(Finding.id)))
-        .join(Question, col(Question.id) == Finding.question_id)
-        .where(technique.is_not(None), col(Finding.status) != FindingStatus.WITHDRAWN)
-        .group_by(col(Finding.author_id), technique)
-    )
-    counts: dict[tuple[int, str], list[int]] = {}
-    for slot, query in enumerate((assigned, logged)):
-        for pid, tech, n in session.execute(query):
-            if pid is not None and tech is not None:
-                counts.setdefault((pid, tech), [0, 0])[slot] = int(n)
-    ics = {
-        p.id: p
-        for p in session.scalars(select(Person).where(col(Person.role) == Role.IC))
-        if p.id is not None
-    }
-    rows = [
-        BreadthRow(pid, ics[pid].name, ics[pid].active, tech, q, f)
-        for (pid, tech), (q, f) in counts.items()
-        if pid in ics
+    """IC x technique: questions assigned and findings logged, counted by
+    history_people.technique_breadth (the Progress chart's numbers)."""
+    active = _active_by_id(session)
+    return [
+        BreadthRow(
+            person_id=int(r["person_id"]),
+            person=str(r["person"]),
+            active=active.get(int(r["person_id"]), False),
+            technique=str(r["technique"]),
+            questions=int(r["assigned"]),
+            findings=int(r["findings"]),
+        )
+        for r in history_people.technique_breadth(session).to_dict("records")
     ]
-    return sorted(rows, key=lambda r: (r.person, r.technique))
 
 
 @dataclass(frozen=True)
