@@ -23,6 +23,7 @@ _PAGES: dict[str, tuple[str, str, str, frozenset[Role]]] = {
     "one_on_ones": ("one_on_ones.py", "One-on-ones", ":material/forum:", WORKERS),
     "progress": ("progress.py", "Progress", ":material/monitoring:", WORKERS),
     "team": ("team.py", "Team", ":material/groups:", WORKERS),
+    "admin": ("admin.py", "Admin", ":material/admin_panel_settings:", frozenset({Role.MANAGER})),
 }
 DEFAULT_PAGE = "overview"
 

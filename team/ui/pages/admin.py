@@ -1,0 +1,112 @@
+"""Admin (managers): the audit log with filters and CSV export, a full JSON export, and
+the configuration in force (never a secret)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+
+import streamlit as st
+from sqlalchemy.engine import make_url
+
+from team.models import PersonPublic
+from team.services import audit, transfer
+from team.services.audit import AuditFilter
+from team.ui import auth, resources
+from team.ui.text import plain
+
+
+def _filters(people: list[PersonPublic], entities: list[str]) -> AuditFilter:
+    names = {p.id: p.name for p in people}
+    c1, c2, c3 = st.columns([2, 2, 3])
+    actor = c1.selectbox(
+        "Person",
+        list(names),
+        index=None,
+        format_func=names.__getitem__,
+        placeholder="Anyone",
+        key="audit_person",
+    )
+    entity = c2.selectbox(
+        "Entity", entities, index=None, placeholder="Everything", key="audit_entity"
+    )
+    today = date.today()
+    chosen = c3.date_input("Between", value=(today - timedelta(days=30), today), key="audit_dates")
+    since, until = (chosen[0], chosen[-1]) if isinstance(chosen, tuple) and chosen else (None, None)
+    return AuditFilter(actor_id=actor, entity=entity, since=since, until=until)
+
+
+def _audit(person: PersonPublic) -> None:
+    st.subheader("Audit log")
+    with resources.session() as s:
+        entities = audit.entities(s, person.id)
+    f = _filters(resources.all_people(), entities)
+    with resources.session() as s:
+        frame, total = audit.search(s, person.id, f)
+    if total == 0:
+        st.info("No change matches these filters; widen the dates or clear the filters.")
+        return
+    shown = len(frame)
+    st.caption(
+        f"{total:,} changes match" + (f"; the newest {shown} are shown." if shown < total else ".")
+    )
+    st.dataframe(frame, hide_index=True, key="audit_table")
+    if st.button("Prepare CSV of all matching changes", key="audit_csv_prepare"):
+        with resources.session() as s:
+            st.session_state["audit_csv"] = audit.to_csv(s, person.id, f)
+    if "audit_csv" in st.session_state:
+        st.download_button(
+            "Download CSV",
+            data=st.session_state["audit_csv"],
+            file_name="audit-log.csv",
+            mime="text/csv",
+            key="audit_csv_download",
+        )
+
+
+def _export() -> None:
+    st.subheader("Export")
+    st.caption(
+        "Everything in the database as one JSON file (the same as `team export`); load it "
+        "into an empty database with `team import`."
+    )
+    if st.button("Prepare the export", key="admin_export_prepare"):
+        with resources.session() as s:
+            data = transfer.export_data(s)
+        st.session_state["admin_export"] = json.dumps(data, indent=2, sort_keys=True)
+    if "admin_export" in st.session_state:
+        st.download_button(
+            "Download the export (JSON)",
+            data=st.session_state["admin_export"],
+            file_name="team-export.json",
+            mime="application/json",
+            key="admin_export_download",
+        )
+
+
+def _configuration() -> None:
+    st.subheader("Configuration")
+    settings = resources.settings()
+    url = make_url(settings.database_url).render_as_string(hide_password=True)
+    st.markdown(
+        f"- Database: `{url}`\n"
+        f"- Sign-in mode: `{settings.auth.mode.value}`\n"
+        f"- Stale after: {settings.stale_after_days} days without new evidence\n"
+        f"- Review SLA: {settings.review_sla_hours} hours to a first response\n"
+        f"- Techniques: {', '.join(plain(t) for t in settings.techniques)}"
+    )
+    st.caption("Change these in config.yaml (or TEAM_CONFIG / TEAM_DATABASE_URL) and restart.")
+
+
+def render() -> None:
+    person = auth.current_person()
+    if person is None:
+        st.stop()
+    st.title("Admin")
+    _audit(person)
+    _export()
+    _configuration()
+
+
+if __name__ == "__main__":
+    render()
