@@ -135,24 +135,17 @@ def previous_meeting(session: Session, manager_id: int, report_id: int, day: dat
 
 
 def _new_findings(session: Session, report_id: int, since: datetime) -> list[FindingView]:
-    query = work._finding_query().where(
+    query = work.finding_query().where(
         col(Finding.author_id) == report_id,
         col(Finding.created_at) >= since,
         col(Finding.status).not_in(HIDDEN_FINDINGS),
     )
-    return work._finding_views(session, query.order_by(col(Finding.created_at)))
+    return work.finding_views(session, query.order_by(col(Finding.created_at)))
 
 
 def _active_questions(session: Session, report_id: int, now: datetime) -> list[QuestionItem]:
     """The report's active assigned questions, each with its last evidence."""
-    evidence = (
-        select(func.max(Finding.created_at))
-        .where(
-            col(Finding.question_id) == col(Question.id),
-            col(Finding.status) != FindingStatus.WITHDRAWN,
-        )
-        .scalar_subquery()
-    )
+    evidence = work.last_evidence()
     query = (
         select(Question, col(Project.name), evidence)
         .join(Project, col(Project.id) == col(Question.project_id))

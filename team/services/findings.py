@@ -16,7 +16,6 @@ and sending back needs a reason (kept as a must-fix note on the finding).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from urllib.parse import urlparse
 
 from sqlmodel import Session
 
@@ -26,7 +25,6 @@ from team.models import (
     FindingKind,
     FindingPublic,
     FindingStatus,
-    Note,
     NoteKind,
     Question,
     QuestionStatus,
@@ -38,13 +36,14 @@ from team.services.errors import (
     NotFound,
     PermissionDenied,
 )
+from team.services.links import check_link
+from team.services.notes import insert_note
 from team.services.people import Actor, acting, require_writer
 from team.services.tx import atomic
 from team.services.versioning import claim_version
 
 SUMMARY_MAX = 300
 BODY_MAX = 50_000
-LINK_MAX = 2_000
 LINKS_MAX = 20
 REASON_MAX = 5_000
 
@@ -70,23 +69,6 @@ class FindingInput:
 
 
 # --------------------------------------------------------------------------- validation
-
-
-def check_link(url: str, *, field: str = "links") -> str:
-    """An http(s) URL with a host, or InvalidInput saying what is wrong."""
-    cleaned = url.strip()
-    if len(cleaned) > LINK_MAX:
-        raise InvalidInput(f"Keep each link under {LINK_MAX:,} characters.", field=field)
-    parsed = urlparse(cleaned)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise InvalidInput(
-            f"'{cleaned[:80]}' is not a web link; links must start with http:// or https:// "
-            "(a notebook, PR, dashboard or query URL).",
-            field=field,
-        )
-    if any(ch.isspace() or ord(ch) < 32 for ch in cleaned):
-        raise InvalidInput(f"'{cleaned[:80]}' contains spaces; paste the link alone.", field=field)
-    return cleaned
 
 
 def _clean(data: FindingInput) -> FindingInput:
@@ -301,17 +283,5 @@ def _who_may(new: FindingStatus) -> str:
 
 def _send_back_note(session: Session, actor: Actor, finding: Finding, reason: str) -> None:
     assert finding.id is not None
-    note = Note(author_id=actor.id, finding_id=finding.id, kind=NoteKind.MUST_FIX, body=reason)
-    session.add(note)
-    session.flush()
-    assert note.id is not None
-    events.record(
-        session,
-        actor_id=actor.id,
-        entity="note",
-        entity_id=note.id,
-        action="created",
-        field="kind",
-        new=note.kind,
-        root_id=_root_of(session, finding.question_id),
-    )
+    root_id = _root_of(session, finding.question_id)
+    insert_note(session, actor, "finding", finding.id, reason, NoteKind.MUST_FIX, root_id)

@@ -42,6 +42,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from team.models import Answer, Event, Question, QuestionStatus, utcnow
+from team.services.tree import involves
 
 WEEKS = 12
 AT_RISK_MARGIN = 0.10  # coverage this far behind the expected pace is "at risk"
@@ -104,13 +105,7 @@ def root_ids(project_id: int | None, person_id: int | None) -> Select[Any]:
     if project_id is not None:
         query = query.where(col(Question.project_id) == project_id)
     if person_id is not None:
-        member = aliased(Question)
-        query = query.where(
-            exists().where(
-                col(member.root_id) == col(Question.id),
-                or_(col(member.assignee_id) == person_id, col(member.owner_id) == person_id),
-            )
-        )
+        query = query.where(involves(person_id))
     return query
 
 

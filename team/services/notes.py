@@ -72,6 +72,34 @@ def _root(question: Question | None) -> int | None:
     return question.root_id if question is not None else None
 
 
+def insert_note(
+    session: Session,
+    actor: Actor,
+    target: TargetKind,
+    target_id: int,
+    body: str,
+    kind: NoteKind,
+    root_id: int | None,
+) -> int:
+    """Add a note and its event to the session (the caller validates and commits)."""
+    note = Note(author_id=actor.id, kind=NoteKind(kind), body=body)
+    setattr(note, TARGET_COLUMNS[target], target_id)
+    session.add(note)
+    session.flush()
+    assert note.id is not None
+    events.record(
+        session,
+        actor_id=actor.id,
+        entity="note",
+        entity_id=note.id,
+        action="created",
+        field="kind",
+        new=note.kind,
+        root_id=root_id,
+    )
+    return note.id
+
+
 @atomic
 def add_note(
     session: Session,
@@ -94,25 +122,11 @@ def add_note(
         raise InvalidInput("Write something in the note first.", field="body")
     if len(text) > BODY_MAX:
         raise InvalidInput(f"Keep a note under {BODY_MAX:,} characters.", field="body")
-    note = Note(author_id=actor.id, kind=NoteKind(kind), body=text)
-    setattr(note, TARGET_COLUMNS[target], target_id)
-    session.add(note)
-    session.flush()
-    assert note.id is not None
-    events.record(
-        session,
-        actor_id=actor.id,
-        entity="note",
-        entity_id=note.id,
-        action="created",
-        field="kind",
-        new=note.kind,
-        root_id=root_id,
-    )
+    note_id = insert_note(session, actor, target, target_id, text, kind, root_id)
     if isinstance(row, ReviewRequest):
         reviews.mark_first_response(session, actor, row)
     session.commit()
-    return note.id
+    return note_id
 
 
 def _may_resolve(session: Session, actor: Actor, note: Note) -> bool:

@@ -40,7 +40,7 @@ from team.services.errors import (
     NotFound,
     PermissionDenied,
 )
-from team.services.findings import check_link
+from team.services.links import check_link
 from team.services.people import Actor, acting, require_writer
 from team.services.tx import atomic
 from team.services.versioning import claim_version

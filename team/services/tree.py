@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import ColumnElement, exists, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
@@ -192,6 +192,16 @@ def _open_counts(session: Session) -> dict[int, int]:
     return {root: int(n) for root, n in session.execute(query)}
 
 
+def involves(person_id: int) -> ColumnElement[bool]:
+    """For a general question (Question in the query): the person owns or is assigned
+    some node of its tree. The rule of every "person" filter."""
+    member = aliased(Question)
+    return exists().where(
+        col(member.root_id) == col(Question.id),
+        or_(col(member.assignee_id) == person_id, col(member.owner_id) == person_id),
+    )
+
+
 def portfolio(
     session: Session, *, project_id: int | None = None, person_id: int | None = None
 ) -> list[PortfolioRow]:
@@ -207,13 +217,7 @@ def portfolio(
     if project_id is not None:
         query = query.where(col(Question.project_id) == project_id)
     if person_id is not None:
-        member = aliased(Question)
-        query = query.where(
-            exists().where(
-                col(member.root_id) == col(Question.id),
-                or_(col(member.assignee_id) == person_id, col(member.owner_id) == person_id),
-            )
-        )
+        query = query.where(involves(person_id))
     found = list(session.execute(query))
     rollups = rollups_by_root(session, [int(q.id) for q, _, _ in found])
     people = _people_by_root(session)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import ScalarSelect, Select, and_, func, or_, select
 from sqlmodel import Session, col
 
 from team.models import (
@@ -105,9 +105,9 @@ class Attention:
 # --------------------------------------------------------------------------- my work
 
 
-def my_questions(session: Session, person_id: int) -> list[WorkItem]:
-    """Questions assigned to ``person_id`` (not dropped), unfinished first, by due date."""
-    evidence = (
+def last_evidence() -> ScalarSelect[datetime]:
+    """Per question (correlated): when its newest non-withdrawn finding was logged."""
+    return (
         select(func.max(Finding.created_at))
         .where(
             col(Finding.question_id) == col(Question.id),
@@ -115,6 +115,11 @@ def my_questions(session: Session, person_id: int) -> list[WorkItem]:
         )
         .scalar_subquery()
     )
+
+
+def my_questions(session: Session, person_id: int) -> list[WorkItem]:
+    """Questions assigned to ``person_id`` (not dropped), unfinished first, by due date."""
+    evidence = last_evidence()
     open_reviews = (
         select(func.count())
         .where(
@@ -167,7 +172,7 @@ def _queue_order(item: WorkItem) -> tuple[int, date, str]:
 # --------------------------------------------------------------------------- findings
 
 
-def _finding_query() -> FindingQuery:
+def finding_query() -> FindingQuery:
     return (
         select(Finding, col(Person.name), col(Question.title), col(Question.root_id))
         .join(Person, col(Person.id) == col(Finding.author_id))
@@ -175,7 +180,7 @@ def _finding_query() -> FindingQuery:
     )
 
 
-def _finding_views(session: Session, query: FindingQuery) -> list[FindingView]:
+def finding_views(session: Session, query: FindingQuery) -> list[FindingView]:
     return [
         FindingView(
             id=int(f.id),
@@ -201,17 +206,17 @@ def findings_on(session: Session, question_ids: list[int]) -> list[FindingView]:
     """Findings on these questions, newest first."""
     if not question_ids:
         return []
-    query = _finding_query().where(col(Finding.question_id).in_(question_ids))
-    return _finding_views(session, query.order_by(col(Finding.created_at).desc()))
+    query = finding_query().where(col(Finding.question_id).in_(question_ids))
+    return finding_views(session, query.order_by(col(Finding.created_at).desc()))
 
 
 def findings_by(session: Session, author_id: int) -> list[FindingView]:
-    query = _finding_query().where(col(Finding.author_id) == author_id)
-    return _finding_views(session, query.order_by(col(Finding.created_at).desc()))
+    query = finding_query().where(col(Finding.author_id) == author_id)
+    return finding_views(session, query.order_by(col(Finding.created_at).desc()))
 
 
 def get_finding(session: Session, finding_id: int) -> FindingView | None:
-    found = _finding_views(session, _finding_query().where(col(Finding.id) == finding_id))
+    found = finding_views(session, finding_query().where(col(Finding.id) == finding_id))
     return found[0] if found else None
 
 
@@ -316,14 +321,14 @@ def attention(session: Session, person_id: int, *, now: datetime | None = None) 
     )
     must_fix = on_my_work.where(col(Note.kind) == NoteKind.MUST_FIX, col(Note.resolved).is_(False))
     reports = select(col(Person.id)).where(col(Person.reports_to_id) == person_id)
-    awaiting = _finding_query().where(
+    awaiting = finding_query().where(
         col(Finding.status) == FindingStatus.SHARED, col(Finding.author_id).in_(reports)
     )
     return Attention(
         reviews_to_do=reviews.queue_for(session, person_id),
         new_notes=_note_items(session, recent),
         open_must_fix=_note_items(session, must_fix),
-        awaiting_acceptance=_finding_views(session, awaiting.order_by(col(Finding.created_at))),
+        awaiting_acceptance=finding_views(session, awaiting.order_by(col(Finding.created_at))),
     )
 
 

@@ -102,31 +102,27 @@ def _roots(url: str, version: int) -> list[tuple[int, str]]:
 
 def cache_key() -> tuple[str, int]:
     """(database URL, data version): the first arguments of every cached read."""
-    return _key()
-
-
-def _key() -> tuple[str, int]:
     return settings().database_url, data_version()
 
 
 def all_people() -> list[PersonPublic]:
-    return _people(*_key())
+    return _people(*cache_key())
 
 
 def all_projects() -> list[ProjectPublic]:
-    return _projects(*_key())
+    return _projects(*cache_key())
 
 
 def portfolio(project_id: int | None, person_id: int | None) -> list[tree.PortfolioRow]:
-    return _portfolio(*_key(), project_id, person_id)
+    return _portfolio(*cache_key(), project_id, person_id)
 
 
 def question_tree(root_id: int) -> tree.Tree:
-    return _tree(*_key(), root_id)
+    return _tree(*cache_key(), root_id)
 
 
 def roots() -> list[tuple[int, str]]:
-    return _roots(*_key())
+    return _roots(*cache_key())
 
 
 # --------------------------------------------------------------------------- IC workflow
@@ -173,36 +169,36 @@ def _reviews(url: str, version: int, kind: str, person_id: int) -> list[reviews.
 
 
 def notes_on(target: str, target_id: int) -> list[notes.NoteView]:
-    return _notes_on(*_key(), target, target_id)
+    return _notes_on(*cache_key(), target, target_id)
 
 
 def findings_on(question_ids: list[int]) -> list[work.FindingView]:
-    return _findings_on(*_key(), tuple(sorted(question_ids)))
+    return _findings_on(*cache_key(), tuple(sorted(question_ids)))
 
 
 def findings_by(author_id: int) -> list[work.FindingView]:
-    return _findings_by(*_key(), author_id)
+    return _findings_by(*cache_key(), author_id)
 
 
 def my_questions(person_id: int) -> list[work.WorkItem]:
-    return _my_questions(*_key(), person_id)
+    return _my_questions(*cache_key(), person_id)
 
 
 def attention(person_id: int) -> work.Attention:
     """Keyed by the day too: "new" notes age out even when nothing is written."""
-    return _attention(*_key(), person_id, date.today().isoformat())
+    return _attention(*cache_key(), person_id, date.today().isoformat())
 
 
 def review_queue(person_id: int) -> list[reviews.ReviewView]:
-    return _reviews(*_key(), "queue", person_id)
+    return _reviews(*cache_key(), "queue", person_id)
 
 
 def my_review_requests(person_id: int) -> list[reviews.ReviewView]:
-    return _reviews(*_key(), "mine", person_id)
+    return _reviews(*cache_key(), "mine", person_id)
 
 
 def open_reviews() -> list[reviews.ReviewView]:
-    return _reviews(*_key(), "open", 0)
+    return _reviews(*cache_key(), "open", 0)
 
 
 def review(review_id: int) -> reviews.ReviewView | None:
@@ -229,8 +225,8 @@ def _memo(url: str, version: int, question_id: int) -> str:
 
 
 def answer_versions(question_id: int) -> list[answers.AnswerVersion]:
-    return _versions(*_key(), question_id)
+    return _versions(*cache_key(), question_id)
 
 
 def memo_text(question_id: int) -> str:
-    return _memo(*_key(), question_id)
+    return _memo(*cache_key(), question_id)

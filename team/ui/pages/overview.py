@@ -10,6 +10,7 @@ from team.models import QuestionStatus
 from team.services.rollup import HELP
 from team.services.tree import PortfolioRow
 from team.ui import auth, navigation, resources
+from team.ui.filters import project_person_filters
 from team.ui.text import plain
 
 STATUS_BADGES = {
@@ -25,31 +26,6 @@ COVERAGE_HELP = HELP
 def status_badge(status: QuestionStatus) -> str:
     label, colour = STATUS_BADGES[QuestionStatus(status)]
     return f":{colour}-badge[{label}]"
-
-
-def _filters() -> tuple[int | None, int | None]:
-    projects = resources.all_projects()
-    people = [p for p in resources.all_people() if p.active]
-    left, right = st.columns(2)
-    project_names = {p.id: p.name for p in projects}
-    person_names = {p.id: p.name for p in people}
-    project_id = left.selectbox(
-        "Project",
-        list(project_names),
-        index=None,
-        format_func=lambda i: project_names[i],
-        placeholder="All projects",
-        key="overview_project",
-    )
-    person_id = right.selectbox(
-        "Person involved",
-        list(person_names),
-        index=None,
-        format_func=lambda i: person_names[i],
-        placeholder="Everyone",
-        key="overview_person",
-    )
-    return project_id, person_id
 
 
 def _metrics(rows: list[PortfolioRow]) -> None:
@@ -99,7 +75,7 @@ def _row(row: PortfolioRow) -> None:
 def render() -> None:
     person = auth.current_person()
     st.title("Overview")
-    project_id, person_id = _filters()
+    project_id, person_id = project_person_filters("overview", person_label="Person involved")
     rows = resources.portfolio(project_id, person_id)
     if not rows:
         if project_id is None and person_id is None:

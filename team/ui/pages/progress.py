@@ -13,6 +13,7 @@ import streamlit as st
 from team import charts
 from team.services import history, history_people
 from team.ui import auth, resources
+from team.ui.filters import project_person_filters
 
 FILTERED = " Nothing matches these filters yet; clear them to see the whole team."
 EMPTY = {
@@ -83,29 +84,6 @@ def _frame(
     return _read(name, project_id, person_id, stale_days)
 
 
-def _filters() -> tuple[int | None, int | None]:
-    projects = {p.id: p.name for p in resources.all_projects()}
-    people = {p.id: p.name for p in resources.all_people() if p.active}
-    left, right = st.columns(2)
-    project_id = left.selectbox(
-        "Project",
-        list(projects),
-        index=None,
-        format_func=lambda i: projects[i],
-        placeholder="All projects",
-        key="progress_project",
-    )
-    person_id = right.selectbox(
-        "Person",
-        list(people),
-        index=None,
-        format_func=lambda i: people[i],
-        placeholder="Everyone",
-        key="progress_person",
-    )
-    return project_id, person_id
-
-
 def _section(
     name: str,
     heading: str,
@@ -129,7 +107,7 @@ def render() -> None:
     st.title("Progress")
     if person is None:
         return
-    filters = _filters()
+    filters = project_person_filters("progress", person_label="Person")
     stale_days = resources.settings().stale_after_days
     sections: list[tuple[str, str, str, Callable[[pd.DataFrame], charts.AnyChart]]] = [
         (
