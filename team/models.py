@@ -434,19 +434,6 @@ class Event(SQLModel, table=True):
     root_id: int | None = None
 
 
-class EventPublic(SQLModel):
-    id: int
-    at: datetime
-    actor_id: int | None
-    entity: str
-    entity_id: int
-    action: str
-    field: str | None
-    old_value: str | None
-    new_value: str | None
-    root_id: int | None
-
-
 # Tables in an order where every foreign key points backwards (export/import, wipes).
 TABLES: tuple[type[SQLModel], ...] = (
     Person,

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from team.models import Person, PersonPublic, Project, ProjectPublic, Role
-from team.services.errors import NotFound, PermissionDenied
+from team.services.errors import PermissionDenied
 
 
 @dataclass(frozen=True)
@@ -56,13 +56,6 @@ def list_people(session: Session, *, active_only: bool = False) -> list[PersonPu
     if active_only:
         query = query.where(col(Person.active).is_(True))
     return [PersonPublic.model_validate(p) for p in session.scalars(query)]
-
-
-def get_person(session: Session, person_id: int) -> PersonPublic:
-    person = session.get(Person, person_id)
-    if person is None:
-        raise NotFound(f"Person #{person_id} does not exist.")
-    return PersonPublic.model_validate(person)
 
 
 def list_projects(session: Session, *, include_archived: bool = True) -> list[ProjectPublic]:
