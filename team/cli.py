@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
+import tomllib
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 from sqlalchemy import Engine
@@ -13,13 +15,15 @@ from sqlalchemy import Engine
 from team import db
 from team.config import (
     CONFIG_ENV,
+    AuthMode,
     ConfigError,
     Settings,
+    check_auth_secrets,
     check_bind_address,
     config_path,
     load_config,
 )
-from team.services import demo, memo, transfer
+from team.services import demo, memo, team_admin, transfer
 from team.services.errors import TeamError
 
 APP_FILE = Path(__file__).resolve().parents[1] / "app.py"
@@ -145,29 +149,81 @@ def memo_cmd(
     typer.echo(f"Wrote the memo of question #{question_id} to {output}.")
 
 
+def _streamlit_secrets() -> dict[str, Any]:
+    """The secrets Streamlit will read, in its order: ~/.streamlit, the working folder's
+    .streamlit, then the app's own .streamlit (later files win)."""
+    merged: dict[str, Any] = {}
+    for folder in (Path.home(), Path.cwd(), APP_FILE.parent):
+        file = folder / ".streamlit" / "secrets.toml"
+        if not file.is_file():
+            continue
+        try:
+            merged.update(tomllib.loads(file.read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            _fail(f"{file}: cannot be read as TOML ({exc}); fix the file.")
+    return merged
+
+
+def _server_flags(settings: Settings) -> list[str]:
+    """Streamlit options for the deployment: a shared server hides error details,
+    keeps XSRF protection on and passes the proxy's identity header on."""
+    if settings.auth.mode == AuthMode.LOCAL:
+        return []
+    flags = ["--server.enableXsrfProtection", "true", "--client.showErrorDetails", "none"]
+    if settings.auth.mode == AuthMode.PROXY:
+        flags += ["--server.trustedUserHeaders", json.dumps({settings.auth.header: "email"})]
+    return flags
+
+
 @app.command("run")
 def run_cmd(
     config: ConfigOption = None,
     address: Annotated[str, typer.Option(help="address to serve on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to serve on")] = 8501,
 ) -> None:
-    """Migrate, load the demo team into an empty database, and serve the app."""
+    """Migrate and serve the app; in local mode, load the demo team into an empty
+    database first."""
     settings = _settings(config)
     try:
         check_bind_address(settings, address)
+        check_auth_secrets(settings, _streamlit_secrets())
     except ConfigError as exc:
         _fail(str(exc))
     engine = _engine(settings)
     with db.session_scope(engine) as session:
-        if db.is_empty(session):
+        empty = db.is_empty(session)
+        if empty and settings.auth.mode == AuthMode.LOCAL:
             summary = demo.load_demo(session)
             typer.echo(f"Empty database: loaded the demo team ({summary}).")
     engine.dispose()
+    if empty and settings.auth.mode != AuthMode.LOCAL:
+        _fail(
+            "the database is empty, so nobody could sign in; add the first manager with "
+            "`team add-manager NAME EMAIL` (or load a backup with `team import FILE`), "
+            "then run again."
+        )
     os.environ[CONFIG_ENV] = str(config_path(config).resolve())
     typer.echo(f"Serving on http://{address}:{port}")
     args = [sys.executable, "-m", "streamlit", "run", str(APP_FILE)]
-    args += ["--server.address", address, "--server.port", str(port)]
+    args += ["--server.address", address, "--server.port", str(port), *_server_flags(settings)]
     os.execv(sys.executable, args)
+
+
+@app.command("add-manager")
+def add_manager_cmd(
+    name: Annotated[str, typer.Argument(help="the manager's full name")],
+    email: Annotated[str, typer.Argument(help="the email they sign in with")],
+    config: ConfigOption = None,
+) -> None:
+    """Add a manager while the team has none (the first one of a new deployment, or to
+    recover access); everyone else is added on the Team page."""
+    engine = _engine(_settings(config))
+    try:
+        with db.session_scope(engine) as session:
+            person = team_admin.add_first_manager(session, name=name, email=email)
+    except TeamError as exc:
+        _fail(str(exc))
+    typer.echo(f"Added {person.name} <{person.email}> as a manager.")
 
 
 def main() -> None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
+from collections.abc import Callable, Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -34,7 +36,13 @@ class ConfigError(Exception):
 
 
 class AuthMode(StrEnum):
-    LOCAL = "local"
+    LOCAL = "local"  # one person on their own machine: pick who you are
+    OIDC = "oidc"  # sign in with the company's identity provider (st.login)
+    PROXY = "proxy"  # a reverse proxy signs people in and passes their email in a header
+
+
+COOKIE_SECRET_MIN = 32
+_HEADER_NAME = re.compile(r"^[A-Za-z0-9-]{1,100}$")
 
 
 class _Strict(BaseModel):
@@ -54,6 +62,28 @@ class DatabaseSettings(_Strict):
 
 class AuthSettings(_Strict):
     mode: AuthMode = AuthMode.LOCAL
+    # proxy mode: the request header that carries the signed-in person's email
+    header: str = "X-Forwarded-Email"
+    # proxy mode: addresses besides loopback the server may bind to (reachable only by
+    # the proxy)
+    proxy_addresses: tuple[str, ...] = ()
+
+    @field_validator("header")
+    @classmethod
+    def _header_name(cls, value: str) -> str:
+        if not _HEADER_NAME.match(value):
+            raise ValueError("an HTTP header name such as X-Forwarded-Email")
+        return value
+
+    @field_validator("proxy_addresses")
+    @classmethod
+    def _ip_addresses(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        for address in value:
+            try:
+                ipaddress.ip_address(address)
+            except ValueError:
+                raise ValueError(f"IP addresses such as 10.0.0.5, not {address!r}") from None
+        return value
 
 
 class Settings(_Strict):
@@ -166,12 +196,78 @@ def is_loopback(address: str | None) -> bool:
 
 
 def check_bind_address(settings: Settings, address: str | None) -> None:
-    """Local mode trusts whoever reaches the server to say who they are, so it must be
-    reachable only from this machine."""
-    if settings.auth.mode == AuthMode.LOCAL and not is_loopback(address):
+    """Local mode trusts whoever reaches the server to say who they are, and proxy mode
+    trusts a request header, so both must be reachable only from this machine (or, for
+    a proxy, from the addresses configured for it)."""
+    mode = settings.auth.mode
+    if mode == AuthMode.LOCAL and not is_loopback(address):
         raise ConfigError(
             f"auth.mode is 'local', which lets anyone who can reach the server pick who "
             f"they are, so it serves only on 127.0.0.1 (loopback), not on "
             f"{address or 'all addresses'}; bind to 127.0.0.1, or set up sign-in for a "
-            "team first."
+            "team first (auth.mode: oidc)."
+        )
+    allowed = settings.auth.proxy_addresses
+    if mode == AuthMode.PROXY and not (is_loopback(address) or address in allowed):
+        raise ConfigError(
+            f"auth.mode is 'proxy', which trusts the {settings.auth.header} header, so the "
+            f"server must be reachable only by the proxy: bind to 127.0.0.1 or to an "
+            f"address listed in auth.proxy_addresses, not {address or 'all addresses'}."
+        )
+
+
+def check_auth_secrets(settings: Settings, secrets: Mapping[str, Any] | None) -> None:
+    """OIDC sign-in needs Streamlit's [auth] secrets, with a cookie secret long enough
+    that the signed sign-in cookie cannot be guessed."""
+    if settings.auth.mode != AuthMode.OIDC:
+        return
+    where = ".streamlit/secrets.toml"
+    section = (secrets or {}).get("auth")
+    if not isinstance(section, Mapping):
+        raise ConfigError(
+            f"auth.mode is 'oidc' but {where} has no [auth] section; add your identity "
+            "provider's client_id, client_secret, server_metadata_url, redirect_uri and a "
+            "cookie_secret (see 'Running for a team' in the README)."
+        )
+    missing = [
+        key
+        for key in ("client_id", "client_secret", "server_metadata_url", "redirect_uri")
+        if not str(section.get(key) or "").strip()
+    ]
+    if missing:
+        raise ConfigError(
+            f"{where}: [auth] lacks {', '.join(missing)}; copy them from your identity "
+            "provider's client settings."
+        )
+    secret = str(section.get("cookie_secret") or "")
+    if len(secret) < COOKIE_SECRET_MIN:
+        raise ConfigError(
+            f"{where}: [auth] cookie_secret must be at least {COOKIE_SECRET_MIN} random "
+            f"characters (it has {len(secret)}); generate one with "
+            "`python -c 'import secrets; print(secrets.token_hex(32))'`."
+        )
+
+
+def check_server_options(settings: Settings, option: Callable[[str], Any]) -> None:
+    """A server shared by a team must protect forms against cross-site requests, and in
+    proxy mode must map the proxy's header to the signed-in email (``team run`` passes
+    both; a bare ``streamlit run`` may not)."""
+    if settings.auth.mode == AuthMode.LOCAL:
+        return
+    if not option("server.enableXsrfProtection"):
+        raise ConfigError(
+            "server.enableXsrfProtection is off, which a shared server must not allow; "
+            "start the app with `team run`, or turn it on in .streamlit/config.toml."
+        )
+    if settings.auth.mode != AuthMode.PROXY:
+        return
+    mapping = option("server.trustedUserHeaders") or {}
+    header = settings.auth.header.lower()
+    if not isinstance(mapping, dict) or not any(
+        str(name).lower() == header and key == "email" for name, key in mapping.items()
+    ):
+        raise ConfigError(
+            f"auth.mode is 'proxy' but Streamlit does not pass the {settings.auth.header} "
+            "header on; start the app with `team run`, which sets "
+            "server.trustedUserHeaders for you."
         )

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from team import db
 from team.cli import app
-from team.services import memo
+from team.services import memo, people
 from tests.factories import make_team, root
 
 runner = CliRunner()
@@ -165,3 +165,78 @@ def test_memo_prints_or_writes_the_same_markdown(config: Path, tmp_path: Path) -
     code, _, err = _team("memo", "999", "--config", str(config))
     assert code == 1
     assert "does not exist" in err
+
+
+@pytest.fixture
+def oidc_config(config: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An oidc deployment whose secrets live in the working folder's .streamlit."""
+    monkeypatch.setenv("HOME", str(config.parent))
+    monkeypatch.chdir(config.parent)
+    config.write_text(
+        "database:\n  url: sqlite:///team.db\nauth:\n  mode: oidc\n", encoding="utf-8"
+    )
+    return config
+
+
+def _write_secrets(folder: Path, cookie_secret: str) -> None:
+    (folder / ".streamlit").mkdir(exist_ok=True)
+    (folder / ".streamlit" / "secrets.toml").write_text(
+        "[auth]\n"
+        'redirect_uri = "https://team.example.com/oauth2callback"\n'
+        f'cookie_secret = "{cookie_secret}"\n'
+        'client_id = "team"\nclient_secret = "s3cret"\n'
+        'server_metadata_url = "https://id.example.com/.well-known/openid-configuration"\n',
+        encoding="utf-8",
+    )
+
+
+def test_run_in_oidc_mode_refuses_without_secrets(oidc_config: Path) -> None:
+    code, _, err = _team("run", "--config", str(oidc_config))
+    assert code == 1
+    assert "no [auth] section" in err
+    assert not (oidc_config.parent / "team.db").exists()
+
+
+def test_run_in_oidc_mode_refuses_a_short_cookie_secret(oidc_config: Path) -> None:
+    _write_secrets(oidc_config.parent, "too-short")
+    code, _, err = _team("run", "--config", str(oidc_config))
+    assert code == 1
+    assert "cookie_secret must be at least 32" in err
+
+
+def test_run_in_oidc_mode_does_not_load_the_demo_into_an_empty_database(
+    oidc_config: Path,
+) -> None:
+    _write_secrets(oidc_config.parent, "a" * 64)
+    code, out, err = _team("run", "--config", str(oidc_config))
+    assert code == 1
+    assert "team add-manager NAME EMAIL" in err
+    assert "demo" not in out
+    engine = db.make_engine(f"sqlite:///{oidc_config.parent / 'team.db'}")
+    with Session(engine) as session:
+        assert db.is_empty(session)
+    engine.dispose()
+
+
+def test_add_manager_bootstraps_a_team_once(config: Path) -> None:
+    code, out, _ = _team("add-manager", "Ada Lovelace", "ADA@Example.com", "-c", str(config))
+    assert code == 0
+    assert "Added Ada Lovelace <ada@example.com> as a manager." in out
+    code, _, err = _team("add-manager", "Bob", "bob@example.com", "-c", str(config))
+    assert code == 1
+    assert "already has an active manager" in err
+    engine = db.make_engine(f"sqlite:///{config.parent / 'team.db'}")
+    with Session(engine) as session:
+        people = team_admin_people(session)
+    engine.dispose()
+    assert people == [("Ada Lovelace", "ada@example.com", "manager")]
+
+
+def test_add_manager_refuses_a_bad_email(config: Path) -> None:
+    code, _, err = _team("add-manager", "Ada", "not-an-email", "-c", str(config))
+    assert code == 1
+    assert "does not look like an email address" in err
+
+
+def team_admin_people(session: Session) -> list[tuple[str, str, str]]:
+    return [(p.name, p.email, p.role) for p in people.list_people(session)]

@@ -24,6 +24,7 @@ from team.models import (
 from team.services import events
 from team.services.errors import InvalidInput, NotFound, PermissionDenied
 from team.services.people import Actor, acting, require_manager
+from team.services.text_rules import multi_line, one_line, without_controls
 from team.services.tx import atomic
 from team.services.versioning import claim_version
 
@@ -52,16 +53,17 @@ class ProjectInput:
 
 
 def _clean_name(name: str, what: str) -> str:
-    cleaned = " ".join(name.split())
-    if not cleaned:
-        raise InvalidInput(f"Give the {what} a name; it cannot be empty.", field="name")
-    if len(cleaned) > NAME_MAX:
-        raise InvalidInput(f"Keep the name under {NAME_MAX} characters.", field="name")
-    return cleaned
+    return one_line(
+        name,
+        what="name",
+        limit=NAME_MAX,
+        field="name",
+        empty=f"Give the {what} a name; it cannot be empty.",
+    )
 
 
 def _clean_email(email: str) -> str:
-    cleaned = email.strip().lower()
+    cleaned = without_controls(email).strip().lower()
     if len(cleaned) > EMAIL_MAX or not _EMAIL.match(cleaned):
         raise InvalidInput(
             f"'{email.strip()}' does not look like an email address; use name@example.com.",
@@ -192,7 +194,8 @@ def _apply(
     return True
 
 
-def _insert(session: Session, actor: Actor, row: Person | Project) -> None:
+def _insert(session: Session, actor_id: int | None, row: Person | Project) -> None:
+    """Add ``row``; ``actor_id`` is None for an act from the command line."""
     session.add(row)
     try:
         session.flush()
@@ -204,7 +207,7 @@ def _insert(session: Session, actor: Actor, row: Person | Project) -> None:
     assert row.id is not None
     entity = "person" if isinstance(row, Person) else "project"
     events.record(
-        session, actor_id=actor.id, entity=entity, entity_id=row.id, action="created", new=row.name
+        session, actor_id=actor_id, entity=entity, entity_id=row.id, action="created", new=row.name
     )
 
 
@@ -240,7 +243,23 @@ def add_person(session: Session, actor_id: int, data: PersonInput) -> PersonPubl
     )
     _check_email_free(session, email, None)
     _check_manager(session, data.reports_to_id, None)
-    _insert(session, actor, person)
+    _insert(session, actor.id, person)
+    _commit(session)
+    return PersonPublic.model_validate(person)
+
+
+@atomic
+def add_first_manager(session: Session, *, name: str, email: str) -> PersonPublic:
+    """Add a manager from the command line, only while no active manager exists: how a
+    new deployment gets its first manager (or a team that lost all of them recovers)."""
+    if _active_managers(session):
+        raise PermissionDenied(
+            "The team already has an active manager; add people on the Team page instead."
+        )
+    cleaned = _clean_email(email)
+    _check_email_free(session, cleaned, None)
+    person = Person(name=_clean_name(name, "person"), email=cleaned, role=Role.MANAGER)
+    _insert(session, None, person)
     _commit(session)
     return PersonPublic.model_validate(person)
 
@@ -315,12 +334,11 @@ def _check_project_name_free(session: Session, name: str, project_id: int | None
 
 def _clean_project(session: Session, data: ProjectInput, project_id: int | None) -> ProjectInput:
     name = _clean_name(data.name, "project")
-    if len(data.description) > DESCRIPTION_MAX:
-        raise InvalidInput(
-            f"Keep the description under {DESCRIPTION_MAX:,} characters.", field="description"
-        )
+    description = multi_line(
+        data.description, what="description", limit=DESCRIPTION_MAX, field="description"
+    )
     _check_project_name_free(session, name, project_id)
-    return ProjectInput(name=name, description=data.description.strip())
+    return ProjectInput(name=name, description=description)
 
 
 @atomic
@@ -328,7 +346,7 @@ def add_project(session: Session, actor_id: int, data: ProjectInput) -> ProjectP
     actor = _manager(session, actor_id, "add projects")
     clean = _clean_project(session, data, None)
     project = Project(name=clean.name, description=clean.description)
-    _insert(session, actor, project)
+    _insert(session, actor.id, project)
     _commit(session)
     return ProjectPublic.model_validate(project)
 

@@ -61,7 +61,7 @@ def test_team_config_points_at_another_file(
     ("text", "expected"),
     [
         ("databse:\n  url: x\n", "unknown key 'databse'"),
-        ("auth:\n  mode: ldap\n", "'auth.mode': expected 'local' (got 'ldap')"),
+        ("auth:\n  mode: ldap\n", "'auth.mode': expected 'local', 'oidc' or 'proxy' (got 'ldap')"),
         ("stale_after_days: soon\n", "'stale_after_days': Input should be a valid integer"),
         ("stale_after_days: 0\n", "'stale_after_days'"),
         ("review_sla_hours: [1]\n", "'review_sla_hours'"),
