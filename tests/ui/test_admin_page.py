@@ -43,5 +43,5 @@ def test_audit_log_filters_and_exports(
 def test_configuration_is_shown(app_engine: Engine, open_app: Callable[..., AppTest]) -> None:
     at = open_app(_manager(app_engine), "admin")
     text = "\n".join(m.value for m in at.markdown)
-    assert "Sign-in mode: `local`" in text
+    assert "Sign-in: `local`" in text
     assert "sqlite:///" in text

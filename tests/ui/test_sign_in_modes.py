@@ -184,3 +184,14 @@ def test_proxy_mode_refuses_when_streamlit_does_not_pass_the_header(deployment: 
     deployment("proxy")
     at = _run({"email": "maya@example.com"})
     assert "does not pass the X-Auth-Email header" in at.error[0].value
+
+
+def test_admin_page_names_the_mode_but_never_a_secret(deployment: Any) -> None:
+    deployment("oidc")
+    at = _run({"is_logged_in": True, "email": "maya@example.com"}, secrets=SECRETS)
+    at.switch_page("team/ui/pages/admin.py").run()
+    assert_no_exception(at)
+    shown = _texts(at)
+    assert "`oidc`, through the identity provider" in shown
+    assert SECRETS["auth"]["cookie_secret"] not in shown
+    assert SECRETS["auth"]["client_secret"] not in shown

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import streamlit as st
 from sqlalchemy.engine import make_url
 
+from team.config import AuthMode, Settings
 from team.models import PersonPublic
 from team.services import audit, transfer
 from team.services.audit import AuditFilter
@@ -84,13 +85,24 @@ def _export() -> None:
         )
 
 
+def _sign_in(settings: Settings) -> str:
+    """How people sign in, naming no secret (client and cookie secrets stay unshown)."""
+    auth = settings.auth
+    if auth.mode == AuthMode.PROXY:
+        addresses = ", ".join(auth.proxy_addresses) or "loopback only"
+        return f"`proxy`, identity from the `{auth.header}` header (binds to {addresses})"
+    if auth.mode == AuthMode.OIDC:
+        return "`oidc`, through the identity provider in .streamlit/secrets.toml"
+    return "`local`, pick who you are (this machine only)"
+
+
 def _configuration() -> None:
     st.subheader("Configuration")
     settings = resources.settings()
     url = make_url(settings.database_url).render_as_string(hide_password=True)
     st.markdown(
         f"- Database: `{url}`\n"
-        f"- Sign-in mode: `{settings.auth.mode.value}`\n"
+        f"- Sign-in: {_sign_in(settings)}\n"
         f"- Stale after: {settings.stale_after_days} days without new evidence\n"
         f"- Review SLA: {settings.review_sla_hours} hours to a first response\n"
         f"- Techniques: {', '.join(plain(t) for t in settings.techniques)}"
