@@ -68,6 +68,7 @@ def gate() -> PersonPublic:
     """Return the person using the app, or show why not and stop the run."""
     settings = resources.settings()
     _check_server(settings)
+    resources.begin_run()
     if settings.auth.mode == AuthMode.LOCAL:
         return _local_gate()
     return _signed_in_gate(settings)

@@ -17,6 +17,7 @@ from team.config import ConfigError, Settings, config_path, load_config
 from team.models import PersonPublic, ProjectPublic
 from team.services import answers, memo, notes, people, reviews, tree, work
 from team.services.errors import TeamError
+from team.ui import state
 
 
 def _stop(message: str) -> NoReturn:
@@ -58,9 +59,19 @@ def session() -> Iterator[Session]:
         yield s
 
 
-def data_version() -> int:
+def begin_run() -> None:
+    """Read the change counter once at the start of each run; every cached read of the
+    run keys on it (a write ends its run with a rerun, which reads it afresh)."""
     with session() as s:
-        return db.data_version(s)
+        st.session_state[state.DATA_VERSION] = db.data_version(s)
+
+
+def data_version() -> int:
+    version = st.session_state.get(state.DATA_VERSION)
+    if version is None:
+        begin_run()
+        version = st.session_state[state.DATA_VERSION]
+    return int(version)
 
 
 # --------------------------------------------------------------------------- cached reads

@@ -6,6 +6,7 @@ import streamlit as st
 
 PERSON_ID = "person_id"  # who the user said they are (local mode)
 FLASH = "flash"  # a message to show once after the next rerun
+DATA_VERSION = "data_version"  # the database's change counter, read once per run
 _BASE_VERSIONS = "base_versions"  # {(kind, id): version the user started editing from}
 
 
