@@ -33,6 +33,7 @@ from team.models import (
 from team.services import events
 from team.services.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
 from team.services.people import acting, require_writer
+from team.services.text_rules import multi_line
 from team.services.tx import atomic
 
 BODY_MAX = 50_000
@@ -237,11 +238,13 @@ def save_answer(
     if question is None:
         raise NotFound(f"Question #{question_id} does not exist.")
     author_id = _check_permission(session, actor_id, question)
-    body = data.body.strip()
-    if not body:
-        raise InvalidInput("Write the answer first; it cannot be empty.", field="body")
-    if len(body) > BODY_MAX:
-        raise InvalidInput(f"Keep the answer under {BODY_MAX:,} characters.", field="body")
+    body = multi_line(
+        data.body,
+        what="answer",
+        limit=BODY_MAX,
+        field="body",
+        empty="Write the answer first; it cannot be empty.",
+    )
     current = latest_numbers(session, [question_id]).get(question_id)
     if current != based_on:
         raise StaleEdit(

@@ -9,6 +9,7 @@ State machine (who in brackets):
   needs_work -> shared [author], withdrawn [author, manager]
   accepted   -> needs_work [manager]
   withdrawn  -> draft [author]
+An IC logs findings on the questions assigned to them; a manager on any question.
 Only the author edits a finding's content; accepting or sending back is a manager's act,
 and sending back needs a reason (kept as a must-fix note on the finding).
 """
@@ -39,6 +40,7 @@ from team.services.errors import (
 from team.services.links import check_link
 from team.services.notes import insert_note
 from team.services.people import Actor, acting, require_writer
+from team.services.text_rules import multi_line, one_line
 from team.services.tx import atomic
 from team.services.versioning import claim_version
 
@@ -72,23 +74,21 @@ class FindingInput:
 
 
 def _clean(data: FindingInput) -> FindingInput:
-    summary = " ".join(data.summary.split())
-    if not summary:
-        raise InvalidInput("Give the finding a one-line summary.", field="summary")
-    if len(summary) > SUMMARY_MAX:
-        raise InvalidInput(
-            f"Keep the summary under {SUMMARY_MAX} characters (it has {len(summary)}); put "
-            "the detail in the body.",
-            field="summary",
-        )
-    if len(data.body) > BODY_MAX:
-        raise InvalidInput(f"Keep the body under {BODY_MAX:,} characters.", field="body")
+    summary = one_line(
+        data.summary,
+        what="summary",
+        limit=SUMMARY_MAX,
+        field="summary",
+        empty="Give the finding a one-line summary.",
+        hint="put the detail in the body",
+    )
+    body = multi_line(data.body, what="body", limit=BODY_MAX, field="body")
     links = tuple(check_link(link) for link in data.links if link.strip())
     if len(links) > LINKS_MAX:
         raise InvalidInput(f"Attach at most {LINKS_MAX} links.", field="links")
     return FindingInput(
         summary=summary,
-        body=data.body.strip(),
+        body=body,
         links=links,
         kind=FindingKind(data.kind),
         confidence=Confidence(data.confidence),
@@ -155,6 +155,11 @@ def log_finding(
     question = session.get(Question, question_id)
     if question is None:
         raise InvalidInput(f"Question #{question_id} does not exist.", field="question")
+    if not (actor.is_manager or question.assignee_id == actor.id):
+        raise PermissionDenied(
+            "You can log findings only on questions assigned to you; ask a manager to assign "
+            "this one to you, or leave a note on it instead."
+        )
     if question.status == QuestionStatus.DROPPED:
         raise InvalidInput(
             f"'{question.title}' was dropped; log the finding on a question still in scope.",
@@ -259,11 +264,9 @@ def move_finding(
         )
     if not _may_move(actor, finding.author_id, new):
         raise PermissionDenied(_who_may(new))
-    reason = reason.strip()
+    reason = multi_line(reason, what="reason", limit=REASON_MAX, field="reason")
     if new == F.NEEDS_WORK and not reason:
         raise InvalidInput("Say what needs work, so the author knows what to fix.", field="reason")
-    if len(reason) > REASON_MAX:
-        raise InvalidInput(f"Keep the reason under {REASON_MAX:,} characters.", field="reason")
     _claim(session, finding, version)
     _event(session, actor, finding, "updated", "status", current, new)
     finding.status = new

@@ -5,13 +5,14 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 from team.services.errors import InvalidInput
+from team.services.text_rules import without_controls
 
 LINK_MAX = 2_000
 
 
 def check_link(url: str, *, field: str = "links") -> str:
     """An http(s) URL with a host, or InvalidInput saying what is wrong."""
-    cleaned = url.strip()
+    cleaned = without_controls(url).strip()
     if len(cleaned) > LINK_MAX:
         raise InvalidInput(f"Keep each link under {LINK_MAX:,} characters.", field=field)
     parsed = urlparse(cleaned)

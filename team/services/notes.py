@@ -23,6 +23,7 @@ from team.models import (
 from team.services import events, reviews
 from team.services.errors import InvalidInput, NotFound, PermissionDenied
 from team.services.people import Actor, acting, require_writer
+from team.services.text_rules import multi_line
 from team.services.tx import atomic
 from team.services.versioning import claim_version
 
@@ -117,11 +118,13 @@ def add_note(
     row, _owner, root_id = _target_row(session, target, target_id)
     if row is None:
         raise NotFound(f"{target.replace('_', ' ').capitalize()} #{target_id} does not exist.")
-    text = body.strip()
-    if not text:
-        raise InvalidInput("Write something in the note first.", field="body")
-    if len(text) > BODY_MAX:
-        raise InvalidInput(f"Keep a note under {BODY_MAX:,} characters.", field="body")
+    text = multi_line(
+        body,
+        what="note",
+        limit=BODY_MAX,
+        field="body",
+        empty="Write something in the note first.",
+    )
     note_id = insert_note(session, actor, target, target_id, text, kind, root_id)
     if isinstance(row, ReviewRequest):
         reviews.mark_first_response(session, actor, row)

@@ -24,6 +24,7 @@ from team.models import ActionItem, OneOnOne, Person, TrackNote, utcnow
 from team.services import events
 from team.services.errors import InvalidInput, NotFound, PermissionDenied
 from team.services.people import Actor, acting, require_writer
+from team.services.text_rules import multi_line, one_line
 from team.services.tx import atomic
 from team.services.versioning import claim_version
 
@@ -156,15 +157,13 @@ def _event(
     )
 
 
-def _text(value: str, limit: int, what: str, field: str, *, required: bool = True) -> str:
-    cleaned = value.strip()
-    if required and not cleaned:
-        raise InvalidInput(f"Write the {what} first; it cannot be empty.", field=field)
-    if len(cleaned) > limit:
-        raise InvalidInput(
-            f"Keep the {what} under {limit:,} characters (it has {len(cleaned):,}).", field=field
-        )
-    return cleaned
+def _text(
+    value: str, limit: int, what: str, field: str, *, required: bool = True, line: bool = False
+) -> str:
+    """Cleaned by the one text rule: one line (``line``) or Markdown."""
+    empty = f"Write the {what} first; it cannot be empty." if required else None
+    rule = one_line if line else multi_line
+    return rule(value, what=what, limit=limit, field=field, empty=empty)
 
 
 # --------------------------------------------------------------------------- writes
@@ -225,7 +224,7 @@ def add_track_note(
     actor = acting(session, actor_id)
     meeting = load(session, one_on_one_id)
     require_holder(actor, meeting)
-    name = " ".join(_text(track, TRACK_MAX, "track name", "track").split())
+    name = _text(track, TRACK_MAX, "track name", "track", line=True)
     note = TrackNote(
         one_on_one_id=one_on_one_id,
         track=name,
@@ -280,7 +279,7 @@ def add_action_item(
     item = ActionItem(
         one_on_one_id=one_on_one_id,
         owner_id=owner_id,
-        description=" ".join(_text(description, ACTION_MAX, "action item", "description").split()),
+        description=_text(description, ACTION_MAX, "action item", "description", line=True),
         due_date=due_date,
     )
     session.add(item)

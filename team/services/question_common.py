@@ -10,6 +10,7 @@ from team.models import Person, Question, QuestionPublic, Role
 from team.services import events
 from team.services.errors import InvalidInput, NotFound
 from team.services.people import Actor
+from team.services.text_rules import multi_line, one_line
 from team.services.versioning import claim_version
 
 TITLE_MAX = 300
@@ -35,36 +36,25 @@ def public(question: Question) -> QuestionPublic:
 
 
 def clean_title(title: str) -> str:
-    cleaned = " ".join(title.split())
-    if not cleaned:
-        raise InvalidInput("Give the question a title; it cannot be empty.", field="title")
-    if len(cleaned) > TITLE_MAX:
-        raise InvalidInput(
-            f"Keep the title under {TITLE_MAX} characters (it has {len(cleaned)}); put "
-            "detail in the context instead.",
-            field="title",
-        )
-    return cleaned
+    return one_line(
+        title,
+        what="title",
+        limit=TITLE_MAX,
+        field="title",
+        empty="Give the question a title; it cannot be empty.",
+        hint="put detail in the context instead",
+    )
 
 
 def clean_context(context: str) -> str:
-    if len(context) > CONTEXT_MAX:
-        raise InvalidInput(
-            f"Keep the context under {CONTEXT_MAX:,} characters (it has {len(context):,}).",
-            field="context",
-        )
-    return context.strip()
+    return multi_line(context, what="context", limit=CONTEXT_MAX, field="context")
 
 
 def clean_technique(technique: str | None) -> str | None:
-    if technique is None or not technique.strip():
+    if technique is None:
         return None
-    cleaned = technique.strip()
-    if len(cleaned) > TECHNIQUE_MAX:
-        raise InvalidInput(
-            f"Keep the technique under {TECHNIQUE_MAX} characters.", field="technique"
-        )
-    return cleaned
+    cleaned = one_line(technique, what="technique", limit=TECHNIQUE_MAX, field="technique")
+    return cleaned or None
 
 
 def check_assignee(session: Session, assignee_id: int | None) -> None:

@@ -42,6 +42,7 @@ from team.services.question_common import (
     record_change,
     subtree,
 )
+from team.services.text_rules import without_controls
 from team.services.tx import atomic
 
 # --------------------------------------------------------------------------- create
@@ -135,8 +136,11 @@ _BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)]|\[[ xX]?\])\s+")
 
 
 def parse_lines(text: str) -> list[str]:
-    """One sub-question per non-empty line; list bullets and numbering are removed."""
-    return [_BULLET.sub("", line).strip() for line in text.splitlines() if line.strip()]
+    """One sub-question per non-empty line; list bullets and numbering are removed.
+    Control characters go first, so a stray form feed or record separator does not
+    split a line in two."""
+    lines = without_controls(text).splitlines()
+    return [_BULLET.sub("", line).strip() for line in lines if line.strip()]
 
 
 def add_subquestions_from_text(

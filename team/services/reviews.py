@@ -42,6 +42,7 @@ from team.services.errors import (
 )
 from team.services.links import check_link
 from team.services.people import Actor, acting, require_writer
+from team.services.text_rules import multi_line
 from team.services.tx import atomic
 from team.services.versioning import claim_version
 
@@ -206,8 +207,7 @@ def request_review(session: Session, actor_id: int, data: ReviewInput) -> int:
     actor = acting(session, actor_id)
     require_writer(actor)
     url = check_link(data.artifact_url, field="artifact_url")
-    if len(data.focus) > FOCUS_MAX:
-        raise InvalidInput(f"Keep the focus under {FOCUS_MAX:,} characters.", field="focus")
+    focus = multi_line(data.focus, what="focus", limit=FOCUS_MAX, field="focus")
     question = session.get(Question, data.question_id)
     if question is None:
         raise InvalidInput(f"Question #{data.question_id} does not exist.", field="question")
@@ -225,7 +225,7 @@ def request_review(session: Session, actor_id: int, data: ReviewInput) -> int:
         requester_id=actor.id,
         reviewer_id=data.reviewer_id,
         artifact_url=url,
-        focus=data.focus.strip(),
+        focus=focus,
     )
     session.add(review)
     session.flush()
