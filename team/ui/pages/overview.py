@@ -11,6 +11,7 @@ from team.services.rollup import HELP
 from team.services.tree import PortfolioRow
 from team.ui import auth, navigation, resources
 from team.ui.filters import project_person_filters
+from team.ui.paging import matches, page_of
 from team.ui.text import plain
 
 STATUS_BADGES = {
@@ -77,8 +78,11 @@ def render() -> None:
     st.title("Overview")
     project_id, person_id = project_person_filters("overview", person_label="Person involved")
     rows = resources.portfolio(project_id, person_id)
+    query = st.text_input("Search", placeholder="Words in the title", key="overview_search").strip()
+    if query:
+        rows = [r for r in rows if matches(r.title, query)]
     if not rows:
-        if project_id is None and person_id is None:
+        if project_id is None and person_id is None and not query:
             hint = (
                 "Create the first one on the Questions page."
                 if person is not None and person.role == "manager"
@@ -89,7 +93,7 @@ def render() -> None:
             st.info("No general question matches these filters; clear them to see all.")
         return
     _metrics(rows)
-    for row in rows:
+    for row in page_of(rows, "overview", noun="general questions, most urgent first"):
         _row(row)
 
 

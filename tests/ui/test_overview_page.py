@@ -1,0 +1,53 @@
+"""Overview at more general questions than fit one page: a page picker, a title search,
+and headline numbers over everything that matches (not only the page shown)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+from streamlit.testing.v1 import AppTest
+
+from tests.factories import make_team, root
+from tests.ui.conftest import assert_no_exception
+
+
+def _seed(engine: Engine, count: int) -> int:
+    with Session(engine) as session:
+        team = make_team(session)
+        for n in range(count):
+            root(session, team, f"Question {n:02d} about {'churn' if n % 3 else 'pricing'}")
+        return team.manager
+
+
+def _shown_titles(at: AppTest) -> list[str]:
+    return [link.label for link in at.get("page_link")]
+
+
+def test_long_portfolio_is_paged(app_engine: Engine, open_app: Callable[..., AppTest]) -> None:
+    manager = _seed(app_engine, 45)
+    at = open_app(manager, "overview")
+    assert_no_exception(at)
+    assert len(_shown_titles(at)) == 20
+    assert at.metric[0].value == "45"  # headline numbers cover every question
+    assert "Showing 1 to 20 of 45" in at.caption[0].value
+    at.number_input(key="overview_page").set_value(3).run()
+    assert len(_shown_titles(at)) == 5
+    assert "Showing 41 to 45 of 45" in " ".join(c.value for c in at.caption)
+
+
+def test_search_narrows_the_list_and_the_page_follows(
+    app_engine: Engine, open_app: Callable[..., AppTest]
+) -> None:
+    manager = _seed(app_engine, 45)
+    at = open_app(manager, "overview")
+    at.number_input(key="overview_page").set_value(3).run()
+    at.text_input(key="overview_search").set_value("PRICING question").run()
+    assert_no_exception(at)
+    titles = _shown_titles(at)
+    assert len(titles) == 15  # 0, 3, ..., 42: one page, so no picker
+    assert all("pricing" in t for t in titles)
+    assert at.metric[0].value == "15"
+    at.text_input(key="overview_search").set_value("nothing like this").run()
+    assert "No general question matches" in at.info[0].value
