@@ -1,5 +1,6 @@
 """The audit log: every event, filterable by person, entity and date, exportable as CSV.
-Managers only."""
+Managers only. The text of a one-on-one (its notes, track notes, action items) stays
+private to its two people: another manager sees that it changed, not what it says."""
 
 from __future__ import annotations
 
@@ -9,14 +10,15 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 import pandas as pd
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
 from sqlmodel import Session, col
 
-from team.models import Event, Person
+from team.models import ActionItem, Event, OneOnOne, Person, TrackNote
 from team.services.people import acting, require_manager
 
 COLUMNS = ["id", "at", "who", "entity", "entity_id", "action", "field", "old", "new"]
 EXPORT_MAX = 200_000
+PRIVATE = "(private to the one-on-one)"
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,20 @@ def _where(f: AuditFilter) -> list[ColumnElement[bool]]:
     return where
 
 
+def _private_to_others(actor_id: int) -> ColumnElement[bool]:
+    """Events that carry the text of a one-on-one ``actor_id`` is not part of."""
+    mine = select(col(OneOnOne.id)).where(
+        or_(col(OneOnOne.manager_id) == actor_id, col(OneOnOne.report_id) == actor_id)
+    )
+    tracks = select(col(TrackNote.id)).where(col(TrackNote.one_on_one_id).in_(mine))
+    actions = select(col(ActionItem.id)).where(col(ActionItem.one_on_one_id).in_(mine))
+    return or_(
+        and_(col(Event.entity) == "one_on_one", col(Event.entity_id).not_in(mine)),
+        and_(col(Event.entity) == "track_note", col(Event.entity_id).not_in(tracks)),
+        and_(col(Event.entity) == "action_item", col(Event.entity_id).not_in(actions)),
+    )
+
+
 def entities(session: Session, actor_id: int) -> list[str]:
     require_manager(acting(session, actor_id), "read the audit log")
     query = select(col(Event.entity)).distinct().order_by(col(Event.entity))
@@ -53,6 +69,7 @@ def search(
     """The newest ``limit`` matching events and how many match in all."""
     require_manager(acting(session, actor_id), "read the audit log")
     where = _where(f)
+    hidden = _private_to_others(actor_id)
     total = int(session.scalar(select(func.count()).select_from(Event).where(*where)) or 0)
     query = (
         select(
@@ -63,8 +80,8 @@ def search(
             col(Event.entity_id),
             col(Event.action),
             col(Event.field),
-            col(Event.old_value),
-            col(Event.new_value),
+            case((hidden, literal(PRIVATE)), else_=col(Event.old_value)),
+            case((hidden, literal(PRIVATE)), else_=col(Event.new_value)),
         )
         .outerjoin(Person, col(Person.id) == col(Event.actor_id))
         .where(*where)

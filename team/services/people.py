@@ -30,8 +30,12 @@ class Actor:
 
 def acting(session: Session, person_id: int | None) -> Actor:
     """Load the acting person afresh, so a deactivated person or a changed role takes
-    effect on their very next action, whatever their browser session remembers."""
-    person = session.get(Person, person_id) if person_id is not None else None
+    effect on their very next action, whatever their browser session remembers. The row
+    is re-read even when this database session already holds it (populate_existing), so
+    a long session never acts on a copy made before someone deactivated the person."""
+    person = (
+        session.get(Person, person_id, populate_existing=True) if person_id is not None else None
+    )
     if person is None or person.id is None:
         raise PermissionDenied("Pick who you are first; this session has no known person.")
     if not person.active:

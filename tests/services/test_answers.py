@@ -18,6 +18,7 @@ from team.models import (
     Finding,
     FindingKind,
     FindingStatus,
+    QuestionCreate,
     QuestionStatus,
 )
 from team.services import answers, findings, questions
@@ -61,10 +62,14 @@ def world(session: Session) -> World:
         session,
         team.manager,
         rid,
-        [SubQuestion("Which segments churned?", assignee_id=team.ic), SubQuestion("Pricing?")],
+        [
+            SubQuestion("Which segments churned?", assignee_id=team.ic),
+            SubQuestion("Pricing?", assignee_id=team.ic),
+        ],
     )
     [a1] = questions.add_subquestions(session, team.ic, a.id, [SubQuestion("Monthly plans?")])
-    other = root(session, team, "Another question")
+    data = QuestionCreate(title="Another question", project_id=team.project, assignee_id=team.ic)
+    other = questions.create_question(session, team.manager, data).id
     return World(
         team=team,
         root=rid,

@@ -510,10 +510,11 @@ def test_reason_on_other_moves_leaves_no_note(session: Session, team: Team, qid:
     assert _notes(session, fid) == []
 
 
-def test_editing_an_accepted_finding_needs_acceptance_again(session: Session, team: Team) -> None:
-    rid = root(session, team)
+def test_editing_an_accepted_finding_needs_acceptance_again(
+    session: Session, team: Team, qid: int
+) -> None:
     fid = findings.log_finding(
-        session, team.ic, rid, findings.FindingInput(summary="Churn up 4 pts")
+        session, team.ic, qid, findings.FindingInput(summary="Churn up 4 pts")
     ).id
     findings.move_finding(session, team.manager, fid, 1, FindingStatus.ACCEPTED)
     edited = findings.edit_finding(

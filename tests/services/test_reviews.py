@@ -206,7 +206,7 @@ def test_withdrawn_finding_is_refused(session: Session, team: Team, qid: int) ->
 
 def test_finding_of_another_question_is_refused(session: Session, team: Team, qid: int) -> None:
     other = root(session, team, "Should we replace the pricing heuristic?")
-    fid = _finding(session, team, other)
+    fid = findings.log_finding(session, team.manager, other, FindingInput("Heuristic is fine")).id
     with pytest.raises(InvalidInput, match="another question") as caught:
         _request(session, team, qid, finding_id=fid)
     assert caught.value.field == "finding"

@@ -391,7 +391,7 @@ def work(session: Session, team: Team) -> Team:
     session.commit()
     for qid, summary in [(subs[0].id, "a1"), (subs[0].id, "a2"), (subs[2].id, "c1")]:
         findings.log_finding(session, team.ic, qid, FindingInput(summary))
-    findings.log_finding(session, team.other_ic, subs[1].id, FindingInput("b1"))
+    findings.log_finding(session, team.other_ic, subs[3].id, FindingInput("d1"))
     return team
 
 

@@ -301,9 +301,11 @@ def test_awaiting_acceptance(session: Session, team: Team, rid: int) -> None:
     _finding(session, team.ic, qid, "Draft by Ines", share=False)
     accepted = _finding(session, team.ic, qid, "Accepted")
     findings.move_finding(session, team.manager, accepted, 1, FindingStatus.ACCEPTED)
-    sent_back = _finding(session, team.other_ic, qid, "Sent back")
+    ravis = _sub(session, team, rid, "Ravi's", assignee_id=team.other_ic)
+    sent_back = _finding(session, team.other_ic, ravis, "Sent back")
     findings.move_finding(session, team.manager, sent_back, 1, FindingStatus.NEEDS_WORK, reason="x")
-    by_kai = _finding(session, kai.id, qid, "Shared by Kai")
+    kais = _sub(session, team, rid, "Kai's", assignee_id=kai.id)
+    by_kai = _finding(session, kai.id, kais, "Shared by Kai")
     _finding(session, team.manager, qid, "Shared by Maya herself")
     [item] = _only(work.attention(session, team.manager), "awaiting_acceptance")
     assert (item.id, item.author, item.status, item.root_id) == (  # type: ignore[attr-defined]
@@ -344,7 +346,7 @@ def test_count_is_the_sum_of_the_sections(session: Session, team: Team, rid: int
 
 def test_finding_reads(session: Session, team: Team, rid: int) -> None:
     a = _sub(session, team, rid, "A", assignee_id=team.ic)
-    b = _sub(session, team, rid, "B", assignee_id=team.ic)
+    b = _sub(session, team, rid, "B", assignee_id=team.other_ic)
     first = _finding(session, team.ic, a, "First")
     second = _finding(session, team.other_ic, b, "Second")
     _set(session, Finding, first, created_at=T0)

@@ -1,0 +1,525 @@
+"""The worlds and actions of the permission matrix (test_permission_matrix.py).
+
+A World builds, on first use, the objects one cell of the matrix needs (Ines's assigned
+question, her findings, her review requests, Maya and Ines's one-on-one...), each made
+by the person who would make it in real use. An action builds its target in a world and
+returns a Case: the call to make as some person, and how to read its effect back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cached_property
+from typing import Any
+
+from sqlmodel import Session, SQLModel
+
+from team.models import (
+    ActionItem,
+    Finding,
+    FindingStatus,
+    Note,
+    NoteKind,
+    OneOnOne,
+    Person,
+    Priority,
+    Project,
+    Question,
+    QuestionCreate,
+    QuestionStatus,
+    QuestionUpdate,
+    ReviewRequest,
+    ReviewStatus,
+    Role,
+    TrackNote,
+)
+from team.services import (
+    agenda,
+    answers,
+    audit,
+    findings,
+    notes,
+    one_on_ones,
+    question_status,
+    questions,
+    reviews,
+    team_admin,
+)
+from team.services import one_on_one_reads as reads
+from team.services.answers import AnswerInput
+from team.services.audit import AuditFilter
+from team.services.findings import FindingInput
+from team.services.question_status import BulkEdit
+from team.services.questions import SubQuestion
+from team.services.team_admin import PersonInput, ProjectInput
+from tests.factories import Team
+
+# The matrix's columns, in order: a role name and the Team field of the person playing it.
+PEOPLE = {
+    "manager": "manager",
+    "other_manager": "other_manager",
+    "owner_ic": "ic",
+    "other_ic": "other_ic",
+    "viewer": "viewer",
+    "inactive": "inactive_ic",
+}
+
+TODAY = date.today()
+NB = "https://nb.example.com/churn.ipynb"
+PR = "https://github.com/example-org/churn/pull/7"
+F, R, S = FindingStatus, ReviewStatus, QuestionStatus
+
+
+@dataclass(frozen=True)
+class Case:
+    """One action, its target already built: ``call(person_id)`` does it, ``done(result)``
+    reads its effect back. ``writes`` is False for the reads kept to some people."""
+
+    call: Callable[[int], Any]
+    done: Callable[[Any], bool]
+    writes: bool = True
+    members_only: bool = False  # a one-on-one read: its two people, whatever their role
+
+
+class World:
+    """The objects one cell needs, built on first use by the people who would make them.
+    ``n`` keeps names and meeting days apart from the other cells of the same test."""
+
+    def __init__(self, s: Session, team: Team, n: int) -> None:
+        self.s, self.t, self.n = s, team, n
+
+    def who(self, role: str) -> int:
+        person: int = getattr(self.t, PEOPLE[role])
+        return person
+
+    def get(self, model: type[SQLModel], row_id: int) -> Any:
+        """The row as the database has it now."""
+        return self.s.get(model, row_id, populate_existing=True)
+
+    def version(self, model: type[SQLModel], row_id: int) -> int:
+        return int(self.get(model, row_id).version)
+
+    # ----------------------------------------------------------------- questions
+    @cached_property
+    def root(self) -> int:
+        data = QuestionCreate(
+            title=f"Why did retention drop? ({self.n})", project_id=self.t.project
+        )
+        return questions.create_question(self.s, self.t.manager, data).id
+
+    @cached_property
+    def subs(self) -> tuple[int, int]:
+        """Under the root: one sub-question assigned to Ines, one unassigned."""
+        mine, free = questions.add_subquestions(
+            self.s,
+            self.t.manager,
+            self.root,
+            [SubQuestion("Which plans churned?", assignee_id=self.t.ic), SubQuestion("Pricing?")],
+        )
+        return mine.id, free.id
+
+    @property
+    def assigned(self) -> int:
+        return self.subs[0]
+
+    @property
+    def unassigned(self) -> int:
+        return self.subs[1]
+
+    @cached_property
+    def split(self) -> tuple[int, int]:
+        """Two sub-questions Ines created under her assigned question."""
+        made = questions.add_subquestions_from_text(self.s, self.t.ic, self.assigned, "A\nB")
+        return made[0].id, made[1].id
+
+    @cached_property
+    def dropped(self) -> int:
+        q = self.assigned
+        question_status.set_status(self.s, self.t.manager, q, self.version(Question, q), S.DROPPED)
+        return q
+
+    # ----------------------------------------------------------------- findings
+    def finding(self, status: FindingStatus) -> int:
+        """Ines's finding on her assigned question, moved to ``status``."""
+        draft = status in (F.DRAFT, F.WITHDRAWN)
+        data = FindingInput(summary="SMB churn doubled", links=(NB,))
+        fid = findings.log_finding(self.s, self.t.ic, self.assigned, data, share=not draft).id
+        if status in (F.ACCEPTED, F.WITHDRAWN):
+            by = self.t.manager if status == F.ACCEPTED else self.t.ic
+            findings.move_finding(self.s, by, fid, self.version(Finding, fid), status)
+        return fid
+
+    @cached_property
+    def note(self) -> int:
+        """Maya's must-fix note on Ines's shared finding."""
+        fid = self.finding(F.SHARED)
+        return notes.add_note(self.s, self.t.manager, "finding", fid, "Check", NoteKind.MUST_FIX)
+
+    # ----------------------------------------------------------------- reviews
+    def review(self, reviewer: int, status: ReviewStatus = R.OPEN) -> int:
+        """Ines's review request on her assigned question."""
+        data = reviews.ReviewInput(self.assigned, reviewer, PR, "the join")
+        rid = reviews.request_review(self.s, self.t.ic, data)
+        if status == R.CHANGES_REQUESTED:
+            v = self.version(ReviewRequest, rid)
+            reviews.move_review(self.s, reviewer, rid, v, R.CHANGES_REQUESTED)
+        return rid
+
+    # ----------------------------------------------------------------- one-on-ones
+    @cached_property
+    def meeting(self) -> int:
+        day = TODAY - timedelta(days=self.n)
+        return one_on_ones.start(self.s, self.t.manager, self.t.ic, day)
+
+    @cached_property
+    def track_note(self) -> int:
+        return one_on_ones.add_track_note(self.s, self.t.manager, self.meeting, "Growth", "SQL")
+
+    def action_item(self, owner: int) -> int:
+        return one_on_ones.add_action_item(self.s, self.t.manager, self.meeting, owner, "Read")
+
+    # ----------------------------------------------------------------- team
+    @cached_property
+    def person(self) -> int:
+        data = PersonInput(f"Nia {self.n}", f"nia{self.n}@example.com", Role.IC, self.t.manager)
+        return team_admin.add_person(self.s, self.t.manager, data).id
+
+    @cached_property
+    def project(self) -> int:
+        data = ProjectInput(f"Pricing {self.n}")
+        return team_admin.add_project(self.s, self.t.manager, data).id
+
+
+# --------------------------------------------------------------------- the actions
+# Each builds its target in the world, then returns the call and how to see it done.
+
+
+def _status(w: World, q: int, new: QuestionStatus) -> Case:
+    v = w.version(Question, q)
+    return Case(
+        lambda who: question_status.set_status(w.s, who, q, v, new),
+        lambda _: w.get(Question, q).status == new,
+    )
+
+
+def _bulk(w: World, q: int, **wanted: Any) -> Case:
+    row = w.get(Question, q)
+    edit = BulkEdit(q, row.version, row.assignee_id, row.status, row.priority, row.due_date)
+    edit = BulkEdit(**{**edit.__dict__, **wanted})
+    return Case(
+        lambda who: question_status.bulk_update(w.s, who, [edit]),
+        lambda changed: (
+            changed == 1 and all(getattr(w.get(Question, q), k) == v for k, v in wanted.items())
+        ),
+    )
+
+
+def _edit_question(w: World, q: int) -> Case:
+    v, change = w.version(Question, q), QuestionUpdate(title="Which plans churned most?")
+    return Case(
+        lambda who: questions.update_question(w.s, who, q, v, change),
+        lambda _: w.get(Question, q).title == "Which plans churned most?",
+    )
+
+
+def _reorder(w: World, q: int) -> Case:
+    v = w.version(Question, q)
+    return Case(
+        lambda who: questions.reorder(w.s, who, q, v, 0),
+        lambda _: w.get(Question, q).position == 0,
+    )
+
+
+def _split(w: World, assignee: int | None) -> Case:
+    q, item = w.assigned, SubQuestion("Which cohorts?", assignee_id=assignee)
+    return Case(
+        lambda who: questions.add_subquestions(w.s, who, q, [item]),
+        lambda made: w.get(Question, made[0].id).parent_id == q,
+    )
+
+
+def _move_finding(w: World, start: FindingStatus, new: FindingStatus) -> Case:
+    fid = w.finding(start)
+    v = w.version(Finding, fid)
+    return Case(
+        lambda who: findings.move_finding(w.s, who, fid, v, new, reason="Redo the join"),
+        lambda _: w.get(Finding, fid).status == new,
+    )
+
+
+def _edit_finding(w: World, start: FindingStatus) -> Case:
+    fid = w.finding(start)
+    v, data = w.version(Finding, fid), FindingInput(summary="SMB churn tripled", links=(NB,))
+    return Case(
+        lambda who: findings.edit_finding(w.s, who, fid, v, data),
+        lambda _: (
+            (f := w.get(Finding, fid)).summary == "SMB churn tripled" and f.status == F.SHARED
+        ),  # an accepted finding, once edited, waits again
+    )
+
+
+def _move_review(w: World, reviewer: int, start: ReviewStatus, new: ReviewStatus) -> Case:
+    rid = w.review(reviewer, start)
+    v = w.version(ReviewRequest, rid)
+    return Case(
+        lambda who: reviews.move_review(w.s, who, rid, v, new),
+        lambda _: w.get(ReviewRequest, rid).status == new,
+    )
+
+
+def _request_review(w: World) -> Case:
+    q = w.assigned
+
+    def call(who: int) -> int:
+        reviewer = w.t.other_manager if who == w.t.manager else w.t.manager
+        return reviews.request_review(w.s, who, reviews.ReviewInput(q, reviewer, PR))
+
+    return Case(call, lambda rid: w.get(ReviewRequest, rid).question_id == q)
+
+
+def _answer(w: World, q: int) -> Case:
+    data = AnswerInput(body="Churn is concentrated in SMB.")
+    return Case(
+        lambda who: answers.save_answer(w.s, who, q, None, data),
+        lambda version: answers.versions(w.s, q)[-1].id == version.id,
+    )
+
+
+def _done(w: World, owner: int) -> Case:
+    item = w.action_item(owner)
+    v = w.version(ActionItem, item)
+    return Case(
+        lambda who: one_on_ones.set_done(w.s, who, item, v),
+        lambda _: w.get(ActionItem, item).done,
+    )
+
+
+def _meeting_read(w: World, read: Callable[[int, int], Any]) -> Case:
+    meeting = w.meeting
+    return Case(lambda who: read(who, meeting), bool, writes=False, members_only=True)
+
+
+def _pair(w: World) -> dict[str, Any]:
+    return {"manager_id": w.t.manager, "report_id": w.t.ic, "stale_after_days": 14}
+
+
+def _audit(w: World, read: Callable[[Session, int, AuditFilter], Any]) -> Case:
+    w.root  # noqa: B018 - some events to read
+    return Case(lambda who: read(w.s, who, AuditFilter()), bool, writes=False)
+
+
+def _edit_person(w: World) -> Case:
+    p = w.person
+    data = PersonInput(f"Nia B {w.n}", f"nia{w.n}@example.com", Role.IC, w.t.manager)
+    v = w.version(Person, p)
+    return Case(
+        lambda who: team_admin.edit_person(w.s, who, p, v, data),
+        lambda _: w.get(Person, p).name == f"Nia B {w.n}",
+    )
+
+
+def _person_active(w: World, active: bool) -> Case:
+    p = w.person
+    if active:
+        team_admin.deactivate_person(w.s, w.t.manager, p, w.version(Person, p))
+    v = w.version(Person, p)
+    return Case(
+        lambda who: team_admin.set_person_active(w.s, who, p, v, active),
+        lambda _: w.get(Person, p).active == active,
+    )
+
+
+def _project(w: World, data: ProjectInput | None, archived: bool = False) -> Case:
+    p = w.project
+    v = w.version(Project, p)
+    if data is None:
+        return Case(
+            lambda who: team_admin.set_project_archived(w.s, who, p, v, archived),
+            lambda _: w.get(Project, p).archived == archived,
+        )
+    return Case(
+        lambda who: team_admin.edit_project(w.s, who, p, v, data),
+        lambda _: w.get(Project, p).name == data.name,
+    )
+
+
+def _create(w: World) -> Case:
+    data = QuestionCreate(title=f"Is churn seasonal? ({w.n})", project_id=w.t.project)
+    return Case(
+        lambda who: questions.create_question(w.s, who, data),
+        lambda made: w.get(Question, made.id).parent_id is None,
+    )
+
+
+def _from_text(w: World) -> Case:
+    q = w.assigned
+    return Case(
+        lambda who: questions.add_subquestions_from_text(w.s, who, q, "- Cohorts\n- Plans"),
+        lambda made: [w.get(Question, m.id).parent_id for m in made] == [q, q],
+    )
+
+
+def _assign(w: World) -> Case:
+    q = w.unassigned
+    v = w.version(Question, q)
+    return Case(
+        lambda who: questions.assign(w.s, who, q, v, w.t.ic),
+        lambda _: w.get(Question, q).assignee_id == w.t.ic,
+    )
+
+
+def _move(w: World) -> Case:
+    q, parent = w.split[0], w.unassigned
+    v = w.version(Question, q)
+    return Case(
+        lambda who: questions.move_question(w.s, who, q, v, parent),
+        lambda _: w.get(Question, q).parent_id == parent,
+    )
+
+
+def _log(w: World) -> Case:
+    q, data = w.assigned, FindingInput(summary="Annual plans churn less", links=(NB,))
+    return Case(
+        lambda who: findings.log_finding(w.s, who, q, data),
+        lambda made: w.get(Finding, made.id).question_id == q,
+    )
+
+
+def _add_note(w: World) -> Case:
+    fid = w.finding(F.SHARED)
+    return Case(
+        lambda who: notes.add_note(w.s, who, "finding", fid, "Which window?"),
+        lambda nid: w.get(Note, nid).finding_id == fid,
+    )
+
+
+def _resolve(w: World) -> Case:
+    nid = w.note
+    v = w.version(Note, nid)
+    return Case(
+        lambda who: notes.set_resolved(w.s, who, nid, v), lambda _: w.get(Note, nid).resolved
+    )
+
+
+def _start(w: World) -> Case:
+    day = TODAY - timedelta(days=100 + w.n)
+    return Case(
+        lambda who: one_on_ones.start(w.s, who, w.t.ic, day),
+        lambda mid: w.get(OneOnOne, mid).held_on == day,
+    )
+
+
+def _meeting_notes(w: World) -> Case:
+    m = w.meeting
+    v = w.version(OneOnOne, m)
+    return Case(
+        lambda who: one_on_ones.edit_notes(w.s, who, m, v, "Talked about SQL"),
+        lambda _: w.get(OneOnOne, m).notes == "Talked about SQL",
+    )
+
+
+def _add_track(w: World) -> Case:
+    m = w.meeting
+    return Case(
+        lambda who: one_on_ones.add_track_note(w.s, who, m, "Career", "Wants to lead"),
+        lambda tid: w.get(TrackNote, tid).one_on_one_id == m,
+    )
+
+
+def _edit_track(w: World) -> Case:
+    tid = w.track_note
+    v = w.version(TrackNote, tid)
+    return Case(
+        lambda who: one_on_ones.edit_track_note(w.s, who, tid, v, "Window functions"),
+        lambda _: w.get(TrackNote, tid).body == "Window functions",
+    )
+
+
+def _add_action(w: World) -> Case:
+    m = w.meeting
+    return Case(
+        lambda who: one_on_ones.add_action_item(w.s, who, m, w.t.ic, "Write the memo"),
+        lambda aid: w.get(ActionItem, aid).one_on_one_id == m,
+    )
+
+
+ACTIONS: dict[str, Callable[[World], Case]] = {
+    "create a general question": _create,
+    "break down the IC's assigned question": lambda w: _split(w, None),
+    "break it down from pasted lines": _from_text,
+    "break it down, assigning someone else": lambda w: _split(w, w.t.other_ic),
+    "edit a question the IC created": lambda w: _edit_question(w, w.split[0]),
+    "edit the IC's assigned question (manager's)": lambda w: _edit_question(w, w.assigned),
+    "assign an unassigned question to the IC": _assign,
+    "move a question under another parent": _move,
+    "reorder sub-questions of the assigned question": lambda w: _reorder(w, w.split[1]),
+    "reorder sub-questions of the general question": lambda w: _reorder(w, w.unassigned),
+    "start work on the assigned question": lambda w: _status(w, w.assigned, S.IN_PROGRESS),
+    "drop the assigned question": lambda w: _status(w, w.assigned, S.DROPPED),
+    "restore a dropped question": lambda w: _status(w, w.dropped, S.OPEN),
+    "bulk: status of the assigned question": lambda w: _bulk(w, w.assigned, status=S.BLOCKED),
+    "bulk: assign by passing an assignee": lambda w: _bulk(w, w.unassigned, assignee_id=w.t.ic),
+    "bulk: priority of a question the IC created": lambda w: _bulk(
+        w, w.split[0], priority=Priority.HIGH
+    ),
+    "bulk: priority of the assigned question": lambda w: _bulk(
+        w, w.assigned, priority=Priority.HIGH
+    ),
+    "log a finding on the assigned question": _log,
+    "edit the IC's finding": lambda w: _edit_finding(w, F.SHARED),
+    "edit the IC's accepted finding": lambda w: _edit_finding(w, F.ACCEPTED),
+    "share the IC's draft finding": lambda w: _move_finding(w, F.DRAFT, F.SHARED),
+    "accept a finding": lambda w: _move_finding(w, F.SHARED, F.ACCEPTED),
+    "send a finding back": lambda w: _move_finding(w, F.SHARED, F.NEEDS_WORK),
+    "withdraw a finding": lambda w: _move_finding(w, F.SHARED, F.WITHDRAWN),
+    "restore a withdrawn finding as a draft": lambda w: _move_finding(w, F.WITHDRAWN, F.DRAFT),
+    "request a review on the assigned question": _request_review,
+    "start a review (reviewer: Maya)": lambda w: _move_review(w, w.t.manager, R.OPEN, R.IN_REVIEW),
+    "request changes (reviewer: Maya)": lambda w: _move_review(
+        w, w.t.manager, R.OPEN, R.CHANGES_REQUESTED
+    ),
+    "approve (reviewer: Maya)": lambda w: _move_review(w, w.t.manager, R.OPEN, R.APPROVED),
+    "start a review (reviewer: Ravi)": lambda w: _move_review(w, w.t.other_ic, R.OPEN, R.IN_REVIEW),
+    "ask again after changes were requested": lambda w: _move_review(
+        w, w.t.manager, R.CHANGES_REQUESTED, R.OPEN
+    ),
+    "withdraw a review request": lambda w: _move_review(w, w.t.manager, R.OPEN, R.WITHDRAWN),
+    "write a note on the IC's finding": _add_note,
+    "resolve Maya's note on the IC's finding": _resolve,
+    "write the answer of the assigned question": lambda w: _answer(w, w.assigned),
+    "write the answer of the general question": lambda w: _answer(w, w.root),
+    "start a one-on-one with the IC": _start,
+    "write the one-on-one's notes": _meeting_notes,
+    "add a track note": _add_track,
+    "edit a track note": _edit_track,
+    "add an action item": _add_action,
+    "tick the IC's action item": lambda w: _done(w, w.t.ic),
+    "tick Maya's action item": lambda w: _done(w, w.t.manager),
+    "read a one-on-one": lambda w: _meeting_read(w, lambda who, m: reads.get(w.s, who, m)),
+    "read the pair's one-on-one history": lambda w: _meeting_read(
+        w, lambda who, _m: reads.history(w.s, who, w.t.manager, w.t.ic)
+    ),
+    "build the pair's agenda": lambda w: _meeting_read(
+        w, lambda who, _m: agenda.build(w.s, who, **_pair(w))
+    ),
+    "export the agenda and notes": lambda w: _meeting_read(
+        w, lambda who, m: agenda.export(w.s, who, **_pair(w), one_on_one_id=m)
+    ),
+    "read the audit log": lambda w: _audit(w, lambda s, who, f: audit.search(s, who, f)[1]),
+    "list the audit log's entities": lambda w: _audit(w, lambda s, who, _f: audit.entities(s, who)),
+    "export the audit log as CSV": lambda w: _audit(w, audit.to_csv),
+    "add a person": lambda w: Case(
+        lambda who: team_admin.add_person(w.s, who, PersonInput(f"Ana {w.n}", f"a{w.n}@x.org")),
+        lambda made: w.get(Person, made.id).active,
+    ),
+    "edit a person": _edit_person,
+    "deactivate a person": lambda w: _person_active(w, False),
+    "reactivate a person": lambda w: _person_active(w, True),
+    "add a project": lambda w: Case(
+        lambda who: team_admin.add_project(w.s, who, ProjectInput(f"Ads {w.n}")),
+        lambda made: w.get(Project, made.id).name == f"Ads {w.n}",
+    ),
+    "edit a project": lambda w: _project(w, ProjectInput(f"Pricing v2 {w.n}", "New")),
+    "archive a project": lambda w: _project(w, None, archived=True),
+}
