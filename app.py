@@ -4,6 +4,8 @@ import streamlit as st
 
 from team.ui import auth, navigation
 
-st.set_page_config(page_title="Team answers", page_icon=":material/hub:", layout="wide")
+# An emoji icon is drawn in the browser; a ":material/…:" one is fetched from
+# fonts.gstatic.com, which an offline or loopback-only deployment cannot reach.
+st.set_page_config(page_title="Team answers", page_icon="🧩", layout="wide")
 person = auth.gate()
 st.navigation(navigation.pages_for(person.role, attention=auth.attention_count(person))).run()

@@ -9,22 +9,25 @@ import streamlit as st
 
 from team.services.errors import StaleEdit, TeamError
 from team.ui import resources, state
+from team.ui.text import plain
 
 
 def attempt(action: Callable[[Any], object], done: str, *, key: str = "action") -> bool:
-    """Run ``action(session)``; on success rerun with ``done`` shown, on a user error
-    show its sentence where the action is (a stale edit also offers a reload)."""
+    """Run ``action(session)``; on success rerun with ``done`` (Markdown: escape user
+    text in it with ``plain``) shown, on a user error show its sentence where the action
+    is, literally, as it may quote what the user typed (a stale edit also offers a
+    reload)."""
     try:
         with resources.session() as session:
             action(session)
     except StaleEdit as exc:
-        st.error(exc.message, icon="🔄")
+        st.error(plain(exc.message), icon="🔄")
         if st.button("Reload the latest version", key=f"reload_{key}"):
             state.forget_versions()
             st.rerun()
         return False
     except TeamError as exc:
-        st.error(exc.message, icon="⚠️")
+        st.error(plain(exc.message), icon="⚠️")
         return False
     state.forget_versions()
     state.flash(done)

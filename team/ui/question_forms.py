@@ -14,6 +14,7 @@ from team.services import question_status, questions
 from team.services.tree import Tree, TreeNode
 from team.ui import resources, state
 from team.ui.actions import attempt
+from team.ui.text import plain
 
 STATUS_LABELS = {s: s.value.replace("_", " ") for s in QuestionStatus}
 
@@ -36,7 +37,7 @@ def new_question_form(person: PersonPublic) -> None:
             st.info("Create a project first (Team page), then add its questions here.")
             return
         with st.form("new_question", clear_on_submit=False):
-            title = st.text_input("Question", key="new_q_title", max_chars=300)
+            title = st.text_input("Question", key="new_q_title")
             context = st.text_area(
                 "Context: the decision it informs, who asked (Markdown)", key="new_q_context"
             )
@@ -68,7 +69,7 @@ def new_question_form(person: PersonPublic) -> None:
                 for key in ("new_q_title", "new_q_context", "new_q_due", "new_q_technique"):
                     st.session_state.pop(key, None)
 
-            attempt(create, f"Created “{title.strip()}”. Now break it down below.")
+            attempt(create, f"Created “{plain(title)}”. Now break it down below.")
 
 
 # --------------------------------------------------------------------------- one node
@@ -124,7 +125,7 @@ def _status_form(person: PersonPublic, node: TreeNode, version: int) -> None:
     if right.button("Change status", key=f"status_save_{q.id}"):
         attempt(
             lambda s: question_status.set_status(s, person.id, q.id, version, new),
-            f"“{q.title}” is now {STATUS_LABELS[new]}.",
+            f"“{plain(q.title)}” is now {STATUS_LABELS[new]}.",
         )
 
 
@@ -147,7 +148,7 @@ def _assign_form(
         who = "nobody" if chosen is None else ics[chosen]
         attempt(
             lambda s: questions.assign(s, person.id, q.id, version, chosen),
-            f"“{q.title}” is assigned to {who}.",
+            f"“{plain(q.title)}” is assigned to {plain(who)}.",
         )
 
 
@@ -165,7 +166,7 @@ def _breakdown_form(person: PersonPublic, node: TreeNode) -> None:
         count = len(questions.parse_lines(text))
         attempt(
             lambda s: questions.add_subquestions_from_text(s, person.id, q.id, text),
-            f"Added {count} sub-question{'s' if count != 1 else ''} under “{q.title}”.",
+            f"Added {count} sub-question{'s' if count != 1 else ''} under “{plain(q.title)}”.",
         )
 
 
@@ -232,7 +233,7 @@ def _move_form(person: PersonPublic, tree: Tree, node: TreeNode, version: int) -
         if st.button("Move here", key=f"move_save_{q.id}"):
             attempt(
                 lambda s: questions.move_question(s, person.id, q.id, version, target),
-                f"Moved “{q.title}”.",
+                f"Moved “{plain(q.title)}”.",
             )
 
 

@@ -22,9 +22,13 @@ def flash(message: str) -> None:
 
 
 def show_flash() -> None:
+    # The slot is there on every run, shown or not, so the elements after it keep their
+    # place: otherwise the run after a flash moves them all, and every open expander
+    # (with the form and the error the user is looking at) closes.
+    slot = st.empty()
     message = st.session_state.pop(FLASH, None)
     if message:
-        st.success(message, icon="✅")
+        slot.success(message, icon="✅")
 
 
 def base_version(kind: str, item_id: int, current: int) -> int:

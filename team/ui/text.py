@@ -1,17 +1,51 @@
 """User text on screen. Plain fields (titles, names) are escaped so they show exactly as
-typed; Markdown bodies render as text formatting only: no raw HTML (Streamlit never
-renders it without unsafe_allow_html, which this app never sets), no images (a remote
-image would leak the reader's address), and only http(s)/mailto links."""
+typed; Markdown bodies render as text formatting only: no raw HTML, no images (a remote
+image would leak the reader's address), only http(s)/mailto links, and character
+references (``&lt;``) shown as typed.
+
+Markdown bodies are defused with an invisible WORD JOINER (U+2060) rather than with
+backslashes: put between ``!`` and ``[`` it stops an image, after ``<`` it stops a tag
+or an autolink, after ``&`` a character reference, between ``]`` and ``(`` (or ``:``)
+a link to an unsafe scheme. A backslash would show inside code spans and fenced code,
+and telling code from text would need a full CommonMark parser (a wrong guess there
+would let an image through); the joiner is invisible in code and text alike, so every
+occurrence is defused the same way. The joiner also keeps Streamlit's own additions to
+Markdown from changing what was typed: "--" stays "--" (not a dash), "->" and ">=" stay
+as typed, and in plain fields ":material/icon:" and ":streamlit:" stay text. The stored
+text is never changed."""
 
 from __future__ import annotations
 
 import re
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=])")
-_IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)]*)\)")
-_LINK = re.compile(r"\[([^\]]*)\]\(\s*([^)\s]*)[^)]*\)")
-_SAFE_SCHEMES = ("http://", "https://", "mailto:")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+JOINER = "\u2060"
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=&])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_SAFE_SCHEME = re.compile(r"(?i)(?:https?://|mailto:)")
+# "](" or "]:" and the destination after it (inline link, reference definition).
+_LINK_DEST = re.compile(r"\](\(|:)(\s*<?)([^\s>)]*)")
+# A "<" that could open an HTML tag, comment or autolink; a "&" that starts a reference.
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+_REFERENCE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+# Streamlit's own Markdown additions, applied to text after escapes are read: arrows and
+# dashes for a standalone "->", "--", ">=" and the like (between JavaScript whitespace),
+# and ":material/name:" icons, ":streamlit:" and directives after a colon.
+_JS_SPACE = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+_TYPOGRAPHY = re.compile(f"(?<![^{_JS_SPACE}])(<->|->|<-|--|>=|<=|~=)(?![^{_JS_SPACE}])")
+_COLON_WORD = re.compile(r":(?=[A-Za-z])")
+_RULE_LINE = re.compile(r"^[\s|:-]*$")
+_WEB_URL = re.compile(r"(?i)^https?://\S+$")
+_DEST_SPECIAL = re.compile(r"([\\<>&()])")
+
+
+def _no_typography(text: str) -> str:
+    """Keep "--", "->", ">=" and the like as typed (not a dash, an arrow, a sign)."""
+    return _TYPOGRAPHY.sub(lambda m: m[1][0] + JOINER + m[1][1:], text)
+
+
+def _as_typed(text: str) -> str:
+    """Stop Streamlit from turning "--" into a dash or ":streamlit:" into a logo."""
+    return _COLON_WORD.sub(":" + JOINER, _no_typography(text))
 
 
 def plain(text: str | None) -> str:
@@ -19,27 +53,39 @@ def plain(text: str | None) -> str:
     if not text:
         return ""
     one_line = " ".join(_CONTROL.sub("", text).split())
-    return _MD_SPECIAL.sub(r"\\\1", one_line)
+    return _MD_SPECIAL.sub(r"\\\1", _as_typed(one_line))
+
+
+def _defuse_link(match: re.Match[str]) -> str:
+    opener, space, dest = match.groups()
+    if _SAFE_SCHEME.match(dest):
+        return match.group(0)
+    return f"]{JOINER}{opener}{space}{dest}"
 
 
 def safe_markdown(text: str | None) -> str:
-    """Markdown with images turned into plain links and unsafe links into text."""
+    """Markdown that formats but cannot load, run or link to anything unsafe."""
     if not text:
         return ""
     cleaned = _CONTROL.sub("", text)
-    cleaned = _IMAGE.sub(lambda m: f"[image: {m.group(1) or 'untitled'}]({m.group(2)})", cleaned)
+    # Lines of only dashes, pipes and colons are table delimiters or heading underlines.
+    cleaned = "\n".join(
+        line if _RULE_LINE.match(line) else _no_typography(line) for line in cleaned.split("\n")
+    )
+    cleaned = _LINK_DEST.sub(_defuse_link, cleaned)
+    cleaned = cleaned.replace("![", f"!{JOINER}[")
+    cleaned = _TAG_START.sub(f"<{JOINER}", cleaned)
+    return _REFERENCE.sub(f"&{JOINER}", cleaned)
 
-    def _link(match: re.Match[str]) -> str:
-        label, url = match.group(1), match.group(2)
-        if url.lower().startswith(_SAFE_SCHEMES):
-            return match.group(0)
-        return f"{label} ({plain(url)})"
 
-    cleaned = _LINK.sub(_link, cleaned)
-    # Reference-style images (![x][ref]) would still load: show them as text.
-    cleaned = cleaned.replace("![", "\\![")
-    # Angle brackets would otherwise start autolinks or (escaped) HTML.
-    return cleaned.replace("<", "&lt;").replace(">", "&gt;")
+def web_link(url: str, label: str | None = None) -> str:
+    """A Markdown link to an http(s) ``url`` labelled ``label`` (default: the URL), with
+    the URL escaped so nothing in it can end the link early; anything else as text."""
+    shown = plain(label or url)
+    if not _WEB_URL.match(url):
+        return shown if label is None else f"{shown} ({plain(url)})"
+    dest = _DEST_SPECIAL.sub(r"\\\1", url).replace("`", "%60")
+    return f"[{shown}](<{dest}>)"
 
 
 def dot_label(text: str, width: int = 28) -> str:

@@ -26,7 +26,7 @@ from team.services.reviews import ReviewView
 from team.services.work import FindingView
 from team.ui import navigation, resources, state
 from team.ui.actions import attempt, bind
-from team.ui.text import plain, safe_markdown
+from team.ui.text import plain, safe_markdown, web_link
 
 KIND_LABELS = {
     FindingKind.RESULT: "result",
@@ -158,7 +158,7 @@ def finding_card(person: PersonPublic, finding: FindingView, *, expanded: bool =
         if finding.body:
             st.markdown(safe_markdown(finding.body))
         for link in finding.links:
-            st.markdown(f"- [{plain(link)}]({link})")
+            st.markdown(f"- {web_link(link)}")
         _finding_actions(person, finding)
         st.markdown("**Notes**")
         note_thread(person, "finding", finding.id, key=f"finding_{finding.id}")

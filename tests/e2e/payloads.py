@@ -38,7 +38,7 @@ class Payload:
 
     @property
     def markdown_shows(self) -> str:
-        return normalise(self.shown if self.shown is not None else self.text)
+        return normalise(self.shown if self.shown is not None else self.body)
 
 
 def _dropped(ch: str) -> bool:
@@ -122,6 +122,8 @@ PAYLOADS: list[Payload] = [
     P("backslash_html", f"\\<img src={EVIL}/bs.png id=pwned-bs>", shown="<img src="),
     # --- Streamlit and LaTeX
     P("streamlit_directives", ":red[alarm] :blue-background[calm] :material/warning:", "alarm"),
+    P("streamlit_icons", ":streamlit: logo :material/home: :material_home: :smile:", "logo"),
+    P("streamlit_typography", "a -- b -> c <- d <-> e >= f <= g ~= h"),
     P("latex_href", "$$\\href{javascript:alert('pwned')}{click}$$", shown="\\href"),
     P("latex_image", f"$\\includegraphics{{{EVIL}/tex.png}}$", shown="\\includegraphics"),
     P("latex_html_id", "$\\htmlId{pwned-tex}{x}$", shown="\\htmlId"),

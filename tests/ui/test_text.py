@@ -1,10 +1,88 @@
-"""User text on screen: plain fields show literally; Markdown is formatting only."""
+"""User text on screen: plain fields show literally; Markdown is formatting only.
+
+Besides the cases below, every payload of the hostile corpus goes through an
+independent CommonMark renderer (markdown-it-py, with raw HTML switched on and link
+checks switched off, i.e. more permissive than Streamlit's) to prove that nothing in
+it becomes an image, an HTML element or a link to anything but http(s)/mailto, and
+that what a reader should see of it is there."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from team.ui.text import dot_label, plain, safe_markdown
+from team.ui.text import JOINER, dot_label, plain, safe_markdown, web_link
+from tests.e2e.payloads import PAYLOADS, Payload, normalise
+
+markdown_it = pytest.importorskip("markdown_it")
+
+
+def _permissive() -> Any:
+    md = markdown_it.MarkdownIt("commonmark", {"html": True}).enable("table")
+    md.validateLink = lambda url: True  # let every scheme through: the defusing must hold
+    return md
+
+
+MD = _permissive()
+
+
+def _tokens(markdown: str) -> list[Any]:
+    out: list[Any] = []
+    for token in MD.parse(markdown):
+        out.append(token)
+        out.extend(token.children or [])
+    return out
+
+
+def _shown(markdown: str) -> str:
+    """The text a reader sees (text, code, code blocks; a space between blocks and for a
+    line break), whitespace normalised."""
+    parts = []
+    for token in _tokens(markdown):
+        if token.type in ("text", "code_inline", "code_block", "fence"):
+            parts.append(token.content)
+        elif token.type in ("softbreak", "hardbreak") or token.nesting == -1:
+            parts.append(" ")
+    return normalise("".join(parts))
+
+
+def _unsafe(markdown: str) -> list[str]:
+    found = []
+    for token in _tokens(markdown):
+        if token.type in ("image", "html_inline", "html_block"):
+            found.append(f"{token.type}: {token.content}")
+        href = token.attrGet("href") if token.type == "link_open" else None
+        if href is not None and not str(href).lower().startswith(("http:", "https:", "mailto:")):
+            found.append(f"link to {href}")
+    return found
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=lambda p: p.name)
+def test_no_payload_renders_as_image_html_or_unsafe_link(payload: Payload) -> None:
+    raw_findings = _unsafe(payload.text)
+    rendered = safe_markdown(payload.text)
+    assert _unsafe(rendered) == [], (payload.text, rendered)
+    # The corpus is worth its name: most payloads are dangerous when not defused.
+    assert raw_findings or payload.name not in ("img_onerror", "remote_image", "script_tag")
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=lambda p: p.name)
+def test_a_markdown_reader_sees_each_payload(payload: Payload) -> None:
+    assert payload.markdown_shows in _shown(safe_markdown(payload.text))
+
+
+@pytest.mark.parametrize("payload", PAYLOADS, ids=lambda p: p.name)
+def test_plain_shows_each_payload_exactly_on_one_line(payload: Payload) -> None:
+    tokens = MD.parse(plain(payload.text))
+    assert [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"]
+    assert {child.type for child in tokens[1].children or []} == {"text"}
+    assert _shown(plain(payload.text)) == payload.line
+
+
+def test_the_corpus_as_one_document_stays_defused() -> None:
+    document = "\n\n".join(p.text for p in PAYLOADS)
+    assert _unsafe(safe_markdown(document)) == []
 
 
 @pytest.mark.parametrize(
@@ -16,14 +94,14 @@ from team.ui.text import dot_label, plain, safe_markdown
         "# heading",
         "<script>alert(1)</script>",
         "a | b | c",
-        ":red[colour] $x^2$",
+        ":red[colour] $x^2$ &amp;",
     ],
 )
 def test_plain_escapes_every_markdown_construct(text: str) -> None:
     escaped = plain(text)
     # Every special character is preceded by a backslash, so nothing formats.
     for i, ch in enumerate(escaped):
-        if ch in "*_`[]()!#<>|:$":
+        if ch in "*_`[]()!#<>|:$&":
             assert escaped[i - 1] == "\\", (text, escaped)
 
 
@@ -34,28 +112,34 @@ def test_plain_is_one_line_without_control_characters() -> None:
 def test_images_become_links() -> None:
     out = safe_markdown("see ![chart](https://evil.example/pixel.png)")
     assert "![" not in out
-    assert "[image: chart](https://evil.example/pixel.png)" in out
+    assert f"!{JOINER}[chart](https://evil.example/pixel.png)" in out
 
 
 @pytest.mark.parametrize(
     "url", ["javascript:alert(1)", "data:text/html;base64,PHN2Zz4=", "vbscript:x", "file:///etc"]
 )
-def test_unsafe_links_become_text(url: str) -> None:
+def test_unsafe_links_show_as_typed(url: str) -> None:
     out = safe_markdown(f"[click me]({url})")
     assert "](" not in out
-    assert out.startswith("click me (")
+    assert out.replace(JOINER, "") == f"[click me]({url})"
 
 
 def test_safe_links_and_formatting_stay() -> None:
-    text = "**Result**: see [the PR](https://github.com/example-org/x/pull/1)\n\n- a\n- b"
+    text = (
+        "**Result**: see [the PR](https://github.com/example-org/x/pull/1?a=1&b=2)\n\n"
+        "- a < b & c\n- [mail](mailto:x@example.org)\n\n| a | b |\n|---|---|\n| 1 | 2 |"
+    )
     assert safe_markdown(text) == text
 
 
-def test_html_is_shown_as_text() -> None:
-    out = safe_markdown('<img src=x onerror="alert(1)"><b>hi</b>')
-    assert "<" not in out
-    assert ">" not in out
-    assert "&lt;img" in out
+def test_html_and_references_show_as_text() -> None:
+    out = safe_markdown('<img src=x onerror="alert(1)"><b>hi</b> &lt;i&gt;')
+    assert _shown(out) == '<img src=x onerror="alert(1)"><b>hi</b> &lt;i&gt;'
+
+
+def test_code_shows_exactly_as_typed() -> None:
+    text = "`a<b && ![x](y)`\n\n```\n<img src=x>\n[l](javascript:z)\n```"
+    assert _shown(safe_markdown(text)) == normalise("a<b && ![x](y) <img src=x> [l](javascript:z)")
 
 
 def test_dot_labels_cannot_break_out_of_the_string() -> None:
@@ -68,4 +152,34 @@ def test_dot_labels_cannot_break_out_of_the_string() -> None:
 
 def test_reference_style_images_do_not_load() -> None:
     out = safe_markdown("![pixel][p]\n\n[p]: https://evil.example/p.png")
-    assert "![" not in out.replace("\\![", "")
+    assert not [t for t in _tokens(out) if t.type == "image"]
+
+
+def test_an_escaped_bang_does_not_turn_into_an_image() -> None:
+    # The old defusing added a backslash before "![": after the user's own "\", the two
+    # backslashes made an escaped backslash and the image loaded.
+    out = safe_markdown("\\![pixel][p]\n\n[p]: https://evil.example/p.png")
+    assert not [t for t in _tokens(out) if t.type == "image"]
+
+
+@pytest.mark.parametrize(
+    ("url", "label"),
+    [
+        ("https://evil.example/x)![p](https://evil.example/p.png)", "Artifact"),
+        ("https://example.org/a?x=<b>&y=`code`", None),
+        ("https://example.org/a\\)](javascript:alert(1))", None),
+    ],
+)
+def test_a_web_link_cannot_end_early(url: str, label: str | None) -> None:
+    tokens = _tokens(web_link(url, label))
+    links = [t for t in tokens if t.type == "link_open"]
+    assert len(links) == 1
+    assert not [t for t in tokens if t.type in ("image", "html_inline")]
+    assert _shown(web_link(url, label)) == (label or url)
+    assert MD.normalizeLinkText(links[0].attrGet("href")) == url
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://x.example/a", "https://a b"])
+def test_a_web_link_to_anything_else_is_text(url: str) -> None:
+    assert not [t for t in _tokens(web_link(url)) if t.type == "link_open"]
+    assert _shown(web_link(url)) == normalise(url)

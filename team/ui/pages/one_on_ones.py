@@ -339,7 +339,7 @@ def render() -> None:
         if pair is not None:
             _show(person, pair)
     except TeamError as exc:
-        st.error(exc.message, icon="⚠️")
+        st.error(plain(exc.message), icon="⚠️")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ import streamlit as st
 from team.models import PersonPublic, Role, utcnow
 from team.services.reviews import ReviewView
 from team.ui import auth, resources, state
-from team.ui.text import plain, safe_markdown
+from team.ui.text import plain, safe_markdown, web_link
 from team.ui.workflow import (
     REVIEW_BADGES,
     ago,
@@ -36,7 +36,7 @@ def _thread(person: PersonPublic, review: ReviewView, names: dict[int, str]) -> 
     if review.resolved_at:
         who += f" · resolved {ago(review.resolved_at)}"
     st.markdown(who)
-    st.markdown(f"Artifact: [{plain(review.artifact_url)}]({review.artifact_url})")
+    st.markdown(f"Artifact: {web_link(review.artifact_url)}")
     if review.finding_summary:
         st.markdown(f"Finding: {plain(review.finding_summary)}")
     if review.focus:
