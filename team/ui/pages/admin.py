@@ -3,7 +3,6 @@ the configuration in force (never a secret)."""
 
 from __future__ import annotations
 
-import json
 from datetime import date, timedelta
 
 import streamlit as st
@@ -11,7 +10,7 @@ from sqlalchemy.engine import make_url
 
 from team.config import AuthMode, Settings
 from team.models import PersonPublic
-from team.services import audit, transfer
+from team.services import audit
 from team.services.audit import AuditFilter
 from team.ui import auth, resources
 from team.ui.text import plain
@@ -65,24 +64,15 @@ def _audit(person: PersonPublic) -> None:
         )
 
 
-def _export() -> None:
-    st.subheader("Export")
-    st.caption(
-        "Everything in the database as one JSON file (the same as `team export`); load it "
-        "into an empty database with `team import`."
+def _backups() -> None:
+    st.subheader("Backups")
+    st.markdown(
+        "Back up from the server with `team export FILE.json`: it writes everything, "
+        "one-on-one notes included, straight to a file, and `team import FILE.json` "
+        "restores it into an empty database. The browser offers no full export on "
+        "purpose: at a large organisation's size it would be built in the app server's "
+        "memory, and it would hand every pair's one-on-one notes to any manager."
     )
-    if st.button("Prepare the export", key="admin_export_prepare"):
-        with resources.session() as s:
-            data = transfer.export_data(s)
-        st.session_state["admin_export"] = json.dumps(data, indent=2, sort_keys=True)
-    if "admin_export" in st.session_state:
-        st.download_button(
-            "Download the export (JSON)",
-            data=st.session_state["admin_export"],
-            file_name="team-export.json",
-            mime="application/json",
-            key="admin_export_download",
-        )
 
 
 def _sign_in(settings: Settings) -> str:
@@ -116,7 +106,7 @@ def render() -> None:
         st.stop()
     st.title("Admin")
     _audit(person)
-    _export()
+    _backups()
     _configuration()
 
 
