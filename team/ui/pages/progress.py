@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -84,6 +85,25 @@ def _frame(
     return _read(name, project_id, person_id, stale_days)
 
 
+@st.cache_data(show_spinner=False, max_entries=256, ttl=3600)
+def _spec(
+    url: str,
+    version: int,
+    day: str,
+    name: str,
+    project_id: int | None,
+    person_id: int | None,
+    stale_days: int,
+    _draw: Callable[[pd.DataFrame], charts.AnyChart],
+) -> dict[str, Any] | None:
+    """The chart's Vega-Lite spec, built (and validated by Altair) once per data version:
+    building an Altair chart costs far more than drawing its spec. None when empty."""
+    data = _frame(url, version, day, name, project_id, person_id, stale_days)
+    if data.empty:
+        return None
+    return _draw(data).to_dict()
+
+
 def _section(
     name: str,
     heading: str,
@@ -94,12 +114,13 @@ def _section(
 ) -> None:
     st.subheader(heading)
     st.caption(caption)
-    data = _frame(*resources.cache_key(), date.today().isoformat(), name, *filters, stale_days)
-    if data.empty:
+    day = date.today().isoformat()
+    spec = _spec(*resources.cache_key(), day, name, *filters, stale_days, draw)
+    if spec is None:
         filtered = any(f is not None for f in filters)
         st.info(EMPTY[name] + (FILTERED if filtered else ""), icon=":material/insights:")
         return
-    st.altair_chart(draw(data), key=f"progress_chart_{name}")
+    st.vega_lite_chart(spec, key=f"progress_chart_{name}")
 
 
 def render() -> None:
