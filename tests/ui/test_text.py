@@ -8,6 +8,7 @@ that what a reader should see of it is there."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -183,3 +184,33 @@ def test_a_web_link_cannot_end_early(url: str, label: str | None) -> None:
 def test_a_web_link_to_anything_else_is_text(url: str) -> None:
     assert not [t for t in _tokens(web_link(url)) if t.type == "link_open"]
     assert _shown(web_link(url)) == normalise(url)
+
+
+STREAMLIT_TEXT = re.compile(
+    r"(?<!\S)(<->|->|<-|--|>=|<=|~=)(?!\S)|:material[/_]|:streamlit:|:[a-z][a-z0-9-]*\["
+)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a -- b -> c <- d <-> e >= f <= g ~= h",
+        ":material/warning: :material_home: :streamlit: :red[x]",
+        "--",
+        "-> start",
+    ],
+)
+def test_plain_keeps_streamlit_from_rewriting_text(text: str) -> None:
+    # Streamlit turns these into a dash, arrows, signs, icons and a logo in text it
+    # renders, escaped or not; the word joiner keeps them as typed.
+    out = plain(text)
+    assert not STREAMLIT_TEXT.search(out.replace("\\", "")), out
+    assert out.replace("\\", "").replace(JOINER, "") == text
+
+
+def test_markdown_keeps_dashes_and_arrows_but_not_in_tables_or_underlines() -> None:
+    text = "SQL comment -- here, x -> y, p <= 0.05\n\n| a | b |\n| -- | -- |\n\nTitle\n--"
+    out = safe_markdown(text)
+    assert not STREAMLIT_TEXT.search(out.split("\n\n")[0])
+    assert out.split("\n\n")[1:] == text.split("\n\n")[1:]
+    assert out.replace(JOINER, "") == text
