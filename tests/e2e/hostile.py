@@ -216,3 +216,13 @@ def expanded(page: Any, label: str) -> Any:
 def expanded_form(page: Any, label: str, key: str) -> Any:
     expanded(page, label)
     return form(page, key)
+
+
+def every_page_harmless(page: Any, seen: Watch) -> None:
+    """Open every page in the navigation; each one renders the payloads harmlessly."""
+    links = page.get_by_test_id("stSidebarNav").get_by_role("link")
+    for i in range(links.count()):
+        links.nth(i).click()
+        wait_idle(page)
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+        assert_harmless(page, seen)
