@@ -211,7 +211,7 @@ def test_hostile_text_in_question_finding_note_and_answer_fields(server: Server,
     # Nothing else was lost: one root, its sub-questions, one finding and its two notes.
     assert h.count(server, Question) == 1 + len(PAYLOADS)
     assert (h.count(server, Finding), h.count(server, Note)) == (1, 2)
-    h.every_page_harmless(page, seen)
+    h.pages_harmless(page, seen)
 
 
 # --------------------------------------------------------------------------- reviews, 1:1s
@@ -313,8 +313,8 @@ def test_hostile_text_in_review_and_one_on_one_fields(server: Server, page: Any)
     _review_thread(page, server, seen, review_id)
     _one_on_one(page, server, seen)
     assert (h.count(server, Question), h.count(server, Note)) == (2, 1)
-    h.be(page, "Ines · IC")  # her one-on-one, her agenda, her attention page
-    h.every_page_harmless(page, seen)
+    h.be(page, "Ines · IC")  # the pages where the notes on her work show
+    h.pages_harmless(page, seen, ["Needs my attention", "My work", "One-on-ones"])
 
 
 # --------------------------------------------------------------------------- team
