@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from math import ceil
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import streamlit as st
+
+from team.services.paging import Paged
 
 PAGE_SIZE = 20
 T = TypeVar("T")
@@ -39,3 +41,14 @@ def matches(text: str, query: str) -> bool:
     """Case-insensitive: every word of ``query`` occurs in ``text``."""
     folded = text.casefold()
     return all(word in folded for word in query.casefold().split())
+
+
+def requested_page(key: str) -> int:
+    """The page the picker of ``key`` asks for, before the list is read (SQL paging:
+    read that page, then draw the picker with :func:`pager`)."""
+    return max(1, int(st.session_state.get(f"{key}_page") or 1))
+
+
+def pager(paged: Paged[Any], key: str, *, noun: str = "items") -> None:
+    """The picker for a page read in SQL (its total and size)."""
+    window(paged.total, key, size=paged.window.size, noun=noun)

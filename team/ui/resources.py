@@ -15,8 +15,9 @@ from sqlmodel import Session
 from team import db
 from team.config import ConfigError, Settings, config_path, load_config
 from team.models import PersonPublic, ProjectPublic
-from team.services import answers, memo, notes, people, reviews, tree, work
+from team.services import answers, memo, notes, people, portfolio, reviews, tree, work
 from team.services.errors import TeamError
+from team.services.paging import Paged, Window
 from team.ui import state
 
 
@@ -92,11 +93,22 @@ def _projects(url: str, version: int) -> list[ProjectPublic]:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _portfolio(
-    url: str, version: int, project_id: int | None, person_id: int | None
-) -> list[tree.PortfolioRow]:
+def _portfolio_page(
+    url: str, version: int, project_id: int | None, person_id: int | None, search: str, page: int
+) -> Paged[portfolio.PortfolioRow]:
+    f = portfolio.PortfolioFilter(project_id, person_id, search)
     with session() as s:
-        return tree.portfolio(s, project_id=project_id, person_id=person_id)
+        return portfolio.page(s, f, Window(page=page))
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
+def _portfolio_summary(
+    url: str, version: int, project_id: int | None, person_id: int | None, search: str, day: str
+) -> portfolio.Summary:
+    """Keyed by the day too: overdue moves with the calendar."""
+    f = portfolio.PortfolioFilter(project_id, person_id, search)
+    with session() as s:
+        return portfolio.summary(s, f, today=date.fromisoformat(day))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -124,8 +136,14 @@ def all_projects() -> list[ProjectPublic]:
     return _projects(*cache_key())
 
 
-def portfolio(project_id: int | None, person_id: int | None) -> list[tree.PortfolioRow]:
-    return _portfolio(*cache_key(), project_id, person_id)
+def portfolio_page(f: portfolio.PortfolioFilter, page: int) -> Paged[portfolio.PortfolioRow]:
+    return _portfolio_page(*cache_key(), f.project_id, f.person_id, f.search, page)
+
+
+def portfolio_summary(f: portfolio.PortfolioFilter) -> portfolio.Summary:
+    return _portfolio_summary(
+        *cache_key(), f.project_id, f.person_id, f.search, date.today().isoformat()
+    )
 
 
 def question_tree(root_id: int) -> tree.Tree:

@@ -42,11 +42,12 @@ from team.models import (
     ReviewRequest,
     utcnow,
 )
-from team.services import history, questions, transfer, work
+from team.services import history, portfolio, questions, transfer, work
 from team.services.demo import load_demo
 from team.services.errors import InvalidInput
+from team.services.paging import Window
 from team.services.transfer_rules import validated
-from team.services.tree import portfolio, rollups_by_root
+from team.services.tree import rollups_by_root
 
 TINY = scaled(SIZES["L"], 0.003)
 # Big enough that every status, kind and overdue action item shows up whatever the seed.
@@ -287,7 +288,7 @@ def _manager_with_most_trees(session: Session) -> int:
 
 def test_the_app_reads_it(org: Session) -> None:
     manager = _manager_with_most_trees(org)
-    rows = portfolio(org, person_id=manager)
+    rows = portfolio.page(org, portfolio.PortfolioFilter(person_id=manager), Window()).items
     assert rows and all(r.coverage is None or 0 <= r.coverage <= 1 for r in rows)
     assert any(r.leaves > 1 for r in rows)
     assert work.attention(org, manager).count > 0

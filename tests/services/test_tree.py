@@ -1,16 +1,15 @@
-"""Tree reads and coverage roll-up: one tree, and the portfolio for Overview."""
+"""Tree reads and coverage roll-up: one tree, many trees, and the SQL totals."""
 
 from __future__ import annotations
 
 import random
 
 import pytest
-from sqlalchemy import Engine, event
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
-from team.models import Project, Question, QuestionStatus
-from team.services import tree
-from tests.factories import Team, make_team, root
+from team.models import Question, QuestionStatus
+from team.services import portfolio, tree
+from tests.factories import Team, make_team
 
 S = QuestionStatus
 
@@ -38,8 +37,11 @@ def _node(session: Session, team: Team, parent: Question | None, title: str, sta
 
 
 def _by_root(session: Session, root_id: int) -> tuple[int, int]:
-    """Coverage as Overview computes it (all trees at once)."""
+    """Coverage as Overview computes it: per tree in Python for the rows on screen, and
+    in one recursive query for the headline numbers; the two must agree."""
     rolled, _own = tree.rollups_by_root(session, [root_id])[root_id]
+    only = select(col(Question.id)).where(col(Question.id) == root_id)
+    assert portfolio.coverage_totals(session, only) == (rolled.leaves, rolled.answered_leaves)
     return rolled.answered_leaves, rolled.leaves
 
 
@@ -118,44 +120,7 @@ def test_overview_rollup_agrees_with_tree_on_random_trees(session: Session, team
             nodes.append(_node(session, team, parent, f"n{i}", rng.choice(list(S))))
     for rid in roots:
         assert _by_root(session, rid) == _coverage(session, rid)
-
-
-def test_portfolio_filters_and_people(session: Session, team: Team) -> None:
-    first = root(session, team, "Why did retention drop?")
-    other = Project(name="Pricing")
-    session.add(other)
-    session.commit()
-    second = _node(session, team, None, "Should we change prices?")
-    second.project_id = other.id  # type: ignore[assignment]
-    child = _node(session, team, second, "Elasticity by segment")
-    child.assignee_id = team.ic
-    session.commit()
-    rows = {r.title: r for r in tree.portfolio(session)}
-    assert set(rows) == {"Why did retention drop?", "Should we change prices?"}
-    assert rows["Should we change prices?"].people == ("Ines", "Maya")
-    assert rows["Should we change prices?"].open_questions == 1
-    assert [r.id for r in tree.portfolio(session, project_id=other.id)] == [second.id]
-    assert [r.id for r in tree.portfolio(session, person_id=team.ic)] == [second.id]
-    assert {r.id for r in tree.portfolio(session, person_id=team.manager)} == {first, second.id}
-
-
-def test_portfolio_query_count_does_not_grow(engine: Engine, session: Session, team: Team) -> None:
-    statements: list[str] = []
-
-    def count(*_args: object) -> None:
-        statements.append("x")
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        root(session, team, "One")
-        statements.clear()
-        tree.portfolio(session)
-        small = len(statements)
-        for i in range(10):
-            r = root(session, team, f"More {i}")
-            _node(session, team, session.get(Question, r), "child")  # type: ignore[arg-type]
-        statements.clear()
-        tree.portfolio(session)
-        assert len(statements) == small
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+    every = select(col(Question.id)).where(col(Question.parent_id).is_(None))
+    leaves = sum(_coverage(session, rid)[1] for rid in roots)
+    answered = sum(_coverage(session, rid)[0] for rid in roots)
+    assert portfolio.coverage_totals(session, every) == (leaves, answered)

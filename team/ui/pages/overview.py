@@ -7,11 +7,11 @@ from datetime import date
 import streamlit as st
 
 from team.models import QuestionStatus
+from team.services.portfolio import PortfolioFilter, PortfolioRow, Summary
 from team.services.rollup import HELP
-from team.services.tree import PortfolioRow
 from team.ui import auth, navigation, resources
 from team.ui.filters import project_person_filters
-from team.ui.paging import matches, page_of
+from team.ui.paging import pager, requested_page
 from team.ui.text import plain
 
 STATUS_BADGES = {
@@ -29,14 +29,15 @@ def status_badge(status: QuestionStatus) -> str:
     return f":{colour}-badge[{label}]"
 
 
-def _metrics(rows: list[PortfolioRow]) -> None:
-    answered = sum(r.answered_leaves for r in rows)
-    leaves = sum(r.leaves for r in rows)
+def _metrics(summary: Summary) -> None:
     cols = st.columns(4)
-    cols[0].metric("General questions", len(rows))
-    cols[1].metric("Open sub-questions", sum(r.open_questions for r in rows))
-    cols[2].metric("Coverage", f"{answered / leaves:.0%}" if leaves else "n/a", help=COVERAGE_HELP)
-    cols[3].metric("Overdue", sum(r.overdue for r in rows))
+    cols[0].metric("General questions", f"{summary.general_questions:,}")
+    cols[1].metric("Open sub-questions", f"{summary.open_sub_questions:,}")
+    coverage = summary.coverage
+    cols[2].metric(
+        "Coverage", f"{coverage:.0%}" if coverage is not None else "n/a", help=COVERAGE_HELP
+    )
+    cols[3].metric("Overdue", f"{summary.overdue:,}")
 
 
 def _due_text(due: date | None, overdue: bool) -> str:
@@ -77,12 +78,13 @@ def render() -> None:
     person = auth.current_person()
     st.title("Overview")
     project_id, person_id = project_person_filters("overview", person_label="Person involved")
-    rows = resources.portfolio(project_id, person_id)
-    query = st.text_input("Search", placeholder="Words in the title", key="overview_search").strip()
-    if query:
-        rows = [r for r in rows if matches(r.title, query)]
-    if not rows:
-        if project_id is None and person_id is None and not query:
+    search = st.text_input(
+        "Search", placeholder="Words in the title", key="overview_search"
+    ).strip()
+    f = PortfolioFilter(project_id, person_id, search)
+    found = resources.portfolio_page(f, requested_page("overview"))
+    if not found.total:
+        if project_id is None and person_id is None and not search:
             hint = (
                 "Create the first one on the Questions page."
                 if person is not None and person.role == "manager"
@@ -92,8 +94,9 @@ def render() -> None:
         else:
             st.info("No general question matches these filters; clear them to see all.")
         return
-    _metrics(rows)
-    for row in page_of(rows, "overview", noun="general questions, most urgent first"):
+    _metrics(resources.portfolio_summary(f))
+    pager(found, "overview", noun="general questions, most urgent first")
+    for row in found.items:
         _row(row)
 
 
