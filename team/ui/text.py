@@ -75,7 +75,34 @@ def safe_markdown(text: str | None) -> str:
     cleaned = _LINK_DEST.sub(_defuse_link, cleaned)
     cleaned = cleaned.replace("![", f"!{JOINER}[")
     cleaned = _TAG_START.sub(f"<{JOINER}", cleaned)
-    return _REFERENCE.sub(f"&{JOINER}", cleaned)
+    return _no_math(_REFERENCE.sub(f"&{JOINER}", cleaned))
+
+
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+_CODE_SPAN = re.compile(r"(`+)(.*?)\1")
+
+
+def _no_math(text: str) -> str:
+    """Show "$5M to $7M" as typed: outside code, a "$" would start LaTeX. A backslash
+    is safe here (a wrong guess about code shows one, it cannot load anything)."""
+    out, fenced = [], False
+    for line in text.split("\n"):
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif not fenced:
+            line = _escape_dollars(line)
+        out.append(line)
+    return "\n".join(out)
+
+
+def _escape_dollars(line: str) -> str:
+    parts, last = [], 0
+    for match in _CODE_SPAN.finditer(line):
+        parts.append(line[last : match.start()].replace("$", "\\$"))
+        parts.append(match.group(0))
+        last = match.end()
+    parts.append(line[last:].replace("$", "\\$"))
+    return "".join(parts)
 
 
 def web_link(url: str, label: str | None = None) -> str:

@@ -214,3 +214,10 @@ def test_markdown_keeps_dashes_and_arrows_but_not_in_tables_or_underlines() -> N
     assert not STREAMLIT_TEXT.search(out.split("\n\n")[0])
     assert out.split("\n\n")[1:] == text.split("\n\n")[1:]
     assert out.replace(JOINER, "") == text
+
+
+def test_dollar_signs_show_as_typed_outside_code() -> None:
+    assert safe_markdown("Costs $5M to $7M") == "Costs \\$5M to \\$7M"
+    assert safe_markdown("see `x = $y` and $z") == "see `x = $y` and \\$z"
+    fenced = "```\nprice = $5\n```\nthen $6"
+    assert safe_markdown(fenced) == "```\nprice = $5\n```\nthen \\$6"
