@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 import pandas as pd
-from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, text
 from sqlmodel import Session, col
 
 from team.models import ActionItem, Event, OneOnOne, Person, TrackNote
@@ -57,10 +57,22 @@ def _private_to_others(actor_id: int) -> ColumnElement[bool]:
     )
 
 
+# The distinct entities by a loose index scan: one index probe per entity, not a pass
+# over every event (SELECT DISTINCT reads the whole index).
+_ENTITIES = text(
+    "WITH RECURSIVE seen(entity) AS ("
+    " SELECT MIN(entity) FROM event"
+    " UNION ALL"
+    " SELECT (SELECT MIN(e.entity) FROM event e WHERE e.entity > seen.entity)"
+    " FROM seen WHERE seen.entity IS NOT NULL"
+    ") SELECT entity FROM seen WHERE entity IS NOT NULL"
+)
+
+
 def entities(session: Session, actor_id: int) -> list[str]:
+    """The kinds of thing the log has events about, in order."""
     require_manager(acting(session, actor_id), "read the audit log")
-    query = select(col(Event.entity)).distinct().order_by(col(Event.entity))
-    return [str(e) for e in session.scalars(query)]
+    return [str(e) for e in session.scalars(_ENTITIES)]
 
 
 def search(

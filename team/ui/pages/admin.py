@@ -1,10 +1,11 @@
-"""Admin (managers): the audit log with filters and CSV export, a full JSON export, and
-the configuration in force (never a secret)."""
+"""Admin (managers): the audit log with filters and CSV export, how to back up, and the
+configuration in force (never a secret)."""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import make_url
 
@@ -36,13 +37,33 @@ def _filters(people: list[PersonPublic], entities: list[str]) -> AuditFilter:
     return AuditFilter(actor_id=actor, entity=entity, since=since, until=until)
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def _entities(url: str, version: int, person_id: int) -> list[str]:
+    with resources.session() as s:
+        return audit.entities(s, person_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _search(
+    url: str,
+    version: int,
+    person_id: int,
+    actor_id: int | None,
+    entity: str | None,
+    since: date | None,
+    until: date | None,
+) -> tuple[pd.DataFrame, int]:
+    f = AuditFilter(actor_id=actor_id, entity=entity, since=since, until=until)
+    with resources.session() as s:
+        return audit.search(s, person_id, f)
+
+
 def _audit(person: PersonPublic) -> None:
     st.subheader("Audit log")
-    with resources.session() as s:
-        entities = audit.entities(s, person.id)
-    f = _filters(resources.all_people(), entities)
-    with resources.session() as s:
-        frame, total = audit.search(s, person.id, f)
+    f = _filters(resources.all_people(), _entities(*resources.cache_key(), person.id))
+    frame, total = _search(
+        *resources.cache_key(), person.id, f.actor_id, f.entity, f.since, f.until
+    )
     if total == 0:
         st.info("No change matches these filters; widen the dates or clear the filters.")
         return
