@@ -171,12 +171,27 @@ def server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Server]:
     with Session(engine, expire_on_commit=False) as session:
         team = make_team(session)
 
-    port = _free_port()
+    log = tmp_path / "server.log"
+    try:
+        with streamlit_server(config, log) as base_url:
+            yield Server(base_url=base_url, url=url, engine=engine, team=team, log=log)
+    finally:
+        engine.dispose()
+        if _failed(request):
+            shutil.copyfile(log, _artifact(request, "-server.log"))
+
+
+@contextlib.contextmanager
+def streamlit_server(
+    config: Path, log: Path, *, port: int | None = None, extra: tuple[str, ...] = ()
+) -> Iterator[str]:
+    """``streamlit run app.py`` with ``config`` on a loopback port (free unless given),
+    until the block ends; yields its base URL once it answers its health check."""
+    port = port or _free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "TEAM_CONFIG": str(config)}
     for name in ("TEAM_DATABASE_URL", "STREAMLIT_SERVER_PORT", "STREAMLIT_SERVER_ADDRESS"):
         env.pop(name, None)
-    log = tmp_path / "server.log"
     command = [
         sys.executable,
         "-m",
@@ -195,17 +210,15 @@ def server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Server]:
         # Streamlit would re-import team.models and SQLModel would refuse the tables.
         "--server.fileWatcherType",
         "none",
+        *extra,
     ]
     with log.open("wb") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
         _wait_healthy(base_url, process, log)
-        yield Server(base_url=base_url, url=url, engine=engine, team=team, log=log)
+        yield base_url
     finally:
         _stop(process)
-        engine.dispose()
-        if _failed(request):
-            shutil.copyfile(log, _artifact(request, "-server.log"))
 
 
 @pytest.fixture

@@ -8,10 +8,7 @@ it also sends as the ``email`` claim). The app is a real ``streamlit run app.py`
 
 from __future__ import annotations
 
-import os
 import secrets
-import subprocess
-import sys
 import threading
 import warnings
 from collections.abc import Iterator
@@ -24,7 +21,7 @@ from sqlmodel import Session
 
 from team.db import make_engine, upgrade
 from tests.conftest import skip_or_fail
-from tests.e2e.conftest import APP, ROOT, _free_port, _stop, _wait_healthy
+from tests.e2e.conftest import _free_port, streamlit_server
 from tests.factories import Team, make_team, root
 
 HOST = "127.0.0.1"
@@ -90,29 +87,6 @@ def _seed(url: str) -> tuple[Engine, Team]:
     return engine, team
 
 
-def _command(port: int, secrets_file: Path) -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(APP),
-        "--server.address",
-        HOST,
-        "--server.port",
-        str(port),
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        # Source edits made while the test runs must not reload the app's modules.
-        "--server.fileWatcherType",
-        "none",
-        "--secrets.files",
-        str(secrets_file),
-    ]
-
-
 @contextmanager
 def run_app(directory: Path, provider_url: str) -> Iterator[OidcApp]:
     """Serve app.py in oidc mode over a freshly seeded SQLite database."""
@@ -123,18 +97,11 @@ def run_app(directory: Path, provider_url: str) -> Iterator[OidcApp]:
     port = _free_port()
     secrets_file = directory / "secrets.toml"
     _write_secrets(secrets_file, port, provider_url)
-    env = {**os.environ, "TEAM_CONFIG": str(config)}
-    for name in ("TEAM_DATABASE_URL", "STREAMLIT_SERVER_PORT", "STREAMLIT_SERVER_ADDRESS"):
-        env.pop(name, None)
     log = directory / "server.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            _command(port, secrets_file), cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
-        )
-    base_url = f"http://{HOST}:{port}"
     try:
-        _wait_healthy(base_url, process, log)
-        yield OidcApp(base_url, provider_url, engine, team, SEED_QUESTION, log)
+        with streamlit_server(
+            config, log, port=port, extra=("--secrets.files", str(secrets_file))
+        ) as base_url:
+            yield OidcApp(base_url, provider_url, engine, team, SEED_QUESTION, log)
     finally:
-        _stop(process)
         engine.dispose()
