@@ -7,6 +7,7 @@ UTC datetimes. Every time lies in the two years before midnight (UTC) of ``today
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from random import Random
@@ -103,7 +104,7 @@ class Plan:
         """``lo`` plus a log-normal delay of about ``median_hours``, kept before ``hi``
         (and the end): squeezed into what is left when it would run past."""
         limit = min(self.end if hi is None else hi, self.end)
-        delay = self.rng.lognormvariate(0.0, 0.9) * median_hours * HOUR
+        delay = math.exp(0.9 * self.rng.gauss()) * median_hours * HOUR
         if lo + delay < limit:
             return lo + delay
         return self.between(lo, limit)

@@ -6,6 +6,7 @@ writes hundreds of thousands of them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from random import Random
 
 
@@ -130,38 +131,52 @@ ACTIONS = (
 )
 
 
+POOL = 400  # distinct texts of each sort; rows pick among them (cheap at a million rows)
+
+
 class Texts:
-    """Text makers sharing one random source (so a seed gives the same text)."""
+    """Text makers sharing one random source (so a seed gives the same text). Summaries,
+    notes and the like are drawn from pools made once, so a row costs one pick."""
 
     def __init__(self, rng: Random) -> None:
         self.r = rng
         self.random = rng.random
+        self.pools: dict[str, tuple[str, ...]] = {}
 
     def pick(self, words: tuple[str, ...]) -> str:
         return words[int(self.random() * len(words))]
 
+    def pooled(self, sort: str, make: Callable[[], str]) -> str:
+        pool = self.pools.get(sort)
+        if pool is None:
+            pool = self.pools[sort] = tuple(make() for _ in range(POOL))
+        return self.pick(pool)
+
     def root_title(self) -> str:
-        p = self.pick
-        forms = (
-            f"Why did {p(METRICS)} {p(MOVES)} for {p(SEGMENTS)} in {p(PERIODS)}?",
-            f"Should we replace the {p(THINGS)} with a model?",
-            f"What drives {p(METRICS)} among {p(SEGMENTS)}?",
-            f"How much would {p(LEVERS)} change {p(METRICS)}?",
-            f"Is the {p(THINGS)} still accurate for {p(SEGMENTS)}?",
-        )
-        return forms[int(self.r.random() * len(forms))]
+        p, form = self.pick, int(self.random() * 5)
+        if form == 0:
+            return f"Why did {p(METRICS)} {p(MOVES)} for {p(SEGMENTS)} in {p(PERIODS)}?"
+        if form == 1:
+            return f"Should we replace the {p(THINGS)} with a model?"
+        if form == 2:
+            return f"What drives {p(METRICS)} among {p(SEGMENTS)}?"
+        if form == 3:
+            return f"How much would {p(LEVERS)} change {p(METRICS)}?"
+        return f"Is the {p(THINGS)} still accurate for {p(SEGMENTS)}?"
 
     def sub_title(self) -> str:
-        p = self.pick
-        forms = (
-            f"Break down {p(METRICS)} by {p(DIMENSIONS)}",
-            f"Check {p(DIMENSIONS)} data for {p(ISSUES)}",
-            f"Estimate the effect of {p(LEVERS)} on {p(METRICS)}",
-            f"Compare {p(METRICS)} before and after {p(PERIODS)} for {p(SEGMENTS)}",
-            f"Validate the {p(THINGS)} against {p(DIMENSIONS)}",
-            f"Is {p(METRICS)} different for {p(SEGMENTS)}?",
-        )
-        return forms[int(self.r.random() * len(forms))]
+        p, form = self.pick, int(self.random() * 6)
+        if form == 0:
+            return f"Break down {p(METRICS)} by {p(DIMENSIONS)}"
+        if form == 1:
+            return f"Check {p(DIMENSIONS)} data for {p(ISSUES)}"
+        if form == 2:
+            return f"Estimate the effect of {p(LEVERS)} on {p(METRICS)}"
+        if form == 3:
+            return f"Compare {p(METRICS)} before and after {p(PERIODS)} for {p(SEGMENTS)}"
+        if form == 4:
+            return f"Validate the {p(THINGS)} against {p(DIMENSIONS)}"
+        return f"Is {p(METRICS)} different for {p(SEGMENTS)}?"
 
     def context(self) -> str:
         return (
@@ -170,7 +185,10 @@ class Texts:
         )
 
     def finding(self, kind: str) -> str:
-        p, n = self.pick, int(self.r.random() * 900) + 20
+        return self.pooled(kind, lambda: self._finding(kind))
+
+    def _finding(self, kind: str) -> str:
+        p, n = self.pick, int(self.random() * 900) + 20
         if kind == "negative_result":
             return f"No measurable effect of {p(LEVERS)} on {p(METRICS)} (n={n:,})"
         if kind == "data_decision":
@@ -180,29 +198,41 @@ class Texts:
         return f"{p(METRICS).capitalize()} {p(MOVES)}s {n % 40 + 2}% among {p(SEGMENTS)}"
 
     def finding_body(self, summary: str) -> str:
-        return f"{summary}.\n\nMethod: split by **{self.pick(DIMENSIONS)}**, {self.pick(PERIODS)}."
+        method = self.pooled(
+            "method", lambda: f"Method: split by **{self.pick(DIMENSIONS)}**, {self.pick(PERIODS)}."
+        )
+        return f"{summary}.\n\n{method}"
 
     def links(self, serial: int) -> list[str]:
-        count = int(self.r.random() * 3)
+        count = int(self.random() * 3)
         return [self.artifact(serial * 3 + i) for i in range(count)]
 
     def artifact(self, serial: int) -> str:
         return self.pick(ARTIFACTS).format(n=serial + 100)
 
     def focus(self) -> str:
-        return f"Is the {self.pick(DIMENSIONS)} handling right, and any {self.pick(ISSUES)}?"
+        return self.pooled(
+            "focus",
+            lambda: f"Is the {self.pick(DIMENSIONS)} handling right, and any {self.pick(ISSUES)}?",
+        )
 
     def note(self, kind: str) -> str:
-        return self.pick(NOTE_BODIES[kind]).format(
-            d=self.pick(DIMENSIONS), s=self.pick(SEGMENTS), t=self.pick(THINGS)
+        return self.pooled(
+            f"note {kind}",
+            lambda: self.pick(NOTE_BODIES[kind]).format(
+                d=self.pick(DIMENSIONS), s=self.pick(SEGMENTS), t=self.pick(THINGS)
+            ),
         )
 
     def action(self) -> str:
-        return self.pick(ACTIONS).format(
-            d=self.pick(DIMENSIONS),
-            t=self.pick(THINGS),
-            m=self.pick(METRICS),
-            s=self.pick(SEGMENTS),
+        return self.pooled(
+            "action",
+            lambda: self.pick(ACTIONS).format(
+                d=self.pick(DIMENSIONS),
+                t=self.pick(THINGS),
+                m=self.pick(METRICS),
+                s=self.pick(SEGMENTS),
+            ),
         )
 
     def track_body(self, track: str) -> str:

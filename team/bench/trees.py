@@ -161,7 +161,7 @@ def _leaf_status(plan: Plan, node: Node) -> None:
         node.status, node.finished, node.steps = "dropped", at, [(at, "dropped", node.manager)]
         return
     start = node.created + rng.expovariate(1 / (4 * DAY))
-    work = rng.lognormvariate(math.log(20 * DAY), 0.8)
+    work = 20 * DAY * math.exp(0.8 * rng.gauss())
     if r < 0.10 or start >= plan.end:
         return  # still open
     node.started = start

@@ -3,9 +3,10 @@
 Per-row work in SQLAlchemy's executemany (building each parameter set, running each
 type's bind processor) costs more than the generation itself at a million rows, so
 each value is converted once here, to what the driver stores, and the rows go straight
-to the driver: ``executemany`` in chunks on SQLite (with a large page cache while
-writing, so index upkeep stays in memory), ``COPY ... FROM STDIN`` on PostgreSQL. Any
-other database gets SQLAlchemy Core ``insert()`` with lists of dicts.
+to the driver: one ``executemany`` per table, fed by a generator, on SQLite (with a
+large page cache while writing); ``COPY ... FROM STDIN`` on PostgreSQL. Each table's
+plain indexes are built after its rows are in. Any other database gets SQLAlchemy Core
+``insert()`` with lists of dicts.
 
 Values are stored exactly as the app's own writes store them: timestamps as aware UTC
 (on SQLite the text SQLAlchemy writes, ``YYYY-MM-DD HH:MM:SS.ffffff`` in UTC), dates in
@@ -108,10 +109,13 @@ def _quoted(conn: Connection, table: Table) -> tuple[str, str]:
 def _sqlite(conn: Connection, table: Table, rows: list[Row]) -> None:
     name, columns = _quoted(conn, table)
     marks = ", ".join("?" * len(table.columns))
-    cursor = conn.connection.cursor()
-    try:
-        for chunk in _chunked(_values(rows, table, "sqlite")):
-            cursor.executemany(f"INSERT INTO {name} ({columns}) VALUES ({marks})", chunk)
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    cursor = driver.cursor()
+    try:  # sqlite3 reads the rows from the generator as it goes: one statement
+        cursor.executemany(
+            f"INSERT INTO {name} ({columns}) VALUES ({marks})", _values(rows, table, "sqlite")
+        )
     finally:
         cursor.close()
 
