@@ -42,12 +42,12 @@ from team.models import (
     ReviewRequest,
     utcnow,
 )
-from team.services import history, portfolio, questions, transfer, work
+from team.services import history, portfolio, questions, reviews, transfer, work
 from team.services.demo import load_demo
 from team.services.errors import InvalidInput
 from team.services.paging import Window
 from team.services.transfer_rules import validated
-from team.services.tree import rollups_by_root
+from team.services.tree import load_tree, rollups_by_root
 
 TINY = scaled(SIZES["L"], 0.003)
 # Big enough that every status, kind and overdue action item shows up whatever the seed.
@@ -288,10 +288,18 @@ def _manager_with_most_trees(session: Session) -> int:
 
 def test_the_app_reads_it(org: Session) -> None:
     manager = _manager_with_most_trees(org)
-    rows = portfolio.page(org, portfolio.PortfolioFilter(person_id=manager), Window()).items
-    assert rows and all(r.coverage is None or 0 <= r.coverage <= 1 for r in rows)
-    assert any(r.leaves > 1 for r in rows)
-    assert work.attention(org, manager).count > 0
+    everyone = portfolio.summary(org, portfolio.PortfolioFilter())
+    assert everyone.general_questions == TINY.general_questions
+    assert 0 < everyone.answered_leaves < everyone.leaves
+    mine = portfolio.page(org, portfolio.PortfolioFilter(person_id=manager), Window(size=100))
+    assert mine.items and all(r.coverage is None or 0 <= r.coverage <= 1 for r in mine.items)
+    biggest = max(mine.items, key=lambda r: r.leaves)
+    tree = load_tree(org, biggest.id)
+    assert tree.root.leaves == biggest.leaves > 1
+    waiting = org.scalars(
+        select(col(ReviewRequest.reviewer_id)).where(col(ReviewRequest.status) == "open")
+    ).first()
+    assert waiting is not None and reviews.queue_for(org, waiting)
     busy = org.execute(
         select(col(Question.assignee_id))
         .join(Person, col(Person.id) == col(Question.assignee_id))
