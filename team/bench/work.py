@@ -16,10 +16,10 @@ CONFIDENCES = ("low", "medium", "high")
 CONFIDENCE = Weighted(CONFIDENCES, (25, 45, 30))
 F_STATUSES = ("draft", "shared", "accepted", "needs_work", "withdrawn")
 F_RECENT = Weighted(F_STATUSES, (15, 45, 25, 10, 5))
-F_OLD = Weighted(F_STATUSES, (2, 10, 75, 6, 7))
+F_OLD = Weighted(F_STATUSES, (2, 4, 81, 6, 7))  # old work is mostly settled
 R_STATUSES = ("open", "in_review", "changes_requested", "approved", "withdrawn")
 R_RECENT = Weighted(R_STATUSES, (35, 25, 15, 22, 3))
-R_OLD = Weighted(R_STATUSES, (9, 4, 7, 72, 8))
+R_OLD = Weighted(R_STATUSES, (3, 2, 5, 80, 10))
 RECENT = 21 * DAY
 
 
