@@ -1,12 +1,13 @@
 """Fill an empty, migrated database with a generated organisation of a given size, for
 benchmarks: people and projects, question trees, findings, reviews, notes, answer
-versions with citations, one-on-ones and the event log, over two years ending today.
+versions with citations, one-on-ones and the event log, over the two years that end at
+the start (UTC) of ``today``.
 
 Rows are built in memory with their ids assigned up front (so children name their
-parents without a round trip), then written table by table with bulk inserts in chunks,
-in one transaction: either everything is written or nothing. On PostgreSQL the id
-sequences are moved past the written ids, so the app's own inserts work afterwards.
-The same seed and day give the same organisation.
+parents without a round trip), then bulk-written table by table (write.py) in one
+transaction: either everything is written or nothing. On PostgreSQL the id sequences
+are moved past the written ids, so the app's own inserts work afterwards. The same
+seed and day give the same organisation.
 """
 
 from __future__ import annotations
