@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from team.models import (
@@ -114,28 +115,49 @@ def versions(session: Session, question_id: int) -> list[AnswerVersion]:
         .where(col(Answer.question_id) == question_id)
         .order_by(col(Answer.number))
     ).all()
-    ids = [int(a.id) for a, _ in rows if a.id is not None]
-    cites: dict[int, list[Citation]] = {}
-    if ids:
-        for c in session.scalars(select(Citation).where(col(Citation.answer_id).in_(ids))):
-            cites.setdefault(c.answer_id, []).append(c)
-    cited_answer_ids = {c.cited_answer_id for cs in cites.values() for c in cs if c.cited_answer_id}
-    answer_question = {}
-    if cited_answer_ids:
-        answer_question = dict(
-            session.execute(
-                select(col(Answer.id), col(Answer.question_id)).where(
-                    col(Answer.id).in_(cited_answer_ids)
-                )
-            ).all()
+    return _with_citations(session, [(a, name) for a, name in rows])
+
+
+def latest_versions(session: Session, question_ids: list[int]) -> dict[int, AnswerVersion]:
+    """{question id: its newest answer version, with its citations} for the questions
+    that have one: two queries however many questions."""
+    newest = (
+        select(col(Answer.question_id).label("qid"), func.max(Answer.number).label("n"))
+        .where(col(Answer.question_id).in_(question_ids))
+        .group_by(col(Answer.question_id))
+        .subquery()
+    )
+    rows = session.execute(
+        select(Answer, col(Person.name))
+        .join(Person, col(Person.id) == col(Answer.author_id))
+        .join(
+            newest,
+            (col(Answer.question_id) == newest.c.qid) & (col(Answer.number) == newest.c.n),
         )
+    ).all()
+    return {v.question_id: v for v in _with_citations(session, [(a, n) for a, n in rows])}
+
+
+def _with_citations(session: Session, rows: list[tuple[Answer, str]]) -> list[AnswerVersion]:
+    """The versions of these answer rows with what each cites (one query, run even for
+    no rows so a page makes the same number of queries whatever it shows)."""
+    ids = [int(a.id) for a, _ in rows if a.id is not None]
+    cited = aliased(Answer)
+    cites: dict[int, list[tuple[Citation, int | None]]] = {}
+    for c, cited_question in session.execute(
+        select(Citation, col(cited.question_id))
+        .outerjoin(cited, col(cited.id) == col(Citation.cited_answer_id))
+        .where(col(Citation.answer_id).in_(ids))
+    ):
+        cites.setdefault(c.answer_id, []).append((c, cited_question))
     result = []
     for answer, name in rows:
-        mine = cites.get(int(answer.id), [])
-        answers = tuple(sorted(c.cited_answer_id for c in mine if c.cited_answer_id))
+        assert answer.id is not None
+        mine = cites.get(answer.id, [])
+        answers = sorted((c.cited_answer_id, q) for c, q in mine if c.cited_answer_id)
         result.append(
             AnswerVersion(
-                id=int(answer.id),
+                id=answer.id,
                 question_id=answer.question_id,
                 number=answer.number,
                 body=answer.body,
@@ -144,9 +166,9 @@ def versions(session: Session, question_id: int) -> list[AnswerVersion]:
                 author_id=answer.author_id,
                 author=name,
                 created_at=answer.created_at,
-                finding_ids=tuple(sorted(c.finding_id for c in mine if c.finding_id)),
-                cited_answer_ids=answers,
-                cited_questions=tuple(sorted(answer_question[a] for a in answers)),
+                finding_ids=tuple(sorted(c.finding_id for c, _ in mine if c.finding_id)),
+                cited_answer_ids=tuple(a for a, _ in answers),
+                cited_questions=tuple(sorted(int(q) for _, q in answers if q is not None)),
             )
         )
     return result

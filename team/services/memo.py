@@ -80,7 +80,8 @@ def _gaps(tree: Tree, node_id: int, names: dict[int, str]) -> list[str]:
 
 
 def memo(session: Session, question_id: int, *, now: datetime | None = None) -> str:
-    """The memo of any question node, as Markdown."""
+    """The memo of any question node, as Markdown: the whole subtree, so it is built
+    only when someone asks for it (a fixed number of queries)."""
     root_id = root_of(session, question_id)
     tree = load_tree(session, root_id)
     node = tree.nodes[question_id]
@@ -102,13 +103,13 @@ def memo(session: Session, question_id: int, *, now: datetime | None = None) -> 
     ]
     if not node.children:
         lines += ["_This question has no sub-questions._", ""]
+    child_answers = answers.latest_versions(session, node.children)
     for child_id in node.children:
         child = tree.nodes[child_id].question
         if child.status == QuestionStatus.DROPPED:
             continue
-        child_versions = answers.versions(session, child_id)
         lines += [f"### [Q{child_id}] {_one_line(child.title)}", ""]
-        lines += _answer_block(child_versions[-1] if child_versions else None)
+        lines += _answer_block(child_answers.get(child_id))
     lines += ["## Evidence", "", *_evidence(findings_on(session, tree.subtree_ids(question_id)))]
     lines += ["## Gaps", "", *_gaps(tree, question_id, names)]
     stamp = f"{now:%d %b %Y}" if now else ""

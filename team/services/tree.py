@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, exists, or_, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
@@ -148,12 +148,46 @@ def find_roots(session: Session) -> list[tuple[int, str]]:
     return [(int(i), str(t)) for i, t in session.execute(query)]
 
 
+@dataclass(frozen=True)
+class RootChoices:
+    items: list[tuple[int, str]]  # (id, title) by title; ``current`` always among them
+    total: int  # general questions matching the search
+
+
+def root_choices(
+    session: Session, *, search: str = "", current: int | None = None, limit: int = 50
+) -> RootChoices:
+    """General questions whose title holds every word of ``search`` (any case), with
+    their number: ``current`` (whether it matches or not, so a picker keeps showing it)
+    and the first ``limit`` others by title. Two queries."""
+    is_root = col(Question.parent_id).is_(None)
+    words = [col(Question.title).icontains(w, autoescape=True) for w in search.split()]
+    matching = and_(is_root, *words)
+    total = session.scalar(select(func.count()).select_from(Question).where(matching))
+    keep = (
+        and_(is_root, or_(and_(*words), col(Question.id) == (current or 0))) if words else is_root
+    )
+    is_current = case((col(Question.id) == (current or 0), 0), else_=1)
+    query = (
+        select(col(Question.id), col(Question.title))
+        .where(keep)
+        .order_by(is_current, col(Question.title), col(Question.id))
+        .limit(limit + 1)
+    )
+    rows = [(int(i), str(t)) for i, t in session.execute(query)]
+    has_current = bool(rows) and rows[0][0] == current
+    rows = rows[: limit + 1] if has_current else rows[:limit]
+    return RootChoices(items=sorted(rows, key=lambda r: (r[1], r[0])), total=int(total or 0))
+
+
 __all__ = [
+    "RootChoices",
     "Tree",
     "TreeNode",
     "find_roots",
     "load_tree",
     "rollups_by_root",
+    "root_choices",
 ]
 
 

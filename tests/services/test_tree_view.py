@@ -1,0 +1,213 @@
+"""What the Questions and Answers pages read of a tree: one page of the rows below a
+node to a bounded depth, a bounded diagram, pickers that find any question by the words
+of its title, and a fixed number of queries whatever the size of the tree."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event
+from sqlmodel import Session
+
+from team.models import Question, QuestionStatus
+from team.services import tree, tree_view
+from team.services.errors import NotFound
+from team.services.paging import Window
+from team.services.tree_view import DIAGRAM_CHILDREN, DIAGRAM_NODES
+from tests.factories import Team, make_team
+
+S = QuestionStatus
+
+
+@pytest.fixture
+def team(session: Session) -> Team:
+    return make_team(session)
+
+
+def _node(
+    session: Session, team: Team, parent: Question | None, title: str, status: S = S.OPEN
+) -> Question:
+    q = Question(
+        title=title,
+        project_id=team.project,
+        parent_id=parent.id if parent else None,
+        root_id=parent.root_id if parent else None,
+        owner_id=team.manager,
+        status=status,
+    )
+    session.add(q)
+    session.flush()
+    if parent is None:
+        q.root_id = q.id
+    session.commit()
+    return q
+
+
+def _children(session: Session, team: Team, parent: Question, n: int, name: str) -> list[Question]:
+    return [_node(session, team, parent, f"{name} {i}") for i in range(n)]
+
+
+@contextmanager
+def _counting(session: Session) -> Iterator[list[str]]:
+    seen: list[str] = []
+    engine = session.get_bind()
+
+    def count(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def _titles(items: list[tree.TreeNode]) -> list[str]:
+    return [n.question.title for n in items]
+
+
+def test_rows_go_two_levels_down_depth_first_with_what_lies_deeper(
+    session: Session, team: Team
+) -> None:
+    r = _node(session, team, None, "Root")
+    a = _node(session, team, r, "a")
+    a1 = _node(session, team, a, "a1")
+    _node(session, team, a1, "a1x")
+    _node(session, team, a1, "a1y", S.ANSWERED)
+    _node(session, team, r, "b", S.ANSWERED)
+    view = tree_view.tree_view(session, r.id, None, Window(1, 50))
+    assert view.node.question.id == r.id
+    assert _titles(view.rows.items) == ["a", "a1", "b"]
+    assert [n.depth for n in view.rows.items] == [1, 2, 1]
+    assert view.hidden == {a1.id: 2}  # a1's two sub-questions are below the list
+    assert view.size == 5
+    # Coverage is rolled up over the whole tree, not only what is shown.
+    assert (view.node.answered_leaves, view.node.leaves) == (2, 3)
+    assert (view.nodes[a1.id].answered_leaves, view.nodes[a1.id].leaves) == (1, 2)
+
+
+def test_rows_come_one_page_at_a_time_and_a_page_past_the_end_reads_the_last(
+    session: Session, team: Team
+) -> None:
+    r = _node(session, team, None, "Root")
+    kids = _children(session, team, r, 7, "child")
+    first = tree_view.tree_view(session, r.id, None, Window(1, 3))
+    assert _titles(first.rows.items) == ["child 0", "child 1", "child 2"]
+    assert (first.rows.total, first.rows.pages) == (7, 3)
+    last = tree_view.tree_view(session, r.id, None, Window(9, 3))
+    assert last.rows.window.page == 3
+    assert [n.question.id for n in last.rows.items] == [kids[6].id]
+
+
+def test_a_node_view_has_its_path_and_siblings(session: Session, team: Team) -> None:
+    r = _node(session, team, None, "Root")
+    a, b = _node(session, team, r, "a"), _node(session, team, r, "b")
+    b1 = _node(session, team, b, "b1")
+    view = tree_view.tree_view(session, r.id, b1.id, Window(1, 50))
+    assert _titles(view.path) == ["Root", "b", "b1"]
+    assert view.node.depth == 2 and view.rows.items == []
+    assert view.siblings == [b1.id]
+    assert view.parent is not None and view.parent.question.id == b.id
+    b_view = tree_view.tree_view(session, r.id, b.id, Window(1, 50))
+    assert b_view.siblings == [a.id, b.id]
+
+
+def test_a_node_of_another_tree_shows_the_root_and_a_missing_root_is_refused(
+    session: Session, team: Team
+) -> None:
+    r = _node(session, team, None, "Root")
+    other = _node(session, team, None, "Other")
+    stranger = _node(session, team, other, "elsewhere")
+    assert tree_view.tree_view(session, r.id, stranger.id, Window()).node.question.id == r.id
+    with pytest.raises(NotFound):
+        tree_view.tree_view(session, 9999, None, Window())
+    with pytest.raises(NotFound):  # a sub-question is not a general question
+        tree_view.tree_view(session, stranger.id, None, Window())
+
+
+def test_diagram_is_bounded_with_more_and_below_boxes(session: Session, team: Team) -> None:
+    r = _node(session, team, None, "Root")
+    wide = _children(session, team, r, DIAGRAM_CHILDREN + 3, "wide")
+    grand = _children(session, team, wide[0], 2, "grand")
+    _node(session, team, grand[0], "deep")
+    diagram = tree_view.tree_view(session, r.id, None, Window()).diagram
+    drawn = {i for i, _ in diagram.edges}
+    assert r.id in drawn and wide[0].id in drawn and grand[0].id in drawn
+    assert wide[-1].id not in drawn
+    assert diagram.more == {r.id: 3}
+    assert diagram.below == {grand[0].id: 1}
+    assert len(diagram.edges) <= DIAGRAM_NODES
+
+
+def test_diagram_never_draws_more_than_its_limit(session: Session, team: Team) -> None:
+    r = _node(session, team, None, "Root")
+    for kid in _children(session, team, r, DIAGRAM_CHILDREN, "k"):
+        _children(session, team, kid, DIAGRAM_CHILDREN, "g")
+    diagram = tree_view.tree_view(session, r.id, None, Window()).diagram
+    assert len(diagram.edges) == DIAGRAM_NODES
+    left_out = sum(diagram.more.values())
+    assert len(diagram.edges) - 1 + left_out == DIAGRAM_CHILDREN * (DIAGRAM_CHILDREN + 1)
+
+
+def test_the_view_reads_the_same_number_of_queries_for_a_big_tree(
+    session: Session, team: Team
+) -> None:
+    small = _node(session, team, None, "Small")
+    _node(session, team, small, "one")
+    big = _node(session, team, None, "Big")
+    for kid in _children(session, team, big, 6, "k"):
+        for grand in _children(session, team, kid, 5, "g"):
+            _children(session, team, grand, 3, "d")
+    with _counting(session) as small_queries:
+        tree_view.tree_view(session, small.id, None, Window())
+    with _counting(session) as big_queries:
+        view = tree_view.tree_view(session, big.id, None, Window(1, 20))
+    assert len(small_queries) == len(big_queries) == 3
+    assert len(view.rows.items) == 20 and view.size == 6 + 30 + 90
+
+
+def test_choices_find_any_question_by_words_outside_the_branch_being_moved(
+    session: Session, team: Team
+) -> None:
+    r = _node(session, team, None, "Root")
+    a = _node(session, team, r, "Pricing emails")
+    a1 = _node(session, team, a, "Pricing of annual plans")
+    b = _node(session, team, r, "Churn by plan")
+    b1 = _node(session, team, b, "Deep")
+    b2 = _node(session, team, b1, "Annual PRICING 50%_off")
+    found = tree_view.tree_choices(session, r.id, search="pricing")
+    assert [c.id for c in found.items] == [a.id, a1.id, b2.id]  # tree order
+    assert [c.depth for c in found.items] == [1, 2, 3]
+    moving = tree_view.tree_choices(
+        session, r.id, search="pricing", outside_of=a.id, exclude=frozenset({r.id})
+    )
+    assert [c.id for c in moving.items] == [b2.id]
+    assert tree_view.tree_choices(session, r.id, search="50%_").total == 1  # literal text
+    assert tree_view.tree_choices(session, r.id, search="100%").total == 0
+    top = tree_view.tree_choices(session, r.id, depth=1)
+    assert [c.id for c in top.items] == [r.id, a.id, b.id]
+
+
+def test_choices_are_cut_at_the_limit_with_their_total(session: Session, team: Team) -> None:
+    r = _node(session, team, None, "Root")
+    _children(session, team, r, 12, "Segment")
+    found = tree_view.tree_choices(session, r.id, search="segment", limit=5)
+    assert (len(found.items), found.total) == (5, 12)
+    assert found.items[0].title == "Segment 0"
+
+
+def test_root_choices_search_and_keep_the_current_one(session: Session, team: Team) -> None:
+    roots = [_node(session, team, None, f"Question {i:02}") for i in range(12)]
+    odd = _node(session, team, None, "Why did churn rise?")
+    _node(session, team, odd, "Question inside a tree")  # not a general question
+    first = tree.root_choices(session, limit=5)
+    assert [t for _, t in first.items] == [f"Question {i:02}" for i in range(5)]
+    assert first.total == 13
+    kept = tree.root_choices(session, current=odd.id, limit=5)
+    assert odd.id in {i for i, _ in kept.items} and len(kept.items) == 6
+    found = tree.root_choices(session, search="CHURN rise", current=roots[3].id, limit=5)
+    assert found.total == 1
+    assert {i for i, _ in found.items} == {odd.id, roots[3].id}
+    assert tree.root_choices(session, search="nothing like it").items == []
