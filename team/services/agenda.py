@@ -17,49 +17,32 @@ thing shows in exactly one section, the most pressing one:
   - overdue action items: open items from earlier one-on-ones past their due date;
   - carried over: the other open items from earlier one-on-ones (until done).
 Items raised in the day's own one-on-one belong to that meeting, not to its agenda.
-Every read is a fixed number of queries, whatever the amount of data.
+Each section holds its ``limit`` most pressing items (agenda_sections.py says which come
+first) and counts all of them; the whole agenda is eight queries, whatever the amount of
+work.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from team.models import (
-    Finding,
-    FindingStatus,
-    OneOnOne,
-    Person,
-    Project,
-    Question,
-    QuestionStatus,
-    utcnow,
-)
-from team.services import one_on_one_reads, one_on_ones, reviews, work
+from team.models import OneOnOne, Person, utcnow
+from team.services import agenda_sections, one_on_one_reads, one_on_ones
+from team.services.agenda_sections import FindingItem, QuestionItem, ReviewItem
 from team.services.errors import InvalidInput, PermissionDenied
 from team.services.one_on_ones import ActionItemView, OneOnOneView
 from team.services.people import acting
-from team.services.reviews import ReviewView
-from team.services.work import FindingView, NoteItem
+from team.services.work import NoteItem
+
+__all__ = ["Agenda", "FindingItem", "QuestionItem", "ReviewItem", "Section", "build", "export"]
 
 DEFAULT_WINDOW_DAYS = 14
-ACTIVE = (QuestionStatus.OPEN, QuestionStatus.IN_PROGRESS, QuestionStatus.BLOCKED)
-HIDDEN_FINDINGS = (FindingStatus.DRAFT, FindingStatus.WITHDRAWN)
-
-
-@dataclass(frozen=True)
-class QuestionItem:
-    question_id: int
-    root_id: int | None
-    title: str
-    project: str
-    status: QuestionStatus
-    due_date: date | None
-    last_evidence_at: datetime | None
-    quiet_days: int  # days since the last evidence (or since creation, when none)
+SECTION_LIMIT = 5  # items shown per section; its heading counts them all
 
 
 @dataclass(frozen=True)
@@ -67,7 +50,12 @@ class Section:
     key: str
     title: str
     empty: str  # what an empty section says
-    count: int
+    count: int  # every item of the section
+    shown: int  # the items the agenda holds (the most pressing ``limit``)
+
+    @property
+    def more(self) -> int:
+        return self.count - self.shown
 
 
 @dataclass(frozen=True)
@@ -80,20 +68,23 @@ class Agenda:
     since: datetime
     previous_on: date | None
     stale_after_days: int
-    new_findings: list[FindingView] = field(default_factory=list)
+    new_findings: list[FindingItem] = field(default_factory=list)
     overdue_questions: list[QuestionItem] = field(default_factory=list)
     stale_questions: list[QuestionItem] = field(default_factory=list)
-    reviews_awaiting_manager: list[ReviewView] = field(default_factory=list)
-    reviews_owed: list[ReviewView] = field(default_factory=list)
+    reviews_awaiting_manager: list[ReviewItem] = field(default_factory=list)
+    reviews_owed: list[ReviewItem] = field(default_factory=list)
     open_must_fix: list[NoteItem] = field(default_factory=list)
     overdue_actions: list[ActionItemView] = field(default_factory=list)
     carried_over: list[ActionItemView] = field(default_factory=list)
+    totals: dict[str, int] = field(default_factory=dict)  # section -> all its items
 
     def sections(self) -> list[Section]:
         """The sections in the order they are discussed, with their counts."""
-        return [
-            Section(key, title, empty, len(getattr(self, key))) for key, title, empty in SECTIONS
-        ]
+        out = []
+        for key, title, empty in SECTIONS:
+            shown = len(getattr(self, key))
+            out.append(Section(key, title, empty, max(self.totals.get(key, 0), shown), shown))
+        return out
 
     @property
     def count(self) -> int:
@@ -115,15 +106,6 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
 # --------------------------------------------------------------------------- assembly
 
 
-def _aware(value: datetime | str | None) -> datetime | None:
-    """Aggregates bypass the column type; put the UTC zone back on."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
 def previous_meeting(session: Session, manager_id: int, report_id: int, day: date) -> date | None:
     return session.scalar(
         select(func.max(OneOnOne.held_on)).where(
@@ -134,41 +116,23 @@ def previous_meeting(session: Session, manager_id: int, report_id: int, day: dat
     )
 
 
-def _new_findings(session: Session, report_id: int, since: datetime) -> list[FindingView]:
-    query = work.finding_query().where(
-        col(Finding.author_id) == report_id,
-        col(Finding.created_at) >= since,
-        col(Finding.status).not_in(HIDDEN_FINDINGS),
-    )
-    return work.finding_views(session, query.order_by(col(Finding.created_at)))
-
-
-def _active_questions(session: Session, report_id: int, now: datetime) -> list[QuestionItem]:
-    """The report's active assigned questions, each with its last evidence."""
-    evidence = work.last_evidence()
-    query = (
-        select(Question, col(Project.name), evidence)
-        .join(Project, col(Project.id) == col(Question.project_id))
-        .where(col(Question.assignee_id) == report_id, col(Question.status).in_(ACTIVE))
-        .order_by(col(Question.due_date), col(Question.title))
-    )
-    items = []
-    for q, project, last in session.execute(query):
-        last_at = _aware(last)
-        quiet_since = last_at or _aware(q.created_at) or now
-        items.append(
-            QuestionItem(
-                question_id=int(q.id),
-                root_id=q.root_id,
-                title=q.title,
-                project=project,
-                status=QuestionStatus(q.status),
-                due_date=q.due_date,
-                last_evidence_at=last_at,
-                quiet_days=(now - quiet_since).days,
-            )
+def _pair_people(
+    session: Session, actor_id: int, manager_id: int, report_id: int
+) -> tuple[Person, Person]:
+    """The manager and the report of a current pair the actor belongs to."""
+    actor = acting(session, actor_id)
+    one_on_ones.require_member(actor, manager_id, report_id)
+    people = {
+        p.id: p
+        for p in session.scalars(select(Person).where(col(Person.id).in_([manager_id, report_id])))
+    }
+    manager, report = people.get(manager_id), people.get(report_id)
+    if manager is None or report is None or report.reports_to_id != manager_id:
+        raise PermissionDenied(
+            "An agenda is built for a manager and a current report; past one-on-ones stay "
+            "in the history."
         )
-    return items
+    return manager, report
 
 
 def build(
@@ -180,16 +144,10 @@ def build(
     stale_after_days: int,
     today: date | None = None,
     now: datetime | None = None,
+    limit: int = SECTION_LIMIT,
 ) -> Agenda:
     """The live agenda of a current pair, for either of its two people."""
-    actor = acting(session, actor_id)
-    one_on_ones.require_member(actor, manager_id, report_id)
-    manager, report = session.get(Person, manager_id), session.get(Person, report_id)
-    if manager is None or report is None or report.reports_to_id != manager_id:
-        raise PermissionDenied(
-            "An agenda is built for a manager and a current report; past one-on-ones stay "
-            "in the history."
-        )
+    manager, report = _pair_people(session, actor_id, manager_id, report_id)
     now = now or utcnow()
     day = today or date.today()
     previous = previous_meeting(session, manager_id, report_id, day)
@@ -198,12 +156,21 @@ def build(
         if previous
         else now - timedelta(days=DEFAULT_WINDOW_DAYS)
     )
-    questions = _active_questions(session, report_id, now)
-    overdue = [q for q in questions if q.due_date is not None and q.due_date < day]
-    late = {q.question_id for q in overdue}
-    stale = [q for q in questions if q.question_id not in late and q.quiet_days >= stale_after_days]
-    waiting = work.attention(session, report_id, now=now)
-    actions = one_on_one_reads.open_actions_before(session, manager_id, report_id, day)
+    parts = [
+        agenda_sections.new_findings(session, report_id, since, limit),
+        agenda_sections.questions(
+            session, report_id, day=day, now=now, stale_after_days=stale_after_days, limit=limit
+        ),
+        agenda_sections.review_sections(session, manager_id, report_id, limit),
+        agenda_sections.open_must_fix(session, report_id, limit),
+    ]
+    items: dict[str, list[Any]] = {}
+    totals: dict[str, int] = {}
+    for part in parts:
+        items.update(part.items)
+        totals.update(part.totals)
+    actions = one_on_one_reads.open_actions_bounded(session, manager_id, report_id, day, limit)
+    totals.update(overdue_actions=actions.overdue_total, carried_over=actions.carried_total)
     return Agenda(
         manager_id=manager_id,
         manager=manager.name,
@@ -213,18 +180,15 @@ def build(
         since=since,
         previous_on=previous,
         stale_after_days=stale_after_days,
-        new_findings=_new_findings(session, report_id, since),
-        overdue_questions=overdue,
-        stale_questions=stale,
-        reviews_awaiting_manager=[
-            r
-            for r in reviews.requested_by(session, report_id)
-            if r.reviewer_id == manager_id and r.status in reviews.WAITING
-        ],
-        reviews_owed=waiting.reviews_to_do,
-        open_must_fix=waiting.open_must_fix,
-        overdue_actions=[a for a in actions if a.overdue(day)],
-        carried_over=[a for a in actions if not a.overdue(day)],
+        new_findings=items.get("new_findings", []),
+        overdue_questions=items.get("overdue_questions", []),
+        stale_questions=items.get("stale_questions", []),
+        reviews_awaiting_manager=items.get("reviews_awaiting_manager", []),
+        reviews_owed=items.get("reviews_owed", []),
+        open_must_fix=items.get("open_must_fix", []),
+        overdue_actions=actions.overdue,
+        carried_over=actions.carried,
+        totals=totals,
     )
 
 
@@ -277,6 +241,8 @@ def to_markdown(agenda: Agenda, meeting: OneOnOneView | None) -> str:
     for section in agenda.sections():
         out += ["", f"## {section.title} ({section.count})", ""]
         out += [f"- {line}" for line in _lines(agenda, section.key)] or [f"_{section.empty}_"]
+        if section.more:
+            out.append(f"- _… and {section.more:,} more_")
     if meeting is not None:
         out += _meeting_markdown(meeting, agenda.day)
     return "\n".join(out) + "\n"

@@ -20,17 +20,13 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import (
     CTE,
-    ColumnElement,
     DateTime,
-    Float,
     Integer,
     Select,
     String,
     and_,
     case,
-    cast,
     exists,
-    extract,
     func,
     literal,
     literal_column,
@@ -75,18 +71,6 @@ def calendar(now: datetime, weeks: int, name: str = "calendar") -> Calendar:
         for i, end in enumerate(ends)
     ]
     return Calendar(ends, union_all(*rows).cte(name))
-
-
-def hours_between(session: Session, start: Any, end: Any) -> ColumnElement[Any]:
-    """``end - start`` in hours, as SQL (julianday on SQLite, epoch on PostgreSQL)."""
-    if session.get_bind().dialect.name == "postgresql":
-        return cast(extract("epoch", end - start), Float) / 3600.0
-    return (func.julianday(end) - func.julianday(start)) * 24.0
-
-
-def at(value: datetime) -> ColumnElement[datetime]:
-    """A timestamp bound with the column type, so SQLite compares like with like."""
-    return literal(value, _TS)
 
 
 def utc(series: pd.Series[Any]) -> pd.Series[Any]:

@@ -41,7 +41,8 @@ from team.models import (
     Role,
     utcnow,
 )
-from team.services.history import OPEN_STATUSES, WEEKS, at, calendar, frame, hours_between, utc
+from team.services.history import OPEN_STATUSES, WEEKS, calendar, frame, utc
+from team.services.sql_time import at, hours_between
 
 OPEN_REVIEWS = (ReviewStatus.OPEN, ReviewStatus.IN_REVIEW, ReviewStatus.CHANGES_REQUESTED)
 AGE_BUCKETS = ("under 1 day", "1-3 days", "3-7 days", "over a week")

@@ -208,3 +208,35 @@ def test_a_new_pair_sees_empty_sections_and_history(
     assert "#### Carried over (0)" in shown
     assert "No open action item from earlier one-on-ones." in shown
     assert at.get("download_button")
+
+
+def test_a_long_history_and_a_long_agenda_are_bounded(
+    app_engine: Engine, open_app: Callable[..., AppTest]
+) -> None:
+    """7 past one-on-ones show 5 a page with a picker; 7 stale questions show the 5
+    quietest, and the heading counts all 7."""
+    with Session(app_engine) as session:
+        team = make_team(session)
+        for week in range(7, 0, -1):
+            one_on_ones.start(session, team.manager, team.ic, TODAY - timedelta(days=7 * week))
+        rid = root(session, team)
+        titles = [SubQuestion(f"Quiet question {i}", assignee_id=team.ic) for i in range(7)]
+        for i, sub in enumerate(questions.add_subquestions(session, team.manager, rid, titles)):
+            row = session.get(Question, sub.id)
+            assert row is not None
+            row.created_at = utcnow() - timedelta(days=30 + i)
+        session.commit()
+    at = open_app(team.manager, "one_on_ones")
+    assert_no_exception(at)
+    shown = _texts(at)
+    assert "#### Stale questions (7)" in shown
+    assert "The 5 most pressing shown; 2 more." in shown
+    assert "Quiet question 6" in shown  # the quietest first
+    assert "Quiet question 0" not in shown
+    first = [e.label for e in at.expander]
+    assert len(first) == 5 and first[0].startswith((TODAY - timedelta(days=7)).isoformat())
+    assert "Showing 1 to 5 of 7 past one-on-ones" in shown
+    at.number_input(key=f"oo_history_{team.manager}_{team.ic}_page").set_value(2).run()
+    assert_no_exception(at)
+    rest = [e.label for e in at.expander]
+    assert len(rest) == 2 and rest[-1].startswith((TODAY - timedelta(days=49)).isoformat())

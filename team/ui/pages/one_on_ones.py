@@ -15,14 +15,18 @@ from team.models import PersonPublic, Role
 from team.services import agenda as agendas
 from team.services import one_on_one_reads as reads
 from team.services import one_on_ones
-from team.services.agenda import Agenda, QuestionItem
+from team.services.agenda import Agenda, FindingItem, QuestionItem, ReviewItem, Section
 from team.services.errors import TeamError
+from team.services.one_on_one_reads import Meetings
 from team.services.one_on_ones import ActionItemView, OneOnOneView, Pair
-from team.services.reviews import ReviewView
-from team.services.work import FindingView, NoteItem
+from team.services.paging import Window
+from team.services.work import NoteItem
 from team.ui import auth, resources, state
 from team.ui.actions import attempt, bind
+from team.ui.paging import window
 from team.ui.text import plain, safe_markdown
+
+HISTORY_PAGE = 5  # past one-on-ones per page
 
 # --------------------------------------------------------------------------- cached reads
 
@@ -33,12 +37,14 @@ def _pairs(url: str, version: int, person_id: int) -> list[Pair]:
         return reads.pairs_for(s, person_id)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _history(
-    url: str, version: int, person_id: int, manager_id: int, report_id: int
-) -> list[OneOnOneView]:
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
+def _meetings(
+    url: str, version: int, person_id: int, pair: tuple[int, int], day: str, page: int
+) -> Meetings:
+    """Keyed by the day too: today's meeting becomes a past one at midnight."""
     with resources.session() as s:
-        return reads.history(s, person_id, manager_id, report_id)
+        window = Window(page=page, size=HISTORY_PAGE)
+        return reads.meetings(s, person_id, *pair, date.fromisoformat(day), window)
 
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
@@ -59,18 +65,20 @@ def _may_tick(person: PersonPublic, pair: Pair, item: ActionItemView) -> bool:
     return person.id in (item.owner_id, pair.manager_id)
 
 
-def _action_row(
-    person: PersonPublic, pair: Pair, item: ActionItemView, today: date, *, tick: bool = True
-) -> None:
-    text, button = st.columns([6, 1.3], vertical_alignment="center")
+def _action_text(item: ActionItemView, today: date) -> str:
     due = f" · due {item.due_date.isoformat()}" if item.due_date else ""
     late = " · :red[overdue]" if item.overdue(today) else ""
     strike = "~~" if item.done else ""
-    text.markdown(
+    return (
         f"{'✅' if item.done else '⬜'} {strike}{plain(item.description)}{strike} · "
         f"**{plain(item.owner)}**{due}{late} · raised {item.raised_on.isoformat()}"
     )
-    if not tick or not _may_tick(person, pair, item):
+
+
+def _action_row(person: PersonPublic, pair: Pair, item: ActionItemView, today: date) -> None:
+    text, button = st.columns([6, 1.3], vertical_alignment="center")
+    text.markdown(_action_text(item, today))
+    if not _may_tick(person, pair, item):
         return
     verb, key = ("Reopen", "action_reopen") if item.done else ("Done", "action_done")
     version = state.base_version("action_item", item.id, item.version)
@@ -82,38 +90,48 @@ def _action_row(
         )
 
 
-def _finding_lines(items: list[FindingView]) -> None:
-    for f in items:
-        st.markdown(
-            f"- **{plain(f.summary)}** · {plain(f.kind.value.replace('_', ' '))}, "
+def _list(lines: list[str]) -> None:
+    """Plain-text lines as one Markdown list (one element, however many lines)."""
+    st.markdown("\n".join(f"- {line}" for line in lines))
+
+
+def _finding_lines(items: list[FindingItem]) -> None:
+    _list(
+        [
+            f"**{plain(f.summary)}** · {plain(f.kind.value.replace('_', ' '))}, "
             f"{f.confidence.value} confidence · on “{plain(f.question_title)}” · "
             f"{f.created_at.date().isoformat()}"
-        )
+            for f in items
+        ]
+    )
 
 
 def _question_lines(items: list[QuestionItem]) -> None:
-    for q in items:
-        due = f" · due {q.due_date.isoformat()}" if q.due_date else ""
-        st.markdown(
-            f"- **{plain(q.title)}** · {plain(q.project)} · {q.status.value.replace('_', ' ')}"
-            f"{due} · no new evidence for {q.quiet_days} days"
-        )
+    _list(
+        [
+            f"**{plain(q.title)}** · {plain(q.project)} · {q.status.value.replace('_', ' ')}"
+            + (f" · due {q.due_date.isoformat()}" if q.due_date else "")
+            + f" · no new evidence for {q.quiet_days} days"
+            for q in items
+        ]
+    )
 
 
-def _review_lines(items: list[ReviewView]) -> None:
-    for r in items:
-        st.markdown(
-            f"- Review of “{plain(r.finding_summary or r.question_title)}” · "
+def _review_lines(items: list[ReviewItem]) -> None:
+    _list(
+        [
+            f"Review of “{plain(r.finding_summary or r.question_title)}” · "
             f"{r.status.value.replace('_', ' ')} · requested {r.requested_at.date().isoformat()}"
-        )
+            for r in items
+        ]
+    )
 
 
 def _note_lines(items: list[NoteItem]) -> None:
-    for n in items:
-        st.markdown(f"- **{plain(n.author)}** on “{plain(n.on_title)}”: {plain(n.body)}")
+    _list([f"**{plain(n.author)}** on “{plain(n.on_title)}”: {plain(n.body)}" for n in items])
 
 
-def _section_items(person: PersonPublic, pair: Pair, agenda: Agenda, key: str) -> None:
+def _section_items(person: PersonPublic, pair: Pair, agenda: Agenda, section: Section) -> None:
     renderers: dict[str, Callable[[Any], None]] = {
         "new_findings": _finding_lines,
         "overdue_questions": _question_lines,
@@ -122,12 +140,14 @@ def _section_items(person: PersonPublic, pair: Pair, agenda: Agenda, key: str) -
         "reviews_owed": _review_lines,
         "open_must_fix": _note_lines,
     }
-    items = getattr(agenda, key)
-    if key in renderers:
-        renderers[key](items)
-        return
-    for item in items:
-        _action_row(person, pair, item, agenda.day)
+    items = getattr(agenda, section.key)
+    if section.key in renderers:
+        renderers[section.key](items)
+    else:
+        for item in items:
+            _action_row(person, pair, item, agenda.day)
+    if section.more:
+        st.caption(f"The {section.shown} most pressing shown; {section.more:,} more.")
 
 
 def _agenda_view(person: PersonPublic, pair: Pair, agenda: Agenda) -> None:
@@ -143,7 +163,7 @@ def _agenda_view(person: PersonPublic, pair: Pair, agenda: Agenda) -> None:
         if not section.count:
             st.caption(section.empty)
             continue
-        _section_items(person, pair, agenda, section.key)
+        _section_items(person, pair, agenda, section)
 
 
 # --------------------------------------------------------------------------- the meeting
@@ -162,8 +182,10 @@ def _meeting_body(
     st.markdown("**Action items**")
     if not meeting.actions:
         st.caption("No action items.")
-    for item in meeting.actions:
-        _action_row(person, pair, item, today, tick=tick)
+    elif not tick:
+        _list([_action_text(item, today) for item in meeting.actions])
+    for item in meeting.actions if tick else ():
+        _action_row(person, pair, item, today)
 
 
 def _notes_form(person: PersonPublic, meeting: OneOnOneView) -> None:
@@ -240,14 +262,18 @@ def _today(person: PersonPublic, pair: Pair, meeting: OneOnOneView | None, today
         _action_form(person, pair, meeting)
 
 
-def _history_view(person: PersonPublic, pair: Pair, past: list[OneOnOneView], today: date) -> None:
+def _history_view(
+    person: PersonPublic, pair: Pair, meetings: Meetings, key: str, today: date
+) -> None:
     st.header("Past one-on-ones", anchor=False)
-    if not past:
+    past = meetings.past
+    if not past.total:
         st.caption(
             "No past one-on-ones yet: each one-on-one is kept here with its notes, tracks "
             "and action items."
         )
-    for meeting in past:
+    window(past.total, key, size=past.window.size, noun="past one-on-ones")
+    for meeting in past.items:
         open_items = sum(not a.done for a in meeting.actions)
         with st.expander(f"{meeting.held_on.isoformat()} · {open_items} open action items"):
             _meeting_body(person, pair, meeting, today, tick=False)
@@ -309,20 +335,21 @@ def _download(agenda: Agenda, meeting: OneOnOneView | None) -> None:
 
 def _show(person: PersonPublic, pair: Pair) -> None:
     key, today = resources.cache_key(), date.today()
-    meetings = _history(*key, person.id, pair.manager_id, pair.report_id)
-    current = next((m for m in meetings if m.held_on == today), None)
+    pair_ids = (pair.manager_id, pair.report_id)
+    history_key = f"oo_history_{pair.manager_id}_{pair.report_id}"
+    page = int(st.session_state.get(f"{history_key}_page") or 1)
+    meetings = _meetings(*key, person.id, pair_ids, today.isoformat(), page)
     other = pair.report if person.id == pair.manager_id else pair.manager
     st.subheader(f"With {plain(other)}", anchor=False)
     if pair.current:
         stale_days = resources.settings().stale_after_days
-        pair_ids = (pair.manager_id, pair.report_id)
         agenda = _agenda(*key, person.id, pair_ids, stale_days, today.isoformat())
-        _download(agenda, current or (meetings[0] if meetings else None))
+        _download(agenda, meetings.latest)
         _agenda_view(person, pair, agenda)
     else:
         st.info(f"{plain(pair.report)} no longer reports here; past one-on-ones stay below.")
-    _today(person, pair, current, today)
-    _history_view(person, pair, [m for m in meetings if m is not current], today)
+    _today(person, pair, meetings.today, today)
+    _history_view(person, pair, meetings, history_key, today)
 
 
 def render() -> None:

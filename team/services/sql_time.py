@@ -1,0 +1,24 @@
+"""Time arithmetic in SQL that reads the same on SQLite and PostgreSQL (no pandas, so
+the pages that only need these do not pay for importing it)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, DateTime, Float, cast, extract, func, literal
+from sqlmodel import Session
+
+TIMESTAMP = DateTime(timezone=True)
+
+
+def hours_between(session: Session, start: Any, end: Any) -> ColumnElement[Any]:
+    """``end - start`` in hours, as SQL (julianday on SQLite, epoch on PostgreSQL)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return cast(extract("epoch", end - start), Float) / 3600.0
+    return (func.julianday(end) - func.julianday(start)) * 24.0
+
+
+def at(value: datetime) -> ColumnElement[datetime]:
+    """A timestamp bound with the column type, so SQLite compares like with like."""
+    return literal(value, TIMESTAMP)
