@@ -4,11 +4,12 @@ whose work it is about, or by a manager."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlmodel import Session, col
 
 from team.models import (
@@ -185,25 +186,42 @@ def _target_of(note: Note) -> tuple[TargetKind, int]:
     raise NotFound(f"Note #{note.id} has no target.")
 
 
+def _thread_query() -> Select[Note, str]:
+    return (
+        select(Note, col(Person.name))
+        .join(Person, col(Person.id) == col(Note.author_id))
+        .order_by(col(Note.created_at), col(Note.id))
+    )
+
+
+def _view(note: Note, author: str) -> NoteView:
+    return NoteView(
+        id=int(note.id or 0),
+        author_id=note.author_id,
+        author=author,
+        kind=NoteKind(note.kind),
+        body=note.body,
+        resolved=note.resolved,
+        created_at=note.created_at,
+        version=note.version,
+    )
+
+
 def notes_on(session: Session, target: TargetKind, target_id: int) -> list[NoteView]:
     """The thread on one target, oldest first."""
     column = getattr(Note, TARGET_COLUMNS[target])
-    query = (
-        select(Note, col(Person.name))
-        .join(Person, col(Person.id) == col(Note.author_id))
-        .where(column == target_id)
-        .order_by(col(Note.created_at), col(Note.id))
-    )
-    return [
-        NoteView(
-            id=int(n.id),
-            author_id=n.author_id,
-            author=name,
-            kind=NoteKind(n.kind),
-            body=n.body,
-            resolved=n.resolved,
-            created_at=n.created_at,
-            version=n.version,
-        )
-        for n, name in session.execute(query)
-    ]
+    query = _thread_query().where(column == target_id)
+    return [_view(n, name) for n, name in session.execute(query)]
+
+
+def notes_on_many(
+    session: Session, target: TargetKind, target_ids: Iterable[int]
+) -> dict[int, list[NoteView]]:
+    """The threads on many targets of one kind in one query (even for none): target id
+    -> its notes, oldest first (an empty list for a target without notes)."""
+    wanted = sorted(set(target_ids))
+    threads: dict[int, list[NoteView]] = {i: [] for i in wanted}
+    column = getattr(Note, TARGET_COLUMNS[target])
+    for note, name in session.execute(_thread_query().where(column.in_(wanted))):
+        threads[int(getattr(note, TARGET_COLUMNS[target]))].append(_view(note, name))
+    return threads

@@ -15,9 +15,8 @@ request is unresolved. The reviewer's first act (starting, a decision or a note)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from team.models import (
@@ -42,9 +41,40 @@ from team.services.errors import (
 )
 from team.services.links import check_link
 from team.services.people import Actor, acting, require_writer
+from team.services.review_reads import (
+    CLOSED,
+    OPEN_STATUSES,
+    WAITING,
+    ReviewView,
+    all_reviews,
+    converter,
+    get_review,
+    open_reviews_page,
+    queue_count,
+    queue_for,
+    queue_page,
+    requested_by,
+    requested_by_page,
+)
 from team.services.text_rules import multi_line
 from team.services.tx import atomic
 from team.services.versioning import claim_version
+
+__all__ = [  # the reads live in review_reads; importable from here too
+    "CLOSED",
+    "OPEN_STATUSES",
+    "WAITING",
+    "ReviewView",
+    "all_reviews",
+    "converter",
+    "get_review",
+    "open_reviews_page",
+    "queue_count",
+    "queue_for",
+    "queue_page",
+    "requested_by",
+    "requested_by_page",
+]
 
 FOCUS_MAX = 10_000
 R = ReviewStatus
@@ -56,7 +86,6 @@ TRANSITIONS: dict[ReviewStatus, frozenset[ReviewStatus]] = {
     R.WITHDRAWN: frozenset(),
 }
 REVIEWER_MOVES = frozenset({R.IN_REVIEW, R.CHANGES_REQUESTED, R.APPROVED})
-WAITING = (R.OPEN, R.IN_REVIEW)  # statuses in which the request waits on its reviewer
 
 
 @dataclass(frozen=True)
@@ -66,46 +95,6 @@ class ReviewInput:
     artifact_url: str
     focus: str = ""
     finding_id: int | None = None
-
-
-@dataclass(frozen=True)
-class ReviewView:
-    """A review request as pages show it."""
-
-    id: int
-    question_id: int
-    question_title: str
-    root_id: int | None
-    finding_id: int | None
-    finding_summary: str | None
-    requester_id: int
-    reviewer_id: int
-    artifact_url: str
-    focus: str
-    status: ReviewStatus
-    requested_at: datetime
-    first_response_at: datetime | None
-    resolved_at: datetime | None
-    version: int
-    open_must_fix: int
-
-    def age_hours(self, now: datetime) -> float:
-        """Hours since requested, up to resolution (or now)."""
-        end = self.resolved_at or now
-        return (end - self.requested_at).total_seconds() / 3600
-
-    def first_response_hours(self) -> float | None:
-        if self.first_response_at is None:
-            return None
-        return (self.first_response_at - self.requested_at).total_seconds() / 3600
-
-    def overdue(self, now: datetime, sla_hours: int) -> bool:
-        """Waiting for a first response longer than the review SLA."""
-        return (
-            self.first_response_at is None
-            and self.status in WAITING
-            and self.age_hours(now) > sla_hours
-        )
 
 
 # --------------------------------------------------------------------------- helpers
@@ -296,79 +285,3 @@ def _who_may(new: ReviewStatus) -> str:
     if new == R.OPEN:
         return "Only the person who asked for the review can ask again."
     return "Only the person who asked for the review, or a manager, can withdraw it."
-
-
-# --------------------------------------------------------------------------- reads
-
-
-def _views(session: Session, where: list[ColumnElement[bool]]) -> list[ReviewView]:
-    must_fix = (
-        select(func.count())
-        .where(
-            col(Note.review_request_id) == col(ReviewRequest.id),
-            col(Note.kind) == NoteKind.MUST_FIX,
-            col(Note.resolved).is_(False),
-        )
-        .scalar_subquery()
-    )
-    query = (
-        select(
-            ReviewRequest,
-            col(Question.title),
-            col(Question.root_id),
-            col(Finding.summary),
-            must_fix,
-        )
-        .join(Question, col(Question.id) == col(ReviewRequest.question_id))
-        .outerjoin(Finding, col(Finding.id) == col(ReviewRequest.finding_id))
-        .where(*where)
-        .order_by(col(ReviewRequest.requested_at))
-    )
-    return [
-        ReviewView(
-            id=r.id,
-            question_id=r.question_id,
-            question_title=title,
-            root_id=root_id,
-            finding_id=r.finding_id,
-            finding_summary=summary,
-            requester_id=r.requester_id,
-            reviewer_id=r.reviewer_id,
-            artifact_url=r.artifact_url,
-            focus=r.focus,
-            status=ReviewStatus(r.status),
-            requested_at=r.requested_at,
-            first_response_at=r.first_response_at,
-            resolved_at=r.resolved_at,
-            version=r.version,
-            open_must_fix=int(fix or 0),
-        )
-        for r, title, root_id, summary, fix in session.execute(query)
-    ]
-
-
-def queue_for(session: Session, reviewer_id: int) -> list[ReviewView]:
-    """What waits on this reviewer, oldest first."""
-    return _views(
-        session,
-        [col(ReviewRequest.reviewer_id) == reviewer_id, col(ReviewRequest.status).in_(WAITING)],
-    )
-
-
-def requested_by(session: Session, requester_id: int) -> list[ReviewView]:
-    """Everything this person asked for, oldest first."""
-    return _views(session, [col(ReviewRequest.requester_id) == requester_id])
-
-
-def get_review(session: Session, review_id: int) -> ReviewView:
-    found = _views(session, [col(ReviewRequest.id) == review_id])
-    if not found:
-        raise NotFound(f"Review request #{review_id} does not exist.")
-    return found[0]
-
-
-def all_reviews(session: Session, *, open_only: bool = False) -> list[ReviewView]:
-    where: list[ColumnElement[bool]] = []
-    if open_only:
-        where.append(col(ReviewRequest.status).in_((*WAITING, R.CHANGES_REQUESTED)))
-    return _views(session, where)

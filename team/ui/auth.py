@@ -223,4 +223,4 @@ def attention_count(person: PersonPublic) -> int:
     """How many things wait on ``person`` (shown in the navigation)."""
     if person.role == Role.VIEWER:
         return 0
-    return resources.attention(person.id).count
+    return resources.attention_count(person.id)  # counted in SQL, cached by data version

@@ -155,6 +155,8 @@ def roots() -> list[tuple[int, str]]:
 
 
 # --------------------------------------------------------------------------- IC workflow
+# Long lists are cached one page at a time (small plain data); "day" keys reads whose
+# "new in the last 7 days" changes even when nothing is written.
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -164,78 +166,133 @@ def _notes_on(url: str, version: int, target: str, target_id: int) -> list[notes
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def _notes_for(
+    url: str, version: int, target: str, target_ids: tuple[int, ...]
+) -> dict[int, list[notes.NoteView]]:
+    with session() as s:
+        return notes.notes_on_many(s, target, target_ids)  # type: ignore[arg-type]
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
 def _findings_on(url: str, version: int, question_ids: tuple[int, ...]) -> list[work.FindingView]:
     with session() as s:
         return work.findings_on(s, list(question_ids))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _findings_by(url: str, version: int, author_id: int) -> list[work.FindingView]:
+def _my_findings(
+    url: str, version: int, author_id: int, page: int, search: str
+) -> Paged[work.FindingView]:
     with session() as s:
-        return work.findings_by(s, author_id)
+        return work.findings_by_page(s, author_id, Window(page), search)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _my_questions(url: str, version: int, person_id: int) -> list[work.WorkItem]:
+def _my_questions(url: str, version: int, person_id: int, page: int) -> Paged[work.WorkItem]:
     with session() as s:
-        return work.my_questions(s, person_id)
+        return work.my_questions_page(s, person_id, Window(page))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _open_assignments(url: str, version: int, person_id: int) -> list[tuple[int, str]]:
+    with session() as s:
+        return work.open_assignments(s, person_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
-def _attention(url: str, version: int, person_id: int, day: str) -> work.Attention:
+def _attention_counts(url: str, version: int, person_id: int, day: str) -> dict[str, int]:
     with session() as s:
-        return work.attention(s, person_id)
+        return work.attention_counts(s, person_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
+def _attention(
+    url: str, version: int, person_id: int, day: str, pages: tuple[int, ...]
+) -> work.AttentionPage:
+    totals = _attention_counts(url, version, person_id, day)
+    with session() as s:
+        wanted = dict(zip(work.SECTIONS, pages, strict=True))
+        return work.attention_page(s, person_id, wanted, totals=totals)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _reviews(url: str, version: int, kind: str, person_id: int) -> list[reviews.ReviewView]:
+def _reviews(
+    url: str, version: int, kind: str, person_id: int, page: int, search: str
+) -> Paged[reviews.ReviewView]:
     with session() as s:
         if kind == "queue":
-            return reviews.queue_for(s, person_id)
-        if kind == "mine":
-            return reviews.requested_by(s, person_id)
-        return reviews.all_reviews(s, open_only=True)
+            return reviews.queue_page(s, person_id, Window(page))
+        if kind in ("mine", "mine_newest"):
+            newest = kind == "mine_newest"
+            return reviews.requested_by_page(s, person_id, Window(page), newest_first=newest)
+        return reviews.open_reviews_page(s, Window(page), search)
 
 
 def notes_on(target: str, target_id: int) -> list[notes.NoteView]:
     return _notes_on(*cache_key(), target, target_id)
 
 
+def notes_for(target: str, target_ids: list[int]) -> dict[int, list[notes.NoteView]]:
+    """The note threads of many targets of one kind, read in one query."""
+    return _notes_for(*cache_key(), target, tuple(sorted(set(target_ids))))
+
+
 def findings_on(question_ids: list[int]) -> list[work.FindingView]:
     return _findings_on(*cache_key(), tuple(sorted(question_ids)))
 
 
-def findings_by(author_id: int) -> list[work.FindingView]:
-    return _findings_by(*cache_key(), author_id)
+def my_findings(author_id: int, page: int, search: str = "") -> Paged[work.FindingView]:
+    return _my_findings(*cache_key(), author_id, page, " ".join(search.split()))
 
 
-def my_questions(person_id: int) -> list[work.WorkItem]:
-    return _my_questions(*cache_key(), person_id)
+def my_questions(person_id: int, page: int) -> Paged[work.WorkItem]:
+    return _my_questions(*cache_key(), person_id, page)
 
 
-def attention(person_id: int) -> work.Attention:
+def open_assignments(person_id: int) -> list[tuple[int, str]]:
+    return _open_assignments(*cache_key(), person_id)
+
+
+def attention_counts(person_id: int) -> dict[str, int]:
     """Keyed by the day too: "new" notes age out even when nothing is written."""
-    return _attention(*cache_key(), person_id, date.today().isoformat())
+    return _attention_counts(*cache_key(), person_id, date.today().isoformat())
 
 
-def review_queue(person_id: int) -> list[reviews.ReviewView]:
-    return _reviews(*cache_key(), "queue", person_id)
+def attention_count(person_id: int) -> int:
+    return sum(attention_counts(person_id).values())
 
 
-def my_review_requests(person_id: int) -> list[reviews.ReviewView]:
-    return _reviews(*cache_key(), "mine", person_id)
+def attention(person_id: int, pages: dict[str, int]) -> work.AttentionPage:
+    wanted = tuple(int(pages.get(name, 1)) for name in work.SECTIONS)
+    return _attention(*cache_key(), person_id, date.today().isoformat(), wanted)
 
 
-def open_reviews() -> list[reviews.ReviewView]:
-    return _reviews(*cache_key(), "open", 0)
+def review_queue(person_id: int, page: int) -> Paged[reviews.ReviewView]:
+    return _reviews(*cache_key(), "queue", person_id, page, "")
 
 
-def review(review_id: int) -> reviews.ReviewView | None:
+def my_review_requests(
+    person_id: int, page: int, *, newest_first: bool = False
+) -> Paged[reviews.ReviewView]:
+    kind = "mine_newest" if newest_first else "mine"
+    return _reviews(*cache_key(), kind, person_id, page, "")
+
+
+def open_reviews(page: int, search: str = "") -> Paged[reviews.ReviewView]:
+    return _reviews(*cache_key(), "open", 0, page, " ".join(search.split()))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _review(url: str, version: int, review_id: int) -> reviews.ReviewView | None:
     with session() as s:
         try:
             return reviews.get_review(s, review_id)
         except TeamError:
             return None
+
+
+def review(review_id: int) -> reviews.ReviewView | None:
+    return _review(*cache_key(), review_id)
 
 
 # --------------------------------------------------------------------------- answers

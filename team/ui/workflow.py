@@ -20,7 +20,7 @@ from team.models import (
     utcnow,
 )
 from team.services import findings, notes, reviews
-from team.services.notes import TargetKind
+from team.services.notes import NoteView, TargetKind
 from team.services.people import Actor
 from team.services.reviews import ReviewView
 from team.services.work import FindingView
@@ -92,6 +92,11 @@ def hours_text(hours: float | None) -> str:
     return f"{hours / 24:.1f} days"
 
 
+def page_number(key: str) -> int:
+    """The page of the list ``key`` asked for (its picker, drawn by ``paging.window``)."""
+    return int(st.session_state.get(f"{key}_page") or 1)
+
+
 def ago(moment: datetime | None, now: datetime | None = None) -> str:
     if moment is None:
         return "never"
@@ -101,9 +106,17 @@ def ago(moment: datetime | None, now: datetime | None = None) -> str:
 # --------------------------------------------------------------------------- notes
 
 
-def note_thread(person: PersonPublic, target: TargetKind, target_id: int, key: str) -> None:
-    """The notes on one thing, with resolve buttons and a form to add one."""
-    thread = resources.notes_on(target, target_id)
+def note_thread(
+    person: PersonPublic,
+    target: TargetKind,
+    target_id: int,
+    key: str,
+    thread: list[NoteView] | None = None,
+) -> None:
+    """The notes on one thing (``thread`` when already read), with resolve buttons and a
+    form to add one."""
+    if thread is None:
+        thread = resources.notes_on(target, target_id)
     for note in thread:
         text, colour = NOTE_BADGES[note.kind]
         resolved = " · :green[resolved]" if note.resolved else ""
@@ -145,23 +158,58 @@ def note_thread(person: PersonPublic, target: TargetKind, target_id: int, key: s
 # --------------------------------------------------------------------------- findings
 
 
-def finding_card(person: PersonPublic, finding: FindingView, *, expanded: bool = False) -> None:
+def card_key(finding_id: int) -> str:
+    """The widget key of a lazy finding card (True in session state while it is open)."""
+    return f"finding_card_{finding_id}"
+
+
+def finding_cards(person: PersonPublic, shown: list[FindingView], *, lazy: bool = True) -> None:
+    """Finding cards. A lazy card renders its details, actions and notes only while it
+    is open (opening it reruns the page), so a page of closed cards costs little; the
+    notes of the cards that are open are read in one query."""
+    opened = [f.id for f in shown if not lazy or st.session_state.get(card_key(f.id))]
+    threads = resources.notes_for("finding", opened)
+    for finding in shown:
+        finding_card(person, finding, thread=threads.get(finding.id, []), lazy=lazy)
+
+
+def finding_card(
+    person: PersonPublic,
+    finding: FindingView,
+    *,
+    expanded: bool = False,
+    thread: list[NoteView] | None = None,
+    lazy: bool = False,
+) -> None:
+    """One finding; its notes are ``thread`` when already read (see ``finding_cards``)."""
+    header = f"{plain(finding.summary)} · {label(finding.status)}"
+    if not lazy:
+        with st.expander(header, expanded=expanded):
+            _finding_details(person, finding, thread)
+        return
+    card = st.expander(header, expanded=expanded, key=card_key(finding.id), on_change="rerun")
+    if card.open:
+        with card:
+            _finding_details(person, finding, thread)
+
+
+def _finding_details(
+    person: PersonPublic, finding: FindingView, thread: list[NoteView] | None
+) -> None:
     status = badge(label(finding.status), FINDING_BADGES[finding.status])
-    title = f"{plain(finding.summary)}"
-    with st.expander(f"{title} · {label(finding.status)}", expanded=expanded):
-        st.markdown(
-            f"{status} {badge(KIND_LABELS[finding.kind], 'violet')} "
-            f"{badge(finding.confidence.value + ' confidence', 'gray')} · by "
-            f"**{plain(finding.author)}** · {ago(finding.created_at)} · on "
-            f"“{plain(finding.question_title)}”"
-        )
-        if finding.body:
-            st.markdown(safe_markdown(finding.body))
-        for link in finding.links:
-            st.markdown(f"- {web_link(link)}")
-        _finding_actions(person, finding)
-        st.markdown("**Notes**")
-        note_thread(person, "finding", finding.id, key=f"finding_{finding.id}")
+    st.markdown(
+        f"{status} {badge(KIND_LABELS[finding.kind], 'violet')} "
+        f"{badge(finding.confidence.value + ' confidence', 'gray')} · by "
+        f"**{plain(finding.author)}** · {ago(finding.created_at)} · on "
+        f"“{plain(finding.question_title)}”"
+    )
+    if finding.body:
+        st.markdown(safe_markdown(finding.body))
+    for link in finding.links:
+        st.markdown(f"- {web_link(link)}")
+    _finding_actions(person, finding)
+    st.markdown("**Notes**")
+    note_thread(person, "finding", finding.id, key=f"finding_{finding.id}", thread=thread)
 
 
 def _finding_actions(person: PersonPublic, finding: FindingView) -> None:

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 from team.models import Finding, FindingStatus, Note, NoteKind, ReviewRequest, ReviewStatus
 from team.services import findings, questions, reviews
 from team.services.questions import SubQuestion
+from team.ui.workflow import card_key
 from tests.factories import Team, make_team, root
 from tests.ui.conftest import assert_no_exception
 
@@ -168,6 +169,13 @@ def _finding(engine: Engine, setup: Setup) -> int:
         ).id
 
 
+def _open_card(at: AppTest, fid: int) -> None:
+    """Open a finding's card, as a click on it does: its actions render only while open."""
+    assert f"finding_accepted_{fid}" not in {b.key for b in at.button}
+    at.session_state[card_key(fid)] = True
+    at.run()
+
+
 def test_manager_accepts_a_finding_from_attention(
     app_engine: Engine, open_app: Callable[..., AppTest], setup: Setup
 ) -> None:
@@ -175,6 +183,7 @@ def test_manager_accepts_a_finding_from_attention(
     at = open_app(setup.team.manager, "attention")
     assert_no_exception(at)
     assert any("awaiting acceptance (1)" in h.value for h in at.subheader)
+    _open_card(at, fid)
     at.button(key=f"finding_accepted_{fid}").click().run()
     assert_no_exception(at)
     [finding] = _all(app_engine, Finding)
@@ -187,6 +196,7 @@ def test_sending_back_needs_a_reason(
 ) -> None:
     fid = _finding(app_engine, setup)
     at = open_app(setup.team.manager, "attention")
+    _open_card(at, fid)
     at.button(key=f"finding_needs_work_{fid}").click().run()
     assert any("Say what needs work" in m for m in _messages(at))
     at.text_input(key=f"reason_{fid}").input("Split by region first.")

@@ -5,10 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from team.models import utcnow
-from team.services.work import NoteItem
+from team.services.work import SECTIONS, NoteItem
 from team.ui import auth, navigation, resources, state
+from team.ui.paging import window
 from team.ui.text import plain, safe_markdown
-from team.ui.workflow import NOTE_BADGES, ago, badge, finding_card, review_row
+from team.ui.workflow import NOTE_BADGES, ago, badge, finding_cards, page_number, review_row
 
 
 def _note(item: NoteItem) -> None:
@@ -33,36 +34,45 @@ def _note(item: NoteItem) -> None:
             )
 
 
+def _section(title: str, total: int, key: str, noun: str) -> bool:
+    """A section's heading with its total and page picker; False when it is empty."""
+    if not total:
+        return False
+    st.subheader(f"{title} ({total:,})")
+    window(total, f"attention_{key}", noun=noun)
+    return True
+
+
 def render() -> None:
     person = auth.current_person()
     if person is None:
         st.stop()
     st.title("Needs my attention")
     state.show_flash()
-    items = resources.attention(person.id)
+    pages = {name: page_number(f"attention_{name}") for name in SECTIONS}
+    items = resources.attention(person.id, pages)
     if items.count == 0:
         st.success("Nothing waits on you right now.", icon="🎉")
         return
     names = {p.id: p.name for p in resources.all_people()}
-    if items.reviews_to_do:
-        st.subheader(f"Reviews to do ({len(items.reviews_to_do)})")
+    to_do = items.reviews_to_do
+    if _section("Reviews to do", to_do.total, "reviews_to_do", "reviews"):
         sla = resources.settings().review_sla_hours
-        for review in items.reviews_to_do:
+        for review in to_do.items:
             review_row(review, names, now=utcnow(), sla_hours=sla, key="attention")
-    if items.open_must_fix:
-        st.subheader(f"Must-fix notes still open on your work ({len(items.open_must_fix)})")
-        for note in items.open_must_fix:
+    must_fix = items.open_must_fix
+    title = "Must-fix notes still open on your work"
+    if _section(title, must_fix.total, "open_must_fix", "notes"):
+        for note in must_fix.items:
             _note(note)
-    if items.new_notes:
-        st.subheader(f"New notes on your work ({len(items.new_notes)})")
-        for note in items.new_notes:
+    new = items.new_notes
+    if _section("New notes on your work", new.total, "new_notes", "notes"):
+        for note in new.items:
             _note(note)
-    if items.awaiting_acceptance:
-        st.subheader(
-            f"Findings of your reports awaiting acceptance ({len(items.awaiting_acceptance)})"
-        )
-        for finding in items.awaiting_acceptance:
-            finding_card(person, finding)
+    awaiting = items.awaiting_acceptance
+    title = "Findings of your reports awaiting acceptance"
+    if _section(title, awaiting.total, "awaiting_acceptance", "findings"):
+        finding_cards(person, awaiting.items)
 
 
 if __name__ == "__main__":

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from team.models import QuestionStatus, Role, utcnow
+from team.models import PersonPublic, QuestionStatus, Role, utcnow
 from team.services.work import WorkItem
 from team.ui import auth, navigation, resources, state
 from team.ui.pages.overview import status_badge
+from team.ui.paging import PAGE_SIZE, window
 from team.ui.text import plain
 from team.ui.workflow import (
-    finding_card,
+    finding_cards,
     log_finding_form,
+    page_number,
     request_review_form,
     review_row,
 )
@@ -35,56 +37,82 @@ def _queue_row(item: WorkItem) -> None:
         facts.markdown(f"{status_badge(item.status)} {due} · {evidence} · {reviews}")
 
 
+def _queue(person: PersonPublic) -> None:
+    queue = resources.my_questions(person.id, page_number("mywork_queue"))
+    st.subheader("Assigned to me")
+    if not queue.total:
+        st.info(
+            "Nothing is assigned to you yet. A manager assigns questions on the Questions "
+            "page; they will appear here with their due dates and evidence."
+        )
+    window(queue.total, "mywork_queue", noun="questions")
+    for item in queue.items:
+        _queue_row(item)
+
+
+def _forms(person: PersonPublic) -> None:
+    titles = dict(resources.open_assignments(person.id))
+    if not titles:
+        return
+    st.subheader("Log a finding or ask for a review")
+    chosen = st.selectbox(
+        "Question", list(titles), format_func=titles.__getitem__, key="mywork_question"
+    )
+    log_tab, review_tab = st.tabs(["Log a finding", "Request a review"])
+    with log_tab:
+        log_finding_form(person, chosen, key="mywork")
+    with review_tab:
+        request_review_form(
+            person,
+            chosen,
+            resources.findings_on([chosen]),
+            resources.all_people(),
+            key="mywork",
+        )
+
+
+def _findings(person: PersonPublic) -> None:
+    st.subheader("My findings")
+    search = str(st.session_state.get("mywork_findings_search") or "")
+    mine = resources.my_findings(person.id, page_number("mywork_findings"), search)
+    if mine.total > PAGE_SIZE or search.strip():
+        st.text_input(
+            "Search my findings", placeholder="Words in the summary", key="mywork_findings_search"
+        )
+    if not mine.total:
+        st.caption(
+            "No finding of yours matches; clear the search to see all."
+            if search.strip()
+            else "Findings you log appear here with their status and notes."
+        )
+    window(mine.total, "mywork_findings", noun="findings")
+    finding_cards(person, mine.items)
+
+
+def _requests(person: PersonPublic) -> None:
+    st.subheader("My review requests")
+    requests = resources.my_review_requests(
+        person.id, page_number("mywork_requests"), newest_first=True
+    )
+    if not requests.total:
+        st.caption("Reviews you ask for appear here with their age and the reviewer's notes.")
+    window(requests.total, "mywork_requests", noun="review requests")
+    names = {p.id: p.name for p in resources.all_people()}
+    sla = resources.settings().review_sla_hours
+    for review in requests.items:
+        review_row(review, names, now=utcnow(), sla_hours=sla, key="mine")
+
+
 def render() -> None:
     person = auth.current_person()
     if person is None:
         st.stop()
     st.title("My work")
     state.show_flash()
-    queue = resources.my_questions(person.id)
-    st.subheader("Assigned to me")
-    if not queue:
-        st.info(
-            "Nothing is assigned to you yet. A manager assigns questions on the Questions "
-            "page; they will appear here with their due dates and evidence."
-        )
-    for item in queue:
-        _queue_row(item)
-
-    open_items = [i for i in queue if i.status != QuestionStatus.ANSWERED]
-    if open_items:
-        st.subheader("Log a finding or ask for a review")
-        titles = {i.question_id: i.title for i in open_items}
-        chosen = st.selectbox(
-            "Question", list(titles), format_func=titles.__getitem__, key="mywork_question"
-        )
-        log_tab, review_tab = st.tabs(["Log a finding", "Request a review"])
-        with log_tab:
-            log_finding_form(person, chosen, key="mywork")
-        with review_tab:
-            request_review_form(
-                person,
-                chosen,
-                resources.findings_on([chosen]),
-                resources.all_people(),
-                key="mywork",
-            )
-
-    st.subheader("My findings")
-    mine = resources.findings_by(person.id)
-    if not mine:
-        st.caption("Findings you log appear here with their status and notes.")
-    for finding in mine:
-        finding_card(person, finding)
-
-    st.subheader("My review requests")
-    requests = resources.my_review_requests(person.id)
-    if not requests:
-        st.caption("Reviews you ask for appear here with their age and the reviewer's notes.")
-    names = {p.id: p.name for p in resources.all_people()}
-    sla = resources.settings().review_sla_hours
-    for review in reversed(requests):
-        review_row(review, names, now=utcnow(), sla_hours=sla, key="mine")
+    _queue(person)
+    _forms(person)
+    _findings(person)
+    _requests(person)
     if person.role == Role.VIEWER:
         st.stop()
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from team.models import PersonPublic, Role, utcnow
+from team.services.paging import Paged
 from team.services.reviews import ReviewView
 from team.ui import auth, resources, state
+from team.ui.paging import window
 from team.ui.text import plain, safe_markdown, web_link
 from team.ui.workflow import (
     REVIEW_BADGES,
@@ -15,6 +17,7 @@ from team.ui.workflow import (
     hours_text,
     label,
     note_thread,
+    page_number,
     review_actions,
     review_row,
 )
@@ -54,12 +57,24 @@ def _thread(person: PersonPublic, review: ReviewView, names: dict[int, str]) -> 
     note_thread(person, "review_request", review.id, key=f"review_{review.id}")
 
 
-def _list(reviews: list[ReviewView], names: dict[int, str], key: str, empty: str) -> None:
-    if not reviews:
+def _list(
+    reviews: Paged[ReviewView], names: dict[int, str], key: str, empty: str, noun: str
+) -> None:
+    if not reviews.total:
         st.caption(empty)
+    window(reviews.total, f"reviews_{key}", noun=noun)
     now, sla = utcnow(), resources.settings().review_sla_hours
-    for review in reviews:
+    for review in reviews.items:
         review_row(review, names, now=now, sla_hours=sla, key=key, on_reviews_page=True)
+
+
+def _all_open(names: dict[int, str]) -> None:
+    search = st.text_input(
+        "Search", placeholder="Words in the question or the finding", key="reviews_all_search"
+    )
+    found = resources.open_reviews(page_number("reviews_all"), search)
+    empty = "No open review matches; clear the search to see all." if search.strip() else ""
+    _list(found, names, "all", empty or "No review is open.", "open reviews")
 
 
 def render() -> None:
@@ -82,17 +97,16 @@ def render() -> None:
     tabs = ["Waiting on me", "My requests"] + (["All open"] if person.role == Role.MANAGER else [])
     panes = st.tabs(tabs)
     with panes[0]:
-        _list(resources.review_queue(person.id), names, "queue", "Nothing waits on you.")
+        queue = resources.review_queue(person.id, page_number("reviews_queue"))
+        _list(queue, names, "queue", "Nothing waits on you.", "reviews")
     with panes[1]:
-        _list(
-            resources.my_review_requests(person.id),
-            names,
-            "mine",
-            "You have not asked for a review yet; do it from My work.",
-        )
+        st.caption("Requests still open first, then closed ones, newest first.")
+        mine = resources.my_review_requests(person.id, page_number("reviews_mine"))
+        empty = "You have not asked for a review yet; do it from My work."
+        _list(mine, names, "mine", empty, "review requests")
     if person.role == Role.MANAGER:
         with panes[2]:
-            _list(resources.open_reviews(), names, "all", "No review is open.")
+            _all_open(names)
 
 
 if __name__ == "__main__":
