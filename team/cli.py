@@ -226,5 +226,59 @@ def add_manager_cmd(
     typer.echo(f"Added {person.name} <{person.email}> as a manager.")
 
 
+@app.command("bench")
+def bench_cmd(
+    url: Annotated[
+        str | None,
+        typer.Option(
+            help="run on this database instead of temporary SQLite files; it is WIPED "
+            "and refilled for each size (refused unless empty, or with --yes)"
+        ),
+    ] = None,
+    sizes: Annotated[str, typer.Option(help="data sizes, in order (ratios: last/first)")] = "S,L",
+    repeat: Annotated[int, typer.Option(help="warm reruns and cold runs per page")] = 5,
+    budget: Annotated[
+        float, typer.Option(help="seconds a page's run may take before it is stopped")
+    ] = 60.0,
+    pages: Annotated[
+        str | None, typer.Option(help="only these pages, e.g. overview,questions")
+    ] = None,
+    browser: Annotated[
+        bool, typer.Option("--browser", help="also load Overview in Chromium at the last size")
+    ] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", help="print the query plan of every page's statements")
+    ] = False,
+    keep: Annotated[
+        Path | None, typer.Option(help="keep the SQLite files and server logs in this folder")
+    ] = None,
+    yes: Annotated[bool, typer.Option("--yes", help="wipe a database that is not empty")] = False,
+) -> None:
+    """Measure every page at each data size: warm and cold run times, their ratios, and
+    SQL statements and rows per run."""
+    from team.bench.command import bench, parse_pages, parse_sizes
+    from team.bench.databases import BenchError
+    from team.bench.runner import Options
+
+    try:
+        options = Options(
+            sizes=parse_sizes(sizes),
+            repeat=repeat,
+            url=url,
+            folder=keep,
+            confirmed=yes,
+            pages=parse_pages(pages),
+            budget=budget,
+        )
+        failed = bench(options, browser=browser, verbose=verbose)
+    except BenchError as exc:
+        _fail(str(exc))
+    if failed:
+        _fail(
+            f"{len(failed)} page run(s) raised an error or ran out of time "
+            f"({', '.join(failed)}); see the report."
+        )
+
+
 def main() -> None:
     app()

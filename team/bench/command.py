@@ -1,0 +1,115 @@
+"""What `team bench` does, apart from parsing its options (team/cli.py)."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+from typing import TextIO
+
+from sqlmodel import Session
+
+from team.bench.databases import BenchError, shown
+from team.bench.report import report
+from team.bench.runner import Options, SizeResult, run
+from team.bench.sizes import SIZES, Size
+from team.db import make_engine
+from team.models import Person, Role
+from team.ui.navigation import all_page_names
+
+ROLE_LABELS = {Role.MANAGER: "manager", Role.IC: "IC", Role.VIEWER: "viewer"}
+
+
+def parse_sizes(text: str) -> list[Size]:
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    unknown = [n for n in names if n not in SIZES]
+    if unknown or not names:
+        raise BenchError(
+            f"Unknown size {', '.join(unknown) or '(none)'}; choose from "
+            f"{', '.join(SIZES)}, separated by commas (e.g. --sizes S,L)."
+        )
+    if len(set(names)) < len(names):
+        raise BenchError(f"Size names repeat in --sizes {text}; give each size once.")
+    return [SIZES[n] for n in names]
+
+
+def parse_pages(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    unknown = [n for n in names if n not in all_page_names()]
+    if unknown or not names:
+        raise BenchError(
+            f"Unknown page {', '.join(unknown) or '(none)'}; choose from "
+            f"{', '.join(all_page_names())}."
+        )
+    return names
+
+
+def _picker_label(url: str, person_id: int) -> str:
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            person = session.get(Person, person_id)
+            assert person is not None
+            return f"{person.name} · {ROLE_LABELS[Role(person.role)]}"
+    finally:
+        engine.dispose()
+
+
+def _browser_lines(last: SizeResult, folder: Path, repeat: int) -> list[str]:
+    from team.bench.browser import measure_browser
+
+    people = {t.role: t.person_id for t, _ in last.samples.values()}
+    person_id = people.get(Role.MANAGER) or next(iter(people.values()), None)
+    if person_id is None:
+        raise BenchError("No person to sign in as in the generated data; --browser needs one.")
+    config = folder / last.size.name / "config.yaml"
+    result = measure_browser(config, _picker_label(last.url, person_id), folder, repeat)
+    return result.lines(last.size.name)
+
+
+def _plan_lines(last: SizeResult) -> list[str]:
+    from team.bench.explain import explain
+
+    engine = make_engine(last.url)
+    try:
+        lines = [f"query plans at {last.size.name} (a cold run of each page):"]
+        return lines + explain(engine, list(last.samples.values()))
+    finally:
+        engine.dispose()
+
+
+def bench(
+    options: Options,
+    *,
+    browser: bool = False,
+    verbose: bool = False,
+    out: TextIO = sys.stdout,
+    progress: TextIO | None = sys.stderr,
+) -> list[str]:
+    """Run the benchmark and print its report to ``out``; returns the errors raised by
+    pages (the report says which)."""
+    if options.repeat < 1:
+        raise BenchError("--repeat must be at least 1.")
+    if options.budget <= 0:
+        raise BenchError("--budget must be a positive number of seconds.")
+    options = replace(options, keep_statements=verbose)
+    plans: list[str] = []
+    in_browser: list[str] = []
+
+    def after(results: list[SizeResult], folder: Path) -> None:
+        if verbose:
+            plans.extend([*_plan_lines(results[-1]), ""])
+        if browser:
+            in_browser.extend(_browser_lines(results[-1], folder, options.repeat))
+
+    results = run(options, progress=progress, after=after)
+    backend = shown(options.url) if options.url else "SQLite (one file per size)"
+    lines = report(
+        results, backend=backend, repeat=options.repeat, budget=options.budget, extra=in_browser
+    )
+    print("\n".join([*plans, *lines]), file=out)
+    return [
+        f"{t.label} at {r.size.name}" for r in results for t, s in r.samples.values() if s.error
+    ]

@@ -1,0 +1,82 @@
+"""The databases the benchmark fills: a fresh SQLite file per size, or one database
+given by URL that is wiped and refilled for each size in turn (only when it is empty
+or the user confirmed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, func, inspect, select, table
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import SQLModel
+
+from team import db
+
+ALEMBIC_TABLE = "alembic_version"
+
+
+class BenchError(Exception):
+    """The benchmark cannot run; the message says what to do."""
+
+
+def sqlite_url(folder: Path, size_name: str) -> str:
+    return f"sqlite:///{folder / f'bench-{size_name}.db'}"
+
+
+def shown(url: str) -> str:
+    """``url`` with any password hidden."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _is_blank(engine: Engine) -> bool:
+    """True when the database has no tables, or only this app's tables with no rows."""
+    ours = set(SQLModel.metadata.tables)
+    with engine.connect() as conn:
+        for name in inspect(conn).get_table_names():
+            if name == ALEMBIC_TABLE:
+                continue
+            if name not in ours:
+                return False
+            if conn.scalar(select(func.count()).select_from(table(name))):
+                return False
+    return True
+
+
+def _wipe(engine: Engine) -> None:
+    """Drop this app's tables and its migration stamp; nothing else is touched."""
+    cascade = " CASCADE" if engine.dialect.name == "postgresql" else ""
+    names = [t.name for t in reversed(SQLModel.metadata.sorted_tables)] + [ALEMBIC_TABLE]
+    quote = engine.dialect.identifier_preparer.quote
+    with engine.begin() as conn:
+        for name in names:
+            conn.exec_driver_sql(f"DROP TABLE IF EXISTS {quote(name)}{cascade}")
+
+
+def prepare(url: str, *, confirmed: bool) -> Engine:
+    """An engine over ``url`` holding the app's schema and no rows.
+
+    Refuses a database that holds anything unless ``confirmed``, since its tables are
+    dropped."""
+    engine = db.make_engine(url)
+    try:
+        if not _is_blank(engine) and not confirmed:
+            raise BenchError(
+                f"The database at {shown(url)} is not empty and the benchmark would wipe "
+                "it; pass --yes to wipe it, or give the URL of an empty database."
+            )
+        _wipe(engine)
+        db.upgrade(engine)
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise BenchError(
+            f"Cannot prepare the database at {shown(url)} ({type(exc).__name__}: "
+            f"{str(exc).splitlines()[0]}); check the URL and that the user may create tables."
+        ) from None
+    except db.DatabaseError as exc:
+        engine.dispose()
+        raise BenchError(str(exc)) from None
+    except BenchError:
+        engine.dispose()
+        raise
+    return engine

@@ -1,0 +1,159 @@
+"""`team bench`: for each data size, fill a database, then measure every page x role
+(and the empty-page floor) through AppTest; optionally in a real browser at the
+largest size."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Protocol, TextIO
+
+import streamlit as st
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from team.bench.databases import prepare, sqlite_url
+from team.bench.instrument import QueryCounter
+from team.bench.measure import (
+    BUDGET,
+    Sample,
+    app_environment,
+    measure_floor,
+    measure_target,
+)
+from team.bench.sizes import Size
+from team.bench.targets import Target, targets
+from team.db import make_engine
+
+
+class Generator(Protocol):
+    def __call__(
+        self, engine: Engine, size: Size, *, seed: int = 7, today: date | None = None
+    ) -> dict[str, int]: ...
+
+
+@dataclass
+class SizeResult:
+    """Everything measured at one data size."""
+
+    size: Size
+    url: str
+    generate_s: float
+    rows: dict[str, int]
+    floor: Sample
+    samples: dict[tuple[str, str, str], tuple[Target, Sample]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Options:
+    sizes: list[Size]
+    repeat: int = 5
+    url: str | None = None  # one database reused for every size; None: SQLite files
+    folder: Path | None = None  # where SQLite files and configs go; None: a temp folder
+    confirmed: bool = False  # wipe a database that is not empty
+    pages: list[str] | None = None  # only these pages
+    keep_statements: bool = False  # keep statement texts (--verbose)
+    budget: float = BUDGET  # seconds a page's run may take before it is stopped
+
+
+def _default_generator() -> Generator:
+    from team.bench.generate import generate
+
+    return generate
+
+
+def _say(out: TextIO | None, message: str) -> None:
+    if out is not None:
+        print(message, file=out, flush=True)
+
+
+def fill(
+    url: str, size: Size, options: Options, generator: Generator
+) -> tuple[float, dict[str, int]]:
+    """Wipe (if allowed) and migrate the database at ``url``, then generate ``size``."""
+    engine = prepare(url, confirmed=options.confirmed)
+    try:
+        start = time.perf_counter()
+        rows = generator(engine, size)
+        return time.perf_counter() - start, rows
+    finally:
+        engine.dispose()
+
+
+def measure_size(
+    url: str,
+    size: Size,
+    options: Options,
+    folder: Path,
+    *,
+    generator: Generator,
+    progress: TextIO | None = None,
+) -> SizeResult:
+    """Fill the database with ``size`` and measure every target and the floor in it."""
+    seconds, rows = fill(url, size, options, generator)
+    _say(progress, f"{size.name}: generated in {seconds:.1f} s ({sum(rows.values()):,} rows)")
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            found = targets(session, options.pages)
+    finally:
+        engine.dispose()
+    counter = QueryCounter(keep_text=options.keep_statements)
+    # A fresh engine resource per size: the same URL may hold other data than before.
+    st.cache_resource.clear()
+    with app_environment(url, folder / size.name):
+        floor = measure_floor(options.repeat, counter, options.budget)
+        result = SizeResult(size, url, seconds, rows, floor)
+        for target in found:
+            sample = measure_target(target, options.repeat, counter, options.budget)
+            result.samples[target.key] = (target, sample)
+            _say(progress, f"{size.name}: {target.label} {_brief(sample)}")
+    st.cache_resource.clear()
+    return result
+
+
+def _brief(sample: Sample) -> str:
+    if sample.error:
+        return sample.error if sample.over_budget else f"raised {sample.error}"
+    return (
+        f"warm {sample.warm_ms:.0f} ms, cold {sample.cold_ms:.0f} ms, "
+        f"{sample.warm_statements}/{sample.cold_statements} statements"
+    )
+
+
+@contextmanager
+def _folder(options: Options) -> Iterator[Path]:
+    if options.folder is not None:
+        options.folder.mkdir(parents=True, exist_ok=True)
+        yield options.folder
+        return
+    with tempfile.TemporaryDirectory(prefix="team-bench-") as name:
+        yield Path(name)
+
+
+def run(
+    options: Options,
+    *,
+    generator: Generator | None = None,
+    progress: TextIO | None = sys.stderr,
+    after: Callable[[list[SizeResult], Path], None] | None = None,
+) -> list[SizeResult]:
+    """Measure every size in turn. ``after(results, folder)`` runs while the databases
+    still exist (the last size's data is in place, for --browser and --verbose)."""
+    make = generator or _default_generator()
+    results = []
+    with _folder(options) as folder:
+        for size in options.sizes:
+            url = options.url or sqlite_url(folder, size.name)
+            results.append(
+                measure_size(url, size, options, folder, generator=make, progress=progress)
+            )
+        if after is not None:
+            after(results, folder)
+    return results
