@@ -138,16 +138,6 @@ def involves(person_id: int) -> ColumnElement[bool]:
     )
 
 
-def find_roots(session: Session) -> list[tuple[int, str]]:
-    """(id, title) of every general question, by title, for pickers."""
-    query = (
-        select(col(Question.id), col(Question.title))
-        .where(col(Question.parent_id).is_(None))
-        .order_by(col(Question.title))
-    )
-    return [(int(i), str(t)) for i, t in session.execute(query)]
-
-
 @dataclass(frozen=True)
 class RootChoices:
     items: list[tuple[int, str]]  # (id, title) by title; ``current`` always among them
@@ -184,7 +174,6 @@ __all__ = [
     "RootChoices",
     "Tree",
     "TreeNode",
-    "find_roots",
     "load_tree",
     "rollups_by_root",
     "root_choices",

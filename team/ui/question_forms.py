@@ -11,12 +11,14 @@ import streamlit as st
 
 from team.models import PersonPublic, Priority, QuestionCreate, QuestionStatus, QuestionUpdate, Role
 from team.services import question_status, questions
-from team.services.tree import Tree, TreeNode
-from team.ui import resources, state
+from team.services.tree import TreeNode
+from team.services.tree_view import TreeView
+from team.ui import resources, state, tree_reads
 from team.ui.actions import attempt
 from team.ui.text import plain
 
 STATUS_LABELS = {s: s.value.replace("_", " ") for s in QuestionStatus}
+MOVE_DEPTH = 2  # levels of the tree the move picker lists before a search
 
 
 def _ics(people: list[PersonPublic]) -> dict[int, str]:
@@ -81,11 +83,10 @@ def _may_split(person: PersonPublic, node: TreeNode) -> bool:
     )
 
 
-def detail_actions(
-    person: PersonPublic, tree: Tree, node: TreeNode, people: list[PersonPublic]
-) -> None:
+def detail_actions(person: PersonPublic, view: TreeView, people: list[PersonPublic]) -> None:
     """Only the actions this person may take on this node are shown; the services
     check again on every call."""
+    node = view.node
     q = node.question
     if person.role == Role.VIEWER:
         return
@@ -99,11 +100,10 @@ def detail_actions(
         _breakdown_form(person, node)
     if is_manager or q.owner_id == person.id:
         _edit_form(person, node, version)
-    if is_manager:
-        _move_form(person, tree, node, version)
-    parent = tree.nodes.get(q.parent_id) if q.parent_id is not None else None
-    if parent is not None and _may_split(person, parent):
-        _reorder_buttons(person, tree, node, parent, version)
+    if is_manager and q.parent_id is not None:
+        _move_form(person, view, version)
+    if view.parent is not None and _may_split(person, view.parent):
+        _reorder_buttons(person, view, version)
 
 
 def _status_form(person: PersonPublic, node: TreeNode, version: int) -> None:
@@ -209,27 +209,32 @@ def _edit_form(person: PersonPublic, node: TreeNode, version: int) -> None:
         )
 
 
-def _move_form(person: PersonPublic, tree: Tree, node: TreeNode, version: int) -> None:
-    q = node.question
-    inside = set(tree.subtree_ids(q.id))
-    targets: list[int | None] = [None] + [i for i in tree.nodes if i not in inside]
-    targets = [t for t in targets if t != q.parent_id]
-    if q.parent_id is None:
-        targets = [t for t in targets if t is not None]
-    if not targets:
-        return
-    titles = {i: n.question.title for i, n in tree.nodes.items()}
+def _move_form(person: PersonPublic, view: TreeView, version: int) -> None:
+    """A new parent: the top level, or another question of this tree outside the node's
+    own branch. The picker lists the top levels; a search finds any other."""
+    q = view.node.question
     with st.expander("Move", icon=":material/drive_file_move:"):
+        search = st.text_input(
+            "Find the new parent", key=f"move_find_{q.id}", placeholder="Words of its title"
+        ).strip()
+        found = tree_reads.choices(
+            view.root_id,
+            search,
+            outside_of=q.id,
+            exclude=frozenset({q.parent_id} if q.parent_id is not None else ()),
+            depth=None if search else MOVE_DEPTH,
+        )
+        targets: list[int | None] = [None, *(c.id for c in found.items)]
+        labels = {c.id: "  " * c.depth + c.title for c in found.items}
         target = st.selectbox(
             "New parent",
             targets,
             format_func=lambda i: (
-                "(top level: its own general question)"
-                if i is None
-                else "  " * tree.nodes[i].depth + titles[i]
+                "(top level: its own general question)" if i is None else labels[i]
             ),
             key=f"move_pick_{q.id}",
         )
+        st.caption(_move_hint(found.total, len(found.items), search))
         if st.button("Move here", key=f"move_save_{q.id}"):
             attempt(
                 lambda s: questions.move_question(s, person.id, q.id, version, target),
@@ -237,15 +242,24 @@ def _move_form(person: PersonPublic, tree: Tree, node: TreeNode, version: int) -
             )
 
 
-def _reorder_buttons(
-    person: PersonPublic, tree: Tree, node: TreeNode, parent: TreeNode, version: int
-) -> None:
-    q = node.question
-    index = parent.children.index(q.id)
+def _move_hint(total: int, shown: int, search: str) -> str:
+    if search and total > shown:
+        return f"The first {shown:,} of {total:,} matches; add words to narrow them."
+    if search:
+        return f"{total:,} {'match' if total == 1 else 'matches'}."
+    return (
+        f"The top {MOVE_DEPTH} levels of this tree; type words of a title to find a "
+        "question deeper down."
+    )
+
+
+def _reorder_buttons(person: PersonPublic, view: TreeView, version: int) -> None:
+    q = view.node.question
+    index = view.siblings.index(q.id)
     up, down = st.columns(2)
     if up.button("Move up", key=f"up_{q.id}", disabled=index == 0, icon=":material/arrow_upward:"):
         attempt(lambda s: questions.reorder(s, person.id, q.id, version, index - 1), "Moved up.")
-    last = index == len(parent.children) - 1
+    last = index == len(view.siblings) - 1
     if down.button(
         "Move down", key=f"down_{q.id}", disabled=last, icon=":material/arrow_downward:"
     ):
@@ -255,15 +269,14 @@ def _reorder_buttons(
 # --------------------------------------------------------------------------- bulk editor
 
 
-def _bulk_frame(tree: Tree, node: TreeNode, names: dict[int, str]) -> pd.DataFrame:
+def _bulk_frame(view: TreeView, names: dict[int, str]) -> pd.DataFrame:
     rows = []
-    for node_id in tree.subtree_ids(node.question.id):
-        item = tree.nodes[node_id]
+    for item in [view.node, *view.rows.items]:
         q = item.question
         rows.append(
             {
                 "id": q.id,
-                "question": "  " * (item.depth - node.depth) + q.title,
+                "question": "  " * (item.depth - view.node.depth) + q.title,
                 "assignee": names.get(q.assignee_id) if q.assignee_id else None,
                 "status": q.status.value,
                 "priority": Priority(q.priority).value,
@@ -273,22 +286,28 @@ def _bulk_frame(tree: Tree, node: TreeNode, names: dict[int, str]) -> pd.DataFra
     return pd.DataFrame(rows).set_index("id")
 
 
-def bulk_editor(
-    person: PersonPublic, tree: Tree, node: TreeNode, people: list[PersonPublic]
-) -> None:
+def bulk_editor(person: PersonPublic, view: TreeView, people: list[PersonPublic]) -> None:
+    """The node and the rows the Tree tab shows (one page of them) in one table."""
     ics = _ics(people)
     names = {p.id: p.name for p in people}
-    frame = _bulk_frame(tree, node, names)
+    frame = _bulk_frame(view, names)
+    rows = view.rows
+    if rows.total > len(rows.items):
+        st.caption(
+            f"This question and the {len(rows.items):,} rows on page {rows.window.page} of "
+            f"{rows.pages} of the Tree tab; turn the page there to edit others."
+        )
     if person.role == Role.VIEWER:
         st.dataframe(frame, key="bulk_view")
         return
     versions = {
-        i: state.base_version("question", i, tree.nodes[i].question.version) for i in frame.index
+        i: state.base_version("question", i, view.nodes[i].question.version) for i in frame.index
     }
+    node_id = view.node.question.id
     st.caption("Edit many rows, then save: every row is saved, or none if one is refused.")
     edited = st.data_editor(
         frame,
-        key=f"bulk_{node.question.id}",
+        key=f"bulk_{node_id}_{rows.window.page}",
         disabled=["question"],
         column_config={
             "question": st.column_config.TextColumn("Question", width="large"),
@@ -303,7 +322,7 @@ def bulk_editor(
         },
         num_rows="fixed",
     )
-    if st.button("Save changes", key=f"bulk_save_{node.question.id}", type="primary"):
+    if st.button("Save changes", key=f"bulk_save_{node_id}", type="primary"):
         by_name = {name: pid for pid, name in names.items()}
         edits = [
             _bulk_edit(int(str(i)), row, versions[int(str(i))], by_name)

@@ -15,7 +15,7 @@ from sqlmodel import Session
 from team import db
 from team.config import ConfigError, Settings, config_path, load_config
 from team.models import PersonPublic, ProjectPublic
-from team.services import answers, memo, notes, people, portfolio, reviews, tree, work
+from team.services import notes, people, portfolio, reviews, work
 from team.services.errors import TeamError
 from team.services.paging import Paged, Window
 from team.ui import state
@@ -111,18 +111,6 @@ def _portfolio_summary(
         return portfolio.summary(s, f, today=date.fromisoformat(day))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _tree(url: str, version: int, root_id: int) -> tree.Tree:
-    with session() as s:
-        return tree.load_tree(s, root_id)
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _roots(url: str, version: int) -> list[tuple[int, str]]:
-    with session() as s:
-        return tree.find_roots(s)
-
-
 def cache_key() -> tuple[str, int]:
     """(database URL, data version): the first arguments of every cached read."""
     return settings().database_url, data_version()
@@ -144,14 +132,6 @@ def portfolio_summary(f: portfolio.PortfolioFilter) -> portfolio.Summary:
     return _portfolio_summary(
         *cache_key(), f.project_id, f.person_id, f.search, date.today().isoformat()
     )
-
-
-def question_tree(root_id: int) -> tree.Tree:
-    return _tree(*cache_key(), root_id)
-
-
-def roots() -> list[tuple[int, str]]:
-    return _roots(*cache_key())
 
 
 # --------------------------------------------------------------------------- IC workflow
@@ -293,26 +273,3 @@ def _review(url: str, version: int, review_id: int) -> reviews.ReviewView | None
 
 def review(review_id: int) -> reviews.ReviewView | None:
     return _review(*cache_key(), review_id)
-
-
-# --------------------------------------------------------------------------- answers
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _versions(url: str, version: int, question_id: int) -> list[answers.AnswerVersion]:
-    with session() as s:
-        return answers.versions(s, question_id)
-
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def _memo(url: str, version: int, question_id: int) -> str:
-    with session() as s:
-        return memo.memo(s, question_id)
-
-
-def answer_versions(question_id: int) -> list[answers.AnswerVersion]:
-    return _versions(*cache_key(), question_id)
-
-
-def memo_text(question_id: int) -> str:
-    return _memo(*cache_key(), question_id)

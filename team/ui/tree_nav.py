@@ -1,13 +1,16 @@
 """Which tree and which node a page shows: kept in the URL (?root=…&node=…) so a link
-to a question can be shared; used by Questions and Answers."""
+to a question can be shared; used by Questions and Answers. The pickers list a bounded
+number of questions and find the others by the words of their title."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from team.models import PersonPublic
-from team.services.tree import Tree, TreeNode
-from team.ui import resources, state
+from team.ui import state, tree_reads
+from team.ui.text import plain
+
+ROOT_SEARCH = "q_root_search"
 
 
 def query_int(name: str) -> int | None:
@@ -29,19 +32,34 @@ def go(root_id: int, node_id: int | None = None) -> None:
 
 
 def pick_root() -> int | None:
-    roots = resources.roots()
-    if not roots:
-        return None
-    titles = dict(roots)
+    """The general question chosen (kept in ?root=), or None when there is none. When
+    there are more than fit the picker, a search box finds the others."""
     wanted = query_int("root")
-    current = wanted if wanted in titles else roots[0][0]
+    search = str(st.session_state.get(ROOT_SEARCH) or "").strip()
+    found = tree_reads.roots(search, wanted)
+    if search or found.total > tree_reads.CHOICES:
+        st.text_input("Find a general question", key=ROOT_SEARCH, placeholder="Words of its title")
+    if search and not found.total:
+        st.caption(f"No general question's title holds “{plain(search)}”.")
+        if not found.items:
+            found = tree_reads.roots("", wanted)
+    if not found.items:
+        return None
+    titles = dict(found.items)
+    ids = list(titles)
+    current = wanted if wanted in titles else ids[0]
     chosen = st.selectbox(
         "General question",
-        list(titles),
-        index=list(titles).index(current),
+        ids,
+        index=ids.index(current),
         format_func=lambda i: titles[i],
         key=f"q_root_{current}",
     )
+    if found.total > tree_reads.CHOICES:
+        st.caption(
+            f"The picker lists the first {tree_reads.CHOICES} of {found.total:,} general "
+            "questions by title; type words of a title above to find the others."
+        )
     if chosen != wanted:
         if wanted is None and chosen == current:
             st.query_params["root"] = str(current)
@@ -52,10 +70,3 @@ def pick_root() -> int | None:
 
 def names_of(people: list[PersonPublic]) -> dict[int, str]:
     return {p.id: p.name + ("" if p.active else " (inactive)") for p in people}
-
-
-def current_node(tree: Tree) -> TreeNode:
-    """The node named by ?node=, or the root."""
-    node_id = query_int("node")
-    found = tree.nodes.get(node_id) if node_id is not None else None
-    return found or tree.root

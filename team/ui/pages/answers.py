@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import streamlit as st
 
-from team.models import AnswerState, Confidence, FindingStatus, PersonPublic, Role
+from team.models import AnswerState, Confidence, PersonPublic, Role
 from team.services import answers
 from team.services.answers import AnswerVersion
 from team.services.memo import compare
 from team.services.rollup import HELP
-from team.services.tree import Tree, TreeNode
-from team.ui import auth, resources, state
+from team.services.tree import TreeNode
+from team.services.tree_view import TreeView
+from team.ui import auth, state, tree_reads
 from team.ui.actions import attempt, bind
 from team.ui.pages.overview import status_badge
+from team.ui.paging import PAGE_SIZE, pager, requested_page
 from team.ui.text import plain, safe_markdown
-from team.ui.tree_nav import current_node, go, pick_root
+from team.ui.tree_nav import go, pick_root, query_int
 from team.ui.workflow import KIND_LABELS, badge, label
 
 STATE_COLOURS = {
@@ -23,7 +25,6 @@ STATE_COLOURS = {
     AnswerState.ANSWERED: "green",
     AnswerState.INCONCLUSIVE: "gray",
 }
-CITABLE = (FindingStatus.SHARED, FindingStatus.ACCEPTED)
 
 
 def answer_badge(version: AnswerVersion | None) -> str:
@@ -35,43 +36,79 @@ def answer_badge(version: AnswerVersion | None) -> str:
     )
 
 
-def _node_picker(tree: Tree, node: TreeNode) -> None:
-    ids = list(tree.nodes)
+def _node_picker(view: TreeView) -> None:
+    """The node's path and its sub-questions on this page, or the questions of the tree
+    whose title holds the words searched."""
+    node = view.node
+    search = st.text_input(
+        "Find a question in this tree",
+        key=f"answer_find_{view.root_id}",
+        placeholder="Words of its title",
+    ).strip()
+    if search:
+        found = tree_reads.choices(view.root_id, search)
+        options = [(c.id, c.depth, c.title) for c in found.items]
+        if found.total > len(found.items):
+            st.caption(f"The first {len(found.items):,} of {found.total:,} matches.")
+    else:
+        nearby = [*view.path, *view.rows.items]
+        options = [(n.question.id, n.depth, n.question.title) for n in nearby]
+    if node.question.id not in {i for i, _, _ in options}:
+        options.insert(0, (node.question.id, node.depth, node.question.title))
+    labels = {i: "    " * depth + title for i, depth, title in options}
+    ids = list(labels)
     chosen = st.selectbox(
         "Question in this tree",
         ids,
         index=ids.index(node.question.id),
-        format_func=lambda i: "    " * tree.nodes[i].depth + tree.nodes[i].question.title,
-        key=f"answer_node_{tree.root_id}_{node.question.id}",
+        format_func=labels.__getitem__,
+        key=f"answer_node_{view.root_id}_{node.question.id}",
     )
     if chosen != node.question.id:
-        go(tree.root_id, chosen)
+        go(view.root_id, chosen)
 
 
-def _evidence(tree: Tree, node: TreeNode) -> None:
-    """Side by side with the editor: the sub-questions with their answers, and the
-    findings beneath this question, each with the marker that cites it."""
+def _evidence(view: TreeView) -> None:
+    """Side by side with the editor: the sub-questions with their answers (one page of
+    them), and the findings beneath this question (one page, with a search), each with
+    the marker that cites it."""
     st.markdown("#### Sub-questions")
+    node = view.node
     if not node.children:
         st.caption("No sub-questions: the answer rests on this question's own findings.")
-    for child_id in node.children:
-        child = tree.nodes[child_id]
-        latest = resources.answer_versions(child_id)
-        newest = latest[-1] if latest else None
+    pager(view.rows, _children_key(node.question.id), noun="sub-questions")
+    latest = tree_reads.latest_answers([c.question.id for c in view.rows.items])
+    for child in view.rows.items:
+        child_id = child.question.id
+        newest = latest.get(child_id)
         with st.container(border=True, key=f"child_{child_id}"):
             st.markdown(
                 f"`[Q{child_id}]` **{plain(child.question.title)}**  \n"
                 f"{status_badge(child.question.status)} {answer_badge(newest)}"
             )
-            if latest:
+            if newest:
                 with st.expander("Its answer"):
-                    st.markdown(safe_markdown(latest[-1].body))
+                    st.markdown(safe_markdown(newest.body))
+    _findings_beneath(node.question.id)
+
+
+def _findings_beneath(node_id: int) -> None:
     st.markdown("#### Findings beneath")
-    found = resources.findings_on(tree.subtree_ids(node.question.id))
-    usable = [f for f in found if f.status in CITABLE]
-    if not usable:
-        st.caption("No shared or accepted findings below this question yet.")
-    for f in usable:
+    key = f"evidence_{node_id}"
+    search = str(st.session_state.get(f"{key}_search") or "").strip()
+    found = tree_reads.citable(node_id, requested_page(key), search)
+    if search or found.total > found.window.size:
+        st.text_input(
+            "Search the findings", key=f"{key}_search", placeholder="Words of the summary, or F12"
+        )
+    if not found.total:
+        st.caption(
+            f"No shared or accepted finding below this question matches “{plain(search)}”."
+            if search
+            else "No shared or accepted findings below this question yet."
+        )
+    pager(found, key, noun="findings, newest first")
+    for f in found.items:
         with st.container(border=True, key=f"evidence_{f.id}"):
             st.markdown(
                 f"`[F{f.id}]` **{plain(f.summary)}**  \n"
@@ -79,6 +116,10 @@ def _evidence(tree: Tree, node: TreeNode) -> None:
                 f"{badge(KIND_LABELS[f.kind], 'violet')} {f.confidence.value} confidence · "
                 f"{plain(f.author)} · on “{plain(f.question_title)}”"
             )
+
+
+def _children_key(node_id: int) -> str:
+    return f"answer_children_{node_id}"
 
 
 def _show_version(version: AnswerVersion) -> None:
@@ -176,9 +217,12 @@ def render() -> None:
     if root_id is None:
         st.info("No general questions yet; answers appear once a manager creates one.")
         return
-    tree = resources.question_tree(root_id)
-    node = current_node(tree)
-    _node_picker(tree, node)
+    node_id = query_int("node") or root_id
+    view = tree_reads.view(
+        root_id, node_id, requested_page(_children_key(node_id)), size=PAGE_SIZE, depth=1
+    )
+    node = view.node
+    _node_picker(view)
     q = node.question
     coverage = node.coverage
     st.markdown(
@@ -189,11 +233,11 @@ def render() -> None:
     )
     with st.popover("How coverage and confidence roll up", icon=":material/help:"):
         st.markdown(HELP)
-    versions = resources.answer_versions(q.id)
+    versions = tree_reads.answer_versions(q.id)
     latest = versions[-1] if versions else None
     left, right = st.columns([2, 3], gap="large")
     with left:
-        _evidence(tree, node)
+        _evidence(view)
     with right:
         st.markdown(f"#### Answer to “{plain(q.title)}”")
         if latest:
@@ -204,7 +248,7 @@ def render() -> None:
             _editor(person, node, latest)
         st.download_button(
             "Download the memo (Markdown)",
-            data=resources.memo_text(q.id),
+            data=tree_reads.memo_builder(q.id),
             file_name=f"memo-question-{q.id}.md",
             mime="text/markdown",
             key=f"memo_{q.id}",

@@ -5,16 +5,18 @@ from __future__ import annotations
 import streamlit as st
 
 from team.models import PersonPublic, QuestionStatus, Role
-from team.services.tree import Tree, TreeNode
-from team.ui import auth, resources, state
+from team.services.tree import TreeNode
+from team.services.tree_view import TreeView
+from team.ui import auth, resources, state, tree_reads
 from team.ui.pages.overview import COVERAGE_HELP, status_badge
+from team.ui.paging import pager, requested_page
 from team.ui.question_forms import (
     bulk_editor,
     detail_actions,
     new_question_form,
 )
 from team.ui.text import dot_label, plain, safe_markdown
-from team.ui.tree_nav import current_node, go, names_of, pick_root
+from team.ui.tree_nav import go, names_of, pick_root, query_int
 from team.ui.workflow import finding_card, log_finding_form
 
 STATUS_COLOURS = {
@@ -26,58 +28,81 @@ STATUS_COLOURS = {
 }
 
 
-def _breadcrumbs(tree: Tree, node: TreeNode) -> None:
-    if len(node.path) == 1:
+def _breadcrumbs(view: TreeView) -> None:
+    if len(view.path) == 1:
         return
-    cols = st.columns(len(node.path))
-    for col, node_id in zip(cols, node.path, strict=True):
-        title = tree.nodes[node_id].question.title
+    cols = st.columns(len(view.path))
+    for col, item in zip(cols, view.path, strict=True):
+        title = item.question.title
         label = plain(title if len(title) <= 40 else title[:39] + "…")
-        if node_id == node.question.id:
+        if item.question.id == view.node.question.id:
             col.markdown(f"**{label}**")
-        elif col.button(label, key=f"crumb_{node_id}", icon=":material/chevron_right:"):
-            go(tree.root_id, node_id)
+        elif col.button(label, key=f"crumb_{item.question.id}", icon=":material/chevron_right:"):
+            go(view.root_id, item.question.id)
 
 
-def _tree_list(tree: Tree, node: TreeNode, names: dict[int, str]) -> None:
-    """The subtree under ``node`` as indented rows; clicking a title drills down."""
-    for node_id in tree.subtree_ids(node.question.id):
-        item = tree.nodes[node_id]
-        q = item.question
-        indent = item.depth - node.depth
-        cols = st.columns([0.3 + indent * 0.4, 6, 2.4, 2.2], vertical_alignment="center")
-        with cols[1]:
-            label = ("↳ " if indent else "") + plain(q.title)
-            if node_id == node.question.id:
-                st.markdown(f"**{label}**")
-            elif st.button(label, key=f"open_{node_id}", type="tertiary"):
-                go(tree.root_id, node_id)
-        assignee = names.get(q.assignee_id, "unassigned") if q.assignee_id else "unassigned"
-        confidence = f" · {item.confidence.value} conf." if item.confidence else ""
-        cols[2].markdown(f"{status_badge(q.status)} {plain(assignee)}{confidence}")
-        coverage = item.coverage
-        cols[3].progress(
-            coverage or 0.0,
-            text=f"{item.answered_leaves}/{item.leaves}" if coverage is not None else "n/a",
+def _tree_list(view: TreeView, names: dict[int, str], key: str) -> None:
+    """The node, then one page of the questions below it (``view.depth`` levels down)
+    as indented rows; clicking a title drills down."""
+    pager(view.rows, key, noun="questions below")
+    _tree_row(view, view.node, names)
+    for item in view.rows.items:
+        _tree_row(view, item, names)
+    if view.size > view.rows.total:
+        st.caption(
+            f"{view.size:,} questions below in all; the list goes {view.depth} levels "
+            "down: open a question to see what lies below it."
         )
 
 
-def tree_dot(tree: Tree, node: TreeNode, names: dict[int, str]) -> str:
-    """Graphviz source of the subtree under ``node``, nodes coloured by status."""
+def _tree_row(view: TreeView, item: TreeNode, names: dict[int, str]) -> None:
+    q = item.question
+    indent = item.depth - view.node.depth
+    cols = st.columns([0.3 + indent * 0.4, 6, 2.4, 2.2], vertical_alignment="center")
+    with cols[1]:
+        label = ("↳ " if indent else "") + plain(q.title)
+        if item.question.id == view.node.question.id:
+            st.markdown(f"**{label}**")
+        elif st.button(label, key=f"open_{q.id}", type="tertiary"):
+            go(view.root_id, q.id)
+        if view.hidden.get(q.id):
+            st.caption(f"+{view.hidden[q.id]:,} below")
+    assignee = names.get(q.assignee_id, "unassigned") if q.assignee_id else "unassigned"
+    confidence = f" · {item.confidence.value} conf." if item.confidence else ""
+    cols[2].markdown(f"{status_badge(q.status)} {plain(assignee)}{confidence}")
+    coverage = item.coverage
+    cols[3].progress(
+        coverage or 0.0,
+        text=f"{item.answered_leaves}/{item.leaves}" if coverage is not None else "n/a",
+    )
+
+
+def _rows_key(node_id: int) -> str:
+    return f"tree_{node_id}"
+
+
+def tree_dot(view: TreeView, names: dict[int, str]) -> str:
+    """Graphviz source of the node and two levels below it, nodes coloured by status; a
+    grey box stands for the sub-questions left out."""
     lines = [
         "digraph tree {",
         "rankdir=LR; bgcolor=transparent;",
         'node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10];',
     ]
-    for node_id in tree.subtree_ids(node.question.id):
-        q = tree.nodes[node_id].question
+    diagram = view.diagram
+    for node_id, parent_id in diagram.edges:
+        q = view.nodes[node_id].question
         who = names.get(q.assignee_id, "") if q.assignee_id else "unassigned"
         status = QuestionStatus(q.status).value.replace("_", " ")
-        text = dot_label(f"{q.title} — {who} ({status})")
+        below = f" (+{diagram.below[node_id]:,} below)" if node_id in diagram.below else ""
+        text = dot_label(f"{q.title} — {who} ({status}){below}")
         colour = STATUS_COLOURS[QuestionStatus(q.status)]
         lines.append(f'q{node_id} [label={text}, fillcolor="{colour}"];')
-        if node_id != node.question.id and q.parent_id is not None:
-            lines.append(f"q{q.parent_id} -> q{node_id};")
+        if parent_id is not None:
+            lines.append(f"q{parent_id} -> q{node_id};")
+    for parent_id, left_out in diagram.more.items():
+        lines.append(f'more{parent_id} [label="+{left_out:,} more", fillcolor="#ffffff"];')
+        lines.append(f"q{parent_id} -> more{parent_id} [style=dashed];")
     lines.append("}")
     return "\n".join(lines)
 
@@ -148,25 +173,27 @@ def render() -> None:
             )
         )
         return
-    tree = resources.question_tree(root_id)
-    node = current_node(tree)
+    node_id = query_int("node") or root_id
+    rows_key = _rows_key(node_id)
+    view = tree_reads.view(root_id, node_id, requested_page(rows_key))
+    node = view.node
     people = resources.all_people()
     names = names_of(people)
     projects = {p.id: p.name for p in resources.all_projects()}
-    _breadcrumbs(tree, node)
+    _breadcrumbs(view)
     tab_tree, tab_diagram, tab_bulk = st.tabs(["Tree", "Diagram", "Bulk edit"])
     with tab_tree:
         left, right = st.columns([3, 2], gap="large")
         with left:
-            _tree_list(tree, node, names)
+            _tree_list(view, names, rows_key)
         with right:
             _detail(node, names, projects)
-            detail_actions(person, tree, node, people)
+            detail_actions(person, view, people)
             _findings(person, node)
     with tab_diagram:
-        st.graphviz_chart(tree_dot(tree, node, names), width="stretch")
+        st.graphviz_chart(tree_dot(view, names), width="stretch")
     with tab_bulk:
-        bulk_editor(person, tree, node, people)
+        bulk_editor(person, view, people)
 
 
 if __name__ == "__main__":

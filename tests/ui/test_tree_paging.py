@@ -1,0 +1,174 @@
+"""AppTest: the Questions and Answers pages on trees and lists longer than one page. The
+tree list, the bulk table and the evidence list show one page with a picker; the
+pickers of general questions, of a new parent and of a question in the tree find the
+others by the words of their title."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session
+from streamlit.testing.v1 import AppTest
+
+from team.models import Question
+from team.services import findings, questions
+from team.services.questions import SubQuestion
+from tests.factories import Team, make_team, root
+from tests.ui.conftest import assert_no_exception
+
+CHILDREN = 55  # more than the 50 rows of one page
+
+
+@dataclass
+class Wide:
+    team: Team
+    root: int
+    children: list[int]
+    grandchild: int
+    deep: int
+
+
+@pytest.fixture
+def wide(app_engine: Engine) -> Wide:
+    """A general question with 55 sub-questions; the first has a sub-question, which
+    has one more (three levels down)."""
+    with Session(app_engine) as session:
+        team = make_team(session)
+        rid = root(session, team)
+        subs = [SubQuestion(f"Segment {i:02}", assignee_id=team.ic) for i in range(CHILDREN)]
+        children = [q.id for q in questions.add_subquestions(session, team.manager, rid, subs)]
+        [grand] = questions.add_subquestions(
+            session, team.manager, children[0], [SubQuestion("Monthly plans", assignee_id=team.ic)]
+        )
+        [deep] = questions.add_subquestions(
+            session,
+            team.manager,
+            grand.id,
+            [SubQuestion("Zebra cohort of week 3", assignee_id=team.ic)],
+        )
+    return Wide(team, rid, children, grand.id, deep.id)
+
+
+def _opened(at: AppTest) -> set[str]:
+    return {b.key for b in at.button if b.key and b.key.startswith("open_")}
+
+
+def test_tree_list_shows_fifty_rows_a_page_and_what_lies_deeper(
+    open_app: Callable[..., AppTest], wide: Wide
+) -> None:
+    at = open_app(wide.team.manager, "questions", root=str(wide.root))
+    assert_no_exception(at)
+    # Page 1: the first child, its sub-question (two levels down), then 48 more children.
+    shown = [f"open_{i}" for i in [wide.children[0], wide.grandchild, *wide.children[1:49]]]
+    assert _opened(at) == set(shown)
+    assert f"open_{wide.deep}" not in _opened(at)  # three levels down: not listed
+    assert any(c.value == "+1 below" for c in at.caption)
+    assert any("Showing 1 to 50 of 56 questions below" in c.value for c in at.caption)
+    at.number_input(key=f"tree_{wide.root}_page").set_value(2).run()
+    assert_no_exception(at)
+    assert _opened(at) == {f"open_{i}" for i in wide.children[49:]}
+    # Opening the sub-question shows what lies below it.
+    at.number_input(key=f"tree_{wide.root}_page").set_value(1).run()
+    at.button(key=f"open_{wide.grandchild}").click().run()
+    assert _opened(at) == {f"open_{wide.deep}"}
+
+
+def test_viewer_bulk_table_holds_the_question_and_the_rows_of_the_page(
+    open_app: Callable[..., AppTest], wide: Wide
+) -> None:
+    at = open_app(wide.team.viewer, "questions", root=str(wide.root))
+    assert_no_exception(at)
+    [table] = [frame.value for frame in at.dataframe]
+    assert len(table) == 51  # the question and the 50 rows of page 1
+    assert table.index[0] == wide.root
+    assert any("turn the page there" in c.value for c in at.caption)
+
+
+def test_general_question_picker_finds_the_ones_it_does_not_list(
+    app_engine: Engine, open_app: Callable[..., AppTest]
+) -> None:
+    with Session(app_engine) as session:
+        team = make_team(session)
+        for i in range(52):
+            root(session, team, f"Question {i:02}")
+        wanted = root(session, team, "Why did the zebra segment churn?")
+    at = open_app(team.manager, "questions")
+    assert_no_exception(at)
+    picker = at.selectbox(key=next(s.key for s in at.selectbox if s.key.startswith("q_root_")))
+    assert picker.label == "General question"
+    assert len(picker.options) == 50 and "Why did the zebra segment churn?" not in picker.options
+    assert any("first 50 of 53 general questions" in c.value for c in at.caption)
+    at.text_input(key="q_root_search").input("ZEBRA churn").run()
+    picker = at.selectbox(key=next(s.key for s in at.selectbox if s.key.startswith("q_root_")))
+    assert "Why did the zebra segment churn?" in picker.options
+    picker.set_value(wanted).run()
+    assert_no_exception(at)
+    assert at.query_params["root"] == str(wanted)
+    at.text_input(key="q_root_search").input("no such words").run()
+    assert any("No general question's title holds" in c.value for c in at.caption)
+
+
+def test_move_finds_a_new_parent_deep_in_the_tree(
+    app_engine: Engine, open_app: Callable[..., AppTest], wide: Wide
+) -> None:
+    moving = wide.children[10]
+    at = open_app(wide.team.manager, "questions", root=str(wide.root), node=str(moving))
+    assert_no_exception(at)
+    pick = at.selectbox(key=f"move_pick_{moving}")
+    assert "Zebra cohort of week 3" not in " ".join(pick.options)  # three levels down
+    at.text_input(key=f"move_find_{moving}").input("zebra").run()
+    at.selectbox(key=f"move_pick_{moving}").set_value(wide.deep).run()
+    at.button(key=f"move_save_{moving}").click().run()
+    assert_no_exception(at)
+    with Session(app_engine) as session:
+        moved = session.get(Question, moving)
+        assert moved is not None and moved.parent_id == wide.deep
+
+
+def test_answers_evidence_comes_a_page_at_a_time_with_a_search(
+    app_engine: Engine, open_app: Callable[..., AppTest], wide: Wide
+) -> None:
+    with Session(app_engine) as session:
+        logged = [
+            findings.log_finding(
+                session,
+                wide.team.ic,
+                wide.deep,
+                findings.FindingInput(summary=f"{'Annual' if i == 3 else 'Monthly'} result {i}"),
+            ).id
+            for i in range(25)
+        ]
+    at = open_app(wide.team.manager, "answers", root=str(wide.root))
+    assert_no_exception(at)
+
+    def cited() -> set[int]:
+        return {f for f in logged if any(f"`[F{f}]`" in m.value for m in at.markdown)}
+
+    assert cited() == set(logged[5:])  # newest first: the 20 newest
+    at.number_input(key=f"evidence_{wide.root}_page").set_value(2).run()
+    assert cited() == set(logged[:5])
+    at.text_input(key=f"evidence_{wide.root}_search").input("annual").run()
+    assert_no_exception(at)
+    assert cited() == {logged[3]}
+
+
+def test_answers_sub_questions_are_paged_and_any_question_can_be_found(
+    open_app: Callable[..., AppTest], wide: Wide
+) -> None:
+    at = open_app(wide.team.manager, "answers", root=str(wide.root))
+    assert_no_exception(at)
+
+    def listed() -> set[int]:
+        return {c for c in wide.children if any(f"`[Q{c}]`" in m.value for m in at.markdown)}
+
+    assert listed() == set(wide.children[:20])
+    at.number_input(key=f"answer_children_{wide.root}_page").set_value(3).run()
+    assert listed() == set(wide.children[40:])
+    at.text_input(key=f"answer_find_{wide.root}").input("zebra").run()
+    at.selectbox(key=f"answer_node_{wide.root}_{wide.root}").set_value(wide.deep).run()
+    assert_no_exception(at)
+    assert at.query_params["node"] == str(wide.deep)
+    assert any("Zebra cohort of week 3" in m.value for m in at.markdown)
