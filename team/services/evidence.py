@@ -1,6 +1,7 @@
-"""The evidence an answer may cite: the shared or accepted findings logged on a question
-or anywhere below it, one page at a time with their total, in two queries whatever the
-size of the tree (the subtree is walked in SQL, by a recursive query)."""
+"""Evidence, one page at a time with its total, in two queries whatever the size: the
+findings logged on one question, and those an answer may cite (shared or accepted,
+logged on the question or anywhere below it: the subtree is walked in SQL, by a
+recursive query)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from team.models import Confidence, Finding, FindingKind, FindingStatus, Person, Question
-from team.services.paging import Paged, Window, count
+from team.services.finding_reads import FindingView, finding_query, to_views
+from team.services.paging import Paged, Window, count, read_page
 
 CITABLE = (FindingStatus.SHARED, FindingStatus.ACCEPTED)
 DetailQuery = Select[int | None, str, FindingStatus, FindingKind, Confidence, str, int | None, str]
@@ -114,3 +116,14 @@ def citable_findings(
         window = Window(page=last, size=window.size)
     rows = session.execute(_details(ids.limit(window.size).offset(window.offset)))
     return Paged(items=_to_citable(rows), total=total, window=window)
+
+
+def findings_on_page(session: Session, question_id: int, window: Window) -> Paged[FindingView]:
+    """One page of the findings logged on ``question_id`` (any status), newest first,
+    with their total."""
+    query = (
+        finding_query()
+        .where(col(Finding.question_id) == question_id)
+        .order_by(col(Finding.created_at).desc(), col(Finding.id).desc())
+    )
+    return read_page(session, query, window, to_views)

@@ -9,6 +9,7 @@ import streamlit as st
 
 from team import db
 from team.services import answers, evidence, memo, tree, tree_view
+from team.services.finding_reads import FindingView
 from team.services.paging import Paged, Window
 from team.ui import resources
 from team.ui.resources import cache_key, session
@@ -75,6 +76,12 @@ def _citable(
         return evidence.citable_findings(s, node_id, Window(page), search)
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _findings_on(url: str, version: int, question_id: int, page: int) -> Paged[FindingView]:
+    with session() as s:
+        return evidence.findings_on_page(s, question_id, Window(page))
+
+
 def view(
     root_id: int, node_id: int | None, page: int, *, size: int = ROWS, depth: int = 2
 ) -> tree_view.TreeView:
@@ -106,6 +113,10 @@ def latest_answers(question_ids: list[int]) -> dict[int, answers.AnswerVersion]:
 
 def citable(node_id: int, page: int, search: str) -> Paged[evidence.Citable]:
     return _citable(*cache_key(), node_id, page, search.strip())
+
+
+def findings_on(question_id: int, page: int) -> Paged[FindingView]:
+    return _findings_on(*cache_key(), question_id, page)
 
 
 def memo_builder(question_id: int) -> Callable[[], str]:

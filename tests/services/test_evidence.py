@@ -116,3 +116,17 @@ def test_latest_versions_of_many_questions_with_their_citations(
     assert latest[world.a].cited_questions == (world.a1,)
     assert latest[world.a] == answers.versions(session, world.a)[-1]
     assert answers.latest_versions(session, []) == {}
+
+
+def test_findings_on_one_question_come_newest_first_a_page_at_a_time(
+    session: Session, world: World
+) -> None:
+    logged = [_log(session, world, world.b, f"Pricing finding {i}") for i in range(22)]
+    draft = _log(session, world, world.b, "Not shared yet", share=False)
+    _log(session, world, world.a1, "Below another question")
+    first = evidence.findings_on_page(session, world.b, Window(1, 20))
+    assert first.total == 23  # drafts too: this is the question's own list
+    assert [f.id for f in first.items] == [draft, *reversed(logged)][:20]
+    second = evidence.findings_on_page(session, world.b, Window(2, 20))
+    assert [f.id for f in second.items] == logged[:3][::-1]
+    assert second.items[0].author == "Ines" and second.items[0].question_title == "Pricing?"

@@ -172,3 +172,39 @@ def test_answers_sub_questions_are_paged_and_any_question_can_be_found(
     assert_no_exception(at)
     assert at.query_params["node"] == str(wide.deep)
     assert any("Zebra cohort of week 3" in m.value for m in at.markdown)
+
+
+def test_findings_on_a_question_come_twenty_a_page_and_open_with_their_notes(
+    app_engine: Engine, open_app: Callable[..., AppTest], wide: Wide
+) -> None:
+    with Session(app_engine) as session:
+        logged = [
+            findings.log_finding(
+                session,
+                wide.team.ic,
+                wide.deep,
+                findings.FindingInput(summary=f"Cohort result {i}"),
+            ).id
+            for i in range(23)
+        ]
+    at = open_app(wide.team.manager, "questions", root=str(wide.root), node=str(wide.deep))
+    assert_no_exception(at)
+    assert any(m.value == "**Findings (23)**" for m in at.markdown)
+
+    def cards() -> set[str]:
+        return {e.label for e in at.expander if e.label.startswith("Cohort result")}
+
+    assert cards() == {f"Cohort result {i} · shared" for i in range(3, 23)}
+    at.number_input(key=f"findings_{wide.deep}_page").set_value(2).run()
+    assert cards() == {f"Cohort result {i} · shared" for i in range(3)}
+    # A link to a finding opens its card, with its actions and notes form.
+    at = open_app(
+        wide.team.manager,
+        "questions",
+        root=str(wide.root),
+        node=str(wide.deep),
+        finding=str(logged[20]),
+    )
+    assert_no_exception(at)
+    notes = {t.key for t in at.text_area if t.key and t.key.startswith("note_body_finding_")}
+    assert notes == {f"note_body_finding_{logged[20]}"}  # closed cards render nothing inside

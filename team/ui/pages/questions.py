@@ -17,7 +17,7 @@ from team.ui.question_forms import (
 )
 from team.ui.text import dot_label, plain, safe_markdown
 from team.ui.tree_nav import go, names_of, pick_root, query_int
-from team.ui.workflow import finding_card, log_finding_form
+from team.ui.workflow import card_key, finding_card, log_finding_form
 
 STATUS_COLOURS = {
     QuestionStatus.OPEN: "#e5e7eb",
@@ -139,15 +139,28 @@ def _detail(node: TreeNode, names: dict[int, str], projects: dict[int, str]) -> 
 
 
 def _findings(person: PersonPublic, node: TreeNode) -> None:
-    """The findings logged on this question, each with its notes; the assignee (or a
-    manager) can log another here."""
+    """The findings logged on this question, 20 a page, each card showing its details
+    and notes once opened; the assignee (or a manager) can log another here."""
     q = node.question
-    found = resources.findings_on([q.id])
-    st.markdown(f"**Findings ({len(found)})**")
-    if not found:
+    key = f"findings_{q.id}"
+    found = tree_reads.findings_on(q.id, requested_page(key))
+    st.markdown(f"**Findings ({found.total:,})**")
+    if not found.total:
         st.caption("No findings on this question yet.")
-    for finding in found:
-        finding_card(person, finding, expanded=st.query_params.get("finding") == str(finding.id))
+    pager(found, key, noun="findings, newest first")
+    linked = st.query_params.get("finding")
+    opened = [
+        f.id for f in found.items if str(f.id) == linked or st.session_state.get(card_key(f.id))
+    ]
+    threads = resources.notes_for("finding", opened)
+    for finding in found.items:
+        finding_card(
+            person,
+            finding,
+            expanded=str(finding.id) == linked,
+            thread=threads.get(finding.id, []),
+            lazy=True,
+        )
     may_log = person.role == Role.MANAGER or q.assignee_id == person.id
     if may_log and q.status != QuestionStatus.DROPPED:
         with st.expander("Log a finding", icon=":material/add_notes:"):
