@@ -4,10 +4,13 @@ forms. Every action goes through a service; the services check the rules again."
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
 from team.models import (
     Confidence,
@@ -90,6 +93,15 @@ def hours_text(hours: float | None) -> str:
     if hours < 48:
         return f"{hours:.0f} h"
     return f"{hours / 24:.1f} days"
+
+
+PageFor = Callable[[str], StreamlitPage]
+
+
+def pages_once() -> PageFor:
+    """``navigation.page`` remembered for one run: building a page resolves its file on
+    disk, which a list of links would otherwise do for every row."""
+    return functools.cache(navigation.page)
 
 
 def page_number(key: str) -> int:
@@ -326,35 +338,43 @@ def review_row(
     sla_hours: int,
     key: str,
     on_reviews_page: bool = False,
+    page_for: PageFor = navigation.page,
 ) -> None:
-    """One line of a review list: status, what, who, age, first response, open link."""
-    with st.container(border=True, key=f"review_row_{key}_{review.id}"):
-        main, timing, action = st.columns([6, 3, 1.4], vertical_alignment="center")
+    """One line of a review list: status, what, who, age, first response, open link
+    (side by side in one flex row: a list of them renders far fewer elements than in
+    columns)."""
+    row = st.container(
+        border=True,
+        key=f"review_row_{key}_{review.id}",
+        horizontal=True,
+        vertical_alignment="center",
+    )
+    with row:
         status = badge(label(review.status), REVIEW_BADGES[review.status])
         about = plain(review.finding_summary or review.question_title)
-        main.markdown(
+        st.markdown(
             f"{status} **{about}**  \n"
             f"{plain(names.get(review.requester_id, '?'))} → "
             f"{plain(names.get(review.reviewer_id, '?'))}"
-            + (f" · {review.open_must_fix} must-fix open" if review.open_must_fix else "")
+            + (f" · {review.open_must_fix} must-fix open" if review.open_must_fix else ""),
+            width="stretch",
         )
         overdue = review.overdue(now, sla_hours)
         age = hours_text(review.age_hours(now))
-        timing.markdown(
+        st.markdown(
             (f":red[waiting {age} · over the {sla_hours} h SLA]" if overdue else f"age {age}")
-            + f"  \nfirst response: {hours_text(review.first_response_hours())}"
+            + f"  \nfirst response: {hours_text(review.first_response_hours())}",
+            width=260,
         )
         if on_reviews_page:
             # A link to the page you are on would not update the address bar; set the
             # query parameter on the server instead, so later reruns keep the thread.
-            if action.button("Open", key=f"open_review_{key}_{review.id}"):
+            if st.button("Open", key=f"open_review_{key}_{review.id}"):
                 st.query_params["review"] = str(review.id)
                 state.forget_versions()
                 st.rerun()
         else:
-            action.page_link(
-                navigation.page("reviews"), label="Open", query_params={"review": str(review.id)}
-            )
+            st.page_link(page_for("reviews"), label="Open", query_params={"review": str(review.id)})
 
 
 def review_actions(person: PersonPublic, review: ReviewView) -> None:

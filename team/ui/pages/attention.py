@@ -6,13 +6,22 @@ import streamlit as st
 
 from team.models import utcnow
 from team.services.work import SECTIONS, NoteItem
-from team.ui import auth, navigation, resources, state
+from team.ui import auth, resources, state
 from team.ui.paging import window
 from team.ui.text import plain, safe_markdown
-from team.ui.workflow import NOTE_BADGES, ago, badge, finding_cards, page_number, review_row
+from team.ui.workflow import (
+    NOTE_BADGES,
+    PageFor,
+    ago,
+    badge,
+    finding_cards,
+    page_number,
+    pages_once,
+    review_row,
+)
 
 
-def _note(item: NoteItem) -> None:
+def _note(item: NoteItem, page_for: PageFor) -> None:
     text, colour = NOTE_BADGES[item.kind]
     with st.container(border=True, key=f"attention_note_{item.id}"):
         st.markdown(
@@ -22,16 +31,14 @@ def _note(item: NoteItem) -> None:
         st.markdown(safe_markdown(item.body))
         if item.on == "review_request":
             st.page_link(
-                navigation.page("reviews"),
+                page_for("reviews"),
                 label="Open the review",
                 query_params={"review": str(item.on_id)},
             )
         elif item.root_id is not None:
             node = item.on_id if item.on == "question" else None
             params = {"root": str(item.root_id)} | ({"node": str(node)} if node else {})
-            st.page_link(
-                navigation.page("questions"), label="Open the question", query_params=params
-            )
+            st.page_link(page_for("questions"), label="Open the question", query_params=params)
 
 
 def _section(title: str, total: int, key: str, noun: str) -> bool:
@@ -55,20 +62,23 @@ def render() -> None:
         st.success("Nothing waits on you right now.", icon="🎉")
         return
     names = {p.id: p.name for p in resources.all_people()}
+    page_for = pages_once()
     to_do = items.reviews_to_do
     if _section("Reviews to do", to_do.total, "reviews_to_do", "reviews"):
         sla = resources.settings().review_sla_hours
         for review in to_do.items:
-            review_row(review, names, now=utcnow(), sla_hours=sla, key="attention")
+            review_row(
+                review, names, now=utcnow(), sla_hours=sla, key="attention", page_for=page_for
+            )
     must_fix = items.open_must_fix
     title = "Must-fix notes still open on your work"
     if _section(title, must_fix.total, "open_must_fix", "notes"):
         for note in must_fix.items:
-            _note(note)
+            _note(note, page_for)
     new = items.new_notes
     if _section("New notes on your work", new.total, "new_notes", "notes"):
         for note in new.items:
-            _note(note)
+            _note(note, page_for)
     awaiting = items.awaiting_acceptance
     title = "Findings of your reports awaiting acceptance"
     if _section(title, awaiting.total, "awaiting_acceptance", "findings"):

@@ -2,43 +2,65 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 import streamlit as st
 
+from team.config import Settings
 from team.models import PersonPublic, QuestionStatus, Role, utcnow
 from team.services.work import WorkItem
-from team.ui import auth, navigation, resources, state
+from team.ui import auth, resources, state
 from team.ui.pages.overview import status_badge
 from team.ui.paging import PAGE_SIZE, window
 from team.ui.text import plain
 from team.ui.workflow import (
+    PageFor,
     finding_cards,
     log_finding_form,
     page_number,
+    pages_once,
     request_review_form,
     review_row,
 )
 
 
-def _queue_row(item: WorkItem) -> None:
-    now = utcnow()
-    with st.container(border=True, key=f"work_row_{item.question_id}"):
-        main, facts = st.columns([6, 4], vertical_alignment="center")
+@dataclass(frozen=True)
+class _Run:
+    """What every part of the page uses, read once per run."""
+
+    person: PersonPublic
+    people: list[PersonPublic]
+    settings: Settings
+    page_for: PageFor
+    now: datetime
+
+
+def _queue_row(run: _Run, item: WorkItem) -> None:
+    row = st.container(
+        border=True,
+        key=f"work_row_{item.question_id}",
+        horizontal=True,
+        vertical_alignment="center",
+    )
+    with row:
         params = {"root": str(item.root_id), "node": str(item.question_id)}
-        main.page_link(navigation.page("questions"), label=plain(item.title), query_params=params)
-        main.caption(plain(item.project))
-        days = item.days_since_evidence(now)
+        link = run.page_for("questions")
+        st.page_link(link, label=plain(item.title), query_params=params, width="stretch")
+        days = item.days_since_evidence(run.now)
         evidence = "no evidence yet" if days is None else f"last evidence {days} days ago"
-        stale = days is None or days >= resources.settings().stale_after_days
+        stale = days is None or days >= run.settings.stale_after_days
         open_now = item.status not in (QuestionStatus.ANSWERED, QuestionStatus.DROPPED)
         if stale and open_now:
             evidence = f":orange[{evidence}]"
         due = f"due {item.due_date:%d %b}" if item.due_date else "no due date"
         reviews = f"{item.open_reviews} open review{'s' if item.open_reviews != 1 else ''}"
-        facts.markdown(f"{status_badge(item.status)} {due} · {evidence} · {reviews}")
+        facts = f"{status_badge(item.status)} {due} · {evidence} · {reviews}"
+        st.markdown(f":gray[{plain(item.project)}]  \n{facts}", width=420)
 
 
-def _queue(person: PersonPublic) -> None:
-    queue = resources.my_questions(person.id, page_number("mywork_queue"))
+def _queue(run: _Run) -> None:
+    queue = resources.my_questions(run.person.id, page_number("mywork_queue"))
     st.subheader("Assigned to me")
     if not queue.total:
         st.info(
@@ -47,11 +69,11 @@ def _queue(person: PersonPublic) -> None:
         )
     window(queue.total, "mywork_queue", noun="questions")
     for item in queue.items:
-        _queue_row(item)
+        _queue_row(run, item)
 
 
-def _forms(person: PersonPublic) -> None:
-    titles = dict(resources.open_assignments(person.id))
+def _forms(run: _Run) -> None:
+    titles = dict(resources.open_assignments(run.person.id))
     if not titles:
         return
     st.subheader("Log a finding or ask for a review")
@@ -60,21 +82,16 @@ def _forms(person: PersonPublic) -> None:
     )
     log_tab, review_tab = st.tabs(["Log a finding", "Request a review"])
     with log_tab:
-        log_finding_form(person, chosen, key="mywork")
+        log_finding_form(run.person, chosen, key="mywork")
     with review_tab:
-        request_review_form(
-            person,
-            chosen,
-            resources.findings_on([chosen]),
-            resources.all_people(),
-            key="mywork",
-        )
+        found = resources.findings_on([chosen])
+        request_review_form(run.person, chosen, found, run.people, key="mywork")
 
 
-def _findings(person: PersonPublic) -> None:
+def _findings(run: _Run) -> None:
     st.subheader("My findings")
     search = str(st.session_state.get("mywork_findings_search") or "")
-    mine = resources.my_findings(person.id, page_number("mywork_findings"), search)
+    mine = resources.my_findings(run.person.id, page_number("mywork_findings"), search)
     if mine.total > PAGE_SIZE or search.strip():
         st.text_input(
             "Search my findings", placeholder="Words in the summary", key="mywork_findings_search"
@@ -86,21 +103,21 @@ def _findings(person: PersonPublic) -> None:
             else "Findings you log appear here with their status and notes."
         )
     window(mine.total, "mywork_findings", noun="findings")
-    finding_cards(person, mine.items)
+    finding_cards(run.person, mine.items)
 
 
-def _requests(person: PersonPublic) -> None:
+def _requests(run: _Run) -> None:
     st.subheader("My review requests")
     requests = resources.my_review_requests(
-        person.id, page_number("mywork_requests"), newest_first=True
+        run.person.id, page_number("mywork_requests"), newest_first=True
     )
     if not requests.total:
         st.caption("Reviews you ask for appear here with their age and the reviewer's notes.")
     window(requests.total, "mywork_requests", noun="review requests")
-    names = {p.id: p.name for p in resources.all_people()}
-    sla = resources.settings().review_sla_hours
+    names = {p.id: p.name for p in run.people}
+    sla = run.settings.review_sla_hours
     for review in requests.items:
-        review_row(review, names, now=utcnow(), sla_hours=sla, key="mine")
+        review_row(review, names, now=run.now, sla_hours=sla, key="mine", page_for=run.page_for)
 
 
 def render() -> None:
@@ -109,10 +126,11 @@ def render() -> None:
         st.stop()
     st.title("My work")
     state.show_flash()
-    _queue(person)
-    _forms(person)
-    _findings(person)
-    _requests(person)
+    run = _Run(person, resources.all_people(), resources.settings(), pages_once(), utcnow())
+    _queue(run)
+    _forms(run)
+    _findings(run)
+    _requests(run)
     if person.role == Role.VIEWER:
         st.stop()
 
