@@ -7,6 +7,9 @@ frame gives a valid (empty) chart, though pages show an empty-state sentence ins
 
 from __future__ import annotations
 
+import copy
+from typing import Any
+
 import altair as alt
 import pandas as pd
 
@@ -39,6 +42,19 @@ AnyChart = alt.Chart | alt.LayerChart | alt.FacetChart | alt.ConcatChart
 WEEK = alt.X("week_end:T", title="Week ending", axis=alt.Axis(format="%d %b"))
 
 
+def top_groups(
+    frame: pd.DataFrame, by: str, weights: list[str], n: int
+) -> tuple[pd.DataFrame, int]:
+    """The rows of the ``n`` groups of column ``by`` with the largest sum of ``weights``
+    (ties by name), and how many groups were left out: a chart draws a few, not all."""
+    if frame.empty:
+        return frame, 0
+    totals = frame.groupby(by)[weights].sum().sum(axis=1).rename("weight").reset_index()
+    ranked = totals.sort_values(["weight", by], ascending=[False, True])
+    keep = set(ranked[by].head(n))
+    return frame[frame[by].isin(keep)], max(0, len(ranked) - n)
+
+
 def _week_label(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy with ``week`` as a readable label for tooltips."""
     out = frame.copy()
@@ -49,11 +65,8 @@ def _week_label(frame: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- questions
 
 
-def answer_progress_chart(frame: pd.DataFrame) -> AnyChart:
-    """Per general question (one panel each): scope (leaf questions in scope, a line) and
-    answered leaves (an area) per week, with the root's answer confidence overlaid on a
-    right-hand axis (low / medium / high)."""
-    data = _week_label(frame)
+def _progress_layers() -> alt.LayerChart:
+    """One answer-progress panel, without its data, filter or title."""
     tooltip = [
         alt.Tooltip("title:N", title="General question"),
         alt.Tooltip("week:N", title="Week ending"),
@@ -85,19 +98,46 @@ def answer_progress_chart(frame: pd.DataFrame) -> AnyChart:
         )
         .transform_filter("isValid(datum.confidence_level)")
     )
-    layered = alt.layer(alt.layer(answered, scope), confidence).resolve_scale(y="independent")
-    roots = data[["root_id", "title"]].drop_duplicates()
+    layers = alt.layer(alt.layer(answered, scope), confidence)
+    resolved: alt.LayerChart = layers.resolve_scale(y="independent")
+    return resolved
+
+
+def answer_progress_spec(frame: pd.DataFrame) -> dict[str, Any]:
+    """The Vega-Lite spec of :func:`answer_progress_chart`, built fast: Altair builds and
+    validates the first panel; every other panel is a copy of it with its own filter
+    and title (building each through Altair costs a few hundred ms a panel)."""
+    data = _week_label(frame)
+    roots = list(data[["root_id", "title"]].drop_duplicates().itertuples(index=False))
+    if not roots:
+        empty: dict[str, Any] = alt.concat(columns=2, data=data).to_dict()
+        return empty
+    first = _progress_layers().transform_filter(alt.datum.root_id == int(roots[0][0]))
+    panel = first.properties(
+        width=WIDTH,
+        height=170,
+        title=alt.TitleParams(str(roots[0][1]), fontSize=12, limit=WIDTH + 60),
+    )
     # One panel per root (a concat: Vega-Lite facets do not render layers with an
     # independent axis in Streamlit).
-    panels = [
-        layered.transform_filter(alt.datum.root_id == int(root_id)).properties(
-            width=WIDTH,
-            height=170,
-            title=alt.TitleParams(str(title), fontSize=12, limit=WIDTH + 60),
-        )
-        for root_id, title in roots.itertuples(index=False)
+    spec = alt.concat(panel, columns=2, data=data).to_dict()
+    template = spec["concat"][0]
+    spec["concat"] = [
+        {
+            **copy.deepcopy(template),
+            "transform": [{"filter": f"(datum.root_id === {int(root_id)})"}],
+            "title": {**template["title"], "text": str(title)},
+        }
+        for root_id, title in roots
     ]
-    chart: AnyChart = alt.concat(*panels, columns=2, data=data)
+    return spec
+
+
+def answer_progress_chart(frame: pd.DataFrame) -> AnyChart:
+    """Per general question (one panel each): scope (leaf questions in scope, a line) and
+    answered leaves (an area) per week, with the root's answer confidence overlaid on a
+    right-hand axis (low / medium / high)."""
+    chart: AnyChart = alt.ConcatChart.from_dict(answer_progress_spec(frame))
     return chart
 
 

@@ -61,6 +61,33 @@ def test_answer_progress_has_one_panel_per_question_with_confidence_overlaid() -
     ]
 
 
+def test_the_fast_progress_spec_is_the_validated_chart_with_a_panel_per_question() -> None:
+    spec = charts.answer_progress_spec(_progress())
+    assert spec == charts.answer_progress_chart(_progress()).to_dict()  # valid Vega-Lite
+    filters = [p["transform"] for p in spec["concat"]]
+    assert filters == [
+        [{"filter": "(datum.root_id === 1)"}],
+        [{"filter": "(datum.root_id === 2)"}],
+    ]
+    assert spec["concat"][0]["layer"] == spec["concat"][1]["layer"]
+
+
+def test_top_groups_keeps_the_heaviest_and_counts_the_rest() -> None:
+    frame = pd.DataFrame(
+        {
+            "person": ["Ines", "Ines", "Ravi", "Ana", "Bo"],
+            "assigned": [1, 2, 1, 4, 0],
+            "findings": [0, 1, 1, 0, 2],
+        }
+    )
+    kept, left_out = charts.top_groups(frame, "person", ["assigned", "findings"], 2)
+    assert list(kept["person"]) == ["Ines", "Ines", "Ana"] and left_out == 2
+    tie, _ = charts.top_groups(frame, "person", ["findings"], 2)
+    assert set(tie["person"]) == {"Ines", "Bo"}  # 2 each, then by name: Bo before Ravi
+    everyone, none_left = charts.top_groups(frame, "person", ["assigned"], 9)
+    assert everyone.equals(frame) and none_left == 0
+
+
 def test_deadline_health_colours_at_risk_and_marks_the_pace() -> None:
     frame = pd.DataFrame(
         {

@@ -1,18 +1,21 @@
-"""History for the Progress page: answer progress per general question over time and
-deadline health, reconstructed from the Event log in SQL.
+"""History for the Progress page: answer progress per general question over time,
+reconstructed from the Event log in SQL, and deadline health today.
 
 Every function returns a pandas DataFrame that is already aggregated (one row per
 general question and week, never one per event) and runs a fixed number of queries,
-whatever the size of the history. The SQL is portable between SQLite and PostgreSQL:
-a *calendar* of week ends is a small ``UNION ALL`` of bound timestamps, joined to status
-intervals built with the ``LEAD`` window function, and ancestry comes from a recursive CTE.
+whatever the size of the history. Answer progress reads the history of a few general
+questions only (history_roots.py says which), so its cost does not grow with their
+number. The SQL is portable between SQLite and PostgreSQL: a *calendar* of week ends is
+a small ``UNION ALL`` of bound timestamps, joined to status intervals built with the
+``LEAD`` window function, and ancestry comes from a recursive CTE.
 
 Weeks are rolling: the last week ends *now*, each earlier one seven days before.
-The helpers here (calendar, filters, durations) are shared with history_people.py.
+The calendar and frame helpers here are shared with history_people.py.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -38,7 +41,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from team.models import Answer, Event, Question, QuestionStatus, utcnow
-from team.services.tree import involves
+from team.services.history_roots import PANELS, drawn, root_ids
 
 WEEKS = 12
 AT_RISK_MARGIN = 0.10  # coverage this far behind the expected pace is "at risk"
@@ -82,24 +85,14 @@ def frame(rows: Any, columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame([tuple(r) for r in rows], columns=columns)
 
 
-def root_ids(project_id: int | None, person_id: int | None) -> Select[Any]:
-    """General questions of a project, and/or trees where a person owns or is assigned a
-    node (the same rule as the Overview filter)."""
-    query = select(col(Question.id)).where(col(Question.parent_id).is_(None))
-    if project_id is not None:
-        query = query.where(col(Question.project_id) == project_id)
-    if person_id is not None:
-        query = query.where(involves(person_id))
-    return query
-
-
 # --------------------------------------------------------------------------- coverage
 
 
 def _status_intervals(roots: Select[Any]) -> CTE:
     """(qid, status, since, until): each status a question of these trees held, from the
     created event (status open) and each status event; ``until`` is the next change."""
-    question = col(Event.entity) == "question"
+    in_trees = select(col(Question.id)).where(col(Question.root_id).in_(roots))
+    question = and_(col(Event.entity) == "question", col(Event.entity_id).in_(in_trees))
     changes = union_all(
         select(
             col(Event.entity_id).label("qid"),
@@ -114,17 +107,12 @@ def _status_intervals(roots: Select[Any]) -> CTE:
     following = func.lead(changes.c.at).over(
         partition_by=changes.c.qid, order_by=(changes.c.at, changes.c.seq)
     )
-    in_trees = select(col(Question.id)).where(col(Question.root_id).in_(roots))
-    return (
-        select(
-            changes.c.qid,
-            changes.c.status,
-            changes.c.at.label("since"),
-            following.label("until"),
-        )
-        .where(changes.c.qid.in_(in_trees))
-        .cte("intervals")
-    )
+    return select(
+        changes.c.qid,
+        changes.c.status,
+        changes.c.at.label("since"),
+        following.label("until"),
+    ).cte("intervals")
 
 
 def _ancestry(roots: Select[Any]) -> CTE:
@@ -241,11 +229,15 @@ def answer_progress(
     *,
     project_id: int | None = None,
     person_id: int | None = None,
+    chosen: Sequence[int] = (),
+    limit: int = PANELS,
     weeks: int = WEEKS,
     now: datetime | None = None,
 ) -> pd.DataFrame:
     """Per general question and week end: leaf questions in scope, answered leaves and the
-    root's own answer confidence at that moment (columns ``PROGRESS_COLUMNS``).
+    root's own answer confidence at that moment (columns ``PROGRESS_COLUMNS``), for the
+    ``chosen`` general questions that match the filters or, none chosen, the ``limit``
+    most urgent that match (history_roots.drawn).
 
     State at a week end comes from the Event log: a question exists from its ``created``
     event and holds the status of its latest ``status`` event at or before that time
@@ -257,7 +249,7 @@ def answer_progress(
     newest answer version of the root created by then (None before the first one).
     """
     now = now or utcnow()
-    roots = root_ids(project_id, person_id)
+    roots = drawn(project_id, person_id, chosen, limit)
     cal = calendar(now, weeks)
     counts = _coverage(session, roots, cal)
     if counts.empty:
@@ -278,6 +270,36 @@ def answer_progress(
 
 
 # --------------------------------------------------------------------------- deadlines
+
+
+def _coverage_now(session: Session, roots: Select[Any]) -> pd.DataFrame:
+    """(root_id, scope, answered) of each tree today, in one recursive query: a node is
+    in scope when neither it nor an ancestor is dropped; a leaf is an in-scope node
+    without a sub-question that is not dropped (rollup.py)."""
+    dropped = QuestionStatus.DROPPED.value
+    scope = (
+        select(col(Question.id).label("id"), col(Question.id).label("root_id"))
+        .where(col(Question.id).in_(roots), col(Question.status) != dropped)
+        .cte("in_scope", recursive=True)
+    )
+    child = aliased(Question)
+    scope = scope.union_all(
+        select(col(child.id), scope.c.root_id)
+        .join(scope, col(child.parent_id) == scope.c.id)
+        .where(col(child.status) != dropped)
+    )
+    kid = aliased(Question)
+    live_child = exists().where(col(kid.parent_id) == col(Question.id), col(kid.status) != dropped)
+    answered = case((col(Question.status) == QuestionStatus.ANSWERED.value, 1), else_=0)
+    query = (
+        select(scope.c.root_id, func.count(), func.sum(answered))
+        .select_from(Question)
+        .join(scope, scope.c.id == col(Question.id))
+        .where(~live_child)
+        .group_by(scope.c.root_id)
+    )
+    return frame(session.execute(query), ["root_id", "scope", "answered"])
+
 
 HEALTH_COLUMNS = [
     "root_id",
@@ -306,7 +328,7 @@ def deadline_health(
 
     ``expected`` = share of the time from the question's creation to the end of its due
     date that has passed (0 to 1, linear); ``coverage`` = answered leaves / leaves in
-    scope now (the same reconstruction as answer_progress, at this moment); ``gap`` =
+    scope now (rollup.py's rule on today's statuses, as the Overview shows it); ``gap`` =
     expected - coverage; ``at_risk`` when the gap exceeds ``margin``. A tree with no
     leaf in scope has coverage 0.
     """
@@ -317,7 +339,7 @@ def deadline_health(
     titles = _titles(session, roots)
     if titles.empty:
         return pd.DataFrame(columns=HEALTH_COLUMNS)
-    counts = _coverage(session, roots, calendar(now, 1, "today"))
+    counts = _coverage_now(session, roots)
     health = titles.merge(counts, on="root_id", how="left").fillna({"scope": 0, "answered": 0})
     health[["scope", "answered"]] = health[["scope", "answered"]].astype(int)
     start = utc(health["created_at"])

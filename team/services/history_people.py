@@ -8,7 +8,7 @@ DataFrame. Filters: ``project_id`` (the question's project) and ``person_id``.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, cast
 
 import pandas as pd
@@ -42,7 +42,8 @@ from team.models import (
     utcnow,
 )
 from team.services.history import OPEN_STATUSES, WEEKS, calendar, frame, utc
-from team.services.sql_time import at, hours_between
+from team.services.sql_time import at, hours_between, whole_weeks
+from team.services.work import last_evidence
 
 OPEN_REVIEWS = (ReviewStatus.OPEN, ReviewStatus.IN_REVIEW, ReviewStatus.CHANGES_REQUESTED)
 AGE_BUCKETS = ("under 1 day", "1-3 days", "3-7 days", "over a week")
@@ -67,22 +68,24 @@ def findings_per_week(
     now: datetime | None = None,
 ) -> pd.DataFrame:
     """(week_end, person_id, person, kind, findings): findings logged per rolling week by
-    author and kind; withdrawn findings do not count. Weeks without any are absent."""
-    cal = calendar(now or utcnow(), weeks)
-    c = cal.cte
+    author and kind; withdrawn findings do not count. Weeks without any are absent. The
+    week of a finding is counted from its age (whole weeks before ``now``), so only the
+    findings of the window are read, each once."""
+    now = now or utcnow()
+    cal = calendar(now, weeks)
+    age = whole_weeks(session, hours_between(session, col(Finding.created_at), at(now)))
+    week = (weeks - 1 - age).label("week")
     query = (
-        select(c.c.week, col(Person.id), col(Person.name), col(Finding.kind), func.count())
+        select(week, col(Person.id), col(Person.name), col(Finding.kind), func.count())
         .select_from(Finding)
         .join(Person, col(Person.id) == col(Finding.author_id))
-        .join(
-            c,
-            and_(col(Finding.created_at) > c.c.week_start, col(Finding.created_at) <= c.c.week_end),
-        )
         .where(
+            col(Finding.created_at) > at(now - timedelta(weeks=weeks)),
+            col(Finding.created_at) <= at(now),
             col(Finding.status) != FindingStatus.WITHDRAWN,
             _in_project(col(Finding.question_id), project_id),
         )
-        .group_by(c.c.week, col(Person.id), col(Person.name), col(Finding.kind))
+        .group_by(week, col(Person.id), col(Person.name), col(Finding.kind))
     )
     if person_id is not None:
         query = query.where(col(Finding.author_id) == person_id)
@@ -118,34 +121,37 @@ def review_turnaround(
     request to first response (over reviews first answered that week) and to resolution
     (over reviews approved that week; withdrawn ones are not a resolution). ``person_id``
     keeps reviews they requested or reviewed. The median is computed in SQL with
-    ROW_NUMBER and COUNT windows (the middle row, or the mean of the middle two)."""
-    cal = calendar(now or utcnow(), weeks)
-    c, rr, keep = cal.cte, ReviewRequest, _review_filter(project_id, person_id)
+    ROW_NUMBER and COUNT windows (the middle row, or the mean of the middle two); the
+    week of a response is counted from its age, as in findings_per_week."""
+    now = now or utcnow()
+    cal = calendar(now, weeks)
+    rr, keep = ReviewRequest, _review_filter(project_id, person_id)
+
+    def within(stamp: Any) -> list[ColumnElement[bool]]:
+        return [stamp > at(now - timedelta(weeks=weeks)), stamp <= at(now), keep]
+
+    def week(stamp: Any) -> ColumnElement[Any]:
+        return weeks - 1 - whole_weeks(session, hours_between(session, stamp, at(now)))
+
+    first, resolved, asked = col(rr.first_response_at), col(rr.resolved_at), col(rr.requested_at)
     spans = union_all(
         select(
+            week(first).label("week"),
             literal_column("'first response'").label("measure"),
-            col(rr.first_response_at).label("at"),
-            hours_between(session, col(rr.requested_at), col(rr.first_response_at)).label("hours"),
-        ).where(col(rr.first_response_at).is_not(None), keep),
+            hours_between(session, asked, first).label("hours"),
+        ).where(*within(first)),
         select(
-            literal_column("'resolution'"),
-            col(rr.resolved_at),
-            hours_between(session, col(rr.requested_at), col(rr.resolved_at)),
-        ).where(col(rr.resolved_at).is_not(None), col(rr.status) != ReviewStatus.WITHDRAWN, keep),
+            week(resolved), literal_column("'resolution'"), hours_between(session, asked, resolved)
+        ).where(*within(resolved), col(rr.status) != ReviewStatus.WITHDRAWN),
     ).subquery("spans")
-    group = (c.c.week, spans.c.measure)
-    ranked = (
-        select(
-            c.c.week,
-            spans.c.measure,
-            spans.c.hours,
-            func.row_number().over(partition_by=group, order_by=spans.c.hours).label("rn"),
-            func.count().over(partition_by=group).label("n"),
-        )
-        .select_from(spans)
-        .join(c, and_(spans.c.at > c.c.week_start, spans.c.at <= c.c.week_end))
-        .subquery("ranked")
-    )
+    group = (spans.c.week, spans.c.measure)
+    ranked = select(
+        spans.c.week,
+        spans.c.measure,
+        spans.c.hours,
+        func.row_number().over(partition_by=group, order_by=spans.c.hours).label("rn"),
+        func.count().over(partition_by=group).label("n"),
+    ).subquery("ranked")
     query = (
         select(ranked.c.week, ranked.c.measure, func.avg(ranked.c.hours), func.max(ranked.c.n))
         .where(ranked.c.rn * 2 >= ranked.c.n, ranked.c.rn * 2 <= ranked.c.n + 2)
@@ -230,30 +236,45 @@ def technique_breadth(
 ) -> pd.DataFrame:
     """(person_id, person, technique, assigned, findings) for ICs: questions with that
     technique assigned to them (not dropped) and findings they logged (not withdrawn) on
-    questions with that technique. Questions without a technique are left out."""
-    one, zero = literal_column("1", Integer), literal_column("0", Integer)
+    questions with that technique. Questions without a technique are left out. Findings
+    are counted per question and author first, so each is read once, from the index."""
     in_project: ColumnElement[bool] = (
         literal(True) if project_id is None else col(Question.project_id) == project_id
     )
-    assigned: Any = select(
-        col(Question.assignee_id).label("person_id"),
-        col(Question.technique).label("technique"),
-        one.label("assigned"),
-        zero.label("findings"),
-    ).where(
-        col(Question.assignee_id).is_not(None),
-        col(Question.technique).is_not(None),
-        col(Question.status) != QuestionStatus.DROPPED,
-        in_project,
-    )
-    logged = (
-        select(col(Finding.author_id), col(Question.technique), zero, one)
-        .join(Question, col(Question.id) == col(Finding.question_id))
+    assigned: Any = (
+        select(
+            col(Question.assignee_id).label("person_id"),
+            col(Question.technique).label("technique"),
+            func.count().label("assigned"),
+            literal_column("0", Integer).label("findings"),
+        )
         .where(
+            col(Question.assignee_id).is_not(None),
             col(Question.technique).is_not(None),
-            col(Finding.status) != FindingStatus.WITHDRAWN,
+            col(Question.status) != QuestionStatus.DROPPED,
             in_project,
         )
+        .group_by(col(Question.assignee_id), col(Question.technique))
+    )
+    per_question = (
+        select(col(Finding.question_id), col(Finding.author_id), func.count().label("n"))
+        .where(col(Finding.status) != FindingStatus.WITHDRAWN)
+        .group_by(col(Finding.question_id), col(Finding.author_id))
+    )
+    if person_id is not None:
+        assigned = assigned.where(col(Question.assignee_id) == person_id)
+        per_question = per_question.where(col(Finding.author_id) == person_id)
+    counted = per_question.subquery("counted")
+    logged = (
+        select(
+            counted.c.author_id,
+            col(Question.technique),
+            literal_column("0", Integer),
+            func.sum(counted.c.n),
+        )
+        .join(Question, col(Question.id) == counted.c.question_id)
+        .where(col(Question.technique).is_not(None), in_project)
+        .group_by(counted.c.author_id, col(Question.technique))
     )
     both = union_all(assigned, logged).subquery("work")
     query = (
@@ -268,14 +289,24 @@ def technique_breadth(
         .where(col(Person.role) == Role.IC)
         .group_by(col(Person.id), col(Person.name), both.c.technique)
     )
-    if person_id is not None:
-        query = query.where(col(Person.id) == person_id)
     columns = ["person_id", "person", "technique", "assigned", "findings"]
     found = frame(session.execute(query), columns).astype({"assigned": int, "findings": int})
     return found.sort_values(["person", "technique"]).reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------- staleness
+
+STALE_COLUMNS = [
+    "question_id",
+    "title",
+    "general_question",
+    "assignee",
+    "last_evidence_at",
+    "days_since",
+    "stale",
+    "open_total",
+    "stale_total",
+]
 
 
 def stale_questions(
@@ -284,49 +315,74 @@ def stale_questions(
     stale_after_days: int,
     project_id: int | None = None,
     person_id: int | None = None,
+    limit: int | None = None,
     now: datetime | None = None,
 ) -> pd.DataFrame:
     """(question_id, title, general_question, assignee, last_evidence_at, days_since,
-    stale) for open leaf questions (open, in progress or blocked, no live sub-question),
-    most stale first. Evidence = the newest finding that is not withdrawn; a question
-    with none counts from its creation (``last_evidence_at`` is then empty). ``stale``
-    when ``days_since`` >= ``stale_after_days``. ``person_id`` keeps their assignments."""
-    evidence = (
-        select(col(Finding.question_id).label("qid"), func.max(Finding.created_at).label("last"))
-        .where(col(Finding.status) != FindingStatus.WITHDRAWN)
-        .group_by(col(Finding.question_id))
-        .subquery("evidence")
-    )
+    stale, open_total, stale_total) for open leaf questions (open, in progress or
+    blocked, no live sub-question), most stale first; ``limit`` keeps the first rows
+    only, and every row carries how many open leaves and stale ones there are in all.
+    Evidence = the newest finding that is not withdrawn; a question with none counts
+    from its creation (``last_evidence_at`` is then empty). ``stale`` when
+    ``days_since`` >= ``stale_after_days``. ``person_id`` keeps their assignments."""
     child, root, assignee = aliased(Question), aliased(Question), aliased(Person)
     live_child = exists().where(
         col(child.parent_id) == col(Question.id), col(child.status) != QuestionStatus.DROPPED
     )
-    since = func.coalesce(evidence.c.last, col(Question.created_at))
-    days = hours_between(session, since, at(now or utcnow())) / 24.0
+    where = [col(Question.status).in_(OPEN_STATUSES), ~live_child]
+    if project_id is not None:
+        where.append(col(Question.project_id) == project_id)
+    if person_id is not None:
+        where.append(col(Question.assignee_id) == person_id)
+    leaves = (
+        select(
+            col(Question.id).label("question_id"),
+            col(Question.created_at).label("created_at"),
+            last_evidence().label("last"),
+        )
+        .where(*where)
+        .subquery("leaves")
+    )
+    days = (
+        hours_between(
+            session, func.coalesce(leaves.c.last, leaves.c.created_at), at(now or utcnow())
+        )
+        / 24.0
+    )
+    stale = case((days >= stale_after_days, 1), else_=0)
+    ranked = (
+        select(
+            leaves.c.question_id,
+            leaves.c.last,
+            days.label("days"),
+            func.count().over().label("open_total"),
+            func.sum(stale).over().label("stale_total"),
+        )
+        .order_by(days.desc(), leaves.c.question_id)
+        .limit(limit)
+        .subquery("ranked")
+    )
     query = (
         select(
-            col(Question.id),
+            ranked.c.question_id,
             col(Question.title),
             col(root.title),
             col(assignee.name),
-            evidence.c.last,
-            days,
+            ranked.c.last,
+            ranked.c.days,
+            ranked.c.open_total,
+            ranked.c.stale_total,
         )
-        .select_from(Question)
+        .join(Question, col(Question.id) == ranked.c.question_id)
         .join(root, col(root.id) == col(Question.root_id))
         .outerjoin(assignee, col(assignee.id) == col(Question.assignee_id))
-        .outerjoin(evidence, evidence.c.qid == col(Question.id))
-        .where(col(Question.status).in_(OPEN_STATUSES), ~live_child)
     )
-    if project_id is not None:
-        query = query.where(col(Question.project_id) == project_id)
-    if person_id is not None:
-        query = query.where(col(Question.assignee_id) == person_id)
     columns = ["question_id", "title", "general_question", "assignee", "last_evidence_at"]
-    found = frame(session.execute(query), [*columns, "days_since"])
+    found = frame(session.execute(query), [*columns, "days_since", "open_total", "stale_total"])
     found["last_evidence_at"] = utc(found["last_evidence_at"])
     found["days_since"] = found["days_since"].astype(float).round(1)
     found["assignee"] = found["assignee"].fillna("unassigned")
     found["stale"] = found["days_since"] >= stale_after_days
+    found = found.astype({"open_total": int, "stale_total": int})
     ordered = found.sort_values(["days_since", "question_id"], ascending=[False, True])
-    return ordered.reset_index(drop=True)
+    return ordered.reset_index(drop=True)[STALE_COLUMNS]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, DateTime, Float, cast, extract, func, literal
+from sqlalchemy import ColumnElement, DateTime, Float, Integer, cast, extract, func, literal
 from sqlmodel import Session
 
 TIMESTAMP = DateTime(timezone=True)
@@ -22,3 +22,11 @@ def hours_between(session: Session, start: Any, end: Any) -> ColumnElement[Any]:
 def at(value: datetime) -> ColumnElement[datetime]:
     """A timestamp bound with the column type, so SQLite compares like with like."""
     return literal(value, TIMESTAMP)
+
+
+def whole_weeks(session: Session, hours: ColumnElement[Any]) -> ColumnElement[int]:
+    """How many whole weeks ``hours`` (not negative) make, as an SQL integer."""
+    weeks = hours / 168.0
+    if session.get_bind().dialect.name == "postgresql":
+        return cast(func.floor(weeks), Integer)
+    return cast(weeks, Integer)  # SQLite truncates toward zero: the floor, for hours >= 0

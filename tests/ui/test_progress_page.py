@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
@@ -14,9 +15,12 @@ from sqlmodel import Session
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
-from team.models import Person, Project, Question, Role
+from team.models import Person, Priority, Project, Question, QuestionCreate, Role
+from team.services import questions
 from team.services.demo import load_demo
-from team.ui.pages.progress import EMPTY, FILTERED
+from team.services.history_roots import PANELS
+from team.services.questions import SubQuestion
+from team.ui.pages.progress import DEADLINES, EMPTY, FILTERED
 from tests.factories import make_team
 from tests.ui.conftest import assert_no_exception
 
@@ -136,3 +140,50 @@ def test_filters_without_matches_say_so(
     at.selectbox(key="progress_project").set_value(fresh.id).run()
     assert_no_exception(at)
     assert _infos(at) == [text + FILTERED for text in EMPTY.values()]
+
+
+def _general_questions(engine: Engine, n: int, **fields: object) -> tuple[int, dict[str, int]]:
+    """A team with ``n`` general questions, each with one sub-question; the first one is
+    low priority, so it is the least urgent."""
+    with Session(engine) as session:
+        team = make_team(session)
+        ids = {}
+        for i in range(n):
+            priority = Priority.LOW if i == 0 else Priority.HIGH
+            data = QuestionCreate(
+                title=f"General question {i}", project_id=team.project, priority=priority, **fields
+            )  # type: ignore[arg-type]
+            rid = questions.create_question(session, team.manager, data).id
+            questions.add_subquestions(session, team.manager, rid, [SubQuestion(f"Leaf {i}")])
+            ids[data.title] = rid
+    return team.manager, ids
+
+
+def test_answer_progress_draws_the_most_urgent_and_others_on_request(
+    app_engine: Engine, open_app: Callable[..., AppTest]
+) -> None:
+    manager, ids = _general_questions(app_engine, PANELS + 2)
+    at = open_app(manager, "progress")
+    assert_no_exception(at)
+    drawn = _titles_in_progress_chart(at)
+    assert len(drawn) == PANELS and "General question 0" not in drawn  # low priority
+    captions = [c.value for c in at.caption]
+    assert f"The {PANELS} most urgent of {PANELS + 2} general questions" in "\n".join(captions)
+    at.text_input(key="progress_root_search").set_value("question 0").run()
+    assert at.multiselect(key="progress_roots").options == ["General question 0"]
+    at.multiselect(key="progress_roots").set_value([ids["General question 0"]]).run()
+    assert_no_exception(at)
+    assert _titles_in_progress_chart(at) == {"General question 0"}
+    assert f"1 picked of {PANELS + 2} general questions." in [c.value for c in at.caption]
+
+
+def test_deadline_health_draws_the_most_at_risk_and_counts_the_rest(
+    app_engine: Engine, open_app: Callable[..., AppTest]
+) -> None:
+    due = date.today() + timedelta(days=1)
+    manager, _ = _general_questions(app_engine, DEADLINES + 2, due_date=due)
+    at = open_app(manager, "progress")
+    assert_no_exception(at)
+    assert len(_chart_rows(at, 1)) == DEADLINES
+    expected = f"The {DEADLINES} most at risk of {DEADLINES + 2} unfinished general questions"
+    assert any(c.value.startswith(expected) for c in at.caption)
