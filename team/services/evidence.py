@@ -127,3 +127,18 @@ def findings_on_page(session: Session, question_id: int, window: Window) -> Page
         .order_by(col(Finding.created_at).desc(), col(Finding.id).desc())
     )
     return read_page(session, query, window, to_views)
+
+
+def findings_below(
+    session: Session, node_id: int, statuses: tuple[FindingStatus, ...]
+) -> list[FindingView]:
+    """Every finding with one of ``statuses`` logged on ``node_id`` or below it, by id
+    (one query: the memo's evidence). Sorted here: asked to sort by id, SQLite would
+    walk every finding in id order instead of the subtree's."""
+    below = subtree(node_id)
+    query = (
+        finding_query()
+        .join(below, below.c.id == col(Finding.question_id))
+        .where(col(Finding.status).in_(statuses))
+    )
+    return sorted(to_views(session.execute(query)), key=lambda f: f.id)

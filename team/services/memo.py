@@ -17,10 +17,13 @@ from sqlmodel import Session, col
 from team.models import FindingStatus, Person, QuestionStatus
 from team.services import answers
 from team.services.answers import AnswerVersion
-from team.services.tree import Tree, load_tree, root_of
-from team.services.work import FindingView, findings_on
+from team.services.evidence import findings_below
+from team.services.finding_reads import FindingView
+from team.services.tree import Tree
+from team.services.tree_view import load_subtree
 
 OPEN = (QuestionStatus.OPEN, QuestionStatus.IN_PROGRESS, QuestionStatus.BLOCKED)
+SHOWN = tuple(s for s in FindingStatus if s not in (FindingStatus.DRAFT, FindingStatus.WITHDRAWN))
 KIND_NAMES = {
     "result": "result",
     "negative_result": "negative result",
@@ -49,8 +52,7 @@ def _answer_block(version: AnswerVersion | None) -> list[str]:
     ]
 
 
-def _evidence(found: list[FindingView]) -> list[str]:
-    usable = [f for f in found if f.status not in (FindingStatus.DRAFT, FindingStatus.WITHDRAWN)]
+def _evidence(usable: list[FindingView]) -> list[str]:
     if not usable:
         return ["_No findings yet._", ""]
     lines = []
@@ -82,8 +84,7 @@ def _gaps(tree: Tree, node_id: int, names: dict[int, str]) -> list[str]:
 def memo(session: Session, question_id: int, *, now: datetime | None = None) -> str:
     """The memo of any question node, as Markdown: the whole subtree, so it is built
     only when someone asks for it (a fixed number of queries)."""
-    root_id = root_of(session, question_id)
-    tree = load_tree(session, root_id)
+    tree = load_subtree(session, question_id)
     node = tree.nodes[question_id]
     names = dict(session.execute(select(col(Person.id), col(Person.name))).all())
     own = answers.versions(session, question_id)
@@ -110,7 +111,7 @@ def memo(session: Session, question_id: int, *, now: datetime | None = None) -> 
             continue
         lines += [f"### [Q{child_id}] {_one_line(child.title)}", ""]
         lines += _answer_block(child_answers.get(child_id))
-    lines += ["## Evidence", "", *_evidence(findings_on(session, tree.subtree_ids(question_id)))]
+    lines += ["## Evidence", "", *_evidence(findings_below(session, question_id, SHOWN))]
     lines += ["## Gaps", "", *_gaps(tree, question_id, names)]
     stamp = f"{now:%d %b %Y}" if now else ""
     if stamp:

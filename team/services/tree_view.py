@@ -18,7 +18,7 @@ from team.services.answers import Latest, latest_in_trees
 from team.services.errors import NotFound
 from team.services.paging import Paged, Window
 from team.services.rollup import Node, Rollup, roll_up
-from team.services.tree import TreeNode
+from team.services.tree import Tree, TreeNode
 
 DEPTH = 2  # levels below the node the list and the diagram show
 DIAGRAM_CHILDREN = 8  # children drawn under one node; the rest are one "+N more" box
@@ -54,8 +54,15 @@ class Shape:
             current = self.parent.get(current)
         return found[::-1]
 
-    def size_below(self, node_id: int) -> int:
-        return sum(1 for _ in self.walk(node_id))
+    def sizes_below(self, node_id: int) -> dict[int, int]:
+        """{id: how many questions lie below it} for ``node_id`` and everything below
+        it, in one pass."""
+        order = [node_id, *(i for i, _ in self.walk(node_id))]
+        sizes: dict[int, int] = {}
+        for current in reversed(order):  # children before their parent
+            kids = self.children.get(current, [])
+            sizes[current] = len(kids) + sum(sizes[k] for k in kids)
+        return sizes
 
 
 def load_shape(session: Session, root_id: int) -> Shape:
@@ -123,9 +130,10 @@ def tree_view(
     if window.page > last:
         window = Window(page=last, size=window.size)
     shown = below[window.offset : window.offset + window.size]
-    hidden = {i: n for i, level in shown if level == depth and (n := shape.size_below(i))}
+    sizes = shape.sizes_below(node_id)
+    hidden = {i: sizes[i] for i, level in shown if level == depth and sizes[i]}
     path = shape.path(node_id)
-    diagram = _diagram(shape, node_id)
+    diagram = _diagram(shape, node_id, sizes)
     wanted = set(path) | {i for i, _ in shown} | {i for i, _ in diagram.edges}
     nodes = _read_nodes(session, shape, wanted, rolled, latest)
     parent = shape.parent[node_id]
@@ -136,7 +144,7 @@ def tree_view(
         rows=Paged(items=[nodes[i] for i, _ in shown], total=len(below), window=window),
         depth=depth,
         hidden=hidden,
-        size=shape.size_below(node_id),
+        size=sizes[node_id],
         siblings=list(shape.children.get(parent, [])) if parent is not None else [],
         diagram=diagram,
         nodes=nodes,
@@ -169,7 +177,7 @@ def _read_nodes(
     return nodes
 
 
-def _diagram(shape: Shape, node_id: int) -> Diagram:
+def _diagram(shape: Shape, node_id: int, sizes: dict[int, int]) -> Diagram:
     """Two levels below the node, at most DIAGRAM_CHILDREN children under one node and
     DIAGRAM_NODES boxes in all."""
     edges: list[tuple[int, int | None]] = [(node_id, None)]
@@ -188,8 +196,26 @@ def _diagram(shape: Shape, node_id: int) -> Diagram:
                 more[parent] = len(kids) - len(drawn)
         level = following
         if depth == DEPTH:
-            below = {i: n for i in level if (n := shape.size_below(i))}
+            below = {i: sizes[i] for i in level if sizes[i]}
     return Diagram(edges=edges, more=more, below=below)
+
+
+def load_subtree(session: Session, node_id: int) -> Tree:
+    """The questions from ``node_id`` down, in display order, each with its coverage
+    and confidence (rolled up over the whole tree, as dropped ancestors count): the
+    memo's read. Four queries; only the subtree is read in full."""
+    root_id = session.scalar(select(col(Question.root_id)).where(col(Question.id) == node_id))
+    if root_id is None:
+        raise NotFound(f"Question #{node_id} does not exist.")
+    shape = load_shape(session, root_id)
+    latest = latest_in_trees(session, [root_id])
+    rolled = roll_up(
+        [Node(i, p, shape.status[i]) for i, p in shape.parent.items()],
+        {qid: a.confidence for qid, a in latest.items()},
+    )
+    ids = [node_id, *(i for i, _ in shape.walk(node_id))]
+    nodes = _read_nodes(session, shape, set(ids), rolled, latest)
+    return Tree(root_id=node_id, nodes={i: nodes[i] for i in ids})
 
 
 # --------------------------------------------------------------------------- finding nodes

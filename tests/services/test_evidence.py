@@ -130,3 +130,15 @@ def test_findings_on_one_question_come_newest_first_a_page_at_a_time(
     second = evidence.findings_on_page(session, world.b, Window(2, 20))
     assert [f.id for f in second.items] == logged[:3][::-1]
     assert second.items[0].author == "Ines" and second.items[0].question_title == "Pricing?"
+
+
+def test_findings_below_a_question_for_the_memo(session: Session, world: World) -> None:
+    on_a1 = _log(session, world, world.a1, "Monthly churn")
+    on_a = _log(session, world, world.a, "Segments")
+    _log(session, world, world.b, "Another branch")
+    _log(session, world, world.a1, "A draft", share=False)
+    shared = (FindingStatus.SHARED,)
+    assert [f.id for f in evidence.findings_below(session, world.a, shared)] == [on_a1, on_a]
+    assert [f.id for f in evidence.findings_below(session, world.a1, shared)] == [on_a1]
+    drafts = evidence.findings_below(session, world.root, (FindingStatus.DRAFT,))
+    assert [f.summary for f in drafts] == ["A draft"]

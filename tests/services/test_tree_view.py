@@ -211,3 +211,19 @@ def test_root_choices_search_and_keep_the_current_one(session: Session, team: Te
     assert found.total == 1
     assert {i for i, _ in found.items} == {odd.id, roots[3].id}
     assert tree.root_choices(session, search="nothing like it").items == []
+
+
+def test_a_subtree_keeps_the_roll_up_of_its_whole_tree(session: Session, team: Team) -> None:
+    r = _node(session, team, None, "Root")
+    dropped = _node(session, team, r, "dropped", S.DROPPED)
+    inside = _node(session, team, dropped, "inside", S.ANSWERED)
+    kept = _node(session, team, r, "kept")
+    k1 = _node(session, team, kept, "k1", S.ANSWERED)
+    k2 = _node(session, team, kept, "k2")
+    sub = tree_view.load_subtree(session, kept.id)
+    assert list(sub.nodes) == [kept.id, k1.id, k2.id]
+    assert (sub.root.answered_leaves, sub.root.leaves) == (1, 2)
+    # Below a dropped question nothing is in scope, though the subtree starts there.
+    assert tree_view.load_subtree(session, inside.id).root.coverage is None
+    with pytest.raises(NotFound):
+        tree_view.load_subtree(session, 9999)
