@@ -30,13 +30,14 @@ from team.services.finding_reads import (
     to_views,
 )
 from team.services.listing import keyed_page
-from team.services.paging import PAGE_SIZE, Paged, Window
+from team.services.paging import Paged, Window
 from team.services.reviews import ReviewView
 
 T = TypeVar("T")
 NoteQuery = Select[Note, str, str, str, int | None]
 NEW_NOTE_DAYS = 7  # a note by someone else on your work is "new" for this many days
 SECTIONS = ("reviews_to_do", "open_must_fix", "new_notes", "awaiting_acceptance")
+SECTION_SIZE = 10  # items a page of each section shows: the page is an inbox of four lists
 
 
 @dataclass(frozen=True)
@@ -249,7 +250,7 @@ def attention_page(
     pages: Mapping[str, int] | None = None,
     *,
     now: datetime | None = None,
-    size: int = PAGE_SIZE,
+    size: int = SECTION_SIZE,
     totals: Mapping[str, int] | None = None,
 ) -> AttentionPage:
     """One page of each section (``pages``: section -> page number, 1 by default), the

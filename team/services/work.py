@@ -23,6 +23,7 @@ from team.models import (
 )
 from team.services.attention import (
     NEW_NOTE_DAYS,
+    SECTION_SIZE,
     SECTIONS,
     Attention,
     AttentionPage,
@@ -47,6 +48,7 @@ from team.services.paging import Paged, Window, read_page
 __all__ = [  # finding reads and attention live in their own modules; importable from here
     "NEW_NOTE_DAYS",
     "SECTIONS",
+    "SECTION_SIZE",
     "Attention",
     "AttentionPage",
     "FindingQuery",

@@ -1,6 +1,6 @@
-"""The IC workflow pages with more than a page of everything: My work, Needs my
-attention and Reviews show 20 at a time with the total and a page picker, search narrows
-a long list, and a finding card shows its details and notes once opened."""
+"""The IC workflow pages with more than a page of everything: My work and Reviews show
+20 at a time (Needs my attention 10 of each section) with the total and a page picker,
+search narrows a long list, and a finding card shows its details and notes once opened."""
 
 from __future__ import annotations
 
@@ -130,12 +130,14 @@ def test_attention_sections_show_their_totals_and_page(
     headings = [h.value for h in at.subheader]
     assert "Reviews to do (22)" in headings
     assert "Findings of your reports awaiting acceptance (23)" in headings
-    assert len(_rows(at, "review_row_attention_")) == 20
-    assert len(at.expander) == 20
-    at.number_input(key="attention_reviews_to_do_page").set_value(2).run()
+    # Ten of each section a page: the page is an inbox of four lists.
+    assert len(_rows(at, "review_row_attention_")) == 10
+    assert len(at.expander) == 10
+    assert "Showing 1 to 10 of 22 reviews" in _captions(at)
+    at.number_input(key="attention_reviews_to_do_page").set_value(3).run()
     shown = _rows(at, "review_row_attention_")
     assert shown == [f"review_row_attention_{r}" for r in busy.reviews[20:]]
-    assert len(at.expander) == 20  # the other sections stay on their page
+    assert len(at.expander) == 10  # the other sections stay on their page
 
     # The IC: the three must-fix notes the manager left on her findings.
     at = open_app(busy.team.ic, "attention")
@@ -149,10 +151,15 @@ def test_reviews_page_pages_each_list_and_searches_every_open_review(
     assert_no_exception(at)
     queue = _rows(at, "review_row_queue_")
     assert queue == [f"review_row_queue_{r}" for r in busy.reviews[:20]]  # oldest first
-    assert len(_rows(at, "review_row_all_")) == 20
+    assert _rows(at, "review_row_all_") == []  # only the tab on show is rendered
     at.number_input(key="reviews_queue_page").set_value(2).run()
     queue = _rows(at, "review_row_queue_")
     assert queue == [f"review_row_queue_{r}" for r in busy.reviews[20:]]
+
+    at.session_state["reviews_tab"] = "All open"  # as choosing the tab does
+    at.run()
+    assert _rows(at, "review_row_queue_") == []
+    assert _rows(at, "review_row_all_") == [f"review_row_all_{r}" for r in busy.reviews[:20]]
     at.text_input(key="reviews_all_search").set_value("CUT 07").run()
     assert _rows(at, "review_row_all_") == [f"review_row_all_{busy.reviews[7]}"]
     at.text_input(key="reviews_all_search").set_value("no such words").run()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from team.models import utcnow
-from team.services.work import SECTIONS, NoteItem
+from team.services.work import SECTION_SIZE, SECTIONS, NoteItem
 from team.ui import auth, resources, state
 from team.ui.paging import window
 from team.ui.text import plain, safe_markdown
@@ -24,11 +24,12 @@ from team.ui.workflow import (
 def _note(item: NoteItem, page_for: PageFor) -> None:
     text, colour = NOTE_BADGES[item.kind]
     with st.container(border=True, key=f"attention_note_{item.id}"):
+        # One element for the line and the body: a page of notes renders half as many.
+        # The line is escaped text, so nothing in the body can reach into it.
         st.markdown(
             f"{badge(text, colour)} **{plain(item.author)}** on “{plain(item.on_title)}” · "
-            f"{ago(item.created_at)}"
+            f"{ago(item.created_at)}\n\n{safe_markdown(item.body)}"
         )
-        st.markdown(safe_markdown(item.body))
         if item.on == "review_request":
             st.page_link(
                 page_for("reviews"),
@@ -46,7 +47,7 @@ def _section(title: str, total: int, key: str, noun: str) -> bool:
     if not total:
         return False
     st.subheader(f"{title} ({total:,})")
-    window(total, f"attention_{key}", noun=noun)
+    window(total, f"attention_{key}", size=SECTION_SIZE, noun=noun)
     return True
 
 

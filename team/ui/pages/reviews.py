@@ -95,16 +95,19 @@ def render() -> None:
     sla = resources.settings().review_sla_hours
     st.caption(f"Oldest first. A request waiting over {sla} h for a first response is overdue.")
     tabs = ["Waiting on me", "My requests"] + (["All open"] if person.role == Role.MANAGER else [])
-    panes = st.tabs(tabs)
-    with panes[0]:
-        queue = resources.review_queue(person.id, page_number("reviews_queue"))
-        _list(queue, names, "queue", "Nothing waits on you.", "reviews")
-    with panes[1]:
-        st.caption("Requests still open first, then closed ones, newest first.")
-        mine = resources.my_review_requests(person.id, page_number("reviews_mine"))
-        empty = "You have not asked for a review yet; do it from My work."
-        _list(mine, names, "mine", empty, "review requests")
-    if person.role == Role.MANAGER:
+    # Only the tab on show is read and rendered (choosing another reruns the page).
+    panes = st.tabs(tabs, key="reviews_tab", on_change="rerun")
+    if panes[0].open:
+        with panes[0]:
+            queue = resources.review_queue(person.id, page_number("reviews_queue"))
+            _list(queue, names, "queue", "Nothing waits on you.", "reviews")
+    if panes[1].open:
+        with panes[1]:
+            st.caption("Requests still open first, then closed ones, newest first.")
+            mine = resources.my_review_requests(person.id, page_number("reviews_mine"))
+            empty = "You have not asked for a review yet; do it from My work."
+            _list(mine, names, "mine", empty, "review requests")
+    if len(panes) > 2 and panes[2].open:
         with panes[2]:
             _all_open(names)
 
