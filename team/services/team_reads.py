@@ -86,17 +86,22 @@ def people_overview(session: Session) -> list[PersonRow]:
 
 
 def projects_overview(session: Session) -> list[ProjectRow]:
-    """Projects with how many general questions (roots) they hold: one query."""
-    is_root = col(Question.parent_id).is_(None)
-    open_root = is_root & col(Question.status).in_(OPEN_STATUSES)
-    query = (
+    """Projects with how many general questions (roots) they hold: one query, which
+    counts the roots only (found by their empty parent), not every sub-question."""
+    still_open = case((col(Question.status).in_(OPEN_STATUSES), 1), else_=0)
+    roots = (
         select(
-            Project,
-            func.count(case((is_root, Question.id))),
-            func.count(case((open_root, Question.id))),
+            col(Question.project_id).label("project_id"),
+            func.count().label("roots"),
+            func.sum(still_open).label("open_roots"),
         )
-        .outerjoin(Question, col(Question.project_id) == Project.id)
-        .group_by(col(Project.id))
+        .where(col(Question.parent_id).is_(None))
+        .group_by(col(Question.project_id))
+        .subquery("roots")
+    )
+    query = (
+        select(Project, func.coalesce(roots.c.roots, 0), func.coalesce(roots.c.open_roots, 0))
+        .outerjoin(roots, roots.c.project_id == col(Project.id))
         .order_by(col(Project.archived), col(Project.name))
     )
     return [

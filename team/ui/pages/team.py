@@ -3,6 +3,7 @@ deleted), each person's open work and each IC's technique breadth. ICs read only
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
@@ -20,27 +21,68 @@ ROLE_LABELS = {Role.MANAGER: "Manager", Role.IC: "IC", Role.VIEWER: "Viewer"}
 INACTIVE = " (inactive)"
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _team_view(url: str, version: int, day: str) -> TeamView:
-    with resources.session() as s:
-        return team_reads.team_view(s, today=date.fromisoformat(day))
-
-
-def _view() -> TeamView:
-    return _team_view(*resources.cache_key(), date.today().isoformat())
-
-
 def _shown(name: str | None, active: bool | None) -> str:
     if name is None:
         return ""
     return name if active in (True, None) else f"{name}{INACTIVE}"
 
 
+@dataclass(frozen=True)
+class Tables:
+    """What the page draws, built once per data version: the rows the forms pick from
+    and the tables, already pivoted (pivoting on every rerun cost more than drawing)."""
+
+    people: list[PersonRow]
+    projects: list[ProjectRow]
+    people_table: pd.DataFrame
+    projects_table: pd.DataFrame
+    workload: pd.DataFrame | None
+    breadth_questions: pd.DataFrame | None
+    breadth_findings: pd.DataFrame | None
+
+
+Built = tuple[list[PersonRow], list[ProjectRow], dict[str, pd.DataFrame | None]]
+
+
+@st.cache_data(show_spinner=False, max_entries=16, ttl=3600)
+def _built(url: str, version: int, day: str) -> Built:
+    """Keyed by the day too: "overdue" moves with the calendar. Plain shapes only: a
+    class of this page module (run as __main__) cannot be pickled."""
+    with resources.session() as s:
+        view = team_reads.team_view(s, today=date.fromisoformat(day))
+    return (
+        view.people,
+        view.projects,
+        {
+            "people_table": _people_frame(view.people),
+            "projects_table": _projects_frame(view.projects),
+            "workload": _workload_frame(view) if view.workload else None,
+            "breadth_questions": _breadth_frame(view, "questions") if view.breadth else None,
+            "breadth_findings": _breadth_frame(view, "findings") if view.breadth else None,
+        },
+    )
+
+
+def _tables() -> Tables:
+    people, projects, frames = _built(*resources.cache_key(), date.today().isoformat())
+    people_table, projects_table = frames["people_table"], frames["projects_table"]
+    assert people_table is not None and projects_table is not None
+    return Tables(
+        people,
+        projects,
+        people_table,
+        projects_table,
+        workload=frames["workload"],
+        breadth_questions=frames["breadth_questions"],
+        breadth_findings=frames["breadth_findings"],
+    )
+
+
 # --------------------------------------------------------------------------- people
 
 
-def _people_table(rows: list[PersonRow]) -> None:
-    frame = pd.DataFrame(
+def _people_frame(rows: list[PersonRow]) -> pd.DataFrame:
+    return pd.DataFrame(
         {
             "Name": [_shown(p.name, p.active) for p in rows],
             "Email": [p.email for p in rows],
@@ -49,7 +91,6 @@ def _people_table(rows: list[PersonRow]) -> None:
             "Active": [p.active for p in rows],
         }
     )
-    st.dataframe(frame, hide_index=True, key="tm_people_table")
 
 
 def _managers(rows: list[PersonRow], keep: int | None, exclude: int | None) -> list[int | None]:
@@ -123,22 +164,22 @@ def _edit_person(me: PersonPublic, rows: list[PersonRow]) -> None:
         )
 
 
-def _people_section(me: PersonPublic, view: TeamView, manager: bool) -> None:
+def _people_section(me: PersonPublic, tables: Tables, manager: bool) -> None:
     st.subheader("People")
-    if not view.people:
+    if not tables.people:
         st.info("Nobody is on the team yet; a manager adds people below.")
     else:
-        _people_table(view.people)
+        st.dataframe(tables.people_table, hide_index=True, key="tm_people_table")
     if manager:
-        _add_person(me, view.people)
-        _edit_person(me, view.people)
+        _add_person(me, tables.people)
+        _edit_person(me, tables.people)
 
 
 # --------------------------------------------------------------------------- projects
 
 
-def _projects_table(rows: list[ProjectRow]) -> None:
-    frame = pd.DataFrame(
+def _projects_frame(rows: list[ProjectRow]) -> pd.DataFrame:
+    return pd.DataFrame(
         {
             "Project": [p.name for p in rows],
             "Description": [p.description for p in rows],
@@ -147,7 +188,6 @@ def _projects_table(rows: list[ProjectRow]) -> None:
             "Still open": [p.open_general_questions for p in rows],
         }
     )
-    st.dataframe(frame, hide_index=True, key="tm_projects_table")
 
 
 def _add_project(me: PersonPublic) -> None:
@@ -188,16 +228,16 @@ def _edit_project(me: PersonPublic, rows: list[ProjectRow]) -> None:
         attempt(action, done, key=f"tm_proj_archive_{row.id}")
 
 
-def _projects_section(me: PersonPublic, view: TeamView, manager: bool) -> None:
+def _projects_section(me: PersonPublic, tables: Tables, manager: bool) -> None:
     st.subheader("Projects")
-    if not view.projects:
+    if not tables.projects:
         st.info("No project yet. Questions belong to a project; a manager adds one here.")
     else:
-        _projects_table(view.projects)
+        st.dataframe(tables.projects_table, hide_index=True, key="tm_projects_table")
     if manager:
         _add_project(me)
-        if view.projects:
-            _edit_project(me, view.projects)
+        if tables.projects:
+            _edit_project(me, tables.projects)
 
 
 # --------------------------------------------------------------------------- workload
@@ -217,16 +257,16 @@ def _workload_frame(view: TeamView) -> pd.DataFrame:
     return wide.join(totals.rename(columns={"Open": "Total open"})).astype(int)
 
 
-def _workload_section(view: TeamView) -> None:
+def _workload_section(tables: Tables) -> None:
     st.subheader("Workload")
-    if not view.workload:
+    if tables.workload is None:
         st.info(
             "No open question is assigned to anyone yet. Assign sub-questions on the "
             "Questions page and each person's open work shows here, by project."
         )
         return
     st.caption("Open assigned questions per person and project; overdue means past due.")
-    st.dataframe(_workload_frame(view), key="tm_workload")
+    st.dataframe(tables.workload, key="tm_workload")
 
 
 # --------------------------------------------------------------------------- breadth
@@ -245,9 +285,9 @@ def _breadth_frame(view: TeamView, values: str) -> pd.DataFrame:
     return wide.astype(int)
 
 
-def _breadth_section(view: TeamView) -> None:
+def _breadth_section(tables: Tables) -> None:
     st.subheader("Technique breadth")
-    if not view.breadth:
+    if tables.breadth_questions is None or tables.breadth_findings is None:
         st.info(
             "No IC has work with a technique yet. Give sub-questions a technique "
             "(statistics, modeling, data cleaning...) and who works in which shows here."
@@ -256,9 +296,9 @@ def _breadth_section(view: TeamView) -> None:
     st.caption("Per IC and technique: questions assigned, and findings they logged.")
     assigned, logged = st.tabs(["Questions assigned", "Findings logged"])
     with assigned:
-        st.dataframe(_breadth_frame(view, "questions"), key="tm_breadth_questions")
+        st.dataframe(tables.breadth_questions, key="tm_breadth_questions")
     with logged:
-        st.dataframe(_breadth_frame(view, "findings"), key="tm_breadth_findings")
+        st.dataframe(tables.breadth_findings, key="tm_breadth_findings")
 
 
 def render() -> None:
@@ -270,11 +310,11 @@ def render() -> None:
     manager = person.role == Role.MANAGER
     if not manager:
         st.caption("You see the team read-only; a manager adds and edits people and projects.")
-    view = _view()
-    _people_section(person, view, manager)
-    _projects_section(person, view, manager)
-    _workload_section(view)
-    _breadth_section(view)
+    tables = _tables()
+    _people_section(person, tables, manager)
+    _projects_section(person, tables, manager)
+    _workload_section(tables)
+    _breadth_section(tables)
 
 
 if __name__ == "__main__":
