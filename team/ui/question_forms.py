@@ -16,6 +16,7 @@ from team.services.tree_view import TreeView
 from team.ui import resources, state, tree_reads
 from team.ui.actions import attempt
 from team.ui.text import plain
+from team.ui.tree_nav import unique_labels
 
 STATUS_LABELS = {s: s.value.replace("_", " ") for s in QuestionStatus}
 MOVE_DEPTH = 2  # levels of the tree the move picker lists before a search
@@ -225,7 +226,7 @@ def _move_form(person: PersonPublic, view: TreeView, version: int) -> None:
             depth=None if search else MOVE_DEPTH,
         )
         targets: list[int | None] = [None, *(c.id for c in found.items)]
-        labels = {c.id: "  " * c.depth + c.title for c in found.items}
+        labels = unique_labels([(c.id, "  " * c.depth + c.title) for c in found.items])
         target = st.selectbox(
             "New parent",
             targets,

@@ -4,6 +4,8 @@ number of questions and find the others by the words of their title."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 import streamlit as st
 
 from team.models import PersonPublic
@@ -45,7 +47,7 @@ def pick_root() -> int | None:
             found = tree_reads.roots("", wanted)
     if not found.items:
         return None
-    titles = dict(found.items)
+    titles = unique_labels(found.items)
     ids = list(titles)
     current = wanted if wanted in titles else ids[0]
     chosen = st.selectbox(
@@ -66,6 +68,14 @@ def pick_root() -> int | None:
         else:
             go(chosen)
     return chosen
+
+
+def unique_labels(items: list[tuple[int, str]]) -> dict[int, str]:
+    """{id: label} for a picker, a label shared by several ids told apart by the id: a
+    picker keeps its choice by label, so two equal labels would swap one for the
+    other."""
+    seen = Counter(label for _, label in items)
+    return {i: label if seen[label] == 1 else f"{label} · #{i}" for i, label in items}
 
 
 def names_of(people: list[PersonPublic]) -> dict[int, str]:

@@ -208,3 +208,19 @@ def test_findings_on_a_question_come_twenty_a_page_and_open_with_their_notes(
     assert_no_exception(at)
     notes = {t.key for t in at.text_area if t.key and t.key.startswith("note_body_finding_")}
     assert notes == {f"note_body_finding_{logged[20]}"}  # closed cards render nothing inside
+
+
+def test_general_questions_with_the_same_title_stay_apart(
+    app_engine: Engine, open_app: Callable[..., AppTest]
+) -> None:
+    with Session(app_engine) as session:
+        team = make_team(session)
+        first = root(session, team, "Why did churn rise?")
+        second = root(session, team, "Why did churn rise?")
+    at = open_app(team.manager, "questions", root=str(first))
+    at.run()  # a picker keeps its choice by label: equal labels would swap
+    assert_no_exception(at)
+    assert at.query_params["root"] == str(first)
+    picker = at.selectbox(key=f"q_root_{first}")
+    assert picker.options == [f"Why did churn rise? · #{first}", f"Why did churn rise? · #{second}"]
+    assert picker.value == first

@@ -17,7 +17,7 @@ from team.ui.actions import attempt, bind
 from team.ui.pages.overview import status_badge
 from team.ui.paging import PAGE_SIZE, pager, requested_page
 from team.ui.text import plain, safe_markdown
-from team.ui.tree_nav import go, pick_root, query_int
+from team.ui.tree_nav import go, pick_root, query_int, unique_labels
 from team.ui.workflow import KIND_LABELS, badge, label
 
 STATE_COLOURS = {
@@ -55,7 +55,7 @@ def _node_picker(view: TreeView) -> None:
         options = [(n.question.id, n.depth, n.question.title) for n in nearby]
     if node.question.id not in {i for i, _, _ in options}:
         options.insert(0, (node.question.id, node.depth, node.question.title))
-    labels = {i: "    " * depth + title for i, depth, title in options}
+    labels = unique_labels([(i, "    " * depth + title) for i, depth, title in options])
     ids = list(labels)
     chosen = st.selectbox(
         "Question in this tree",
