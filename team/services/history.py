@@ -252,10 +252,10 @@ def answer_progress(
     roots = drawn(project_id, person_id, chosen, limit)
     cal = calendar(now, weeks)
     counts = _coverage(session, roots, cal)
+    confidence = _confidence(session, roots, cal)  # read even when empty: queries stay fixed
+    titles = _titles(session, roots)[["root_id", "title"]]
     if counts.empty:
         return pd.DataFrame(columns=PROGRESS_COLUMNS)
-    confidence = _confidence(session, roots, cal)
-    titles = _titles(session, roots)[["root_id", "title"]]
     merged = counts.merge(confidence, on=["root_id", "week"], how="left").merge(
         titles, on="root_id"
     )
@@ -337,9 +337,9 @@ def deadline_health(
         col(Question.due_date).is_not(None), col(Question.status).in_(OPEN_STATUSES)
     )
     titles = _titles(session, roots)
+    counts = _coverage_now(session, roots)  # read even when empty: queries stay fixed
     if titles.empty:
         return pd.DataFrame(columns=HEALTH_COLUMNS)
-    counts = _coverage_now(session, roots)
     health = titles.merge(counts, on="root_id", how="left").fillna({"scope": 0, "answered": 0})
     health[["scope", "answered"]] = health[["scope", "answered"]].astype(int)
     start = utc(health["created_at"])
