@@ -37,6 +37,7 @@ CHROMIUM_ARGS = [
 ]
 STARTUP_TIMEOUT = 120.0  # seconds
 IDLE_TIMEOUT = 600_000  # ms: a slow page at L is a result, not an error
+FIND_TIMEOUT = 60_000  # ms for the person picker to show the person
 SETTLE_MS = 500  # notRunning must hold this long (a script's own st.rerun follows)
 # Notes when the app's run state last changed (the page's Date.now() clock).
 RUN_WATCHER = """
@@ -197,11 +198,18 @@ def _load(browser: Any, base: str) -> tuple[Any, Any, float]:
 
 def _pick_person(page: Any, option: str) -> float:
     """Pick ``option`` in the sidebar's "Who are you?"; ms from the click to idle."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     box = page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox")
     box.get_by_role("combobox").click()
     box.get_by_role("combobox").fill(option.split(" · ")[0])
     choice = page.get_by_role("option", name=option, exact=True)
-    choice.wait_for(timeout=IDLE_TIMEOUT)
+    try:
+        choice.wait_for(timeout=FIND_TIMEOUT)
+    except PlaywrightTimeout:
+        raise BenchError(
+            f"The sidebar's person picker does not offer {option!r}; is the app in local mode?"
+        ) from None
     since = float(page.evaluate("() => Date.now()"))
     choice.click()
     took = _idle_since(page, since)
