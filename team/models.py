@@ -170,6 +170,7 @@ class Question(QuestionBase, table=True):
         _check("priority", Priority, "ck_question_priority"),
         Index("ix_question_root_id", "root_id"),
         Index("ix_question_parent_id_position", "parent_id", "position"),
+        Index("ix_question_parent_id_status", "parent_id", "status"),
         Index("ix_question_project_id", "project_id"),
         Index("ix_question_assignee_id_status", "assignee_id", "status"),
     )
