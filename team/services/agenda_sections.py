@@ -9,6 +9,7 @@ questions costs what one with five does. The rules of each section are agenda.py
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -114,7 +115,9 @@ def _ranked(
     )
 
 
-def _first(session: Session, ranked: Subquery, limit: int, convert: Any) -> Bounded:
+def _first(
+    session: Session, ranked: Subquery, limit: int, convert: Callable[[Any], Any]
+) -> Bounded:
     """The first ``limit`` rows of each section, converted, with each section's total."""
     query = select(ranked).where(ranked.c.rn <= limit).order_by(ranked.c.section, ranked.c.rn)
     items: dict[str, list[Any]] = {}

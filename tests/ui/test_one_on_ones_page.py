@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from team.models import ActionItem, OneOnOne, Person, Question, Role, TrackNote, utcnow
 from team.services import one_on_ones, questions
 from team.services.questions import SubQuestion
+from team.ui.pages.one_on_ones import meeting_key
 from tests.factories import Team, make_team, root
 from tests.ui.conftest import assert_no_exception
 
@@ -213,12 +214,15 @@ def test_a_new_pair_sees_empty_sections_and_history(
 def test_a_long_history_and_a_long_agenda_are_bounded(
     app_engine: Engine, open_app: Callable[..., AppTest]
 ) -> None:
-    """7 past one-on-ones show 5 a page with a picker; 7 stale questions show the 5
-    quietest, and the heading counts all 7."""
+    """7 past one-on-ones show 5 a page with a picker, each drawn once opened; 7 stale
+    questions show the 5 quietest, and the heading counts all 7."""
     with Session(app_engine) as session:
         team = make_team(session)
-        for week in range(7, 0, -1):
+        held = [
             one_on_ones.start(session, team.manager, team.ic, TODAY - timedelta(days=7 * week))
+            for week in range(7, 0, -1)
+        ]
+        one_on_ones.edit_notes(session, team.manager, held[0], 1, "The oldest notes")
         rid = root(session, team)
         titles = [SubQuestion(f"Quiet question {i}", assignee_id=team.ic) for i in range(7)]
         for i, sub in enumerate(questions.add_subquestions(session, team.manager, rid, titles)):
@@ -240,3 +244,8 @@ def test_a_long_history_and_a_long_agenda_are_bounded(
     assert_no_exception(at)
     rest = [e.label for e in at.expander]
     assert len(rest) == 2 and rest[-1].startswith((TODAY - timedelta(days=49)).isoformat())
+    assert "The oldest notes" not in _texts(at)  # closed: not drawn
+    at.session_state[meeting_key(held[0])] = True
+    at.run()
+    assert_no_exception(at)
+    assert "The oldest notes" in _texts(at)

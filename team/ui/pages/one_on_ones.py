@@ -76,13 +76,15 @@ def _action_text(item: ActionItemView, today: date) -> str:
 
 
 def _action_row(person: PersonPublic, pair: Pair, item: ActionItemView, today: date) -> None:
-    text, button = st.columns([6, 1.3], vertical_alignment="center")
-    text.markdown(_action_text(item, today))
+    """The item and its button side by side in one flex row (far fewer elements than
+    columns, which matters in a list)."""
+    row = st.container(horizontal=True, vertical_alignment="center", key=f"oo_item_{item.id}")
+    row.markdown(_action_text(item, today), width="stretch")
     if not _may_tick(person, pair, item):
         return
     verb, key = ("Reopen", "action_reopen") if item.done else ("Done", "action_done")
     version = state.base_version("action_item", item.id, item.version)
-    if button.button(verb, key=f"{key}_{item.id}"):
+    if row.button(verb, key=f"{key}_{item.id}"):
         attempt(
             bind(one_on_ones.set_done, person.id, item.id, version, not item.done),
             "Action item reopened." if item.done else "Action item done.",
@@ -90,13 +92,13 @@ def _action_row(person: PersonPublic, pair: Pair, item: ActionItemView, today: d
         )
 
 
-def _list(lines: list[str]) -> None:
+def _list(lines: list[str]) -> str:
     """Plain-text lines as one Markdown list (one element, however many lines)."""
-    st.markdown("\n".join(f"- {line}" for line in lines))
+    return "\n".join(f"- {line}" for line in lines)
 
 
-def _finding_lines(items: list[FindingItem]) -> None:
-    _list(
+def _finding_lines(items: list[FindingItem]) -> str:
+    return _list(
         [
             f"**{plain(f.summary)}** · {plain(f.kind.value.replace('_', ' '))}, "
             f"{f.confidence.value} confidence · on “{plain(f.question_title)}” · "
@@ -106,8 +108,8 @@ def _finding_lines(items: list[FindingItem]) -> None:
     )
 
 
-def _question_lines(items: list[QuestionItem]) -> None:
-    _list(
+def _question_lines(items: list[QuestionItem]) -> str:
+    return _list(
         [
             f"**{plain(q.title)}** · {plain(q.project)} · {q.status.value.replace('_', ' ')}"
             + (f" · due {q.due_date.isoformat()}" if q.due_date else "")
@@ -117,8 +119,8 @@ def _question_lines(items: list[QuestionItem]) -> None:
     )
 
 
-def _review_lines(items: list[ReviewItem]) -> None:
-    _list(
+def _review_lines(items: list[ReviewItem]) -> str:
+    return _list(
         [
             f"Review of “{plain(r.finding_summary or r.question_title)}” · "
             f"{r.status.value.replace('_', ' ')} · requested {r.requested_at.date().isoformat()}"
@@ -127,27 +129,42 @@ def _review_lines(items: list[ReviewItem]) -> None:
     )
 
 
-def _note_lines(items: list[NoteItem]) -> None:
-    _list([f"**{plain(n.author)}** on “{plain(n.on_title)}”: {plain(n.body)}" for n in items])
+def _note_lines(items: list[NoteItem]) -> str:
+    return _list(
+        [f"**{plain(n.author)}** on “{plain(n.on_title)}”: {plain(n.body)}" for n in items]
+    )
 
 
-def _section_items(person: PersonPublic, pair: Pair, agenda: Agenda, section: Section) -> None:
-    renderers: dict[str, Callable[[Any], None]] = {
-        "new_findings": _finding_lines,
-        "overdue_questions": _question_lines,
-        "stale_questions": _question_lines,
-        "reviews_awaiting_manager": _review_lines,
-        "reviews_owed": _review_lines,
-        "open_must_fix": _note_lines,
-    }
+LINES: dict[str, Callable[[Any], str]] = {
+    "new_findings": _finding_lines,
+    "overdue_questions": _question_lines,
+    "stale_questions": _question_lines,
+    "reviews_awaiting_manager": _review_lines,
+    "reviews_owed": _review_lines,
+    "open_must_fix": _note_lines,
+}
+
+
+def _section(person: PersonPublic, pair: Pair, agenda: Agenda, section: Section) -> None:
+    """A section's heading and items: one element for a list of lines, one row per
+    action item (each has its button)."""
+    heading = f"#### {section.title} ({section.count})"
+    more = (
+        f":gray[The {section.shown} most pressing shown; {section.more:,} more.]"
+        if section.more
+        else ""
+    )
     items = getattr(agenda, section.key)
-    if section.key in renderers:
-        renderers[section.key](items)
+    if not section.count:
+        st.markdown(f"{heading}\n\n:gray[{section.empty}]")
+    elif section.key in LINES:
+        st.markdown("\n\n".join(p for p in (heading, LINES[section.key](items), more) if p))
     else:
+        st.markdown(heading)
         for item in items:
             _action_row(person, pair, item, agenda.day)
-    if section.more:
-        st.caption(f"The {section.shown} most pressing shown; {section.more:,} more.")
+        if more:
+            st.markdown(more)
 
 
 def _agenda_view(person: PersonPublic, pair: Pair, agenda: Agenda) -> None:
@@ -159,11 +176,7 @@ def _agenda_view(person: PersonPublic, pair: Pair, agenda: Agenda) -> None:
         f"after {agenda.stale_after_days} days without new evidence."
     )
     for section in agenda.sections():
-        st.markdown(f"#### {section.title} ({section.count})")
-        if not section.count:
-            st.caption(section.empty)
-            continue
-        _section_items(person, pair, agenda, section)
+        _section(person, pair, agenda, section)
 
 
 # --------------------------------------------------------------------------- the meeting
@@ -179,12 +192,15 @@ def _meeting_body(
         st.markdown(f"**{plain(track)}**")
         for note in notes:
             st.markdown(safe_markdown(note.body))
+    if not tick and meeting.actions:
+        st.markdown(
+            "**Action items**\n\n" + _list([_action_text(a, today) for a in meeting.actions])
+        )
+        return
     st.markdown("**Action items**")
     if not meeting.actions:
         st.caption("No action items.")
-    elif not tick:
-        _list([_action_text(item, today) for item in meeting.actions])
-    for item in meeting.actions if tick else ():
+    for item in meeting.actions:
         _action_row(person, pair, item, today)
 
 
@@ -262,6 +278,11 @@ def _today(person: PersonPublic, pair: Pair, meeting: OneOnOneView | None, today
         _action_form(person, pair, meeting)
 
 
+def meeting_key(one_on_one_id: int) -> str:
+    """The widget key of a past one-on-one's expander (True while it is open)."""
+    return f"oo_meeting_{one_on_one_id}"
+
+
 def _history_view(
     person: PersonPublic, pair: Pair, meetings: Meetings, key: str, today: date
 ) -> None:
@@ -275,8 +296,14 @@ def _history_view(
     window(past.total, key, size=past.window.size, noun="past one-on-ones")
     for meeting in past.items:
         open_items = sum(not a.done for a in meeting.actions)
-        with st.expander(f"{meeting.held_on.isoformat()} · {open_items} open action items"):
-            _meeting_body(person, pair, meeting, today, tick=False)
+        card = st.expander(
+            f"{meeting.held_on.isoformat()} · {open_items} open action items",
+            key=meeting_key(meeting.id),
+            on_change="rerun",
+        )
+        if card.open:  # drawn only while open: a page of closed ones costs five elements
+            with card:
+                _meeting_body(person, pair, meeting, today, tick=False)
 
 
 # --------------------------------------------------------------------------- page
