@@ -237,6 +237,7 @@ class Finding(FindingBase, table=True):
         _check("status", FindingStatus, "ck_finding_status"),
         Index("ix_finding_question_id", "question_id"),
         Index("ix_finding_author_id_created_at", "author_id", "created_at"),
+        Index("ix_finding_author_id_status_created_at", "author_id", "status", "created_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     question_id: int = Field(foreign_key="question.id")
@@ -267,6 +268,7 @@ class ReviewRequest(SQLModel, table=True):
         Index("ix_review_request_reviewer_id_status", "reviewer_id", "status"),
         Index("ix_review_request_requester_id", "requester_id"),
         Index("ix_review_request_question_id", "question_id"),
+        Index("ix_review_request_status_requested_at", "status", "requested_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     question_id: int = Field(foreign_key="question.id")

@@ -3,6 +3,9 @@
 - question (parent_id, status): Overview's coverage totals walk every tree from its
   root through the sub-questions that are not dropped, and ask of each node whether it
   has a live child; with the status in the index both are answered from the index alone.
+- finding (author_id, status, created_at): the "awaiting acceptance" count behind the
+  navigation's attention number (a manager's reports' shared findings) from the index.
+- review_request (status, requested_at): the "All open" reviews, counted and paged in order.
 
 Only adds indexes: no data is touched.
 
@@ -20,11 +23,18 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+INDEXES = [
+    ("question", "ix_question_parent_id_status", ["parent_id", "status"]),
+    ("finding", "ix_finding_author_id_status_created_at", ["author_id", "status", "created_at"]),
+    ("review_request", "ix_review_request_status_requested_at", ["status", "requested_at"]),
+]
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("question", schema=None) as batch_op:
-        batch_op.create_index("ix_question_parent_id_status", ["parent_id", "status"], unique=False)
+    for table, name, columns in INDEXES:
+        op.create_index(name, table, columns, unique=False)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("question", schema=None) as batch_op:
-        batch_op.drop_index("ix_question_parent_id_status")
+    for table, name, _columns in reversed(INDEXES):
+        op.drop_index(name, table_name=table)
