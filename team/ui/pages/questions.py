@@ -19,6 +19,7 @@ from team.ui.text import dot_label, plain, safe_markdown
 from team.ui.tree_nav import go, names_of, pick_root, query_int
 from team.ui.workflow import card_key, finding_card, log_finding_form
 
+INDENT = "\u2003\u2003"  # em spaces before a deeper row's arrow (kept by Markdown)
 STATUS_COLOURS = {
     QuestionStatus.OPEN: "#e5e7eb",
     QuestionStatus.IN_PROGRESS: "#bfdbfe",
@@ -56,25 +57,34 @@ def _tree_list(view: TreeView, names: dict[int, str], key: str) -> None:
 
 
 def _tree_row(view: TreeView, item: TreeNode, names: dict[int, str]) -> None:
+    """One row: the title (a button that drills down) and its facts, side by side in
+    one flex container, which costs a page of rows far less than columns would."""
     q = item.question
     indent = item.depth - view.node.depth
-    cols = st.columns([0.3 + indent * 0.4, 6, 2.4, 2.2], vertical_alignment="center")
-    with cols[1]:
-        label = ("↳ " if indent else "") + plain(q.title)
+    label = INDENT * max(indent - 1, 0) + ("↳ " if indent else "") + plain(q.title)
+    with st.container(horizontal=True, vertical_alignment="center", gap="small", wrap=False):
         if item.question.id == view.node.question.id:
-            st.markdown(f"**{label}**")
+            st.markdown(f"**{label}**", width="content")
         elif st.button(label, key=f"open_{q.id}", type="tertiary"):
             go(view.root_id, q.id)
-        if view.hidden.get(q.id):
-            st.caption(f"+{view.hidden[q.id]:,} below")
+        st.markdown(_row_facts(view, item, names), text_alignment="right")
+
+
+def _row_facts(view: TreeView, item: TreeNode, names: dict[int, str]) -> str:
+    q = item.question
     assignee = names.get(q.assignee_id, "unassigned") if q.assignee_id else "unassigned"
-    confidence = f" · {item.confidence.value} conf." if item.confidence else ""
-    cols[2].markdown(f"{status_badge(q.status)} {plain(assignee)}{confidence}")
-    coverage = item.coverage
-    cols[3].progress(
-        coverage or 0.0,
-        text=f"{item.answered_leaves}/{item.leaves}" if coverage is not None else "n/a",
-    )
+    facts = [f"{status_badge(q.status)} {plain(assignee)}"]
+    if item.confidence:
+        facts.append(f"{item.confidence.value} conf.")
+    if item.coverage is None:
+        facts.append(":gray-badge[out of scope]")
+    else:
+        done = item.answered_leaves == item.leaves
+        colour = "green" if done else "blue" if item.answered_leaves else "gray"
+        facts.append(f":{colour}-badge[{item.answered_leaves}/{item.leaves} answered]")
+    if view.hidden.get(q.id):
+        facts.append(f"+{view.hidden[q.id]:,} below")
+    return " · ".join(facts)
 
 
 def _rows_key(node_id: int) -> str:
