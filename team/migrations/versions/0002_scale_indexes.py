@@ -5,6 +5,8 @@
   has a live child; with the status in the index both are answered from the index alone.
 - finding (author_id, status, created_at): the "awaiting acceptance" count behind the
   navigation's attention number (a manager's reports' shared findings) from the index.
+- finding (question_id, author_id, status): technique breadth (Team and Progress) counts
+  findings per question, person and status from the index instead of every row.
 - review_request (status, requested_at): the "All open" reviews, counted and paged in order.
 
 Only adds indexes: no data is touched.
@@ -27,6 +29,7 @@ INDEXES = [
     ("question", "ix_question_parent_id_status", ["parent_id", "status"]),
     ("finding", "ix_finding_author_id_status_created_at", ["author_id", "status", "created_at"]),
     ("review_request", "ix_review_request_status_requested_at", ["status", "requested_at"]),
+    ("finding", "ix_finding_question_id_author_id_status", ["question_id", "author_id", "status"]),
 ]
 
 
