@@ -44,6 +44,7 @@ from team.models import (
     ReviewStatus,
 )
 from team.services import reviews
+from team.services.attention import on_work_of
 from team.services.sql_time import at, hours_between
 from team.services.work import NoteItem, last_evidence
 
@@ -292,28 +293,6 @@ def review_sections(session: Session, manager_id: int, report_id: int, limit: in
 # --------------------------------------------------------------------------- notes
 
 
-def _on_work_of(person_id: int) -> ColumnElement[bool]:
-    """Notes by others on this person's findings, review requests, assigned questions and
-    unassigned questions they own (the rule of the attention list)."""
-    mine = or_(
-        col(Note.finding_id).in_(
-            select(col(Finding.id)).where(col(Finding.author_id) == person_id)
-        ),
-        col(Note.review_request_id).in_(
-            select(col(ReviewRequest.id)).where(col(ReviewRequest.requester_id) == person_id)
-        ),
-        col(Note.question_id).in_(
-            select(col(Question.id)).where(
-                or_(
-                    col(Question.assignee_id) == person_id,
-                    and_(col(Question.assignee_id).is_(None), col(Question.owner_id) == person_id),
-                )
-            )
-        ),
-    )
-    return and_(mine, col(Note.author_id) != person_id)
-
-
 def open_must_fix(session: Session, report_id: int, limit: int) -> Bounded:
     """Unresolved must-fix notes by others on the report's work, newest first, with what
     each is on."""
@@ -338,7 +317,7 @@ def open_must_fix(session: Session, report_id: int, limit: int) -> Bounded:
         "open_must_fix",
         [col(Note.created_at).desc(), col(Note.id).desc()],
         [
-            _on_work_of(report_id),
+            on_work_of(report_id),
             col(Note.kind) == NoteKind.MUST_FIX,
             col(Note.resolved).is_(False),
         ],

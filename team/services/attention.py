@@ -90,9 +90,10 @@ class AttentionPage:
 # --------------------------------------------------------------------------- attention
 
 
-def _on_my_work(person_id: int) -> ColumnElement[bool]:
+def on_work_of(person_id: int) -> ColumnElement[bool]:
     """Notes by others on this person's findings, review requests, assigned questions and
-    unassigned questions they own."""
+    unassigned questions they own: the rule of the attention list and of the one-on-one
+    agenda's must-fix section."""
     mine = or_(
         col(Note.finding_id).in_(
             select(col(Finding.id)).where(col(Finding.author_id) == person_id)
@@ -116,7 +117,7 @@ def _on_my_work(person_id: int) -> ColumnElement[bool]:
 def _where(person_id: int, now: datetime) -> dict[str, list[ColumnElement[bool]]]:
     """The filter of each section but the reviews to do (the reviewer's queue)."""
     reports = select(col(Person.id)).where(col(Person.reports_to_id) == person_id)
-    mine = _on_my_work(person_id)
+    mine = on_work_of(person_id)
     return {
         "open_must_fix": [mine, _must_fix()],
         "new_notes": [mine, _recent(now)],
@@ -150,7 +151,7 @@ def attention_counts(
             func.count(case((_must_fix(), 1))).label("must_fix"),
             func.count(case((_recent(now), 1))).label("recent"),
         )
-        .where(_on_my_work(person_id))
+        .where(on_work_of(person_id))
         .subquery()
     )
     awaiting = select(func.count()).select_from(Finding).where(*where["awaiting_acceptance"])

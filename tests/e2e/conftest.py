@@ -23,6 +23,8 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+# One definition of how Chromium runs here, shared with `team bench --browser`.
+from team.bench.browser import CHROMIUM_ARGS, DEFAULT_CHROMIUM
 from team.db import make_engine, upgrade
 from tests.conftest import skip_or_fail
 from tests.factories import Team, make_team
@@ -30,17 +32,6 @@ from tests.factories import Team, make_team
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "app.py"
 ARTIFACTS = ROOT / "test-artifacts"
-DEFAULT_CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 STARTUP_TIMEOUT = 60.0  # seconds for the server to answer its health check
 IDLE_TIMEOUT = 30_000  # milliseconds for one script run to finish
 EXPECT_TIMEOUT = 15_000  # milliseconds for an expect() to come true (slow CI machines)
