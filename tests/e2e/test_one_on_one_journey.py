@@ -70,9 +70,9 @@ def _nav(page: Any, title: str) -> None:
     wait_idle(page)
 
 
-# The agenda renders each section as a "#### Title (n)" markdown heading followed by its
-# items, all siblings in the main column: return the text of the elements between one
-# section heading and the next heading.
+# The agenda renders each section as a "#### Title (n)" markdown heading, with its items
+# in the same element (a list section) or in the elements after it (action items, one
+# row each): return the text under one section heading up to the next heading.
 SECTION_TEXT = """
 (title) => {
   const main = document.querySelector('[data-testid="stMain"]');
@@ -82,7 +82,8 @@ SECTION_TEXT = """
     (el) => [...el.querySelectorAll('h4')].some((h) => h.innerText.trim() === title)
   );
   if (start < 0) return null;
-  const out = [];
+  const own = blocks[start].innerText.split("\\n");
+  const out = [own.slice(own.findIndex((line) => line.trim() === title) + 1).join("\\n")];
   for (const el of blocks.slice(start + 1)) {
     if (isHeading(el)) break;
     out.push(el.innerText);
