@@ -20,7 +20,8 @@ from team.services.paging import Paged, Window
 from team.services.rollup import Node, Rollup, roll_up
 from team.services.tree import Tree, TreeNode
 
-DEPTH = 2  # levels below the node the list and the diagram show
+DEPTH = 2  # levels below the node the list and the diagram show at most
+FIT = 20  # the list goes DEPTH levels down only while they fit in this many rows
 DIAGRAM_CHILDREN = 8  # children drawn under one node; the rest are one "+N more" box
 DIAGRAM_NODES = 60
 
@@ -100,7 +101,7 @@ class TreeView:
     node: TreeNode
     path: list[TreeNode]  # the root down to the node
     rows: Paged[TreeNode]  # below the node, depth-first, ``depth`` levels down
-    depth: int
+    depth: int  # levels the rows go down
     hidden: dict[int, int]  # row id -> questions below it deeper than the list shows
     size: int  # questions below the node, at any depth
     siblings: list[int]  # the parent's children in order ([] for a general question)
@@ -113,10 +114,17 @@ class TreeView:
 
 
 def tree_view(
-    session: Session, root_id: int, node_id: int | None, window: Window, *, depth: int = DEPTH
+    session: Session,
+    root_id: int,
+    node_id: int | None,
+    window: Window,
+    *,
+    depth: int = DEPTH,
+    fit: int | None = FIT,
 ) -> TreeView:
     """The view of node ``node_id`` (the root when None or not in this tree) of the tree
-    of ``root_id``: ``window`` picks the page of rows below it."""
+    of ``root_id``: the rows go ``depth`` levels down, fewer (one at least) while the
+    levels do not ``fit`` in that many rows; ``window`` picks their page."""
     shape = load_shape(session, root_id)
     latest = latest_in_trees(session, [root_id])
     rolled = roll_up(
@@ -126,6 +134,9 @@ def tree_view(
     node_id = node_id if node_id in shape.parent else root_id
     assert node_id is not None
     below = list(shape.walk(node_id, depth))
+    while fit is not None and depth > 1 and len(below) > fit:
+        depth -= 1
+        below = [(i, level) for i, level in below if level <= depth]
     last = max(1, -(-len(below) // window.size))
     if window.page > last:
         window = Window(page=last, size=window.size)

@@ -20,10 +20,17 @@ CHOICES = 50  # options of a picker before a search narrows them
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _view(
-    url: str, version: int, root_id: int, node_id: int | None, page: int, size: int, depth: int
+    url: str,
+    version: int,
+    root_id: int,
+    node_id: int | None,
+    page: int,
+    size: int,
+    depth: int,
+    fit: int | None,
 ) -> tree_view.TreeView:
     with session() as s:
-        return tree_view.tree_view(s, root_id, node_id, Window(page, size), depth=depth)
+        return tree_view.tree_view(s, root_id, node_id, Window(page, size), depth=depth, fit=fit)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -83,9 +90,16 @@ def _findings_on(url: str, version: int, question_id: int, page: int) -> Paged[F
 
 
 def view(
-    root_id: int, node_id: int | None, page: int, *, size: int = ROWS, depth: int = 2
+    root_id: int,
+    node_id: int | None,
+    page: int,
+    *,
+    size: int = ROWS,
+    depth: int = tree_view.DEPTH,
+    fit: int | None = tree_view.FIT,
 ) -> tree_view.TreeView:
-    return _view(*cache_key(), root_id, node_id, page, size, depth)
+    """The view of a node: its rows go ``depth`` levels down while they ``fit``."""
+    return _view(*cache_key(), root_id, node_id, page, size, depth, fit)
 
 
 def roots(search: str, current: int | None) -> tree.RootChoices:

@@ -88,6 +88,18 @@ def test_rows_go_two_levels_down_depth_first_with_what_lies_deeper(
     assert (view.nodes[a1.id].answered_leaves, view.nodes[a1.id].leaves) == (1, 2)
 
 
+def test_rows_go_one_level_down_when_two_would_not_fit(session: Session, team: Team) -> None:
+    r = _node(session, team, None, "Root")
+    kids = _children(session, team, r, 3, "child")
+    for kid in kids:
+        _children(session, team, kid, 7, f"under {kid.title}")
+    view = tree_view.tree_view(session, r.id, None, Window(1, 50), fit=20)
+    assert (view.depth, _titles(view.rows.items)) == (1, ["child 0", "child 1", "child 2"])
+    assert view.hidden == {k.id: 7 for k in kids}
+    both = tree_view.tree_view(session, r.id, None, Window(1, 50), fit=24)
+    assert (both.depth, both.rows.total) == (2, 24)
+
+
 def test_rows_come_one_page_at_a_time_and_a_page_past_the_end_reads_the_last(
     session: Session, team: Team
 ) -> None:
@@ -163,7 +175,7 @@ def test_the_view_reads_the_same_number_of_queries_for_a_big_tree(
     with _counting(session) as small_queries:
         tree_view.tree_view(session, small.id, None, Window())
     with _counting(session) as big_queries:
-        view = tree_view.tree_view(session, big.id, None, Window(1, 20))
+        view = tree_view.tree_view(session, big.id, None, Window(1, 20), fit=None)
     assert len(small_queries) == len(big_queries) == 3
     assert len(view.rows.items) == 20 and view.size == 6 + 30 + 90
 

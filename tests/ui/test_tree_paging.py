@@ -61,19 +61,18 @@ def test_tree_list_shows_fifty_rows_a_page_and_what_lies_deeper(
 ) -> None:
     at = open_app(wide.team.manager, "questions", root=str(wide.root))
     assert_no_exception(at)
-    # Page 1: the first child, its sub-question (two levels down), then 48 more children.
-    shown = [f"open_{i}" for i in [wide.children[0], wide.grandchild, *wide.children[1:49]]]
-    assert _opened(at) == set(shown)
-    assert f"open_{wide.deep}" not in _opened(at)  # three levels down: not listed
-    assert any(m.value.endswith("· +1 below") for m in at.markdown)
-    assert any("Showing 1 to 50 of 56 questions below" in c.value for c in at.caption)
+    # Two levels would not fit in a short list: one level, 50 rows a page.
+    assert _opened(at) == {f"open_{i}" for i in wide.children[:50]}
+    assert any(m.value.endswith("· +2 below") for m in at.markdown)  # under the first
+    assert any("Showing 1 to 50 of 55 questions below" in c.value for c in at.caption)
+    assert any("57 questions below in all; the list goes one level" in c.value for c in at.caption)
     at.number_input(key=f"tree_{wide.root}_page").set_value(2).run()
     assert_no_exception(at)
-    assert _opened(at) == {f"open_{i}" for i in wide.children[49:]}
-    # Opening the sub-question shows what lies below it.
+    assert _opened(at) == {f"open_{i}" for i in wide.children[50:]}
+    # Opening the first sub-question shows the two levels below it.
     at.number_input(key=f"tree_{wide.root}_page").set_value(1).run()
-    at.button(key=f"open_{wide.grandchild}").click().run()
-    assert _opened(at) == {f"open_{wide.deep}"}
+    at.button(key=f"open_{wide.children[0]}").click().run()
+    assert _opened(at) == {f"open_{wide.grandchild}", f"open_{wide.deep}"}
 
 
 def test_viewer_bulk_table_holds_the_question_and_the_rows_of_the_page(

@@ -43,16 +43,17 @@ def _breadcrumbs(view: TreeView) -> None:
 
 
 def _tree_list(view: TreeView, names: dict[int, str], key: str) -> None:
-    """The node, then one page of the questions below it (``view.depth`` levels down)
-    as indented rows; clicking a title drills down."""
+    """The node, then one page of the questions below it as indented rows: two levels
+    down while they fit in a short list, else one; clicking a title drills down."""
     pager(view.rows, key, noun="questions below")
     _tree_row(view, view.node, names)
     for item in view.rows.items:
         _tree_row(view, item, names)
     if view.size > view.rows.total:
+        levels = "one level" if view.depth == 1 else f"{view.depth} levels"
         st.caption(
-            f"{view.size:,} questions below in all; the list goes {view.depth} levels "
-            "down: open a question to see what lies below it."
+            f"{view.size:,} questions below in all; the list goes {levels} down: open a "
+            "question to see what lies below it."
         )
 
 
