@@ -16,6 +16,7 @@ from team.ui.resources import cache_key, session
 
 ROWS = 50  # rows of the tree list on one page
 CHOICES = 50  # options of a picker before a search narrows them
+EVIDENCE = 10  # citable findings on one page of the Answers page (a search finds others)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -80,7 +81,7 @@ def _citable(
     url: str, version: int, node_id: int, page: int, search: str
 ) -> Paged[evidence.Citable]:
     with session() as s:
-        return evidence.citable_findings(s, node_id, Window(page), search)
+        return evidence.citable_findings(s, node_id, Window(page, EVIDENCE), search)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -146,8 +146,8 @@ def test_answers_evidence_comes_a_page_at_a_time_with_a_search(
     def cited() -> set[int]:
         return {f for f in logged if any(f"`[F{f}]`" in m.value for m in at.markdown)}
 
-    assert cited() == set(logged[5:])  # newest first: the 20 newest
-    at.number_input(key=f"evidence_{wide.root}_page").set_value(2).run()
+    assert cited() == set(logged[15:])  # newest first: the 10 newest
+    at.number_input(key=f"evidence_{wide.root}_page").set_value(3).run()
     assert cited() == set(logged[:5])
     at.text_input(key=f"evidence_{wide.root}_search").input("annual").run()
     assert_no_exception(at)

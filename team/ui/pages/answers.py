@@ -69,9 +69,9 @@ def _node_picker(view: TreeView) -> None:
 
 
 def _evidence(view: TreeView) -> None:
-    """Side by side with the editor: the sub-questions with their answers (one page of
-    them), and the findings beneath this question (one page, with a search), each with
-    the marker that cites it."""
+    """Side by side with the editor: the sub-questions with their answers (20 a page),
+    and the findings beneath this question (10 a page, with a search), each with the
+    marker that cites it."""
     st.markdown("#### Sub-questions")
     node = view.node
     if not node.children:
