@@ -8,6 +8,7 @@ import re
 import uuid
 from typing import Any
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 from sqlmodel import Session, select
 
@@ -19,8 +20,18 @@ def _pick(page: Any, label: str, option: str, *, within: Any = None) -> None:
     """Choose ``option`` in the Streamlit selectbox labelled ``label``."""
     scope = within if within is not None else page
     box = scope.get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True))
-    box.get_by_role("combobox").click()
-    page.get_by_role("option", name=option, exact=True).click()
+    # A rerun that ends just after the click redraws the box and closes its list (seen on
+    # a loaded CI machine): open it again rather than wait for an option that is gone.
+    for attempt in range(3):
+        wait_idle(page)
+        box.get_by_role("combobox").click()
+        try:
+            page.get_by_role("option", name=option, exact=True).click(timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
     wait_idle(page)
 
 

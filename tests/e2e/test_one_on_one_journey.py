@@ -19,6 +19,7 @@ from team.models import ActionItem, OneOnOne, Question, TrackNote, utcnow
 from team.services import one_on_ones, questions
 from team.services.questions import SubQuestion
 from tests.e2e.conftest import Server, wait_idle
+from tests.e2e.test_journey import _pick
 from tests.factories import Team, root
 
 TODAY = date.today()
@@ -49,15 +50,6 @@ def _seed(engine: Engine, team: Team, tag: str) -> Seeded:
         past = one_on_ones.start(session, team.manager, team.ic, TODAY - timedelta(days=7))
         item = one_on_ones.add_action_item(session, team.manager, past, team.ic, carried_text)
     return Seeded(stale_title, carried_text, past, item)
-
-
-def _pick(page: Any, label: str, option: str, *, within: Any = None) -> None:
-    """Choose ``option`` in the Streamlit selectbox labelled ``label``."""
-    scope = within if within is not None else page
-    box = scope.get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True))
-    box.get_by_role("combobox").click()
-    page.get_by_role("option", name=option, exact=True).click()
-    wait_idle(page)
 
 
 def _sign_in(page: Any, who: str) -> None:
