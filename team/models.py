@@ -237,6 +237,13 @@ class Finding(FindingBase, table=True):
         _check("status", FindingStatus, "ck_finding_status"),
         Index("ix_finding_question_id", "question_id"),
         Index("ix_finding_question_id_author_id_status", "question_id", "author_id", "status"),
+        Index(
+            "ix_finding_question_id_status_created_at_id",
+            "question_id",
+            "status",
+            "created_at",
+            "id",
+        ),
         Index("ix_finding_author_id_created_at", "author_id", "created_at"),
         Index("ix_finding_author_id_status_created_at", "author_id", "status", "created_at"),
     )

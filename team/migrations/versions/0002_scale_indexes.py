@@ -7,6 +7,8 @@
   navigation's attention number (a manager's reports' shared findings) from the index.
 - finding (question_id, author_id, status): technique breadth (Team and Progress) counts
   findings per question, person and status from the index instead of every row.
+- finding (question_id, status, created_at, id): the Answers page's "findings beneath" a
+  question, counted and paged newest first from the index (PostgreSQL needs the id).
 - review_request (status, requested_at): the "All open" reviews, counted and paged in order.
 
 Only adds indexes: no data is touched.
@@ -30,6 +32,11 @@ INDEXES = [
     ("finding", "ix_finding_author_id_status_created_at", ["author_id", "status", "created_at"]),
     ("review_request", "ix_review_request_status_requested_at", ["status", "requested_at"]),
     ("finding", "ix_finding_question_id_author_id_status", ["question_id", "author_id", "status"]),
+    (
+        "finding",
+        "ix_finding_question_id_status_created_at_id",
+        ["question_id", "status", "created_at", "id"],
+    ),
 ]
 
 
