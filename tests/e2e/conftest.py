@@ -240,6 +240,23 @@ def page(chromium_path: str, request: pytest.FixtureRequest) -> Iterator[Any]:
             browser.close()
 
 
+def click_to_run(page: Any, target: Any, *, started_within: int = 10_000) -> None:
+    """Click ``target`` (a button that must start a script run) and wait until that run
+    is over. If no run starts in ``started_within`` ms the click was lost (seen once on a
+    loaded CI machine: a form submit that never reached the server), so click once more."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    before = page.evaluate("() => window.__teamRuns ?? 0")
+    target.click()
+    try:
+        page.wait_for_function(
+            f"() => (window.__teamRuns ?? 0) > {before}", timeout=started_within, polling=50
+        )
+    except PlaywrightTimeout:
+        target.click()
+    wait_idle(page)
+
+
 def wait_idle(
     page: Any,
     *,

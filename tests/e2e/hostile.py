@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 from sqlmodel import Session, SQLModel
 
-from tests.e2e.conftest import EXPECT_TIMEOUT, Server, wait_idle
+from tests.e2e.conftest import EXPECT_TIMEOUT, Server, click_to_run, wait_idle
 from tests.e2e.payloads import PAYLOADS, Payload, markdown_corpus, normalise
 
 LOOPBACK = re.compile(r"^(https?|wss?)://(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(/|$)")
@@ -120,8 +120,7 @@ def form(page: Any, key: str) -> Any:
 
 
 def submit(page: Any, scope: Any, button: str) -> None:
-    scope.get_by_role("button", name=button, exact=True).click()
-    wait_idle(page)
+    click_to_run(page, scope.get_by_role("button", name=button, exact=True))
 
 
 def shows(page: Any, where: Any, text: str) -> None:

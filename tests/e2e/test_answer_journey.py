@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from team.services import answers, findings, questions
 from team.services.questions import SubQuestion
-from tests.e2e.conftest import Server, wait_idle
+from tests.e2e.conftest import Server, click_to_run, wait_idle
 from tests.factories import root
 
 ANSWER_LABEL = re.compile(r"^Answer \(Markdown\)")
@@ -41,14 +41,32 @@ def _form(page: Any, key: str) -> Any:
     return page.get_by_test_id("stForm").filter(has=submit)
 
 
+def _download(page: Any, name: re.Pattern[str]) -> Any:
+    """Click a download button and return the download. The file behind a deferred
+    download is registered by the run that drew the button, so a click while a rerun
+    replaces it can go unanswered: wait for the app to be idle, and click once more if
+    nothing arrives (seen once under load)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(2):
+        wait_idle(page)
+        try:
+            with page.expect_download(timeout=15_000) as info:
+                page.get_by_role("button", name=name).click()
+            return info.value
+        except PlaywrightTimeout:
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
 def _save(page: Any, rid: int, body: str) -> None:
     """Type ``body`` into the answer editor and submit the form."""
     form = _form(page, f"answer_form_{rid}")
     editor = form.get_by_label(ANSWER_LABEL)
     editor.fill(body)
     expect(editor).to_have_value(body)
-    form.get_by_role("button", name=SAVE, exact=True).click()
-    wait_idle(page)
+    click_to_run(page, form.get_by_role("button", name=SAVE, exact=True))
 
 
 def _flash(page: Any, text: str) -> None:
@@ -139,9 +157,7 @@ def test_manager_writes_cites_versions_and_exports_an_answer(
     expect(diff).to_contain_text(f"+{extra}")
 
     # The memo download: answer first, then evidence with both markers, then gaps.
-    with page.expect_download() as info:
-        page.get_by_role("button", name=re.compile(r"Download the memo \(Markdown\)")).click()
-    download = info.value
+    download = _download(page, re.compile(r"Download the memo \(Markdown\)"))
     wait_idle(page)  # a download button may rerun the app
     assert download.suggested_filename == f"memo-question-{rid}.md"
     saved = tmp_path / download.suggested_filename

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from sqlmodel import Session, select
 
 from team.models import Question
-from tests.e2e.conftest import Server, wait_idle
+from tests.e2e.conftest import Server, click_to_run, wait_idle
 
 
 def _pick(page: Any, label: str, option: str, *, within: Any = None) -> None:
@@ -58,15 +58,13 @@ def test_manager_creates_breaks_down_and_assigns(server: Server, page: Any) -> N
     page.get_by_text("New general question", exact=True).click()
     form = page.get_by_test_id("stForm").filter(has=page.get_by_text("Create question"))
     form.get_by_label("Question", exact=True).fill(title)
-    form.get_by_role("button", name="Create question").click()
-    wait_idle(page)
+    click_to_run(page, form.get_by_role("button", name="Create question"))
     expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text(f"Created “{title}”")
     expect(page).to_have_url(re.compile(r"[?&]root=\d+"))
 
     # Break it down into two sub-questions.
     page.get_by_label("Break down: one sub-question per line").fill("\n".join(subs))
-    page.get_by_role("button", name="Add sub-questions").click()
-    wait_idle(page)
+    click_to_run(page, page.get_by_role("button", name="Add sub-questions"))
     expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("Added 2 sub-questions")
     tree_buttons = [page.get_by_role("button", name=f"↳ {sub}", exact=True) for sub in subs]
     for button in tree_buttons:
@@ -78,8 +76,7 @@ def test_manager_creates_breaks_down_and_assigns(server: Server, page: Any) -> N
     expect(page).to_have_url(re.compile(r"[?&]node=\d+"))
     expect(page.get_by_role("heading", name=subs[0])).to_be_visible()
     _pick(page, "Assignee", "Ines")
-    page.get_by_role("button", name="Assign", exact=True).click()
-    wait_idle(page)
+    click_to_run(page, page.get_by_role("button", name="Assign", exact=True))
     expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text(
         f"“{subs[0]}” is assigned to Ines."
     )

@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 from team.models import ActionItem, OneOnOne, Question, TrackNote, utcnow
 from team.services import one_on_ones, questions
 from team.services.questions import SubQuestion
-from tests.e2e.conftest import Server, wait_idle
+from tests.e2e.conftest import Server, click_to_run, wait_idle
 from tests.e2e.test_journey import _pick
 from tests.factories import Team, root
 
@@ -135,8 +135,7 @@ def test_manager_holds_a_one_on_one_and_the_report_ticks_the_item(
     )
     track_form.get_by_role("textbox", name="Track (topic)").fill(track)
     track_form.get_by_role("textbox", name="Note (Markdown)").fill(body)
-    track_form.get_by_role("button", name="Add track note").click()
-    wait_idle(page)
+    click_to_run(page, track_form.get_by_role("button", name="Add track note"))
     expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("Track note added.")
     expect(page.get_by_text(track, exact=True)).to_be_visible()
     expect(page.get_by_text(shown_body, exact=True)).to_be_visible()
@@ -154,8 +153,7 @@ def test_manager_holds_a_one_on_one_and_the_report_ticks_the_item(
     page.keyboard.type(due.strftime("%Y%m%d"))
     action_form.get_by_role("textbox", name="Action item", exact=True).click()
     expect(due_field).to_contain_text(re.compile(r"\D*".join(due.strftime("%Y %m %d").split())))
-    action_form.get_by_role("button", name="Add action item").click()
-    wait_idle(page)
+    click_to_run(page, action_form.get_by_role("button", name="Add action item"))
     expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("Action item added.")
     expect(page.get_by_text(re.compile(re.escape(action) + rf".*due {due}"))).to_be_visible()
 

@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from team.models import Finding, FindingKind, Note, NoteKind, ReviewRequest, ReviewStatus
 from team.services import questions, reviews
-from tests.e2e.conftest import Server, wait_idle
+from tests.e2e.conftest import Server, click_to_run, wait_idle
 from tests.factories import root
 
 ATTENTION = re.compile(r"^Needs my attention( \(\d+\))?$")
@@ -53,8 +53,7 @@ def _attention_count(page: Any) -> int:
 
 
 def _click(page: Any, name: str, *, scope: Any = None) -> None:
-    (scope or page).get_by_role("button", name=name, exact=True).click()
-    wait_idle(page)
+    click_to_run(page, (scope or page).get_by_role("button", name=name, exact=True))
 
 
 def _form(page: Any, key: str) -> Any:
@@ -301,8 +300,7 @@ def test_reviewer_works_a_review_from_the_reviews_page(server: Server, page: Any
 
     # "All reviews" leaves the thread for good: the address bar drops it, and a later
     # rerun (here: switching person) stays on the lists.
-    page.get_by_role("button", name="All reviews", exact=True).click()
-    wait_idle(page)
+    click_to_run(page, page.get_by_role("button", name="All reviews", exact=True))
     expect(page.get_by_role("heading", name="Reviews", exact=True)).to_be_visible()
     expect(page, "All reviews must drop ?review= from the address bar").not_to_have_url(
         re.compile(r"[?&]review=")
