@@ -3,10 +3,10 @@ the database's change counter (so any write invalidates exactly what it should).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import streamlit as st
 from sqlalchemy import Engine
@@ -20,6 +20,8 @@ from team.services.errors import TeamError
 from team.services.paging import Paged, Window
 from team.ui import state
 
+T = TypeVar("T")
+
 
 def _stop(message: str) -> NoReturn:
     st.error(message, icon="⚠️")
@@ -31,12 +33,29 @@ def _settings_for(path: str, mtime: float) -> Settings:
     return load_config(path)
 
 
-def settings() -> Settings:
+def once_per_run(name: str, read: Callable[[], T]) -> T:
+    """``read()`` the first time in a run, then the same value for the rest of the run
+    (a page asks for the people or the settings many times; each cached read costs a
+    hash of its key and an unpickled copy). Outside a run begun by :func:`begin_run`,
+    read every time."""
+    memo: dict[str, Any] | None = st.session_state.get(state.RUN_MEMO)
+    if memo is None:
+        return read()
+    if name not in memo:
+        memo[name] = read()
+    return memo[name]  # type: ignore[no-any-return]
+
+
+def _read_settings() -> Settings:
     path = config_path()
     try:
         return _settings_for(str(path.resolve()), path.stat().st_mtime if path.exists() else 0)
     except ConfigError as exc:
         _stop(str(exc))
+
+
+def settings() -> Settings:
+    return once_per_run("settings", _read_settings)
 
 
 @st.cache_resource(show_spinner="Preparing the database…")
@@ -63,6 +82,7 @@ def session() -> Iterator[Session]:
 def begin_run() -> None:
     """Read the change counter once at the start of each run; every cached read of the
     run keys on it (a write ends its run with a rerun, which reads it afresh)."""
+    st.session_state[state.RUN_MEMO] = {}
     with session() as s:
         st.session_state[state.DATA_VERSION] = db.data_version(s)
 
@@ -117,11 +137,11 @@ def cache_key() -> tuple[str, int]:
 
 
 def all_people() -> list[PersonPublic]:
-    return _people(*cache_key())
+    return once_per_run("people", lambda: _people(*cache_key()))
 
 
 def all_projects() -> list[ProjectPublic]:
-    return _projects(*cache_key())
+    return once_per_run("projects", lambda: _projects(*cache_key()))
 
 
 def portfolio_page(f: portfolio.PortfolioFilter, page: int) -> Paged[portfolio.PortfolioRow]:
