@@ -168,7 +168,7 @@ class Question(QuestionBase, table=True):
     __table_args__ = (
         _check("status", QuestionStatus, "ck_question_status"),
         _check("priority", Priority, "ck_question_priority"),
-        Index("ix_question_root_id", "root_id"),
+        Index("ix_question_root_id_status_parent_id", "root_id", "status", "parent_id"),
         Index("ix_question_parent_id_position", "parent_id", "position"),
         Index("ix_question_parent_id_status", "parent_id", "status"),
         Index("ix_question_project_id", "project_id"),
@@ -235,7 +235,6 @@ class Finding(FindingBase, table=True):
         _check("kind", FindingKind, "ck_finding_kind"),
         _check("confidence", Confidence, "ck_finding_confidence"),
         _check("status", FindingStatus, "ck_finding_status"),
-        Index("ix_finding_question_id", "question_id"),
         Index("ix_finding_question_id_author_id_status", "question_id", "author_id", "status"),
         Index(
             "ix_finding_question_id_status_created_at_id",

@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlmodel import Session, col
 
 from team.models import Question
-from team.services.portfolio import _urgency as urgency
+from team.services.portfolio import urgency
 from team.services.tree import involves
 
 PANELS = 6  # general questions drawn when none are picked

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, exists, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
@@ -99,7 +99,7 @@ def _matching_roots(f: PortfolioFilter) -> list[ColumnElement[bool]]:
     return where
 
 
-def _urgency() -> list[Any]:
+def urgency() -> list[Any]:
     """Unfinished first, then by priority, due date (none last) and title."""
     closed = case((col(Question.status).in_(CLOSED), 1), else_=0)
     priority = case(_PRIORITY_RANK, value=col(Question.priority), else_=9)
@@ -115,7 +115,7 @@ def page(session: Session, f: PortfolioFilter, window: Window) -> Paged[Portfoli
         .join(Project, col(Project.id) == col(Question.project_id))
         .join(owner, col(owner.id) == col(Question.owner_id))
         .where(*_matching_roots(f))
-        .order_by(*_urgency())
+        .order_by(*urgency())
     )
     found = read_page(session, query, window, list)
     ids = [int(q.id) for q, _, _ in found.items]
@@ -183,25 +183,27 @@ def summary(session: Session, f: PortfolioFilter, *, today: date | None = None) 
 def coverage_totals(session: Session, roots: Select[int | None]) -> tuple[int, int]:
     """(leaves, answered leaves) summed over the trees of ``roots``: a node is in scope
     when neither it nor an ancestor is dropped; a leaf is an in-scope node without a
-    sub-question that is not dropped (rollup.py)."""
-    live = col(Question.status) != QuestionStatus.DROPPED
-    scope = select(col(Question.id)).where(col(Question.id).in_(roots), live).cte(recursive=True)
-    child = aliased(Question)
-    scope = scope.union_all(
-        select(col(child.id))
-        .join(scope, col(child.parent_id) == scope.c.id)
-        .where(col(child.status) != QuestionStatus.DROPPED)
+    sub-question that is not dropped (rollup.py). Only the subtrees under dropped nodes
+    (few) are walked; the rest is one pass over the trees' rows."""
+    in_trees = col(Question.root_id).in_(roots)
+    dropped = QuestionStatus.DROPPED
+    cut = (
+        select(col(Question.id))
+        .where(in_trees, col(Question.status) == dropped)
+        .cte("cut", recursive=True)
     )
-    kid = aliased(Question)
-    has_live_child = exists().where(
-        col(kid.parent_id) == col(Question.id), col(kid.status) != QuestionStatus.DROPPED
+    child = aliased(Question)
+    cut = cut.union_all(select(col(child.id)).join(cut, col(child.parent_id) == cut.c.id))
+    live_parents = select(col(Question.parent_id)).where(
+        in_trees, col(Question.status) != dropped, col(Question.parent_id).is_not(None)
     )
     answered = case((col(Question.status) == QuestionStatus.ANSWERED, 1), else_=0)
     leaves, done = session.execute(
-        select(func.count(), func.coalesce(func.sum(answered), 0))
-        .select_from(Question)
-        .join(scope, scope.c.id == col(Question.id))
-        .where(~has_live_child)
+        select(func.count(), func.coalesce(func.sum(answered), 0)).where(
+            in_trees,
+            col(Question.id).not_in(select(cut.c.id)),
+            col(Question.id).not_in(live_parents),
+        )
     ).one()
     return int(leaves), int(done)
 
