@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 T = TypeVar("T")
 Ts = TypeVarTuple("Ts")
-PAGE_SIZE = 20
+PAGE_SIZE = 10  # rows a page of a long list shows: what a page draws is most of what it costs
 
 
 @dataclass(frozen=True)

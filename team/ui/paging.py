@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from math import ceil
-from typing import Any, TypeVar
+from typing import Any
 
 import streamlit as st
 
-from team.services.paging import Paged
-
-PAGE_SIZE = 20
-T = TypeVar("T")
+from team.services.paging import PAGE_SIZE, Paged
 
 
 def window(total: int, key: str, *, size: int = PAGE_SIZE, noun: str = "items") -> slice:
@@ -23,24 +19,13 @@ def window(total: int, key: str, *, size: int = PAGE_SIZE, noun: str = "items") 
     widget = f"{key}_page"
     if int(st.session_state.get(widget) or 1) > pages:
         st.session_state[widget] = pages
-    left, right = st.columns([1, 3], vertical_alignment="bottom")
-    page = int(left.number_input(f"Page (of {pages:,})", 1, pages, step=1, key=widget) or 1)
+    # Two elements (no columns): a picker is drawn on every page of every long list.
+    label = f"Page (of {pages:,})"
+    page = int(st.number_input(label, 1, pages, step=1, key=widget, width=200) or 1)
     start = (page - 1) * size
     end = min(start + size, total)
-    right.caption(f"Showing {start + 1:,} to {end:,} of {total:,} {noun}")
+    st.caption(f"Showing {start + 1:,} to {end:,} of {total:,} {noun}")
     return slice(start, end)
-
-
-def page_of(
-    items: Sequence[T], key: str, *, size: int = PAGE_SIZE, noun: str = "items"
-) -> Sequence[T]:
-    return items[window(len(items), key, size=size, noun=noun)]
-
-
-def matches(text: str, query: str) -> bool:
-    """Case-insensitive: every word of ``query`` occurs in ``text``."""
-    folded = text.casefold()
-    return all(word in folded for word in query.casefold().split())
 
 
 def requested_page(key: str) -> int:

@@ -340,9 +340,9 @@ def review_row(
     on_reviews_page: bool = False,
     page_for: PageFor = navigation.page,
 ) -> None:
-    """One line of a review list: status, what, who, age, first response, open link
-    (side by side in one flex row: a list of them renders far fewer elements than in
-    columns)."""
+    """One line of a review list: status, what, who, age, first response, open link,
+    in one flex row whose text is one element (a page of rows draws three elements a
+    row: what a list costs to draw is most of what it costs)."""
     row = st.container(
         border=True,
         key=f"review_row_{key}_{review.id}",
@@ -352,19 +352,17 @@ def review_row(
     with row:
         status = badge(label(review.status), REVIEW_BADGES[review.status])
         about = plain(review.finding_summary or review.question_title)
+        overdue = review.overdue(now, sla_hours)
+        age = hours_text(review.age_hours(now))
         st.markdown(
             f"{status} **{about}**  \n"
             f"{plain(names.get(review.requester_id, '?'))} → "
             f"{plain(names.get(review.reviewer_id, '?'))}"
-            + (f" · {review.open_must_fix} must-fix open" if review.open_must_fix else ""),
+            + (f" · {review.open_must_fix} must-fix open" if review.open_must_fix else "")
+            + " · "
+            + (f":red[waiting {age} · over the {sla_hours} h SLA]" if overdue else f"age {age}")
+            + f" · first response: {hours_text(review.first_response_hours())}",
             width="stretch",
-        )
-        overdue = review.overdue(now, sla_hours)
-        age = hours_text(review.age_hours(now))
-        st.markdown(
-            (f":red[waiting {age} · over the {sla_hours} h SLA]" if overdue else f"age {age}")
-            + f"  \nfirst response: {hours_text(review.first_response_hours())}",
-            width=260,
         )
         if on_reviews_page:
             # A link to the page you are on would not update the address bar; set the

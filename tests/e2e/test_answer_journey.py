@@ -181,7 +181,7 @@ def test_manager_writes_cites_versions_and_exports_an_answer(
     row = page.locator(f".st-key-overview_row_{rid}")
     expect(row.get_by_role("link", name=title)).to_be_visible()
     expect(
-        row.get_by_text(re.compile(r"^Answer: working hypothesis · confidence low"))
+        row.get_by_text(re.compile(r"Answer: working hypothesis · confidence low"))
     ).to_be_visible()
 
     # The database agrees: two versions, never overwritten, with their citations.

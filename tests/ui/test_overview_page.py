@@ -29,10 +29,10 @@ def test_long_portfolio_is_paged(app_engine: Engine, open_app: Callable[..., App
     manager = _seed(app_engine, 45)
     at = open_app(manager, "overview")
     assert_no_exception(at)
-    assert len(_shown_titles(at)) == 20
+    assert len(_shown_titles(at)) == 10
     assert at.metric[0].value == "45"  # headline numbers cover every question
-    assert "Showing 1 to 20 of 45" in at.caption[0].value
-    at.number_input(key="overview_page").set_value(3).run()
+    assert "Showing 1 to 10 of 45" in at.caption[0].value
+    at.number_input(key="overview_page").set_value(5).run()
     assert len(_shown_titles(at)) == 5
     assert "Showing 41 to 45 of 45" in " ".join(c.value for c in at.caption)
 
@@ -42,12 +42,13 @@ def test_search_narrows_the_list_and_the_page_follows(
 ) -> None:
     manager = _seed(app_engine, 45)
     at = open_app(manager, "overview")
-    at.number_input(key="overview_page").set_value(3).run()
+    at.number_input(key="overview_page").set_value(4).run()
     at.text_input(key="overview_search").set_value("PRICING question").run()
     assert_no_exception(at)
     titles = _shown_titles(at)
-    assert len(titles) == 15  # 0, 3, ..., 42: one page, so no picker
+    assert len(titles) == 5  # 0, 3, ..., 42: 15 match, two pages; page 4 moves to the last
     assert all("pricing" in t for t in titles)
+    assert "Showing 11 to 15 of 15" in " ".join(c.value for c in at.caption)
     assert at.metric[0].value == "15"
     at.text_input(key="overview_search").set_value("nothing like this").run()
     assert "No general question matches" in at.info[0].value

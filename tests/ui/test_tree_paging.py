@@ -163,9 +163,9 @@ def test_answers_sub_questions_are_paged_and_any_question_can_be_found(
     def listed() -> set[int]:
         return {c for c in wide.children if any(f"`[Q{c}]`" in m.value for m in at.markdown)}
 
-    assert listed() == set(wide.children[:20])
-    at.number_input(key=f"answer_children_{wide.root}_page").set_value(3).run()
-    assert listed() == set(wide.children[40:])
+    assert listed() == set(wide.children[:10])
+    at.number_input(key=f"answer_children_{wide.root}_page").set_value(6).run()
+    assert listed() == set(wide.children[50:])
     at.text_input(key=f"answer_find_{wide.root}").input("zebra").run()
     at.selectbox(key=f"answer_node_{wide.root}_{wide.root}").set_value(wide.deep).run()
     assert_no_exception(at)
@@ -173,7 +173,7 @@ def test_answers_sub_questions_are_paged_and_any_question_can_be_found(
     assert any("Zebra cohort of week 3" in m.value for m in at.markdown)
 
 
-def test_findings_on_a_question_come_twenty_a_page_and_open_with_their_notes(
+def test_findings_on_a_question_come_ten_a_page_and_open_with_their_notes(
     app_engine: Engine, open_app: Callable[..., AppTest], wide: Wide
 ) -> None:
     with Session(app_engine) as session:
@@ -193,8 +193,8 @@ def test_findings_on_a_question_come_twenty_a_page_and_open_with_their_notes(
     def cards() -> set[str]:
         return {e.label for e in at.expander if e.label.startswith("Cohort result")}
 
-    assert cards() == {f"Cohort result {i} · shared" for i in range(3, 23)}
-    at.number_input(key=f"findings_{wide.deep}_page").set_value(2).run()
+    assert cards() == {f"Cohort result {i} · shared" for i in range(13, 23)}
+    at.number_input(key=f"findings_{wide.deep}_page").set_value(3).run()
     assert cards() == {f"Cohort result {i} · shared" for i in range(3)}
     # A link to a finding opens its card, with its actions and notes form.
     at = open_app(

@@ -1,5 +1,5 @@
 """The IC workflow pages with more than a page of everything: My work and Reviews show
-20 at a time (Needs my attention 10 of each section) with the total and a page picker,
+10 at a time (Needs my attention 10 of the section on show) with the total and a page picker,
 search narrows a long list, and a finding card shows its details and notes once opened."""
 
 from __future__ import annotations
@@ -73,15 +73,15 @@ def test_my_work_pages_the_queue_findings_and_requests(
 ) -> None:
     at = open_app(busy.team.ic, "my_work")
     assert_no_exception(at)
-    assert len(_rows(at, "work_row_")) == 20
-    assert len(at.expander) == 20  # the 20 newest of 23 findings
-    assert len(_rows(at, "review_row_mine_")) == 20
+    assert len(_rows(at, "work_row_")) == 10
+    assert len(at.expander) == 10  # the 10 newest of 23 findings
+    assert len(_rows(at, "review_row_mine_")) == 10
     captions = _captions(at)
     for text in ("of 25 questions", "of 23 findings", "of 22 review requests"):
-        assert f"Showing 1 to 20 {text}" in captions
-    at.number_input(key="mywork_queue_page").set_value(2).run()
+        assert f"Showing 1 to 10 {text}" in captions
+    at.number_input(key="mywork_queue_page").set_value(3).run()
     assert len(_rows(at, "work_row_")) == 5
-    at.number_input(key="mywork_findings_page").set_value(2).run()
+    at.number_input(key="mywork_findings_page").set_value(3).run()
     assert [e.label.split(" · ")[0] for e in at.expander] == [
         "Result 02 on pricing",
         "Result 01 on pricing",
@@ -116,7 +116,7 @@ def test_a_finding_card_shows_its_notes_once_opened(
     assert_no_exception(at)
     assert [m for m in at.markdown if "Split by region" in m.value]
     assert at.text_area(key=f"note_body_finding_{newest}").value == ""  # a note can be added
-    assert len(at.expander) == 20  # the others stay closed
+    assert len(at.expander) == 10  # the others stay closed
 
 
 def test_attention_sections_show_their_totals_and_page(
@@ -127,17 +127,20 @@ def test_attention_sections_show_their_totals_and_page(
             notes.add_note(session, busy.team.manager, "finding", fid, "Fix", NoteKind.MUST_FIX)
     at = open_app(busy.team.manager, "attention")
     assert_no_exception(at)
-    headings = [h.value for h in at.subheader]
-    assert "Reviews to do (22)" in headings
-    assert "Findings of your reports awaiting acceptance (23)" in headings
-    # Ten of each section a page: the page is an inbox of four lists.
+    # Every section's total above its tab; the first tab is drawn, ten a page.
+    assert "Reviews to do: **22** · Awaiting acceptance: **23**" in _captions(at)
+    assert [h.value for h in at.subheader] == ["Reviews to do (22)"]
     assert len(_rows(at, "review_row_attention_")) == 10
-    assert len(at.expander) == 10
+    assert len(at.expander) == 0  # the findings' tab is not drawn
     assert "Showing 1 to 10 of 22 reviews" in _captions(at)
     at.number_input(key="attention_reviews_to_do_page").set_value(3).run()
     shown = _rows(at, "review_row_attention_")
     assert shown == [f"review_row_attention_{r}" for r in busy.reviews[20:]]
-    assert len(at.expander) == 10  # the other sections stay on their page
+    at.session_state["attention_tab"] = "Awaiting acceptance"  # as choosing the tab does
+    at.run()
+    assert [h.value for h in at.subheader] == ["Findings of your reports awaiting acceptance (23)"]
+    assert _rows(at, "review_row_attention_") == []
+    assert len(at.expander) == 10
 
     # The IC: the three must-fix notes the manager left on her findings.
     at = open_app(busy.team.ic, "attention")
@@ -150,16 +153,16 @@ def test_reviews_page_pages_each_list_and_searches_every_open_review(
     at = open_app(busy.team.manager, "reviews")
     assert_no_exception(at)
     queue = _rows(at, "review_row_queue_")
-    assert queue == [f"review_row_queue_{r}" for r in busy.reviews[:20]]  # oldest first
+    assert queue == [f"review_row_queue_{r}" for r in busy.reviews[:10]]  # oldest first
     assert _rows(at, "review_row_all_") == []  # only the tab on show is rendered
     at.number_input(key="reviews_queue_page").set_value(2).run()
     queue = _rows(at, "review_row_queue_")
-    assert queue == [f"review_row_queue_{r}" for r in busy.reviews[20:]]
+    assert queue == [f"review_row_queue_{r}" for r in busy.reviews[10:20]]
 
     at.session_state["reviews_tab"] = "All open"  # as choosing the tab does
     at.run()
     assert _rows(at, "review_row_queue_") == []
-    assert _rows(at, "review_row_all_") == [f"review_row_all_{r}" for r in busy.reviews[:20]]
+    assert _rows(at, "review_row_all_") == [f"review_row_all_{r}" for r in busy.reviews[:10]]
     at.text_input(key="reviews_all_search").set_value("CUT 07").run()
     assert _rows(at, "review_row_all_") == [f"review_row_all_{busy.reviews[7]}"]
     at.text_input(key="reviews_all_search").set_value("no such words").run()

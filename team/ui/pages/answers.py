@@ -9,13 +9,14 @@ from team.models import AnswerState, Confidence, PersonPublic, Role
 from team.services import answers
 from team.services.answers import AnswerVersion
 from team.services.memo import compare
+from team.services.paging import PAGE_SIZE
 from team.services.rollup import HELP
 from team.services.tree import TreeNode
 from team.services.tree_view import TreeView
 from team.ui import auth, state, tree_reads
 from team.ui.actions import attempt, bind
 from team.ui.pages.overview import status_badge
-from team.ui.paging import PAGE_SIZE, pager, requested_page
+from team.ui.paging import pager, requested_page
 from team.ui.text import plain, safe_markdown
 from team.ui.tree_nav import go, pick_root, query_int, unique_labels
 from team.ui.workflow import KIND_LABELS, badge, label

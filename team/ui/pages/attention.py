@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from team.models import utcnow
-from team.services.work import SECTION_SIZE, SECTIONS, NoteItem
+from team.models import PersonPublic, utcnow
+from team.services.work import SECTION_SIZE, SECTIONS, AttentionPage, NoteItem
 from team.ui import auth, resources, state
 from team.ui.paging import window
 from team.ui.text import plain, safe_markdown
@@ -42,13 +42,36 @@ def _note(item: NoteItem, page_for: PageFor) -> None:
             st.page_link(page_for("questions"), label="Open the question", query_params=params)
 
 
-def _section(title: str, total: int, key: str, noun: str) -> bool:
-    """A section's heading with its total and page picker; False when it is empty."""
-    if not total:
-        return False
-    st.subheader(f"{title} ({total:,})")
-    window(total, f"attention_{key}", size=SECTION_SIZE, noun=noun)
-    return True
+# Each section: its tab, its heading (with the total) and what its items are called.
+SECTION_LABELS = {
+    "reviews_to_do": ("Reviews to do", "Reviews to do", "reviews"),
+    "open_must_fix": ("Must-fix notes", "Must-fix notes still open on your work", "notes"),
+    "new_notes": ("New notes", "New notes on your work", "notes"),
+    "awaiting_acceptance": (
+        "Awaiting acceptance",
+        "Findings of your reports awaiting acceptance",
+        "findings",
+    ),
+}
+
+
+def _section(person: PersonPublic, name: str, items: AttentionPage) -> None:
+    """One section: its heading with the total, its page picker and one page of items."""
+    _tab, title, noun = SECTION_LABELS[name]
+    paged = getattr(items, name)
+    st.subheader(f"{title} ({paged.total:,})")
+    window(paged.total, f"attention_{name}", size=SECTION_SIZE, noun=noun)
+    page_for = pages_once()
+    if name == "reviews_to_do":
+        names = {p.id: p.name for p in resources.all_people()}
+        now, sla = utcnow(), resources.settings().review_sla_hours
+        for review in paged.items:
+            review_row(review, names, now=now, sla_hours=sla, key="attention", page_for=page_for)
+    elif name == "awaiting_acceptance":
+        finding_cards(person, paged.items)
+    else:
+        for note in paged.items:
+            _note(note, page_for)
 
 
 def render() -> None:
@@ -62,28 +85,21 @@ def render() -> None:
     if items.count == 0:
         st.success("Nothing waits on you right now.", icon="🎉")
         return
-    names = {p.id: p.name for p in resources.all_people()}
-    page_for = pages_once()
-    to_do = items.reviews_to_do
-    if _section("Reviews to do", to_do.total, "reviews_to_do", "reviews"):
-        sla = resources.settings().review_sla_hours
-        for review in to_do.items:
-            review_row(
-                review, names, now=utcnow(), sla_hours=sla, key="attention", page_for=page_for
-            )
-    must_fix = items.open_must_fix
-    title = "Must-fix notes still open on your work"
-    if _section(title, must_fix.total, "open_must_fix", "notes"):
-        for note in must_fix.items:
-            _note(note, page_for)
-    new = items.new_notes
-    if _section("New notes on your work", new.total, "new_notes", "notes"):
-        for note in new.items:
-            _note(note, page_for)
-    awaiting = items.awaiting_acceptance
-    title = "Findings of your reports awaiting acceptance"
-    if _section(title, awaiting.total, "awaiting_acceptance", "findings"):
-        finding_cards(person, awaiting.items)
+    waiting = [name for name in SECTIONS if getattr(items, name).total]
+    st.caption(
+        " · ".join(
+            f"{SECTION_LABELS[name][0]}: **{getattr(items, name).total:,}**" for name in waiting
+        )
+    )
+    # One tab a section, and only the tab on show is drawn (choosing another reruns the
+    # page): a full inbox draws one page of one list, not four.
+    tabs = st.tabs(
+        [SECTION_LABELS[name][0] for name in waiting], key="attention_tab", on_change="rerun"
+    )
+    for name, tab in zip(waiting, tabs, strict=True):
+        if tab.open:
+            with tab:
+                _section(person, name, items)
 
 
 if __name__ == "__main__":

@@ -48,17 +48,26 @@ def _due_text(due: date | None, overdue: bool) -> str:
 
 
 def _row(row: PortfolioRow) -> None:
+    """One general question as a card of four elements: the title (a link to its tree),
+    one caption of facts, the coverage bar. A page of cards costs what it draws."""
+    answer = row.answer_state.value.replace("_", " ") if row.answer_state else "no answer yet"
+    confidence = row.confidence.value if row.confidence else "none yet"
+    people = ", ".join(plain(p) for p in row.people) or "nobody yet"
+    coverage = row.coverage
     with st.container(border=True, key=f"overview_row_{row.id}"):
-        main, progress, meta = st.columns([5, 3, 3], vertical_alignment="center")
-        main.page_link(
+        st.page_link(
             navigation.page("questions"),
             label=plain(row.title),
             query_params={"root": str(row.id)},
             icon=":material/account_tree:",
         )
-        main.caption(f"{plain(row.project)} · owner {plain(row.owner)} · {row.priority} priority")
-        coverage = row.coverage
-        progress.progress(
+        st.caption(
+            f"{status_badge(row.status)} {_due_text(row.due_date, row.overdue)} · "
+            f"{plain(row.project)} · owner {plain(row.owner)} · {row.priority} priority  \n"
+            f"Answer: {answer} · confidence {confidence}  \n"
+            f"People: {people}"
+        )
+        st.progress(
             coverage or 0.0,
             text=(
                 f"{row.answered_leaves} of {row.leaves} answered ({coverage:.0%})"
@@ -66,12 +75,6 @@ def _row(row: PortfolioRow) -> None:
                 else "no sub-questions in scope"
             ),
         )
-        meta.markdown(f"{status_badge(row.status)} {_due_text(row.due_date, row.overdue)}")
-        answer = row.answer_state.value.replace("_", " ") if row.answer_state else "no answer yet"
-        confidence = row.confidence.value if row.confidence else "none yet"
-        meta.caption(f"Answer: {answer} · confidence {confidence}")
-        people = ", ".join(plain(p) for p in row.people) or "nobody yet"
-        meta.caption(f"People: {people}")
 
 
 def render() -> None:
