@@ -48,11 +48,13 @@ def _download(page: Any, name: re.Pattern[str]) -> Any:
     nothing arrives (seen once under load)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+    button = page.get_by_role("button", name=name)
     for attempt in range(2):
         wait_idle(page)
+        expect(button).to_be_enabled(timeout=30_000)  # disabled while a download is fetched
         try:
-            with page.expect_download(timeout=15_000) as info:
-                page.get_by_role("button", name=name).click()
+            with page.expect_download(timeout=30_000) as info:
+                button.click()
             return info.value
         except PlaywrightTimeout:
             if attempt:
