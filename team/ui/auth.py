@@ -160,7 +160,9 @@ def _signed_in_gate(settings: Settings) -> PersonPublic:
         _become(person.id)
     with st.sidebar:
         st.caption(f"Signed in as **{plain(person.name)}** · {ROLE_LABELS[Role(person.role)]}")
-        _sign_out_button(settings)
+        signing_out = _sign_out_clicked(settings)
+    if signing_out:
+        _sign_out()
     return person
 
 
@@ -206,17 +208,25 @@ def _sign_in_page() -> NoReturn:
 def _refuse(title: str, message: str, settings: Settings) -> NoReturn:
     st.title(title)
     st.markdown(message)
-    _sign_out_button(settings)
+    if _sign_out_clicked(settings):
+        _sign_out()
     st.stop()
 
 
-def _sign_out_button(settings: Settings) -> None:
+def _sign_out_clicked(settings: Settings) -> bool:
     if settings.auth.mode != AuthMode.OIDC:
-        return  # in proxy mode, signing out is the proxy's business
-    if st.button("Sign out", key="sign_out"):
-        st.session_state.pop(state.PERSON_ID, None)
-        st.logout()  # the browser follows a redirect that ends the sign-in cookie
-        st.rerun()
+        return False  # in proxy mode, signing out is the proxy's business
+    return st.button("Sign out", key="sign_out")
+
+
+def _sign_out() -> NoReturn:
+    """Forget the person, send the browser to Streamlit's logout (which ends the
+    sign-in cookie and, where the provider offers it, its session), and show the
+    sign-in page meanwhile. No rerun: a rerun started now could overtake the
+    redirect, leaving the page signed out but the cookie alive (seen under load)."""
+    st.session_state.pop(state.PERSON_ID, None)
+    st.logout()
+    _sign_in_page()
 
 
 def attention_count(person: PersonPublic) -> int:
