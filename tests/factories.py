@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import Session
 
-from team.models import Person, Project, QuestionCreate, Role
+from team.models import Person, Project, Question, QuestionCreate, QuestionStatus, Role
 from team.services import questions
 
 
@@ -54,3 +55,30 @@ def root(session: Session, team: Team, title: str = "Why did retention drop in Q
     return questions.create_question(
         session, team.manager, QuestionCreate(title=title, project_id=team.project)
     ).id
+
+
+def node(
+    session: Session,
+    team: Team,
+    parent: Question | None,
+    title: str,
+    status: QuestionStatus = QuestionStatus.OPEN,
+    **fields: Any,
+) -> Question:
+    """A question written directly (no service, no event): a root when ``parent`` is
+    None, in the parent's project unless ``fields`` say otherwise."""
+    fields.setdefault("project_id", parent.project_id if parent else team.project)
+    q = Question(
+        title=title,
+        parent_id=parent.id if parent else None,
+        root_id=parent.root_id if parent else None,
+        owner_id=team.manager,
+        status=status,
+        **fields,
+    )
+    session.add(q)
+    session.flush()
+    if parent is None:
+        q.root_id = q.id
+    session.commit()
+    return q

@@ -21,7 +21,7 @@ from team.models import (
     Question,
     QuestionStatus,
 )
-from team.services import findings, question_status, questions
+from team.services import findings, question_status
 from team.services.errors import (
     IllegalTransition,
     InvalidInput,
@@ -31,27 +31,11 @@ from team.services.errors import (
 )
 from team.services.findings import FindingInput
 from team.services.people import acting
-from team.services.questions import SubQuestion
-from tests.factories import Team, make_team, root
+from tests.factories import Team
 
 F = FindingStatus
 NOTEBOOK = "https://nb.example.com/churn.ipynb"
 PR = "https://github.com/acme/churn/pull/7"
-
-
-@pytest.fixture
-def team(session: Session) -> Team:
-    return make_team(session)
-
-
-@pytest.fixture
-def qid(session: Session, team: Team) -> int:
-    """A sub-question assigned to the IC (so root_id differs from the question's id)."""
-    rid = root(session, team)
-    [sub] = questions.add_subquestions(
-        session, team.manager, rid, [SubQuestion("Which segments churned?", assignee_id=team.ic)]
-    )
-    return sub.id
 
 
 def _log(

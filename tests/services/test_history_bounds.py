@@ -6,18 +6,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pytest
 from sqlmodel import Session
 
 from team.models import Priority, Question, QuestionCreate, QuestionStatus
 from team.services import history, history_people, history_roots, questions
 from team.services.questions import SubQuestion
-from tests.factories import Team, make_team
-
-
-@pytest.fixture
-def team(session: Session) -> Team:
-    return make_team(session)
+from tests.factories import Team
 
 
 def _root(session: Session, team: Team, title: str, **fields: object) -> int:

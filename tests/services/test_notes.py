@@ -16,7 +16,7 @@ from team.services.errors import InvalidInput, NotFound, PermissionDenied, Stale
 from team.services.findings import FindingInput
 from team.services.questions import SubQuestion
 from team.services.reviews import ReviewInput
-from tests.factories import Team, make_team, root
+from tests.factories import Team, root
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 KINDS = ["review_request", "finding", "question", "answer"]
@@ -34,11 +34,6 @@ class Work:
 
     def of(self, kind: str) -> int:
         return int(getattr(self, kind))
-
-
-@pytest.fixture
-def team(session: Session) -> Team:
-    return make_team(session)
 
 
 @pytest.fixture

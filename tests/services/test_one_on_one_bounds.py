@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from sqlmodel import Session
 
 from team.models import Finding, NoteKind, Question
@@ -14,7 +13,7 @@ from team.services import agenda, notes, reviews
 from team.services import one_on_one_reads as reads
 from team.services import one_on_ones as oo
 from team.services.paging import Window
-from tests.factories import Team, make_team
+from tests.factories import Team
 from tests.services.test_one_on_ones import (
     PR,
     STALE,
@@ -26,11 +25,6 @@ from tests.services.test_one_on_ones import (
     _meeting,
     _question,
 )
-
-
-@pytest.fixture
-def team(session: Session) -> Team:
-    return make_team(session)
 
 
 def _bounded(session: Session, team: Team, limit: int) -> agenda.Agenda:

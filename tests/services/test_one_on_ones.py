@@ -27,16 +27,11 @@ from team.services import one_on_one_reads as reads
 from team.services import one_on_ones as oo
 from team.services.errors import InvalidInput, PermissionDenied, StaleEdit
 from team.services.questions import SubQuestion
-from tests.factories import Team, make_team, root
+from tests.factories import Team, root
 
 STALE = 14
 TODAY = date.today()
 PR = "https://github.com/example-org/churn/pull/7"
-
-
-@pytest.fixture
-def team(session: Session) -> Team:
-    return make_team(session)
 
 
 def _meeting(session: Session, team: Team, days_ago: int = 0) -> int:

@@ -5,50 +5,25 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pytest
 from sqlalchemy import Engine, event
 from sqlmodel import Session
 
-from team.models import Priority, Project, Question, QuestionStatus
+from team.models import Priority, Project, QuestionStatus
 from team.services.paging import Window
 from team.services.portfolio import PortfolioFilter, page, summary
-from tests.factories import Team, make_team
+from tests.factories import Team, node
 
 S = QuestionStatus
 EVERYTHING = PortfolioFilter()
 
 
-@pytest.fixture
-def team(session: Session) -> Team:
-    return make_team(session)
-
-
-def _node(  # type: ignore[no-untyped-def]
-    session: Session, team: Team, parent: Question | None, title: str, **fields
-) -> Question:
-    fields.setdefault("project_id", parent.project_id if parent else team.project)
-    q = Question(
-        title=title,
-        parent_id=parent.id if parent else None,
-        root_id=parent.root_id if parent else None,
-        owner_id=team.manager,
-        **fields,
-    )
-    session.add(q)
-    session.flush()
-    if parent is None:
-        q.root_id = q.id
-    session.commit()
-    return q
-
-
 def test_filters_and_people(session: Session, team: Team) -> None:
-    first = _node(session, team, None, "Why did retention drop?")
+    first = node(session, team, None, "Why did retention drop?")
     other = Project(name="Pricing")
     session.add(other)
     session.commit()
-    second = _node(session, team, None, "Should we change prices?", project_id=other.id)
-    _node(session, team, second, "Elasticity by segment", assignee_id=team.ic)
+    second = node(session, team, None, "Should we change prices?", project_id=other.id)
+    node(session, team, second, "Elasticity by segment", assignee_id=team.ic)
     rows = {r.title: r for r in page(session, EVERYTHING, Window()).items}
     assert set(rows) == {"Why did retention drop?", "Should we change prices?"}
     assert rows["Should we change prices?"].people == ("Ines", "Maya")
@@ -64,13 +39,13 @@ def test_filters_and_people(session: Session, team: Team) -> None:
 
 def test_most_urgent_first_across_pages(session: Session, team: Team) -> None:
     today = date.today()
-    done = _node(session, team, None, "Closed", status=S.ANSWERED, priority=Priority.URGENT)
-    low = _node(session, team, None, "Low", priority=Priority.LOW)
-    later = _node(session, team, None, "High later", priority=Priority.HIGH, due_date=today)
-    sooner = _node(
+    done = node(session, team, None, "Closed", status=S.ANSWERED, priority=Priority.URGENT)
+    low = node(session, team, None, "Low", priority=Priority.LOW)
+    later = node(session, team, None, "High later", priority=Priority.HIGH, due_date=today)
+    sooner = node(
         session, team, None, "High sooner", priority=Priority.HIGH, due_date=today - timedelta(1)
     )
-    undated = _node(session, team, None, "High undated", priority=Priority.HIGH)
+    undated = node(session, team, None, "High undated", priority=Priority.HIGH)
     first = page(session, EVERYTHING, Window(page=1, size=2))
     second = page(session, EVERYTHING, Window(page=2, size=2))
     third = page(session, EVERYTHING, Window(page=3, size=2))
@@ -83,10 +58,10 @@ def test_most_urgent_first_across_pages(session: Session, team: Team) -> None:
 
 
 def test_search_matches_every_word_in_any_case_and_literally(session: Session, team: Team) -> None:
-    churn = _node(session, team, None, "Why did CHURN rise in Q3?")
-    _node(session, team, None, "Churn by segment")
-    percent = _node(session, team, None, "Is 100% of revenue tracked?")
-    _node(session, team, None, "Is 1000 of revenue tracked?")
+    churn = node(session, team, None, "Why did CHURN rise in Q3?")
+    node(session, team, None, "Churn by segment")
+    percent = node(session, team, None, "Is 100% of revenue tracked?")
+    node(session, team, None, "Is 1000 of revenue tracked?")
 
     def titles(text: str) -> list[int]:
         return [r.id for r in page(session, PortfolioFilter(search=text), Window()).items]
@@ -98,13 +73,13 @@ def test_search_matches_every_word_in_any_case_and_literally(session: Session, t
 
 def test_summary_counts_every_match_not_only_the_page(session: Session, team: Team) -> None:
     yesterday = date.today() - timedelta(days=1)
-    a = _node(session, team, None, "A", due_date=yesterday)
-    _node(session, team, a, "a1", status=S.ANSWERED)
-    _node(session, team, a, "a2", status=S.IN_PROGRESS, assignee_id=team.ic)
-    branch = _node(session, team, a, "a3", status=S.DROPPED)
-    _node(session, team, branch, "hidden", status=S.ANSWERED)
-    _node(session, team, None, "B", status=S.ANSWERED, due_date=yesterday)
-    _node(session, team, None, "C")
+    a = node(session, team, None, "A", due_date=yesterday)
+    node(session, team, a, "a1", status=S.ANSWERED)
+    node(session, team, a, "a2", status=S.IN_PROGRESS, assignee_id=team.ic)
+    branch = node(session, team, a, "a3", status=S.DROPPED)
+    node(session, team, branch, "hidden", status=S.ANSWERED)
+    node(session, team, None, "B", status=S.ANSWERED, due_date=yesterday)
+    node(session, team, None, "C")
     everything = summary(session, EVERYTHING)
     assert everything.general_questions == 3
     assert everything.open_sub_questions == 1
@@ -129,11 +104,11 @@ def test_query_count_does_not_grow(engine: Engine, session: Session, team: Team)
 
     event.listen(engine, "before_cursor_execute", count)
     try:
-        _node(session, team, None, "One")
+        node(session, team, None, "One")
         small = read()
         for i in range(12):
-            r = _node(session, team, None, f"More {i}")
-            _node(session, team, r, "child", assignee_id=team.ic)
+            r = node(session, team, None, f"More {i}")
+            node(session, team, r, "child", assignee_id=team.ic)
         assert read() == small
     finally:
         event.remove(engine, "before_cursor_execute", count)

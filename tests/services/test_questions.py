@@ -27,14 +27,9 @@ from team.services.errors import (
 from team.services.question_status import BulkEdit
 from team.services.questions import SubQuestion
 from team.services.tree import load_tree
-from tests.factories import Team, make_team, root
+from tests.factories import Team, root
 
 S = QuestionStatus
-
-
-@pytest.fixture
-def team(session: Session) -> Team:
-    return make_team(session)
 
 
 def _q(session: Session, qid: int) -> Question:

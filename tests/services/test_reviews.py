@@ -20,7 +20,7 @@ from team.models import (
     ReviewStatus,
     utcnow,
 )
-from team.services import findings, notes, question_status, questions, reviews
+from team.services import findings, notes, question_status, reviews
 from team.services.errors import (
     IllegalTransition,
     InvalidInput,
@@ -29,27 +29,12 @@ from team.services.errors import (
     StaleEdit,
 )
 from team.services.findings import FindingInput
-from team.services.questions import SubQuestion
 from team.services.reviews import ReviewInput
-from tests.factories import Team, make_team, root
+from tests.factories import Team, root
 
 R = ReviewStatus
 URL = "https://github.com/acme/churn/pull/7"
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def team(session: Session) -> Team:
-    return make_team(session)
-
-
-@pytest.fixture
-def qid(session: Session, team: Team) -> int:
-    rid = root(session, team)
-    [sub] = questions.add_subquestions(
-        session, team.manager, rid, [SubQuestion("Which segments churned?", assignee_id=team.ic)]
-    )
-    return sub.id
 
 
 def _request(

@@ -27,14 +27,9 @@ from team.services.errors import InvalidInput, PermissionDenied, StaleEdit
 from team.services.findings import FindingInput
 from team.services.questions import SubQuestion
 from team.services.team_admin import PersonInput, ProjectInput
-from tests.factories import Team, make_team, root
+from tests.factories import Team, root
 
 TODAY = date(2026, 6, 15)
-
-
-@pytest.fixture
-def team(session: Session) -> Team:
-    return make_team(session)
 
 
 def _person(session: Session, person_id: int) -> Person:

@@ -4,36 +4,13 @@ from __future__ import annotations
 
 import random
 
-import pytest
 from sqlmodel import Session, col, select
 
 from team.models import Question, QuestionStatus
 from team.services import portfolio, tree
-from tests.factories import Team, make_team
+from tests.factories import Team, node
 
 S = QuestionStatus
-
-
-@pytest.fixture
-def team(session: Session) -> Team:
-    return make_team(session)
-
-
-def _node(session: Session, team: Team, parent: Question | None, title: str, status=S.OPEN):  # type: ignore[no-untyped-def]
-    q = Question(
-        title=title,
-        project_id=parent.project_id if parent else team.project,
-        parent_id=parent.id if parent else None,
-        root_id=parent.root_id if parent else None,
-        owner_id=team.manager,
-        status=status,
-    )
-    session.add(q)
-    session.flush()
-    if parent is None:
-        q.root_id = q.id
-    session.commit()
-    return q
 
 
 def _by_root(session: Session, root_id: int) -> tuple[int, int]:
@@ -51,7 +28,7 @@ def _coverage(session: Session, root_id: int) -> tuple[int, int]:
 
 
 def test_single_question_is_its_own_leaf(session: Session, team: Team) -> None:
-    r = _node(session, team, None, "Root")
+    r = node(session, team, None, "Root")
     assert _coverage(session, r.id) == (0, 1)
     r.status = S.ANSWERED
     session.commit()
@@ -60,28 +37,28 @@ def test_single_question_is_its_own_leaf(session: Session, team: Team) -> None:
 
 
 def test_dropped_leaves_leave_the_denominator(session: Session, team: Team) -> None:
-    r = _node(session, team, None, "Root")
-    _node(session, team, r, "a", S.ANSWERED)
-    _node(session, team, r, "b", S.OPEN)
-    _node(session, team, r, "c", S.DROPPED)
+    r = node(session, team, None, "Root")
+    node(session, team, r, "a", S.ANSWERED)
+    node(session, team, r, "b", S.OPEN)
+    node(session, team, r, "c", S.DROPPED)
     assert _coverage(session, r.id) == (1, 2)
     assert _by_root(session, r.id) == (1, 2)
 
 
 def test_all_children_dropped_makes_the_parent_a_leaf(session: Session, team: Team) -> None:
-    r = _node(session, team, None, "Root")
-    mid = _node(session, team, r, "mid", S.ANSWERED)
-    _node(session, team, mid, "x", S.DROPPED)
-    _node(session, team, r, "y", S.OPEN)
+    r = node(session, team, None, "Root")
+    mid = node(session, team, r, "mid", S.ANSWERED)
+    node(session, team, mid, "x", S.DROPPED)
+    node(session, team, r, "y", S.OPEN)
     assert _coverage(session, r.id) == (1, 2)
     assert _by_root(session, r.id) == (1, 2)
 
 
 def test_dropped_branch_hides_its_answered_descendants(session: Session, team: Team) -> None:
-    r = _node(session, team, None, "Root")
-    branch = _node(session, team, r, "branch", S.DROPPED)
-    _node(session, team, branch, "answered inside", S.ANSWERED)
-    _node(session, team, r, "kept", S.ANSWERED)
+    r = node(session, team, None, "Root")
+    branch = node(session, team, r, "branch", S.DROPPED)
+    node(session, team, branch, "answered inside", S.ANSWERED)
+    node(session, team, r, "kept", S.ANSWERED)
     loaded = tree.load_tree(session, r.id)
     assert (loaded.root.answered_leaves, loaded.root.leaves) == (1, 1)
     assert loaded.nodes[branch.id].coverage is None
@@ -89,17 +66,17 @@ def test_dropped_branch_hides_its_answered_descendants(session: Session, team: T
 
 
 def test_dropped_root_has_no_coverage(session: Session, team: Team) -> None:
-    r = _node(session, team, None, "Root", S.DROPPED)
-    _node(session, team, r, "a", S.ANSWERED)
+    r = node(session, team, None, "Root", S.DROPPED)
+    node(session, team, r, "a", S.ANSWERED)
     assert tree.load_tree(session, r.id).root.coverage is None
     assert _by_root(session, r.id) == (0, 0)
 
 
 def test_deep_chain(session: Session, team: Team) -> None:
-    r = _node(session, team, None, "Root")
+    r = node(session, team, None, "Root")
     parent = r
     for depth in range(300):
-        parent = _node(session, team, parent, f"level {depth}")
+        parent = node(session, team, parent, f"level {depth}")
     parent.status = S.ANSWERED
     session.commit()
     loaded = tree.load_tree(session, r.id)
@@ -112,12 +89,12 @@ def test_overview_rollup_agrees_with_tree_on_random_trees(session: Session, team
     rng = random.Random(7)
     roots = []
     for t in range(5):
-        r = _node(session, team, None, f"Root {t}")
+        r = node(session, team, None, f"Root {t}")
         roots.append(r.id)
         nodes = [r]
         for i in range(40):
             parent = rng.choice(nodes)
-            nodes.append(_node(session, team, parent, f"n{i}", rng.choice(list(S))))
+            nodes.append(node(session, team, parent, f"n{i}", rng.choice(list(S))))
     for rid in roots:
         assert _by_root(session, rid) == _coverage(session, rid)
     every = select(col(Question.id)).where(col(Question.parent_id).is_(None))

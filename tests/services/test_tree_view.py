@@ -16,37 +16,13 @@ from team.services import tree, tree_view
 from team.services.errors import NotFound
 from team.services.paging import Window
 from team.services.tree_view import DIAGRAM_CHILDREN, DIAGRAM_NODES
-from tests.factories import Team, make_team
+from tests.factories import Team, node
 
 S = QuestionStatus
 
 
-@pytest.fixture
-def team(session: Session) -> Team:
-    return make_team(session)
-
-
-def _node(
-    session: Session, team: Team, parent: Question | None, title: str, status: S = S.OPEN
-) -> Question:
-    q = Question(
-        title=title,
-        project_id=team.project,
-        parent_id=parent.id if parent else None,
-        root_id=parent.root_id if parent else None,
-        owner_id=team.manager,
-        status=status,
-    )
-    session.add(q)
-    session.flush()
-    if parent is None:
-        q.root_id = q.id
-    session.commit()
-    return q
-
-
 def _children(session: Session, team: Team, parent: Question, n: int, name: str) -> list[Question]:
-    return [_node(session, team, parent, f"{name} {i}") for i in range(n)]
+    return [node(session, team, parent, f"{name} {i}") for i in range(n)]
 
 
 @contextmanager
@@ -71,12 +47,12 @@ def _titles(items: list[tree.TreeNode]) -> list[str]:
 def test_rows_go_two_levels_down_depth_first_with_what_lies_deeper(
     session: Session, team: Team
 ) -> None:
-    r = _node(session, team, None, "Root")
-    a = _node(session, team, r, "a")
-    a1 = _node(session, team, a, "a1")
-    _node(session, team, a1, "a1x")
-    _node(session, team, a1, "a1y", S.ANSWERED)
-    _node(session, team, r, "b", S.ANSWERED)
+    r = node(session, team, None, "Root")
+    a = node(session, team, r, "a")
+    a1 = node(session, team, a, "a1")
+    node(session, team, a1, "a1x")
+    node(session, team, a1, "a1y", S.ANSWERED)
+    node(session, team, r, "b", S.ANSWERED)
     view = tree_view.tree_view(session, r.id, None, Window(1, 50))
     assert view.node.question.id == r.id
     assert _titles(view.rows.items) == ["a", "a1", "b"]
@@ -89,7 +65,7 @@ def test_rows_go_two_levels_down_depth_first_with_what_lies_deeper(
 
 
 def test_rows_go_one_level_down_when_two_would_not_fit(session: Session, team: Team) -> None:
-    r = _node(session, team, None, "Root")
+    r = node(session, team, None, "Root")
     kids = _children(session, team, r, 3, "child")
     for kid in kids:
         _children(session, team, kid, 7, f"under {kid.title}")
@@ -103,7 +79,7 @@ def test_rows_go_one_level_down_when_two_would_not_fit(session: Session, team: T
 def test_rows_come_one_page_at_a_time_and_a_page_past_the_end_reads_the_last(
     session: Session, team: Team
 ) -> None:
-    r = _node(session, team, None, "Root")
+    r = node(session, team, None, "Root")
     kids = _children(session, team, r, 7, "child")
     first = tree_view.tree_view(session, r.id, None, Window(1, 3))
     assert _titles(first.rows.items) == ["child 0", "child 1", "child 2"]
@@ -114,9 +90,9 @@ def test_rows_come_one_page_at_a_time_and_a_page_past_the_end_reads_the_last(
 
 
 def test_a_node_view_has_its_path_and_siblings(session: Session, team: Team) -> None:
-    r = _node(session, team, None, "Root")
-    a, b = _node(session, team, r, "a"), _node(session, team, r, "b")
-    b1 = _node(session, team, b, "b1")
+    r = node(session, team, None, "Root")
+    a, b = node(session, team, r, "a"), node(session, team, r, "b")
+    b1 = node(session, team, b, "b1")
     view = tree_view.tree_view(session, r.id, b1.id, Window(1, 50))
     assert _titles(view.path) == ["Root", "b", "b1"]
     assert view.node.depth == 2 and view.rows.items == []
@@ -129,9 +105,9 @@ def test_a_node_view_has_its_path_and_siblings(session: Session, team: Team) -> 
 def test_a_node_of_another_tree_shows_the_root_and_a_missing_root_is_refused(
     session: Session, team: Team
 ) -> None:
-    r = _node(session, team, None, "Root")
-    other = _node(session, team, None, "Other")
-    stranger = _node(session, team, other, "elsewhere")
+    r = node(session, team, None, "Root")
+    other = node(session, team, None, "Other")
+    stranger = node(session, team, other, "elsewhere")
     assert tree_view.tree_view(session, r.id, stranger.id, Window()).node.question.id == r.id
     with pytest.raises(NotFound):
         tree_view.tree_view(session, 9999, None, Window())
@@ -140,10 +116,10 @@ def test_a_node_of_another_tree_shows_the_root_and_a_missing_root_is_refused(
 
 
 def test_diagram_is_bounded_with_more_and_below_boxes(session: Session, team: Team) -> None:
-    r = _node(session, team, None, "Root")
+    r = node(session, team, None, "Root")
     wide = _children(session, team, r, DIAGRAM_CHILDREN + 3, "wide")
     grand = _children(session, team, wide[0], 2, "grand")
-    _node(session, team, grand[0], "deep")
+    node(session, team, grand[0], "deep")
     diagram = tree_view.tree_view(session, r.id, None, Window()).diagram
     drawn = {i for i, _ in diagram.edges}
     assert r.id in drawn and wide[0].id in drawn and grand[0].id in drawn
@@ -154,7 +130,7 @@ def test_diagram_is_bounded_with_more_and_below_boxes(session: Session, team: Te
 
 
 def test_diagram_never_draws_more_than_its_limit(session: Session, team: Team) -> None:
-    r = _node(session, team, None, "Root")
+    r = node(session, team, None, "Root")
     for kid in _children(session, team, r, DIAGRAM_CHILDREN, "k"):
         _children(session, team, kid, DIAGRAM_CHILDREN, "g")
     diagram = tree_view.tree_view(session, r.id, None, Window()).diagram
@@ -166,9 +142,9 @@ def test_diagram_never_draws_more_than_its_limit(session: Session, team: Team) -
 def test_the_view_reads_the_same_number_of_queries_for_a_big_tree(
     session: Session, team: Team
 ) -> None:
-    small = _node(session, team, None, "Small")
-    _node(session, team, small, "one")
-    big = _node(session, team, None, "Big")
+    small = node(session, team, None, "Small")
+    node(session, team, small, "one")
+    big = node(session, team, None, "Big")
     for kid in _children(session, team, big, 6, "k"):
         for grand in _children(session, team, kid, 5, "g"):
             _children(session, team, grand, 3, "d")
@@ -183,12 +159,12 @@ def test_the_view_reads_the_same_number_of_queries_for_a_big_tree(
 def test_choices_find_any_question_by_words_outside_the_branch_being_moved(
     session: Session, team: Team
 ) -> None:
-    r = _node(session, team, None, "Root")
-    a = _node(session, team, r, "Pricing emails")
-    a1 = _node(session, team, a, "Pricing of annual plans")
-    b = _node(session, team, r, "Churn by plan")
-    b1 = _node(session, team, b, "Deep")
-    b2 = _node(session, team, b1, "Annual PRICING 50%_off")
+    r = node(session, team, None, "Root")
+    a = node(session, team, r, "Pricing emails")
+    a1 = node(session, team, a, "Pricing of annual plans")
+    b = node(session, team, r, "Churn by plan")
+    b1 = node(session, team, b, "Deep")
+    b2 = node(session, team, b1, "Annual PRICING 50%_off")
     found = tree_view.tree_choices(session, r.id, search="pricing")
     assert [c.id for c in found.items] == [a.id, a1.id, b2.id]  # tree order
     assert [c.depth for c in found.items] == [1, 2, 3]
@@ -203,7 +179,7 @@ def test_choices_find_any_question_by_words_outside_the_branch_being_moved(
 
 
 def test_choices_are_cut_at_the_limit_with_their_total(session: Session, team: Team) -> None:
-    r = _node(session, team, None, "Root")
+    r = node(session, team, None, "Root")
     _children(session, team, r, 12, "Segment")
     found = tree_view.tree_choices(session, r.id, search="segment", limit=5)
     assert (len(found.items), found.total) == (5, 12)
@@ -211,9 +187,9 @@ def test_choices_are_cut_at_the_limit_with_their_total(session: Session, team: T
 
 
 def test_root_choices_search_and_keep_the_current_one(session: Session, team: Team) -> None:
-    roots = [_node(session, team, None, f"Question {i:02}") for i in range(12)]
-    odd = _node(session, team, None, "Why did churn rise?")
-    _node(session, team, odd, "Question inside a tree")  # not a general question
+    roots = [node(session, team, None, f"Question {i:02}") for i in range(12)]
+    odd = node(session, team, None, "Why did churn rise?")
+    node(session, team, odd, "Question inside a tree")  # not a general question
     first = tree.root_choices(session, limit=5)
     assert [t for _, t in first.items] == [f"Question {i:02}" for i in range(5)]
     assert first.total == 13
@@ -226,12 +202,12 @@ def test_root_choices_search_and_keep_the_current_one(session: Session, team: Te
 
 
 def test_a_subtree_keeps_the_roll_up_of_its_whole_tree(session: Session, team: Team) -> None:
-    r = _node(session, team, None, "Root")
-    dropped = _node(session, team, r, "dropped", S.DROPPED)
-    inside = _node(session, team, dropped, "inside", S.ANSWERED)
-    kept = _node(session, team, r, "kept")
-    k1 = _node(session, team, kept, "k1", S.ANSWERED)
-    k2 = _node(session, team, kept, "k2")
+    r = node(session, team, None, "Root")
+    dropped = node(session, team, r, "dropped", S.DROPPED)
+    inside = node(session, team, dropped, "inside", S.ANSWERED)
+    kept = node(session, team, r, "kept")
+    k1 = node(session, team, kept, "k1", S.ANSWERED)
+    k2 = node(session, team, kept, "k2")
     sub = tree_view.load_subtree(session, kept.id)
     assert list(sub.nodes) == [kept.id, k1.id, k2.id]
     assert (sub.root.answered_leaves, sub.root.leaves) == (1, 2)

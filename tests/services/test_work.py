@@ -25,15 +25,10 @@ from team.services.findings import FindingInput
 from team.services.questions import SubQuestion
 from team.services.reviews import ReviewInput
 from team.services.work import Attention
-from tests.factories import Team, make_team, root
+from tests.factories import Team, root
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 URL = "https://github.com/acme/churn/pull/7"
-
-
-@pytest.fixture
-def team(session: Session) -> Team:
-    return make_team(session)
 
 
 @pytest.fixture
