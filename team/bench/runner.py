@@ -86,16 +86,20 @@ def fill(
         engine.dispose()
 
 
-def measure_size(
-    url: str,
-    size: Size,
-    options: Options,
-    folder: Path,
-    *,
-    generator: Generator,
-    progress: TextIO | None = None,
-) -> SizeResult:
-    """Fill the database with ``size`` and measure every target and the floor in it."""
+@dataclass
+class _Filled:
+    """One size's database, filled, with the targets found in it."""
+
+    size: Size
+    url: str
+    seconds: float
+    rows: dict[str, int]
+    targets: dict[tuple[str, str, str], Target]
+
+
+def _fill(
+    url: str, size: Size, options: Options, generator: Generator, progress: TextIO | None
+) -> _Filled:
     seconds, rows = fill(url, size, options, generator)
     _say(progress, f"{size.name}: generated in {seconds:.1f} s ({sum(rows.values()):,} rows)")
     engine = make_engine(url)
@@ -104,18 +108,35 @@ def measure_size(
             found = targets(session, options.pages)
     finally:
         engine.dispose()
-    counter = QueryCounter(keep_text=options.keep_statements)
-    # A fresh engine resource per size: the same URL may hold other data than before.
-    st.cache_resource.clear()
-    with app_environment(url, folder / size.name):
-        floor = measure_floor(options.repeat, counter, options.budget)
-        result = SizeResult(size, url, seconds, rows, floor)
-        for target in found:
-            sample = measure_target(target, options.repeat, counter, options.budget)
-            result.samples[target.key] = (target, sample)
-            _say(progress, f"{size.name}: {target.label} {_brief(sample)}")
-    st.cache_resource.clear()
-    return result
+    return _Filled(size, url, seconds, rows, {t.key: t for t in found})
+
+
+def measure_sizes(
+    filled: list[_Filled],
+    options: Options,
+    folder: Path,
+    counter: QueryCounter,
+    progress: TextIO | None = None,
+) -> list[SizeResult]:
+    """Measure the floor and every target in each filled database. Each page is measured
+    at every size back to back, so a change in the machine's load in the meantime falls
+    on all sizes alike rather than on one size's turn."""
+    results = []
+    for f in filled:
+        with app_environment(f.url, folder / f.size.name):
+            floor = measure_floor(options.repeat, counter, options.budget)
+        results.append(SizeResult(f.size, f.url, f.seconds, f.rows, floor))
+    keys = list(dict.fromkeys(key for f in filled for key in f.targets))
+    for key in keys:
+        for f, result in zip(filled, results, strict=True):
+            target = f.targets.get(key)
+            if target is None:
+                continue
+            with app_environment(f.url, folder / f.size.name):
+                sample = measure_target(target, options.repeat, counter, options.budget)
+            result.samples[key] = (target, sample)
+            _say(progress, f"{f.size.name}: {target.label} {_brief(sample)}")
+    return results
 
 
 def _brief(sample: Sample) -> str:
@@ -144,16 +165,26 @@ def run(
     progress: TextIO | None = sys.stderr,
     after: Callable[[list[SizeResult], Path], None] | None = None,
 ) -> list[SizeResult]:
-    """Measure every size in turn. ``after(results, folder)`` runs while the databases
+    """Measure every size. ``after(results, folder)`` runs while the databases
     still exist (the last size's data is in place, for --browser and --verbose)."""
     make = generator or _default_generator()
-    results = []
+    counter = QueryCounter(keep_text=options.keep_statements)
+    results: list[SizeResult] = []
     with _folder(options) as folder:
-        for size in options.sizes:
-            url = options.url or sqlite_url(folder, size.name)
-            results.append(
-                measure_size(url, size, options, folder, generator=make, progress=progress)
-            )
+        # A fresh engine resource per database: the same URL may hold other data than before.
+        st.cache_resource.clear()
+        if options.url is None:  # a file per size: fill them all, then measure side by side
+            filled = [
+                _fill(sqlite_url(folder, size.name), size, options, make, progress)
+                for size in options.sizes
+            ]
+            results = measure_sizes(filled, options, folder, counter, progress)
+        else:  # one database for every size: measure each size while it is in place
+            for size in options.sizes:
+                one = _fill(options.url, size, options, make, progress)
+                results += measure_sizes([one], options, folder, counter, progress)
+                st.cache_resource.clear()
+        st.cache_resource.clear()
         if after is not None:
             after(results, folder)
     return results
