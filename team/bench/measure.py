@@ -62,19 +62,21 @@ def _not_over_budget(record: logging.LogRecord) -> bool:
     return not (record.exc_info and isinstance(record.exc_info[1], OverBudget))
 
 
-@contextmanager
-def app_environment(url: str, folder: Path) -> Iterator[Path]:
-    """Point the app (run in this process) at ``url`` through a config file in
-    ``folder``, on loopback in local mode; the environment is restored afterwards."""
+def config_for(url: str, folder: Path) -> Path:
+    """A config file in ``folder`` that points the app at ``url``, on loopback in local
+    mode."""
     folder.mkdir(parents=True, exist_ok=True)
     config = folder / "config.yaml"
-    config.write_text(
-        f"database:\n  url: {url}\nauth:\n  mode: local\n",
-        encoding="utf-8",
-    )
+    config.write_text(f"database:\n  url: {url}\nauth:\n  mode: local\n", encoding="utf-8")
+    return config
+
+
+@contextmanager
+def app_environment() -> Iterator[None]:
+    """Quiet, loopback surroundings for the app run in this process; the environment is
+    restored afterwards. Which database a run uses is chosen per run (``config_for``)."""
     names = (CONFIG_ENV, "TEAM_DATABASE_URL", "STREAMLIT_SERVER_ADDRESS")
     saved = {name: os.environ.get(name) for name in names}
-    os.environ[CONFIG_ENV] = str(config)
     os.environ.pop("TEAM_DATABASE_URL", None)
     os.environ["STREAMLIT_SERVER_ADDRESS"] = "127.0.0.1"
     st_config.set_option("server.address", "127.0.0.1")
@@ -83,7 +85,7 @@ def app_environment(url: str, folder: Path) -> Iterator[Path]:
     logging.getLogger("streamlit.error_util").addFilter(_not_over_budget)
     logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
-        yield config
+        yield
     finally:
         for name, value in saved.items():
             if value is None:
@@ -136,33 +138,69 @@ def _over_budget(tally: Tally, budget: float, *, warm_known: bool) -> Sample:
     )
 
 
-def _measure(
-    open_app: Callable[[], AppTest], repeat: int, counter: QueryCounter, budget: float
-) -> Sample:
-    """A first run (not measured: it also starts the session and, for the first page,
-    creates the engine), then ``repeat`` warm reruns and ``repeat`` cold runs; only one
-    of each when the first run was slower than SLOW_MS."""
-    at = open_app()
-    clear_caches()
+@dataclass
+class Subject:
+    """One page (or the floor) over one database: how to open it, and the config that
+    points the app at that database."""
+
+    config: Path
+    open_app: Callable[[], AppTest]
+
+
+@dataclass
+class _Trial:
+    """A subject being measured: its app, and the runs timed so far."""
+
+    at: AppTest
+    config: Path
+    times: int  # warm reruns (and cold runs) to time
+    error: str | None
+    warm: list[tuple[float, Tally]] = field(default_factory=list)
+    cold: list[tuple[float, Tally]] = field(default_factory=list)
+    stopped: Sample | None = None  # set when a run went over budget
+
+
+def _start(subject: Subject, repeat: int, counter: QueryCounter, budget: float) -> _Trial:
+    """A first run from empty caches, not measured: it also starts the session and, for
+    the first page, creates the engine. A page whose first run was slower than SLOW_MS
+    is timed once warm and once cold afterwards; a page that raised is not timed."""
+    os.environ[CONFIG_ENV] = str(subject.config)
+    at = subject.open_app()
     first_ms, first = _run(at, counter, budget)
     if first.over_budget:
-        return _over_budget(first, budget, warm_known=False)
+        trial = _Trial(at, subject.config, 0, None)
+        trial.stopped = _over_budget(first, budget, warm_known=False)
+        return trial
     error = _error(at)
-    warm: list[tuple[float, Tally]] = []
-    cold: list[tuple[float, Tally]] = []
     times = 0 if error else repeat if first_ms < SLOW_MS else 1
-    for _ in range(times):
-        warm.append(_run(at, counter, budget))
-    for _ in range(times):
-        clear_caches()
-        cold.append(_run(at, counter, budget))
-    late = next((t for _, t in warm + cold if t.over_budget), None)
-    if late is not None:
-        return _over_budget(late, budget, warm_known=True)
+    return _Trial(at, subject.config, times, error)
+
+
+def _take_turns(trials: list[_Trial], counter: QueryCounter, budget: float, *, cold: bool) -> None:
+    """Time the runs of every trial in turn (the first's first run, the second's first
+    run, ..., then every second run), so that a change in the machine's load while they
+    run falls on each of them alike."""
+    for i in range(max((t.times for t in trials), default=0)):
+        for trial in trials:
+            if i >= trial.times or trial.stopped is not None:
+                continue
+            os.environ[CONFIG_ENV] = str(trial.config)
+            if cold:
+                clear_caches()
+            ms, tally = _run(trial.at, counter, budget)
+            (trial.cold if cold else trial.warm).append((ms, tally))
+            if tally.over_budget:
+                trial.stopped = _over_budget(tally, budget, warm_known=True)
+
+
+def _sample(trial: _Trial) -> Sample:
+    if trial.stopped is not None:
+        return trial.stopped
 
     def median(runs: list[tuple[float, Tally]]) -> float:
         return statistics.median(ms for ms, _ in runs) if runs else math.nan
 
+    warm, cold = trial.warm, trial.cold
     return Sample(
         warm_ms=median(warm),
         cold_ms=median(cold),
@@ -170,16 +208,28 @@ def _measure(
         cold_statements=max((t.statements for _, t in cold), default=0),
         warm_rows=max((t.rows for _, t in warm), default=0),
         cold_rows=max((t.rows for _, t in cold), default=0),
-        error=error or _error(at),
+        error=trial.error or _error(trial.at),
         runs=len(warm),
         statements=cold[0][1].texts if cold else [],
     )
 
 
-def measure_target(
-    target: Target, repeat: int, counter: QueryCounter, budget: float = BUDGET
-) -> Sample:
-    """Measure one page as ``target.person_id`` with ``target.query`` in the URL."""
+def measure(
+    subjects: list[Subject], repeat: int, counter: QueryCounter, budget: float = BUDGET
+) -> list[Sample]:
+    """Measure the subjects side by side (usually one page over each data size): a first
+    run of each, then ``repeat`` warm reruns of each taken in turns, then ``repeat`` cold
+    runs of each taken in turns. One sample per subject, in order."""
+    clear_caches()  # once: each subject's cached reads are keyed by its database's URL
+    trials = [_start(subject, repeat, counter, budget) for subject in subjects]
+    _take_turns(trials, counter, budget, cold=False)
+    _take_turns(trials, counter, budget, cold=True)
+    return [_sample(trial) for trial in trials]
+
+
+def page_subject(target: Target, config: Path) -> Subject:
+    """``target.page`` as ``target.person_id`` with ``target.query`` in the URL, over the
+    database ``config`` points at."""
 
     def open_app() -> AppTest:
         at = AppTest.from_file(str(APP))
@@ -190,9 +240,9 @@ def measure_target(
         at.switch_page(f"{PAGES}/{target.page}.py")
         return at
 
-    return _measure(open_app, repeat, counter, budget)
+    return Subject(config, open_app)
 
 
-def measure_floor(repeat: int, counter: QueryCounter, budget: float = BUDGET) -> Sample:
-    """The same procedure over a Streamlit page that shows nothing."""
-    return _measure(lambda: AppTest.from_file(str(BARE_PAGE)), repeat, counter, budget)
+def floor_subject(config: Path) -> Subject:
+    """A Streamlit page that shows nothing (the framework floor)."""
+    return Subject(config, lambda: AppTest.from_file(str(BARE_PAGE)))

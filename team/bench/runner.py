@@ -24,8 +24,10 @@ from team.bench.measure import (
     BUDGET,
     Sample,
     app_environment,
-    measure_floor,
-    measure_target,
+    config_for,
+    floor_subject,
+    measure,
+    page_subject,
 )
 from team.bench.sizes import Size
 from team.bench.targets import Target, targets
@@ -119,23 +121,29 @@ def measure_sizes(
     progress: TextIO | None = None,
 ) -> list[SizeResult]:
     """Measure the floor and every target in each filled database. Each page is measured
-    at every size back to back, so a change in the machine's load in the meantime falls
-    on all sizes alike rather than on one size's turn."""
-    results = []
-    for f in filled:
-        with app_environment(f.url, folder / f.size.name):
-            floor = measure_floor(options.repeat, counter, options.budget)
-        results.append(SizeResult(f.size, f.url, f.seconds, f.rows, floor))
-    keys = list(dict.fromkeys(key for f in filled for key in f.targets))
-    for key in keys:
-        for f, result in zip(filled, results, strict=True):
-            target = f.targets.get(key)
-            if target is None:
-                continue
-            with app_environment(f.url, folder / f.size.name):
-                sample = measure_target(target, options.repeat, counter, options.budget)
-            result.samples[key] = (target, sample)
-            _say(progress, f"{f.size.name}: {target.label} {_brief(sample)}")
+    at every size side by side, its runs at each size taken in turns, so a change in the
+    machine's load in the meantime falls on all sizes alike rather than on one size's."""
+    configs = [config_for(f.url, folder / f.size.name) for f in filled]
+    with app_environment():
+        floors = measure(
+            [floor_subject(c) for c in configs], options.repeat, counter, options.budget
+        )
+        results = [
+            SizeResult(f.size, f.url, f.seconds, f.rows, floor)
+            for f, floor in zip(filled, floors, strict=True)
+        ]
+        keys = list(dict.fromkeys(key for f in filled for key in f.targets))
+        for key in keys:
+            present = [
+                (result, f.targets[key], config)
+                for f, result, config in zip(filled, results, configs, strict=True)
+                if key in f.targets
+            ]
+            subjects = [page_subject(target, config) for _, target, config in present]
+            samples = measure(subjects, options.repeat, counter, options.budget)
+            for (result, target, _), sample in zip(present, samples, strict=True):
+                result.samples[key] = (target, sample)
+                _say(progress, f"{result.size.name}: {target.label} {_brief(sample)}")
     return results
 
 

@@ -15,13 +15,15 @@ from sqlalchemy import Engine, func, select, text
 from sqlmodel import Session, col
 from typer.testing import CliRunner
 
+from team.bench import measure as measure_module
 from team.bench.instrument import OverBudget, QueryCounter
-from team.bench.measure import Sample
+from team.bench.measure import Sample, Subject, app_environment, config_for, measure
 from team.bench.report import report, summary
 from team.bench.runner import Options, SizeResult, run
 from team.bench.sizes import SIZES, scaled
 from team.bench.targets import Target
 from team.cli import app
+from team.config import CONFIG_ENV
 from team.db import make_engine, upgrade
 from team.models import Project, Role
 from team.ui.navigation import page_names_for
@@ -157,6 +159,43 @@ def test_no_page_issues_more_statements_when_the_data_grows(
 
 
 # --------------------------------------------------------------------------- the report
+
+
+class _FakeApp:
+    """Stands in for an AppTest: records, in ``log``, which config each run saw and
+    whether the cached data had been cleared since the previous run."""
+
+    cleared = False  # set by clear_caches (patched), reset by the next run
+
+    def __init__(self, name: str, log: list[tuple[str, str, bool]]) -> None:
+        self.name, self.log = name, log
+        self.exception: list[object] = []
+        self.title: list[object] = []
+
+    def run(self, timeout: float) -> None:
+        cleared = _FakeApp.cleared
+        _FakeApp.cleared = False
+        self.log.append((self.name, Path(os.environ[CONFIG_ENV]).parent.name, cleared))
+
+
+def test_sizes_are_measured_in_turns_each_over_its_own_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    log: list[tuple[str, str, bool]] = []
+    monkeypatch.setattr(measure_module, "clear_caches", lambda: setattr(_FakeApp, "cleared", True))
+    subjects = [
+        Subject(config_for("sqlite://", tmp_path / name), lambda n=name: _FakeApp(n, log))
+        for name in ("S", "L")
+    ]
+    with app_environment():
+        samples = measure(subjects, 3, QueryCounter())
+    assert [s.runs for s in samples] == [3, 3]
+    # A first run each from empty caches, not timed; clearing them again before L's
+    # first run would make S's first warm rerun a cold one.
+    first = [("S", "S", True), ("L", "L", False)]
+    warm = [("S", "S", False), ("L", "L", False)] * 3
+    cold = [("S", "S", True), ("L", "L", True)] * 3
+    assert log == first + warm + cold
 
 
 def _sample(warm: float, cold: float, statements: int) -> Sample:
