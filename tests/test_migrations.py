@@ -34,6 +34,20 @@ def test_upgrade_is_idempotent_and_keeps_data(engine: Engine) -> None:
         assert [p.email for p in session.scalars(select(Person))] == ["maya@example.com"]
 
 
+def test_the_head_the_app_starts_from_is_alembics_head() -> None:
+    # A new migration must move HEAD_REVISION too, or app servers would skip it.
+    assert db.head_revision() == db.HEAD_REVISION
+
+
+def test_a_database_behind_the_head_is_upgraded_when_the_app_starts(engine: Engine) -> None:
+    from alembic import command
+
+    command.downgrade(db._alembic_config(engine), "0002")
+    assert db.current_revision(engine) == "0002"
+    db.upgrade(engine)
+    assert db.current_revision(engine) == db.HEAD_REVISION
+
+
 def test_sqlite_pragmas(sqlite_engine: Engine) -> None:
     with sqlite_engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
