@@ -25,8 +25,7 @@ from team.config import (
 )
 from team.services import demo, memo, team_admin, transfer
 from team.services.errors import TeamError
-
-APP_FILE = Path(__file__).resolve().parents[1] / "app.py"
+from team.ui import serve
 
 app = typer.Typer(
     help="A question-to-answer dashboard for data-science teams.",
@@ -153,7 +152,7 @@ def _streamlit_secrets() -> dict[str, Any]:
     """The secrets Streamlit will read, in its order: ~/.streamlit, the working folder's
     .streamlit, then the app's own .streamlit (later files win)."""
     merged: dict[str, Any] = {}
-    for folder in (Path.home(), Path.cwd(), APP_FILE.parent):
+    for folder in (Path.home(), Path.cwd(), serve.APP_FILE.parent):
         file = folder / ".streamlit" / "secrets.toml"
         if not file.is_file():
             continue
@@ -204,9 +203,8 @@ def run_cmd(
         )
     os.environ[CONFIG_ENV] = str(config_path(config).resolve())
     typer.echo(f"Serving on http://{address}:{port}")
-    args = [sys.executable, "-m", "streamlit", "run", str(APP_FILE)]
-    args += ["--server.address", address, "--server.port", str(port), *_server_flags(settings)]
-    os.execv(sys.executable, args)
+    args = serve.command("--server.address", address, "--server.port", str(port))
+    os.execv(sys.executable, [*args, *_server_flags(settings)])
 
 
 @app.command("add-manager")

@@ -1,5 +1,5 @@
-"""--browser: a real `streamlit run app.py` over the largest database and a bare
-Streamlit server, both loaded in Debian's Chromium (Playwright). Time to idle: from
+"""--browser: the app served as `team run` serves it, over the largest database, and a
+bare Streamlit server, both loaded in Debian's Chromium (Playwright). Time to idle: from
 the start of the navigation (or the click) until the app's script state is back to
 ``notRunning``; peak memory: the server's VmHWM (children included)."""
 
@@ -22,6 +22,7 @@ from typing import Any
 from team.bench.databases import BenchError
 from team.bench.measure import APP, BARE_PAGE
 from team.config import CONFIG_ENV
+from team.ui.serve import command as app_command
 
 ROOT = APP.parent
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
@@ -155,16 +156,19 @@ def _wait_healthy(base: str, process: subprocess.Popen[bytes], log: Path) -> Non
 
 
 @contextmanager
-def serve(script: Path, config: Path | None, log: Path) -> Iterator[tuple[str, int]]:
-    """``streamlit run script`` on a free loopback port: yields (base URL, pid)."""
+def serve(config: Path | None, log: Path) -> Iterator[tuple[str, int]]:
+    """On a free loopback port, the app as `team run` serves it (``config`` given), or
+    ``streamlit run`` of a bare page (None): yields (base URL, pid)."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("STREAMLIT_", "TEAM_"))}
+    flags = ["--server.address", "127.0.0.1", "--server.port", str(port)]
+    flags += ["--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    flags += ["--server.fileWatcherType", "none"]
     if config is not None:
         env[CONFIG_ENV] = str(config)
-    command = [sys.executable, "-m", "streamlit", "run", str(script)]
-    command += ["--server.address", "127.0.0.1", "--server.port", str(port)]
-    command += ["--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    command += ["--server.fileWatcherType", "none"]
+        command = app_command(*flags)
+    else:
+        command = [sys.executable, "-m", "streamlit", "run", str(BARE_PAGE), *flags]
     with log.open("wb") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
@@ -251,10 +255,10 @@ def measure_browser(config: Path, person: str, folder: Path, repeat: int) -> Bro
     with sync_playwright() as pw:
         browser = _launch(pw)
         try:
-            with serve(APP, config, folder / "app-server.log") as (base, pid):
+            with serve(config, folder / "app-server.log") as (base, pid):
                 app = _times(browser, base, repeat, person)
                 app_peak = peak_kb(pid)
-            with serve(BARE_PAGE, None, folder / "bare-server.log") as (base, pid):
+            with serve(None, folder / "bare-server.log") as (base, pid):
                 bare = _times(browser, base, repeat, None)
                 bare_peak = peak_kb(pid)
         finally:

@@ -26,11 +26,11 @@ from sqlmodel import Session
 # One definition of how Chromium runs here, shared with `team bench --browser`.
 from team.bench.browser import CHROMIUM_ARGS, DEFAULT_CHROMIUM
 from team.db import make_engine, upgrade
+from team.ui import serve
 from tests.conftest import skip_or_fail
 from tests.factories import Team, make_team
 
 ROOT = Path(__file__).resolve().parents[2]
-APP = ROOT / "app.py"
 ARTIFACTS = ROOT / "test-artifacts"
 STARTUP_TIMEOUT = 60.0  # seconds for the server to answer its health check
 IDLE_TIMEOUT = 30_000  # milliseconds for one script run to finish
@@ -176,19 +176,15 @@ def server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Server]:
 def streamlit_server(
     config: Path, log: Path, *, port: int | None = None, extra: tuple[str, ...] = ()
 ) -> Iterator[str]:
-    """``streamlit run app.py`` with ``config`` on a loopback port (free unless given),
-    until the block ends; yields its base URL once it answers its health check."""
+    """The app, served as `team run` serves it, with ``config`` on a loopback port (free
+    unless given), until the block ends; yields its base URL once it answers its health
+    check."""
     port = port or _free_port()
     base_url = f"http://127.0.0.1:{port}"
     env = {**os.environ, "TEAM_CONFIG": str(config)}
     for name in ("TEAM_DATABASE_URL", "STREAMLIT_SERVER_PORT", "STREAMLIT_SERVER_ADDRESS"):
         env.pop(name, None)
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(APP),
+    command = serve.command(
         "--server.address",
         "127.0.0.1",
         "--server.port",
@@ -202,7 +198,7 @@ def streamlit_server(
         "--server.fileWatcherType",
         "none",
         *extra,
-    ]
+    )
     with log.open("wb") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
