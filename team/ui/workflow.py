@@ -340,39 +340,39 @@ def review_row(
     on_reviews_page: bool = False,
     page_for: PageFor = navigation.page,
 ) -> None:
-    """One line of a review list: status, what, who, age, first response, open link,
-    in one flex row whose text is one element (a page of rows draws three elements a
-    row: what a list costs to draw is most of what it costs)."""
-    row = st.container(
-        border=True,
-        key=f"review_row_{key}_{review.id}",
-        horizontal=True,
-        vertical_alignment="center",
+    """One line of a review list: status, what, who, age and first response, drawn as a
+    single button that opens the thread (a list costs what it draws: one element a row
+    instead of a row of three)."""
+    status = badge(label(review.status), REVIEW_BADGES[review.status])
+    about = plain(review.finding_summary or review.question_title)
+    age = hours_text(review.age_hours(now))
+    waiting = (
+        f":red[waiting {age} · over the {sla_hours} h SLA]"
+        if review.overdue(now, sla_hours)
+        else f"age {age}"
     )
-    with row:
-        status = badge(label(review.status), REVIEW_BADGES[review.status])
-        about = plain(review.finding_summary or review.question_title)
-        overdue = review.overdue(now, sla_hours)
-        age = hours_text(review.age_hours(now))
-        st.markdown(
-            f"{status} **{about}**  \n"
-            f"{plain(names.get(review.requester_id, '?'))} → "
-            f"{plain(names.get(review.reviewer_id, '?'))}"
-            + (f" · {review.open_must_fix} must-fix open" if review.open_must_fix else "")
-            + " · "
-            + (f":red[waiting {age} · over the {sla_hours} h SLA]" if overdue else f"age {age}")
-            + f" · first response: {hours_text(review.first_response_hours())}",
-            width="stretch",
-        )
-        if on_reviews_page:
-            # A link to the page you are on would not update the address bar; set the
-            # query parameter on the server instead, so later reruns keep the thread.
-            if st.button("Open", key=f"open_review_{key}_{review.id}"):
-                st.query_params["review"] = str(review.id)
-                state.forget_versions()
-                st.rerun()
-        else:
-            st.page_link(page_for("reviews"), label="Open", query_params={"review": str(review.id)})
+    must_fix = f" · {review.open_must_fix} must-fix open" if review.open_must_fix else ""
+    text = (
+        f"{status} **{about}** · {plain(names.get(review.requester_id, '?'))} → "
+        f"{plain(names.get(review.reviewer_id, '?'))}{must_fix} · {waiting} · "
+        f"first response: {hours_text(review.first_response_hours())}"
+    )
+    if not st.button(
+        text,
+        key=f"review_row_{key}_{review.id}",
+        help="Open the review thread",
+        icon=":material/chevron_right:",
+        icon_position="right",
+        width="stretch",
+    ):
+        return
+    if on_reviews_page:
+        # Switching to the page you are on would not rerun it with the new address:
+        # set the query parameter on the server instead, so later reruns keep the thread.
+        st.query_params["review"] = str(review.id)
+        state.forget_versions()
+        st.rerun()
+    st.switch_page(page_for("reviews"), query_params={"review": str(review.id)})
 
 
 def review_actions(person: PersonPublic, review: ReviewView) -> None:

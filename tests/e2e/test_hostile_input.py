@@ -239,7 +239,7 @@ def _request_review(page: Any, server: Server, seen: h.Watch) -> int:
 
 def _review_thread(page: Any, server: Server, seen: h.Watch, rid: int) -> None:
     h.nav(page, "Reviews")
-    page.locator(f".st-key-open_review_queue_{rid} button").click()
+    page.locator(f".st-key-review_row_queue_{rid} button").click()
     wait_idle(page)
     h.shows_corpus(page, "focus")
     [artifact] = page.get_by_role("link").filter(has_text="evil.example/x)").all()

@@ -3,7 +3,7 @@ Ines logs a finding and asks Maya for a review; Maya starts it, leaves a must-fi
 and requests changes; Ines resolves the note and asks again; Maya approves. The review
 queue and the attention count in the navigation follow along, and the database agrees.
 
-A second test works a review from the Reviews page's own lists ("Open" in a queue, then
+A second test works a review from the Reviews page's own lists (a row of a queue, then
 "All reviews"): links from the Reviews page to the Reviews page itself."""
 
 from __future__ import annotations
@@ -162,7 +162,7 @@ def test_ic_asks_manager_reviews_ic_fixes_manager_approves(server: Server, page:
     to_do = page.locator(f".st-key-review_row_attention_{review_id}")
     expect(to_do).to_contain_text(summary)
     expect(to_do).to_contain_text("first response: no response yet")
-    to_do.get_by_role("link", name="Open", exact=True).click()
+    to_do.get_by_role("button").click()  # the whole row opens the thread
     wait_idle(page)
     expect(page).to_have_url(re.compile(rf"/reviews\?review={review_id}$"))
     expect(_thread_heading(page)).to_contain_text(sub_title)
@@ -222,7 +222,7 @@ def test_ic_asks_manager_reviews_ic_fixes_manager_approves(server: Server, page:
     assert _attention_count(page) == before
     _nav(page, ATTENTION)
     to_do = page.locator(f".st-key-review_row_attention_{review_id}")
-    to_do.get_by_role("link", name="Open", exact=True).click()
+    to_do.get_by_role("button").click()  # the whole row opens the thread
     wait_idle(page)
     _status_is(page, "open")
     expect(page.get_by_text("must-fix note still open", exact=False)).to_have_count(0)
@@ -260,7 +260,7 @@ def test_ic_asks_manager_reviews_ic_fixes_manager_approves(server: Server, page:
 
 
 def test_reviewer_works_a_review_from_the_reviews_page(server: Server, page: Any) -> None:
-    """Reviews > Waiting on me > Open, act on the thread, then "All reviews": the Reviews
+    """Reviews > Waiting on me > a row, act on the thread, then "All reviews": the Reviews
     page linking to itself. The thread must be in the address bar (so reloading or sharing
     it keeps it, and every later rerun still shows it) and an action on it must work."""
     title = f"Did onboarding emails matter? {uuid.uuid4().hex[:6]}"
@@ -282,7 +282,7 @@ def test_reviewer_works_a_review_from_the_reviews_page(server: Server, page: Any
     _nav(page, "Reviews")
     expect(page.get_by_role("heading", name="Reviews", exact=True)).to_be_visible()
     queued = page.locator(f".st-key-review_row_queue_{review_id}")
-    queued.get_by_role("button", name="Open", exact=True).click()
+    queued.get_by_role("button").click()
     wait_idle(page)
     _status_is(page, "open")
     _click(page, "Start review")
@@ -294,9 +294,9 @@ def test_reviewer_works_a_review_from_the_reviews_page(server: Server, page: Any
     with Session(server.engine) as session:
         stored = session.get(ReviewRequest, review_id)
         assert stored is not None and stored.status == ReviewStatus.IN_REVIEW
-    expect(
-        page, "the Open link on the Reviews page must put the thread in the address bar"
-    ).to_have_url(re.compile(rf"/reviews\?review={review_id}$"))
+    expect(page, "a row on the Reviews page must put its thread in the address bar").to_have_url(
+        re.compile(rf"/reviews\?review={review_id}$")
+    )
 
     # "All reviews" leaves the thread for good: the address bar drops it, and a later
     # rerun (here: switching person) stays on the lists.

@@ -169,6 +169,31 @@ def test_reviews_page_pages_each_list_and_searches_every_open_review(
     assert "No open review matches" in _captions(at)
 
 
+def _thread_title(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith("### "))
+
+
+def test_a_review_row_opens_its_thread_from_every_list(
+    open_app: Callable[..., AppTest], busy: Busy
+) -> None:
+    at = open_app(busy.team.manager, "attention")
+    at.button(key=f"review_row_attention_{busy.reviews[3]}").click().run()
+    assert_no_exception(at)
+    assert at.query_params["review"] == str(busy.reviews[3])
+    assert "Review of “Cut 03 of churn”" in _thread_title(at)
+
+    at = open_app(busy.team.manager, "reviews")
+    at.button(key=f"review_row_queue_{busy.reviews[5]}").click().run()
+    assert at.query_params["review"] == str(busy.reviews[5])
+    assert "Review of “Cut 05 of churn”" in _thread_title(at)
+    at.button(key="reviews_back").click().run()  # back to the queue, rows and all
+    assert len(_rows(at, "review_row_queue_")) == 10
+
+    at = open_app(busy.team.ic, "my_work")
+    at.button(key=f"review_row_mine_{busy.reviews[21]}").click().run()
+    assert "Review of “Cut 21 of churn”" in _thread_title(at)
+
+
 def _rows(at: AppTest, prefix: str) -> list[str]:
     """Keys of the rows (keyed containers) starting with ``prefix``, in page order."""
     keys: list[str] = []
