@@ -21,13 +21,13 @@ def attempt(action: Callable[[Any], object], done: str, *, key: str = "action") 
         with resources.session() as session:
             action(session)
     except StaleEdit as exc:
-        st.error(plain(exc.message), icon="🔄")
+        st.error(plain(exc.message), icon=":material/sync_problem:")
         if st.button("Reload the latest version", key=f"reload_{key}"):
             state.forget_versions()
             st.rerun()
         return False
     except TeamError as exc:
-        st.error(plain(exc.message), icon="⚠️")
+        st.error(plain(exc.message), icon=":material/warning:")
         return False
     state.forget_versions()
     state.flash(done)

@@ -29,6 +29,7 @@ from team.ui import navigation, resources, state
 from team.ui.text import plain
 
 ROLE_LABELS = {Role.MANAGER: "manager", Role.IC: "IC", Role.VIEWER: "viewer"}
+_ROLE_GROUPS = {Role.MANAGER: "Managers", Role.IC: "ICs", Role.VIEWER: "Viewers"}
 
 
 def _label(person: PersonPublic) -> str:
@@ -49,7 +50,7 @@ def _check_server(settings: Settings) -> None:
         check_server_options(settings, st.get_option)
         check_auth_secrets(settings, _secrets())
     except ConfigError as exc:
-        st.error(str(exc), icon="🔒")
+        st.error(str(exc), icon=":material/lock:")
         st.stop()
     if settings.auth.mode != AuthMode.LOCAL:
         # Tracebacks go to the server log only; people see a generic message.
@@ -128,10 +129,10 @@ def _welcome(active: list[PersonPublic]) -> None:
         "This app runs in local mode: pick your name in the sidebar to see the team's "
         "questions as you would. Your role decides what you can change."
     )
-    for role in (Role.MANAGER, Role.IC, Role.VIEWER):
+    for role, group in _ROLE_GROUPS.items():
         names = ", ".join(plain(p.name) for p in active if p.role == role)
         if names:
-            st.markdown(f"**{ROLE_LABELS[role].capitalize()}s:** {names}")
+            st.markdown(f"**{group}:** {names}")
 
 
 # ------------------------------------------------------------------ oidc and proxy modes

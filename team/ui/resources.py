@@ -24,7 +24,7 @@ T = TypeVar("T")
 
 
 def _stop(message: str) -> NoReturn:
-    st.error(message, icon="⚠️")
+    st.error(message, icon=":material/warning:")
     st.stop()
 
 

@@ -29,7 +29,7 @@ def show_flash() -> None:
     slot = st.empty()
     message = st.session_state.pop(FLASH, None)
     if message:
-        slot.success(message, icon="✅")
+        slot.success(message, icon=":material/check_circle:")
 
 
 def base_version(kind: str, item_id: int, current: int) -> int:

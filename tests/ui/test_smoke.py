@@ -74,6 +74,8 @@ def test_no_person_chosen_shows_the_picker(
     at = open_app(None)
     assert_no_exception(at)
     assert at.title[0].value == "Who are you?"
+    groups = [m.value.split(":**")[0] for m in at.markdown if m.value.startswith("**")]
+    assert groups == ["**Managers", "**ICs", "**Viewers"]
     picker = at.sidebar.selectbox(key="who_sidebar")
     assert len(picker.options) >= 8
     picker.select_index(0).run()

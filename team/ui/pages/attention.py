@@ -83,7 +83,7 @@ def render() -> None:
     pages = {name: page_number(f"attention_{name}") for name in SECTIONS}
     items = resources.attention(person.id, pages)
     if items.count == 0:
-        st.success("Nothing waits on you right now.", icon="🎉")
+        st.success("Nothing waits on you right now.", icon=":material/celebration:")
         return
     waiting = [name for name in SECTIONS if getattr(items, name).total]
     st.caption(

@@ -393,7 +393,7 @@ def render() -> None:
         if pair is not None:
             _show(person, pair)
     except TeamError as exc:
-        st.error(plain(exc.message), icon="⚠️")
+        st.error(plain(exc.message), icon=":material/warning:")
 
 
 if __name__ == "__main__":

@@ -49,7 +49,7 @@ def _thread(person: PersonPublic, review: ReviewView, names: dict[int, str]) -> 
         st.warning(
             f"{review.open_must_fix} must-fix note{'s' if review.open_must_fix > 1 else ''} "
             "still open: approval waits until they are resolved.",
-            icon="🛠️",
+            icon=":material/build:",
         )
     if person.role != Role.VIEWER:
         review_actions(person, review)
