@@ -21,7 +21,10 @@ def command(*flags: str) -> list[str]:
 
 
 def preload() -> None:
-    """Import what app.py imports, and the emoji catalogue its page icon needs."""
+    """Import what app.py imports, the emoji catalogue its page icon needs, and the
+    driver of the configured database (psycopg takes a sixth of a second)."""
+    import streamlit  # first: it sets its loggers' levels when it loads
+
     logger = logging.getLogger(_CACHE_LOGGER)
     level = logger.level
     logger.setLevel(logging.ERROR)
@@ -33,6 +36,20 @@ def preload() -> None:
         import team.ui.resources  # noqa: F401
     finally:
         logger.setLevel(level)
+    _import_driver()
+
+
+def _import_driver() -> None:
+    """Nothing is connected; a bad config is left for the app to explain on its page."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    from team.config import ConfigError, load_config
+
+    try:
+        make_url(load_config().database_url).get_dialect().import_dbapi()
+    except (ConfigError, ArgumentError, NoSuchModuleError, ImportError):
+        return
 
 
 def main() -> None:
