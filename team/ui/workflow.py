@@ -360,7 +360,6 @@ def review_row(
     if not st.button(
         text,
         key=f"review_row_{key}_{review.id}",
-        help="Open the review thread",
         icon=":material/chevron_right:",
         icon_position="right",
         width="stretch",
