@@ -283,13 +283,22 @@ def _one_on_one(page: Any, server: Server, seen: h.Watch) -> None:
         expect(field).to_have_value(item.text)  # control characters reach the server
         h.submit(page, form, "Add action item")
         h.flash(page, "Action item added.")
+    # The second track note, fixed through its Edit popover, becomes the whole corpus.
+    second = h.rows(server, select(TrackNote).order_by(TrackNote.id))[1]  # type: ignore[arg-type]
+    page.locator(f".st-key-oo_tn_edit_{second.id}").get_by_role("button").click()
+    form = h.form(page, f"oo_tn_form_{second.id}")
+    form.get_by_label("Note (Markdown)").fill(h.framed("fixed-note"))
+    h.submit(page, form, "Save")
+    h.flash(page, "Track note saved.")
     h.shows_corpus(page, "track")
+    h.shows_corpus(page, "fixed-note")
     main = page.get_by_test_id("stMain")
     for p in {*tracks, *nastiest(one_on_ones.ACTION_MAX)}:
         h.shows(page, main, p.line)
     notes = h.rows(server, select(TrackNote).order_by(TrackNote.id))  # type: ignore[arg-type]
     assert [n.track for n in notes] == [t.line for t in tracks]
     assert notes[0].body == h.framed_stored("track")
+    assert notes[1].body == h.framed_stored("fixed-note")
     items = h.rows(server, select(ActionItem).order_by(ActionItem.id))  # type: ignore[arg-type]
     assert [a.description for a in items] == [p.line for p in nastiest(one_on_ones.ACTION_MAX)]
     [meeting] = h.rows(server, select(OneOnOne))

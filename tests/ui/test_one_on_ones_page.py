@@ -115,6 +115,40 @@ def test_manager_saves_notes(
     assert _rows(app_engine, OneOnOne)[-1].notes == "Peeking analysis landed well."
 
 
+def test_manager_fixes_a_track_note_and_a_stale_fix_is_refused(
+    app_engine: Engine, open_app: Callable[..., AppTest], setup: Setup
+) -> None:
+    team = setup.team
+    with Session(app_engine) as session:
+        meeting = one_on_ones.start(session, team.manager, team.ic)
+        nid = one_on_ones.add_track_note(
+            session, team.manager, meeting, "Career", "Wants to presnt"
+        )
+    at = open_app(team.manager, "one_on_ones")
+    at.text_area(key=f"oo_tn_body_{nid}").input("Wants to present at the all-hands")
+    at.button(key=f"FormSubmitter:oo_tn_form_{nid}-Save").click().run()
+    assert_no_exception(at)
+    assert "Track note saved." in _texts(at)
+    assert "Wants to present at the all-hands" in _texts(at)
+    [note] = _rows(app_engine, TrackNote)
+    assert (note.body, note.version) == ("Wants to present at the all-hands", 2)
+
+    # Meanwhile the same note is fixed in another tab: this tab's fix is refused, not
+    # written over the other one.
+    with Session(app_engine) as session:
+        one_on_ones.edit_track_note(session, team.manager, nid, 2, "Fixed in another tab")
+    at.text_area(key=f"oo_tn_body_{nid}").input("My late fix")
+    at.button(key=f"FormSubmitter:oo_tn_form_{nid}-Save").click().run()
+    assert any("changed by someone else" in e.value for e in at.error)
+    assert _rows(app_engine, TrackNote)[0].body == "Fixed in another tab"
+
+    # The report reads the note but has nothing to edit it with.
+    at = open_app(team.ic, "one_on_ones")
+    assert_no_exception(at)
+    assert "Fixed in another tab" in _texts(at)
+    assert not [t for t in at.text_area if t.key == f"oo_tn_body_{nid}"]
+
+
 def test_an_empty_action_item_is_refused_with_a_sentence(
     app_engine: Engine, open_app: Callable[..., AppTest], setup: Setup
 ) -> None:

@@ -22,6 +22,7 @@ from team.services.one_on_ones import ActionItemView, OneOnOneView, Pair
 from team.services.paging import Window
 from team.services.work import NoteItem
 from team.ui import auth, resources, state
+from team.ui import one_on_one_forms as forms
 from team.ui.actions import attempt, bind
 from team.ui.paging import window
 from team.ui.text import plain, safe_markdown
@@ -188,10 +189,13 @@ def _meeting_body(
     """Notes, tracks and action items; items are ticked here only when ``tick`` (open
     items of past meetings are ticked on the agenda, where they carry over)."""
     st.markdown(safe_markdown(meeting.notes) if meeting.notes else "_No notes._")
+    editable = tick and person.id == pair.manager_id
     for track, notes in meeting.by_track().items():
         st.markdown(f"**{plain(track)}**")
         for note in notes:
             st.markdown(safe_markdown(note.body))
+            if editable:
+                forms.edit_track_note(person, note)
     if not tick and meeting.actions:
         st.markdown(
             "**Action items**\n\n" + _list([_action_text(a, today) for a in meeting.actions])
@@ -202,55 +206,6 @@ def _meeting_body(
         st.caption("No action items.")
     for item in meeting.actions:
         _action_row(person, pair, item, today)
-
-
-def _notes_form(person: PersonPublic, meeting: OneOnOneView) -> None:
-    version = state.base_version("one_on_one", meeting.id, meeting.version)
-    with st.form("oo_notes_form"):
-        notes = st.text_area("Notes (Markdown)", value=meeting.notes, key="oo_notes", height=140)
-        saved = st.form_submit_button("Save notes")
-    if saved:
-        attempt(
-            bind(one_on_ones.edit_notes, person.id, meeting.id, version, notes),
-            "Notes saved.",
-            key="oo_notes",
-        )
-
-
-def _track_form(person: PersonPublic, meeting: OneOnOneView) -> None:
-    with st.form("oo_track_form", clear_on_submit=True):
-        track = st.text_input(
-            "Track (topic)",
-            value=one_on_ones.DEFAULT_TRACKS[0],
-            key="oo_track",
-            help="Topics kept apart, e.g. " + ", ".join(one_on_ones.DEFAULT_TRACKS),
-        )
-        body = st.text_area("Note (Markdown)", key="oo_track_body", height=90)
-        added = st.form_submit_button("Add track note")
-    if added:
-        attempt(
-            bind(one_on_ones.add_track_note, person.id, meeting.id, track, body),
-            "Track note added.",
-            key="oo_track",
-        )
-
-
-def _action_form(person: PersonPublic, pair: Pair, meeting: OneOnOneView) -> None:
-    owners = {pair.report_id: pair.report, pair.manager_id: pair.manager}
-    with st.form("oo_action_form", clear_on_submit=True):
-        description = st.text_input("Action item", key="oo_action_desc")
-        left, right = st.columns(2)
-        owner = left.selectbox(
-            "Owner", list(owners), format_func=owners.__getitem__, key="oo_action_owner"
-        )
-        due = right.date_input("Due (optional)", value=None, key="oo_action_due")
-        added = st.form_submit_button("Add action item")
-    if added:
-        attempt(
-            bind(one_on_ones.add_action_item, person.id, meeting.id, owner, description, due),
-            "Action item added.",
-            key="oo_action",
-        )
 
 
 def _today(person: PersonPublic, pair: Pair, meeting: OneOnOneView | None, today: date) -> None:
@@ -273,9 +228,9 @@ def _today(person: PersonPublic, pair: Pair, meeting: OneOnOneView | None, today
         return
     _meeting_body(person, pair, meeting, today)
     if holder:
-        _notes_form(person, meeting)
-        _track_form(person, meeting)
-        _action_form(person, pair, meeting)
+        forms.notes_form(person, meeting)
+        forms.track_form(person, meeting)
+        forms.action_form(person, pair, meeting)
 
 
 def meeting_key(one_on_one_id: int) -> str:
