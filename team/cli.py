@@ -13,6 +13,7 @@ import typer
 from sqlalchemy import Engine
 
 from team import db
+from team.backup import transfer
 from team.config import (
     CONFIG_ENV,
     AuthMode,
@@ -23,8 +24,10 @@ from team.config import (
     config_path,
     load_config,
 )
-from team.services import demo, memo, team_admin, transfer
-from team.services.errors import TeamError
+from team.demo import load as demo
+from team.services.admin import people as team_admin
+from team.services.answers import memo
+from team.services.core.errors import TeamError
 from team.ui import serve
 
 app = typer.Typer(

@@ -8,7 +8,7 @@ from typing import Any
 from sqlmodel import Session
 
 from team.models import Person, Project, Question, QuestionCreate, QuestionStatus, Role
-from team.services import questions
+from team.services.questions import writes as questions
 
 
 @dataclass

@@ -13,7 +13,8 @@ from typer.testing import CliRunner
 
 from team import db
 from team.cli import app
-from team.services import memo, people
+from team.services.answers import memo
+from team.services.core import actors as people
 from tests.factories import make_team, root
 
 runner = CliRunner()

@@ -31,7 +31,7 @@ from team.bench.work import build_findings, build_reviews
 from team.bench.write import write_tables
 from team.db import check_schema
 from team.models import TABLES, utcnow
-from team.services.errors import InvalidInput
+from team.services.core.errors import InvalidInput
 
 
 def _tables() -> list[Table]:

@@ -41,7 +41,7 @@ class Weighted:
 
 
 def text(value: object) -> str | None:
-    """An event value as the app stores it (team.services.events)."""
+    """An event value as the app stores it (team.services.core.events)."""
     if value is None:
         return None
     if isinstance(value, bool):

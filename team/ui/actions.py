@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from team.services.errors import StaleEdit, TeamError
+from team.services.core.errors import StaleEdit, TeamError
 from team.ui import resources, state
 from team.ui.text import plain
 

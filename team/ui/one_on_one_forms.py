@@ -6,8 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from team.models import PersonPublic
-from team.services import one_on_ones
-from team.services.one_on_ones import OneOnOneView, Pair, TrackNoteView
+from team.services.one_on_ones import writes as one_on_ones
+from team.services.one_on_ones.writes import OneOnOneView, Pair, TrackNoteView
 from team.ui import state
 from team.ui.actions import attempt, bind
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from team.services.paging import PAGE_SIZE, Paged
+from team.services.core.paging import PAGE_SIZE, Paged
 
 
 def window(total: int, key: str, *, size: int = PAGE_SIZE, noun: str = "items") -> slice:

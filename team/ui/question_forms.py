@@ -10,9 +10,10 @@ import pandas as pd
 import streamlit as st
 
 from team.models import PersonPublic, Priority, QuestionCreate, QuestionStatus, QuestionUpdate, Role
-from team.services import question_status, questions
-from team.services.tree import TreeNode
-from team.services.tree_view import TreeView
+from team.services.questions import status as question_status
+from team.services.questions import writes as questions
+from team.services.questions.tree import TreeNode
+from team.services.questions.view import TreeView
 from team.ui import resources, state, tree_reads
 from team.ui.actions import attempt
 from team.ui.text import plain

@@ -15,9 +15,13 @@ from sqlmodel import Session
 from team import db
 from team.config import ConfigError, Settings, config_path, load_config
 from team.models import PersonPublic, ProjectPublic
-from team.services import notes, people, portfolio, reviews, work
-from team.services.errors import TeamError
-from team.services.paging import Paged, Window
+from team.services.core import actors as people
+from team.services.core.errors import TeamError
+from team.services.core.paging import Paged, Window
+from team.services.inbox import my_work as work
+from team.services.notes import writes as notes
+from team.services.questions import portfolio
+from team.services.reviews import writes as reviews
 from team.ui import state
 
 T = TypeVar("T")

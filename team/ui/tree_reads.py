@@ -8,9 +8,13 @@ from collections.abc import Callable
 import streamlit as st
 
 from team import db
-from team.services import answers, evidence, memo, tree, tree_view
-from team.services.finding_reads import FindingView
-from team.services.paging import Paged, Window
+from team.services.answers import memo
+from team.services.answers import writes as answers
+from team.services.core.paging import Paged, Window
+from team.services.findings import evidence
+from team.services.findings.reads import FindingView
+from team.services.questions import tree
+from team.services.questions import view as tree_view
 from team.ui import resources
 from team.ui.resources import cache_key, session
 

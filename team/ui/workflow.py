@@ -22,11 +22,13 @@ from team.models import (
     Role,
     utcnow,
 )
-from team.services import findings, notes, reviews
-from team.services.notes import NoteView, TargetKind
-from team.services.people import Actor
-from team.services.reviews import ReviewView
-from team.services.work import FindingView
+from team.services.core.actors import Actor
+from team.services.findings import writes as findings
+from team.services.inbox.my_work import FindingView
+from team.services.notes import writes as notes
+from team.services.notes.writes import NoteView, TargetKind
+from team.services.reviews import writes as reviews
+from team.services.reviews.writes import ReviewView
 from team.ui import navigation, resources, state
 from team.ui.actions import attempt, bind
 from team.ui.text import plain, safe_markdown, web_link

@@ -17,6 +17,8 @@ import pytest
 from sqlalchemy import Engine, func, inspect, select
 from sqlmodel import Session, col
 
+from team.backup import transfer
+from team.backup.rules import validated
 from team.bench.generate import (
     SIZES,
     expected_counts,
@@ -28,6 +30,7 @@ from team.bench.plan import Plan
 from team.bench.sizes import required_events
 from team.bench.trees import tree_sizes
 from team.db import make_engine
+from team.demo.load import load_demo
 from team.models import (
     ActionItem,
     Answer,
@@ -42,12 +45,14 @@ from team.models import (
     ReviewRequest,
     utcnow,
 )
-from team.services import history, portfolio, questions, reviews, transfer, work
-from team.services.demo import load_demo
-from team.services.errors import InvalidInput
-from team.services.paging import Window
-from team.services.transfer_rules import validated
-from team.services.tree import load_tree, rollups_by_root
+from team.services.core.errors import InvalidInput
+from team.services.core.paging import Window
+from team.services.inbox import my_work as work
+from team.services.progress import history
+from team.services.questions import portfolio
+from team.services.questions import writes as questions
+from team.services.questions.tree import load_tree, rollups_by_root
+from team.services.reviews import writes as reviews
 
 TINY = scaled(SIZES["L"], 0.003)
 # Big enough that every status, kind and overdue action item shows up whatever the seed.

@@ -14,8 +14,10 @@ from typing import Any
 from playwright.sync_api import expect
 from sqlmodel import Session
 
-from team.services import answers, findings, questions
-from team.services.questions import SubQuestion
+from team.services.answers import writes as answers
+from team.services.findings import writes as findings
+from team.services.questions import writes as questions
+from team.services.questions.writes import SubQuestion
 from tests.e2e.conftest import Server, click_to_run, wait_idle
 from tests.factories import root
 

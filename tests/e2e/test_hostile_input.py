@@ -34,8 +34,10 @@ from team.models import (
     ReviewRequest,
     TrackNote,
 )
-from team.services import one_on_ones, questions, team_admin
-from team.services.questions import SubQuestion
+from team.services.admin import people as team_admin
+from team.services.one_on_ones import writes as one_on_ones
+from team.services.questions import writes as questions
+from team.services.questions.writes import SubQuestion
 from tests.e2e import hostile as h
 from tests.e2e.conftest import Server, wait_idle
 from tests.e2e.payloads import (

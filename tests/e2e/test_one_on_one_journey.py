@@ -16,8 +16,9 @@ from sqlalchemy import Engine
 from sqlmodel import Session, select
 
 from team.models import ActionItem, OneOnOne, Question, TrackNote, utcnow
-from team.services import one_on_ones, questions
-from team.services.questions import SubQuestion
+from team.services.one_on_ones import writes as one_on_ones
+from team.services.questions import writes as questions
+from team.services.questions.writes import SubQuestion
 from tests.e2e.conftest import Server, click_to_run, wait_idle
 from tests.e2e.test_journey import _pick
 from tests.factories import Team, root

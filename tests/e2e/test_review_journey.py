@@ -16,7 +16,8 @@ from playwright.sync_api import expect
 from sqlmodel import Session, select
 
 from team.models import Finding, FindingKind, Note, NoteKind, ReviewRequest, ReviewStatus
-from team.services import questions, reviews
+from team.services.questions import writes as questions
+from team.services.reviews import writes as reviews
 from tests.e2e.conftest import Server, click_to_run, wait_idle
 from tests.factories import root
 

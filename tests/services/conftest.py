@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
-from team.services import questions
-from team.services.questions import SubQuestion
+from team.services.questions import writes as questions
+from team.services.questions.writes import SubQuestion
 from tests.factories import Team, make_team, root
 
 

@@ -34,25 +34,22 @@ from team.models import (
     Role,
     TrackNote,
 )
-from team.services import (
-    agenda,
-    answers,
-    audit,
-    findings,
-    notes,
-    one_on_ones,
-    question_status,
-    questions,
-    reviews,
-    team_admin,
-)
-from team.services import one_on_one_reads as reads
-from team.services.answers import AnswerInput
-from team.services.audit import AuditFilter
-from team.services.findings import FindingInput
-from team.services.question_status import BulkEdit
-from team.services.questions import SubQuestion
-from team.services.team_admin import PersonInput, ProjectInput
+from team.services.admin import audit
+from team.services.admin import people as team_admin
+from team.services.admin.audit import AuditFilter
+from team.services.admin.people import PersonInput, ProjectInput
+from team.services.answers import writes as answers
+from team.services.answers.writes import AnswerInput
+from team.services.findings import writes as findings
+from team.services.findings.writes import FindingInput
+from team.services.notes import writes as notes
+from team.services.one_on_ones import agenda, reads
+from team.services.one_on_ones import writes as one_on_ones
+from team.services.questions import status as question_status
+from team.services.questions import writes as questions
+from team.services.questions.status import BulkEdit
+from team.services.questions.writes import SubQuestion
+from team.services.reviews import writes as reviews
 from tests.factories import Team
 
 # The matrix's columns, in order: a role name and the Team field of the person playing it.

@@ -21,14 +21,16 @@ from team.models import (
     QuestionCreate,
     QuestionStatus,
 )
-from team.services import answers, findings, questions
-from team.services.answers import AnswerInput
-from team.services.errors import InvalidInput, PermissionDenied, StaleEdit
-from team.services.memo import compare, memo
-from team.services.question_status import set_status
-from team.services.questions import SubQuestion
-from team.services.rollup import Node, roll_up, weakest
-from team.services.tree import load_tree
+from team.services.answers import writes as answers
+from team.services.answers.memo import compare, memo
+from team.services.answers.writes import AnswerInput
+from team.services.core.errors import InvalidInput, PermissionDenied, StaleEdit
+from team.services.findings import writes as findings
+from team.services.questions import writes as questions
+from team.services.questions.rollup import Node, roll_up, weakest
+from team.services.questions.status import set_status
+from team.services.questions.tree import load_tree
+from team.services.questions.writes import SubQuestion
 from tests.factories import Team, make_team, root
 
 GOLDEN = Path(__file__).parent / "golden" / "memo.md"

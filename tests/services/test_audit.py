@@ -10,9 +10,9 @@ import pytest
 from sqlmodel import Session
 
 from team.models import Event
-from team.services import audit
-from team.services.audit import AuditFilter
-from team.services.errors import PermissionDenied
+from team.services.admin import audit
+from team.services.admin.audit import AuditFilter
+from team.services.core.errors import PermissionDenied
 from tests.factories import Team, make_team
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session, SQLModel, col
 
 from team.db import is_empty
+from team.demo.load import DEMO_FILE, DemoSummary, load_demo, read_demo, summarize
 from team.models import (
     Answer,
     Citation,
@@ -30,9 +31,8 @@ from team.models import (
     ReviewStatus,
     Role,
 )
-from team.services.answers import UNCITABLE, markers, paragraphs, unsupported_paragraphs
-from team.services.demo import DEMO_FILE, DemoSummary, load_demo, read_demo, summarize
-from team.services.errors import InvalidInput
+from team.services.answers.writes import UNCITABLE, markers, paragraphs, unsupported_paragraphs
+from team.services.core.errors import InvalidInput
 
 NOW = datetime(2026, 3, 16, 9, 30, tzinfo=UTC)
 

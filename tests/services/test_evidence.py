@@ -10,10 +10,13 @@ import pytest
 from sqlmodel import Session
 
 from team.models import FindingStatus
-from team.services import answers, evidence, findings, questions
-from team.services.answers import AnswerInput
-from team.services.paging import Window
-from team.services.questions import SubQuestion
+from team.services.answers import writes as answers
+from team.services.answers.writes import AnswerInput
+from team.services.core.paging import Window
+from team.services.findings import evidence
+from team.services.findings import writes as findings
+from team.services.questions import writes as questions
+from team.services.questions.writes import SubQuestion
 from tests.factories import Team, make_team, root
 
 

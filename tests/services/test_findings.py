@@ -21,16 +21,17 @@ from team.models import (
     Question,
     QuestionStatus,
 )
-from team.services import findings, question_status
-from team.services.errors import (
+from team.services.core.actors import acting
+from team.services.core.errors import (
     IllegalTransition,
     InvalidInput,
     NotFound,
     PermissionDenied,
     StaleEdit,
 )
-from team.services.findings import FindingInput
-from team.services.people import acting
+from team.services.findings import writes as findings
+from team.services.findings.writes import FindingInput
+from team.services.questions import status as question_status
 from tests.factories import Team
 
 F = FindingStatus

@@ -21,7 +21,8 @@ from team.models import (
     ReviewRequest,
     ReviewStatus,
 )
-from team.services import history, history_people
+from team.services.progress import history
+from team.services.progress import people as history_people
 from tests.factories import Team, make_team
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)

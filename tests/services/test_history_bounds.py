@@ -9,8 +9,11 @@ from datetime import date, timedelta
 from sqlmodel import Session
 
 from team.models import Priority, Question, QuestionCreate, QuestionStatus
-from team.services import history, history_people, history_roots, questions
-from team.services.questions import SubQuestion
+from team.services.progress import history
+from team.services.progress import people as history_people
+from team.services.progress import roots as history_roots
+from team.services.questions import writes as questions
+from team.services.questions.writes import SubQuestion
 from tests.factories import Team
 
 

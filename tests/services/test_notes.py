@@ -11,11 +11,14 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from team.models import Answer, Event, Note, NoteKind
-from team.services import findings, notes, questions, reviews
-from team.services.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
-from team.services.findings import FindingInput
-from team.services.questions import SubQuestion
-from team.services.reviews import ReviewInput
+from team.services.core.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
+from team.services.findings import writes as findings
+from team.services.findings.writes import FindingInput
+from team.services.notes import writes as notes
+from team.services.questions import writes as questions
+from team.services.questions.writes import SubQuestion
+from team.services.reviews import writes as reviews
+from team.services.reviews.writes import ReviewInput
 from tests.factories import Team, root
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

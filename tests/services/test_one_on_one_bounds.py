@@ -9,10 +9,11 @@ from datetime import timedelta
 from sqlmodel import Session
 
 from team.models import Finding, NoteKind, Question
-from team.services import agenda, notes, reviews
-from team.services import one_on_one_reads as reads
-from team.services import one_on_ones as oo
-from team.services.paging import Window
+from team.services.core.paging import Window
+from team.services.notes import writes as notes
+from team.services.one_on_ones import agenda, reads
+from team.services.one_on_ones import writes as oo
+from team.services.reviews import writes as reviews
 from tests.factories import Team
 from tests.services.test_one_on_ones import (
     PR,

@@ -22,11 +22,14 @@ from team.models import (
     QuestionStatus,
     utcnow,
 )
-from team.services import agenda, findings, notes, questions, reviews
-from team.services import one_on_one_reads as reads
-from team.services import one_on_ones as oo
-from team.services.errors import InvalidInput, PermissionDenied, StaleEdit
-from team.services.questions import SubQuestion
+from team.services.core.errors import InvalidInput, PermissionDenied, StaleEdit
+from team.services.findings import writes as findings
+from team.services.notes import writes as notes
+from team.services.one_on_ones import agenda, reads
+from team.services.one_on_ones import writes as oo
+from team.services.questions import writes as questions
+from team.services.questions.writes import SubQuestion
+from team.services.reviews import writes as reviews
 from tests.factories import Team, root
 
 STALE = 14

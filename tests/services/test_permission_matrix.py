@@ -38,10 +38,12 @@ from sqlmodel import Session, col
 
 from team import models
 from team.models import Person, Role
-from team.services import audit, findings, one_on_ones
-from team.services.audit import AuditFilter
-from team.services.errors import PermissionDenied
-from team.services.findings import FindingInput
+from team.services.admin import audit
+from team.services.admin.audit import AuditFilter
+from team.services.core.errors import PermissionDenied
+from team.services.findings import writes as findings
+from team.services.findings.writes import FindingInput
+from team.services.one_on_ones import writes as one_on_ones
 from tests.factories import make_team
 from tests.services.permission_cases import ACTIONS, PEOPLE, Case, World
 

@@ -9,8 +9,8 @@ from sqlalchemy import Engine, event
 from sqlmodel import Session
 
 from team.models import Priority, Project, QuestionStatus
-from team.services.paging import Window
-from team.services.portfolio import PortfolioFilter, page, summary
+from team.services.core.paging import Window
+from team.services.questions.portfolio import PortfolioFilter, page, summary
 from tests.factories import Team, node
 
 S = QuestionStatus

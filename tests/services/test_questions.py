@@ -16,17 +16,18 @@ from team.models import (
     QuestionStatus,
     QuestionUpdate,
 )
-from team.services import question_status, questions
-from team.services.errors import (
+from team.services.core.errors import (
     IllegalTransition,
     InvalidInput,
     NotFound,
     PermissionDenied,
     StaleEdit,
 )
-from team.services.question_status import BulkEdit
-from team.services.questions import SubQuestion
-from team.services.tree import load_tree
+from team.services.questions import status as question_status
+from team.services.questions import writes as questions
+from team.services.questions.status import BulkEdit
+from team.services.questions.tree import load_tree
+from team.services.questions.writes import SubQuestion
 from tests.factories import Team, root
 
 S = QuestionStatus

@@ -20,16 +20,19 @@ from team.models import (
     ReviewStatus,
     utcnow,
 )
-from team.services import findings, notes, question_status, reviews
-from team.services.errors import (
+from team.services.core.errors import (
     IllegalTransition,
     InvalidInput,
     NotFound,
     PermissionDenied,
     StaleEdit,
 )
-from team.services.findings import FindingInput
-from team.services.reviews import ReviewInput
+from team.services.findings import writes as findings
+from team.services.findings.writes import FindingInput
+from team.services.notes import writes as notes
+from team.services.questions import status as question_status
+from team.services.reviews import writes as reviews
+from team.services.reviews.writes import ReviewInput
 from tests.factories import Team, root
 
 R = ReviewStatus

@@ -22,11 +22,15 @@ from team.models import (
     QuestionStatus,
     Role,
 )
-from team.services import findings, people, questions, team_admin, team_reads
-from team.services.errors import InvalidInput, PermissionDenied, StaleEdit
-from team.services.findings import FindingInput
-from team.services.questions import SubQuestion
-from team.services.team_admin import PersonInput, ProjectInput
+from team.services.admin import people as team_admin
+from team.services.admin import team as team_reads
+from team.services.admin.people import PersonInput, ProjectInput
+from team.services.core import actors as people
+from team.services.core.errors import InvalidInput, PermissionDenied, StaleEdit
+from team.services.findings import writes as findings
+from team.services.findings.writes import FindingInput
+from team.services.questions import writes as questions
+from team.services.questions.writes import SubQuestion
 from tests.factories import Team, root
 
 TODAY = date(2026, 6, 15)

@@ -26,14 +26,20 @@ from team.models import (
     ReviewRequest,
     TrackNote,
 )
-from team.services import answers, findings, notes, one_on_ones, questions, reviews, team_admin
-from team.services.errors import InvalidInput
-from team.services.findings import FindingInput
-from team.services.question_common import CONTEXT_MAX, TITLE_MAX
-from team.services.questions import SubQuestion
-from team.services.reviews import ReviewInput
-from team.services.team_admin import PersonInput, ProjectInput
-from team.services.text_rules import multi_line, one_line
+from team.services.admin import people as team_admin
+from team.services.admin.people import PersonInput, ProjectInput
+from team.services.answers import writes as answers
+from team.services.core.errors import InvalidInput
+from team.services.core.text import multi_line, one_line
+from team.services.findings import writes as findings
+from team.services.findings.writes import FindingInput
+from team.services.notes import writes as notes
+from team.services.one_on_ones import writes as one_on_ones
+from team.services.questions import writes as questions
+from team.services.questions.store import CONTEXT_MAX, TITLE_MAX
+from team.services.questions.writes import SubQuestion
+from team.services.reviews import writes as reviews
+from team.services.reviews.writes import ReviewInput
 from tests.e2e.payloads import PAYLOADS, Payload, markdown_corpus, too_long
 from tests.factories import Team, make_team, root
 

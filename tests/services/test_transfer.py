@@ -15,6 +15,7 @@ from sqlalchemy import Engine, func, select, text
 from sqlmodel import Session
 
 from team import models
+from team.backup.transfer import export_data, import_data, read_import, write_export
 from team.db import make_engine
 from team.models import (
     ActionItem,
@@ -39,8 +40,7 @@ from team.models import (
     Role,
     TrackNote,
 )
-from team.services.errors import InvalidInput
-from team.services.transfer import export_data, import_data, read_import, write_export
+from team.services.core.errors import InvalidInput
 
 T0 = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
 CET = timezone(timedelta(hours=1))

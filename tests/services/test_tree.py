@@ -7,7 +7,7 @@ import random
 from sqlmodel import Session, col, select
 
 from team.models import Question, QuestionStatus
-from team.services import portfolio, tree
+from team.services.questions import portfolio, tree
 from tests.factories import Team, node
 
 S = QuestionStatus

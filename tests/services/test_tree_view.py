@@ -12,10 +12,11 @@ from sqlalchemy import event
 from sqlmodel import Session
 
 from team.models import Question, QuestionStatus
-from team.services import tree, tree_view
-from team.services.errors import NotFound
-from team.services.paging import Window
-from team.services.tree_view import DIAGRAM_CHILDREN, DIAGRAM_NODES
+from team.services.core.errors import NotFound
+from team.services.core.paging import Window
+from team.services.questions import tree
+from team.services.questions import view as tree_view
+from team.services.questions.view import DIAGRAM_CHILDREN, DIAGRAM_NODES
 from tests.factories import Team, node
 
 S = QuestionStatus

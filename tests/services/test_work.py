@@ -20,11 +20,16 @@ from team.models import (
     Role,
     utcnow,
 )
-from team.services import findings, notes, question_status, questions, reviews, work
-from team.services.findings import FindingInput
-from team.services.questions import SubQuestion
-from team.services.reviews import ReviewInput
-from team.services.work import Attention
+from team.services.findings import writes as findings
+from team.services.findings.writes import FindingInput
+from team.services.inbox import my_work as work
+from team.services.inbox.my_work import Attention
+from team.services.notes import writes as notes
+from team.services.questions import status as question_status
+from team.services.questions import writes as questions
+from team.services.questions.writes import SubQuestion
+from team.services.reviews import writes as reviews
+from team.services.reviews.writes import ReviewInput
 from tests.factories import Team, root
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -24,9 +24,13 @@ from team.models import (
     ReviewStatus,
     utcnow,
 )
-from team.services import notes, question_status, questions, reviews, work
-from team.services.paging import Paged, Window
-from team.services.questions import SubQuestion
+from team.services.core.paging import Paged, Window
+from team.services.inbox import my_work as work
+from team.services.notes import writes as notes
+from team.services.questions import status as question_status
+from team.services.questions import writes as questions
+from team.services.questions.writes import SubQuestion
+from team.services.reviews import writes as reviews
 from tests.factories import Team
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -9,8 +9,8 @@ from sqlalchemy import Engine, select
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
+from team.demo.load import load_demo
 from team.models import Person, Role
-from team.services.demo import load_demo
 from tests.ui.conftest import assert_no_exception
 
 

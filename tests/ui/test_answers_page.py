@@ -8,8 +8,10 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
-from team.services import answers, findings, questions
-from team.services.questions import SubQuestion
+from team.services.answers import writes as answers
+from team.services.findings import writes as findings
+from team.services.questions import writes as questions
+from team.services.questions.writes import SubQuestion
 from tests.factories import make_team, root
 from tests.ui.conftest import assert_no_exception
 

@@ -14,8 +14,9 @@ from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
 from team.models import ActionItem, OneOnOne, Person, Question, Role, TrackNote, utcnow
-from team.services import one_on_ones, questions
-from team.services.questions import SubQuestion
+from team.services.one_on_ones import writes as one_on_ones
+from team.services.questions import writes as questions
+from team.services.questions.writes import SubQuestion
 from team.ui.pages.one_on_ones import meeting_key
 from tests.factories import Team, make_team, root
 from tests.ui.conftest import assert_no_exception

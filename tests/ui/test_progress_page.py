@@ -15,11 +15,11 @@ from sqlmodel import Session
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
+from team.demo.load import load_demo
 from team.models import Person, Priority, Project, Question, QuestionCreate, Role
-from team.services import questions
-from team.services.demo import load_demo
-from team.services.history_roots import PANELS
-from team.services.questions import SubQuestion
+from team.services.progress.roots import PANELS
+from team.services.questions import writes as questions
+from team.services.questions.writes import SubQuestion
 from team.ui.pages.progress import DEADLINES, EMPTY, FILTERED
 from tests.factories import make_team
 from tests.ui.conftest import assert_no_exception

@@ -11,8 +11,8 @@ from sqlmodel import Session
 from streamlit import config as st_config
 from streamlit.testing.v1 import AppTest
 
+from team.demo.load import load_demo
 from team.models import Person, Role
-from team.services.demo import load_demo
 from team.ui.navigation import all_page_names, page_names_for, title_of
 from tests.ui.conftest import assert_no_exception
 

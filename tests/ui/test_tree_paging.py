@@ -14,8 +14,9 @@ from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
 from team.models import Question
-from team.services import findings, questions
-from team.services.questions import SubQuestion
+from team.services.findings import writes as findings
+from team.services.questions import writes as questions
+from team.services.questions.writes import SubQuestion
 from tests.factories import Team, make_team, root
 from tests.ui.conftest import assert_no_exception
 

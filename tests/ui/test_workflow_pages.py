@@ -12,8 +12,10 @@ from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
 from team.models import Finding, FindingStatus, Note, NoteKind, ReviewRequest, ReviewStatus
-from team.services import findings, questions, reviews
-from team.services.questions import SubQuestion
+from team.services.findings import writes as findings
+from team.services.questions import writes as questions
+from team.services.questions.writes import SubQuestion
+from team.services.reviews import writes as reviews
 from team.ui.workflow import card_key
 from tests.factories import Team, make_team, root
 from tests.ui.conftest import assert_no_exception

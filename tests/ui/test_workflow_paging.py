@@ -14,9 +14,12 @@ from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
 from team.models import NoteKind
-from team.services import findings, notes, questions, reviews
-from team.services.findings import FindingInput
-from team.services.questions import SubQuestion
+from team.services.findings import writes as findings
+from team.services.findings.writes import FindingInput
+from team.services.notes import writes as notes
+from team.services.questions import writes as questions
+from team.services.questions.writes import SubQuestion
+from team.services.reviews import writes as reviews
 from team.ui.workflow import card_key
 from tests.factories import Team, make_team, root
 from tests.ui.conftest import assert_no_exception

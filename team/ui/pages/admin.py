@@ -11,8 +11,8 @@ from sqlalchemy.engine import make_url
 
 from team.config import AuthMode, Settings
 from team.models import PersonPublic
-from team.services import audit
-from team.services.audit import AuditFilter
+from team.services.admin import audit
+from team.services.admin.audit import AuditFilter
 from team.ui import auth, resources
 from team.ui.text import plain
 

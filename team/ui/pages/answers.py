@@ -6,13 +6,13 @@ from __future__ import annotations
 import streamlit as st
 
 from team.models import AnswerState, Confidence, PersonPublic, Role
-from team.services import answers
-from team.services.answers import AnswerVersion
-from team.services.memo import compare
-from team.services.paging import PAGE_SIZE
-from team.services.rollup import HELP
-from team.services.tree import TreeNode
-from team.services.tree_view import TreeView
+from team.services.answers import writes as answers
+from team.services.answers.memo import compare
+from team.services.answers.writes import AnswerVersion
+from team.services.core.paging import PAGE_SIZE
+from team.services.questions.rollup import HELP
+from team.services.questions.tree import TreeNode
+from team.services.questions.view import TreeView
 from team.ui import auth, state, tree_reads
 from team.ui.actions import attempt, bind
 from team.ui.pages.overview import status_badge

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from team.models import PersonPublic, utcnow
-from team.services.work import SECTION_SIZE, SECTIONS, AttentionPage, NoteItem
+from team.services.inbox.my_work import SECTION_SIZE, SECTIONS, AttentionPage, NoteItem
 from team.ui import auth, resources, state
 from team.ui.paging import window
 from team.ui.text import plain, safe_markdown

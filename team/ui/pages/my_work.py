@@ -9,8 +9,8 @@ import streamlit as st
 
 from team.config import Settings
 from team.models import PersonPublic, QuestionStatus, Role, utcnow
-from team.services.paging import PAGE_SIZE
-from team.services.work import WorkItem
+from team.services.core.paging import PAGE_SIZE
+from team.services.inbox.my_work import WorkItem
 from team.ui import auth, resources, state
 from team.ui.pages.overview import status_badge
 from team.ui.paging import window

@@ -12,15 +12,15 @@ from typing import Any
 import streamlit as st
 
 from team.models import PersonPublic, Role
-from team.services import agenda as agendas
-from team.services import one_on_one_reads as reads
-from team.services import one_on_ones
-from team.services.agenda import Agenda, FindingItem, QuestionItem, ReviewItem, Section
-from team.services.errors import TeamError
-from team.services.one_on_one_reads import Meetings
-from team.services.one_on_ones import ActionItemView, OneOnOneView, Pair
-from team.services.paging import Window
-from team.services.work import NoteItem
+from team.services.core.errors import TeamError
+from team.services.core.paging import Window
+from team.services.inbox.my_work import NoteItem
+from team.services.one_on_ones import agenda as agendas
+from team.services.one_on_ones import reads
+from team.services.one_on_ones import writes as one_on_ones
+from team.services.one_on_ones.agenda import Agenda, FindingItem, QuestionItem, ReviewItem, Section
+from team.services.one_on_ones.reads import Meetings
+from team.services.one_on_ones.writes import ActionItemView, OneOnOneView, Pair
 from team.ui import auth, resources, state
 from team.ui import one_on_one_forms as forms
 from team.ui.actions import attempt, bind

@@ -7,8 +7,8 @@ from datetime import date
 import streamlit as st
 
 from team.models import QuestionStatus
-from team.services.portfolio import PortfolioFilter, PortfolioRow, Summary
-from team.services.rollup import HELP
+from team.services.questions.portfolio import PortfolioFilter, PortfolioRow, Summary
+from team.services.questions.rollup import HELP
 from team.ui import auth, navigation, resources
 from team.ui.filters import project_person_filters
 from team.ui.paging import pager, requested_page

@@ -13,7 +13,9 @@ import pandas as pd
 import streamlit as st
 
 from team import charts
-from team.services import history, history_people, history_roots
+from team.services.progress import history
+from team.services.progress import people as history_people
+from team.services.progress import roots as history_roots
 from team.ui import auth, resources
 from team.ui.filters import project_person_filters
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from team.models import PersonPublic, QuestionStatus, Role
-from team.services.tree import TreeNode
-from team.services.tree_view import TreeView
+from team.services.questions.tree import TreeNode
+from team.services.questions.view import TreeView
 from team.ui import auth, resources, state, tree_reads
 from team.ui.pages.overview import COVERAGE_HELP, status_badge
 from team.ui.paging import pager, requested_page

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from team.models import PersonPublic, Role, utcnow
-from team.services.paging import Paged
-from team.services.reviews import ReviewView
+from team.services.core.paging import Paged
+from team.services.reviews.writes import ReviewView
 from team.ui import auth, resources, state
 from team.ui.paging import window
 from team.ui.text import plain, safe_markdown, web_link

@@ -10,9 +10,10 @@ import pandas as pd
 import streamlit as st
 
 from team.models import PersonPublic, Role
-from team.services import team_admin, team_reads
-from team.services.team_admin import PersonInput, ProjectInput
-from team.services.team_reads import PersonRow, ProjectRow, TeamView
+from team.services.admin import people as team_admin
+from team.services.admin import team as team_reads
+from team.services.admin.people import PersonInput, ProjectInput
+from team.services.admin.team import PersonRow, ProjectRow, TeamView
 from team.ui import auth, resources, state
 from team.ui.actions import attempt, bind
 from team.ui.text import plain

@@ -1,0 +1,321 @@
+"""The rules an import file must follow, read from the table definitions, and the check
+of a whole file against them.
+
+``validated(data)`` turns a parsed export document into insertable rows per table, or
+raises InvalidInput naming the first record and column that do not fit. Writing the rows
+is team.backup.transfer's job.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import types
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from enum import Enum
+from typing import Any, Union, get_args, get_origin
+
+from pydantic import TypeAdapter, ValidationError
+from sqlalchemy import JSON, Column, Table, UniqueConstraint
+from sqlalchemy.types import TypeDecorator, TypeEngine
+from sqlmodel import SQLModel
+
+from team.models import TABLES
+from team.services.core.errors import InvalidInput
+
+FORMAT = "team-export"
+FORMAT_VERSION = 1
+
+Row = dict[str, Any]
+Convert = Callable[[object], object]
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    return model.__table__  # type: ignore[attr-defined,no-any-return]
+
+
+# --------------------------------------------------------------------------- column rules
+
+
+class _Bad(ValueError):
+    """A value that does not fit its column; the message is a fragment."""
+
+
+def _got(value: object) -> str:
+    shown = repr(value)
+    return f"(got {shown if len(shown) <= 60 else shown[:57] + '...'})"
+
+
+def _exactly(kind: type, wanted: str) -> Convert:
+    """JSON gives ints and booleans as themselves; ``True`` is not accepted as 1."""
+
+    def convert(value: object) -> object:
+        if type(value) is not kind:
+            raise _Bad(f"expected {wanted} {_got(value)}")
+        return value
+
+    return convert
+
+
+def _string(max_length: int | None) -> Convert:
+    def convert(value: object) -> object:
+        if not isinstance(value, str):
+            raise _Bad(f"expected text {_got(value)}")
+        if max_length is not None and len(value) > max_length:
+            raise _Bad(f"longer than {max_length} characters")
+        return value
+
+    return convert
+
+
+def _timestamp(value: object) -> object:
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            parsed = datetime.fromisoformat(value)
+            if parsed.tzinfo is not None:
+                return parsed.astimezone(UTC)
+    raise _Bad(f"expected an ISO 8601 date-time with a UTC offset {_got(value)}")
+
+
+def _day(value: object) -> object:
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            return date.fromisoformat(value)
+    raise _Bad(f"expected an ISO 8601 date (YYYY-MM-DD) {_got(value)}")
+
+
+def _choice(enum: type[Enum]) -> Convert:
+    values = [str(member.value) for member in enum]
+    listed = ", ".join(f"'{v}'" for v in values)
+
+    def convert(value: object) -> object:
+        if value not in values:
+            raise _Bad(f"expected one of {listed} {_got(value)}")
+        return value
+
+    return convert
+
+
+def _json_of(annotation: Any) -> Convert:
+    adapter: TypeAdapter[Any] = TypeAdapter(annotation)
+
+    def convert(value: object) -> object:
+        try:
+            return adapter.validate_python(value, strict=True)
+        except ValidationError:
+            raise _Bad(f"expected a value of type {annotation} {_got(value)}") from None
+
+    return convert
+
+
+def _bare(annotation: Any) -> Any:
+    """``X`` for ``X | None``."""
+    if get_origin(annotation) in (Union, types.UnionType):
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        return args[0] if len(args) == 1 else annotation
+    return annotation
+
+
+_BY_PYTHON_TYPE: dict[type, Convert] = {
+    int: _exactly(int, "a whole number"),
+    bool: _exactly(bool, "true or false"),
+    datetime: _timestamp,
+    date: _day,
+}
+
+
+def _converter(column: Column[Any], annotation: Any) -> Convert:
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return _choice(annotation)
+    sql_type: TypeEngine[Any] = column.type
+    if isinstance(sql_type, TypeDecorator):
+        sql_type = sql_type.impl_instance
+    if isinstance(sql_type, JSON):
+        return _json_of(annotation)
+    python_type = sql_type.python_type
+    if python_type is str:
+        return _string(getattr(sql_type, "length", None))
+    if python_type in _BY_PYTHON_TYPE:
+        return _BY_PYTHON_TYPE[python_type]
+    raise TypeError(f"No import rule for {column} ({sql_type!r}); extend transfer_rules.py.")
+
+
+@dataclass(frozen=True)
+class _Column:
+    name: str
+    convert: Convert
+    nullable: bool
+    default: Callable[[], object] | None  # None: the file must give a value
+    references: tuple[str, str] | None  # (table, column) of a foreign key
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    table: Table
+    name: str
+    key: str  # the primary-key column
+    columns: Mapping[str, _Column]
+    deferred: tuple[str, ...]  # foreign keys to this table or a later one: set afterwards
+    unique: tuple[tuple[str, ...], ...]
+
+
+def _column_spec(model: type[SQLModel], column: Column[Any]) -> _Column:
+    field = model.model_fields[column.name]
+    default = None
+    if not (field.is_required() or column.primary_key):
+        default = functools.partial(field.get_default, call_default_factory=True)
+    fk = next(iter(column.foreign_keys), None)
+    return _Column(
+        name=column.name,
+        convert=_converter(column, _bare(field.annotation)),
+        nullable=bool(column.nullable) and not column.primary_key,
+        default=default,
+        references=(fk.column.table.name, fk.column.name) if fk is not None else None,
+    )
+
+
+@functools.cache
+def table_specs() -> tuple[TableSpec, ...]:
+    order = [table_of(model).name for model in TABLES]
+    specs = []
+    for position, model in enumerate(TABLES):
+        table = table_of(model)
+        columns = {c.name: _column_spec(model, c) for c in table.columns}
+        deferred = tuple(
+            c.name
+            for c in columns.values()
+            if c.references and order.index(c.references[0]) >= position
+        )
+        unique = tuple(
+            tuple(c.name for c in constraint.columns)
+            for constraint in table.constraints
+            if isinstance(constraint, UniqueConstraint)
+        )
+        (key,) = (c.name for c in table.primary_key.columns)
+        specs.append(TableSpec(table, table.name, key, columns, deferred, unique))
+    return tuple(specs)
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _an(noun: str) -> str:
+    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
+
+
+def _label(spec: TableSpec, index: int, record: object) -> str:
+    key = record.get(spec.key) if isinstance(record, dict) else None
+    if isinstance(key, int) and not isinstance(key, bool):
+        return f"{spec.name} #{key}"
+    return f"{spec.name} record {index + 1}"
+
+
+def _value(column: _Column, record: dict[str, object], label: str) -> object:
+    if column.name not in record:
+        if column.default is None:
+            raise InvalidInput(f"{label}: missing column '{column.name}'.")
+        value = column.default()
+        return value.value if isinstance(value, Enum) else value
+    value = record[column.name]
+    if value is None:
+        if column.nullable:
+            return None
+        raise InvalidInput(f"{label}: {column.name}: a value is required (got null).")
+    try:
+        return column.convert(value)
+    except _Bad as bad:
+        raise InvalidInput(f"{label}: {column.name}: {bad}.") from None
+
+
+def _record(spec: TableSpec, index: int, record: object) -> Row:
+    label = _label(spec, index, record)
+    if not isinstance(record, dict):
+        raise InvalidInput(f"{label}: expected an object of column values {_got(record)}.")
+    unknown = sorted(set(record) - set(spec.columns))
+    if unknown:
+        raise InvalidInput(f"{label}: unknown column '{unknown[0]}'.")
+    return {name: _value(column, record, label) for name, column in spec.columns.items()}
+
+
+def _table_rows(spec: TableSpec, records: object) -> list[Row]:
+    if not isinstance(records, list):
+        raise InvalidInput(f"Table '{spec.name}': expected a list of records {_got(records)}.")
+    rows: list[Row] = []
+    seen: set[object] = set()
+    for index, record in enumerate(records):
+        row = _record(spec, index, record)
+        if row[spec.key] in seen:
+            raise InvalidInput(
+                f"{spec.name} #{row[spec.key]}: another {spec.name} in the file has the same "
+                f"{spec.key}; ids must be unique."
+            )
+        seen.add(row[spec.key])
+        rows.append(row)
+    return rows
+
+
+def _check_references(specs: tuple[TableSpec, ...], rows: dict[str, list[Row]]) -> None:
+    references = {c.references for s in specs for c in s.columns.values() if c.references}
+    present = {(table, key): {row[key] for row in rows[table]} for table, key in references}
+    for spec in specs:
+        for column in spec.columns.values():
+            if column.references is None:
+                continue
+            known = present[column.references]
+            for row in rows[spec.name]:
+                value = row[column.name]
+                if value is not None and value not in known:
+                    raise InvalidInput(
+                        f"{spec.name} #{row[spec.key]}: {column.name} {value} refers to "
+                        f"{_an(column.references[0])} that is not in the file."
+                    )
+
+
+def _check_unique(specs: tuple[TableSpec, ...], rows: dict[str, list[Row]]) -> None:
+    for spec in specs:
+        for columns in spec.unique:
+            owners: dict[tuple[object, ...], object] = {}
+            for row in rows[spec.name]:
+                value = tuple(row[c] for c in columns)
+                if None in value:
+                    continue
+                if value in owners:
+                    shown = value[0] if len(value) == 1 else value
+                    raise InvalidInput(
+                        f"{spec.name} #{row[spec.key]}: {', '.join(columns)} {shown!r} is "
+                        f"already used by {spec.name} #{owners[value]}; it must be unique."
+                    )
+                owners[value] = row[spec.key]
+
+
+def _document_tables(data: object) -> dict[str, object]:
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise InvalidInput(
+            f"This is not a team export: the \"format\" marker '{FORMAT}' is missing."
+        )
+    version = data.get("format_version")
+    if isinstance(version, bool) or version != FORMAT_VERSION:
+        raise InvalidInput(
+            f"This export has format_version {version!r}; this app reads format_version "
+            f"{FORMAT_VERSION} only."
+        )
+    tables = data.get("tables")
+    if not isinstance(tables, dict):
+        raise InvalidInput('This export has no "tables" object; the file is incomplete.')
+    known = {spec.name for spec in table_specs()}
+    for name in tables:
+        if name not in known:
+            raise InvalidInput(f"Unknown table '{name}' in the file; nothing was imported.")
+    return tables
+
+
+def validated(data: object) -> dict[str, list[Row]]:
+    """Every row converted to insertable values, or InvalidInput on the first problem."""
+    tables = _document_tables(data)
+    specs = table_specs()
+    rows = {spec.name: _table_rows(spec, tables.get(spec.name, [])) for spec in specs}
+    _check_references(specs, rows)
+    _check_unique(specs, rows)
+    return rows

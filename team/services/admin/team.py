@@ -1,0 +1,176 @@
+"""Team reads: people with their manager, projects with their general questions, each
+person's workload and each IC's technique breadth. Each read is a fixed number of
+grouped queries, whatever the size of the team."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col
+
+from team.models import Person, Project, Question, QuestionStatus, Role
+from team.services.progress import people as history_people
+
+OPEN_STATUSES = (QuestionStatus.OPEN, QuestionStatus.IN_PROGRESS, QuestionStatus.BLOCKED)
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    id: int
+    name: str
+    email: str
+    role: Role
+    active: bool
+    reports_to_id: int | None
+    manager: str | None
+    manager_active: bool | None
+    version: int
+
+
+@dataclass(frozen=True)
+class ProjectRow:
+    id: int
+    name: str
+    description: str
+    archived: bool
+    general_questions: int
+    open_general_questions: int
+    version: int
+
+
+@dataclass(frozen=True)
+class WorkloadRow:
+    person_id: int
+    person: str
+    active: bool
+    project: str
+    open_questions: int
+    overdue: int
+
+
+@dataclass(frozen=True)
+class BreadthRow:
+    person_id: int
+    person: str
+    active: bool
+    technique: str
+    questions: int
+    findings: int
+
+
+def people_overview(session: Session) -> list[PersonRow]:
+    """Every person (active or not) with their manager's name: one query."""
+    boss = aliased(Person)
+    query = (
+        select(Person, col(boss.name), col(boss.active))
+        .outerjoin(boss, col(Person.reports_to_id) == boss.id)
+        .order_by(col(Person.active).desc(), col(Person.name))
+    )
+    return [
+        PersonRow(
+            id=p.id or 0,
+            name=p.name,
+            email=p.email,
+            role=Role(p.role),
+            active=p.active,
+            reports_to_id=p.reports_to_id,
+            manager=manager,
+            manager_active=manager_active,
+            version=p.version,
+        )
+        for p, manager, manager_active in session.execute(query)
+    ]
+
+
+def projects_overview(session: Session) -> list[ProjectRow]:
+    """Projects with how many general questions (roots) they hold: one query, which
+    counts the roots only (found by their empty parent), not every sub-question."""
+    still_open = case((col(Question.status).in_(OPEN_STATUSES), 1), else_=0)
+    roots = (
+        select(
+            col(Question.project_id).label("project_id"),
+            func.count().label("roots"),
+            func.sum(still_open).label("open_roots"),
+        )
+        .where(col(Question.parent_id).is_(None))
+        .group_by(col(Question.project_id))
+        .subquery("roots")
+    )
+    query = (
+        select(Project, func.coalesce(roots.c.roots, 0), func.coalesce(roots.c.open_roots, 0))
+        .outerjoin(roots, roots.c.project_id == col(Project.id))
+        .order_by(col(Project.archived), col(Project.name))
+    )
+    return [
+        ProjectRow(
+            id=p.id or 0,
+            name=p.name,
+            description=p.description,
+            archived=p.archived,
+            general_questions=int(roots),
+            open_general_questions=int(open_roots),
+            version=p.version,
+        )
+        for p, roots, open_roots in session.execute(query)
+    ]
+
+
+def _active_by_id(session: Session) -> dict[int, bool]:
+    return {int(i): bool(a) for i, a in session.execute(select(col(Person.id), col(Person.active)))}
+
+
+def workload(session: Session, *, today: date | None = None) -> list[WorkloadRow]:
+    """Open sub-questions per assignee and project, with how many are overdue. The
+    counting is history_people.workload's, so Team and Progress always agree."""
+    now = datetime.combine(today, datetime.min.time(), tzinfo=UTC) if today else None
+    active = _active_by_id(session)
+    return [
+        WorkloadRow(
+            person_id=int(r["person_id"]),
+            person=str(r["person"]),
+            active=active.get(int(r["person_id"]), False),
+            project=str(r["project"]),
+            open_questions=int(r["open"]),
+            overdue=int(r["overdue"]),
+        )
+        for r in history_people.workload(session, now=now).to_dict("records")
+    ]
+
+
+def technique_breadth(session: Session) -> list[BreadthRow]:
+    """IC x technique: questions assigned and findings logged, counted by
+    history_people.technique_breadth (the Progress chart's numbers)."""
+    active = _active_by_id(session)
+    return [
+        BreadthRow(
+            person_id=int(r["person_id"]),
+            person=str(r["person"]),
+            active=active.get(int(r["person_id"]), False),
+            technique=str(r["technique"]),
+            questions=int(r["assigned"]),
+            findings=int(r["findings"]),
+        )
+        for r in history_people.technique_breadth(session).to_dict("records")
+    ]
+
+
+@dataclass(frozen=True)
+class TeamView:
+    """Everything the Team page shows, read in one session."""
+
+    people: list[PersonRow]
+    projects: list[ProjectRow]
+    workload: list[WorkloadRow]
+    breadth: list[BreadthRow]
+
+
+def team_view(session: Session, *, today: date | None = None) -> TeamView:
+    return TeamView(
+        people=people_overview(session),
+        projects=projects_overview(session),
+        workload=workload(session, today=today),
+        breadth=technique_breadth(session),
+    )

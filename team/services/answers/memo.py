@@ -1,0 +1,162 @@
+"""The Minto-style memo of a question, and the comparison of two answer versions.
+
+The memo puts the answer first, then each sub-question's answer as a supporting
+argument, then the findings with their links as evidence, then the open sub-questions as
+gaps. Links are absolute URLs, so the memo works when pasted into a wiki.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from team.models import FindingStatus, Person, QuestionStatus
+from team.services.answers import writes as answers
+from team.services.answers.writes import AnswerVersion
+from team.services.findings.evidence import findings_below
+from team.services.findings.reads import FindingView
+from team.services.questions.tree import Tree
+from team.services.questions.view import load_subtree
+
+OPEN = (QuestionStatus.OPEN, QuestionStatus.IN_PROGRESS, QuestionStatus.BLOCKED)
+SHOWN = tuple(s for s in FindingStatus if s not in (FindingStatus.DRAFT, FindingStatus.WITHDRAWN))
+KIND_NAMES = {
+    "result": "result",
+    "negative_result": "negative result",
+    "data_decision": "data-cleaning decision",
+    "caveat": "caveat",
+}
+
+
+def _label(value: str) -> str:
+    return value.replace("_", " ")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _answer_block(version: AnswerVersion | None) -> list[str]:
+    if version is None:
+        return ["_No answer yet._", ""]
+    return [
+        f"*{_label(version.state).capitalize()}, {version.confidence.value} confidence "
+        f"(version {version.number}, {version.author}, {version.created_at:%d %b %Y}).*",
+        "",
+        version.body.strip(),
+        "",
+    ]
+
+
+def _evidence(usable: list[FindingView]) -> list[str]:
+    if not usable:
+        return ["_No findings yet._", ""]
+    lines = []
+    for f in sorted(usable, key=lambda f: f.id):
+        links = ", ".join(f"<{url}>" for url in f.links)
+        lines.append(
+            f"- **[F{f.id}]** {_one_line(f.summary)} — {KIND_NAMES[f.kind.value]}, "
+            f"{f.confidence.value} confidence, {_label(f.status)}, by {f.author}"
+            + (f". Evidence: {links}" if links else "")
+        )
+    return [*lines, ""]
+
+
+def _gaps(tree: Tree, node_id: int, names: dict[int, str]) -> list[str]:
+    if not tree.nodes[node_id].children:
+        q = tree.nodes[node_id].question
+        still = "still open" if q.status in OPEN else _label(q.status)
+        return [f"_No sub-questions; this question itself is {still}._", ""]
+    lines = []
+    for qid in tree.subtree_ids(node_id)[1:]:
+        q = tree.nodes[qid].question
+        if q.status in OPEN and not tree.nodes[qid].children:
+            who = names.get(q.assignee_id, "unassigned") if q.assignee_id else "unassigned"
+            due = f", due {q.due_date:%d %b %Y}" if q.due_date else ""
+            lines.append(f"- {_one_line(q.title)} ({_label(q.status)}; {who}{due})")
+    return [*(lines or ["_None: every sub-question is answered or dropped._"]), ""]
+
+
+def memo(session: Session, question_id: int, *, now: datetime | None = None) -> str:
+    """The memo of any question node, as Markdown: the whole subtree, so it is built
+    only when someone asks for it (a fixed number of queries)."""
+    tree = load_subtree(session, question_id)
+    node = tree.nodes[question_id]
+    names = dict(session.execute(select(col(Person.id), col(Person.name))).all())
+    own = answers.versions(session, question_id)
+    lines = [f"# {_one_line(node.question.title)}", ""]
+    if node.question.context:
+        lines += [f"> {_one_line(node.question.context)}", ""]
+    coverage = node.coverage
+    lines += [
+        "## Answer",
+        "",
+        *_answer_block(own[-1] if own else None),
+        f"Coverage: {node.answered_leaves} of {node.leaves} leaf questions answered"
+        + (f" ({coverage:.0%})." if coverage is not None else "."),
+        "",
+        "## Supporting arguments",
+        "",
+    ]
+    if not node.children:
+        lines += ["_This question has no sub-questions._", ""]
+    child_answers = answers.latest_versions(session, node.children)
+    for child_id in node.children:
+        child = tree.nodes[child_id].question
+        if child.status == QuestionStatus.DROPPED:
+            continue
+        lines += [f"### [Q{child_id}] {_one_line(child.title)}", ""]
+        lines += _answer_block(child_answers.get(child_id))
+    lines += ["## Evidence", "", *_evidence(findings_below(session, question_id, SHOWN))]
+    lines += ["## Gaps", "", *_gaps(tree, question_id, names)]
+    stamp = f"{now:%d %b %Y}" if now else ""
+    if stamp:
+        lines += [f"_Exported {stamp}._", ""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+# --------------------------------------------------------------------------- diff
+
+
+@dataclass(frozen=True)
+class VersionDiff:
+    old: AnswerVersion
+    new: AnswerVersion
+    text: list[str]  # unified diff lines
+    findings_added: tuple[int, ...]
+    findings_removed: tuple[int, ...]
+    answers_added: tuple[int, ...]  # child question ids
+    answers_removed: tuple[int, ...]
+
+    @property
+    def state_changed(self) -> bool:
+        return self.old.state != self.new.state
+
+    @property
+    def confidence_changed(self) -> bool:
+        return self.old.confidence != self.new.confidence
+
+
+def compare(old: AnswerVersion, new: AnswerVersion) -> VersionDiff:
+    text = list(
+        difflib.unified_diff(
+            old.body.splitlines(),
+            new.body.splitlines(),
+            fromfile=f"version {old.number}",
+            tofile=f"version {new.number}",
+            lineterm="",
+        )
+    )
+    return VersionDiff(
+        old=old,
+        new=new,
+        text=text,
+        findings_added=tuple(sorted(set(new.finding_ids) - set(old.finding_ids))),
+        findings_removed=tuple(sorted(set(old.finding_ids) - set(new.finding_ids))),
+        answers_added=tuple(sorted(set(new.cited_questions) - set(old.cited_questions))),
+        answers_removed=tuple(sorted(set(old.cited_questions) - set(new.cited_questions))),
+    )

@@ -1,0 +1,242 @@
+"""The portfolio of general questions for Overview: one page of rows, most urgent
+first, and headline numbers over every general question that matches. A fixed number
+of queries whatever the size; only the trees on the page are rolled up in Python.
+
+Two readings of the coverage rule (rollup.py) exist on purpose: ``roll_up`` gives every
+node of the trees on screen its coverage and confidence, and :func:`coverage_totals`
+counts leaves across thousands of trees in one recursive query without loading them.
+``tests/services/test_portfolio.py`` checks that the two agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, case, func, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col
+
+from team.models import (
+    AnswerState,
+    Confidence,
+    Person,
+    Project,
+    Question,
+    QuestionStatus,
+)
+from team.services.core.paging import Paged, Window, read_page
+from team.services.questions.tree import involves, rollups_by_root
+
+CLOSED = (QuestionStatus.ANSWERED, QuestionStatus.DROPPED)
+STILL_OPEN = (QuestionStatus.OPEN, QuestionStatus.IN_PROGRESS, QuestionStatus.BLOCKED)
+_PRIORITY_RANK = {"urgent": 0, "high": 1, "medium": 2, "low": 3}
+
+
+@dataclass(frozen=True)
+class PortfolioFilter:
+    project_id: int | None = None
+    person_id: int | None = None
+    search: str = ""  # every word must occur in the title, in any case
+
+
+@dataclass(frozen=True)
+class PortfolioRow:
+    id: int
+    title: str
+    project_id: int
+    project: str
+    owner: str
+    status: QuestionStatus
+    priority: str
+    due_date: date | None
+    leaves: int
+    answered_leaves: int
+    confidence: Confidence | None
+    answer_state: AnswerState | None
+    open_questions: int
+    people: tuple[str, ...]
+    person_ids: tuple[int, ...]
+    version: int
+
+    @property
+    def coverage(self) -> float | None:
+        return self.answered_leaves / self.leaves if self.leaves else None
+
+    @property
+    def overdue(self) -> bool:
+        return (
+            self.due_date is not None and self.due_date < date.today() and self.status not in CLOSED
+        )
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Headline numbers over every general question that matches the filter."""
+
+    general_questions: int
+    open_sub_questions: int
+    leaves: int
+    answered_leaves: int
+    overdue: int
+
+    @property
+    def coverage(self) -> float | None:
+        return self.answered_leaves / self.leaves if self.leaves else None
+
+
+def _matching_roots(f: PortfolioFilter) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = [col(Question.parent_id).is_(None)]
+    if f.project_id is not None:
+        where.append(col(Question.project_id) == f.project_id)
+    if f.person_id is not None:
+        where.append(involves(f.person_id))
+    where += [
+        func.lower(col(Question.title)).contains(word, autoescape=True)
+        for word in f.search.lower().split()
+    ]
+    return where
+
+
+def urgency() -> list[Any]:
+    """Unfinished first, then by priority, due date (none last) and title."""
+    closed = case((col(Question.status).in_(CLOSED), 1), else_=0)
+    priority = case(_PRIORITY_RANK, value=col(Question.priority), else_=9)
+    no_due = case((col(Question.due_date).is_(None), 1), else_=0)
+    return [closed, priority, no_due, col(Question.due_date), col(Question.title), col(Question.id)]
+
+
+def page(session: Session, f: PortfolioFilter, window: Window) -> Paged[PortfolioRow]:
+    """The general questions matching ``f``, most urgent first, one page of them."""
+    owner = aliased(Person)
+    query = (
+        select(Question, col(Project.name), col(owner.name))
+        .join(Project, col(Project.id) == col(Question.project_id))
+        .join(owner, col(owner.id) == col(Question.owner_id))
+        .where(*_matching_roots(f))
+        .order_by(*urgency())
+    )
+    found = read_page(session, query, window, list)
+    ids = [int(q.id) for q, _, _ in found.items]
+    rollups = rollups_by_root(session, ids)
+    people = _people_by_root(session, ids)
+    open_counts = _open_counts(session, ids)
+    rows = []
+    for q, project_name, owner_name in found.items:
+        rolled, own = rollups[q.id]
+        names = people.get(q.id, {})
+        rows.append(
+            PortfolioRow(
+                id=q.id,
+                title=q.title,
+                project_id=q.project_id,
+                project=project_name,
+                owner=owner_name,
+                status=QuestionStatus(q.status),
+                priority=q.priority,
+                due_date=q.due_date,
+                leaves=rolled.leaves,
+                answered_leaves=rolled.answered_leaves,
+                confidence=rolled.confidence,
+                answer_state=own.state if own else None,
+                open_questions=open_counts.get(q.id, 0),
+                people=tuple(sorted(names.values())),
+                person_ids=tuple(sorted(names)),
+                version=q.version,
+            )
+        )
+    return Paged(items=rows, total=found.total, window=found.window)
+
+
+def summary(session: Session, f: PortfolioFilter, *, today: date | None = None) -> Summary:
+    """Counts over every matching general question, in two queries."""
+    today = today or date.today()
+    roots = select(col(Question.id)).where(*_matching_roots(f))
+    overdue = case(
+        (
+            (col(Question.due_date) < today) & col(Question.status).not_in(CLOSED),
+            1,
+        ),
+        else_=0,
+    )
+    n_roots, n_overdue = session.execute(
+        select(func.count(), func.coalesce(func.sum(overdue), 0)).where(*_matching_roots(f))
+    ).one()
+    open_subs = session.scalar(
+        select(func.count()).where(
+            col(Question.root_id).in_(roots),
+            col(Question.parent_id).is_not(None),
+            col(Question.status).in_(STILL_OPEN),
+        )
+    )
+    leaves, answered = coverage_totals(session, roots)
+    return Summary(
+        general_questions=int(n_roots),
+        open_sub_questions=int(open_subs or 0),
+        leaves=leaves,
+        answered_leaves=answered,
+        overdue=int(n_overdue),
+    )
+
+
+def coverage_totals(session: Session, roots: Select[int | None]) -> tuple[int, int]:
+    """(leaves, answered leaves) summed over the trees of ``roots``: a node is in scope
+    when neither it nor an ancestor is dropped; a leaf is an in-scope node without a
+    sub-question that is not dropped (rollup.py). Only the subtrees under dropped nodes
+    (few) are walked; the rest is one pass over the trees' rows."""
+    in_trees = col(Question.root_id).in_(roots)
+    dropped = QuestionStatus.DROPPED
+    cut = (
+        select(col(Question.id))
+        .where(in_trees, col(Question.status) == dropped)
+        .cte("cut", recursive=True)
+    )
+    child = aliased(Question)
+    cut = cut.union_all(select(col(child.id)).join(cut, col(child.parent_id) == cut.c.id))
+    live_parents = select(col(Question.parent_id)).where(
+        in_trees, col(Question.status) != dropped, col(Question.parent_id).is_not(None)
+    )
+    answered = case((col(Question.status) == QuestionStatus.ANSWERED, 1), else_=0)
+    leaves, done = session.execute(
+        select(func.count(), func.coalesce(func.sum(answered), 0)).where(
+            in_trees,
+            col(Question.id).not_in(select(cut.c.id)),
+            col(Question.id).not_in(live_parents),
+        )
+    ).one()
+    return int(leaves), int(done)
+
+
+def _people_by_root(session: Session, root_ids: list[int]) -> dict[int, dict[int, str]]:
+    """{root id: {person id: name}} of everyone who owns or is assigned a node."""
+    if not root_ids:
+        return {}
+    in_trees = col(Question.root_id).in_(root_ids)
+    assignees = select(col(Question.root_id), col(Question.assignee_id)).where(
+        in_trees, col(Question.assignee_id).is_not(None)
+    )
+    owners = select(col(Question.root_id), col(Question.owner_id)).where(in_trees)
+    union = assignees.union(owners).subquery()
+    query = select(union.c.root_id, col(Person.id), col(Person.name)).join(
+        Person, col(Person.id) == union.c.assignee_id
+    )
+    result: dict[int, dict[int, str]] = {}
+    for root_id, pid, name in session.execute(query):
+        result.setdefault(root_id, {})[pid] = name
+    return result
+
+
+def _open_counts(session: Session, root_ids: list[int]) -> dict[int, int]:
+    if not root_ids:
+        return {}
+    query = (
+        select(col(Question.root_id), func.count())
+        .where(
+            col(Question.root_id).in_(root_ids),
+            col(Question.status).in_(STILL_OPEN),
+            col(Question.parent_id).is_not(None),
+        )
+        .group_by(col(Question.root_id))
+    )
+    return {root: int(n) for root, n in session.execute(query)}

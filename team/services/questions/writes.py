@@ -1,0 +1,289 @@
+"""Changing question trees: create, break down, edit, assign, move, reorder.
+(Statuses and the bulk editor are in question_status.py.)
+
+Who may do what (PRODUCT.md): a manager does everything; an IC may split a question
+assigned to them (the new sub-questions are theirs), edit the questions they own, reorder
+the sub-questions of a question assigned to them, and move their assigned questions
+through statuses (but not drop or restore them); a viewer changes nothing. Every change
+writes its events in the same transaction and bumps the row's version; a save based on
+an older version is refused and overwrites nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from team.models import (
+    Priority,
+    Project,
+    Question,
+    QuestionCreate,
+    QuestionPublic,
+    QuestionUpdate,
+)
+from team.services.core.actors import acting, require_manager, require_writer
+from team.services.core.errors import InvalidInput, PermissionDenied
+from team.services.core.text import without_controls
+from team.services.core.tx import atomic
+from team.services.questions.store import (
+    LINES_MAX,
+    check_assignee,
+    claim,
+    clean_context,
+    clean_technique,
+    clean_title,
+    insert,
+    load,
+    may_split,
+    public,
+    record_change,
+    subtree,
+)
+
+# --------------------------------------------------------------------------- create
+
+
+@atomic
+def create_question(session: Session, actor_id: int, data: QuestionCreate) -> QuestionPublic:
+    """A new general question (the root of a tree). Managers only."""
+    actor = acting(session, actor_id)
+    require_manager(actor, "create a general question")
+    project = session.get(Project, data.project_id)
+    if project is None:
+        raise InvalidInput(f"Project #{data.project_id} does not exist.", field="project")
+    if project.archived:
+        raise InvalidInput(
+            f"Project '{project.name}' is archived; reopen it or pick another project.",
+            field="project",
+        )
+    check_assignee(session, data.assignee_id)
+    question = Question(
+        title=clean_title(data.title),
+        context=clean_context(data.context),
+        technique=clean_technique(data.technique),
+        priority=data.priority,
+        due_date=data.due_date,
+        project_id=data.project_id,
+        owner_id=actor.id,
+        assignee_id=data.assignee_id,
+    )
+    insert(session, actor, question)
+    session.commit()
+    return public(question)
+
+
+@dataclass(frozen=True)
+class SubQuestion:
+    title: str
+    context: str = ""
+    assignee_id: int | None = None
+    technique: str | None = None
+    priority: Priority = Priority.MEDIUM
+    due_date: date | None = None
+
+
+@atomic
+def add_subquestions(
+    session: Session, actor_id: int, parent_id: int, items: list[SubQuestion]
+) -> list[QuestionPublic]:
+    """Add sub-questions under ``parent_id``, after its existing children, in one
+    transaction: all are added or none."""
+    actor = acting(session, actor_id)
+    require_writer(actor)
+    parent = load(session, parent_id)
+    if not may_split(actor, parent):
+        raise PermissionDenied(
+            "You can break down only questions assigned to you; ask a manager to assign "
+            "this one or to add the sub-questions."
+        )
+    if not items:
+        raise InvalidInput("Give at least one sub-question.", field="title")
+    if len(items) > LINES_MAX:
+        raise InvalidInput(f"Add at most {LINES_MAX} sub-questions at once.", field="title")
+    position = _next_position(session, parent_id)
+    created = []
+    for offset, item in enumerate(items):
+        assignee = item.assignee_id
+        if not actor.is_manager:
+            if assignee not in (None, actor.id):
+                raise PermissionDenied("Only a manager can assign questions to someone else.")
+            assignee = actor.id
+        check_assignee(session, assignee)
+        question = Question(
+            title=clean_title(item.title),
+            context=clean_context(item.context),
+            technique=clean_technique(item.technique) or parent.technique,
+            priority=item.priority,
+            due_date=item.due_date,
+            project_id=parent.project_id,
+            parent_id=parent.id,
+            root_id=parent.root_id,
+            owner_id=actor.id,
+            assignee_id=assignee,
+            position=position + offset,
+        )
+        created.append(insert(session, actor, question))
+    session.commit()
+    return [public(q) for q in created]
+
+
+_BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)]|\[[ xX]?\])\s+")
+
+
+def parse_lines(text: str) -> list[str]:
+    """One sub-question per non-empty line; list bullets and numbering are removed.
+    Control characters go first, so a stray form feed or record separator does not
+    split a line in two."""
+    lines = without_controls(text).splitlines()
+    return [_BULLET.sub("", line).strip() for line in lines if line.strip()]
+
+
+def add_subquestions_from_text(
+    session: Session, actor_id: int, parent_id: int, text: str
+) -> list[QuestionPublic]:
+    """Pasted lines, one sub-question each."""
+    titles = parse_lines(text)
+    if not titles:
+        raise InvalidInput("Paste at least one sub-question, one per line.", field="lines")
+    return add_subquestions(session, actor_id, parent_id, [SubQuestion(t) for t in titles])
+
+
+def _next_position(session: Session, parent_id: int | None) -> int:
+    positions = session.scalars(
+        select(col(Question.position)).where(col(Question.parent_id) == parent_id)
+    ).all()
+    return max(positions, default=-1) + 1
+
+
+# --------------------------------------------------------------------------- edit
+
+
+@atomic
+def update_question(
+    session: Session, actor_id: int, question_id: int, version: int, changes: QuestionUpdate
+) -> QuestionPublic:
+    """Save edits of title, context, technique, priority and due date."""
+    actor = acting(session, actor_id)
+    require_writer(actor)
+    question = load(session, question_id)
+    if not (actor.is_manager or question.owner_id == actor.id):
+        raise PermissionDenied(
+            "You can edit only the questions you created; ask a manager to change this one."
+        )
+    new_values = _changed_fields(question, changes)
+    claim(session, question, version)
+    for field, value in new_values.items():
+        record_change(session, actor, question, field, getattr(question, field), value)
+        setattr(question, field, value)
+    session.commit()
+    return public(question)
+
+
+def _changed_fields(question: Question, changes: QuestionUpdate) -> dict[str, object]:
+    wanted: dict[str, object] = {}
+    if changes.title is not None:
+        wanted["title"] = clean_title(changes.title)
+    if changes.context is not None:
+        wanted["context"] = clean_context(changes.context)
+    if changes.technique is not None or changes.clear_technique:
+        wanted["technique"] = (
+            None if changes.clear_technique else clean_technique(changes.technique)
+        )
+    if changes.priority is not None:
+        wanted["priority"] = Priority(changes.priority)
+    if changes.due_date is not None or changes.clear_due_date:
+        wanted["due_date"] = None if changes.clear_due_date else changes.due_date
+    return {k: v for k, v in wanted.items() if getattr(question, k) != v}
+
+
+@atomic
+def assign(
+    session: Session, actor_id: int, question_id: int, version: int, assignee_id: int | None
+) -> QuestionPublic:
+    """Assign to an active IC, or unassign with ``None``. Managers only."""
+    actor = acting(session, actor_id)
+    require_manager(actor, "assign questions")
+    question = load(session, question_id)
+    check_assignee(session, assignee_id)
+    if question.assignee_id == assignee_id:
+        return public(question)
+    claim(session, question, version)
+    record_change(session, actor, question, "assignee_id", question.assignee_id, assignee_id)
+    question.assignee_id = assignee_id
+    session.commit()
+    return public(question)
+
+
+# --------------------------------------------------------------------------- tree shape
+
+
+@atomic
+def move_question(
+    session: Session, actor_id: int, question_id: int, version: int, new_parent_id: int | None
+) -> QuestionPublic:
+    """Move a question (with everything below it) under another parent, possibly in
+    another tree, or to the top level as a general question. Managers only; never under
+    itself or one of its own descendants."""
+    actor = acting(session, actor_id)
+    require_manager(actor, "move questions")
+    question = load(session, question_id)
+    if question.parent_id == new_parent_id:
+        return public(question)
+    branch = subtree(session, question)
+    new_parent = load(session, new_parent_id) if new_parent_id is not None else None
+    if new_parent is not None and new_parent.id in {n.id for n in branch}:
+        where = "itself" if new_parent.id == question.id else "one of its own sub-questions"
+        raise InvalidInput(
+            f"'{question.title}' cannot move under {where}; pick a question outside its branch.",
+            field="parent",
+        )
+    claim(session, question, version)
+    old_parent = question.parent_id
+    question.position = _next_position(session, new_parent_id)
+    question.parent_id = new_parent_id
+    new_root = new_parent.root_id if new_parent is not None else question.id
+    new_project = new_parent.project_id if new_parent is not None else question.project_id
+    for node in branch:
+        node.root_id = new_root
+        node.project_id = new_project
+    record_change(session, actor, question, "parent_id", old_parent, new_parent_id, action="moved")
+    session.commit()
+    return public(question)
+
+
+@atomic
+def reorder(
+    session: Session, actor_id: int, question_id: int, version: int, new_index: int
+) -> QuestionPublic:
+    """Put a question at ``new_index`` among its siblings (0 is first)."""
+    actor = acting(session, actor_id)
+    require_writer(actor)
+    question = load(session, question_id)
+    parent = load(session, question.parent_id) if question.parent_id is not None else None
+    if not (actor.is_manager or (parent is not None and may_split(actor, parent))):
+        raise PermissionDenied(
+            "You can reorder only the sub-questions of a question assigned to you."
+        )
+    siblings = list(
+        session.scalars(
+            select(Question)
+            .where(col(Question.parent_id) == question.parent_id)
+            .order_by(col(Question.position), col(Question.id))
+        )
+    )
+    old_index = siblings.index(question)
+    new_index = max(0, min(new_index, len(siblings) - 1))
+    if new_index == old_index:
+        return public(question)
+    claim(session, question, version)
+    siblings.insert(new_index, siblings.pop(old_index))
+    for index, node in enumerate(siblings):
+        node.position = index
+    record_change(session, actor, question, "position", old_index, new_index)
+    session.commit()
+    return public(question)

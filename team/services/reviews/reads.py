@@ -1,0 +1,233 @@
+"""Review requests as pages show them: one request, a reviewer's queue, a requester's
+requests and every open request; long lists one page at a time with their total. A fixed
+number of queries whatever the size: the open must-fix notes of the requests shown are
+counted in one query."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, case, func, or_, select
+from sqlmodel import Session, col
+
+from team.models import Finding, Note, NoteKind, Question, ReviewRequest, ReviewStatus
+from team.services.core.errors import NotFound
+from team.services.core.listing import keyed_page
+from team.services.core.paging import Paged, Window
+
+R = ReviewStatus
+WAITING = (R.OPEN, R.IN_REVIEW)  # statuses in which the request waits on its reviewer
+OPEN_STATUSES = (*WAITING, R.CHANGES_REQUESTED)
+CLOSED = (R.APPROVED, R.WITHDRAWN)
+ReviewQuery = Select[ReviewRequest, str, int | None, str]
+Where = list[ColumnElement[bool]]
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    """A review request as pages show it."""
+
+    id: int
+    question_id: int
+    question_title: str
+    root_id: int | None
+    finding_id: int | None
+    finding_summary: str | None
+    requester_id: int
+    reviewer_id: int
+    artifact_url: str
+    focus: str
+    status: ReviewStatus
+    requested_at: datetime
+    first_response_at: datetime | None
+    resolved_at: datetime | None
+    version: int
+    open_must_fix: int
+
+    def age_hours(self, now: datetime) -> float:
+        """Hours since requested, up to resolution (or now)."""
+        end = self.resolved_at or now
+        return (end - self.requested_at).total_seconds() / 3600
+
+    def first_response_hours(self) -> float | None:
+        if self.first_response_at is None:
+            return None
+        return (self.first_response_at - self.requested_at).total_seconds() / 3600
+
+    def overdue(self, now: datetime, sla_hours: int) -> bool:
+        """Waiting for a first response longer than the review SLA."""
+        return (
+            self.first_response_at is None
+            and self.status in WAITING
+            and self.age_hours(now) > sla_hours
+        )
+
+
+def _query(where: Where) -> ReviewQuery:
+    """Requests matching ``where`` with their question and finding, oldest first."""
+    return (
+        select(ReviewRequest, col(Question.title), col(Question.root_id), col(Finding.summary))
+        .join(Question, col(Question.id) == col(ReviewRequest.question_id))
+        .outerjoin(Finding, col(Finding.id) == col(ReviewRequest.finding_id))
+        .where(*where)
+        .order_by(*_oldest())
+    )
+
+
+def _oldest() -> list[Any]:
+    return [col(ReviewRequest.requested_at), col(ReviewRequest.id)]
+
+
+def _must_fix_counts(session: Session, review_ids: list[int]) -> dict[int, int]:
+    """Open must-fix notes per request, for these requests only (one query, even for
+    none, so a page makes the same queries whatever the data)."""
+    query = (
+        select(col(Note.review_request_id), func.count())
+        .where(
+            col(Note.review_request_id).in_(review_ids),
+            col(Note.kind) == NoteKind.MUST_FIX,
+            col(Note.resolved).is_(False),
+        )
+        .group_by(col(Note.review_request_id))
+    )
+    return {int(rid): int(n) for rid, n in session.execute(query)}
+
+
+def converter(session: Session) -> Callable[[Iterable[Any]], list[ReviewView]]:
+    """Rows of the review query as views, with their open must-fix notes."""
+
+    def convert(rows: Iterable[Any]) -> list[ReviewView]:
+        found = list(rows)
+        fixes = _must_fix_counts(session, [int(r.id) for r, *_ in found])
+        return [
+            _view(r, title, root, summary, fixes.get(int(r.id), 0))
+            for r, title, root, summary in found
+        ]
+
+    return convert
+
+
+def _view(
+    r: ReviewRequest, title: str, root_id: int | None, summary: str | None, fixes: int
+) -> ReviewView:
+    return ReviewView(
+        id=int(r.id or 0),
+        question_id=r.question_id,
+        question_title=title,
+        root_id=root_id,
+        finding_id=r.finding_id,
+        finding_summary=summary,
+        requester_id=r.requester_id,
+        reviewer_id=r.reviewer_id,
+        artifact_url=r.artifact_url,
+        focus=r.focus,
+        status=ReviewStatus(r.status),
+        requested_at=r.requested_at,
+        first_response_at=r.first_response_at,
+        resolved_at=r.resolved_at,
+        version=r.version,
+        open_must_fix=fixes,
+    )
+
+
+def _views(session: Session, where: Where) -> list[ReviewView]:
+    return converter(session)(session.execute(_query(where)))
+
+
+def _page(
+    session: Session,
+    where: Where,
+    window: Window,
+    *,
+    order: list[Any] | None = None,
+    search: str = "",
+    total: int | None = None,
+) -> Paged[ReviewView]:
+    """One page of the requests matching ``where`` (and every word of ``search`` in the
+    question title or finding summary), in ``order`` (oldest first by default)."""
+    order = order or _oldest()
+    keys = select(col(ReviewRequest.id)).where(*where)
+    if search.split():
+        keys = keys.join(Question, col(Question.id) == col(ReviewRequest.question_id))
+        keys = keys.outerjoin(Finding, col(Finding.id) == col(ReviewRequest.finding_id))
+        for word in search.split():
+            keys = keys.where(
+                or_(
+                    col(Question.title).icontains(word, autoescape=True),
+                    col(Finding.summary).icontains(word, autoescape=True),
+                )
+            )
+    return keyed_page(
+        session,
+        keys=keys.order_by(*order),
+        rows=_query([]).order_by(None).order_by(*order),
+        key=col(ReviewRequest.id),
+        window=window,
+        convert=converter(session),
+        total=total,
+    )
+
+
+def _waiting_on(reviewer_id: int) -> Where:
+    return [col(ReviewRequest.reviewer_id) == reviewer_id, col(ReviewRequest.status).in_(WAITING)]
+
+
+def queue_for(session: Session, reviewer_id: int) -> list[ReviewView]:
+    """What waits on this reviewer, oldest first."""
+    return _views(session, _waiting_on(reviewer_id))
+
+
+def queue_page(
+    session: Session, reviewer_id: int, window: Window, *, total: int | None = None
+) -> Paged[ReviewView]:
+    """One page of what waits on this reviewer, oldest first, with the total (counted
+    unless given)."""
+    return _page(session, _waiting_on(reviewer_id), window, total=total)
+
+
+def queue_count(reviewer_id: int) -> Select[int]:
+    """The query counting what waits on this reviewer."""
+    return select(func.count()).select_from(ReviewRequest).where(*_waiting_on(reviewer_id))
+
+
+def requested_by(session: Session, requester_id: int) -> list[ReviewView]:
+    """Everything this person asked for, oldest first."""
+    return _views(session, [col(ReviewRequest.requester_id) == requester_id])
+
+
+def requested_by_page(
+    session: Session, requester_id: int, window: Window, *, newest_first: bool = False
+) -> Paged[ReviewView]:
+    """One page of what this person asked for, with the total: newest first, or the
+    requests still open first (oldest first) and then the closed ones (newest first)."""
+    requested, rid = col(ReviewRequest.requested_at), col(ReviewRequest.id)
+    if newest_first:
+        order = [requested.desc(), rid.desc()]
+    else:
+        closed = col(ReviewRequest.status).in_(CLOSED)
+        open_age = case((closed, None), else_=requested)
+        order = [case((closed, 1), else_=0), open_age, requested.desc(), rid.desc()]
+    where = [col(ReviewRequest.requester_id) == requester_id]
+    return _page(session, where, window, order=order)
+
+
+def get_review(session: Session, review_id: int) -> ReviewView:
+    found = _views(session, [col(ReviewRequest.id) == review_id])
+    if not found:
+        raise NotFound(f"Review request #{review_id} does not exist.")
+    return found[0]
+
+
+def all_reviews(session: Session, *, open_only: bool = False) -> list[ReviewView]:
+    where: Where = [col(ReviewRequest.status).in_(OPEN_STATUSES)] if open_only else []
+    return _views(session, where)
+
+
+def open_reviews_page(session: Session, window: Window, search: str = "") -> Paged[ReviewView]:
+    """One page of every open request, oldest first, with the total; ``search`` keeps
+    those whose question title or finding summary holds every word (any case)."""
+    where: Where = [col(ReviewRequest.status).in_(OPEN_STATUSES)]
+    return _page(session, where, window, search=search)
