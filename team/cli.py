@@ -13,7 +13,7 @@ import typer
 from sqlalchemy import Engine
 
 from team import db
-from team.backup import transfer
+from team.backup import export, restore
 from team.config import (
     CONFIG_ENV,
     AuthMode,
@@ -25,7 +25,7 @@ from team.config import (
     load_config,
 )
 from team.demo import load as demo
-from team.services.admin import people as team_admin
+from team.services.admin import people
 from team.services.answers import memo
 from team.services.core.errors import TeamError
 from team.ui import serve
@@ -103,7 +103,7 @@ def export_cmd(
     engine = _engine(_settings(config), migrate=False)
     try:
         with db.session_scope(engine) as session:
-            counts = transfer.write_export(session, file)
+            counts = export.write_export(session, file)
     except (TeamError, OSError) as exc:
         _fail(str(exc))
     total = sum(counts.values())
@@ -118,9 +118,9 @@ def import_cmd(
     """Load an export into an empty database (all of it, or nothing)."""
     engine = _engine(_settings(config))
     try:
-        data = transfer.read_import(file)
+        data = restore.read_import(file)
         with db.session_scope(engine) as session:
-            counts = transfer.import_data(session, data)
+            counts = restore.import_data(session, data)
     except TeamError as exc:
         _fail(str(exc))
     typer.echo(f"Imported {sum(counts.values())} rows from {file}.")
@@ -138,7 +138,7 @@ def memo_cmd(
     engine = _engine(_settings(config), migrate=False)
     try:
         with db.session_scope(engine) as session:
-            text = memo.memo(session, question_id)
+            text = memo.memo(session, question_id=question_id)
     except TeamError as exc:
         _fail(str(exc))
     if output is None:
@@ -221,7 +221,7 @@ def add_manager_cmd(
     engine = _engine(_settings(config))
     try:
         with db.session_scope(engine) as session:
-            person = team_admin.add_first_manager(session, name=name, email=email)
+            person = people.add_first_manager(session, name=name, email=email)
     except TeamError as exc:
         _fail(str(exc))
     typer.echo(f"Added {person.name} <{person.email}> as a manager.")

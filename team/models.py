@@ -1,10 +1,11 @@
-"""Every table of the product and the plain shapes services hand out.
+"""Every table of the product. (Services hand out views, frozen dataclasses of plain
+values, defined beside the reads that build them.)
 
-Vocabularies are ``StrEnum``s; the tables store their values as short strings so the
+Vocabularies (vocabulary.py) are stored as short strings, checked by a constraint, so the
 schema stays portable between SQLite and PostgreSQL and migrations never have to alter a
-native enum type. Editable rows carry ``version`` for optimistic concurrency: a save names
-the version it was based on and fails if the row has moved on since.
-"""
+native enum type. Editable rows carry ``version`` for optimistic
+concurrency: a save names the version it was based on and fails if the row has moved on
+since."""
 
 from __future__ import annotations
 
@@ -14,76 +15,22 @@ from enum import StrEnum
 from sqlalchemy import JSON, CheckConstraint, Column, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from team.vocabulary import (
+    AnswerState,
+    Confidence,
+    FindingKind,
+    FindingStatus,
+    NoteKind,
+    Priority,
+    QuestionStatus,
+    ReviewStatus,
+    Role,
+)
+
 
 def utcnow() -> datetime:
     """Now, in UTC (every timestamp is stored as an aware UTC datetime)."""
     return datetime.now(UTC)
-
-
-# --------------------------------------------------------------------------- vocabularies
-
-
-class Role(StrEnum):
-    MANAGER = "manager"
-    IC = "ic"
-    VIEWER = "viewer"
-
-
-class QuestionStatus(StrEnum):
-    OPEN = "open"
-    IN_PROGRESS = "in_progress"
-    BLOCKED = "blocked"
-    ANSWERED = "answered"
-    DROPPED = "dropped"
-
-
-class Priority(StrEnum):
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-    URGENT = "urgent"
-
-
-class FindingKind(StrEnum):
-    RESULT = "result"
-    NEGATIVE_RESULT = "negative_result"
-    DATA_DECISION = "data_decision"
-    CAVEAT = "caveat"
-
-
-class Confidence(StrEnum):
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-
-
-class FindingStatus(StrEnum):
-    DRAFT = "draft"
-    SHARED = "shared"
-    ACCEPTED = "accepted"
-    NEEDS_WORK = "needs_work"
-    WITHDRAWN = "withdrawn"
-
-
-class ReviewStatus(StrEnum):
-    OPEN = "open"
-    IN_REVIEW = "in_review"
-    CHANGES_REQUESTED = "changes_requested"
-    APPROVED = "approved"
-    WITHDRAWN = "withdrawn"
-
-
-class NoteKind(StrEnum):
-    COMMENT = "comment"
-    SUGGESTION = "suggestion"
-    MUST_FIX = "must_fix"
-    PRAISE = "praise"
-
-
-class AnswerState(StrEnum):
-    WORKING_HYPOTHESIS = "working_hypothesis"
-    ANSWERED = "answered"
-    INCONCLUSIVE = "inconclusive"
 
 
 def _values(enum: type[StrEnum]) -> str:
@@ -97,66 +44,40 @@ def _check(column: str, enum: type[StrEnum], name: str) -> CheckConstraint:
 # --------------------------------------------------------------------------- people
 
 
-class PersonBase(SQLModel):
-    name: str = Field(sa_type=String(120))
-    email: str = Field(sa_type=String(254))
-    role: Role = Field(default=Role.IC, sa_type=String(16))
-    reports_to_id: int | None = Field(default=None, foreign_key="person.id")
-    active: bool = True
-
-
-class Person(PersonBase, table=True):
+class Person(SQLModel, table=True):
     __tablename__ = "person"
     __table_args__ = (
         UniqueConstraint("email", name="uq_person_email"),
         _check("role", Role, "ck_person_role"),
     )
+    name: str = Field(sa_type=String(120))
+    email: str = Field(sa_type=String(254))
+    role: Role = Field(default=Role.IC, sa_type=String(16))
+    reports_to_id: int | None = Field(default=None, foreign_key="person.id")
+    active: bool = True
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = Field(default_factory=utcnow)
     version: int = 1
-
-
-class PersonPublic(PersonBase):
-    id: int
-    created_at: datetime
-    version: int
 
 
 # --------------------------------------------------------------------------- projects
 
 
-class ProjectBase(SQLModel):
+class Project(SQLModel, table=True):
+    __tablename__ = "project"
+    __table_args__ = (UniqueConstraint("name", name="uq_project_name"),)
     name: str = Field(sa_type=String(120))
     description: str = Field(default="", sa_type=Text)
     archived: bool = False
-
-
-class Project(ProjectBase, table=True):
-    __tablename__ = "project"
-    __table_args__ = (UniqueConstraint("name", name="uq_project_name"),)
     id: int | None = Field(default=None, primary_key=True)
     created_at: datetime = Field(default_factory=utcnow)
     version: int = 1
 
 
-class ProjectPublic(ProjectBase):
-    id: int
-    created_at: datetime
-    version: int
-
-
 # --------------------------------------------------------------------------- questions
 
 
-class QuestionBase(SQLModel):
-    title: str = Field(sa_type=String(300))
-    context: str = Field(default="", sa_type=Text)
-    technique: str | None = Field(default=None, sa_type=String(60))
-    priority: Priority = Field(default=Priority.MEDIUM, sa_type=String(16))
-    due_date: date | None = None
-
-
-class Question(QuestionBase, table=True):
+class Question(SQLModel, table=True):
     """A node of a question tree. A general question is a root (no parent).
 
     ``root_id`` names the general question of the tree (itself for a root) and
@@ -174,6 +95,11 @@ class Question(QuestionBase, table=True):
         Index("ix_question_project_id", "project_id"),
         Index("ix_question_assignee_id_status", "assignee_id", "status"),
     )
+    title: str = Field(sa_type=String(300))
+    context: str = Field(default="", sa_type=Text)
+    technique: str | None = Field(default=None, sa_type=String(60))
+    priority: Priority = Field(default=Priority.MEDIUM, sa_type=String(16))
+    due_date: date | None = None
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id")
     parent_id: int | None = Field(default=None, foreign_key="question.id")
@@ -187,49 +113,10 @@ class Question(QuestionBase, table=True):
     version: int = 1
 
 
-class QuestionCreate(QuestionBase):
-    project_id: int
-    assignee_id: int | None = None
-
-
-class QuestionUpdate(SQLModel):
-    """Fields a save may change; ``None`` leaves a field as it is."""
-
-    title: str | None = None
-    context: str | None = None
-    technique: str | None = None
-    priority: Priority | None = None
-    due_date: date | None = None
-    clear_due_date: bool = False
-    clear_technique: bool = False
-
-
-class QuestionPublic(QuestionBase):
-    id: int
-    project_id: int
-    parent_id: int | None
-    root_id: int | None
-    owner_id: int
-    assignee_id: int | None
-    status: QuestionStatus
-    position: int
-    created_at: datetime
-    updated_at: datetime
-    version: int
-
-
 # --------------------------------------------------------------------------- findings
 
 
-class FindingBase(SQLModel):
-    summary: str = Field(sa_type=String(300))
-    body: str = Field(default="", sa_type=Text)
-    links: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
-    kind: FindingKind = Field(default=FindingKind.RESULT, sa_type=String(24))
-    confidence: Confidence = Field(default=Confidence.MEDIUM, sa_type=String(16))
-
-
-class Finding(FindingBase, table=True):
+class Finding(SQLModel, table=True):
     __tablename__ = "finding"
     __table_args__ = (
         _check("kind", FindingKind, "ck_finding_kind"),
@@ -246,6 +133,11 @@ class Finding(FindingBase, table=True):
         Index("ix_finding_author_id_created_at", "author_id", "created_at"),
         Index("ix_finding_author_id_status_created_at", "author_id", "status", "created_at"),
     )
+    summary: str = Field(sa_type=String(300))
+    body: str = Field(default="", sa_type=Text)
+    links: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    kind: FindingKind = Field(default=FindingKind.RESULT, sa_type=String(24))
+    confidence: Confidence = Field(default=Confidence.MEDIUM, sa_type=String(16))
     id: int | None = Field(default=None, primary_key=True)
     question_id: int = Field(foreign_key="question.id")
     author_id: int = Field(foreign_key="person.id")
@@ -253,16 +145,6 @@ class Finding(FindingBase, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     version: int = 1
-
-
-class FindingPublic(FindingBase):
-    id: int
-    question_id: int
-    author_id: int
-    status: FindingStatus
-    created_at: datetime
-    updated_at: datetime
-    version: int
 
 
 # --------------------------------------------------------------------------- reviews

@@ -56,11 +56,16 @@ def _truncate_postgres(engine: Engine) -> None:
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 
 
+def migrated_copy(template: Path, path: Path) -> str:
+    """The URL of a migrated, empty SQLite file at ``path``: a copy of ``template``
+    (migrating once per test session instead of once per test)."""
+    shutil.copy(template, path)
+    return f"sqlite:///{path}"
+
+
 @pytest.fixture
 def sqlite_engine(sqlite_template: Path, tmp_path: Path) -> Iterator[Engine]:
-    path = tmp_path / "team.db"
-    shutil.copy(sqlite_template, path)
-    engine = make_engine(f"sqlite:///{path}")
+    engine = make_engine(migrated_copy(sqlite_template, tmp_path / "team.db"))
     yield engine
     engine.dispose()
 

@@ -7,8 +7,10 @@ from typing import Any
 
 from sqlmodel import Session
 
-from team.models import Person, Project, Question, QuestionCreate, QuestionStatus, Role
+from team.models import Person, Project, Question
 from team.services.questions import writes as questions
+from team.services.questions.writes import QuestionCreate
+from team.vocabulary import QuestionStatus, Role
 
 
 @dataclass
@@ -53,7 +55,7 @@ def make_team(session: Session) -> Team:
 
 def root(session: Session, team: Team, title: str = "Why did retention drop in Q3?") -> int:
     return questions.create_question(
-        session, team.manager, QuestionCreate(title=title, project_id=team.project)
+        session, team.manager, data=QuestionCreate(title=title, project_id=team.project)
     ).id
 
 

@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 
 from team import db
 from team.cli import app
+from team.services.admin import reads as admin_reads
 from team.services.answers import memo
-from team.services.core import actors as people
 from tests.factories import make_team, root
 
 runner = CliRunner()
@@ -154,7 +154,7 @@ def test_memo_prints_or_writes_the_same_markdown(config: Path, tmp_path: Path) -
     with Session(engine) as session:
         team = make_team(session)
         rid = root(session, team)
-        expected = memo.memo(session, rid)
+        expected = memo.memo(session, question_id=rid)
     engine.dispose()
     code, out, _ = _team("memo", str(rid), "--config", str(config))
     assert code == 0
@@ -240,4 +240,4 @@ def test_add_manager_refuses_a_bad_email(config: Path) -> None:
 
 
 def team_admin_people(session: Session) -> list[tuple[str, str, str]]:
-    return [(p.name, p.email, p.role) for p in people.list_people(session)]
+    return [(p.name, p.email, p.role) for p in admin_reads.list_people(session)]

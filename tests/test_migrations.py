@@ -10,7 +10,8 @@ from sqlalchemy import Engine, inspect, select
 from sqlmodel import Session, SQLModel
 
 from team import db
-from team.models import TABLES, Person, Role
+from team.models import TABLES, Person
+from team.vocabulary import Role
 
 
 def test_migrated_schema_matches_models(engine: Engine) -> None:

@@ -3,7 +3,7 @@ of a whole file against them.
 
 ``validated(data)`` turns a parsed export document into insertable rows per table, or
 raises InvalidInput naming the first record and column that do not fit. Writing the rows
-is team.backup.transfer's job.
+is restore.py's job.
 """
 
 from __future__ import annotations

@@ -14,8 +14,9 @@ from team.bench.report import report
 from team.bench.runner import Options, SizeResult, run
 from team.bench.sizes import SIZES, Size
 from team.db import make_engine
-from team.models import Person, Role
+from team.models import Person
 from team.ui.navigation import all_page_names
+from team.vocabulary import Role
 
 ROLE_LABELS = {Role.MANAGER: "manager", Role.IC: "IC", Role.VIEWER: "viewer"}
 

@@ -11,8 +11,9 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from team.models import Note, OneOnOne, Person, Question, ReviewRequest, Role
+from team.models import Note, OneOnOne, Person, Question, ReviewRequest
 from team.ui.navigation import all_page_names, page_names_for
+from team.vocabulary import Role
 
 ROLES = (Role.MANAGER, Role.IC, Role.VIEWER)
 DEFAULT = "default"

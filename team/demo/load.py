@@ -19,13 +19,8 @@ from team.db import is_empty
 from team.demo.spec import (
     read_demo,
 )
-from team.demo.writer import DemoLoader
-from team.models import (
-    TABLES,
-    Person,
-    Question,
-    utcnow,
-)
+from team.demo.writer import DemoWriter
+from team.models import TABLES, Person, Question, utcnow
 from team.services.core.errors import InvalidInput
 
 DEMO_FILE = Path(__file__).resolve().parents[2] / "data" / "demo_team.yaml"
@@ -104,13 +99,10 @@ def load_demo(
             _wipe(session)
         elif not is_empty(session):
             raise InvalidInput(NOT_EMPTY)
-        DemoLoader(session, moment, source.name).load(spec)
+        DemoWriter(session, moment, source.name).load(spec)
         summary = summarize(session)
         session.commit()
     except BaseException:
         session.rollback()
         raise
     return summary
-
-
-__all__ = ["DEMO_FILE", "NOT_EMPTY", "DemoSummary", "load_demo", "read_demo", "summarize"]

@@ -5,7 +5,7 @@ The models check the structure and the value of every field; references between 
 
 Answer bodies name their evidence inline by key, ``[F:finding-key]`` and
 ``[Q:question-key]``; loading rewrites them to the product's markers ``[F<id>]`` and
-``[Q<id>]`` (team.services.answers.writes) and cites each of them.
+``[Q<id>]`` (team.services.answers.rules) and cites each of them.
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ from typing import Any, Generic, Literal, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from team.models import (
+from team.services.answers.rules import MARKER
+from team.services.core.errors import InvalidInput
+from team.vocabulary import (
     AnswerState,
     Confidence,
     FindingKind,
@@ -29,8 +31,6 @@ from team.models import (
     ReviewStatus,
     Role,
 )
-from team.services.answers.writes import MARKER
-from team.services.core.errors import InvalidInput
 
 Technique = Literal[
     "statistics",

@@ -1,5 +1,5 @@
-"""Writes the parsed demo team (demo_spec.DemoSpec) into the database, with backdated
-rows and the events their history implies. Used by demo.load_demo."""
+"""Writes the parsed demo team (spec.DemoSpec) into the database, with backdated
+rows and the events their history implies. Used by load.load_demo."""
 
 from __future__ import annotations
 
@@ -26,19 +26,17 @@ from team.models import (
     Answer,
     Citation,
     Finding,
-    FindingStatus,
     Note,
     OneOnOne,
     Person,
     Project,
     Question,
-    QuestionStatus,
     ReviewRequest,
-    ReviewStatus,
     TrackNote,
 )
 from team.services.core.errors import InvalidInput
 from team.services.core.events import record
+from team.vocabulary import FindingStatus, QuestionStatus, ReviewStatus
 
 _T = TypeVar("_T")
 
@@ -53,7 +51,7 @@ def _id(row: _HasId) -> int:
     return row.id
 
 
-class DemoLoader:
+class DemoWriter:
     def __init__(self, session: Session, now: datetime, source: str) -> None:
         self.s, self.now, self.src = session, now, source
         self.people: dict[str, int] = {}

@@ -34,7 +34,7 @@ def attempt(action: Callable[[Any], object], done: str, *, key: str = "action") 
     return True
 
 
-def bind(fn: Callable[..., object], *args: Any, **kwargs: Any) -> Callable[[Any], object]:
-    """``fn(session, *args, **kwargs)`` as an action for :func:`attempt`, with the
-    arguments fixed now (safe inside loops)."""
-    return lambda session: fn(session, *args, **kwargs)
+def bind(fn: Callable[..., object], actor_id: int, **kwargs: Any) -> Callable[[Any], object]:
+    """``fn(session, actor_id, **kwargs)`` (a service write) as an action for
+    :func:`attempt`, with the arguments fixed now (safe inside loops)."""
+    return lambda session: fn(session, actor_id, **kwargs)

@@ -24,15 +24,16 @@ from team.config import (
     check_bind_address,
     check_server_options,
 )
-from team.models import PersonPublic, Role
-from team.ui import navigation, resources, state
+from team.services.admin.reads import PersonView
+from team.ui import navigation, reads, resources, state
 from team.ui.text import plain
+from team.vocabulary import Role
 
 ROLE_LABELS = {Role.MANAGER: "manager", Role.IC: "IC", Role.VIEWER: "viewer"}
 _ROLE_GROUPS = {Role.MANAGER: "Managers", Role.IC: "ICs", Role.VIEWER: "Viewers"}
 
 
-def _label(person: PersonPublic) -> str:
+def _label(person: PersonView) -> str:
     return f"{person.name} · {ROLE_LABELS[Role(person.role)]}"
 
 
@@ -57,15 +58,15 @@ def _check_server(settings: Settings) -> None:
         st.set_option("client.showErrorDetails", "none")
 
 
-def current_person() -> PersonPublic | None:
+def current_person() -> PersonView | None:
     """The person using the app if they are still active, else None."""
     chosen = state.person_id()
     if chosen is None:
         return None
-    return next((p for p in resources.all_people() if p.id == chosen and p.active), None)
+    return next((p for p in reads.all_people() if p.id == chosen and p.active), None)
 
 
-def gate() -> PersonPublic:
+def gate() -> PersonView:
     """Return the person using the app, or show why not and stop the run."""
     settings = resources.settings()
     _check_server(settings)
@@ -78,8 +79,8 @@ def gate() -> PersonPublic:
 # --------------------------------------------------------------------------- local mode
 
 
-def _local_gate() -> PersonPublic:
-    active = [p for p in resources.all_people() if p.active]
+def _local_gate() -> PersonView:
+    active = [p for p in reads.all_people() if p.active]
     person = current_person()
     with st.sidebar:
         picked = _picker(active, person, key="who_sidebar")
@@ -100,9 +101,7 @@ def _become(person_id: int) -> None:
     state.forget_versions()
 
 
-def _picker(
-    active: list[PersonPublic], person: PersonPublic | None, key: str
-) -> PersonPublic | None:
+def _picker(active: list[PersonView], person: PersonView | None, key: str) -> PersonView | None:
     options = [p.id for p in active]
     labels = {p.id: _label(p) for p in active}
     index = options.index(person.id) if person is not None and person.id in options else None
@@ -117,7 +116,7 @@ def _picker(
     return next((p for p in active if p.id == chosen), None)
 
 
-def _welcome(active: list[PersonPublic]) -> None:
+def _welcome(active: list[PersonView]) -> None:
     st.title("Who are you?")
     if not active:
         st.info(
@@ -138,9 +137,9 @@ def _welcome(active: list[PersonPublic]) -> None:
 # ------------------------------------------------------------------ oidc and proxy modes
 
 
-def _signed_in_gate(settings: Settings) -> PersonPublic:
+def _signed_in_gate(settings: Settings) -> PersonView:
     email = _signed_in_email(settings)
-    person = next((p for p in resources.all_people() if p.email.lower() == email.lower()), None)
+    person = next((p for p in reads.all_people() if p.email.lower() == email.lower()), None)
     if person is None:
         st.session_state.pop(state.PERSON_ID, None)
         _refuse(
@@ -230,8 +229,8 @@ def _sign_out() -> NoReturn:
     _sign_in_page()
 
 
-def attention_count(person: PersonPublic) -> int:
+def attention_count(person: PersonView) -> int:
     """How many things wait on ``person`` (shown in the navigation)."""
     if person.role == Role.VIEWER:
         return 0
-    return resources.attention_count(person.id)  # counted in SQL, cached by data version
+    return reads.attention_count(person.id)  # counted in SQL, cached by data version

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from team.ui import resources
+from team.ui import reads
 
 
 def project_person_filters(prefix: str, *, person_label: str) -> tuple[int | None, int | None]:
     """Two selectboxes side by side (keys ``{prefix}_project`` and ``{prefix}_person``);
     None means no filter."""
-    projects = {p.id: p.name for p in resources.all_projects()}
-    people = {p.id: p.name for p in resources.all_people() if p.active}
+    projects = {p.id: p.name for p in reads.all_projects()}
+    people = {p.id: p.name for p in reads.all_people() if p.active}
     left, right = st.columns(2)
     project_id = left.selectbox(
         "Project",

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
-from team.models import Role
+from team.vocabulary import Role
 
 PAGES_DIR = Path(__file__).parent / "pages"
 
@@ -61,3 +63,12 @@ def all_page_names() -> list[str]:
 
 def title_of(name: str) -> str:
     return _PAGES[name][1]
+
+
+PageFor = Callable[[str], StreamlitPage]
+
+
+def pages_once() -> PageFor:
+    """``page`` remembered for one run: building a page resolves its file on disk, which
+    a list of links would otherwise do for every row."""
+    return functools.cache(page)

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from team.models import PersonPublic
+from team.services.admin.reads import PersonView
 from team.services.one_on_ones import writes as one_on_ones
-from team.services.one_on_ones.writes import OneOnOneView, Pair, TrackNoteView
+from team.services.one_on_ones.reads import OneOnOneView, Pair, TrackNoteView
 from team.ui import state
 from team.ui.actions import attempt, bind
 
 
-def edit_track_note(person: PersonPublic, note: TrackNoteView) -> None:
+def edit_track_note(person: PersonView, note: TrackNoteView) -> None:
     """Fix a track note of today's one-on-one (its holder only)."""
     version = state.base_version("track_note", note.id, note.version)
     with (
@@ -23,26 +23,38 @@ def edit_track_note(person: PersonPublic, note: TrackNoteView) -> None:
         saved = st.form_submit_button("Save")
     if saved:
         attempt(
-            bind(one_on_ones.edit_track_note, person.id, note.id, version, body),
+            bind(
+                one_on_ones.edit_track_note,
+                person.id,
+                track_note_id=note.id,
+                version=version,
+                body=body,
+            ),
             "Track note saved.",
             key=f"oo_tn_{note.id}",
         )
 
 
-def notes_form(person: PersonPublic, meeting: OneOnOneView) -> None:
+def notes_form(person: PersonView, meeting: OneOnOneView) -> None:
     version = state.base_version("one_on_one", meeting.id, meeting.version)
     with st.form("oo_notes_form"):
         notes = st.text_area("Notes (Markdown)", value=meeting.notes, key="oo_notes", height=140)
         saved = st.form_submit_button("Save notes")
     if saved:
         attempt(
-            bind(one_on_ones.edit_notes, person.id, meeting.id, version, notes),
+            bind(
+                one_on_ones.edit_notes,
+                person.id,
+                one_on_one_id=meeting.id,
+                version=version,
+                notes=notes,
+            ),
             "Notes saved.",
             key="oo_notes",
         )
 
 
-def track_form(person: PersonPublic, meeting: OneOnOneView) -> None:
+def track_form(person: PersonView, meeting: OneOnOneView) -> None:
     with st.form("oo_track_form", clear_on_submit=True):
         track = st.text_input(
             "Track (topic)",
@@ -54,13 +66,19 @@ def track_form(person: PersonPublic, meeting: OneOnOneView) -> None:
         added = st.form_submit_button("Add track note")
     if added:
         attempt(
-            bind(one_on_ones.add_track_note, person.id, meeting.id, track, body),
+            bind(
+                one_on_ones.add_track_note,
+                person.id,
+                one_on_one_id=meeting.id,
+                track=track,
+                body=body,
+            ),
             "Track note added.",
             key="oo_track",
         )
 
 
-def action_form(person: PersonPublic, pair: Pair, meeting: OneOnOneView) -> None:
+def action_form(person: PersonView, pair: Pair, meeting: OneOnOneView) -> None:
     owners = {pair.report_id: pair.report, pair.manager_id: pair.manager}
     with st.form("oo_action_form", clear_on_submit=True):
         description = st.text_input("Action item", key="oo_action_desc")
@@ -72,7 +90,14 @@ def action_form(person: PersonPublic, pair: Pair, meeting: OneOnOneView) -> None
         added = st.form_submit_button("Add action item")
     if added:
         attempt(
-            bind(one_on_ones.add_action_item, person.id, meeting.id, owner, description, due),
+            bind(
+                one_on_ones.add_action_item,
+                person.id,
+                one_on_one_id=meeting.id,
+                owner_id=owner,
+                description=description,
+                due_date=due,
+            ),
             "Action item added.",
             key="oo_action",
         )

@@ -9,21 +9,24 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from team.models import PersonPublic, Priority, QuestionCreate, QuestionStatus, QuestionUpdate, Role
+from team.services.admin.reads import PersonView
+from team.services.core.actors import Actor
+from team.services.questions import rules
 from team.services.questions import status as question_status
 from team.services.questions import writes as questions
 from team.services.questions.tree import TreeNode
 from team.services.questions.view import TreeView
-from team.ui import resources, state, tree_reads
-from team.ui.actions import attempt
+from team.services.questions.writes import QuestionCreate, QuestionUpdate
+from team.ui import reads, resources, state
+from team.ui.actions import attempt, bind
 from team.ui.text import plain
-from team.ui.tree_nav import unique_labels
+from team.ui.tree_nav import CHOICES, unique_labels
+from team.vocabulary import Priority, QuestionStatus, Role
 
-STATUS_LABELS = {s: s.value.replace("_", " ") for s in QuestionStatus}
 MOVE_DEPTH = 2  # levels of the tree the move picker lists before a search
 
 
-def _ics(people: list[PersonPublic]) -> dict[int, str]:
+def _ics(people: list[PersonView]) -> dict[int, str]:
     return {p.id: p.name for p in people if p.active and p.role == Role.IC}
 
 
@@ -34,8 +37,8 @@ def _technique_options() -> list[str]:
 # --------------------------------------------------------------------------- new question
 
 
-def new_question_form(person: PersonPublic) -> None:
-    projects = {p.id: p.name for p in resources.all_projects() if not p.archived}
+def new_question_form(person: PersonView) -> None:
+    projects = {p.id: p.name for p in reads.all_projects() if not p.archived}
     with st.expander("New general question", icon=":material/add:"):
         if not projects:
             st.info("Create a project first (Team page), then add its questions here.")
@@ -67,7 +70,7 @@ def new_question_form(person: PersonPublic) -> None:
             created: list[int] = []
 
             def create(session: Any) -> None:
-                created.append(questions.create_question(session, person.id, data).id)
+                created.append(questions.create_question(session, person.id, data=data).id)
                 st.query_params["root"] = str(created[0])
                 st.query_params.pop("node", None)
                 for key in ("new_q_title", "new_q_context", "new_q_due", "new_q_technique"):
@@ -79,60 +82,54 @@ def new_question_form(person: PersonPublic) -> None:
 # --------------------------------------------------------------------------- one node
 
 
-def _may_split(person: PersonPublic, node: TreeNode) -> bool:
-    return person.role == Role.MANAGER or (
-        person.role == Role.IC and node.question.assignee_id == person.id
-    )
-
-
-def detail_actions(person: PersonPublic, view: TreeView, people: list[PersonPublic]) -> None:
-    """Only the actions this person may take on this node are shown; the services
-    check again on every call."""
+def detail_actions(person: PersonView, view: TreeView, people: list[PersonView]) -> None:
+    """Only the actions this person may take on this node are shown (the rules say
+    which); the services check again on every call."""
     node = view.node
     q = node.question
-    if person.role == Role.VIEWER:
-        return
+    parent = view.parent.question if view.parent is not None else None
+    acts = rules.acts(Actor.of(person), q, parent)
     version = state.base_version("question", q.id, q.version)
-    is_manager = person.role == Role.MANAGER
-    if is_manager or q.assignee_id == person.id:
-        _status_form(person, node, version)
-    if is_manager:
+    if acts.statuses:
+        _status_form(person, node, version, acts.statuses)
+    if acts.assign:
         _assign_form(person, node, version, people)
-    if _may_split(person, node):
+    if acts.split:
         _breakdown_form(person, node)
-    if is_manager or q.owner_id == person.id:
+    if acts.edit:
         _edit_form(person, node, version)
-    if is_manager and q.parent_id is not None:
+    if acts.move:
         _move_form(person, view, version)
-    if view.parent is not None and _may_split(person, view.parent):
+    if acts.reorder:
         _reorder_buttons(person, view, version)
 
 
-def _status_form(person: PersonPublic, node: TreeNode, version: int) -> None:
+def _status_form(
+    person: PersonView, node: TreeNode, version: int, allowed: list[QuestionStatus]
+) -> None:
     q = node.question
-    allowed = question_status.allowed_statuses(q.status)
-    if person.role != Role.MANAGER:
-        allowed = [s for s in allowed if s not in question_status.MANAGER_ONLY_STATUSES]
-        if q.status == QuestionStatus.DROPPED:
-            allowed = []
-    if not allowed:
-        return
     left, right = st.columns([3, 2], vertical_alignment="bottom")
     new = left.selectbox(
         "Move to status",
         allowed,
-        format_func=STATUS_LABELS.__getitem__,
+        format_func=lambda s: s.label,
         key=f"status_pick_{q.id}",
     )
     if right.button("Change status", key=f"status_save_{q.id}"):
         attempt(
-            lambda s: question_status.set_status(s, person.id, q.id, version, new),
-            f"“{plain(q.title)}” is now {STATUS_LABELS[new]}.",
+            bind(
+                question_status.set_status,
+                person.id,
+                question_id=q.id,
+                version=version,
+                status=new,
+            ),
+            f"“{plain(q.title)}” is now {new.label}.",
         )
 
 
 def _assign_form(
-    person: PersonPublic, node: TreeNode, version: int, people: list[PersonPublic]
+    person: PersonView, node: TreeNode, version: int, people: list[PersonView]
 ) -> None:
     q = node.question
     ics = _ics(people)
@@ -149,12 +146,14 @@ def _assign_form(
     if right.button("Assign", key=f"assign_save_{q.id}"):
         who = "nobody" if chosen is None else ics[chosen]
         attempt(
-            lambda s: questions.assign(s, person.id, q.id, version, chosen),
+            bind(
+                questions.assign, person.id, question_id=q.id, version=version, assignee_id=chosen
+            ),
             f"“{plain(q.title)}” is assigned to {plain(who)}.",
         )
 
 
-def _breakdown_form(person: PersonPublic, node: TreeNode) -> None:
+def _breakdown_form(person: PersonView, node: TreeNode) -> None:
     q = node.question
     with st.form(f"breakdown_{q.id}", clear_on_submit=True):
         text = st.text_area(
@@ -167,12 +166,12 @@ def _breakdown_form(person: PersonPublic, node: TreeNode) -> None:
     if submitted:
         count = len(questions.parse_lines(text))
         attempt(
-            lambda s: questions.add_subquestions_from_text(s, person.id, q.id, text),
+            bind(questions.add_subquestions_from_text, person.id, parent_id=q.id, text=text),
             f"Added {count} sub-question{'s' if count != 1 else ''} under “{plain(q.title)}”.",
         )
 
 
-def _edit_form(person: PersonPublic, node: TreeNode, version: int) -> None:
+def _edit_form(person: PersonView, node: TreeNode, version: int) -> None:
     q = node.question
     techniques = _technique_options()
     if q.technique and q.technique not in techniques:
@@ -206,12 +205,18 @@ def _edit_form(person: PersonPublic, node: TreeNode, version: int) -> None:
             clear_due_date=due is None,
         )
         attempt(
-            lambda s: questions.update_question(s, person.id, q.id, version, changes),
+            bind(
+                questions.update_question,
+                person.id,
+                question_id=q.id,
+                version=version,
+                changes=changes,
+            ),
             "Saved.",
         )
 
 
-def _move_form(person: PersonPublic, view: TreeView, version: int) -> None:
+def _move_form(person: PersonView, view: TreeView, version: int) -> None:
     """A new parent: the top level, or another question of this tree outside the node's
     own branch. The picker lists the top levels; a search finds any other."""
     q = view.node.question
@@ -219,9 +224,10 @@ def _move_form(person: PersonPublic, view: TreeView, version: int) -> None:
         search = st.text_input(
             "Find the new parent", key=f"move_find_{q.id}", placeholder="Words of its title"
         ).strip()
-        found = tree_reads.choices(
-            view.root_id,
-            search,
+        found = reads.tree_choices(
+            root_id=view.root_id,
+            search=search,
+            limit=CHOICES,
             outside_of=q.id,
             exclude=frozenset({q.parent_id} if q.parent_id is not None else ()),
             depth=None if search else MOVE_DEPTH,
@@ -239,7 +245,13 @@ def _move_form(person: PersonPublic, view: TreeView, version: int) -> None:
         st.caption(_move_hint(found.total, len(found.items), search))
         if st.button("Move here", key=f"move_save_{q.id}"):
             attempt(
-                lambda s: questions.move_question(s, person.id, q.id, version, target),
+                bind(
+                    questions.move_question,
+                    person.id,
+                    question_id=q.id,
+                    version=version,
+                    new_parent_id=target,
+                ),
                 f"Moved “{plain(q.title)}”.",
             )
 
@@ -255,17 +267,27 @@ def _move_hint(total: int, shown: int, search: str) -> str:
     )
 
 
-def _reorder_buttons(person: PersonPublic, view: TreeView, version: int) -> None:
+def _reorder_buttons(person: PersonView, view: TreeView, version: int) -> None:
     q = view.node.question
     index = view.siblings.index(q.id)
     up, down = st.columns(2)
     if up.button("Move up", key=f"up_{q.id}", disabled=index == 0, icon=":material/arrow_upward:"):
-        attempt(lambda s: questions.reorder(s, person.id, q.id, version, index - 1), "Moved up.")
+        attempt(
+            bind(
+                questions.reorder, person.id, question_id=q.id, version=version, new_index=index - 1
+            ),
+            "Moved up.",
+        )
     last = index == len(view.siblings) - 1
     if down.button(
         "Move down", key=f"down_{q.id}", disabled=last, icon=":material/arrow_downward:"
     ):
-        attempt(lambda s: questions.reorder(s, person.id, q.id, version, index + 1), "Moved down.")
+        attempt(
+            bind(
+                questions.reorder, person.id, question_id=q.id, version=version, new_index=index + 1
+            ),
+            "Moved down.",
+        )
 
 
 # --------------------------------------------------------------------------- bulk editor
@@ -288,7 +310,7 @@ def _bulk_frame(view: TreeView, names: dict[int, str]) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("id")
 
 
-def bulk_editor(person: PersonPublic, view: TreeView, people: list[PersonPublic]) -> None:
+def bulk_editor(person: PersonView, view: TreeView, people: list[PersonView]) -> None:
     """The node and the rows the Tree tab shows (one page of them) in one table."""
     ics = _ics(people)
     names = {p.id: p.name for p in people}
@@ -331,7 +353,7 @@ def bulk_editor(person: PersonPublic, view: TreeView, people: list[PersonPublic]
             for i, row in edited.iterrows()
         ]
         attempt(
-            lambda s: question_status.bulk_update(s, person.id, edits),
+            bind(question_status.bulk_update, person.id, edits=edits),
             "Saved the table.",
         )
 

@@ -8,11 +8,12 @@ from collections import Counter
 
 import streamlit as st
 
-from team.models import PersonPublic
-from team.ui import state, tree_reads
+from team.services.admin.reads import PersonView
+from team.ui import reads, state
 from team.ui.text import plain
 
 ROOT_SEARCH = "q_root_search"
+CHOICES = 50  # options of a picker before a search narrows them
 
 
 def query_int(name: str) -> int | None:
@@ -38,13 +39,13 @@ def pick_root() -> int | None:
     there are more than fit the picker, a search box finds the others."""
     wanted = query_int("root")
     search = str(st.session_state.get(ROOT_SEARCH) or "").strip()
-    found = tree_reads.roots(search, wanted)
-    if search or found.total > tree_reads.CHOICES:
+    found = reads.root_choices(search=search, current=wanted, limit=CHOICES)
+    if search or found.total > CHOICES:
         st.text_input("Find a general question", key=ROOT_SEARCH, placeholder="Words of its title")
     if search and not found.total:
         st.caption(f"No general question's title holds “{plain(search)}”.")
         if not found.items:
-            found = tree_reads.roots("", wanted)
+            found = reads.root_choices(search="", current=wanted, limit=CHOICES)
     if not found.items:
         return None
     titles = unique_labels(found.items)
@@ -57,9 +58,9 @@ def pick_root() -> int | None:
         format_func=lambda i: titles[i],
         key=f"q_root_{current}",
     )
-    if found.total > tree_reads.CHOICES:
+    if found.total > CHOICES:
         st.caption(
-            f"The picker lists the first {tree_reads.CHOICES} of {found.total:,} general "
+            f"The picker lists the first {CHOICES} of {found.total:,} general "
             "questions by title; type words of a title above to find the others."
         )
     if chosen != wanted:
@@ -78,5 +79,5 @@ def unique_labels(items: list[tuple[int, str]]) -> dict[int, str]:
     return {i: label if seen[label] == 1 else f"{label} · #{i}" for i, label in items}
 
 
-def names_of(people: list[PersonPublic]) -> dict[int, str]:
+def names_of(people: list[PersonView]) -> dict[int, str]:
     return {p.id: p.name + ("" if p.active else " (inactive)") for p in people}

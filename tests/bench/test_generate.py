@@ -17,17 +17,11 @@ import pytest
 from sqlalchemy import Engine, func, inspect, select
 from sqlmodel import Session, col
 
-from team.backup import transfer
+from team.backup import export, restore
 from team.backup.rules import validated
-from team.bench.generate import (
-    SIZES,
-    expected_counts,
-    generate,
-    plan_organisation,
-    scaled,
-)
+from team.bench.generate import expected_counts, generate, plan_organisation
 from team.bench.plan import Plan
-from team.bench.sizes import required_events
+from team.bench.sizes import SIZES, required_events, scaled
 from team.bench.trees import tree_sizes
 from team.db import make_engine
 from team.demo.load import load_demo
@@ -41,7 +35,6 @@ from team.models import (
     Person,
     Project,
     Question,
-    QuestionCreate,
     ReviewRequest,
     utcnow,
 )
@@ -51,8 +44,10 @@ from team.services.inbox import my_work as work
 from team.services.progress import history
 from team.services.questions import portfolio
 from team.services.questions import writes as questions
-from team.services.questions.tree import load_tree, rollups_by_root
-from team.services.reviews import writes as reviews
+from team.services.questions.tree import load_subtree as load_tree
+from team.services.questions.tree import rollups_by_root
+from team.services.questions.writes import QuestionCreate
+from team.services.reviews import reads as reviews_reads
 
 TINY = scaled(SIZES["L"], 0.003)
 # Big enough that every status, kind and overdue action item shows up whatever the seed.
@@ -271,7 +266,7 @@ def test_history_charts_end_where_the_roll_up_is(org: Session) -> None:
     assert not progress.empty and progress["answered"].sum() > 0
     last = progress[progress["week_end"] == progress["week_end"].max()]
     roots = [q.id for q in _tree(org).values() if q.parent_id is None]
-    rolled = rollups_by_root(org, roots)
+    rolled = rollups_by_root(org, root_ids=roots)
     for row in last.itertuples():
         rollup, _ = rolled[int(row.root_id)]
         assert (row.scope, row.answered) == (rollup.leaves, rollup.answered_leaves)
@@ -293,25 +288,27 @@ def _manager_with_most_trees(session: Session) -> int:
 
 def test_the_app_reads_it(org: Session) -> None:
     manager = _manager_with_most_trees(org)
-    everyone = portfolio.summary(org, portfolio.PortfolioFilter())
+    everyone = portfolio.summary(org, f=portfolio.PortfolioFilter())
     assert everyone.general_questions == TINY.general_questions
     assert 0 < everyone.answered_leaves < everyone.leaves
-    mine = portfolio.page(org, portfolio.PortfolioFilter(person_id=manager), Window(size=100))
+    mine = portfolio.page(
+        org, f=portfolio.PortfolioFilter(person_id=manager), window=Window(size=100)
+    )
     assert mine.items and all(r.coverage is None or 0 <= r.coverage <= 1 for r in mine.items)
     biggest = max(mine.items, key=lambda r: r.leaves)
-    tree = load_tree(org, biggest.id)
+    tree = load_tree(org, node_id=biggest.id)
     assert tree.root.leaves == biggest.leaves > 1
     waiting = org.scalars(
         select(col(ReviewRequest.reviewer_id)).where(col(ReviewRequest.status) == "open")
     ).first()
-    assert waiting is not None and reviews.queue_for(org, waiting)
+    assert waiting is not None and reviews_reads.queue_for(org, reviewer_id=waiting)
     busy = org.execute(
         select(col(Question.assignee_id))
         .join(Person, col(Person.id) == col(Question.assignee_id))
         .where(col(Person.active).is_(True), col(Question.status) == "in_progress")
     ).first()
     assert busy is not None
-    assert work.my_questions(org, int(busy[0]))
+    assert work.my_questions(org, person_id=int(busy[0]), stale_after_days=14)
 
 
 def test_the_app_keeps_writing_after_it(org: Session) -> None:
@@ -320,7 +317,7 @@ def test_the_app_keeps_writing_after_it(org: Session) -> None:
     assert project is not None and project.id is not None
     highest = int(org.scalar(select(func.max(Question.id))) or 0)
     made = questions.create_question(
-        org, manager, QuestionCreate(title="Is the new funnel better?", project_id=project.id)
+        org, manager, data=QuestionCreate(title="Is the new funnel better?", project_id=project.id)
     )
     assert made.id == highest + 1
     logged = org.scalars(select(Event).where(col(Event.entity_id) == made.id)).all()
@@ -330,14 +327,14 @@ def test_the_app_keeps_writing_after_it(org: Session) -> None:
 def test_its_export_imports_into_an_empty_database(
     org: Session, sqlite_template: Path, tmp_path: Path
 ) -> None:
-    data = transfer.export_data(org)
+    data = export.export_data(org)
     validated(data)
     path = tmp_path / "copy.db"
     shutil.copy(sqlite_template, path)
     other = make_engine(f"sqlite:///{path}")
     try:
         with Session(other) as s:
-            counts = transfer.import_data(s, data)
+            counts = restore.import_data(s, data)
     finally:
         other.dispose()
     assert counts == org.info["counts"]

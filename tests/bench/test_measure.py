@@ -25,8 +25,9 @@ from team.bench.targets import Target
 from team.cli import app
 from team.config import CONFIG_ENV
 from team.db import make_engine, upgrade
-from team.models import Project, Role
+from team.models import Project
 from team.ui.navigation import page_names_for
+from team.vocabulary import Role
 
 os.environ.setdefault("STREAMLIT_SERVER_ADDRESS", "127.0.0.1")
 

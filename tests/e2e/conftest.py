@@ -25,9 +25,9 @@ from sqlmodel import Session
 
 # One definition of how Chromium runs here, shared with `team bench --browser`.
 from team.bench.browser import CHROMIUM_ARGS, DEFAULT_CHROMIUM
-from team.db import make_engine, upgrade
+from team.db import make_engine
 from team.ui import serve
-from tests.conftest import skip_or_fail
+from tests.conftest import migrated_copy, skip_or_fail
 from tests.factories import Team, make_team
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -152,13 +152,14 @@ def _artifact(request: pytest.FixtureRequest, suffix: str) -> Path:
 
 
 @pytest.fixture
-def server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Server]:
+def server(
+    tmp_path: Path, request: pytest.FixtureRequest, sqlite_template: Path
+) -> Iterator[Server]:
     """A real ``streamlit run app.py`` on a free loopback port over a seeded database."""
-    url = f"sqlite:///{tmp_path / 'e2e.db'}"
+    url = migrated_copy(sqlite_template, tmp_path / "e2e.db")
     config = tmp_path / "config.yaml"
     config.write_text(f"database:\n  url: {url}\nauth:\n  mode: local\n", encoding="utf-8")
     engine = make_engine(url)
-    upgrade(engine)
     with Session(engine, expire_on_commit=False) as session:
         team = make_team(session)
 

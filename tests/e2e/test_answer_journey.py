@@ -14,7 +14,7 @@ from typing import Any
 from playwright.sync_api import expect
 from sqlmodel import Session
 
-from team.services.answers import writes as answers
+from team.services.answers import reads as answers_reads
 from team.services.findings import writes as findings
 from team.services.questions import writes as questions
 from team.services.questions.writes import SubQuestion
@@ -86,14 +86,20 @@ def _seed(server: Server, title: str, tag: str) -> tuple[int, int, int]:
         (sub,) = questions.add_subquestions(
             session,
             team.manager,
-            rid,
-            [SubQuestion(f"Which plans churned? {tag}", assignee_id=team.ic)],
+            parent_id=rid,
+            items=[SubQuestion(f"Which plans churned? {tag}", assignee_id=team.ic)],
         )
         f1 = findings.log_finding(
-            session, team.ic, sub.id, findings.FindingInput(summary=f"Monthly plans churn {tag}")
+            session,
+            team.ic,
+            question_id=sub.id,
+            data=findings.FindingInput(summary=f"Monthly plans churn {tag}"),
         ).id
         f2 = findings.log_finding(
-            session, team.ic, sub.id, findings.FindingInput(summary=f"Annual plans flat {tag}")
+            session,
+            team.ic,
+            question_id=sub.id,
+            data=findings.FindingInput(summary=f"Annual plans flat {tag}"),
         ).id
     return rid, f1, f2
 
@@ -190,7 +196,7 @@ def test_manager_writes_cites_versions_and_exports_an_answer(
 
     # The database agrees: two versions, never overwritten, with their citations.
     with Session(server.engine) as session:
-        history = answers.versions(session, rid)
+        history = answers_reads.versions(session, question_id=rid)
     assert [v.number for v in history] == [1, 2]
     assert [v.body for v in history] == [first, second]
     assert history[0].finding_ids == (f1, f2)

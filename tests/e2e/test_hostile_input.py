@@ -34,7 +34,7 @@ from team.models import (
     ReviewRequest,
     TrackNote,
 )
-from team.services.admin import people as team_admin
+from team.services.admin import rules as admin_rules
 from team.services.one_on_ones import writes as one_on_ones
 from team.services.questions import writes as questions
 from team.services.questions.writes import SubQuestion
@@ -313,7 +313,10 @@ def test_hostile_text_in_review_and_one_on_one_fields(server: Server, page: Any)
     with Session(server.engine) as session:
         rid = root(session, team, "Why did retention drop?")
         questions.add_subquestions(
-            session, team.manager, rid, [SubQuestion("Which plans churned?", assignee_id=team.ic)]
+            session,
+            team.manager,
+            parent_id=rid,
+            items=[SubQuestion("Which plans churned?", assignee_id=team.ic)],
         )
     seen = h.watch(page)
     page.goto(server.base_url)
@@ -342,7 +345,7 @@ EMAILS = [
 
 def _add_people(page: Any, server: Server, seen: h.Watch) -> list[str]:
     """People named with the nastiest payloads, with hostile emails; returns the names."""
-    names = nastiest(team_admin.NAME_MAX)
+    names = nastiest(admin_rules.NAME_MAX)
     emails = [*EMAILS, *((f"p{i}@example.org",) * 2 for i in range(len(names) - len(EMAILS)))]
     for person, (email, _) in zip(names, emails, strict=True):
         form = h.expanded_form(page, "Add a person", "tm_add_form")
@@ -351,10 +354,10 @@ def _add_people(page: Any, server: Server, seen: h.Watch) -> list[str]:
         h.submit(page, form, "Add person")
         h.flash(page, f"{person.line} joined the team.")
     form = h.expanded_form(page, "Add a person", "tm_add_form")
-    form.get_by_label("Name", exact=True).fill(too_long(team_admin.NAME_MAX))
+    form.get_by_label("Name", exact=True).fill(too_long(admin_rules.NAME_MAX))
     form.get_by_label("Email", exact=True).fill("long@example.org")
     h.submit(page, form, "Add person")
-    h.error(page, f"Keep the name under {team_admin.NAME_MAX} characters")
+    h.error(page, f"Keep the name under {admin_rules.NAME_MAX} characters")
     form.get_by_label("Name", exact=True).fill("No email")
     form.get_by_label("Email", exact=True).fill(BY_NAME["script_tag"].text)
     h.submit(page, form, "Add person")
@@ -367,7 +370,7 @@ def _add_people(page: Any, server: Server, seen: h.Watch) -> list[str]:
 
 
 def _add_projects(page: Any, server: Server, seen: h.Watch) -> None:
-    names = nastiest(team_admin.NAME_MAX)
+    names = nastiest(admin_rules.NAME_MAX)
     for i, project in enumerate(names):
         form = h.expanded_form(page, "Add a project", "tm_proj_add_form")
         form.get_by_label("Name", exact=True).fill(project.text)
@@ -391,7 +394,7 @@ def test_hostile_text_in_team_fields(server: Server, page: Any) -> None:
     _add_projects(page, server, seen)
     assert (h.count(server, Person), h.count(server, Project)) == (
         before[0] + len(names),
-        before[1] + len(nastiest(team_admin.NAME_MAX)),
+        before[1] + len(nastiest(admin_rules.NAME_MAX)),
     )
     # A new visitor is asked who they are, with every active person's name listed.
     page.goto(server.base_url)

@@ -42,14 +42,21 @@ def _seed(engine: Engine, team: Team, tag: str) -> Seeded:
     with Session(engine, expire_on_commit=False) as session:
         rid = root(session, team, f"Why did retention drop in Q3? {tag}")
         [sub] = questions.add_subquestions(
-            session, team.manager, rid, [SubQuestion(stale_title, assignee_id=team.ic)]
+            session,
+            team.manager,
+            parent_id=rid,
+            items=[SubQuestion(stale_title, assignee_id=team.ic)],
         )
         row = session.get(Question, sub.id)
         assert row is not None
         row.created_at = utcnow() - timedelta(days=20)
         session.commit()
-        past = one_on_ones.start(session, team.manager, team.ic, TODAY - timedelta(days=7))
-        item = one_on_ones.add_action_item(session, team.manager, past, team.ic, carried_text)
+        past = one_on_ones.start(
+            session, team.manager, report_id=team.ic, held_on=TODAY - timedelta(days=7)
+        )
+        item = one_on_ones.add_action_item(
+            session, team.manager, one_on_one_id=past, owner_id=team.ic, description=carried_text
+        )
     return Seeded(stale_title, carried_text, past, item)
 
 

@@ -15,9 +15,10 @@ from typing import Any
 from playwright.sync_api import expect
 from sqlmodel import Session, select
 
-from team.models import Finding, FindingKind, Note, NoteKind, ReviewRequest, ReviewStatus
+from team.models import Finding, Note, ReviewRequest
 from team.services.questions import writes as questions
 from team.services.reviews import writes as reviews
+from team.vocabulary import FindingKind, NoteKind, ReviewStatus
 from tests.e2e.conftest import Server, click_to_run, wait_idle
 from tests.factories import root
 
@@ -83,7 +84,10 @@ def _seed_question(server: Server, title: str) -> int:
     with Session(server.engine, expire_on_commit=False) as session:
         root_id = root(session, team, f"Why did retention drop in Q3? {title}")
         (sub,) = questions.add_subquestions(
-            session, team.manager, root_id, [questions.SubQuestion(title, assignee_id=team.ic)]
+            session,
+            team.manager,
+            parent_id=root_id,
+            items=[questions.SubQuestion(title, assignee_id=team.ic)],
         )
     return sub.id
 
@@ -270,7 +274,7 @@ def test_reviewer_works_a_review_from_the_reviews_page(server: Server, page: Any
         review_id = reviews.request_review(
             session,
             server.team.ic,
-            reviews.ReviewInput(
+            data=reviews.ReviewInput(
                 question_id=sub_id,
                 reviewer_id=server.team.manager,
                 artifact_url="https://github.com/example-org/onboarding/pull/1",

@@ -20,6 +20,9 @@ def qid(session: Session, team: Team) -> int:
     """A sub-question assigned to the IC (so root_id differs from the question's id)."""
     rid = root(session, team)
     [sub] = questions.add_subquestions(
-        session, team.manager, rid, [SubQuestion("Which segments churned?", assignee_id=team.ic)]
+        session,
+        team.manager,
+        parent_id=rid,
+        items=[SubQuestion("Which segments churned?", assignee_id=team.ic)],
     )
     return sub.id

@@ -18,26 +18,21 @@ from sqlmodel import Session, SQLModel
 from team.models import (
     ActionItem,
     Finding,
-    FindingStatus,
     Note,
-    NoteKind,
     OneOnOne,
     Person,
-    Priority,
     Project,
     Question,
-    QuestionCreate,
-    QuestionStatus,
-    QuestionUpdate,
     ReviewRequest,
-    ReviewStatus,
-    Role,
     TrackNote,
 )
 from team.services.admin import audit
 from team.services.admin import people as team_admin
+from team.services.admin import projects as admin_projects
 from team.services.admin.audit import AuditFilter
-from team.services.admin.people import PersonInput, ProjectInput
+from team.services.admin.people import PersonInput
+from team.services.admin.projects import ProjectInput
+from team.services.answers import reads as answers_reads
 from team.services.answers import writes as answers
 from team.services.answers.writes import AnswerInput
 from team.services.findings import writes as findings
@@ -48,8 +43,9 @@ from team.services.one_on_ones import writes as one_on_ones
 from team.services.questions import status as question_status
 from team.services.questions import writes as questions
 from team.services.questions.status import BulkEdit
-from team.services.questions.writes import SubQuestion
+from team.services.questions.writes import QuestionCreate, QuestionUpdate, SubQuestion
 from team.services.reviews import writes as reviews
+from team.vocabulary import FindingStatus, NoteKind, Priority, QuestionStatus, ReviewStatus, Role
 from tests.factories import Team
 
 # The matrix's columns, in order: a role name and the Team field of the person playing it.
@@ -103,7 +99,7 @@ class World:
         data = QuestionCreate(
             title=f"Why did retention drop? ({self.n})", project_id=self.t.project
         )
-        return questions.create_question(self.s, self.t.manager, data).id
+        return questions.create_question(self.s, self.t.manager, data=data).id
 
     @cached_property
     def subs(self) -> tuple[int, int]:
@@ -111,8 +107,11 @@ class World:
         mine, free = questions.add_subquestions(
             self.s,
             self.t.manager,
-            self.root,
-            [SubQuestion("Which plans churned?", assignee_id=self.t.ic), SubQuestion("Pricing?")],
+            parent_id=self.root,
+            items=[
+                SubQuestion("Which plans churned?", assignee_id=self.t.ic),
+                SubQuestion("Pricing?"),
+            ],
         )
         return mine.id, free.id
 
@@ -127,13 +126,21 @@ class World:
     @cached_property
     def split(self) -> tuple[int, int]:
         """Two sub-questions Ines created under her assigned question."""
-        made = questions.add_subquestions_from_text(self.s, self.t.ic, self.assigned, "A\nB")
+        made = questions.add_subquestions_from_text(
+            self.s, self.t.ic, parent_id=self.assigned, text="A\nB"
+        )
         return made[0].id, made[1].id
 
     @cached_property
     def dropped(self) -> int:
         q = self.assigned
-        question_status.set_status(self.s, self.t.manager, q, self.version(Question, q), S.DROPPED)
+        question_status.set_status(
+            self.s,
+            self.t.manager,
+            question_id=q,
+            version=self.version(Question, q),
+            status=S.DROPPED,
+        )
         return q
 
     # ----------------------------------------------------------------- findings
@@ -141,51 +148,68 @@ class World:
         """Ines's finding on her assigned question, moved to ``status``."""
         draft = status in (F.DRAFT, F.WITHDRAWN)
         data = FindingInput(summary="SMB churn doubled", links=(NB,))
-        fid = findings.log_finding(self.s, self.t.ic, self.assigned, data, share=not draft).id
+        fid = findings.log_finding(
+            self.s, self.t.ic, question_id=self.assigned, data=data, share=not draft
+        ).id
         if status in (F.ACCEPTED, F.WITHDRAWN):
             by = self.t.manager if status == F.ACCEPTED else self.t.ic
-            findings.move_finding(self.s, by, fid, self.version(Finding, fid), status)
+            findings.move_finding(
+                self.s, by, finding_id=fid, version=self.version(Finding, fid), status=status
+            )
         return fid
 
     @cached_property
     def note(self) -> int:
         """Maya's must-fix note on Ines's shared finding."""
         fid = self.finding(F.SHARED)
-        return notes.add_note(self.s, self.t.manager, "finding", fid, "Check", NoteKind.MUST_FIX)
+        return notes.add_note(
+            self.s,
+            self.t.manager,
+            target="finding",
+            target_id=fid,
+            body="Check",
+            kind=NoteKind.MUST_FIX,
+        )
 
     # ----------------------------------------------------------------- reviews
     def review(self, reviewer: int, status: ReviewStatus = R.OPEN) -> int:
         """Ines's review request on her assigned question."""
         data = reviews.ReviewInput(self.assigned, reviewer, PR, "the join")
-        rid = reviews.request_review(self.s, self.t.ic, data)
+        rid = reviews.request_review(self.s, self.t.ic, data=data)
         if status == R.CHANGES_REQUESTED:
             v = self.version(ReviewRequest, rid)
-            reviews.move_review(self.s, reviewer, rid, v, R.CHANGES_REQUESTED)
+            reviews.move_review(
+                self.s, reviewer, review_id=rid, version=v, status=R.CHANGES_REQUESTED
+            )
         return rid
 
     # ----------------------------------------------------------------- one-on-ones
     @cached_property
     def meeting(self) -> int:
         day = TODAY - timedelta(days=self.n)
-        return one_on_ones.start(self.s, self.t.manager, self.t.ic, day)
+        return one_on_ones.start(self.s, self.t.manager, report_id=self.t.ic, held_on=day)
 
     @cached_property
     def track_note(self) -> int:
-        return one_on_ones.add_track_note(self.s, self.t.manager, self.meeting, "Growth", "SQL")
+        return one_on_ones.add_track_note(
+            self.s, self.t.manager, one_on_one_id=self.meeting, track="Growth", body="SQL"
+        )
 
     def action_item(self, owner: int) -> int:
-        return one_on_ones.add_action_item(self.s, self.t.manager, self.meeting, owner, "Read")
+        return one_on_ones.add_action_item(
+            self.s, self.t.manager, one_on_one_id=self.meeting, owner_id=owner, description="Read"
+        )
 
     # ----------------------------------------------------------------- team
     @cached_property
     def person(self) -> int:
         data = PersonInput(f"Nia {self.n}", f"nia{self.n}@example.com", Role.IC, self.t.manager)
-        return team_admin.add_person(self.s, self.t.manager, data).id
+        return team_admin.add_person(self.s, self.t.manager, data=data).id
 
     @cached_property
     def project(self) -> int:
         data = ProjectInput(f"Pricing {self.n}")
-        return team_admin.add_project(self.s, self.t.manager, data).id
+        return admin_projects.add_project(self.s, self.t.manager, data=data).id
 
 
 # --------------------------------------------------------------------- the actions
@@ -195,7 +219,7 @@ class World:
 def _status(w: World, q: int, new: QuestionStatus) -> Case:
     v = w.version(Question, q)
     return Case(
-        lambda who: question_status.set_status(w.s, who, q, v, new),
+        lambda who: question_status.set_status(w.s, who, question_id=q, version=v, status=new),
         lambda _: w.get(Question, q).status == new,
     )
 
@@ -205,7 +229,7 @@ def _bulk(w: World, q: int, **wanted: Any) -> Case:
     edit = BulkEdit(q, row.version, row.assignee_id, row.status, row.priority, row.due_date)
     edit = BulkEdit(**{**edit.__dict__, **wanted})
     return Case(
-        lambda who: question_status.bulk_update(w.s, who, [edit]),
+        lambda who: question_status.bulk_update(w.s, who, edits=[edit]),
         lambda changed: (
             changed == 1 and all(getattr(w.get(Question, q), k) == v for k, v in wanted.items())
         ),
@@ -215,7 +239,7 @@ def _bulk(w: World, q: int, **wanted: Any) -> Case:
 def _edit_question(w: World, q: int) -> Case:
     v, change = w.version(Question, q), QuestionUpdate(title="Which plans churned most?")
     return Case(
-        lambda who: questions.update_question(w.s, who, q, v, change),
+        lambda who: questions.update_question(w.s, who, question_id=q, version=v, changes=change),
         lambda _: w.get(Question, q).title == "Which plans churned most?",
     )
 
@@ -223,7 +247,7 @@ def _edit_question(w: World, q: int) -> Case:
 def _reorder(w: World, q: int) -> Case:
     v = w.version(Question, q)
     return Case(
-        lambda who: questions.reorder(w.s, who, q, v, 0),
+        lambda who: questions.reorder(w.s, who, question_id=q, version=v, new_index=0),
         lambda _: w.get(Question, q).position == 0,
     )
 
@@ -231,7 +255,7 @@ def _reorder(w: World, q: int) -> Case:
 def _split(w: World, assignee: int | None) -> Case:
     q, item = w.assigned, SubQuestion("Which cohorts?", assignee_id=assignee)
     return Case(
-        lambda who: questions.add_subquestions(w.s, who, q, [item]),
+        lambda who: questions.add_subquestions(w.s, who, parent_id=q, items=[item]),
         lambda made: w.get(Question, made[0].id).parent_id == q,
     )
 
@@ -240,7 +264,9 @@ def _move_finding(w: World, start: FindingStatus, new: FindingStatus) -> Case:
     fid = w.finding(start)
     v = w.version(Finding, fid)
     return Case(
-        lambda who: findings.move_finding(w.s, who, fid, v, new, reason="Redo the join"),
+        lambda who: findings.move_finding(
+            w.s, who, finding_id=fid, version=v, status=new, reason="Redo the join"
+        ),
         lambda _: w.get(Finding, fid).status == new,
     )
 
@@ -249,7 +275,7 @@ def _edit_finding(w: World, start: FindingStatus) -> Case:
     fid = w.finding(start)
     v, data = w.version(Finding, fid), FindingInput(summary="SMB churn tripled", links=(NB,))
     return Case(
-        lambda who: findings.edit_finding(w.s, who, fid, v, data),
+        lambda who: findings.edit_finding(w.s, who, finding_id=fid, version=v, data=data),
         lambda _: (
             (f := w.get(Finding, fid)).summary == "SMB churn tripled" and f.status == F.SHARED
         ),  # an accepted finding, once edited, waits again
@@ -260,7 +286,7 @@ def _move_review(w: World, reviewer: int, start: ReviewStatus, new: ReviewStatus
     rid = w.review(reviewer, start)
     v = w.version(ReviewRequest, rid)
     return Case(
-        lambda who: reviews.move_review(w.s, who, rid, v, new),
+        lambda who: reviews.move_review(w.s, who, review_id=rid, version=v, status=new),
         lambda _: w.get(ReviewRequest, rid).status == new,
     )
 
@@ -270,7 +296,7 @@ def _request_review(w: World) -> Case:
 
     def call(who: int) -> int:
         reviewer = w.t.other_manager if who == w.t.manager else w.t.manager
-        return reviews.request_review(w.s, who, reviews.ReviewInput(q, reviewer, PR))
+        return reviews.request_review(w.s, who, data=reviews.ReviewInput(q, reviewer, PR))
 
     return Case(call, lambda rid: w.get(ReviewRequest, rid).question_id == q)
 
@@ -278,8 +304,8 @@ def _request_review(w: World) -> Case:
 def _answer(w: World, q: int) -> Case:
     data = AnswerInput(body="Churn is concentrated in SMB.")
     return Case(
-        lambda who: answers.save_answer(w.s, who, q, None, data),
-        lambda version: answers.versions(w.s, q)[-1].id == version.id,
+        lambda who: answers.save_answer(w.s, who, question_id=q, based_on=None, data=data),
+        lambda version: answers_reads.versions(w.s, question_id=q)[-1].id == version.id,
     )
 
 
@@ -287,7 +313,7 @@ def _done(w: World, owner: int) -> Case:
     item = w.action_item(owner)
     v = w.version(ActionItem, item)
     return Case(
-        lambda who: one_on_ones.set_done(w.s, who, item, v),
+        lambda who: one_on_ones.set_done(w.s, who, action_item_id=item, version=v),
         lambda _: w.get(ActionItem, item).done,
     )
 
@@ -311,7 +337,7 @@ def _edit_person(w: World) -> Case:
     data = PersonInput(f"Nia B {w.n}", f"nia{w.n}@example.com", Role.IC, w.t.manager)
     v = w.version(Person, p)
     return Case(
-        lambda who: team_admin.edit_person(w.s, who, p, v, data),
+        lambda who: team_admin.edit_person(w.s, who, person_id=p, version=v, data=data),
         lambda _: w.get(Person, p).name == f"Nia B {w.n}",
     )
 
@@ -319,10 +345,12 @@ def _edit_person(w: World) -> Case:
 def _person_active(w: World, active: bool) -> Case:
     p = w.person
     if active:
-        team_admin.deactivate_person(w.s, w.t.manager, p, w.version(Person, p))
+        team_admin.set_person_active(
+            w.s, w.t.manager, person_id=p, version=w.version(Person, p), active=False
+        )
     v = w.version(Person, p)
     return Case(
-        lambda who: team_admin.set_person_active(w.s, who, p, v, active),
+        lambda who: team_admin.set_person_active(w.s, who, person_id=p, version=v, active=active),
         lambda _: w.get(Person, p).active == active,
     )
 
@@ -332,11 +360,13 @@ def _project(w: World, data: ProjectInput | None, archived: bool = False) -> Cas
     v = w.version(Project, p)
     if data is None:
         return Case(
-            lambda who: team_admin.set_project_archived(w.s, who, p, v, archived),
+            lambda who: admin_projects.set_project_archived(
+                w.s, who, project_id=p, version=v, archived=archived
+            ),
             lambda _: w.get(Project, p).archived == archived,
         )
     return Case(
-        lambda who: team_admin.edit_project(w.s, who, p, v, data),
+        lambda who: admin_projects.edit_project(w.s, who, project_id=p, version=v, data=data),
         lambda _: w.get(Project, p).name == data.name,
     )
 
@@ -344,7 +374,7 @@ def _project(w: World, data: ProjectInput | None, archived: bool = False) -> Cas
 def _create(w: World) -> Case:
     data = QuestionCreate(title=f"Is churn seasonal? ({w.n})", project_id=w.t.project)
     return Case(
-        lambda who: questions.create_question(w.s, who, data),
+        lambda who: questions.create_question(w.s, who, data=data),
         lambda made: w.get(Question, made.id).parent_id is None,
     )
 
@@ -352,7 +382,9 @@ def _create(w: World) -> Case:
 def _from_text(w: World) -> Case:
     q = w.assigned
     return Case(
-        lambda who: questions.add_subquestions_from_text(w.s, who, q, "- Cohorts\n- Plans"),
+        lambda who: questions.add_subquestions_from_text(
+            w.s, who, parent_id=q, text="- Cohorts\n- Plans"
+        ),
         lambda made: [w.get(Question, m.id).parent_id for m in made] == [q, q],
     )
 
@@ -361,7 +393,7 @@ def _assign(w: World) -> Case:
     q = w.unassigned
     v = w.version(Question, q)
     return Case(
-        lambda who: questions.assign(w.s, who, q, v, w.t.ic),
+        lambda who: questions.assign(w.s, who, question_id=q, version=v, assignee_id=w.t.ic),
         lambda _: w.get(Question, q).assignee_id == w.t.ic,
     )
 
@@ -370,7 +402,9 @@ def _move(w: World) -> Case:
     q, parent = w.split[0], w.unassigned
     v = w.version(Question, q)
     return Case(
-        lambda who: questions.move_question(w.s, who, q, v, parent),
+        lambda who: questions.move_question(
+            w.s, who, question_id=q, version=v, new_parent_id=parent
+        ),
         lambda _: w.get(Question, q).parent_id == parent,
     )
 
@@ -378,7 +412,7 @@ def _move(w: World) -> Case:
 def _log(w: World) -> Case:
     q, data = w.assigned, FindingInput(summary="Annual plans churn less", links=(NB,))
     return Case(
-        lambda who: findings.log_finding(w.s, who, q, data),
+        lambda who: findings.log_finding(w.s, who, question_id=q, data=data),
         lambda made: w.get(Finding, made.id).question_id == q,
     )
 
@@ -386,7 +420,7 @@ def _log(w: World) -> Case:
 def _add_note(w: World) -> Case:
     fid = w.finding(F.SHARED)
     return Case(
-        lambda who: notes.add_note(w.s, who, "finding", fid, "Which window?"),
+        lambda who: notes.add_note(w.s, who, target="finding", target_id=fid, body="Which window?"),
         lambda nid: w.get(Note, nid).finding_id == fid,
     )
 
@@ -395,14 +429,15 @@ def _resolve(w: World) -> Case:
     nid = w.note
     v = w.version(Note, nid)
     return Case(
-        lambda who: notes.set_resolved(w.s, who, nid, v), lambda _: w.get(Note, nid).resolved
+        lambda who: notes.set_resolved(w.s, who, note_id=nid, version=v),
+        lambda _: w.get(Note, nid).resolved,
     )
 
 
 def _start(w: World) -> Case:
     day = TODAY - timedelta(days=100 + w.n)
     return Case(
-        lambda who: one_on_ones.start(w.s, who, w.t.ic, day),
+        lambda who: one_on_ones.start(w.s, who, report_id=w.t.ic, held_on=day),
         lambda mid: w.get(OneOnOne, mid).held_on == day,
     )
 
@@ -411,7 +446,9 @@ def _meeting_notes(w: World) -> Case:
     m = w.meeting
     v = w.version(OneOnOne, m)
     return Case(
-        lambda who: one_on_ones.edit_notes(w.s, who, m, v, "Talked about SQL"),
+        lambda who: one_on_ones.edit_notes(
+            w.s, who, one_on_one_id=m, version=v, notes="Talked about SQL"
+        ),
         lambda _: w.get(OneOnOne, m).notes == "Talked about SQL",
     )
 
@@ -419,7 +456,9 @@ def _meeting_notes(w: World) -> Case:
 def _add_track(w: World) -> Case:
     m = w.meeting
     return Case(
-        lambda who: one_on_ones.add_track_note(w.s, who, m, "Career", "Wants to lead"),
+        lambda who: one_on_ones.add_track_note(
+            w.s, who, one_on_one_id=m, track="Career", body="Wants to lead"
+        ),
         lambda tid: w.get(TrackNote, tid).one_on_one_id == m,
     )
 
@@ -428,7 +467,9 @@ def _edit_track(w: World) -> Case:
     tid = w.track_note
     v = w.version(TrackNote, tid)
     return Case(
-        lambda who: one_on_ones.edit_track_note(w.s, who, tid, v, "Window functions"),
+        lambda who: one_on_ones.edit_track_note(
+            w.s, who, track_note_id=tid, version=v, body="Window functions"
+        ),
         lambda _: w.get(TrackNote, tid).body == "Window functions",
     )
 
@@ -436,7 +477,9 @@ def _edit_track(w: World) -> Case:
 def _add_action(w: World) -> Case:
     m = w.meeting
     return Case(
-        lambda who: one_on_ones.add_action_item(w.s, who, m, w.t.ic, "Write the memo"),
+        lambda who: one_on_ones.add_action_item(
+            w.s, who, one_on_one_id=m, owner_id=w.t.ic, description="Write the memo"
+        ),
         lambda aid: w.get(ActionItem, aid).one_on_one_id == m,
     )
 
@@ -493,9 +536,11 @@ ACTIONS: dict[str, Callable[[World], Case]] = {
     "add an action item": _add_action,
     "tick the IC's action item": lambda w: _done(w, w.t.ic),
     "tick Maya's action item": lambda w: _done(w, w.t.manager),
-    "read a one-on-one": lambda w: _meeting_read(w, lambda who, m: reads.get(w.s, who, m)),
+    "read a one-on-one": lambda w: _meeting_read(
+        w, lambda who, m: reads.get(w.s, who, one_on_one_id=m)
+    ),
     "read the pair's one-on-one history": lambda w: _meeting_read(
-        w, lambda who, _m: reads.history(w.s, who, w.t.manager, w.t.ic)
+        w, lambda who, _m: reads.history(w.s, who, manager_id=w.t.manager, report_id=w.t.ic)
     ),
     "build the pair's agenda": lambda w: _meeting_read(
         w, lambda who, _m: agenda.build(w.s, who, **_pair(w))
@@ -503,18 +548,20 @@ ACTIONS: dict[str, Callable[[World], Case]] = {
     "export the agenda and notes": lambda w: _meeting_read(
         w, lambda who, m: agenda.export(w.s, who, **_pair(w), one_on_one_id=m)
     ),
-    "read the audit log": lambda w: _audit(w, lambda s, who, f: audit.search(s, who, f)[1]),
+    "read the audit log": lambda w: _audit(w, lambda s, who, f: audit.search(s, who, f=f)[1]),
     "list the audit log's entities": lambda w: _audit(w, lambda s, who, _f: audit.entities(s, who)),
-    "export the audit log as CSV": lambda w: _audit(w, audit.to_csv),
+    "export the audit log as CSV": lambda w: _audit(w, lambda s, who, f: audit.to_csv(s, who, f=f)),
     "add a person": lambda w: Case(
-        lambda who: team_admin.add_person(w.s, who, PersonInput(f"Ana {w.n}", f"a{w.n}@x.org")),
+        lambda who: team_admin.add_person(
+            w.s, who, data=PersonInput(f"Ana {w.n}", f"a{w.n}@x.org")
+        ),
         lambda made: w.get(Person, made.id).active,
     ),
     "edit a person": _edit_person,
     "deactivate a person": lambda w: _person_active(w, False),
     "reactivate a person": lambda w: _person_active(w, True),
     "add a project": lambda w: Case(
-        lambda who: team_admin.add_project(w.s, who, ProjectInput(f"Ads {w.n}")),
+        lambda who: admin_projects.add_project(w.s, who, data=ProjectInput(f"Ads {w.n}")),
         lambda made: w.get(Project, made.id).name == f"Ads {w.n}",
     ),
     "edit a project": lambda w: _project(w, ProjectInput(f"Pricing v2 {w.n}", "New")),

@@ -10,17 +10,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from team.models import (
-    Answer,
-    AnswerState,
-    Citation,
-    Confidence,
-    Finding,
-    FindingKind,
-    FindingStatus,
-    QuestionCreate,
-    QuestionStatus,
-)
+from team.models import Answer, Citation, Finding
+from team.services.answers import reads as answers_reads
+from team.services.answers import rules as answers_rules
 from team.services.answers import writes as answers
 from team.services.answers.memo import compare, memo
 from team.services.answers.writes import AnswerInput
@@ -29,8 +21,9 @@ from team.services.findings import writes as findings
 from team.services.questions import writes as questions
 from team.services.questions.rollup import Node, roll_up, weakest
 from team.services.questions.status import set_status
-from team.services.questions.tree import load_tree
-from team.services.questions.writes import SubQuestion
+from team.services.questions.tree import load_subtree as load_tree
+from team.services.questions.writes import QuestionCreate, SubQuestion
+from team.vocabulary import AnswerState, Confidence, FindingKind, FindingStatus, QuestionStatus
 from tests.factories import Team, make_team, root
 
 GOLDEN = Path(__file__).parent / "golden" / "memo.md"
@@ -52,7 +45,7 @@ class World:
 
 def _finding(session: Session, team: Team, question: int, summary: str, **kw) -> int:  # type: ignore[no-untyped-def]
     return findings.log_finding(
-        session, team.ic, question, findings.FindingInput(summary=summary, **kw)
+        session, team.ic, question_id=question, data=findings.FindingInput(summary=summary, **kw)
     ).id
 
 
@@ -63,15 +56,17 @@ def world(session: Session) -> World:
     a, b = questions.add_subquestions(
         session,
         team.manager,
-        rid,
-        [
+        parent_id=rid,
+        items=[
             SubQuestion("Which segments churned?", assignee_id=team.ic),
             SubQuestion("Pricing?", assignee_id=team.ic),
         ],
     )
-    [a1] = questions.add_subquestions(session, team.ic, a.id, [SubQuestion("Monthly plans?")])
+    [a1] = questions.add_subquestions(
+        session, team.ic, parent_id=a.id, items=[SubQuestion("Monthly plans?")]
+    )
     data = QuestionCreate(title="Another question", project_id=team.project, assignee_id=team.ic)
-    other = questions.create_question(session, team.manager, data).id
+    other = questions.create_question(session, team.manager, data=data).id
     return World(
         team=team,
         root=rid,
@@ -92,7 +87,9 @@ def world(session: Session) -> World:
 
 
 def _save(session: Session, who: int, qid: int, body: str, based_on: int | None = None, **kw):  # type: ignore[no-untyped-def]
-    return answers.save_answer(session, who, qid, based_on, AnswerInput(body=body, **kw))
+    return answers.save_answer(
+        session, who, question_id=qid, based_on=based_on, data=AnswerInput(body=body, **kw)
+    )
 
 
 # --------------------------------------------------------------------------- versions
@@ -103,7 +100,7 @@ def test_each_save_adds_a_version_and_keeps_the_old(session: Session, world: Wor
     v1 = _save(session, m, world.root, f"Segments drove it [F{world.f_a1}].")
     v2 = _save(session, m, world.root, f"Monthly segments drove it [F{world.f_a1}].", 1)
     assert (v1.number, v2.number) == (1, 2)
-    history = answers.versions(session, world.root)
+    history = answers_reads.versions(session, question_id=world.root)
     assert [v.body for v in history] == [
         f"Segments drove it [F{world.f_a1}].",
         f"Monthly segments drove it [F{world.f_a1}].",
@@ -119,7 +116,7 @@ def test_saving_from_an_old_version_is_refused(session: Session, world: World) -
         _save(session, m, world.root, "Mine, from v1", 1)
     with pytest.raises(StaleEdit):
         _save(session, m, world.root, "Mine, from blank", None)
-    assert len(answers.versions(session, world.root)) == 2
+    assert len(answers_reads.versions(session, question_id=world.root)) == 2
 
 
 def test_empty_answer_is_refused(session: Session, world: World) -> None:
@@ -137,7 +134,7 @@ def test_markers_become_citations(session: Session, world: World) -> None:
     v = _save(session, m, world.root, f"Because of A [Q{world.a}] and prices [F{world.f_b}].")
     assert v.finding_ids == (world.f_b,)
     assert v.cited_questions == (world.a,)
-    [a_answer] = answers.versions(session, world.a)
+    [a_answer] = answers_reads.versions(session, question_id=world.a)
     assert v.cited_answer_ids == (a_answer.id,)
 
 
@@ -152,7 +149,9 @@ def test_finding_outside_the_subtree_is_refused(session: Session, world: World) 
 def test_unknown_and_withdrawn_findings_are_refused(session: Session, world: World) -> None:
     with pytest.raises(InvalidInput, match="names no finding"):
         _save(session, world.team.manager, world.root, "Claim [F999].")
-    findings.move_finding(session, world.team.ic, world.f_b, 1, FindingStatus.WITHDRAWN)
+    findings.move_finding(
+        session, world.team.ic, finding_id=world.f_b, version=1, status=FindingStatus.WITHDRAWN
+    )
     with pytest.raises(InvalidInput, match="withdrawn"):
         _save(session, world.team.manager, world.root, f"Claim [F{world.f_b}].")
 
@@ -168,7 +167,7 @@ def test_only_direct_children_answers_are_cited(session: Session, world: World) 
 
 def test_unsupported_paragraphs_are_flagged() -> None:
     body = "# Summary\n\nClaim one [F1].\n\nA bare claim.\n\nAnother [Q2] claim."
-    assert answers.unsupported_paragraphs(body) == ["A bare claim."]
+    assert answers_rules.unsupported_paragraphs(body) == ["A bare claim."]
 
 
 # --------------------------------------------------------------------------- permissions
@@ -226,13 +225,13 @@ def test_rollup_on_empty_subtrees_and_deep_chains() -> None:
 def test_tree_and_overview_show_rolled_up_confidence(session: Session, world: World) -> None:
     m = world.team.manager
     _save(session, m, world.a, f"Monthly [F{world.f_a1}].", confidence=H)
-    tree = load_tree(session, world.root)
+    tree = load_tree(session, node_id=world.root)
     assert tree.nodes[world.a].confidence == H
     assert tree.root.confidence == L  # B has no answer: counts as low
     _save(session, m, world.b, f"Annual only [F{world.f_b}].", confidence=M)
-    assert load_tree(session, world.root).root.confidence == M
-    set_status(session, m, world.b, 1, QuestionStatus.DROPPED)
-    assert load_tree(session, world.root).root.confidence == H
+    assert load_tree(session, node_id=world.root).root.confidence == M
+    set_status(session, m, question_id=world.b, version=1, status=QuestionStatus.DROPPED)
+    assert load_tree(session, node_id=world.root).root.confidence == H
 
 
 # --------------------------------------------------------------------------- memo and diff
@@ -268,18 +267,20 @@ def test_memo_golden_file(session: Session, world: World) -> None:
     findings.log_finding(
         session,
         world.team.ic,
-        world.a1,
-        findings.FindingInput(summary="Excluded test accounts", kind=FindingKind.DATA_DECISION),
+        question_id=world.a1,
+        data=findings.FindingInput(
+            summary="Excluded test accounts", kind=FindingKind.DATA_DECISION
+        ),
     )
     _pin_times(session)
-    text = memo(session, world.root)
+    text = memo(session, question_id=world.root)
     # To change the memo on purpose: write `text` to GOLDEN, read it, commit it.
     assert text == GOLDEN.read_text(encoding="utf-8")
 
 
 def test_memo_orders_answer_arguments_evidence_gaps(session: Session, world: World) -> None:
     _save(session, world.team.manager, world.root, f"Answer [F{world.f_b}].")
-    text = memo(session, world.root)
+    text = memo(session, question_id=world.root)
     order = [text.index(h) for h in ("## Answer", "## Supporting", "## Evidence", "## Gaps")]
     assert order == sorted(order)
     assert "<https://nb.example.com/1>" in text  # links are absolute, wiki-ready

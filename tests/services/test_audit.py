@@ -34,27 +34,27 @@ def team(session: Session) -> Team:
 
 
 def test_filters(session: Session, team: Team) -> None:
-    frame, total = audit.search(session, team.manager, AuditFilter())
+    frame, total = audit.search(session, team.manager, f=AuditFilter())
     assert total == 4
     assert list(frame["entity_id"]) == [4, 3, 2, 1]  # newest first
-    _frame, total = audit.search(session, team.manager, AuditFilter(actor_id=team.ic))
+    _frame, total = audit.search(session, team.manager, f=AuditFilter(actor_id=team.ic))
     assert total == 2
-    _frame, total = audit.search(session, team.manager, AuditFilter(entity="finding"))
+    _frame, total = audit.search(session, team.manager, f=AuditFilter(entity="finding"))
     assert total == 2
     frame, total = audit.search(
-        session, team.manager, AuditFilter(since=date(2026, 10, 2), until=date(2026, 10, 2))
+        session, team.manager, f=AuditFilter(since=date(2026, 10, 2), until=date(2026, 10, 2))
     )
     assert total == 1  # until is inclusive of the whole day, and no more
     assert list(frame["who"]) == ["Ines"]
 
 
 def test_limit_keeps_the_total(session: Session, team: Team) -> None:
-    frame, total = audit.search(session, team.manager, AuditFilter(), limit=2)
+    frame, total = audit.search(session, team.manager, f=AuditFilter(), limit=2)
     assert (len(frame), total) == (2, 4)
 
 
 def test_csv_has_every_match_oldest_first(session: Session, team: Team) -> None:
-    text = audit.to_csv(session, team.manager, AuditFilter(entity="finding"))
+    text = audit.to_csv(session, team.manager, f=AuditFilter(entity="finding"))
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == audit.COLUMNS
     assert [r[5] for r in rows[1:]] == ["created", "updated"]
@@ -64,6 +64,6 @@ def test_csv_has_every_match_oldest_first(session: Session, team: Team) -> None:
 @pytest.mark.parametrize("who", ["ic", "viewer"])
 def test_only_managers_read_the_audit_log(session: Session, team: Team, who: str) -> None:
     with pytest.raises(PermissionDenied, match="Only a manager"):
-        audit.search(session, getattr(team, who), AuditFilter())
+        audit.search(session, getattr(team, who), f=AuditFilter())
     with pytest.raises(PermissionDenied):
         audit.entities(session, getattr(team, who))

@@ -13,26 +13,23 @@ from sqlalchemy import func, select
 from sqlmodel import Session, SQLModel, col
 
 from team.db import is_empty
-from team.demo.load import DEMO_FILE, DemoSummary, load_demo, read_demo, summarize
+from team.demo.load import DEMO_FILE, DemoSummary, load_demo, summarize
+from team.demo.spec import read_demo
 from team.models import (
     Answer,
     Citation,
     Event,
     Finding,
-    FindingKind,
     Note,
-    NoteKind,
     OneOnOne,
     Person,
     Project,
     Question,
-    QuestionStatus,
     ReviewRequest,
-    ReviewStatus,
-    Role,
 )
-from team.services.answers.writes import UNCITABLE, markers, paragraphs, unsupported_paragraphs
+from team.services.answers.rules import markers, paragraphs, unsupported_paragraphs
 from team.services.core.errors import InvalidInput
+from team.vocabulary import FindingKind, FindingStatus, NoteKind, QuestionStatus, ReviewStatus, Role
 
 NOW = datetime(2026, 3, 16, 9, 30, tzinfo=UTC)
 
@@ -242,7 +239,7 @@ def test_answer_markers_are_exactly_the_citations(session: Session, loaded: Demo
             assert in_text[0] <= findings and in_text[1] <= children, answer.body
             assert findings == in_text[0] | {finding_ids[k] for k in version.cites_findings}
             assert children == in_text[1] | {question_ids[k] for k in version.cites_answers}
-            assert not {status[f] for f in findings} & set(UNCITABLE)
+            assert all(FindingStatus(status[f]).is_shared for f in findings)
             marked += bool(in_text[0] | in_text[1])
     assert marked >= len(answers) - 1  # only the early hunch cites nothing in its text
 

@@ -9,18 +9,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from team.models import (
-    Confidence,
-    Event,
-    Finding,
-    FindingKind,
-    FindingPublic,
-    FindingStatus,
-    Note,
-    NoteKind,
-    Question,
-    QuestionStatus,
-)
+from team.models import Event, Finding, Note, Question
+from team.services.core import text as core_text
 from team.services.core.actors import acting
 from team.services.core.errors import (
     IllegalTransition,
@@ -29,9 +19,12 @@ from team.services.core.errors import (
     PermissionDenied,
     StaleEdit,
 )
+from team.services.findings import rules as findings_rules
 from team.services.findings import writes as findings
+from team.services.findings.reads import FindingView
 from team.services.findings.writes import FindingInput
 from team.services.questions import status as question_status
+from team.vocabulary import Confidence, FindingKind, FindingStatus, NoteKind, QuestionStatus
 from tests.factories import Team
 
 F = FindingStatus
@@ -48,9 +41,9 @@ def _log(
     share: bool = True,
     summary: str = "SMB churn doubled in Q3",
     **fields: object,
-) -> FindingPublic:
+) -> FindingView:
     data = FindingInput(summary=summary, **fields)  # type: ignore[arg-type]
-    return findings.log_finding(session, by or team.ic, qid, data, share=share)
+    return findings.log_finding(session, by or team.ic, question_id=qid, data=data, share=share)
 
 
 def _f(session: Session, fid: int) -> Finding:
@@ -171,7 +164,9 @@ def test_bad_input_is_refused_and_nothing_saved(
 
 
 def test_dropped_question_is_refused(session: Session, team: Team, qid: int) -> None:
-    question_status.set_status(session, team.manager, qid, 1, QuestionStatus.DROPPED)
+    question_status.set_status(
+        session, team.manager, question_id=qid, version=1, status=QuestionStatus.DROPPED
+    )
     with pytest.raises(InvalidInput, match="was dropped") as caught:
         _log(session, team, qid)
     assert caught.value.field == "question"
@@ -204,11 +199,11 @@ def test_parse_links_splits_lines_and_spaces() -> None:
 
 
 def test_check_link_accepts_web_links_only() -> None:
-    assert findings.check_link(f"  {PR}  ") == PR
-    assert findings.check_link("HTTP://Example.com/x") == "HTTP://Example.com/x"
+    assert core_text.check_link(f"  {PR}  ") == PR
+    assert core_text.check_link("HTTP://Example.com/x") == "HTTP://Example.com/x"
     for bad in ("javascript:alert(1)", "ftp://example.com", "mailto:a@b.com", "example.com"):
         with pytest.raises(InvalidInput) as caught:
-            findings.check_link(bad, field="artifact_url")
+            core_text.check_link(bad, field="artifact_url")
         assert caught.value.field == "artifact_url"
 
 
@@ -222,15 +217,15 @@ def test_author_edits_with_one_event_per_changed_field(
     edited = findings.edit_finding(
         session,
         team.ic,
-        logged.id,
-        1,
-        FindingInput(
+        finding_id=logged.id,
+        version=1,
+        data=FindingInput(
             summary="SMB churn doubled in Q3",
             links=(NOTEBOOK, PR),
             confidence=Confidence.LOW,
         ),
     )
-    assert edited.version == 2 and edited.links == [NOTEBOOK, PR]
+    assert edited.version == 2 and edited.links == (NOTEBOOK, PR)
     row = _f(session, logged.id)
     assert (row.version, row.confidence, row.links) == (2, Confidence.LOW, [NOTEBOOK, PR])
     changes = {(e.field, e.old_value, e.new_value) for e in _events(session)[1:]}
@@ -244,7 +239,11 @@ def test_author_edits_with_one_event_per_changed_field(
 def test_edit_without_change_keeps_the_version(session: Session, team: Team, qid: int) -> None:
     logged = _log(session, team, qid)
     same = findings.edit_finding(
-        session, team.ic, logged.id, 1, FindingInput(summary=" SMB churn doubled in Q3 ")
+        session,
+        team.ic,
+        finding_id=logged.id,
+        version=1,
+        data=FindingInput(summary=" SMB churn doubled in Q3 "),
     )
     assert same.version == 1 and len(_events(session)) == 1
 
@@ -254,7 +253,11 @@ def test_only_the_author_edits(session: Session, team: Team, qid: int, who: str)
     logged = _log(session, team, qid)
     with pytest.raises(PermissionDenied, match="only your own findings"):
         findings.edit_finding(
-            session, getattr(team, who), logged.id, 1, FindingInput(summary="Rewritten")
+            session,
+            getattr(team, who),
+            finding_id=logged.id,
+            version=1,
+            data=FindingInput(summary="Rewritten"),
         )
     row = _f(session, logged.id)
     assert (row.summary, row.version) == ("SMB churn doubled in Q3", 1)
@@ -264,7 +267,9 @@ def test_only_the_author_edits(session: Session, team: Team, qid: int, who: str)
 def test_viewer_cannot_edit(session: Session, team: Team, qid: int) -> None:
     logged = _log(session, team, qid)
     with pytest.raises(PermissionDenied, match="read-only"):
-        findings.edit_finding(session, team.viewer, logged.id, 1, FindingInput(summary="x"))
+        findings.edit_finding(
+            session, team.viewer, finding_id=logged.id, version=1, data=FindingInput(summary="x")
+        )
 
 
 def test_bad_edit_saves_nothing(session: Session, team: Team, qid: int) -> None:
@@ -273,9 +278,9 @@ def test_bad_edit_saves_nothing(session: Session, team: Team, qid: int) -> None:
         findings.edit_finding(
             session,
             team.ic,
-            logged.id,
-            1,
-            FindingInput(summary="New summary", links=("javascript:alert(1)",)),
+            finding_id=logged.id,
+            version=1,
+            data=FindingInput(summary="New summary", links=("javascript:alert(1)",)),
         )
     assert caught.value.field == "links"
     row = _f(session, logged.id)
@@ -284,19 +289,29 @@ def test_bad_edit_saves_nothing(session: Session, team: Team, qid: int) -> None:
 
 def test_withdrawn_finding_is_not_edited(session: Session, team: Team, qid: int) -> None:
     logged = _log(session, team, qid)
-    findings.move_finding(session, team.ic, logged.id, 1, F.WITHDRAWN)
+    findings.move_finding(session, team.ic, finding_id=logged.id, version=1, status=F.WITHDRAWN)
     with pytest.raises(IllegalTransition, match="restore it as a draft"):
-        findings.edit_finding(session, team.ic, logged.id, 2, FindingInput(summary="x"))
-    restored = findings.move_finding(session, team.ic, logged.id, 2, F.DRAFT)
-    edited = findings.edit_finding(session, team.ic, logged.id, 3, FindingInput(summary="x"))
+        findings.edit_finding(
+            session, team.ic, finding_id=logged.id, version=2, data=FindingInput(summary="x")
+        )
+    restored = findings.move_finding(
+        session, team.ic, finding_id=logged.id, version=2, status=F.DRAFT
+    )
+    edited = findings.edit_finding(
+        session, team.ic, finding_id=logged.id, version=3, data=FindingInput(summary="x")
+    )
     assert (restored.status, edited.summary, edited.version) == (F.DRAFT, "x", 4)
 
 
 def test_stale_edit_overwrites_nothing(session: Session, team: Team, qid: int) -> None:
     logged = _log(session, team, qid)
-    findings.edit_finding(session, team.ic, logged.id, 1, FindingInput(summary="First save"))
+    findings.edit_finding(
+        session, team.ic, finding_id=logged.id, version=1, data=FindingInput(summary="First save")
+    )
     with pytest.raises(StaleEdit, match="version 1, it is now version 2"):
-        findings.edit_finding(session, team.ic, logged.id, 1, FindingInput(summary="Second"))
+        findings.edit_finding(
+            session, team.ic, finding_id=logged.id, version=1, data=FindingInput(summary="Second")
+        )
     row = _f(session, logged.id)
     assert (row.summary, row.version) == ("First save", 2)
     assert [e.new_value for e in _events(session)] == ["SMB churn doubled in Q3", "First save"]
@@ -304,20 +319,33 @@ def test_stale_edit_overwrites_nothing(session: Session, team: Team, qid: int) -
 
 def test_stale_move_is_refused(session: Session, team: Team, qid: int) -> None:
     logged = _log(session, team, qid)
-    findings.edit_finding(session, team.ic, logged.id, 1, FindingInput(summary="Edited"))
+    findings.edit_finding(
+        session, team.ic, finding_id=logged.id, version=1, data=FindingInput(summary="Edited")
+    )
     with pytest.raises(StaleEdit):
-        findings.move_finding(session, team.manager, logged.id, 1, F.ACCEPTED)
+        findings.move_finding(
+            session, team.manager, finding_id=logged.id, version=1, status=F.ACCEPTED
+        )
     assert _f(session, logged.id).status == F.SHARED
     with pytest.raises(StaleEdit):
-        findings.move_finding(session, team.manager, logged.id, 1, F.NEEDS_WORK, reason="Why?")
+        findings.move_finding(
+            session,
+            team.manager,
+            finding_id=logged.id,
+            version=1,
+            status=F.NEEDS_WORK,
+            reason="Why?",
+        )
     assert _notes(session, logged.id) == []
 
 
 def test_missing_finding(session: Session, team: Team) -> None:
     with pytest.raises(NotFound):
-        findings.edit_finding(session, team.ic, 9_999, 1, FindingInput(summary="x"))
+        findings.edit_finding(
+            session, team.ic, finding_id=9_999, version=1, data=FindingInput(summary="x")
+        )
     with pytest.raises(NotFound):
-        findings.move_finding(session, team.manager, 9_999, 1, F.ACCEPTED)
+        findings.move_finding(session, team.manager, finding_id=9_999, version=1, status=F.ACCEPTED)
 
 
 # --------------------------------------------------------------------------- state machine
@@ -344,12 +372,13 @@ def test_every_transition(
 ) -> None:
     fid = _log(session, team, qid).id
     _set_status(session, fid, start)
-    move = (session, _mover(team, target), fid, 1, target)
+    who = _mover(team, target)
+    move = {"finding_id": fid, "version": 1, "status": target}
     if start == target:
-        assert findings.move_finding(*move, reason="r").version == 1
+        assert findings.move_finding(session, who, **move, reason="r").version == 1
         assert len(_events(session)) == 1
     elif (start, target) in ALLOWED:
-        moved = findings.move_finding(*move, reason="Check the cohort cut-off.")
+        moved = findings.move_finding(session, who, **move, reason="Check the cohort cut-off.")
         assert (moved.status, moved.version) == (target, 2)
         row = _f(session, fid)
         assert (row.status, row.version) == (target, 2)
@@ -360,7 +389,7 @@ def test_every_transition(
         allowed = ", ".join(s.value for s in F if (start, s) in ALLOWED)
         expected = f"is {start.value}; from there it can move to {allowed}, not to {target.value}"
         with pytest.raises(IllegalTransition, match=re.escape(expected)) as caught:
-            findings.move_finding(*move, reason="r")
+            findings.move_finding(session, who, **move, reason="r")
         assert caught.value.field == "status"
         row = _f(session, fid)
         assert (row.status, row.version) == (start, 1)
@@ -395,12 +424,16 @@ def test_who_may_make_each_move(
     _set_status(session, fid, start)
     actor = getattr(team, who)
     if _may(who, target):
-        moved = findings.move_finding(session, actor, fid, 1, target, reason="Redo the cut.")
+        moved = findings.move_finding(
+            session, actor, finding_id=fid, version=1, status=target, reason="Redo the cut."
+        )
         assert moved.status == target
     else:
         message = "read-only" if who == "viewer" else "Only (a manager|the author)"
         with pytest.raises(PermissionDenied, match=message):
-            findings.move_finding(session, actor, fid, 1, target, reason="Redo the cut.")
+            findings.move_finding(
+                session, actor, finding_id=fid, version=1, status=target, reason="Redo the cut."
+            )
         assert _f(session, fid).status == start
         assert _notes(session, fid) == []
 
@@ -414,22 +447,26 @@ def test_allowed_moves_offers_exactly_what_move_accepts(
     _set_status(session, fid, status)
     actor = acting(session, getattr(team, who))
     expected = [t for t in F if (status, t) in ALLOWED and _may(who, t)]
-    assert findings.allowed_moves(actor, _f(session, fid)) == expected
+    assert findings_rules.allowed_moves(actor, _f(session, fid)) == expected
 
 
 def test_ic_cannot_accept_own_finding(session: Session, team: Team, qid: int) -> None:
     fid = _log(session, team, qid).id
     with pytest.raises(PermissionDenied, match="Only a manager can accept"):
-        findings.move_finding(session, team.ic, fid, 1, F.ACCEPTED)
+        findings.move_finding(session, team.ic, finding_id=fid, version=1, status=F.ACCEPTED)
     assert _f(session, fid).status == F.SHARED
 
 
 def test_full_round_trip(session: Session, team: Team, qid: int) -> None:
     fid = _log(session, team, qid, share=False).id
-    findings.move_finding(session, team.ic, fid, 1, F.SHARED)
-    findings.move_finding(session, team.manager, fid, 2, F.NEEDS_WORK, reason="Add the CI.")
-    findings.move_finding(session, team.ic, fid, 3, F.SHARED)
-    accepted = findings.move_finding(session, team.manager, fid, 4, F.ACCEPTED)
+    findings.move_finding(session, team.ic, finding_id=fid, version=1, status=F.SHARED)
+    findings.move_finding(
+        session, team.manager, finding_id=fid, version=2, status=F.NEEDS_WORK, reason="Add the CI."
+    )
+    findings.move_finding(session, team.ic, finding_id=fid, version=3, status=F.SHARED)
+    accepted = findings.move_finding(
+        session, team.manager, finding_id=fid, version=4, status=F.ACCEPTED
+    )
     assert (accepted.status, accepted.version) == (F.ACCEPTED, 5)
     statuses = [(e.old_value, e.new_value) for e in _events(session) if e.field == "status"]
     assert statuses == [
@@ -447,7 +484,9 @@ def test_full_round_trip(session: Session, team: Team, qid: int) -> None:
 def test_send_back_needs_a_reason(session: Session, team: Team, qid: int, reason: str) -> None:
     fid = _log(session, team, qid).id
     with pytest.raises(InvalidInput, match="Say what needs work") as caught:
-        findings.move_finding(session, team.manager, fid, 1, F.NEEDS_WORK, reason=reason)
+        findings.move_finding(
+            session, team.manager, finding_id=fid, version=1, status=F.NEEDS_WORK, reason=reason
+        )
     assert caught.value.field == "reason"
     row = _f(session, fid)
     assert (row.status, row.version) == (F.SHARED, 1)
@@ -457,7 +496,14 @@ def test_send_back_needs_a_reason(session: Session, team: Team, qid: int, reason
 def test_over_long_reason_is_refused(session: Session, team: Team, qid: int) -> None:
     fid = _log(session, team, qid).id
     with pytest.raises(InvalidInput) as caught:
-        findings.move_finding(session, team.manager, fid, 1, F.NEEDS_WORK, reason="r" * 5_001)
+        findings.move_finding(
+            session,
+            team.manager,
+            finding_id=fid,
+            version=1,
+            status=F.NEEDS_WORK,
+            reason="r" * 5_001,
+        )
     assert caught.value.field == "reason"
     assert _f(session, fid).status == F.SHARED and _notes(session, fid) == []
 
@@ -469,7 +515,12 @@ def test_send_back_leaves_a_must_fix_note(
     fid = _log(session, team, qid).id
     _set_status(session, fid, start)
     findings.move_finding(
-        session, team.manager, fid, 1, F.NEEDS_WORK, reason="  Exclude the test accounts.  "
+        session,
+        team.manager,
+        finding_id=fid,
+        version=1,
+        status=F.NEEDS_WORK,
+        reason="  Exclude the test accounts.  ",
     )
     assert _f(session, fid).status == F.NEEDS_WORK
     [note] = _notes(session, fid)
@@ -491,7 +542,9 @@ def test_send_back_leaves_a_must_fix_note(
 
 def test_reason_on_other_moves_leaves_no_note(session: Session, team: Team, qid: int) -> None:
     fid = _log(session, team, qid).id
-    findings.move_finding(session, team.manager, fid, 1, F.ACCEPTED, reason="Nice work")
+    findings.move_finding(
+        session, team.manager, finding_id=fid, version=1, status=F.ACCEPTED, reason="Nice work"
+    )
     assert _notes(session, fid) == []
 
 
@@ -499,11 +552,17 @@ def test_editing_an_accepted_finding_needs_acceptance_again(
     session: Session, team: Team, qid: int
 ) -> None:
     fid = findings.log_finding(
-        session, team.ic, qid, findings.FindingInput(summary="Churn up 4 pts")
+        session, team.ic, question_id=qid, data=findings.FindingInput(summary="Churn up 4 pts")
     ).id
-    findings.move_finding(session, team.manager, fid, 1, FindingStatus.ACCEPTED)
+    findings.move_finding(
+        session, team.manager, finding_id=fid, version=1, status=FindingStatus.ACCEPTED
+    )
     edited = findings.edit_finding(
-        session, team.ic, fid, 2, findings.FindingInput(summary="Churn up 6 pts")
+        session,
+        team.ic,
+        finding_id=fid,
+        version=2,
+        data=findings.FindingInput(summary="Churn up 6 pts"),
     )
     assert edited.status == FindingStatus.SHARED
     assert edited.summary == "Churn up 6 pts"

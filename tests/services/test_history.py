@@ -9,20 +9,10 @@ import pandas as pd
 import pytest
 from sqlmodel import Session
 
-from team.models import (
-    Answer,
-    Confidence,
-    Event,
-    Finding,
-    FindingKind,
-    FindingStatus,
-    Question,
-    QuestionStatus,
-    ReviewRequest,
-    ReviewStatus,
-)
+from team.models import Answer, Event, Finding, Question, ReviewRequest
 from team.services.progress import history
 from team.services.progress import people as history_people
+from team.vocabulary import Confidence, FindingKind, FindingStatus, QuestionStatus, ReviewStatus
 from tests.factories import Team, make_team
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)

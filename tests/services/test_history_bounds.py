@@ -8,19 +8,22 @@ from datetime import date, timedelta
 
 from sqlmodel import Session
 
-from team.models import Priority, Question, QuestionCreate, QuestionStatus
+from team.models import Question
 from team.services.progress import history
 from team.services.progress import people as history_people
 from team.services.progress import roots as history_roots
 from team.services.questions import writes as questions
-from team.services.questions.writes import SubQuestion
+from team.services.questions.writes import QuestionCreate, SubQuestion
+from team.vocabulary import Priority, QuestionStatus
 from tests.factories import Team
 
 
 def _root(session: Session, team: Team, title: str, **fields: object) -> int:
     data = QuestionCreate(title=title, project_id=team.project, **fields)  # type: ignore[arg-type]
-    rid = questions.create_question(session, team.manager, data).id
-    questions.add_subquestions(session, team.manager, rid, [SubQuestion(f"Leaf of {title}")])
+    rid = questions.create_question(session, team.manager, data=data).id
+    questions.add_subquestions(
+        session, team.manager, parent_id=rid, items=[SubQuestion(f"Leaf of {title}")]
+    )
     return rid
 
 
@@ -75,10 +78,10 @@ def test_choices_put_the_picked_first_then_the_most_urgent_matches(
 
 def test_stale_questions_read_a_few_and_count_them_all(session: Session, team: Team) -> None:
     rid = questions.create_question(
-        session, team.manager, QuestionCreate(title="R", project_id=team.project)
+        session, team.manager, data=QuestionCreate(title="R", project_id=team.project)
     ).id
     leaves = questions.add_subquestions(
-        session, team.manager, rid, [SubQuestion(f"Leaf {i}") for i in range(5)]
+        session, team.manager, parent_id=rid, items=[SubQuestion(f"Leaf {i}") for i in range(5)]
     )
     ages = {leaf.id: days for leaf, days in zip(leaves, (3, 40, 20, 30, 1), strict=True)}
     for qid, days in ages.items():

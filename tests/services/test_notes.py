@@ -10,15 +10,18 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from team.models import Answer, Event, Note, NoteKind
+from team.models import Answer, Event, Note
 from team.services.core.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
 from team.services.findings import writes as findings
 from team.services.findings.writes import FindingInput
+from team.services.notes import reads as notes_reads
+from team.services.notes import rules as notes_rules
 from team.services.notes import writes as notes
 from team.services.questions import writes as questions
 from team.services.questions.writes import SubQuestion
 from team.services.reviews import writes as reviews
 from team.services.reviews.writes import ReviewInput
+from team.vocabulary import NoteKind
 from tests.factories import Team, root
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -43,13 +46,20 @@ class Work:
 def work(session: Session, team: Team) -> Work:
     rid = root(session, team)
     [sub] = questions.add_subquestions(
-        session, team.manager, rid, [SubQuestion("Which segments churned?", assignee_id=team.ic)]
+        session,
+        team.manager,
+        parent_id=rid,
+        items=[SubQuestion("Which segments churned?", assignee_id=team.ic)],
     )
-    fid = findings.log_finding(session, team.ic, sub.id, FindingInput(summary="SMB churned")).id
+    fid = findings.log_finding(
+        session, team.ic, question_id=sub.id, data=FindingInput(summary="SMB churned")
+    ).id
     review = reviews.request_review(
         session,
         team.ic,
-        ReviewInput(sub.id, team.manager, "https://github.com/acme/churn/pull/7", finding_id=fid),
+        data=ReviewInput(
+            sub.id, team.manager, "https://github.com/acme/churn/pull/7", finding_id=fid
+        ),
     )
     answer = Answer(question_id=sub.id, author_id=team.manager, body="SMB, mostly.")
     session.add(answer)
@@ -83,10 +93,10 @@ def test_add_note_on_each_target(session: Session, team: Team, work: Work, kind:
     nid = notes.add_note(
         session,
         team.other_ic,
-        kind,  # type: ignore[arg-type]
-        target,
-        "  Check the **cohort** cut-off.\n",
-        NoteKind.SUGGESTION,
+        target=kind,  # type: ignore[arg-type]
+        target_id=target,
+        body="  Check the **cohort** cut-off.\n",
+        kind=NoteKind.SUGGESTION,
     )
     note = _note(session, nid)
     assert (note.author_id, note.kind, note.body, note.resolved, note.version) == (
@@ -96,7 +106,7 @@ def test_add_note_on_each_target(session: Session, team: Team, work: Work, kind:
         False,
         1,
     )
-    columns = {k: getattr(note, notes.TARGET_COLUMNS[k]) for k in KINDS}
+    columns = {k: getattr(note, notes_rules.TARGET_COLUMNS[k]) for k in KINDS}
     assert columns == {k: (target if k == kind else None) for k in KINDS}
     [created] = _note_events(session)
     assert (created.entity_id, created.action, created.actor_id, created.new_value) == (
@@ -106,7 +116,7 @@ def test_add_note_on_each_target(session: Session, team: Team, work: Work, kind:
         "suggestion",
     )
     assert created.root_id == work.root
-    [view] = notes.notes_on(session, kind, target)  # type: ignore[arg-type]
+    [view] = notes_reads.notes_on(session, target=kind, target_id=target)  # type: ignore[arg-type]
     assert (view.id, view.author, view.kind, view.resolved) == (
         nid,
         "Ravi",
@@ -115,24 +125,26 @@ def test_add_note_on_each_target(session: Session, team: Team, work: Work, kind:
     )
     for other in KINDS:
         if other != kind:
-            assert notes.notes_on(session, other, work.of(other)) == []  # type: ignore[arg-type]
+            assert notes_reads.notes_on(session, target=other, target_id=work.of(other)) == []  # type: ignore[arg-type]
 
 
 def test_default_kind_is_comment(session: Session, team: Team, work: Work) -> None:
-    nid = notes.add_note(session, team.ic, "finding", work.finding, "Added the CI.")
+    nid = notes.add_note(
+        session, team.ic, target="finding", target_id=work.finding, body="Added the CI."
+    )
     assert _note(session, nid).kind == NoteKind.COMMENT
 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_unknown_target_is_refused(session: Session, team: Team, work: Work, kind: str) -> None:
     with pytest.raises(NotFound, match="#9999 does not exist"):
-        notes.add_note(session, team.manager, kind, 9_999, "Hello")  # type: ignore[arg-type]
+        notes.add_note(session, team.manager, target=kind, target_id=9_999, body="Hello")  # type: ignore[arg-type]
     assert _count(session, Note) == 0 and _note_events(session) == []
 
 
 def test_unknown_target_kind_is_refused(session: Session, team: Team, work: Work) -> None:
     with pytest.raises(InvalidInput, match="Notes go on"):
-        notes.add_note(session, team.manager, "person", team.ic, "Hello")  # type: ignore[arg-type]
+        notes.add_note(session, team.manager, target="person", target_id=team.ic, body="Hello")  # type: ignore[arg-type]
     assert _count(session, Note) == 0
 
 
@@ -144,13 +156,22 @@ def test_bad_body_is_refused(
     session: Session, team: Team, work: Work, body: str, message: str
 ) -> None:
     with pytest.raises(InvalidInput, match=message) as caught:
-        notes.add_note(session, team.manager, "finding", work.finding, body, NoteKind.MUST_FIX)
+        notes.add_note(
+            session,
+            team.manager,
+            target="finding",
+            target_id=work.finding,
+            body=body,
+            kind=NoteKind.MUST_FIX,
+        )
     assert caught.value.field == "body"
     assert _count(session, Note) == 0 and _note_events(session) == []
 
 
 def test_longest_body_is_accepted(session: Session, team: Team, work: Work) -> None:
-    nid = notes.add_note(session, team.manager, "finding", work.finding, "x" * notes.BODY_MAX)
+    nid = notes.add_note(
+        session, team.manager, target="finding", target_id=work.finding, body="x" * notes.BODY_MAX
+    )
     assert len(_note(session, nid).body) == notes.BODY_MAX
 
 
@@ -159,7 +180,9 @@ def test_viewer_and_inactive_cannot_write(
     session: Session, team: Team, work: Work, who: str, message: str
 ) -> None:
     with pytest.raises(PermissionDenied, match=message):
-        notes.add_note(session, getattr(team, who), "question", work.question, "Hi")
+        notes.add_note(
+            session, getattr(team, who), target="question", target_id=work.question, body="Hi"
+        )
     assert _count(session, Note) == 0
 
 
@@ -188,14 +211,14 @@ def test_who_may_resolve(
     nid = notes.add_note(
         session,
         team.other_manager,
-        kind,  # type: ignore[arg-type]
-        work.of(kind),
-        "Fix it",
-        NoteKind.MUST_FIX,
+        target=kind,  # type: ignore[arg-type]
+        target_id=work.of(kind),
+        body="Fix it",
+        kind=NoteKind.MUST_FIX,
     )
     resolver = getattr(team, who)
     if allowed:
-        notes.set_resolved(session, resolver, nid, 1)
+        notes.set_resolved(session, resolver, note_id=nid, version=1)
         note = _note(session, nid)
         assert (note.resolved, note.version) == (True, 2)
         last = _note_events(session)[-1]
@@ -209,7 +232,7 @@ def test_who_may_resolve(
     else:
         message = "read-only" if who == "viewer" else "Only the note's author"
         with pytest.raises(PermissionDenied, match=message):
-            notes.set_resolved(session, resolver, nid, 1)
+            notes.set_resolved(session, resolver, note_id=nid, version=1)
         note = _note(session, nid)
         assert (note.resolved, note.version) == (False, 1)
         assert len(_note_events(session)) == 1
@@ -219,21 +242,30 @@ def test_assignee_not_owner_resolves_on_a_question(
     session: Session, team: Team, work: Work
 ) -> None:
     """On an unassigned question the owner (here the manager) is the person whose work it is."""
-    nid = notes.add_note(session, team.other_ic, "question", work.root, "Scope?")
+    nid = notes.add_note(
+        session, team.other_ic, target="question", target_id=work.root, body="Scope?"
+    )
     with pytest.raises(PermissionDenied):
-        notes.set_resolved(session, team.ic, nid, 1)
-    notes.set_resolved(session, team.manager, nid, 1)
+        notes.set_resolved(session, team.ic, note_id=nid, version=1)
+    notes.set_resolved(session, team.manager, note_id=nid, version=1)
     assert _note(session, nid).resolved
 
 
 def test_resolve_then_reopen_in_one_session(session: Session, team: Team, work: Work) -> None:
     """What the thread shows follows each save at once, and the next save builds on it."""
-    nid = notes.add_note(session, team.manager, "finding", work.finding, "Fix", NoteKind.MUST_FIX)
-    notes.set_resolved(session, team.ic, nid, 1)
-    [view] = notes.notes_on(session, "finding", work.finding)
+    nid = notes.add_note(
+        session,
+        team.manager,
+        target="finding",
+        target_id=work.finding,
+        body="Fix",
+        kind=NoteKind.MUST_FIX,
+    )
+    notes.set_resolved(session, team.ic, note_id=nid, version=1)
+    [view] = notes_reads.notes_on(session, target="finding", target_id=work.finding)
     assert (view.resolved, view.version) == (True, 2)
-    notes.set_resolved(session, team.ic, nid, 2, resolved=False)
-    [view] = notes.notes_on(session, "finding", work.finding)
+    notes.set_resolved(session, team.ic, note_id=nid, version=2, resolved=False)
+    [view] = notes_reads.notes_on(session, target="finding", target_id=work.finding)
     assert (view.resolved, view.version) == (False, 3)
     note = _note(session, nid)
     assert (note.resolved, note.version) == (False, 3)
@@ -242,18 +274,32 @@ def test_resolve_then_reopen_in_one_session(session: Session, team: Team, work: 
 
 
 def test_resolving_twice_changes_nothing(session: Session, team: Team, work: Work) -> None:
-    nid = notes.add_note(session, team.manager, "finding", work.finding, "Fix", NoteKind.MUST_FIX)
-    notes.set_resolved(session, team.ic, nid, 1)
-    notes.set_resolved(session, team.manager, nid, 2)
+    nid = notes.add_note(
+        session,
+        team.manager,
+        target="finding",
+        target_id=work.finding,
+        body="Fix",
+        kind=NoteKind.MUST_FIX,
+    )
+    notes.set_resolved(session, team.ic, note_id=nid, version=1)
+    notes.set_resolved(session, team.manager, note_id=nid, version=2)
     assert _note(session, nid).version == 2
     assert len(_note_events(session)) == 2
 
 
 def test_stale_resolve_is_refused(session: Session, team: Team, work: Work) -> None:
-    nid = notes.add_note(session, team.manager, "finding", work.finding, "Fix", NoteKind.MUST_FIX)
-    notes.set_resolved(session, team.ic, nid, 1)
+    nid = notes.add_note(
+        session,
+        team.manager,
+        target="finding",
+        target_id=work.finding,
+        body="Fix",
+        kind=NoteKind.MUST_FIX,
+    )
+    notes.set_resolved(session, team.ic, note_id=nid, version=1)
     with pytest.raises(StaleEdit, match="changed by someone else since you opened it"):
-        notes.set_resolved(session, team.manager, nid, 1, resolved=False)
+        notes.set_resolved(session, team.manager, note_id=nid, version=1, resolved=False)
     note = _note(session, nid)
     assert (note.resolved, note.version) == (True, 2)
     assert len(_note_events(session)) == 2
@@ -261,7 +307,7 @@ def test_stale_resolve_is_refused(session: Session, team: Team, work: Work) -> N
 
 def test_missing_note(session: Session, team: Team) -> None:
     with pytest.raises(NotFound):
-        notes.set_resolved(session, team.manager, 9_999, 1)
+        notes.set_resolved(session, team.manager, note_id=9_999, version=1)
 
 
 # --------------------------------------------------------------------------- thread
@@ -269,15 +315,19 @@ def test_missing_note(session: Session, team: Team) -> None:
 
 def test_thread_is_oldest_first(session: Session, team: Team, work: Work) -> None:
     ids = [
-        notes.add_note(session, team.manager, "review_request", work.review_request, body)
+        notes.add_note(
+            session, team.manager, target="review_request", target_id=work.review_request, body=body
+        )
         for body in ("third", "first", "tie-a", "tie-b")
     ]
-    elsewhere = notes.add_note(session, team.manager, "finding", work.finding, "elsewhere")
+    elsewhere = notes.add_note(
+        session, team.manager, target="finding", target_id=work.finding, body="elsewhere"
+    )
     times = [T0 + timedelta(hours=5), T0, T0 + timedelta(hours=1), T0 + timedelta(hours=1)]
     for nid, at in zip(ids, times, strict=True):
         _note(session, nid).created_at = at
         session.commit()
-    thread = notes.notes_on(session, "review_request", work.review_request)
+    thread = notes_reads.notes_on(session, target="review_request", target_id=work.review_request)
     assert [n.body for n in thread] == ["first", "tie-a", "tie-b", "third"]
     assert thread[0].created_at == T0
     assert elsewhere not in {n.id for n in thread}

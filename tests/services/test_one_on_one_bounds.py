@@ -8,12 +8,13 @@ from datetime import timedelta
 
 from sqlmodel import Session
 
-from team.models import Finding, NoteKind, Question
+from team.models import Finding, Question
 from team.services.core.paging import Window
 from team.services.notes import writes as notes
 from team.services.one_on_ones import agenda, reads
 from team.services.one_on_ones import writes as oo
 from team.services.reviews import writes as reviews
+from team.vocabulary import NoteKind
 from tests.factories import Team
 from tests.services.test_one_on_ones import (
     PR,
@@ -30,7 +31,12 @@ from tests.services.test_one_on_ones import (
 
 def _bounded(session: Session, team: Team, limit: int) -> agenda.Agenda:
     return agenda.build(
-        session, team.manager, team.manager, team.ic, stale_after_days=STALE, limit=limit
+        session,
+        team.manager,
+        manager_id=team.manager,
+        report_id=team.ic,
+        stale_after_days=STALE,
+        limit=limit,
     )
 
 
@@ -70,10 +76,19 @@ def test_newest_findings_and_notes_and_longest_waiting_reviews_come_first(
         fid = _finding(session, team.ic, qid)
         _age(session, Finding, fid, days)
         found.append((days, fid))
-        nid = notes.add_note(session, team.manager, "question", qid, "Fix", NoteKind.MUST_FIX)
+        nid = notes.add_note(
+            session,
+            team.manager,
+            target="question",
+            target_id=qid,
+            body="Fix",
+            kind=NoteKind.MUST_FIX,
+        )
         noted.append(nid)
         asked.append(
-            reviews.request_review(session, team.ic, reviews.ReviewInput(qid, team.manager, PR))
+            reviews.request_review(
+                session, team.ic, data=reviews.ReviewInput(qid, team.manager, PR)
+            )
         )
     result = _bounded(session, team, limit=2)
     assert [f.id for f in result.new_findings] == [fid for _, fid in sorted(found)[:2]]
@@ -101,14 +116,20 @@ def test_agenda_queries_do_not_grow_with_the_limit_or_the_data(
 def test_history_is_read_one_page_at_a_time(session: Session, team: Team) -> None:
     past = [_meeting(session, team, days_ago=d) for d in (35, 28, 21, 14, 7)]
     today = _meeting(session, team)
-    first = reads.meetings(session, team.ic, team.manager, team.ic, TODAY, Window(1, 2))
+    first = reads.meetings(
+        session, team.ic, manager_id=team.manager, report_id=team.ic, day=TODAY, window=Window(1, 2)
+    )
     assert first.today is not None and first.today.id == today
     assert first.latest is not None and first.latest.id == today
     assert [m.id for m in first.past.items] == [past[4], past[3]]
     assert (first.past.total, first.past.pages) == (5, 3)
-    last = reads.meetings(session, team.ic, team.manager, team.ic, TODAY, Window(3, 2))
+    last = reads.meetings(
+        session, team.ic, manager_id=team.manager, report_id=team.ic, day=TODAY, window=Window(3, 2)
+    )
     assert [m.id for m in last.past.items] == [past[0]]
-    beyond = reads.meetings(session, team.ic, team.manager, team.ic, TODAY, Window(9, 2))
+    beyond = reads.meetings(
+        session, team.ic, manager_id=team.manager, report_id=team.ic, day=TODAY, window=Window(9, 2)
+    )
     assert beyond.past.window.page == 3 and [m.id for m in beyond.past.items] == [past[0]]
 
 
@@ -116,9 +137,18 @@ def test_without_a_meeting_today_the_latest_is_the_newest_past_one(
     session: Session, team: Team
 ) -> None:
     older, newer = _meeting(session, team, days_ago=14), _meeting(session, team, days_ago=7)
-    oo.add_track_note(session, team.manager, newer, "Feedback", "Good")
-    oo.add_action_item(session, team.manager, older, team.ic, "Share")
-    got = reads.meetings(session, team.manager, team.manager, team.ic, TODAY, Window(2, 1))
+    oo.add_track_note(session, team.manager, one_on_one_id=newer, track="Feedback", body="Good")
+    oo.add_action_item(
+        session, team.manager, one_on_one_id=older, owner_id=team.ic, description="Share"
+    )
+    got = reads.meetings(
+        session,
+        team.manager,
+        manager_id=team.manager,
+        report_id=team.ic,
+        day=TODAY,
+        window=Window(2, 1),
+    )
     assert got.today is None
     assert got.latest is not None and got.latest.id == newer
     assert [t.body for t in got.latest.tracks] == ["Good"]
@@ -134,10 +164,21 @@ def test_history_pages_cost_the_same_whatever_the_count(session: Session, team: 
         for _ in range(n):
             meeting = _meeting(session, team, days_ago=7 * (len(held) + 1))
             held.append(meeting)
-            oo.add_action_item(session, team.manager, meeting, team.ic, "Item")
-            oo.add_track_note(session, team.manager, meeting, "Feedback", "Note")
+            oo.add_action_item(
+                session, team.manager, one_on_one_id=meeting, owner_id=team.ic, description="Item"
+            )
+            oo.add_track_note(
+                session, team.manager, one_on_one_id=meeting, track="Feedback", body="Note"
+            )
         with _counting(session) as statements:
-            reads.meetings(session, team.manager, team.manager, team.ic, TODAY, Window(1, 2))
+            reads.meetings(
+                session,
+                team.manager,
+                manager_id=team.manager,
+                report_id=team.ic,
+                day=TODAY,
+                window=Window(1, 2),
+            )
         return len(statements)
 
     assert measure(1) == measure(5) == 5

@@ -11,17 +11,7 @@ import pytest
 from sqlalchemy import event, select
 from sqlmodel import Session, SQLModel
 
-from team.models import (
-    ActionItem,
-    Event,
-    Finding,
-    NoteKind,
-    OneOnOne,
-    Person,
-    Question,
-    QuestionStatus,
-    utcnow,
-)
+from team.models import ActionItem, Event, Finding, OneOnOne, Person, Question, utcnow
 from team.services.core.errors import InvalidInput, PermissionDenied, StaleEdit
 from team.services.findings import writes as findings
 from team.services.notes import writes as notes
@@ -30,6 +20,7 @@ from team.services.one_on_ones import writes as oo
 from team.services.questions import writes as questions
 from team.services.questions.writes import SubQuestion
 from team.services.reviews import writes as reviews
+from team.vocabulary import NoteKind, QuestionStatus
 from tests.factories import Team, root
 
 STALE = 14
@@ -38,7 +29,9 @@ PR = "https://github.com/example-org/churn/pull/7"
 
 
 def _meeting(session: Session, team: Team, days_ago: int = 0) -> int:
-    return oo.start(session, team.manager, team.ic, TODAY - timedelta(days=days_ago))
+    return oo.start(
+        session, team.manager, report_id=team.ic, held_on=TODAY - timedelta(days=days_ago)
+    )
 
 
 def _question(
@@ -48,8 +41,8 @@ def _question(
     [sub] = questions.add_subquestions(
         session,
         team.manager,
-        rid,
-        [SubQuestion(title, assignee_id=kw.pop("assignee", team.ic), **kw)],  # type: ignore[arg-type]
+        parent_id=rid,
+        items=[SubQuestion(title, assignee_id=kw.pop("assignee", team.ic), **kw)],  # type: ignore[arg-type]
     )
     return sub.id
 
@@ -63,12 +56,16 @@ def _age(session: Session, model: type[SQLModel], row_id: int, days: int) -> Non
 
 def _finding(session: Session, author: int, question_id: int, share: bool = True) -> int:
     data = findings.FindingInput(summary="Annual plans churn less")
-    return findings.log_finding(session, author, question_id, data, share=share).id
+    return findings.log_finding(session, author, question_id=question_id, data=data, share=share).id
 
 
 def _agenda(session: Session, team: Team, actor: int | None = None) -> agenda.Agenda:
     return agenda.build(
-        session, actor or team.manager, team.manager, team.ic, stale_after_days=STALE
+        session,
+        actor or team.manager,
+        manager_id=team.manager,
+        report_id=team.ic,
+        stale_after_days=STALE,
     )
 
 
@@ -146,37 +143,57 @@ def test_answered_or_dropped_questions_are_never_overdue_or_stale(
 
 def test_review_the_report_waits_for_from_the_manager(session: Session, team: Team) -> None:
     data = reviews.ReviewInput(root(session, team), team.manager, PR)
-    rid = reviews.request_review(session, team.ic, data)
+    rid = reviews.request_review(session, team.ic, data=data)
     [item] = _only(_agenda(session, team), "reviews_awaiting_manager")
     assert item.id == rid  # type: ignore[attr-defined]
 
 
 def test_review_the_report_owes(session: Session, team: Team) -> None:
     data = reviews.ReviewInput(root(session, team), team.ic, PR)
-    rid = reviews.request_review(session, team.other_ic, data)
+    rid = reviews.request_review(session, team.other_ic, data=data)
     [item] = _only(_agenda(session, team), "reviews_owed")
     assert item.id == rid  # type: ignore[attr-defined]
 
 
 def test_open_must_fix_note_on_the_reports_work(session: Session, team: Team) -> None:
     qid = _question(session, team)
-    nid = notes.add_note(session, team.manager, "question", qid, "Fix the join", NoteKind.MUST_FIX)
+    nid = notes.add_note(
+        session,
+        team.manager,
+        target="question",
+        target_id=qid,
+        body="Fix the join",
+        kind=NoteKind.MUST_FIX,
+    )
     [item] = _only(_agenda(session, team), "open_must_fix")
     assert item.id == nid  # type: ignore[attr-defined]
-    notes.set_resolved(session, team.manager, nid, 1)
+    notes.set_resolved(session, team.manager, note_id=nid, version=1)
     assert _agenda(session, team).count == 0
 
 
 def test_overdue_action_item(session: Session, team: Team) -> None:
     mid = _meeting(session, team, days_ago=7)
-    aid = oo.add_action_item(session, team.manager, mid, team.ic, "Share", TODAY - timedelta(1))
+    aid = oo.add_action_item(
+        session,
+        team.manager,
+        one_on_one_id=mid,
+        owner_id=team.ic,
+        description="Share",
+        due_date=TODAY - timedelta(1),
+    )
     [item] = _only(_agenda(session, team), "overdue_actions")
     assert item.id == aid  # type: ignore[attr-defined]
 
 
 def test_open_action_item_is_carried_over(session: Session, team: Team) -> None:
     mid = _meeting(session, team, days_ago=7)
-    aid = oo.add_action_item(session, team.manager, mid, team.ic, "Draft the MDE table")
+    aid = oo.add_action_item(
+        session,
+        team.manager,
+        one_on_one_id=mid,
+        owner_id=team.ic,
+        description="Draft the MDE table",
+    )
     result = _agenda(session, team)
     [item] = _only(result, "carried_over")
     assert item.id == aid  # type: ignore[attr-defined]
@@ -188,20 +205,32 @@ def test_open_action_item_is_carried_over(session: Session, team: Team) -> None:
 
 def test_items_carry_over_across_meetings_until_done(session: Session, team: Team) -> None:
     first = _meeting(session, team, days_ago=28)
-    aid = oo.add_action_item(session, team.manager, first, team.manager, "Intro to planning")
+    aid = oo.add_action_item(
+        session,
+        team.manager,
+        one_on_one_id=first,
+        owner_id=team.manager,
+        description="Intro to planning",
+    )
     _meeting(session, team, days_ago=14)
     assert [a.id for a in _agenda(session, team).carried_over] == [aid]
-    oo.set_done(session, team.manager, aid, 1)
+    oo.set_done(session, team.manager, action_item_id=aid, version=1)
     assert _agenda(session, team).carried_over == []
 
 
 def test_items_of_todays_meeting_or_other_pairs_do_not_carry_over(
     session: Session, team: Team
 ) -> None:
-    other = oo.start(session, team.manager, team.other_ic, TODAY - timedelta(days=3))
-    oo.add_action_item(session, team.manager, other, team.other_ic, "Not Ines's")
+    other = oo.start(
+        session, team.manager, report_id=team.other_ic, held_on=TODAY - timedelta(days=3)
+    )
+    oo.add_action_item(
+        session, team.manager, one_on_one_id=other, owner_id=team.other_ic, description="Not Ines's"
+    )
     today = _meeting(session, team)
-    oo.add_action_item(session, team.manager, today, team.ic, "Raised today")
+    oo.add_action_item(
+        session, team.manager, one_on_one_id=today, owner_id=team.ic, description="Raised today"
+    )
     assert _agenda(session, team).count == 0
 
 
@@ -225,9 +254,9 @@ def test_only_a_manager_starts_and_only_with_their_own_report(session: Session, 
         (team.manager, team.viewer),
     ]:
         with pytest.raises(PermissionDenied):
-            oo.start(session, actor, report)
+            oo.start(session, actor, report_id=report)
     with pytest.raises(InvalidInput, match="deactivated"):
-        oo.start(session, team.manager, team.inactive_ic)
+        oo.start(session, team.manager, report_id=team.inactive_ic)
     assert session.scalars(select(OneOnOne)).all() == []
 
 
@@ -236,45 +265,55 @@ def test_one_per_pair_and_day_and_never_ahead(session: Session, team: Team) -> N
     with pytest.raises(InvalidInput, match="already exists"):
         _meeting(session, team)
     with pytest.raises(InvalidInput, match="not ahead"):
-        oo.start(session, team.manager, team.ic, TODAY + timedelta(days=1))
+        oo.start(session, team.manager, report_id=team.ic, held_on=TODAY + timedelta(days=1))
 
 
 def test_only_the_two_people_see_a_one_on_one(session: Session, team: Team) -> None:
     mid = _meeting(session, team)
     for outsider in (team.other_ic, team.other_manager, team.viewer):
         with pytest.raises(PermissionDenied):
-            reads.get(session, outsider, mid)
+            reads.get(session, outsider, one_on_one_id=mid)
         with pytest.raises(PermissionDenied):
-            reads.history(session, outsider, team.manager, team.ic)
+            reads.history(session, outsider, manager_id=team.manager, report_id=team.ic)
         with pytest.raises(PermissionDenied):
             _agenda(session, team, actor=outsider)
-    assert reads.get(session, team.ic, mid).id == mid
-    assert [m.id for m in reads.history(session, team.ic, team.manager, team.ic)] == [mid]
+    assert reads.get(session, team.ic, one_on_one_id=mid).id == mid
+    assert [
+        m.id for m in reads.history(session, team.ic, manager_id=team.manager, report_id=team.ic)
+    ] == [mid]
     assert _agenda(session, team, actor=team.ic).report == "Ines"
 
 
 def test_the_report_reads_but_does_not_write(session: Session, team: Team) -> None:
     mid = _meeting(session, team)
     with pytest.raises(PermissionDenied):
-        oo.edit_notes(session, team.ic, mid, 1, "My notes")
+        oo.edit_notes(session, team.ic, one_on_one_id=mid, version=1, notes="My notes")
     with pytest.raises(PermissionDenied):
-        oo.add_track_note(session, team.ic, mid, "Career growth", "Wants to present")
+        oo.add_track_note(
+            session, team.ic, one_on_one_id=mid, track="Career growth", body="Wants to present"
+        )
     with pytest.raises(PermissionDenied):
-        oo.add_action_item(session, team.ic, mid, team.ic, "Self-assigned")
+        oo.add_action_item(
+            session, team.ic, one_on_one_id=mid, owner_id=team.ic, description="Self-assigned"
+        )
 
 
 def test_the_report_ticks_only_their_own_items(session: Session, team: Team) -> None:
     mid = _meeting(session, team)
-    mine = oo.add_action_item(session, team.manager, mid, team.ic, "Share the notebook")
-    theirs = oo.add_action_item(session, team.manager, mid, team.manager, "Book a slot")
+    mine = oo.add_action_item(
+        session, team.manager, one_on_one_id=mid, owner_id=team.ic, description="Share the notebook"
+    )
+    theirs = oo.add_action_item(
+        session, team.manager, one_on_one_id=mid, owner_id=team.manager, description="Book a slot"
+    )
     with pytest.raises(PermissionDenied, match="only your own"):
-        oo.set_done(session, team.ic, theirs, 1)
+        oo.set_done(session, team.ic, action_item_id=theirs, version=1)
     with pytest.raises(PermissionDenied):
-        oo.set_done(session, team.other_ic, mine, 1)
-    oo.set_done(session, team.ic, mine, 1)
+        oo.set_done(session, team.other_ic, action_item_id=mine, version=1)
+    oo.set_done(session, team.ic, action_item_id=mine, version=1)
     item = session.get(ActionItem, mine)
     assert item is not None and item.done and item.done_at is not None
-    oo.set_done(session, team.ic, mine, 2, done=False)
+    oo.set_done(session, team.ic, action_item_id=mine, version=2, done=False)
     assert not item.done and item.done_at is None
 
 
@@ -296,11 +335,14 @@ def test_a_report_who_moves_on_keeps_the_history_but_gets_no_new_agenda(
     session.commit()
     [old] = [p for p in reads.pairs_for(session, team.manager) if p.report == "Ines"]
     assert not old.current
-    assert [m.id for m in reads.history(session, team.manager, team.manager, team.ic)] == [mid]
+    assert [
+        m.id
+        for m in reads.history(session, team.manager, manager_id=team.manager, report_id=team.ic)
+    ] == [mid]
     with pytest.raises(PermissionDenied):
         _agenda(session, team)
     with pytest.raises(PermissionDenied):
-        oo.start(session, team.manager, team.ic)
+        oo.start(session, team.manager, report_id=team.ic)
 
 
 # --------------------------------------------------------------------------- writes
@@ -309,24 +351,48 @@ def test_a_report_who_moves_on_keeps_the_history_but_gets_no_new_agenda(
 def test_action_item_validation(session: Session, team: Team) -> None:
     mid = _meeting(session, team)
     with pytest.raises(InvalidInput, match="owner"):
-        oo.add_action_item(session, team.manager, mid, team.other_ic, "Someone else's")
+        oo.add_action_item(
+            session,
+            team.manager,
+            one_on_one_id=mid,
+            owner_id=team.other_ic,
+            description="Someone else's",
+        )
     with pytest.raises(InvalidInput, match="empty"):
-        oo.add_action_item(session, team.manager, mid, team.ic, "   ")
+        oo.add_action_item(
+            session, team.manager, one_on_one_id=mid, owner_id=team.ic, description="   "
+        )
     with pytest.raises(InvalidInput, match="under 500"):
-        oo.add_action_item(session, team.manager, mid, team.ic, "x" * 501)
+        oo.add_action_item(
+            session, team.manager, one_on_one_id=mid, owner_id=team.ic, description="x" * 501
+        )
     assert session.scalars(select(ActionItem)).all() == []
 
 
 def test_tracks_keep_topics_apart(session: Session, team: Team) -> None:
     mid = _meeting(session, team)
-    oo.add_track_note(session, team.manager, mid, "Project work", "Peeking answer accepted")
-    oo.add_track_note(session, team.manager, mid, " Career  growth ", "Talk at the all-hands")
-    oo.add_track_note(session, team.manager, mid, "Project work", "MDE is next")
+    oo.add_track_note(
+        session,
+        team.manager,
+        one_on_one_id=mid,
+        track="Project work",
+        body="Peeking answer accepted",
+    )
+    oo.add_track_note(
+        session,
+        team.manager,
+        one_on_one_id=mid,
+        track=" Career  growth ",
+        body="Talk at the all-hands",
+    )
+    oo.add_track_note(
+        session, team.manager, one_on_one_id=mid, track="Project work", body="MDE is next"
+    )
     with pytest.raises(InvalidInput, match="track name"):
-        oo.add_track_note(session, team.manager, mid, " ", "No topic")
+        oo.add_track_note(session, team.manager, one_on_one_id=mid, track=" ", body="No topic")
     with pytest.raises(InvalidInput, match="track note"):
-        oo.add_track_note(session, team.manager, mid, "Feedback", "")
-    grouped = reads.get(session, team.ic, mid).by_track()
+        oo.add_track_note(session, team.manager, one_on_one_id=mid, track="Feedback", body="")
+    grouped = reads.get(session, team.ic, one_on_one_id=mid).by_track()
     assert {k: [n.body for n in v] for k, v in grouped.items()} == {
         "Project work": ["Peeking answer accepted", "MDE is next"],
         "Career growth": ["Talk at the all-hands"],
@@ -335,10 +401,14 @@ def test_tracks_keep_topics_apart(session: Session, team: Team) -> None:
 
 def test_notes_are_versioned_and_a_stale_edit_is_refused(session: Session, team: Team) -> None:
     mid = _meeting(session, team)
-    assert oo.edit_notes(session, team.manager, mid, 1, "First take") == 2
+    assert (
+        oo.edit_notes(session, team.manager, one_on_one_id=mid, version=1, notes="First take") == 2
+    )
     with pytest.raises(StaleEdit, match="version 1"):
-        oo.edit_notes(session, team.manager, mid, 1, "Overwrites the first take")
-    assert reads.get(session, team.manager, mid).notes == "First take"
+        oo.edit_notes(
+            session, team.manager, one_on_one_id=mid, version=1, notes="Overwrites the first take"
+        )
+    assert reads.get(session, team.manager, one_on_one_id=mid).notes == "First take"
     [changed] = session.scalars(
         select(Event).where(Event.entity == "one_on_one", Event.action == "updated")
     ).all()
@@ -347,22 +417,33 @@ def test_notes_are_versioned_and_a_stale_edit_is_refused(session: Session, team:
 
 def test_track_notes_and_action_items_are_versioned(session: Session, team: Team) -> None:
     mid = _meeting(session, team)
-    tid = oo.add_track_note(session, team.manager, mid, "Feedback", "Good work")
-    oo.edit_track_note(session, team.manager, tid, 1, "Great work")
+    tid = oo.add_track_note(
+        session, team.manager, one_on_one_id=mid, track="Feedback", body="Good work"
+    )
+    oo.edit_track_note(session, team.manager, track_note_id=tid, version=1, body="Great work")
     with pytest.raises(StaleEdit):
-        oo.edit_track_note(session, team.manager, tid, 1, "Fine work")
-    aid = oo.add_action_item(session, team.manager, mid, team.ic, "Share the notebook")
-    oo.set_done(session, team.ic, aid, 1)
-    oo.set_done(session, team.manager, aid, 2, done=False)
+        oo.edit_track_note(session, team.manager, track_note_id=tid, version=1, body="Fine work")
+    aid = oo.add_action_item(
+        session, team.manager, one_on_one_id=mid, owner_id=team.ic, description="Share the notebook"
+    )
+    oo.set_done(session, team.ic, action_item_id=aid, version=1)
+    oo.set_done(session, team.manager, action_item_id=aid, version=2, done=False)
     with pytest.raises(StaleEdit):
-        oo.set_done(session, team.ic, aid, 2)
+        oo.set_done(session, team.ic, action_item_id=aid, version=2)
 
 
 def test_every_change_is_an_event(session: Session, team: Team) -> None:
     mid = _meeting(session, team)
-    oo.add_track_note(session, team.manager, mid, "Feedback", "Good work")
-    aid = oo.add_action_item(session, team.manager, mid, team.ic, "Share", TODAY)
-    oo.set_done(session, team.ic, aid, 1)
+    oo.add_track_note(session, team.manager, one_on_one_id=mid, track="Feedback", body="Good work")
+    aid = oo.add_action_item(
+        session,
+        team.manager,
+        one_on_one_id=mid,
+        owner_id=team.ic,
+        description="Share",
+        due_date=TODAY,
+    )
+    oo.set_done(session, team.ic, action_item_id=aid, version=1)
     rows = session.scalars(select(Event).order_by(Event.id)).all()  # type: ignore[arg-type]
     assert [(e.entity, e.action, e.field, e.new_value) for e in rows] == [
         ("one_on_one", "created", None, TODAY.isoformat()),
@@ -379,11 +460,13 @@ def test_every_change_is_an_event(session: Session, team: Team) -> None:
 
 def test_history_is_newest_first_with_everything(session: Session, team: Team) -> None:
     old = _meeting(session, team, days_ago=14)
-    oo.edit_notes(session, team.manager, old, 1, "Old notes")
+    oo.edit_notes(session, team.manager, one_on_one_id=old, version=1, notes="Old notes")
     new = _meeting(session, team)
-    oo.add_track_note(session, team.manager, new, "Feedback", "Good")
-    oo.add_action_item(session, team.manager, new, team.ic, "Share")
-    past = reads.history(session, team.ic, team.manager, team.ic)
+    oo.add_track_note(session, team.manager, one_on_one_id=new, track="Feedback", body="Good")
+    oo.add_action_item(
+        session, team.manager, one_on_one_id=new, owner_id=team.ic, description="Share"
+    )
+    past = reads.history(session, team.ic, manager_id=team.manager, report_id=team.ic)
     assert [m.id for m in past] == [new, old]
     assert past[1].notes == "Old notes"
     assert [t.track for t in past[0].tracks] == ["Feedback"]
@@ -412,13 +495,29 @@ def _fill_every_section(session: Session, team: Team, n: int) -> None:
         _age(session, Question, stale, 40)
         late = _question(session, team, f"Late {n}.{i}", due_date=TODAY - timedelta(days=1))
         _finding(session, team.ic, late)
-        notes.add_note(session, team.manager, "question", late, "Fix", NoteKind.MUST_FIX)
+        notes.add_note(
+            session,
+            team.manager,
+            target="question",
+            target_id=late,
+            body="Fix",
+            kind=NoteKind.MUST_FIX,
+        )
         ask = reviews.ReviewInput(late, team.manager, PR)
-        reviews.request_review(session, team.ic, ask)
+        reviews.request_review(session, team.ic, data=ask)
         owe = reviews.ReviewInput(stale, team.ic, PR)
-        reviews.request_review(session, team.other_ic, owe)
-        oo.add_action_item(session, team.manager, old, team.ic, f"Late {i}", TODAY - timedelta(1))
-        oo.add_action_item(session, team.manager, old, team.ic, f"Open {i}")
+        reviews.request_review(session, team.other_ic, data=owe)
+        oo.add_action_item(
+            session,
+            team.manager,
+            one_on_one_id=old,
+            owner_id=team.ic,
+            description=f"Late {i}",
+            due_date=TODAY - timedelta(1),
+        )
+        oo.add_action_item(
+            session, team.manager, one_on_one_id=old, owner_id=team.ic, description=f"Open {i}"
+        )
 
 
 def test_reads_make_a_fixed_number_of_queries(session: Session, team: Team) -> None:
@@ -431,7 +530,7 @@ def test_reads_make_a_fixed_number_of_queries(session: Session, team: Team) -> N
             key: total for key, _, _ in agenda.SECTIONS
         }
         with _counting(session) as past:
-            reads.history(session, team.manager, team.manager, team.ic)
+            reads.history(session, team.manager, manager_id=team.manager, report_id=team.ic)
         with _counting(session) as pairs:
             reads.pairs_for(session, team.manager)
         return len(built), len(past), len(pairs)
@@ -441,13 +540,30 @@ def test_reads_make_a_fixed_number_of_queries(session: Session, team: Team) -> N
 
 def test_markdown_export_has_the_agenda_and_the_meeting(session: Session, team: Team) -> None:
     earlier = _meeting(session, team, days_ago=7)
-    oo.add_action_item(session, team.manager, earlier, team.ic, "Draft the MDE table")
+    oo.add_action_item(
+        session,
+        team.manager,
+        one_on_one_id=earlier,
+        owner_id=team.ic,
+        description="Draft the MDE table",
+    )
     mid = _meeting(session, team)
-    oo.edit_notes(session, team.manager, mid, 1, "Peeking landed **well**.")
-    oo.add_track_note(session, team.manager, mid, "Career growth", "All-hands talk")
-    oo.add_action_item(session, team.manager, mid, team.manager, "Book a slot")
+    oo.edit_notes(
+        session, team.manager, one_on_one_id=mid, version=1, notes="Peeking landed **well**."
+    )
+    oo.add_track_note(
+        session, team.manager, one_on_one_id=mid, track="Career growth", body="All-hands talk"
+    )
+    oo.add_action_item(
+        session, team.manager, one_on_one_id=mid, owner_id=team.manager, description="Book a slot"
+    )
     text = agenda.export(
-        session, team.ic, team.manager, team.ic, stale_after_days=STALE, one_on_one_id=mid
+        session,
+        team.ic,
+        manager_id=team.manager,
+        report_id=team.ic,
+        stale_after_days=STALE,
+        one_on_one_id=mid,
     )
     assert text.startswith("# One-on-one: Maya and Ines")
     assert "## Carried over (1)\n\n- Draft the MDE table (Ines;" in text
@@ -456,4 +572,10 @@ def test_markdown_export_has_the_agenda_and_the_meeting(session: Session, team: 
     assert "## Career growth\n\nAll-hands talk" in text
     assert "- [ ] Book a slot (Maya;" in text
     with pytest.raises(PermissionDenied):
-        agenda.export(session, team.other_ic, team.manager, team.ic, stale_after_days=STALE)
+        agenda.export(
+            session,
+            team.other_ic,
+            manager_id=team.manager,
+            report_id=team.ic,
+            stale_after_days=STALE,
+        )

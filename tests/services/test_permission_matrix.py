@@ -37,13 +37,14 @@ from sqlalchemy import func, literal, select, union_all, update
 from sqlmodel import Session, col
 
 from team import models
-from team.models import Person, Role
+from team.models import Person
 from team.services.admin import audit
 from team.services.admin.audit import AuditFilter
 from team.services.core.errors import PermissionDenied
 from team.services.findings import writes as findings
 from team.services.findings.writes import FindingInput
 from team.services.one_on_ones import writes as one_on_ones
+from team.vocabulary import Role
 from tests.factories import make_team
 from tests.services.permission_cases import ACTIONS, PEOPLE, Case, World
 
@@ -209,19 +210,21 @@ def test_the_acting_person_is_read_afresh_even_in_a_long_session(session: Sessio
     team = make_team(session)
     world = World(session, team, 0)
     q = world.assigned
-    findings.log_finding(session, team.ic, q, FindingInput(summary="First"))
+    findings.log_finding(session, team.ic, question_id=q, data=FindingInput(summary="First"))
     ines = session.get(Person, team.ic)  # held, so this session's identity map keeps her
     assert ines is not None and ines.active
     with changed_behind(session, team.ic, active=False):
         before = snapshot(session)
         with pytest.raises(PermissionDenied, match="deactivated"):
-            findings.log_finding(session, team.ic, q, FindingInput(summary="Second"))
+            findings.log_finding(
+                session, team.ic, question_id=q, data=FindingInput(summary="Second")
+            )
         assert snapshot(session) == before
     with (
         changed_behind(session, team.ic, role=Role.VIEWER),
         pytest.raises(PermissionDenied, match="read-only"),
     ):
-        findings.log_finding(session, team.ic, q, FindingInput(summary="Third"))
+        findings.log_finding(session, team.ic, question_id=q, data=FindingInput(summary="Third"))
 
 
 def test_the_audit_log_keeps_a_one_on_one_private_to_its_two_people(session: Session) -> None:
@@ -231,17 +234,19 @@ def test_the_audit_log_keeps_a_one_on_one_private_to_its_two_people(session: Ses
     world = World(session, team, 0)
     secret = "Ines is thinking of leaving"
     m = world.meeting
-    one_on_ones.edit_notes(session, team.manager, m, 1, secret)
-    one_on_ones.add_track_note(session, team.manager, m, "Career", secret)
-    one_on_ones.add_action_item(session, team.manager, m, team.ic, secret)
+    one_on_ones.edit_notes(session, team.manager, one_on_one_id=m, version=1, notes=secret)
+    one_on_ones.add_track_note(session, team.manager, one_on_one_id=m, track="Career", body=secret)
+    one_on_ones.add_action_item(
+        session, team.manager, one_on_one_id=m, owner_id=team.ic, description=secret
+    )
     private = AuditFilter()
-    mine, _ = audit.search(session, team.manager, private)
-    theirs, total = audit.search(session, team.other_manager, private)
+    mine, _ = audit.search(session, team.manager, f=private)
+    theirs, total = audit.search(session, team.other_manager, f=private)
     assert total == len(mine) == len(theirs)
     kept = theirs[theirs["entity"].isin(["one_on_one", "track_note", "action_item"])]
     assert len(kept) == 4  # the meeting started, its notes, a track note, an action item
     assert secret in set(mine["new"])
     assert secret not in set(theirs["new"]) | set(theirs["old"])
     assert set(kept["new"]) == {audit.PRIVATE}
-    assert secret not in audit.to_csv(session, team.other_manager, private)
-    assert secret in audit.to_csv(session, team.manager, private)
+    assert secret not in audit.to_csv(session, team.other_manager, f=private)
+    assert secret in audit.to_csv(session, team.manager, f=private)

@@ -8,14 +8,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from team.models import (
-    Event,
-    Priority,
-    Question,
-    QuestionCreate,
-    QuestionStatus,
-    QuestionUpdate,
-)
+from team.models import Event, Question
 from team.services.core.errors import (
     IllegalTransition,
     InvalidInput,
@@ -26,8 +19,9 @@ from team.services.core.errors import (
 from team.services.questions import status as question_status
 from team.services.questions import writes as questions
 from team.services.questions.status import BulkEdit
-from team.services.questions.tree import load_tree
-from team.services.questions.writes import SubQuestion
+from team.services.questions.tree import load_subtree as load_tree
+from team.services.questions.writes import QuestionCreate, QuestionUpdate, SubQuestion
+from team.vocabulary import Priority, QuestionStatus
 from tests.factories import Team, root
 
 S = QuestionStatus
@@ -53,7 +47,7 @@ def _count(session: Session, model: type) -> int:
 
 def _split(session: Session, team: Team, parent: int, *titles: str, by: int | None = None):
     return questions.add_subquestions(
-        session, by or team.manager, parent, [SubQuestion(t) for t in titles]
+        session, by or team.manager, parent_id=parent, items=[SubQuestion(t) for t in titles]
     )
 
 
@@ -74,7 +68,7 @@ def test_manager_creates_general_question_with_event(session: Session, team: Tea
 def test_only_managers_create_general_questions(session: Session, team: Team, who: str) -> None:
     with pytest.raises(PermissionDenied, match="Only a manager"):
         questions.create_question(
-            session, getattr(team, who), QuestionCreate(title="Q", project_id=team.project)
+            session, getattr(team, who), data=QuestionCreate(title="Q", project_id=team.project)
         )
     assert _count(session, Question) == 0
 
@@ -82,7 +76,7 @@ def test_only_managers_create_general_questions(session: Session, team: Team, wh
 def test_inactive_person_cannot_act(session: Session, team: Team) -> None:
     with pytest.raises(PermissionDenied, match="deactivated"):
         questions.create_question(
-            session, team.inactive_ic, QuestionCreate(title="Q", project_id=team.project)
+            session, team.inactive_ic, data=QuestionCreate(title="Q", project_id=team.project)
         )
 
 
@@ -93,7 +87,7 @@ def test_inactive_person_cannot_act(session: Session, team: Team) -> None:
 def test_bad_titles_are_refused(session: Session, team: Team, title: str, message: str) -> None:
     with pytest.raises(InvalidInput, match=message) as caught:
         questions.create_question(
-            session, team.manager, QuestionCreate(title=title, project_id=team.project)
+            session, team.manager, data=QuestionCreate(title=title, project_id=team.project)
         )
     assert caught.value.field == "title"
     assert _count(session, Question) == 0 and _count(session, Event) == 0
@@ -102,7 +96,7 @@ def test_bad_titles_are_refused(session: Session, team: Team, title: str, messag
 def test_archived_project_is_refused(session: Session, team: Team) -> None:
     with pytest.raises(InvalidInput, match="archived"):
         questions.create_question(
-            session, team.manager, QuestionCreate(title="Q", project_id=team.archived_project)
+            session, team.manager, data=QuestionCreate(title="Q", project_id=team.archived_project)
         )
 
 
@@ -112,7 +106,7 @@ def test_archived_project_is_refused(session: Session, team: Team) -> None:
 def test_subquestions_from_pasted_lines(session: Session, team: Team) -> None:
     rid = root(session, team)
     text = "- Which segments churned?\n\n2. Did pricing change?\n  * Was it seasonal?  \n"
-    added = questions.add_subquestions_from_text(session, team.manager, rid, text)
+    added = questions.add_subquestions_from_text(session, team.manager, parent_id=rid, text=text)
     assert [q.title for q in added] == [
         "Which segments churned?",
         "Did pricing change?",
@@ -127,28 +121,35 @@ def test_subquestions_from_pasted_lines(session: Session, team: Team) -> None:
 def test_one_bad_line_adds_nothing(session: Session, team: Team) -> None:
     rid = root(session, team)
     with pytest.raises(InvalidInput):
-        questions.add_subquestions_from_text(session, team.manager, rid, "ok\n" + "y" * 400)
+        questions.add_subquestions_from_text(
+            session, team.manager, parent_id=rid, text="ok\n" + "y" * 400
+        )
     assert _count(session, Question) == 1
 
 
 def test_empty_paste_is_refused(session: Session, team: Team) -> None:
     rid = root(session, team)
     with pytest.raises(InvalidInput, match="at least one"):
-        questions.add_subquestions_from_text(session, team.manager, rid, "  \n \n")
+        questions.add_subquestions_from_text(session, team.manager, parent_id=rid, text="  \n \n")
 
 
 def test_ic_splits_only_own_assigned_question(session: Session, team: Team) -> None:
     rid = root(session, team)
     [mine, theirs] = _split(session, team, rid, "Mine", "Theirs")
-    questions.assign(session, team.manager, mine.id, 1, team.ic)
-    questions.assign(session, team.manager, theirs.id, 1, team.other_ic)
+    questions.assign(session, team.manager, question_id=mine.id, version=1, assignee_id=team.ic)
+    questions.assign(
+        session, team.manager, question_id=theirs.id, version=1, assignee_id=team.other_ic
+    )
     [child] = _split(session, team, mine.id, "Cohort view", by=team.ic)
     assert child.owner_id == team.ic and child.assignee_id == team.ic
     with pytest.raises(PermissionDenied, match="assigned to you"):
         _split(session, team, theirs.id, "Sneaky", by=team.ic)
     with pytest.raises(PermissionDenied, match="Only a manager can assign"):
         questions.add_subquestions(
-            session, team.ic, mine.id, [SubQuestion("For Ravi", assignee_id=team.other_ic)]
+            session,
+            team.ic,
+            parent_id=mine.id,
+            items=[SubQuestion("For Ravi", assignee_id=team.other_ic)],
         )
     with pytest.raises(PermissionDenied, match="read-only"):
         _split(session, team, rid, "Viewer idea", by=team.viewer)
@@ -162,9 +163,11 @@ def test_edit_writes_one_event_per_changed_field(session: Session, team: Team) -
     updated = questions.update_question(
         session,
         team.manager,
-        rid,
-        1,
-        QuestionUpdate(title="Why did Q3 retention drop?", priority=Priority.HIGH, context=""),
+        question_id=rid,
+        version=1,
+        changes=QuestionUpdate(
+            title="Why did Q3 retention drop?", priority=Priority.HIGH, context=""
+        ),
     )
     assert updated.version == 2 and updated.priority == Priority.HIGH
     changes = {(e.field, e.old_value, e.new_value) for e in _events(session, rid)[1:]}
@@ -176,10 +179,20 @@ def test_edit_writes_one_event_per_changed_field(session: Session, team: Team) -
 
 def test_stale_edit_overwrites_nothing(session: Session, team: Team) -> None:
     rid = root(session, team)
-    questions.update_question(session, team.manager, rid, 1, QuestionUpdate(title="First save"))
+    questions.update_question(
+        session,
+        team.manager,
+        question_id=rid,
+        version=1,
+        changes=QuestionUpdate(title="First save"),
+    )
     with pytest.raises(StaleEdit, match="version 1, it is now version 2"):
         questions.update_question(
-            session, team.other_manager, rid, 1, QuestionUpdate(title="Second save")
+            session,
+            team.other_manager,
+            question_id=rid,
+            version=1,
+            changes=QuestionUpdate(title="Second save"),
         )
     q = _q(session, rid)
     assert q.title == "First save" and q.version == 2
@@ -189,22 +202,34 @@ def test_stale_edit_overwrites_nothing(session: Session, team: Team) -> None:
 def test_stale_status_change_and_assign_are_refused(session: Session, team: Team) -> None:
     rid = root(session, team)
     [child] = _split(session, team, rid, "Child")
-    questions.assign(session, team.manager, child.id, 1, team.ic)
+    questions.assign(session, team.manager, question_id=child.id, version=1, assignee_id=team.ic)
     with pytest.raises(StaleEdit):
-        question_status.set_status(session, team.manager, child.id, 1, S.IN_PROGRESS)
+        question_status.set_status(
+            session, team.manager, question_id=child.id, version=1, status=S.IN_PROGRESS
+        )
     with pytest.raises(StaleEdit):
-        questions.assign(session, team.manager, child.id, 1, team.other_ic)
+        questions.assign(
+            session, team.manager, question_id=child.id, version=1, assignee_id=team.other_ic
+        )
     assert _q(session, child.id).assignee_id == team.ic
 
 
 def test_ic_edits_only_questions_they_created(session: Session, team: Team) -> None:
     rid = root(session, team)
     [mine] = _split(session, team, rid, "Mine")
-    questions.assign(session, team.manager, mine.id, 1, team.ic)
+    questions.assign(session, team.manager, question_id=mine.id, version=1, assignee_id=team.ic)
     [own] = _split(session, team, mine.id, "Own", by=team.ic)
-    questions.update_question(session, team.ic, own.id, 1, QuestionUpdate(title="Own, renamed"))
+    questions.update_question(
+        session,
+        team.ic,
+        question_id=own.id,
+        version=1,
+        changes=QuestionUpdate(title="Own, renamed"),
+    )
     with pytest.raises(PermissionDenied, match="only the questions you created"):
-        questions.update_question(session, team.ic, mine.id, 2, QuestionUpdate(title="x"))
+        questions.update_question(
+            session, team.ic, question_id=mine.id, version=2, changes=QuestionUpdate(title="x")
+        )
 
 
 @pytest.mark.parametrize(
@@ -214,18 +239,20 @@ def test_ic_edits_only_questions_they_created(session: Session, team: Team) -> N
 def test_assignee_must_be_active_ic(session: Session, team: Team, who: str, message: str) -> None:
     rid = root(session, team)
     with pytest.raises(InvalidInput, match=message):
-        questions.assign(session, team.manager, rid, 1, getattr(team, who))
+        questions.assign(
+            session, team.manager, question_id=rid, version=1, assignee_id=getattr(team, who)
+        )
 
 
 def test_assign_and_unassign(session: Session, team: Team) -> None:
     rid = root(session, team)
-    questions.assign(session, team.manager, rid, 1, team.ic)
-    questions.assign(session, team.manager, rid, 2, None)
+    questions.assign(session, team.manager, question_id=rid, version=1, assignee_id=team.ic)
+    questions.assign(session, team.manager, question_id=rid, version=2, assignee_id=None)
     assert _q(session, rid).assignee_id is None
     fields = [(e.field, e.old_value, e.new_value) for e in _events(session, rid)[1:]]
     assert fields == [("assignee_id", None, str(team.ic)), ("assignee_id", str(team.ic), None)]
     with pytest.raises(PermissionDenied, match="Only a manager can assign"):
-        questions.assign(session, team.ic, rid, 3, team.ic)
+        questions.assign(session, team.ic, question_id=rid, version=3, assignee_id=team.ic)
 
 
 # --------------------------------------------------------------------------- status
@@ -250,39 +277,65 @@ def test_every_status_transition(
     q.status = start
     session.commit()
     if start == target:
-        assert question_status.set_status(session, team.manager, rid, 1, target).version == 1
+        assert (
+            question_status.set_status(
+                session, team.manager, question_id=rid, version=1, status=target
+            ).version
+            == 1
+        )
     elif (start, target) in ALLOWED:
-        assert question_status.set_status(session, team.manager, rid, 1, target).status == target
+        assert (
+            question_status.set_status(
+                session, team.manager, question_id=rid, version=1, status=target
+            ).status
+            == target
+        )
     else:
         with pytest.raises(IllegalTransition, match=f"is {start.value}; from there"):
-            question_status.set_status(session, team.manager, rid, 1, target)
+            question_status.set_status(
+                session, team.manager, question_id=rid, version=1, status=target
+            )
         assert _q(session, rid).status == start
 
 
 def test_ic_moves_own_question_but_may_not_drop(session: Session, team: Team) -> None:
     rid = root(session, team)
     [mine, theirs] = _split(session, team, rid, "Mine", "Theirs")
-    questions.assign(session, team.manager, mine.id, 1, team.ic)
-    question_status.set_status(session, team.ic, mine.id, 2, S.IN_PROGRESS)
-    question_status.set_status(session, team.ic, mine.id, 3, S.ANSWERED)
+    questions.assign(session, team.manager, question_id=mine.id, version=1, assignee_id=team.ic)
+    question_status.set_status(
+        session, team.ic, question_id=mine.id, version=2, status=S.IN_PROGRESS
+    )
+    question_status.set_status(session, team.ic, question_id=mine.id, version=3, status=S.ANSWERED)
     with pytest.raises(PermissionDenied, match="Only a manager can drop"):
-        question_status.set_status(session, team.ic, mine.id, 4, S.DROPPED)
+        question_status.set_status(
+            session, team.ic, question_id=mine.id, version=4, status=S.DROPPED
+        )
     with pytest.raises(PermissionDenied, match="assigned to you"):
-        question_status.set_status(session, team.ic, theirs.id, 1, S.IN_PROGRESS)
+        question_status.set_status(
+            session, team.ic, question_id=theirs.id, version=1, status=S.IN_PROGRESS
+        )
     with pytest.raises(PermissionDenied, match="read-only"):
-        question_status.set_status(session, team.viewer, theirs.id, 1, S.IN_PROGRESS)
+        question_status.set_status(
+            session, team.viewer, question_id=theirs.id, version=1, status=S.IN_PROGRESS
+        )
 
 
 def test_drop_cascades_to_unfinished_descendants(session: Session, team: Team) -> None:
     rid = root(session, team)
     [branch] = _split(session, team, rid, "Branch")
     [done, todo] = _split(session, team, branch.id, "Done", "Todo")
-    question_status.set_status(session, team.manager, done.id, 1, S.ANSWERED)
-    question_status.set_status(session, team.manager, branch.id, 1, S.DROPPED)
+    question_status.set_status(
+        session, team.manager, question_id=done.id, version=1, status=S.ANSWERED
+    )
+    question_status.set_status(
+        session, team.manager, question_id=branch.id, version=1, status=S.DROPPED
+    )
     assert _q(session, todo.id).status == S.DROPPED
     assert _q(session, done.id).status == S.ANSWERED
     assert _events(session, todo.id)[-1].new_value == "dropped"
-    question_status.set_status(session, team.manager, branch.id, 2, S.OPEN)
+    question_status.set_status(
+        session, team.manager, question_id=branch.id, version=2, status=S.OPEN
+    )
     assert _q(session, branch.id).status == S.OPEN
     assert _q(session, todo.id).status == S.DROPPED
 
@@ -295,9 +348,13 @@ def test_move_under_own_descendant_is_refused(session: Session, team: Team) -> N
     [a] = _split(session, team, rid, "A")
     [a1] = _split(session, team, a.id, "A1")
     with pytest.raises(InvalidInput, match="one of its own sub-questions"):
-        questions.move_question(session, team.manager, a.id, 1, a1.id)
+        questions.move_question(
+            session, team.manager, question_id=a.id, version=1, new_parent_id=a1.id
+        )
     with pytest.raises(InvalidInput, match="under itself"):
-        questions.move_question(session, team.manager, a.id, 1, a.id)
+        questions.move_question(
+            session, team.manager, question_id=a.id, version=1, new_parent_id=a.id
+        )
     assert _q(session, a.id).parent_id == rid
 
 
@@ -307,11 +364,13 @@ def test_move_subtree_into_another_tree(session: Session, team: Team) -> None:
     [a] = _split(session, team, first, "A")
     [a1] = _split(session, team, a.id, "A1")
     [b] = _split(session, team, second, "B")
-    moved = questions.move_question(session, team.manager, a.id, 1, b.id)
+    moved = questions.move_question(
+        session, team.manager, question_id=a.id, version=1, new_parent_id=b.id
+    )
     assert moved.parent_id == b.id and moved.root_id == second
     assert _q(session, a1.id).root_id == second
-    assert set(load_tree(session, second).nodes) == {second, b.id, a.id, a1.id}
-    assert set(load_tree(session, first).nodes) == {first}
+    assert set(load_tree(session, node_id=second).nodes) == {second, b.id, a.id, a1.id}
+    assert set(load_tree(session, node_id=first).nodes) == {first}
     last = _events(session, a.id)[-1]
     assert (last.action, last.old_value, last.new_value) == ("moved", str(first), str(b.id))
 
@@ -320,7 +379,7 @@ def test_move_to_top_level_makes_a_general_question(session: Session, team: Team
     rid = root(session, team)
     [a] = _split(session, team, rid, "A")
     [a1] = _split(session, team, a.id, "A1")
-    questions.move_question(session, team.manager, a.id, 1, None)
+    questions.move_question(session, team.manager, question_id=a.id, version=1, new_parent_id=None)
     assert _q(session, a.id).root_id == a.id and _q(session, a1.id).root_id == a.id
 
 
@@ -328,17 +387,17 @@ def test_only_managers_move(session: Session, team: Team) -> None:
     rid = root(session, team)
     [a, b] = _split(session, team, rid, "A", "B")
     with pytest.raises(PermissionDenied, match="Only a manager can move"):
-        questions.move_question(session, team.ic, a.id, 1, b.id)
+        questions.move_question(session, team.ic, question_id=a.id, version=1, new_parent_id=b.id)
 
 
 def test_reorder_siblings(session: Session, team: Team) -> None:
     rid = root(session, team)
     _a, _b, c = _split(session, team, rid, "A", "B", "C")
-    questions.reorder(session, team.manager, c.id, 1, 0)
-    tree = load_tree(session, rid)
+    questions.reorder(session, team.manager, question_id=c.id, version=1, new_index=0)
+    tree = load_tree(session, node_id=rid)
     assert [tree.nodes[i].question.title for i in tree.root.children] == ["C", "A", "B"]
-    questions.reorder(session, team.manager, c.id, 2, 99)
-    tree = load_tree(session, rid)
+    questions.reorder(session, team.manager, question_id=c.id, version=2, new_index=99)
+    tree = load_tree(session, node_id=rid)
     assert [tree.nodes[i].question.title for i in tree.root.children] == ["A", "B", "C"]
 
 
@@ -346,16 +405,16 @@ def test_ic_reorders_only_under_own_assigned_question(session: Session, team: Te
     rid = root(session, team)
     [mine] = _split(session, team, rid, "Mine")
     _x, y = _split(session, team, rid, "X", "Y")
-    questions.assign(session, team.manager, mine.id, 1, team.ic)
+    questions.assign(session, team.manager, question_id=mine.id, version=1, assignee_id=team.ic)
     _p, q2 = _split(session, team, mine.id, "P", "Q", by=team.ic)
-    questions.reorder(session, team.ic, q2.id, 1, 0)
+    questions.reorder(session, team.ic, question_id=q2.id, version=1, new_index=0)
     with pytest.raises(PermissionDenied, match="reorder"):
-        questions.reorder(session, team.ic, y.id, 1, 0)
+        questions.reorder(session, team.ic, question_id=y.id, version=1, new_index=0)
 
 
 def test_missing_question(session: Session, team: Team) -> None:
     with pytest.raises(NotFound):
-        question_status.set_status(session, team.manager, 999, 1, S.OPEN)
+        question_status.set_status(session, team.manager, question_id=999, version=1, status=S.OPEN)
 
 
 # --------------------------------------------------------------------------- bulk
@@ -380,7 +439,7 @@ def test_bulk_update_saves_all_rows(session: Session, team: Team) -> None:
     changed = question_status.bulk_update(
         session,
         team.manager,
-        [_edit(a, assignee_id=team.ic, status=S.IN_PROGRESS), _edit(b, due_date=due)],
+        edits=[_edit(a, assignee_id=team.ic, status=S.IN_PROGRESS), _edit(b, due_date=due)],
     )
     assert changed == 2
     assert _q(session, a.id).assignee_id == team.ic
@@ -394,23 +453,29 @@ def test_bulk_update_is_all_or_nothing(session: Session, team: Team) -> None:
     refused = _answered_then_blocked(session, team, b)
     events_before = _count(session, Event)
     with pytest.raises(IllegalTransition, match="is answered; from there"):
-        question_status.bulk_update(session, team.manager, [_edit(a, assignee_id=team.ic), refused])
+        question_status.bulk_update(
+            session, team.manager, edits=[_edit(a, assignee_id=team.ic), refused]
+        )
     assert _q(session, a.id).assignee_id is None
     assert _count(session, Event) == events_before
 
 
 def _answered_then_blocked(session: Session, team: Team, b) -> BulkEdit:  # type: ignore[no-untyped-def]
-    answered = question_status.set_status(session, team.manager, b.id, 1, S.ANSWERED)
+    answered = question_status.set_status(
+        session, team.manager, question_id=b.id, version=1, status=S.ANSWERED
+    )
     return _edit(answered, status=S.BLOCKED)
 
 
 def test_bulk_update_refuses_stale_rows(session: Session, team: Team) -> None:
     rid = root(session, team)
     a, b = _split(session, team, rid, "A", "B")
-    questions.assign(session, team.manager, b.id, 1, team.other_ic)
+    questions.assign(session, team.manager, question_id=b.id, version=1, assignee_id=team.other_ic)
     with pytest.raises(StaleEdit):
         question_status.bulk_update(
-            session, team.manager, [_edit(a, assignee_id=team.ic), _edit(b, assignee_id=team.ic)]
+            session,
+            team.manager,
+            edits=[_edit(a, assignee_id=team.ic), _edit(b, assignee_id=team.ic)],
         )
     assert _q(session, a.id).assignee_id is None
     assert _q(session, b.id).assignee_id == team.other_ic
@@ -419,8 +484,10 @@ def test_bulk_update_refuses_stale_rows(session: Session, team: Team) -> None:
 def test_ic_bulk_edit_cannot_assign(session: Session, team: Team) -> None:
     rid = root(session, team)
     [a] = _split(session, team, rid, "A")
-    questions.assign(session, team.manager, a.id, 1, team.ic)
+    questions.assign(session, team.manager, question_id=a.id, version=1, assignee_id=team.ic)
     a2 = _q(session, a.id)
-    question_status.bulk_update(session, team.ic, [_edit(a2, status=S.IN_PROGRESS)])
+    question_status.bulk_update(session, team.ic, edits=[_edit(a2, status=S.IN_PROGRESS)])
     with pytest.raises(PermissionDenied, match="assign"):
-        question_status.bulk_update(session, team.ic, [_edit(_q(session, a.id), assignee_id=None)])
+        question_status.bulk_update(
+            session, team.ic, edits=[_edit(_q(session, a.id), assignee_id=None)]
+        )

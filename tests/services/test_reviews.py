@@ -10,16 +10,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from team.models import (
-    Event,
-    FindingStatus,
-    NoteKind,
-    Question,
-    QuestionStatus,
-    ReviewRequest,
-    ReviewStatus,
-    utcnow,
-)
+from team.models import Event, Question, ReviewRequest, utcnow
+from team.services.core.actors import acting
 from team.services.core.errors import (
     IllegalTransition,
     InvalidInput,
@@ -31,8 +23,11 @@ from team.services.findings import writes as findings
 from team.services.findings.writes import FindingInput
 from team.services.notes import writes as notes
 from team.services.questions import status as question_status
+from team.services.reviews import reads as reviews_reads
+from team.services.reviews import rules as reviews_rules
 from team.services.reviews import writes as reviews
 from team.services.reviews.writes import ReviewInput
+from team.vocabulary import FindingStatus, NoteKind, QuestionStatus, ReviewStatus
 from tests.factories import Team, root
 
 R = ReviewStatus
@@ -58,7 +53,7 @@ def _request(
         focus=focus,
         finding_id=finding_id,
     )
-    return reviews.request_review(session, by or team.ic, data)
+    return reviews.request_review(session, by or team.ic, data=data)
 
 
 def _r(session: Session, rid: int) -> ReviewRequest:
@@ -85,7 +80,9 @@ def _count(session: Session, model: type) -> int:
 
 
 def _finding(session: Session, team: Team, qid: int, summary: str = "SMB churn doubled") -> int:
-    return findings.log_finding(session, team.ic, qid, FindingInput(summary=summary)).id
+    return findings.log_finding(
+        session, team.ic, question_id=qid, data=FindingInput(summary=summary)
+    ).id
 
 
 def _root_of(session: Session, qid: int) -> int | None:
@@ -122,7 +119,7 @@ def test_request_review(session: Session, team: Team, qid: int) -> None:
     [created] = _events(session, rid)
     assert (created.action, created.new_value, created.actor_id) == ("created", URL, team.ic)
     assert created.root_id == _root_of(session, qid) != qid
-    view = reviews.get_review(session, rid)
+    view = reviews_reads.get_review(session, review_id=rid)
     assert (view.question_title, view.finding_summary, view.root_id) == (
         "Which segments churned?",
         "SMB churn doubled",
@@ -133,7 +130,7 @@ def test_request_review(session: Session, team: Team, qid: int) -> None:
 
 def test_peer_review_by_another_ic(session: Session, team: Team, qid: int) -> None:
     rid = _request(session, team, qid, reviewer=team.other_ic)
-    reviews.move_review(session, team.other_ic, rid, 1, R.APPROVED)
+    reviews.move_review(session, team.other_ic, review_id=rid, version=1, status=R.APPROVED)
     assert _r(session, rid).status == R.APPROVED
 
 
@@ -183,7 +180,9 @@ def test_unknown_question_is_refused(session: Session, team: Team) -> None:
 
 def test_withdrawn_finding_is_refused(session: Session, team: Team, qid: int) -> None:
     fid = _finding(session, team, qid)
-    findings.move_finding(session, team.ic, fid, 1, FindingStatus.WITHDRAWN)
+    findings.move_finding(
+        session, team.ic, finding_id=fid, version=1, status=FindingStatus.WITHDRAWN
+    )
     with pytest.raises(InvalidInput, match="was withdrawn") as caught:
         _request(session, team, qid, finding_id=fid)
     assert caught.value.field == "finding"
@@ -194,7 +193,9 @@ def test_withdrawn_finding_is_refused(session: Session, team: Team, qid: int) ->
 
 def test_finding_of_another_question_is_refused(session: Session, team: Team, qid: int) -> None:
     other = root(session, team, "Should we replace the pricing heuristic?")
-    fid = findings.log_finding(session, team.manager, other, FindingInput("Heuristic is fine")).id
+    fid = findings.log_finding(
+        session, team.manager, question_id=other, data=FindingInput("Heuristic is fine")
+    ).id
     with pytest.raises(InvalidInput, match="another question") as caught:
         _request(session, team, qid, finding_id=fid)
     assert caught.value.field == "finding"
@@ -237,7 +238,7 @@ def test_every_transition(
     rid = _request(session, team, qid)
     _stamp(session, rid, status=start)
     if (start, target) in ALLOWED:
-        reviews.move_review(session, _mover(team, target), rid, 1, target)
+        reviews.move_review(session, _mover(team, target), review_id=rid, version=1, status=target)
         row = _r(session, rid)
         assert (row.status, row.version) == (target, 2)
         last = _events(session, rid)[-1]
@@ -248,7 +249,9 @@ def test_every_transition(
         tail = f"from there it can move to {allowed}." if allowed else "it is closed."
         expected = f"This review is {start.value.replace('_', ' ')}; {tail}"
         with pytest.raises(IllegalTransition, match=re.escape(expected)):
-            reviews.move_review(session, _mover(team, target), rid, 1, target)
+            reviews.move_review(
+                session, _mover(team, target), review_id=rid, version=1, status=target
+            )
         row = _r(session, rid)
         assert (row.status, row.version) == (start, 1)
         assert len(_events(session, rid)) == 1
@@ -277,12 +280,12 @@ def test_who_may_make_each_move(
     _stamp(session, rid, status=start)
     actor = getattr(team, who)
     if _may(who, target):
-        reviews.move_review(session, actor, rid, 1, target)
+        reviews.move_review(session, actor, review_id=rid, version=1, status=target)
         assert _r(session, rid).status == target
     else:
         message = "read-only" if who == "viewer" else "Only the (reviewer|person who asked)"
         with pytest.raises(PermissionDenied, match=message):
-            reviews.move_review(session, actor, rid, 1, target)
+            reviews.move_review(session, actor, review_id=rid, version=1, status=target)
         row = _r(session, rid)
         assert (row.status, row.version) == (start, 1)
         assert row.first_response_at is None and row.resolved_at is None
@@ -292,16 +295,13 @@ def test_who_may_make_each_move(
 def test_allowed_moves(session: Session, team: Team, qid: int, status: ReviewStatus) -> None:
     rid = _request(session, team, qid)
     _stamp(session, rid, status=status)
-    view = reviews.get_review(session, rid)
-    for who in ("ic", "manager", "other_ic"):
-        # allowed_moves knows only the id, so a manager who is not the requester is not
-        # offered withdraw there (the page adds it for managers).
-        expected = [
-            t
-            for t in R
-            if (status, t) in ALLOWED and _may(who, t) and (t != R.WITHDRAWN or who == "ic")
-        ]
-        assert reviews.allowed_moves(getattr(team, who), view) == expected, who
+    view = reviews_reads.get_review(session, review_id=rid)
+    for who in WHO:
+        # What the page offers is exactly what move_review accepts, managers' withdrawal
+        # of someone else's request included.
+        expected = [t for t in R if (status, t) in ALLOWED and _may(who, t)]
+        actor = acting(session, getattr(team, who))
+        assert reviews_rules.allowed_moves(actor, view) == expected, who
 
 
 def test_nobody_approves_their_own_request(session: Session, team: Team, qid: int) -> None:
@@ -309,34 +309,34 @@ def test_nobody_approves_their_own_request(session: Session, team: Team, qid: in
     rid = _request(session, team, qid, by=team.manager, reviewer=team.ic)
     for move in REVIEWER_MOVES:
         with pytest.raises(PermissionDenied, match="Only the reviewer"):
-            reviews.move_review(session, team.manager, rid, 1, move)
+            reviews.move_review(session, team.manager, review_id=rid, version=1, status=move)
     assert _r(session, rid).status == R.OPEN
-    reviews.move_review(session, team.ic, rid, 1, R.APPROVED)
+    reviews.move_review(session, team.ic, review_id=rid, version=1, status=R.APPROVED)
     assert _r(session, rid).status == R.APPROVED
 
 
 def test_stale_move_is_refused(session: Session, team: Team, qid: int) -> None:
     rid = _request(session, team, qid)
-    reviews.move_review(session, team.manager, rid, 1, R.IN_REVIEW)
+    reviews.move_review(session, team.manager, review_id=rid, version=1, status=R.IN_REVIEW)
     with pytest.raises(StaleEdit, match="version 1, it is now version 2"):
-        reviews.move_review(session, team.ic, rid, 1, R.WITHDRAWN)
+        reviews.move_review(session, team.ic, review_id=rid, version=1, status=R.WITHDRAWN)
     row = _r(session, rid)
     assert (row.status, row.version, row.resolved_at) == (R.IN_REVIEW, 2, None)
 
 
 def test_missing_review(session: Session, team: Team) -> None:
     with pytest.raises(NotFound):
-        reviews.move_review(session, team.manager, 9_999, 1, R.APPROVED)
+        reviews.move_review(session, team.manager, review_id=9_999, version=1, status=R.APPROVED)
     with pytest.raises(NotFound):
-        reviews.get_review(session, 9_999)
+        reviews_reads.get_review(session, review_id=9_999)
 
 
 def test_full_cycle(session: Session, team: Team, qid: int) -> None:
     rid = _request(session, team, qid)
-    reviews.move_review(session, team.manager, rid, 1, R.IN_REVIEW)
-    reviews.move_review(session, team.manager, rid, 2, R.CHANGES_REQUESTED)
-    reviews.move_review(session, team.ic, rid, 3, R.OPEN)
-    reviews.move_review(session, team.manager, rid, 4, R.APPROVED)
+    reviews.move_review(session, team.manager, review_id=rid, version=1, status=R.IN_REVIEW)
+    reviews.move_review(session, team.manager, review_id=rid, version=2, status=R.CHANGES_REQUESTED)
+    reviews.move_review(session, team.ic, review_id=rid, version=3, status=R.OPEN)
+    reviews.move_review(session, team.manager, review_id=rid, version=4, status=R.APPROVED)
     row = _r(session, rid)
     assert (row.status, row.version) == (R.APPROVED, 5)
     moves = [(e.old_value, e.new_value) for e in _events(session, rid) if e.field == "status"]
@@ -354,24 +354,41 @@ def test_full_cycle(session: Session, team: Team, qid: int) -> None:
 def test_open_must_fix_blocks_approval(session: Session, team: Team, qid: int) -> None:
     rid = _request(session, team, qid)
     first = notes.add_note(
-        session, team.manager, "review_request", rid, "Fix the join", NoteKind.MUST_FIX
+        session,
+        team.manager,
+        target="review_request",
+        target_id=rid,
+        body="Fix the join",
+        kind=NoteKind.MUST_FIX,
     )
-    notes.add_note(session, team.manager, "review_request", rid, "Nice plots", NoteKind.PRAISE)
+    notes.add_note(
+        session,
+        team.manager,
+        target="review_request",
+        target_id=rid,
+        body="Nice plots",
+        kind=NoteKind.PRAISE,
+    )
     with pytest.raises(IllegalTransition, match="1 must-fix note is still open"):
-        reviews.move_review(session, team.manager, rid, 1, R.APPROVED)
+        reviews.move_review(session, team.manager, review_id=rid, version=1, status=R.APPROVED)
     second = notes.add_note(
-        session, team.ic, "review_request", rid, "Also dedupe", NoteKind.MUST_FIX
+        session,
+        team.ic,
+        target="review_request",
+        target_id=rid,
+        body="Also dedupe",
+        kind=NoteKind.MUST_FIX,
     )
     with pytest.raises(IllegalTransition, match="2 must-fix notes are still open"):
-        reviews.move_review(session, team.manager, rid, 1, R.APPROVED)
-    assert reviews.get_review(session, rid).open_must_fix == 2
+        reviews.move_review(session, team.manager, review_id=rid, version=1, status=R.APPROVED)
+    assert reviews_reads.get_review(session, review_id=rid).open_must_fix == 2
     assert _r(session, rid).status == R.OPEN
-    notes.set_resolved(session, team.ic, first, 1)
+    notes.set_resolved(session, team.ic, note_id=first, version=1)
     with pytest.raises(IllegalTransition, match="1 must-fix note is still open"):
-        reviews.move_review(session, team.manager, rid, 1, R.APPROVED)
-    notes.set_resolved(session, team.manager, second, 1)
-    assert reviews.get_review(session, rid).open_must_fix == 0
-    reviews.move_review(session, team.manager, rid, 1, R.APPROVED)
+        reviews.move_review(session, team.manager, review_id=rid, version=1, status=R.APPROVED)
+    notes.set_resolved(session, team.manager, note_id=second, version=1)
+    assert reviews_reads.get_review(session, review_id=rid).open_must_fix == 0
+    reviews.move_review(session, team.manager, review_id=rid, version=1, status=R.APPROVED)
     assert _r(session, rid).status == R.APPROVED
 
 
@@ -379,9 +396,18 @@ def test_must_fix_elsewhere_does_not_block(session: Session, team: Team, qid: in
     fid = _finding(session, team, qid)
     rid = _request(session, team, qid, finding_id=fid)
     other = _request(session, team, qid, reviewer=team.other_manager)
-    notes.add_note(session, team.manager, "finding", fid, "Fix", NoteKind.MUST_FIX)
-    notes.add_note(session, team.other_manager, "review_request", other, "Fix", NoteKind.MUST_FIX)
-    reviews.move_review(session, team.manager, rid, 1, R.APPROVED)
+    notes.add_note(
+        session, team.manager, target="finding", target_id=fid, body="Fix", kind=NoteKind.MUST_FIX
+    )
+    notes.add_note(
+        session,
+        team.other_manager,
+        target="review_request",
+        target_id=other,
+        body="Fix",
+        kind=NoteKind.MUST_FIX,
+    )
+    reviews.move_review(session, team.manager, review_id=rid, version=1, status=R.APPROVED)
     assert _r(session, rid).status == R.APPROVED
 
 
@@ -389,8 +415,15 @@ def test_changes_can_be_requested_with_must_fix_open(
     session: Session, team: Team, qid: int
 ) -> None:
     rid = _request(session, team, qid)
-    notes.add_note(session, team.manager, "review_request", rid, "Fix", NoteKind.MUST_FIX)
-    reviews.move_review(session, team.manager, rid, 1, R.CHANGES_REQUESTED)
+    notes.add_note(
+        session,
+        team.manager,
+        target="review_request",
+        target_id=rid,
+        body="Fix",
+        kind=NoteKind.MUST_FIX,
+    )
+    reviews.move_review(session, team.manager, review_id=rid, version=1, status=R.CHANGES_REQUESTED)
     assert _r(session, rid).status == R.CHANGES_REQUESTED
 
 
@@ -407,7 +440,7 @@ def test_reviewers_first_move_stamps_first_response(
 ) -> None:
     rid = _request(session, team, qid)
     before = utcnow()
-    reviews.move_review(session, team.manager, rid, 1, first_act)
+    reviews.move_review(session, team.manager, review_id=rid, version=1, status=first_act)
     after = utcnow()
     row = _r(session, rid)
     assert _within(row.first_response_at, before, after)
@@ -422,26 +455,32 @@ def test_reviewers_first_move_stamps_first_response(
 def test_reviewer_note_is_a_first_response(session: Session, team: Team, qid: int) -> None:
     rid = _request(session, team, qid)
     before = utcnow()
-    notes.add_note(session, team.manager, "review_request", rid, "Looking at it today.")
+    notes.add_note(
+        session, team.manager, target="review_request", target_id=rid, body="Looking at it today."
+    )
     after = utcnow()
     row = _r(session, rid)
     assert _within(row.first_response_at, before, after)
     assert (row.status, row.version) == (R.OPEN, 1)
-    assert reviews.get_review(session, rid).first_response_at == row.first_response_at
+    assert (
+        reviews_reads.get_review(session, review_id=rid).first_response_at == row.first_response_at
+    )
 
 
 def test_first_response_is_never_overwritten(session: Session, team: Team, qid: int) -> None:
     rid = _request(session, team, qid)
     _stamp(session, rid, requested_at=T0, first_response_at=T0 + timedelta(hours=2))
-    notes.add_note(session, team.manager, "review_request", rid, "More thoughts")
-    reviews.move_review(session, team.manager, rid, 1, R.IN_REVIEW)
-    reviews.move_review(session, team.manager, rid, 2, R.CHANGES_REQUESTED)
-    reviews.move_review(session, team.ic, rid, 3, R.OPEN)
-    reviews.move_review(session, team.manager, rid, 4, R.APPROVED)
+    notes.add_note(
+        session, team.manager, target="review_request", target_id=rid, body="More thoughts"
+    )
+    reviews.move_review(session, team.manager, review_id=rid, version=1, status=R.IN_REVIEW)
+    reviews.move_review(session, team.manager, review_id=rid, version=2, status=R.CHANGES_REQUESTED)
+    reviews.move_review(session, team.ic, review_id=rid, version=3, status=R.OPEN)
+    reviews.move_review(session, team.manager, review_id=rid, version=4, status=R.APPROVED)
     row = _r(session, rid)
     assert row.first_response_at == T0 + timedelta(hours=2)
     assert [e for e in _events(session, rid) if e.field == "first_response_at"] == []
-    view = reviews.get_review(session, rid)
+    view = reviews_reads.get_review(session, review_id=rid)
     assert view.first_response_hours() == pytest.approx(2.0)
 
 
@@ -450,9 +489,11 @@ def test_notes_by_others_are_not_a_first_response(
     session: Session, team: Team, qid: int, who: str
 ) -> None:
     rid = _request(session, team, qid)
-    notes.add_note(session, getattr(team, who), "review_request", rid, "Any news?")
+    notes.add_note(
+        session, getattr(team, who), target="review_request", target_id=rid, body="Any news?"
+    )
     assert _r(session, rid).first_response_at is None
-    assert reviews.get_review(session, rid).first_response_hours() is None
+    assert reviews_reads.get_review(session, review_id=rid).first_response_hours() is None
 
 
 @pytest.mark.parametrize("who", ["ic", "other_manager"])
@@ -461,7 +502,7 @@ def test_withdrawal_resolves_without_a_response(
 ) -> None:
     rid = _request(session, team, qid)
     before = utcnow()
-    reviews.move_review(session, getattr(team, who), rid, 1, R.WITHDRAWN)
+    reviews.move_review(session, getattr(team, who), review_id=rid, version=1, status=R.WITHDRAWN)
     after = utcnow()
     row = _r(session, rid)
     assert row.first_response_at is None
@@ -472,18 +513,20 @@ def test_reviewer_note_after_withdrawal_is_not_a_response(
     session: Session, team: Team, qid: int
 ) -> None:
     rid = _request(session, team, qid)
-    reviews.move_review(session, team.ic, rid, 1, R.WITHDRAWN)
-    notes.add_note(session, team.manager, "review_request", rid, "Sorry, saw it late.")
+    reviews.move_review(session, team.ic, review_id=rid, version=1, status=R.WITHDRAWN)
+    notes.add_note(
+        session, team.manager, target="review_request", target_id=rid, body="Sorry, saw it late."
+    )
     row = _r(session, rid)
     assert row.first_response_at is None and row.resolved_at is not None
-    assert reviews.get_review(session, rid).first_response_hours() is None
+    assert reviews_reads.get_review(session, review_id=rid).first_response_hours() is None
 
 
 def test_asking_again_keeps_the_clock(session: Session, team: Team, qid: int) -> None:
     rid = _request(session, team, qid)
-    reviews.move_review(session, team.manager, rid, 1, R.CHANGES_REQUESTED)
+    reviews.move_review(session, team.manager, review_id=rid, version=1, status=R.CHANGES_REQUESTED)
     responded = _r(session, rid).first_response_at
-    reviews.move_review(session, team.ic, rid, 2, R.OPEN)
+    reviews.move_review(session, team.ic, review_id=rid, version=2, status=R.OPEN)
     row = _r(session, rid)
     assert row.first_response_at == responded and row.resolved_at is None
 
@@ -491,7 +534,7 @@ def test_asking_again_keeps_the_clock(session: Session, team: Team, qid: int) ->
 def test_age_and_first_response_hours(session: Session, team: Team, qid: int) -> None:
     rid = _request(session, team, qid)
     _stamp(session, rid, requested_at=T0, first_response_at=T0 + timedelta(hours=3, minutes=30))
-    view = reviews.get_review(session, rid)
+    view = reviews_reads.get_review(session, review_id=rid)
     assert view.requested_at == T0
     assert view.age_hours(T0 + timedelta(hours=10)) == pytest.approx(10.0)
     assert view.first_response_hours() == pytest.approx(3.5)
@@ -508,7 +551,7 @@ def test_age_stops_at_resolution(session: Session, team: Team, qid: int) -> None
         first_response_at=T0 + timedelta(hours=1),
         resolved_at=T0 + timedelta(hours=5),
     )
-    view = reviews.get_review(session, rid)
+    view = reviews_reads.get_review(session, review_id=rid)
     assert view.age_hours(T0 + timedelta(days=30)) == pytest.approx(5.0)
 
 
@@ -533,7 +576,7 @@ def test_overdue(
 ) -> None:
     rid = _request(session, team, qid)
     _stamp(session, rid, status=status, requested_at=T0)
-    view = reviews.get_review(session, rid)
+    view = reviews_reads.get_review(session, review_id=rid)
     assert view.overdue(T0 + waited, 24) is overdue
 
 
@@ -570,11 +613,13 @@ def test_queue_lists_what_waits_on_the_reviewer_oldest_first(
             requested_at=T0 + timedelta(hours=hours.get(name, 6)),
         )
     _stamp(session, made["by_ravi"], requester_id=team.other_ic)
-    queue = reviews.queue_for(session, team.manager)
+    queue = reviews_reads.queue_for(session, reviewer_id=team.manager)
     assert [v.id for v in queue] == [made["in_review"], made["by_ravi"], made["open"]]
-    assert [v.id for v in reviews.queue_for(session, team.other_manager)] == [made["omar"]]
-    assert reviews.queue_for(session, team.ic) == []
-    mine = reviews.requested_by(session, team.ic)
+    assert [v.id for v in reviews_reads.queue_for(session, reviewer_id=team.other_manager)] == [
+        made["omar"]
+    ]
+    assert reviews_reads.queue_for(session, reviewer_id=team.ic) == []
+    mine = reviews_reads.requested_by(session, requester_id=team.ic)
     assert [v.id for v in mine] == [
         made["omar"],
         made["in_review"],
@@ -583,26 +628,30 @@ def test_queue_lists_what_waits_on_the_reviewer_oldest_first(
         made["open"],
         made["withdrawn"],
     ]
-    assert [v.id for v in reviews.requested_by(session, team.other_ic)] == [made["by_ravi"]]
-    assert reviews.requested_by(session, team.manager) == []
-    open_ids = {v.id for v in reviews.all_reviews(session, open_only=True)}
+    assert [v.id for v in reviews_reads.requested_by(session, requester_id=team.other_ic)] == [
+        made["by_ravi"]
+    ]
+    assert reviews_reads.requested_by(session, requester_id=team.manager) == []
+    open_ids = {v.id for v in reviews_reads.all_reviews(session, open_only=True)}
     assert open_ids == set(made.values()) - {made["approved"], made["withdrawn"]}
-    assert len(reviews.all_reviews(session)) == len(made)
+    assert len(reviews_reads.all_reviews(session)) == len(made)
 
 
 def test_queue_drops_a_request_once_decided(session: Session, team: Team, qid: int) -> None:
     rid = _request(session, team, qid)
-    reviews.move_review(session, team.manager, rid, 1, R.IN_REVIEW)
-    assert [v.id for v in reviews.queue_for(session, team.manager)] == [rid]
-    reviews.move_review(session, team.manager, rid, 2, R.CHANGES_REQUESTED)
-    assert reviews.queue_for(session, team.manager) == []
-    reviews.move_review(session, team.ic, rid, 3, R.OPEN)
-    [back] = reviews.queue_for(session, team.manager)
+    reviews.move_review(session, team.manager, review_id=rid, version=1, status=R.IN_REVIEW)
+    assert [v.id for v in reviews_reads.queue_for(session, reviewer_id=team.manager)] == [rid]
+    reviews.move_review(session, team.manager, review_id=rid, version=2, status=R.CHANGES_REQUESTED)
+    assert reviews_reads.queue_for(session, reviewer_id=team.manager) == []
+    reviews.move_review(session, team.ic, review_id=rid, version=3, status=R.OPEN)
+    [back] = reviews_reads.queue_for(session, reviewer_id=team.manager)
     assert (back.id, back.status, back.version) == (rid, R.OPEN, 4)
 
 
 def test_review_on_a_dropped_question_is_refused(session: Session, team: Team, qid: int) -> None:
-    question_status.set_status(session, team.manager, qid, 1, QuestionStatus.DROPPED)
+    question_status.set_status(
+        session, team.manager, question_id=qid, version=1, status=QuestionStatus.DROPPED
+    )
     with pytest.raises(InvalidInput, match="was dropped") as caught:
         _request(session, team, qid)
     assert caught.value.field == "question"

@@ -12,25 +12,19 @@ import pytest
 from sqlalchemy import Engine, event, func, select
 from sqlmodel import Session
 
-from team.models import (
-    Event,
-    Finding,
-    Person,
-    Project,
-    Question,
-    QuestionCreate,
-    QuestionStatus,
-    Role,
-)
+from team.models import Event, Finding, Person, Project, Question
 from team.services.admin import people as team_admin
-from team.services.admin import team as team_reads
-from team.services.admin.people import PersonInput, ProjectInput
+from team.services.admin import projects as admin_projects
+from team.services.admin import reads as admin_reads
+from team.services.admin.people import PersonInput
+from team.services.admin.projects import ProjectInput
 from team.services.core import actors as people
 from team.services.core.errors import InvalidInput, PermissionDenied, StaleEdit
 from team.services.findings import writes as findings
 from team.services.findings.writes import FindingInput
 from team.services.questions import writes as questions
-from team.services.questions.writes import SubQuestion
+from team.services.questions.writes import QuestionCreate, SubQuestion
+from team.vocabulary import QuestionStatus, Role
 from tests.factories import Team, root
 
 TODAY = date(2026, 6, 15)
@@ -60,15 +54,23 @@ def _count(session: Session, model: type) -> int:  # type: ignore[type-arg]
 
 
 WRITES: dict[str, Callable[[Session, int, Team], object]] = {
-    "add person": lambda s, a, t: team_admin.add_person(s, a, PersonInput("Lena", "l@x.io")),
+    "add person": lambda s, a, t: team_admin.add_person(s, a, data=PersonInput("Lena", "l@x.io")),
     "edit person": lambda s, a, t: team_admin.edit_person(
-        s, a, t.other_ic, 1, PersonInput("R", "r@x.io")
+        s, a, person_id=t.other_ic, version=1, data=PersonInput("R", "r@x.io")
     ),
-    "deactivate": lambda s, a, t: team_admin.deactivate_person(s, a, t.other_ic, 1),
-    "reactivate": lambda s, a, t: team_admin.reactivate_person(s, a, t.inactive_ic, 1),
-    "add project": lambda s, a, t: team_admin.add_project(s, a, ProjectInput("Pricing")),
-    "edit project": lambda s, a, t: team_admin.edit_project(s, a, t.project, 1, ProjectInput("X")),
-    "archive": lambda s, a, t: team_admin.set_project_archived(s, a, t.project, 1, True),
+    "deactivate": lambda s, a, t: team_admin.set_person_active(
+        s, a, person_id=t.other_ic, version=1, active=False
+    ),
+    "reactivate": lambda s, a, t: team_admin.set_person_active(
+        s, a, person_id=t.inactive_ic, version=1, active=True
+    ),
+    "add project": lambda s, a, t: admin_projects.add_project(s, a, data=ProjectInput("Pricing")),
+    "edit project": lambda s, a, t: admin_projects.edit_project(
+        s, a, project_id=t.project, version=1, data=ProjectInput("X")
+    ),
+    "archive": lambda s, a, t: admin_projects.set_project_archived(
+        s, a, project_id=t.project, version=1, archived=True
+    ),
 }
 
 
@@ -83,9 +85,11 @@ def test_only_managers_manage_the_team(session: Session, team: Team, who: str, w
 
 
 def test_a_deactivated_manager_cannot_act(session: Session, team: Team) -> None:
-    team_admin.deactivate_person(session, team.manager, team.other_manager, 1)
+    team_admin.set_person_active(
+        session, team.manager, person_id=team.other_manager, version=1, active=False
+    )
     with pytest.raises(PermissionDenied, match="Omar is deactivated"):
-        team_admin.add_project(session, team.other_manager, ProjectInput("Pricing"))
+        admin_projects.add_project(session, team.other_manager, data=ProjectInput("Pricing"))
 
 
 # --------------------------------------------------------------------------- adding people
@@ -95,18 +99,20 @@ def test_manager_adds_a_person_with_an_event(session: Session, team: Team) -> No
     added = team_admin.add_person(
         session,
         team.manager,
-        PersonInput("  Lena   Ott ", " Lena.Ott@Example.com ", Role.IC, team.manager),
+        data=PersonInput("  Lena   Ott ", " Lena.Ott@Example.com ", Role.IC, team.manager),
     )
     assert (added.name, added.email, added.role) == ("Lena Ott", "lena.ott@example.com", Role.IC)
     assert added.reports_to_id == team.manager and added.active and added.version == 1
     assert _events(session, "person", added.id) == [("created", None, None, "Lena Ott")]
-    assert [p.name for p in people.list_people(session, active_only=True)].count("Lena Ott") == 1
+    assert [p.name for p in admin_reads.list_people(session, active_only=True)].count(
+        "Lena Ott"
+    ) == 1
 
 
 def test_duplicate_email_is_refused_whatever_its_case(session: Session, team: Team) -> None:
     before = _count(session, Person)
     with pytest.raises(InvalidInput, match=r"ines@example\.com already belongs to Ines") as exc:
-        team_admin.add_person(session, team.manager, PersonInput("Other", "INES@example.com"))
+        team_admin.add_person(session, team.manager, data=PersonInput("Other", "INES@example.com"))
     assert exc.value.field == "email"
     assert _count(session, Person) == before
 
@@ -114,13 +120,13 @@ def test_duplicate_email_is_refused_whatever_its_case(session: Session, team: Te
 @pytest.mark.parametrize("email", ["", "nobody", "a@b", "a b@c.io", "@c.io", "x@@c.io"])
 def test_an_email_must_look_like_one(session: Session, team: Team, email: str) -> None:
     with pytest.raises(InvalidInput, match="does not look like an email address") as exc:
-        team_admin.add_person(session, team.manager, PersonInput("Lena", email))
+        team_admin.add_person(session, team.manager, data=PersonInput("Lena", email))
     assert exc.value.field == "email"
 
 
 def test_a_person_needs_a_name(session: Session, team: Team) -> None:
     with pytest.raises(InvalidInput, match="Give the person a name"):
-        team_admin.add_person(session, team.manager, PersonInput("   ", "l@x.io"))
+        team_admin.add_person(session, team.manager, data=PersonInput("   ", "l@x.io"))
 
 
 @pytest.mark.parametrize(
@@ -136,16 +142,18 @@ def test_reports_to_must_be_an_active_manager(
 ) -> None:
     with pytest.raises(InvalidInput, match=message) as exc:
         team_admin.add_person(
-            session, team.manager, PersonInput("Lena", "l@x.io", Role.IC, getattr(team, boss))
+            session, team.manager, data=PersonInput("Lena", "l@x.io", Role.IC, getattr(team, boss))
         )
     assert exc.value.field == "reports_to"
 
 
 def test_reports_to_a_deactivated_manager_is_refused(session: Session, team: Team) -> None:
-    team_admin.deactivate_person(session, team.manager, team.other_manager, 1)
+    team_admin.set_person_active(
+        session, team.manager, person_id=team.other_manager, version=1, active=False
+    )
     with pytest.raises(InvalidInput, match="Omar is deactivated"):
         team_admin.add_person(
-            session, team.manager, PersonInput("Lena", "l@x.io", Role.IC, team.other_manager)
+            session, team.manager, data=PersonInput("Lena", "l@x.io", Role.IC, team.other_manager)
         )
 
 
@@ -156,9 +164,9 @@ def test_edit_changes_every_field_with_one_event_each(session: Session, team: Te
     edited = team_admin.edit_person(
         session,
         team.manager,
-        team.other_ic,
-        1,
-        PersonInput("Ravi K", "ravi.k@example.com", Role.MANAGER, team.other_manager),
+        person_id=team.other_ic,
+        version=1,
+        data=PersonInput("Ravi K", "ravi.k@example.com", Role.MANAGER, team.other_manager),
     )
     assert edited.version == 2
     assert (edited.name, edited.role, edited.reports_to_id) == (
@@ -176,17 +184,30 @@ def test_edit_changes_every_field_with_one_event_each(session: Session, team: Te
 
 def test_a_save_with_nothing_changed_writes_nothing(session: Session, team: Team) -> None:
     same = PersonInput("Ravi", "ravi@example.com", Role.IC, team.manager)
-    assert team_admin.edit_person(session, team.manager, team.other_ic, 1, same).version == 1
+    assert (
+        team_admin.edit_person(
+            session, team.manager, person_id=team.other_ic, version=1, data=same
+        ).version
+        == 1
+    )
     assert _events(session, "person", team.other_ic) == []
 
 
 def test_a_stale_edit_is_refused_and_nothing_is_lost(session: Session, team: Team) -> None:
     team_admin.edit_person(
-        session, team.manager, team.other_ic, 1, PersonInput("Ravi K", "ravi@example.com")
+        session,
+        team.manager,
+        person_id=team.other_ic,
+        version=1,
+        data=PersonInput("Ravi K", "ravi@example.com"),
     )
     with pytest.raises(StaleEdit, match="you had version 1, it is now version 2"):
         team_admin.edit_person(
-            session, team.other_manager, team.other_ic, 1, PersonInput("Ravi", "r2@example.com")
+            session,
+            team.other_manager,
+            person_id=team.other_ic,
+            version=1,
+            data=PersonInput("Ravi", "r2@example.com"),
         )
     person = _person(session, team.other_ic)
     assert (person.name, person.email, person.version) == ("Ravi K", "ravi@example.com", 2)
@@ -195,7 +216,11 @@ def test_a_stale_edit_is_refused_and_nothing_is_lost(session: Session, team: Tea
 def test_edit_refuses_another_persons_email(session: Session, team: Team) -> None:
     with pytest.raises(InvalidInput, match="already belongs to Ines"):
         team_admin.edit_person(
-            session, team.manager, team.other_ic, 1, PersonInput("Ravi", "ines@example.com")
+            session,
+            team.manager,
+            person_id=team.other_ic,
+            version=1,
+            data=PersonInput("Ravi", "ines@example.com"),
         )
 
 
@@ -203,35 +228,43 @@ def test_reporting_lines_have_no_loops(session: Session, team: Team) -> None:
     team_admin.edit_person(
         session,
         team.manager,
-        team.other_manager,
-        1,
-        PersonInput("Omar", "omar@example.com", Role.MANAGER, team.manager),
+        person_id=team.other_manager,
+        version=1,
+        data=PersonInput("Omar", "omar@example.com", Role.MANAGER, team.manager),
     )
     with pytest.raises(InvalidInput, match="Omar already reports"):
         team_admin.edit_person(
             session,
             team.other_manager,
-            team.manager,
-            1,
-            PersonInput("Maya", "maya@example.com", Role.MANAGER, team.other_manager),
+            person_id=team.manager,
+            version=1,
+            data=PersonInput("Maya", "maya@example.com", Role.MANAGER, team.other_manager),
         )
     with pytest.raises(InvalidInput, match="no loop"):
         team_admin.edit_person(
             session,
             team.other_manager,
-            team.manager,
-            1,
-            PersonInput("Maya", "maya@example.com", Role.MANAGER, team.manager),
+            person_id=team.manager,
+            version=1,
+            data=PersonInput("Maya", "maya@example.com", Role.MANAGER, team.manager),
         )
 
 
 def test_a_manager_cannot_change_their_own_role(session: Session, team: Team) -> None:
     team_admin.edit_person(
-        session, team.manager, team.other_ic, 1, PersonInput("Ravi", "ravi@example.com")
+        session,
+        team.manager,
+        person_id=team.other_ic,
+        version=1,
+        data=PersonInput("Ravi", "ravi@example.com"),
     )
     with pytest.raises(PermissionDenied, match="cannot change your own role"):
         team_admin.edit_person(
-            session, team.other_manager, team.other_manager, 1, PersonInput("Omar", "omar@x.io")
+            session,
+            team.other_manager,
+            person_id=team.other_manager,
+            version=1,
+            data=PersonInput("Omar", "omar@x.io"),
         )
 
 
@@ -240,7 +273,11 @@ def test_a_manager_with_reports_keeps_the_role_until_they_move(
 ) -> None:
     with pytest.raises(InvalidInput, match="Ines, Ravi still report to Maya"):
         team_admin.edit_person(
-            session, team.other_manager, team.manager, 1, PersonInput("Maya", "maya@x.io")
+            session,
+            team.other_manager,
+            person_id=team.manager,
+            version=1,
+            data=PersonInput("Maya", "maya@x.io"),
         )
     assert _person(session, team.manager).role == Role.MANAGER
 
@@ -249,17 +286,21 @@ def test_a_manager_with_reports_keeps_the_role_until_they_move(
 
 
 def test_deactivation_keeps_the_person_and_stops_them_acting(session: Session, team: Team) -> None:
-    done = team_admin.deactivate_person(session, team.manager, team.other_ic, 1)
+    done = team_admin.set_person_active(
+        session, team.manager, person_id=team.other_ic, version=1, active=False
+    )
     assert not done.active and done.version == 2
     assert _events(session, "person", team.other_ic) == [("updated", "active", "true", "false")]
     with pytest.raises(PermissionDenied, match="Ravi is deactivated"):
         people.acting(session, team.other_ic)
-    assert team.other_ic not in [p.id for p in people.list_people(session, active_only=True)]
-    assert team.other_ic in [p.id for p in people.list_people(session)]
+    assert team.other_ic not in [p.id for p in admin_reads.list_people(session, active_only=True)]
+    assert team.other_ic in [p.id for p in admin_reads.list_people(session)]
 
 
 def test_reactivation_lets_them_act_again(session: Session, team: Team) -> None:
-    back = team_admin.reactivate_person(session, team.manager, team.inactive_ic, 1)
+    back = team_admin.set_person_active(
+        session, team.manager, person_id=team.inactive_ic, version=1, active=True
+    )
     assert back.active and back.version == 2
     assert people.acting(session, team.inactive_ic).name == "Ivan"
     assert _events(session, "person", team.inactive_ic) == [("updated", "active", "false", "true")]
@@ -267,50 +308,69 @@ def test_reactivation_lets_them_act_again(session: Session, team: Team) -> None:
 
 def test_a_manager_cannot_deactivate_themselves(session: Session, team: Team) -> None:
     with pytest.raises(PermissionDenied, match="cannot deactivate yourself"):
-        team_admin.deactivate_person(session, team.other_manager, team.other_manager, 1)
+        team_admin.set_person_active(
+            session, team.other_manager, person_id=team.other_manager, version=1, active=False
+        )
     assert _person(session, team.other_manager).active
 
 
 def test_the_last_active_manager_stays(session: Session, team: Team) -> None:
-    team_admin.deactivate_person(session, team.manager, team.other_manager, 1)
+    team_admin.set_person_active(
+        session, team.manager, person_id=team.other_manager, version=1, active=False
+    )
     with pytest.raises(InvalidInput, match="Maya is the last active manager"):
-        team_admin.deactivate_person(session, team.manager, team.manager, 1)
+        team_admin.set_person_active(
+            session, team.manager, person_id=team.manager, version=1, active=False
+        )
     with pytest.raises(InvalidInput, match="Maya is the last active manager"):
         team_admin.edit_person(
-            session, team.manager, team.manager, 1, PersonInput("Maya", "maya@example.com")
+            session,
+            team.manager,
+            person_id=team.manager,
+            version=1,
+            data=PersonInput("Maya", "maya@example.com"),
         )
     assert _person(session, team.manager).active
 
 
 def test_a_manager_with_active_reports_is_not_deactivated(session: Session, team: Team) -> None:
     with pytest.raises(InvalidInput, match="Ines, Ravi still report to Maya"):
-        team_admin.deactivate_person(session, team.other_manager, team.manager, 1)
+        team_admin.set_person_active(
+            session, team.other_manager, person_id=team.manager, version=1, active=False
+        )
     for ic in (team.ic, team.other_ic):
         person = _person(session, ic)
         team_admin.edit_person(
             session,
             team.other_manager,
-            ic,
-            1,
-            PersonInput(person.name, person.email, Role.IC, team.other_manager),
+            person_id=ic,
+            version=1,
+            data=PersonInput(person.name, person.email, Role.IC, team.other_manager),
         )
-    assert not team_admin.deactivate_person(session, team.other_manager, team.manager, 1).active
+    assert not team_admin.set_person_active(
+        session, team.other_manager, person_id=team.manager, version=1, active=False
+    ).active
 
 
 def test_a_deactivated_persons_work_stays(session: Session, team: Team) -> None:
     rid = root(session, team)
     [sub] = questions.add_subquestions(
-        session, team.manager, rid, [SubQuestion("Which plans churned?", assignee_id=team.ic)]
+        session,
+        team.manager,
+        parent_id=rid,
+        items=[SubQuestion("Which plans churned?", assignee_id=team.ic)],
     )
-    findings.log_finding(session, team.ic, sub.id, FindingInput("Annual plans churn less"))
-    team_admin.deactivate_person(session, team.manager, team.ic, 1)
+    findings.log_finding(
+        session, team.ic, question_id=sub.id, data=FindingInput("Annual plans churn less")
+    )
+    team_admin.set_person_active(session, team.manager, person_id=team.ic, version=1, active=False)
     session.expire_all()
     question = session.get(Question, sub.id)
     assert question is not None and question.assignee_id == team.ic
     assert [f.author_id for f in session.scalars(select(Finding))] == [team.ic]
-    [row] = team_reads.workload(session, today=TODAY)
+    [row] = admin_reads.workload(session, today=TODAY)
     assert (row.person, row.active, row.open_questions) == ("Ines", False, 1)
-    ines = next(p for p in team_reads.people_overview(session) if p.id == team.ic)
+    ines = next(p for p in admin_reads.people_overview(session) if p.id == team.ic)
     assert not ines.active and ines.manager == "Maya"
 
 
@@ -318,14 +378,24 @@ def test_a_deactivated_persons_work_stays(session: Session, team: Team) -> None:
 
 
 def test_manager_adds_edits_archives_and_reopens_a_project(session: Session, team: Team) -> None:
-    added = team_admin.add_project(session, team.manager, ProjectInput(" Pricing ", " Plans "))
+    added = admin_projects.add_project(
+        session, team.manager, data=ProjectInput(" Pricing ", " Plans ")
+    )
     assert (added.name, added.description, added.archived) == ("Pricing", "Plans", False)
-    edited = team_admin.edit_project(
-        session, team.manager, added.id, 1, ProjectInput("Pricing v2", "Plans")
+    edited = admin_projects.edit_project(
+        session,
+        team.manager,
+        project_id=added.id,
+        version=1,
+        data=ProjectInput("Pricing v2", "Plans"),
     )
     assert edited.version == 2
-    archived = team_admin.set_project_archived(session, team.manager, added.id, 2, True)
-    reopened = team_admin.set_project_archived(session, team.manager, added.id, 3, False)
+    archived = admin_projects.set_project_archived(
+        session, team.manager, project_id=added.id, version=2, archived=True
+    )
+    reopened = admin_projects.set_project_archived(
+        session, team.manager, project_id=added.id, version=3, archived=False
+    )
     assert archived.archived and not reopened.archived and reopened.version == 4
     assert _events(session, "project", added.id) == [
         ("created", None, None, "Pricing"),
@@ -337,16 +407,26 @@ def test_manager_adds_edits_archives_and_reopens_a_project(session: Session, tea
 
 def test_project_names_are_unique(session: Session, team: Team) -> None:
     with pytest.raises(InvalidInput, match="A project named 'Retention' already exists"):
-        team_admin.add_project(session, team.manager, ProjectInput("retention"))
+        admin_projects.add_project(session, team.manager, data=ProjectInput("retention"))
     with pytest.raises(InvalidInput, match="'Old pricing' already exists"):
-        team_admin.edit_project(session, team.manager, team.project, 1, ProjectInput("Old Pricing"))
+        admin_projects.edit_project(
+            session,
+            team.manager,
+            project_id=team.project,
+            version=1,
+            data=ProjectInput("Old Pricing"),
+        )
     assert _count(session, Project) == 2
 
 
 def test_a_stale_project_edit_is_refused(session: Session, team: Team) -> None:
-    team_admin.set_project_archived(session, team.manager, team.project, 1, True)
+    admin_projects.set_project_archived(
+        session, team.manager, project_id=team.project, version=1, archived=True
+    )
     with pytest.raises(StaleEdit):
-        team_admin.edit_project(session, team.other_manager, team.project, 1, ProjectInput("R2"))
+        admin_projects.edit_project(
+            session, team.other_manager, project_id=team.project, version=1, data=ProjectInput("R2")
+        )
     session.expire_all()
     project = session.get(Project, team.project)
     assert project is not None and project.name == "Retention" and project.archived
@@ -359,14 +439,14 @@ def test_a_stale_project_edit_is_refused(session: Session, team: Team) -> None:
 def work(session: Session, team: Team) -> Team:
     """Ines: 2 open in Retention (1 overdue), 1 answered, 1 open in Pricing; Ravi: 1
     blocked and overdue. Techniques: Ines modeling x2 + cleaning, Ravi cleaning."""
-    pricing = team_admin.add_project(session, team.manager, ProjectInput("Pricing")).id
+    pricing = admin_projects.add_project(session, team.manager, data=ProjectInput("Pricing")).id
     rid = root(session, team)
     late, soon = date(2026, 6, 1), date(2026, 7, 1)
     subs = questions.add_subquestions(
         session,
         team.manager,
-        rid,
-        [
+        parent_id=rid,
+        items=[
             SubQuestion("A", assignee_id=team.ic, technique="modeling", due_date=late),
             SubQuestion("B", assignee_id=team.ic, technique="data cleaning", due_date=soon),
             SubQuestion("C", assignee_id=team.ic, technique="modeling"),
@@ -374,10 +454,13 @@ def work(session: Session, team: Team) -> Team:
         ],
     )
     other_root = questions.create_question(
-        session, team.manager, QuestionCreate(title="Price?", project_id=pricing)
+        session, team.manager, data=QuestionCreate(title="Price?", project_id=pricing)
     ).id
     questions.add_subquestions(
-        session, team.manager, other_root, [SubQuestion("E"), SubQuestion("F", assignee_id=team.ic)]
+        session,
+        team.manager,
+        parent_id=other_root,
+        items=[SubQuestion("E"), SubQuestion("F", assignee_id=team.ic)],
     )
     statuses = {subs[2].id: QuestionStatus.ANSWERED, subs[3].id: QuestionStatus.BLOCKED}
     for qid, status in statuses.items():
@@ -389,15 +472,15 @@ def work(session: Session, team: Team) -> Team:
     other.status = QuestionStatus.ANSWERED
     session.commit()
     for qid, summary in [(subs[0].id, "a1"), (subs[0].id, "a2"), (subs[2].id, "c1")]:
-        findings.log_finding(session, team.ic, qid, FindingInput(summary))
-    findings.log_finding(session, team.other_ic, subs[3].id, FindingInput("d1"))
+        findings.log_finding(session, team.ic, question_id=qid, data=FindingInput(summary))
+    findings.log_finding(session, team.other_ic, question_id=subs[3].id, data=FindingInput("d1"))
     return team
 
 
 def test_workload_counts_open_assigned_questions_and_overdue(session: Session, work: Team) -> None:
     rows = [
         (r.person, r.project, r.open_questions, r.overdue)
-        for r in team_reads.workload(session, today=TODAY)
+        for r in admin_reads.workload(session, today=TODAY)
     ]
     assert rows == [
         ("Ines", "Pricing", 1, 0),
@@ -409,7 +492,7 @@ def test_workload_counts_open_assigned_questions_and_overdue(session: Session, w
 def test_technique_breadth_counts_questions_and_findings(session: Session, work: Team) -> None:
     rows = [
         (r.person, r.technique, r.questions, r.findings)
-        for r in team_reads.technique_breadth(session)
+        for r in admin_reads.technique_breadth(session)
     ]
     assert rows == [
         ("Ines", "data cleaning", 1, 0),
@@ -421,7 +504,7 @@ def test_technique_breadth_counts_questions_and_findings(session: Session, work:
 def test_projects_count_their_general_questions(session: Session, work: Team) -> None:
     rows = [
         (p.name, p.archived, p.general_questions, p.open_general_questions)
-        for p in team_reads.projects_overview(session)
+        for p in admin_reads.projects_overview(session)
     ]
     assert rows == [
         ("Pricing", False, 1, 0),
@@ -431,7 +514,7 @@ def test_projects_count_their_general_questions(session: Session, work: Team) ->
 
 
 def test_people_show_their_manager(session: Session, team: Team) -> None:
-    rows = {p.name: (p.manager, p.active) for p in team_reads.people_overview(session)}
+    rows = {p.name: (p.manager, p.active) for p in admin_reads.people_overview(session)}
     assert rows["Ines"] == ("Maya", True)
     assert rows["Ivan"] == ("Maya", False)
     assert rows["Maya"] == (None, True)
@@ -453,10 +536,10 @@ def _counting(engine: Engine) -> Iterator[list[str]]:
 
 
 def _read_everything(session: Session) -> None:
-    team_reads.people_overview(session)
-    team_reads.projects_overview(session)
-    team_reads.workload(session, today=TODAY)
-    team_reads.technique_breadth(session)
+    admin_reads.people_overview(session)
+    admin_reads.projects_overview(session)
+    admin_reads.workload(session, today=TODAY)
+    admin_reads.technique_breadth(session)
 
 
 def test_reads_make_a_fixed_number_of_queries(session: Session, engine: Engine, team: Team) -> None:
@@ -466,8 +549,8 @@ def test_reads_make_a_fixed_number_of_queries(session: Session, engine: Engine, 
     questions.add_subquestions(
         session,
         team.manager,
-        rid,
-        [SubQuestion(f"Q{i}", assignee_id=team.ic, technique=f"t{i}") for i in range(8)],
+        parent_id=rid,
+        items=[SubQuestion(f"Q{i}", assignee_id=team.ic, technique=f"t{i}") for i in range(8)],
     )
     with _counting(engine) as many:
         _read_everything(session)

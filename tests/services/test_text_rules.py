@@ -17,7 +17,6 @@ from team.models import (
     ActionItem,
     Answer,
     Finding,
-    FindingStatus,
     Note,
     OneOnOne,
     Person,
@@ -27,7 +26,10 @@ from team.models import (
     TrackNote,
 )
 from team.services.admin import people as team_admin
-from team.services.admin.people import PersonInput, ProjectInput
+from team.services.admin import projects as admin_projects
+from team.services.admin import rules as admin_rules
+from team.services.admin.people import PersonInput
+from team.services.admin.projects import ProjectInput
 from team.services.answers import writes as answers
 from team.services.core.errors import InvalidInput
 from team.services.core.text import multi_line, one_line
@@ -40,6 +42,7 @@ from team.services.questions.store import CONTEXT_MAX, TITLE_MAX
 from team.services.questions.writes import SubQuestion
 from team.services.reviews import writes as reviews
 from team.services.reviews.writes import ReviewInput
+from team.vocabulary import FindingStatus
 from tests.e2e.payloads import PAYLOADS, Payload, markdown_corpus, too_long
 from tests.factories import Team, make_team, root
 
@@ -104,13 +107,18 @@ def w(session: Session) -> World:
     team = make_team(session)
     rid = root(session, team)
     [sub] = questions.add_subquestions(
-        session, team.manager, rid, [SubQuestion("Which plans churned?", assignee_id=team.ic)]
+        session,
+        team.manager,
+        parent_id=rid,
+        items=[SubQuestion("Which plans churned?", assignee_id=team.ic)],
     )
-    fid = findings.log_finding(session, team.ic, sub.id, FindingInput(summary="SMB churned")).id
+    fid = findings.log_finding(
+        session, team.ic, question_id=sub.id, data=FindingInput(summary="SMB churned")
+    ).id
     rev = reviews.request_review(
-        session, team.ic, ReviewInput(sub.id, team.manager, "https://example.org/pr/1")
+        session, team.ic, data=ReviewInput(sub.id, team.manager, "https://example.org/pr/1")
     )
-    meeting = one_on_ones.start(session, team.manager, team.ic)
+    meeting = one_on_ones.start(session, team.manager, report_id=team.ic)
     return World(session, team, rid, sub.id, fid, rev, meeting)
 
 
@@ -127,83 +135,107 @@ Saver = Callable[[World, str], str]
 
 
 def _sub_question(w: World, text: str) -> str:
-    [q] = questions.add_subquestions(w.s, w.t.manager, w.root, [SubQuestion(text)])
+    [q] = questions.add_subquestions(w.s, w.t.manager, parent_id=w.root, items=[SubQuestion(text)])
     return _read(w, Question, q.id, "title")
 
 
 def _finding_summary(w: World, text: str) -> str:
-    f = findings.log_finding(w.s, w.t.ic, w.sub, FindingInput(summary=text))
+    f = findings.log_finding(w.s, w.t.ic, question_id=w.sub, data=FindingInput(summary=text))
     return _read(w, Finding, f.id, "summary")
 
 
 def _track_name(w: World, text: str) -> str:
-    nid = one_on_ones.add_track_note(w.s, w.t.manager, w.meeting, text, "body")
+    nid = one_on_ones.add_track_note(
+        w.s, w.t.manager, one_on_one_id=w.meeting, track=text, body="body"
+    )
     return _read(w, TrackNote, nid, "track")
 
 
 def _action_item(w: World, text: str) -> str:
-    aid = one_on_ones.add_action_item(w.s, w.t.manager, w.meeting, w.t.ic, text)
+    aid = one_on_ones.add_action_item(
+        w.s, w.t.manager, one_on_one_id=w.meeting, owner_id=w.t.ic, description=text
+    )
     return _read(w, ActionItem, aid, "description")
 
 
 def _person_name(w: World, text: str) -> str:
     count = w.s.scalar(select(func.count()).select_from(Person))
     data = PersonInput(name=text, email=f"p{count}@example.org")
-    return _read(w, Person, team_admin.add_person(w.s, w.t.manager, data).id, "name")
+    return _read(w, Person, team_admin.add_person(w.s, w.t.manager, data=data).id, "name")
 
 
 def _project_name(w: World, text: str) -> str:
-    project = team_admin.add_project(w.s, w.t.manager, ProjectInput(name=text))
+    project = admin_projects.add_project(w.s, w.t.manager, data=ProjectInput(name=text))
     return _read(w, Project, project.id, "name")
 
 
 def _context(w: World, text: str) -> str:
     q = questions.create_question(
-        w.s, w.t.manager, questions.QuestionCreate(title="t", context=text, project_id=w.t.project)
+        w.s,
+        w.t.manager,
+        data=questions.QuestionCreate(title="t", context=text, project_id=w.t.project),
     )
     return _read(w, Question, q.id, "context")
 
 
 def _finding_body(w: World, text: str) -> str:
-    f = findings.log_finding(w.s, w.t.ic, w.sub, FindingInput(summary="s", body=text))
+    f = findings.log_finding(
+        w.s, w.t.ic, question_id=w.sub, data=FindingInput(summary="s", body=text)
+    )
     return _read(w, Finding, f.id, "body")
 
 
 def _send_back_reason(w: World, text: str) -> str:
-    findings.move_finding(w.s, w.t.manager, w.finding, 1, FindingStatus.NEEDS_WORK, reason=text)
+    findings.move_finding(
+        w.s,
+        w.t.manager,
+        finding_id=w.finding,
+        version=1,
+        status=FindingStatus.NEEDS_WORK,
+        reason=text,
+    )
     note = w.s.scalars(select(Note).where(Note.finding_id == w.finding)).one()  # type: ignore[arg-type]
     return str(note.body)
 
 
 def _review_focus(w: World, text: str) -> str:
     data = ReviewInput(w.sub, w.t.manager, "https://example.org/pr/2", focus=text)
-    return _read(w, ReviewRequest, reviews.request_review(w.s, w.t.ic, data), "focus")
+    return _read(w, ReviewRequest, reviews.request_review(w.s, w.t.ic, data=data), "focus")
 
 
 def _note(w: World, text: str) -> str:
     return _read(
-        w, Note, notes.add_note(w.s, w.t.manager, "review_request", w.review, text), "body"
+        w,
+        Note,
+        notes.add_note(w.s, w.t.manager, target="review_request", target_id=w.review, body=text),
+        "body",
     )
 
 
 def _answer(w: World, text: str) -> str:
-    answer = answers.save_answer(w.s, w.t.manager, w.sub, None, answers.AnswerInput(body=text))
+    answer = answers.save_answer(
+        w.s, w.t.manager, question_id=w.sub, based_on=None, data=answers.AnswerInput(body=text)
+    )
     return _read(w, Answer, answer.id, "body")
 
 
 def _meeting_notes(w: World, text: str) -> str:
-    one_on_ones.edit_notes(w.s, w.t.manager, w.meeting, 1, text)
+    one_on_ones.edit_notes(w.s, w.t.manager, one_on_one_id=w.meeting, version=1, notes=text)
     return _read(w, OneOnOne, w.meeting, "notes")
 
 
 def _track_note(w: World, text: str) -> str:
-    nid = one_on_ones.add_track_note(w.s, w.t.manager, w.meeting, "Growth", text)
+    nid = one_on_ones.add_track_note(
+        w.s, w.t.manager, one_on_one_id=w.meeting, track="Growth", body=text
+    )
     return _read(w, TrackNote, nid, "body")
 
 
 def _project_description(w: World, text: str) -> str:
     data = ProjectInput(name="Described", description=text)
-    return _read(w, Project, team_admin.add_project(w.s, w.t.manager, data).id, "description")
+    return _read(
+        w, Project, admin_projects.add_project(w.s, w.t.manager, data=data).id, "description"
+    )
 
 
 ONE_LINE: dict[str, tuple[Saver, int]] = {
@@ -211,8 +243,8 @@ ONE_LINE: dict[str, tuple[Saver, int]] = {
     "finding summary": (_finding_summary, findings.SUMMARY_MAX),
     "track name": (_track_name, one_on_ones.TRACK_MAX),
     "action item": (_action_item, one_on_ones.ACTION_MAX),
-    "person name": (_person_name, team_admin.NAME_MAX),
-    "project name": (_project_name, team_admin.NAME_MAX),
+    "person name": (_person_name, admin_rules.NAME_MAX),
+    "project name": (_project_name, admin_rules.NAME_MAX),
 }
 MARKDOWN: dict[str, tuple[Saver, int]] = {
     "question context": (_context, CONTEXT_MAX),
@@ -223,7 +255,7 @@ MARKDOWN: dict[str, tuple[Saver, int]] = {
     "answer": (_answer, answers.BODY_MAX),
     "one-on-one notes": (_meeting_notes, one_on_ones.NOTES_MAX),
     "track note": (_track_note, one_on_ones.TRACK_BODY_MAX),
-    "project description": (_project_description, team_admin.DESCRIPTION_MAX),
+    "project description": (_project_description, admin_projects.DESCRIPTION_MAX),
 }
 
 
@@ -274,9 +306,11 @@ def test_over_the_limit_is_refused_and_nothing_is_saved(w: World, field: str) ->
 
 def test_a_link_with_control_characters_is_stored_without_them(w: World) -> None:
     url = "https://example.org/nb\x00/\x1bchurn.ipynb"
-    f = findings.log_finding(w.s, w.t.ic, w.sub, FindingInput(summary="s", links=(url,)))
+    f = findings.log_finding(
+        w.s, w.t.ic, question_id=w.sub, data=FindingInput(summary="s", links=(url,))
+    )
     data = ReviewInput(w.sub, w.t.manager, url)
-    review = reviews.request_review(w.s, w.t.ic, data)
+    review = reviews.request_review(w.s, w.t.ic, data=data)
     w.s.expire_all()
     assert findings.load(w.s, f.id).links == ["https://example.org/nb/churn.ipynb"]
     assert _read(w, ReviewRequest, review, "artifact_url") == "https://example.org/nb/churn.ipynb"
@@ -284,12 +318,12 @@ def test_a_link_with_control_characters_is_stored_without_them(w: World) -> None
 
 def test_an_email_with_a_nul_is_stored_without_it(w: World) -> None:
     data = PersonInput(name="Nul\x00 Person", email="nul\x00@Example.org")
-    person = team_admin.add_person(w.s, w.t.manager, data)
+    person = team_admin.add_person(w.s, w.t.manager, data=data)
     assert _read(w, Person, person.id, "email") == "nul@example.org"
     assert _read(w, Person, person.id, "name") == "Nul Person"
 
 
 def test_a_breakdown_line_is_not_split_by_a_control_character(w: World) -> None:
     text = "first\x0cstill first\x1equestion\nsecond\x00 question"
-    added = questions.add_subquestions_from_text(w.s, w.t.manager, w.root, text)
+    added = questions.add_subquestions_from_text(w.s, w.t.manager, parent_id=w.root, text=text)
     assert [q.title for q in added] == ["firststill firstquestion", "second question"]

@@ -15,32 +15,35 @@ from sqlalchemy import Engine, func, select, text
 from sqlmodel import Session
 
 from team import models
-from team.backup.transfer import export_data, import_data, read_import, write_export
+from team.backup.export import export_data, write_export
+from team.backup.restore import import_data, read_import
 from team.db import make_engine
 from team.models import (
     ActionItem,
     Answer,
-    AnswerState,
     Citation,
-    Confidence,
     Event,
     Finding,
-    FindingKind,
-    FindingStatus,
     Note,
-    NoteKind,
     OneOnOne,
     Person,
-    Priority,
     Project,
     Question,
-    QuestionStatus,
     ReviewRequest,
-    ReviewStatus,
-    Role,
     TrackNote,
 )
 from team.services.core.errors import InvalidInput
+from team.vocabulary import (
+    AnswerState,
+    Confidence,
+    FindingKind,
+    FindingStatus,
+    NoteKind,
+    Priority,
+    QuestionStatus,
+    ReviewStatus,
+    Role,
+)
 
 T0 = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
 CET = timezone(timedelta(hours=1))

@@ -6,8 +6,9 @@ import random
 
 from sqlmodel import Session, col, select
 
-from team.models import Question, QuestionStatus
+from team.models import Question
 from team.services.questions import portfolio, tree
+from team.vocabulary import QuestionStatus
 from tests.factories import Team, node
 
 S = QuestionStatus
@@ -16,14 +17,14 @@ S = QuestionStatus
 def _by_root(session: Session, root_id: int) -> tuple[int, int]:
     """Coverage as Overview computes it: per tree in Python for the rows on screen, and
     in one recursive query for the headline numbers; the two must agree."""
-    rolled, _own = tree.rollups_by_root(session, [root_id])[root_id]
+    rolled, _own = tree.rollups_by_root(session, root_ids=[root_id])[root_id]
     only = select(col(Question.id)).where(col(Question.id) == root_id)
     assert portfolio.coverage_totals(session, only) == (rolled.leaves, rolled.answered_leaves)
     return rolled.answered_leaves, rolled.leaves
 
 
 def _coverage(session: Session, root_id: int) -> tuple[int, int]:
-    node = tree.load_tree(session, root_id).root
+    node = tree.load_subtree(session, node_id=root_id).root
     return node.answered_leaves, node.leaves
 
 
@@ -59,7 +60,7 @@ def test_dropped_branch_hides_its_answered_descendants(session: Session, team: T
     branch = node(session, team, r, "branch", S.DROPPED)
     node(session, team, branch, "answered inside", S.ANSWERED)
     node(session, team, r, "kept", S.ANSWERED)
-    loaded = tree.load_tree(session, r.id)
+    loaded = tree.load_subtree(session, node_id=r.id)
     assert (loaded.root.answered_leaves, loaded.root.leaves) == (1, 1)
     assert loaded.nodes[branch.id].coverage is None
     assert _by_root(session, r.id) == (1, 1)
@@ -68,7 +69,7 @@ def test_dropped_branch_hides_its_answered_descendants(session: Session, team: T
 def test_dropped_root_has_no_coverage(session: Session, team: Team) -> None:
     r = node(session, team, None, "Root", S.DROPPED)
     node(session, team, r, "a", S.ANSWERED)
-    assert tree.load_tree(session, r.id).root.coverage is None
+    assert tree.load_subtree(session, node_id=r.id).root.coverage is None
     assert _by_root(session, r.id) == (0, 0)
 
 
@@ -79,7 +80,7 @@ def test_deep_chain(session: Session, team: Team) -> None:
         parent = node(session, team, parent, f"level {depth}")
     parent.status = S.ANSWERED
     session.commit()
-    loaded = tree.load_tree(session, r.id)
+    loaded = tree.load_subtree(session, node_id=r.id)
     assert (loaded.root.answered_leaves, loaded.root.leaves) == (1, 1)
     assert loaded.nodes[parent.id].depth == 300
     assert _by_root(session, r.id) == (1, 1)

@@ -8,31 +8,31 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import Session
 
-from team.models import (
-    Finding,
-    FindingStatus,
-    Note,
-    NoteKind,
-    Person,
-    QuestionStatus,
-    ReviewRequest,
-    ReviewStatus,
-    Role,
-    utcnow,
-)
+from team.models import Finding, Note, Person, Question, ReviewRequest, utcnow
+from team.services.findings import reads as findings_reads
 from team.services.findings import writes as findings
 from team.services.findings.writes import FindingInput
+from team.services.inbox import attention as inbox_attention
 from team.services.inbox import my_work as work
-from team.services.inbox.my_work import Attention
+from team.services.inbox.attention import Attention
 from team.services.notes import writes as notes
 from team.services.questions import status as question_status
 from team.services.questions import writes as questions
 from team.services.questions.writes import SubQuestion
 from team.services.reviews import writes as reviews
 from team.services.reviews.writes import ReviewInput
+from team.vocabulary import FindingStatus, NoteKind, QuestionStatus, ReviewStatus, Role
 from tests.factories import Team, root
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+def _mine(
+    session: Session, team: Team, *, now: datetime | None = None, stale_after: int = 14
+) -> list[work.WorkItem]:
+    return work.my_questions(session, person_id=team.ic, stale_after_days=stale_after, now=now)
+
+
 URL = "https://github.com/acme/churn/pull/7"
 
 
@@ -45,8 +45,8 @@ def _sub(session: Session, team: Team, parent: int, title: str, **fields: object
     [q] = questions.add_subquestions(
         session,
         team.manager,
-        parent,
-        [SubQuestion(title, **fields)],  # type: ignore[arg-type]
+        parent_id=parent,
+        items=[SubQuestion(title, **fields)],  # type: ignore[arg-type]
     )
     return q.id
 
@@ -54,11 +54,13 @@ def _sub(session: Session, team: Team, parent: int, title: str, **fields: object
 def _finding(
     session: Session, by: int, qid: int, summary: str = "SMB churned", *, share: bool = True
 ) -> int:
-    return findings.log_finding(session, by, qid, FindingInput(summary=summary), share=share).id
+    return findings.log_finding(
+        session, by, question_id=qid, data=FindingInput(summary=summary), share=share
+    ).id
 
 
 def _review(session: Session, by: int, qid: int, reviewer: int) -> int:
-    return reviews.request_review(session, by, ReviewInput(qid, reviewer, URL))
+    return reviews.request_review(session, by, data=ReviewInput(qid, reviewer, URL))
 
 
 def _set(session: Session, model: type, row_id: int, **values: object) -> None:
@@ -84,10 +86,16 @@ def test_my_questions_lists_only_mine_unfinished_first(
     dropped = _sub(session, team, rid, "Dropped", assignee_id=team.ic)
     _sub(session, team, rid, "Ravi's", assignee_id=team.other_ic)
     _sub(session, team, rid, "Nobody's")
-    question_status.set_status(session, team.ic, done, 1, QuestionStatus.ANSWERED)
-    question_status.set_status(session, team.ic, blocked, 1, QuestionStatus.BLOCKED)
-    question_status.set_status(session, team.manager, dropped, 1, QuestionStatus.DROPPED)
-    items = work.my_questions(session, team.ic)
+    question_status.set_status(
+        session, team.ic, question_id=done, version=1, status=QuestionStatus.ANSWERED
+    )
+    question_status.set_status(
+        session, team.ic, question_id=blocked, version=1, status=QuestionStatus.BLOCKED
+    )
+    question_status.set_status(
+        session, team.manager, question_id=dropped, version=1, status=QuestionStatus.DROPPED
+    )
+    items = _mine(session, team)
     assert [i.question_id for i in items] == [soon, late, blocked, undated, done]
     first = items[0]
     assert (first.title, first.project, first.root_id, first.status, first.due_date) == (
@@ -98,7 +106,7 @@ def test_my_questions_lists_only_mine_unfinished_first(
         date(2027, 1, 1),
     )
     assert items[-1].status == QuestionStatus.ANSWERED and items[-1].version == 2
-    assert work.my_questions(session, team.manager) == []
+    assert work.my_questions(session, person_id=team.manager, stale_after_days=14) == []
 
 
 def test_last_evidence_is_the_newest_finding_not_withdrawn(
@@ -115,15 +123,23 @@ def test_last_evidence_is_the_newest_finding_not_withdrawn(
     _set(session, Finding, draft, created_at=T0 + timedelta(days=2))
     _set(session, Finding, withdrawn, created_at=T0 + timedelta(days=5))
     _set(session, Finding, by_ravi, created_at=T0 + timedelta(days=9))
-    findings.move_finding(session, team.ic, withdrawn, 1, FindingStatus.WITHDRAWN)
-    by_id = {i.question_id: i for i in work.my_questions(session, team.ic)}
+    findings.move_finding(
+        session, team.ic, finding_id=withdrawn, version=1, status=FindingStatus.WITHDRAWN
+    )
+    now = T0 + timedelta(days=12, hours=23)
+    _set(session, Question, quiet, created_at=T0 - timedelta(days=30))
+    by_id = {i.question_id: i for i in _mine(session, team, now=now)}
     assert by_id[mine].last_evidence_at == T0 + timedelta(days=2)
-    assert by_id[mine].days_since_evidence(T0 + timedelta(days=12, hours=23)) == 10
+    assert (by_id[mine].quiet_days, by_id[mine].stale) == (10, False)
+    # No evidence at all: quiet since the question was created (stale after 14 days).
     assert by_id[quiet].last_evidence_at is None
-    assert by_id[quiet].days_since_evidence(T0) is None
+    assert (by_id[quiet].quiet_days, by_id[quiet].stale) == (42, True)
+    assert _mine(session, team, now=now, stale_after=10)[0].stale  # 10 days quiet, stale after 10
     # A withdrawn finding is not evidence, whoever's question it is.
-    findings.move_finding(session, team.ic, draft, 1, FindingStatus.WITHDRAWN)
-    by_id = {i.question_id: i for i in work.my_questions(session, team.ic)}
+    findings.move_finding(
+        session, team.ic, finding_id=draft, version=1, status=FindingStatus.WITHDRAWN
+    )
+    by_id = {i.question_id: i for i in _mine(session, team)}
     assert by_id[mine].last_evidence_at == T0
 
 
@@ -142,7 +158,7 @@ def test_open_review_count(session: Session, team: Team, rid: int) -> None:
         review = _review(session, team.ic, mine, team.manager)
         _set(session, ReviewRequest, review, status=status)
     _review(session, team.other_ic, other, team.manager)
-    by_id = {i.question_id: i for i in work.my_questions(session, team.ic)}
+    by_id = {i.question_id: i for i in _mine(session, team)}
     assert (by_id[mine].open_reviews, by_id[quiet].open_reviews) == (3, 0)
 
 
@@ -168,8 +184,8 @@ def _empty(attention: Attention) -> None:
 
 def test_nothing_needs_attention_on_an_empty_team(session: Session, team: Team) -> None:
     for person in (team.manager, team.ic, team.viewer):
-        _empty(work.attention(session, person))
-        assert work.attention_count(session, person) == 0
+        _empty(inbox_attention.attention(session, person_id=person))
+        assert inbox_attention.attention_count(session, person_id=person) == 0
 
 
 def test_reviews_to_do(session: Session, team: Team, rid: int) -> None:
@@ -178,14 +194,18 @@ def test_reviews_to_do(session: Session, team: Team, rid: int) -> None:
     for status in (ReviewStatus.CHANGES_REQUESTED, ReviewStatus.APPROVED, ReviewStatus.WITHDRAWN):
         _set(session, ReviewRequest, _review(session, team.ic, qid, team.manager), status=status)
     _review(session, team.ic, qid, team.other_manager)
-    [item] = _only(work.attention(session, team.manager), "reviews_to_do")
+    [item] = _only(inbox_attention.attention(session, person_id=team.manager), "reviews_to_do")
     assert item.id == waiting  # type: ignore[attr-defined]
-    assert work.attention_count(session, team.manager) == 1
-    _empty(work.attention(session, team.ic))
-    reviews.move_review(session, team.manager, waiting, 1, ReviewStatus.IN_REVIEW)
-    [item] = _only(work.attention(session, team.manager), "reviews_to_do")
-    reviews.move_review(session, team.manager, waiting, 2, ReviewStatus.APPROVED)
-    _empty(work.attention(session, team.manager))
+    assert inbox_attention.attention_count(session, person_id=team.manager) == 1
+    _empty(inbox_attention.attention(session, person_id=team.ic))
+    reviews.move_review(
+        session, team.manager, review_id=waiting, version=1, status=ReviewStatus.IN_REVIEW
+    )
+    [item] = _only(inbox_attention.attention(session, person_id=team.manager), "reviews_to_do")
+    reviews.move_review(
+        session, team.manager, review_id=waiting, version=2, status=ReviewStatus.APPROVED
+    )
+    _empty(inbox_attention.attention(session, person_id=team.manager))
 
 
 @pytest.mark.parametrize("on", ["finding", "review_request", "question"])
@@ -199,12 +219,14 @@ def test_new_notes_on_my_work(session: Session, team: Team, rid: int, on: str) -
         "review_request": "Review of “Which segments churned?”",
         "question": "Which segments churned?",
     }[on]
-    new = notes.add_note(session, team.manager, on, target, "Try a cohort view.")  # type: ignore[arg-type]
-    old = notes.add_note(session, team.manager, on, target, "Old news")  # type: ignore[arg-type]
-    notes.add_note(session, team.ic, on, target, "My own reply")  # type: ignore[arg-type]
+    new = notes.add_note(
+        session, team.manager, target=on, target_id=target, body="Try a cohort view."
+    )  # type: ignore[arg-type]
+    old = notes.add_note(session, team.manager, target=on, target_id=target, body="Old news")  # type: ignore[arg-type]
+    notes.add_note(session, team.ic, target=on, target_id=target, body="My own reply")  # type: ignore[arg-type]
     now = utcnow()
     _set(session, Note, old, created_at=now - timedelta(days=8))
-    [item] = _only(work.attention(session, team.ic, now=now), "new_notes")
+    [item] = _only(inbox_attention.attention(session, person_id=team.ic, now=now), "new_notes")
     assert (item.id, item.author, item.kind, item.on, item.on_id) == (  # type: ignore[attr-defined]
         new,
         "Maya",
@@ -214,7 +236,7 @@ def test_new_notes_on_my_work(session: Session, team: Team, rid: int, on: str) -
     )
     assert (item.on_title, item.root_id) == (title, rid)  # type: ignore[attr-defined]
     # A week later even the new one is no longer new.
-    _empty(work.attention(session, team.ic, now=now + timedelta(days=8)))
+    _empty(inbox_attention.attention(session, person_id=team.ic, now=now + timedelta(days=8)))
 
 
 def test_notes_on_someone_elses_work_are_not_mine(session: Session, team: Team, rid: int) -> None:
@@ -222,10 +244,12 @@ def test_notes_on_someone_elses_work_are_not_mine(session: Session, team: Team, 
     fid = _finding(session, team.other_ic, theirs, share=False)
     review = _review(session, team.other_ic, theirs, team.other_manager)
     for on, target in [("finding", fid), ("review_request", review), ("question", theirs)]:
-        notes.add_note(session, team.manager, on, target, "Hmm")  # type: ignore[arg-type]
-        notes.add_note(session, team.manager, on, target, "Fix", NoteKind.MUST_FIX)  # type: ignore[arg-type]
-    _empty(work.attention(session, team.ic))
-    assert work.attention(session, team.other_ic).count == 6
+        notes.add_note(session, team.manager, target=on, target_id=target, body="Hmm")  # type: ignore[arg-type]
+        notes.add_note(
+            session, team.manager, target=on, target_id=target, body="Fix", kind=NoteKind.MUST_FIX
+        )  # type: ignore[arg-type]
+    _empty(inbox_attention.attention(session, person_id=team.ic))
+    assert inbox_attention.attention(session, person_id=team.other_ic).count == 6
 
 
 def test_notes_on_an_unassigned_question_reach_its_owner(
@@ -234,38 +258,67 @@ def test_notes_on_an_unassigned_question_reach_its_owner(
     """The manager owns the general question; once a question is assigned it is the
     assignee's work instead."""
     assigned = _sub(session, team, rid, "Assigned", assignee_id=team.ic)
-    comment = notes.add_note(session, team.ic, "question", rid, "Which quarter exactly?")
-    notes.add_note(session, team.other_ic, "question", assigned, "Ines, see the cohort cut")
-    notes.add_note(session, team.manager, "question", rid, "Q3, calendar")
-    [item] = _only(work.attention(session, team.manager), "new_notes")
+    comment = notes.add_note(
+        session, team.ic, target="question", target_id=rid, body="Which quarter exactly?"
+    )
+    notes.add_note(
+        session,
+        team.other_ic,
+        target="question",
+        target_id=assigned,
+        body="Ines, see the cohort cut",
+    )
+    notes.add_note(session, team.manager, target="question", target_id=rid, body="Q3, calendar")
+    [item] = _only(inbox_attention.attention(session, person_id=team.manager), "new_notes")
     assert (item.id, item.on, item.on_id, item.author) == (  # type: ignore[attr-defined]
         comment,
         "question",
         rid,
         "Ines",
     )
-    fix = notes.add_note(session, team.other_ic, "question", rid, "Define churn", NoteKind.MUST_FIX)
-    [must] = work.attention(session, team.manager).open_must_fix
+    fix = notes.add_note(
+        session,
+        team.other_ic,
+        target="question",
+        target_id=rid,
+        body="Define churn",
+        kind=NoteKind.MUST_FIX,
+    )
+    [must] = inbox_attention.attention(session, person_id=team.manager).open_must_fix
     assert must.id == fix
-    assert work.attention(session, team.manager).count == 2
-    assert work.attention(session, team.other_manager).count == 0
+    assert inbox_attention.attention(session, person_id=team.manager).count == 2
+    assert inbox_attention.attention(session, person_id=team.other_manager).count == 0
 
 
 def test_open_must_fix_on_my_work(session: Session, team: Team, rid: int) -> None:
     qid = _sub(session, team, rid, "Mine", assignee_id=team.ic)
     fid = _finding(session, team.ic, qid, "SMB churned", share=False)
-    findings.move_finding(session, team.ic, fid, 1, FindingStatus.SHARED)
+    findings.move_finding(session, team.ic, finding_id=fid, version=1, status=FindingStatus.SHARED)
     findings.move_finding(
-        session, team.manager, fid, 2, FindingStatus.NEEDS_WORK, reason="Exclude test accounts"
+        session,
+        team.manager,
+        finding_id=fid,
+        version=2,
+        status=FindingStatus.NEEDS_WORK,
+        reason="Exclude test accounts",
     )
-    done = notes.add_note(session, team.manager, "finding", fid, "Fix", NoteKind.MUST_FIX)
-    notes.set_resolved(session, team.ic, done, 1)
-    notes.add_note(session, team.ic, "finding", fid, "Self-reminder", NoteKind.MUST_FIX)
+    done = notes.add_note(
+        session, team.manager, target="finding", target_id=fid, body="Fix", kind=NoteKind.MUST_FIX
+    )
+    notes.set_resolved(session, team.ic, note_id=done, version=1)
+    notes.add_note(
+        session,
+        team.ic,
+        target="finding",
+        target_id=fid,
+        body="Self-reminder",
+        kind=NoteKind.MUST_FIX,
+    )
     old = datetime(2025, 1, 1, tzinfo=UTC)
     for note in session.scalars(select(Note).where(Note.finding_id == fid)):
         note.created_at = old  # must-fix notes stay until resolved, however old
     session.commit()
-    [item] = _only(work.attention(session, team.ic), "open_must_fix")
+    [item] = _only(inbox_attention.attention(session, person_id=team.ic), "open_must_fix")
     assert (item.kind, item.body, item.on, item.on_id, item.author) == (  # type: ignore[attr-defined]
         NoteKind.MUST_FIX,
         "Exclude test accounts",
@@ -274,18 +327,25 @@ def test_open_must_fix_on_my_work(session: Session, team: Team, rid: int) -> Non
         "Maya",
     )
     note_id = item.id  # type: ignore[attr-defined]
-    notes.set_resolved(session, team.ic, note_id, 1)
-    _empty(work.attention(session, team.ic))
+    notes.set_resolved(session, team.ic, note_id=note_id, version=1)
+    _empty(inbox_attention.attention(session, person_id=team.ic))
 
 
 def test_open_must_fix_on_my_review_request(session: Session, team: Team, rid: int) -> None:
     qid = _sub(session, team, rid, "Mine", assignee_id=team.ic)
     review = _review(session, team.ic, qid, team.other_ic)
-    nid = notes.add_note(session, team.other_ic, "review_request", review, "Fix", NoteKind.MUST_FIX)
-    [item] = _only(work.attention(session, team.ic), "open_must_fix")
+    nid = notes.add_note(
+        session,
+        team.other_ic,
+        target="review_request",
+        target_id=review,
+        body="Fix",
+        kind=NoteKind.MUST_FIX,
+    )
+    [item] = _only(inbox_attention.attention(session, person_id=team.ic), "open_must_fix")
     assert (item.id, item.on, item.root_id) == (nid, "review_request", rid)  # type: ignore[attr-defined]
     # The reviewer has it in their queue, not as a must-fix of their own.
-    [queued] = _only(work.attention(session, team.other_ic), "reviews_to_do")
+    [queued] = _only(inbox_attention.attention(session, person_id=team.other_ic), "reviews_to_do")
     assert queued.id == review  # type: ignore[attr-defined]
 
 
@@ -300,24 +360,39 @@ def test_awaiting_acceptance(session: Session, team: Team, rid: int) -> None:
     shared = _finding(session, team.ic, qid, "Shared by Ines")
     _finding(session, team.ic, qid, "Draft by Ines", share=False)
     accepted = _finding(session, team.ic, qid, "Accepted")
-    findings.move_finding(session, team.manager, accepted, 1, FindingStatus.ACCEPTED)
+    findings.move_finding(
+        session, team.manager, finding_id=accepted, version=1, status=FindingStatus.ACCEPTED
+    )
     ravis = _sub(session, team, rid, "Ravi's", assignee_id=team.other_ic)
     sent_back = _finding(session, team.other_ic, ravis, "Sent back")
-    findings.move_finding(session, team.manager, sent_back, 1, FindingStatus.NEEDS_WORK, reason="x")
+    findings.move_finding(
+        session,
+        team.manager,
+        finding_id=sent_back,
+        version=1,
+        status=FindingStatus.NEEDS_WORK,
+        reason="x",
+    )
     kais = _sub(session, team, rid, "Kai's", assignee_id=kai.id)
     by_kai = _finding(session, kai.id, kais, "Shared by Kai")
     _finding(session, team.manager, qid, "Shared by Maya herself")
-    [item] = _only(work.attention(session, team.manager), "awaiting_acceptance")
+    [item] = _only(
+        inbox_attention.attention(session, person_id=team.manager), "awaiting_acceptance"
+    )
     assert (item.id, item.author, item.status, item.root_id) == (  # type: ignore[attr-defined]
         shared,
         "Ines",
         FindingStatus.SHARED,
         rid,
     )
-    [theirs] = _only(work.attention(session, team.other_manager), "awaiting_acceptance")
+    [theirs] = _only(
+        inbox_attention.attention(session, person_id=team.other_manager), "awaiting_acceptance"
+    )
     assert theirs.id == by_kai  # type: ignore[attr-defined]
-    findings.move_finding(session, team.manager, shared, 1, FindingStatus.ACCEPTED)
-    _empty(work.attention(session, team.manager))
+    findings.move_finding(
+        session, team.manager, finding_id=shared, version=1, status=FindingStatus.ACCEPTED
+    )
+    _empty(inbox_attention.attention(session, person_id=team.manager))
 
 
 def test_count_is_the_sum_of_the_sections(session: Session, team: Team, rid: int) -> None:
@@ -326,10 +401,26 @@ def test_count_is_the_sum_of_the_sections(session: Session, team: Team, rid: int
     _finding(session, team.ic, qid, "For acceptance")
     _review(session, team.ic, qid, team.manager)
     own = _finding(session, team.manager, qid, "Maya's own", share=False)
-    notes.add_note(session, team.ic, "finding", own, "Nice", NoteKind.PRAISE)
-    notes.add_note(session, team.other_manager, "finding", own, "Fix", NoteKind.MUST_FIX)
-    notes.add_note(session, team.other_ic, "finding", own, "Try X", NoteKind.SUGGESTION)
-    attention = work.attention(session, team.manager)
+    notes.add_note(
+        session, team.ic, target="finding", target_id=own, body="Nice", kind=NoteKind.PRAISE
+    )
+    notes.add_note(
+        session,
+        team.other_manager,
+        target="finding",
+        target_id=own,
+        body="Fix",
+        kind=NoteKind.MUST_FIX,
+    )
+    notes.add_note(
+        session,
+        team.other_ic,
+        target="finding",
+        target_id=own,
+        body="Try X",
+        kind=NoteKind.SUGGESTION,
+    )
+    attention = inbox_attention.attention(session, person_id=team.manager)
     sizes = [
         len(attention.reviews_to_do),
         len(attention.new_notes),
@@ -337,7 +428,7 @@ def test_count_is_the_sum_of_the_sections(session: Session, team: Team, rid: int
         len(attention.awaiting_acceptance),
     ]
     assert sizes == [1, 2, 1, 1]
-    assert attention.count == 5 == work.attention_count(session, team.manager)
+    assert attention.count == 5 == inbox_attention.attention_count(session, person_id=team.manager)
     assert [n.body for n in attention.new_notes] == ["Try X", "Nice"]  # newest first
 
 
@@ -351,11 +442,14 @@ def test_finding_reads(session: Session, team: Team, rid: int) -> None:
     second = _finding(session, team.other_ic, b, "Second")
     _set(session, Finding, first, created_at=T0)
     _set(session, Finding, second, created_at=T0 + timedelta(hours=1))
-    assert [f.id for f in work.findings_on(session, [a, b])] == [second, first]
-    assert [f.id for f in work.findings_on(session, [a])] == [first]
-    assert work.findings_on(session, []) == []
-    assert [f.id for f in work.findings_by(session, team.other_ic)] == [second]
-    view = work.get_finding(session, first)
+    assert [f.id for f in findings_reads.findings_on(session, question_ids=[a, b])] == [
+        second,
+        first,
+    ]
+    assert [f.id for f in findings_reads.findings_on(session, question_ids=[a])] == [first]
+    assert findings_reads.findings_on(session, question_ids=[]) == []
+    assert [f.id for f in findings_reads.findings_by(session, author_id=team.other_ic)] == [second]
+    view = findings_reads.get_finding(session, finding_id=first)
     assert view is not None
     assert (view.author, view.question_title, view.root_id, view.created_at) == (
         "Ines",
@@ -363,4 +457,4 @@ def test_finding_reads(session: Session, team: Team, rid: int) -> None:
         rid,
         T0,
     )
-    assert work.get_finding(session, 9_999) is None
+    assert findings_reads.get_finding(session, finding_id=9_999) is None

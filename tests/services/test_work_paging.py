@@ -14,23 +14,18 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import Session
 
-from team.models import (
-    Finding,
-    FindingStatus,
-    Note,
-    NoteKind,
-    QuestionStatus,
-    ReviewRequest,
-    ReviewStatus,
-    utcnow,
-)
+from team.models import Finding, Note, ReviewRequest, utcnow
 from team.services.core.paging import Paged, Window
+from team.services.findings import reads as findings_reads
+from team.services.inbox import attention as inbox_attention
 from team.services.inbox import my_work as work
+from team.services.notes import reads as notes_reads
 from team.services.notes import writes as notes
 from team.services.questions import status as question_status
 from team.services.questions import writes as questions
 from team.services.questions.writes import SubQuestion
-from team.services.reviews import writes as reviews
+from team.services.reviews import reads as reviews_reads
+from team.vocabulary import FindingStatus, NoteKind, QuestionStatus, ReviewStatus
 from tests.factories import Team
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -108,22 +103,31 @@ def test_my_questions_pages_follow_the_queue_order(session: Session, team: Team,
     subs = questions.add_subquestions(
         session,
         team.manager,
-        qid,
-        [
+        parent_id=qid,
+        items=[
             SubQuestion(f"Cut {n:02d}", assignee_id=team.ic, due_date=date(2027, 1, 1 + n % 5))
             for n in range(23)
         ],
     )
     for sub in subs[:4]:
-        question_status.set_status(session, team.ic, sub.id, 1, QuestionStatus.ANSWERED)
-    full = [i.question_id for i in work.my_questions(session, team.ic)]
+        question_status.set_status(
+            session, team.ic, question_id=sub.id, version=1, status=QuestionStatus.ANSWERED
+        )
+    full = [
+        i.question_id for i in work.my_questions(session, person_id=team.ic, stale_after_days=14)
+    ]
     assert len(full) == 24  # the 23 cuts and the question they break down
-    paged, total = _all_pages(lambda w: work.my_questions_page(session, team.ic, w), 7)
+    paged, total = _all_pages(
+        lambda w: work.my_questions_page(session, person_id=team.ic, window=w, stale_after_days=14),
+        7,
+    )
     assert ([i.question_id for i in paged], total) == (full, 24)
-    last = work.my_questions_page(session, team.ic, Window(99, 7))
+    last = work.my_questions_page(
+        session, person_id=team.ic, window=Window(99, 7), stale_after_days=14
+    )
     assert (last.window.page, len(last.items)) == (4, 3)  # past the end: the last page
     answered = {s.id for s in subs[:4]}
-    assert [q for q, _ in work.open_assignments(session, team.ic)] == [
+    assert [q for q, _ in work.open_assignments(session, person_id=team.ic)] == [
         q for q in full if q not in answered
     ]
 
@@ -132,15 +136,27 @@ def test_findings_by_page_newest_first_with_search(session: Session, team: Team,
     summaries = [f"Plan {n:02d}: churn {'100%' if n % 3 == 0 else '1000'}" for n in range(25)]
     ids = _findings(session, team.ic, qid, summaries)
     newest = list(reversed(ids))
-    assert [f.id for f in work.findings_by(session, team.ic)] == newest
-    paged, total = _all_pages(lambda w: work.findings_by_page(session, team.ic, w), 20)
+    assert [f.id for f in findings_reads.findings_by(session, author_id=team.ic)] == newest
+    paged, total = _all_pages(
+        lambda w: findings_reads.findings_by_page(session, author_id=team.ic, window=w), 20
+    )
     assert ([f.id for f in paged], total) == (newest, 25)
     # Every word, any case; '%' is a character, not a wildcard.
-    found = work.findings_by_page(session, team.ic, Window(1), "CHURN 100%")
+    found = findings_reads.findings_by_page(
+        session, author_id=team.ic, window=Window(1), search="CHURN 100%"
+    )
     assert [f.id for f in found.items] == [i for i in newest if summaries[ids.index(i)][-1] == "%"]
     assert found.total == 9
-    assert work.findings_by_page(session, team.ic, Window(1), "plan 07").total == 1
-    assert work.findings_by_page(session, team.other_ic, Window(1)).total == 0
+    assert (
+        findings_reads.findings_by_page(
+            session, author_id=team.ic, window=Window(1), search="plan 07"
+        ).total
+        == 1
+    )
+    assert (
+        findings_reads.findings_by_page(session, author_id=team.other_ic, window=Window(1)).total
+        == 0
+    )
 
 
 # --------------------------------------------------------------------------- reviews
@@ -151,22 +167,29 @@ def test_review_pages(session: Session, team: Team, qid: int) -> None:
     statuses = [r.APPROVED, r.OPEN, r.WITHDRAWN, r.IN_REVIEW, r.CHANGES_REQUESTED, r.OPEN] * 4
     ids = _reviews(session, qid, team.ic, team.manager, statuses)
     status = dict(zip(ids, statuses, strict=True))
-    waiting = [i for i in ids if status[i] in reviews.WAITING]
-    paged, total = _all_pages(lambda w: reviews.queue_page(session, team.manager, w), 5)
+    waiting = [i for i in ids if status[i].is_waiting]
+    paged, total = _all_pages(
+        lambda w: reviews_reads.queue_page(session, reviewer_id=team.manager, window=w), 5
+    )
     assert ([v.id for v in paged], total) == (waiting, 12)
-    assert [v.id for v in reviews.queue_for(session, team.manager)] == waiting
+    assert [v.id for v in reviews_reads.queue_for(session, reviewer_id=team.manager)] == waiting
 
     # My requests: the open ones oldest first, then the closed ones newest first.
-    closed = [i for i in ids if status[i] in reviews.CLOSED]
+    closed = [i for i in ids if not status[i].is_open]
     still_open = [i for i in ids if i not in closed]
-    paged, total = _all_pages(lambda w: reviews.requested_by_page(session, team.ic, w), 7)
+    paged, total = _all_pages(
+        lambda w: reviews_reads.requested_by_page(session, requester_id=team.ic, window=w), 7
+    )
     assert ([v.id for v in paged], total) == (still_open + closed[::-1], 24)
     newest, _ = _all_pages(
-        lambda w: reviews.requested_by_page(session, team.ic, w, newest_first=True), 7
+        lambda w: reviews_reads.requested_by_page(
+            session, requester_id=team.ic, window=w, newest_first=True
+        ),
+        7,
     )
     assert [v.id for v in newest] == ids[::-1]
 
-    every_open, total = _all_pages(lambda w: reviews.open_reviews_page(session, w), 20)
+    every_open, total = _all_pages(lambda w: reviews_reads.open_reviews_page(session, window=w), 20)
     assert ([v.id for v in every_open], total) == (still_open, 16)
 
 
@@ -179,12 +202,12 @@ def test_open_reviews_search_the_question_and_the_finding(
     )
     session.get_one(ReviewRequest, about_finding).finding_id = fid
     session.commit()
-    found = reviews.open_reviews_page(session, Window(1), "ANNUAL churn")
+    found = reviews_reads.open_reviews_page(session, window=Window(1), search="ANNUAL churn")
     assert [v.id for v in found.items] == [about_finding]
     assert found.items[0].finding_summary == "Annual plans churn less"
-    found = reviews.open_reviews_page(session, Window(1), "which SEGMENTS")
+    found = reviews_reads.open_reviews_page(session, window=Window(1), search="which SEGMENTS")
     assert [v.id for v in found.items] == [about_plans, about_finding, other]
-    assert reviews.open_reviews_page(session, Window(1), "pricing").total == 0
+    assert reviews_reads.open_reviews_page(session, window=Window(1), search="pricing").total == 0
 
 
 def test_open_must_fix_counted_per_request_on_a_page(
@@ -205,7 +228,7 @@ def test_open_must_fix_counted_per_request_on_a_page(
             )
         )
     session.commit()
-    page = reviews.queue_page(session, team.manager, Window(1))
+    page = reviews_reads.queue_page(session, reviewer_id=team.manager, window=Window(1))
     assert [(v.id, v.open_must_fix) for v in page.items] == [(first, 2), (second, 0)]
 
 
@@ -238,15 +261,20 @@ def test_attention_pages_hold_the_full_lists(
     _busy(session, team, qid)
     person = getattr(team, who)
     now = utcnow()
-    full = work.attention(session, person, now=now)
-    counts = work.attention_counts(session, person, now=now)
-    assert counts == {name: len(getattr(full, name)) for name in work.SECTIONS}
-    assert work.attention_count(session, person, now=now) == full.count > 20
-    for name in work.SECTIONS:
+    full = inbox_attention.attention(session, person_id=person, now=now)
+    counts = inbox_attention.attention_counts(session, person_id=person, now=now)
+    assert counts == {name: len(getattr(full, name)) for name in inbox_attention.SECTIONS}
+    assert inbox_attention.attention_count(session, person_id=person, now=now) == full.count > 20
+    for name in inbox_attention.SECTIONS:
 
         def read(w: Window, name: str = name) -> Paged[Any]:
             pages = {name: w.page}
-            return getattr(work.attention_page(session, person, pages, now=now, size=w.size), name)  # type: ignore[no-any-return]
+            return getattr(
+                inbox_attention.attention_page(
+                    session, person_id=person, pages=pages, now=now, size=w.size
+                ),
+                name,
+            )  # type: ignore[no-any-return]
 
         items, total = _all_pages(read, 20)
         assert ([i.id for i in items], total) == ([i.id for i in getattr(full, name)], counts[name])
@@ -256,7 +284,9 @@ def test_attention_page_past_the_end_reads_the_last_page(
     session: Session, team: Team, qid: int
 ) -> None:
     _busy(session, team, qid)
-    page = work.attention_page(session, team.manager, {"reviews_to_do": 9})
+    page = inbox_attention.attention_page(
+        session, person_id=team.manager, pages={"reviews_to_do": 9}
+    )
     assert (page.reviews_to_do.window.page, len(page.reviews_to_do.items)) == (3, 3)
     assert page.reviews_to_do.total == 23
     assert len(page.awaiting_acceptance.items) == 10  # the other sections: their first page
@@ -266,14 +296,16 @@ def test_queries_do_not_grow_with_the_data(session: Session, team: Team, qid: in
     def every_read() -> int:
         with _statements(session) as seen:
             for person in (team.manager, team.ic):
-                work.attention_page(session, person)
-                work.attention_counts(session, person)
-                work.my_questions_page(session, person, Window(1))
-                work.findings_by_page(session, person, Window(1))
-                reviews.queue_page(session, person, Window(1))
-                reviews.requested_by_page(session, person, Window(1))
-            reviews.open_reviews_page(session, Window(1), "plans")
-            notes.notes_on_many(session, "finding", [])
+                inbox_attention.attention_page(session, person_id=person)
+                inbox_attention.attention_counts(session, person_id=person)
+                work.my_questions_page(
+                    session, person_id=person, window=Window(1), stale_after_days=14
+                )
+                findings_reads.findings_by_page(session, author_id=person, window=Window(1))
+                reviews_reads.queue_page(session, reviewer_id=person, window=Window(1))
+                reviews_reads.requested_by_page(session, requester_id=person, window=Window(1))
+            reviews_reads.open_reviews_page(session, window=Window(1), search="plans")
+            notes_reads.notes_on_many(session, target="finding", target_ids=[])
         return len(seen)
 
     quiet = every_read()
@@ -287,7 +319,7 @@ def test_queries_do_not_grow_with_the_data(session: Session, team: Team, qid: in
 def test_notes_on_many_reads_each_thread_in_order(session: Session, team: Team, qid: int) -> None:
     a, b, quiet = _findings(session, team.ic, qid, ["A", "B", "Quiet"])
     written = [
-        notes.add_note(session, author, "finding", target, body)
+        notes.add_note(session, author, target="finding", target_id=target, body=body)
         for author, target, body in [
             (team.manager, a, "First on A"),
             (team.ic, b, "First on B"),
@@ -295,12 +327,12 @@ def test_notes_on_many_reads_each_thread_in_order(session: Session, team: Team, 
         ]
     ]
     with _statements(session) as seen:
-        threads = notes.notes_on_many(session, "finding", [b, a, quiet, a])
+        threads = notes_reads.notes_on_many(session, target="finding", target_ids=[b, a, quiet, a])
     assert len(seen) == 1
     assert set(threads) == {a, b, quiet}
     assert [n.id for n in threads[a]] == [written[0], written[2]]
     assert [(n.author, n.body) for n in threads[b]] == [("Ines", "First on B")]
     assert threads[quiet] == []
     for target in (a, b):
-        assert threads[target] == notes.notes_on(session, "finding", target)
-    assert notes.notes_on_many(session, "finding", []) == {}
+        assert threads[target] == notes_reads.notes_on(session, target="finding", target_id=target)
+    assert notes_reads.notes_on_many(session, target="finding", target_ids=[]) == {}

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
-from team.db import make_engine, upgrade
+from team.db import make_engine
+from tests.conftest import migrated_copy
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -18,16 +19,18 @@ TIMEOUT = 30
 
 
 @pytest.fixture
-def app_engine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Engine]:
-    """A migrated, empty SQLite database the app under test is pointed at."""
-    url = f"sqlite:///{tmp_path / 'app.db'}"
+def app_engine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sqlite_template: Path
+) -> Iterator[Engine]:
+    """A migrated, empty SQLite database the app under test is pointed at: a copy of the
+    template migrated once per test session (tests/conftest.py)."""
+    url = migrated_copy(sqlite_template, tmp_path / "app.db")
     config = tmp_path / "config.yaml"
     config.write_text(f"database:\n  url: {url}\nauth:\n  mode: local\n", encoding="utf-8")
     monkeypatch.setenv("TEAM_CONFIG", str(config))
     monkeypatch.delenv("TEAM_DATABASE_URL", raising=False)
     monkeypatch.setenv("STREAMLIT_SERVER_ADDRESS", "127.0.0.1")
     engine = make_engine(url)
-    upgrade(engine)
     yield engine
     engine.dispose()
 

@@ -10,7 +10,8 @@ from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
 from team.demo.load import load_demo
-from team.models import Person, Role
+from team.models import Person
+from team.vocabulary import Role
 from tests.ui.conftest import assert_no_exception
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
-from team.services.answers import writes as answers
+from team.services.answers import reads as answers_reads
 from team.services.findings import writes as findings
 from team.services.questions import writes as questions
 from team.services.questions.writes import SubQuestion
@@ -21,13 +21,22 @@ def _world(engine: Engine) -> tuple[int, int, int, int, int]:
         team = make_team(session)
         rid = root(session, team)
         [a] = questions.add_subquestions(
-            session, team.manager, rid, [SubQuestion("Which plans?", assignee_id=team.ic)]
+            session,
+            team.manager,
+            parent_id=rid,
+            items=[SubQuestion("Which plans?", assignee_id=team.ic)],
         )
         f1 = findings.log_finding(
-            session, team.ic, a.id, findings.FindingInput(summary="Monthly plans churn")
+            session,
+            team.ic,
+            question_id=a.id,
+            data=findings.FindingInput(summary="Monthly plans churn"),
         ).id
         f2 = findings.log_finding(
-            session, team.ic, a.id, findings.FindingInput(summary="Annual plans flat")
+            session,
+            team.ic,
+            question_id=a.id,
+            data=findings.FindingInput(summary="Annual plans flat"),
         ).id
     return team.manager, team.viewer, rid, f1, f2
 
@@ -51,7 +60,7 @@ def test_write_cite_version_and_compare(
     assert_no_exception(at)
     assert any("Saved version 2." in s.value for s in at.success)
     with Session(app_engine) as session:
-        history = answers.versions(session, rid)
+        history = answers_reads.versions(session, question_id=rid)
     assert [v.number for v in history] == [1, 2]
     assert history[0].finding_ids == (f1, f2)
     assert history[1].finding_ids == (f1,)
@@ -71,7 +80,7 @@ def test_citing_a_finding_from_another_tree_is_refused(
     at.button(key=f"FormSubmitter:answer_form_{rid}-Save as a new version").click().run()
     assert any("names no finding" in e.value for e in at.error)
     with Session(app_engine) as session:
-        assert answers.versions(session, rid) == []
+        assert answers_reads.versions(session, question_id=rid) == []
 
 
 def test_viewer_reads_without_an_editor(

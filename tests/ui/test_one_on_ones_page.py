@@ -13,11 +13,12 @@ from sqlalchemy import Engine, select
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
-from team.models import ActionItem, OneOnOne, Person, Question, Role, TrackNote, utcnow
+from team.models import ActionItem, OneOnOne, Person, Question, TrackNote, utcnow
 from team.services.one_on_ones import writes as one_on_ones
 from team.services.questions import writes as questions
 from team.services.questions.writes import SubQuestion
 from team.ui.pages.one_on_ones import meeting_key
+from team.vocabulary import Role
 from tests.factories import Team, make_team, root
 from tests.ui.conftest import assert_no_exception
 
@@ -38,15 +39,24 @@ def setup(app_engine: Engine) -> Setup:
         team = make_team(session)
         rid = root(session, team)
         [sub] = questions.add_subquestions(
-            session, team.manager, rid, [SubQuestion("Which plans churned?", assignee_id=team.ic)]
+            session,
+            team.manager,
+            parent_id=rid,
+            items=[SubQuestion("Which plans churned?", assignee_id=team.ic)],
         )
         row = session.get(Question, sub.id)
         assert row is not None
         row.created_at = utcnow() - timedelta(days=20)
         session.commit()
-        last_week = one_on_ones.start(session, team.manager, team.ic, TODAY - timedelta(days=7))
+        last_week = one_on_ones.start(
+            session, team.manager, report_id=team.ic, held_on=TODAY - timedelta(days=7)
+        )
         item = one_on_ones.add_action_item(
-            session, team.manager, last_week, team.ic, "Draft the MDE table"
+            session,
+            team.manager,
+            one_on_one_id=last_week,
+            owner_id=team.ic,
+            description="Draft the MDE table",
         )
     return Setup(team, sub.id, item)
 
@@ -107,7 +117,7 @@ def test_manager_saves_notes(
     app_engine: Engine, open_app: Callable[..., AppTest], setup: Setup
 ) -> None:
     with Session(app_engine) as session:
-        one_on_ones.start(session, setup.team.manager, setup.team.ic)
+        one_on_ones.start(session, setup.team.manager, report_id=setup.team.ic)
     at = open_app(setup.team.manager, "one_on_ones")
     at.text_area(key="oo_notes").input("Peeking analysis landed well.")
     at.button(key="FormSubmitter:oo_notes_form-Save notes").click().run()
@@ -121,9 +131,9 @@ def test_manager_fixes_a_track_note_and_a_stale_fix_is_refused(
 ) -> None:
     team = setup.team
     with Session(app_engine) as session:
-        meeting = one_on_ones.start(session, team.manager, team.ic)
+        meeting = one_on_ones.start(session, team.manager, report_id=team.ic)
         nid = one_on_ones.add_track_note(
-            session, team.manager, meeting, "Career", "Wants to presnt"
+            session, team.manager, one_on_one_id=meeting, track="Career", body="Wants to presnt"
         )
     at = open_app(team.manager, "one_on_ones")
     at.text_area(key=f"oo_tn_body_{nid}").input("Wants to present at the all-hands")
@@ -137,7 +147,9 @@ def test_manager_fixes_a_track_note_and_a_stale_fix_is_refused(
     # Meanwhile the same note is fixed in another tab: this tab's fix is refused, not
     # written over the other one.
     with Session(app_engine) as session:
-        one_on_ones.edit_track_note(session, team.manager, nid, 2, "Fixed in another tab")
+        one_on_ones.edit_track_note(
+            session, team.manager, track_note_id=nid, version=2, body="Fixed in another tab"
+        )
     at.text_area(key=f"oo_tn_body_{nid}").input("My late fix")
     at.button(key=f"FormSubmitter:oo_tn_form_{nid}-Save").click().run()
     assert any("changed by someone else" in e.value for e in at.error)
@@ -154,7 +166,7 @@ def test_an_empty_action_item_is_refused_with_a_sentence(
     app_engine: Engine, open_app: Callable[..., AppTest], setup: Setup
 ) -> None:
     with Session(app_engine) as session:
-        one_on_ones.start(session, setup.team.manager, setup.team.ic)
+        one_on_ones.start(session, setup.team.manager, report_id=setup.team.ic)
     at = open_app(setup.team.manager, "one_on_ones")
     at.button(key="FormSubmitter:oo_action_form-Add action item").click().run()
     assert_no_exception(at)
@@ -167,10 +179,16 @@ def test_report_sees_the_one_on_one_and_ticks_their_item(
 ) -> None:
     team = setup.team
     with Session(app_engine) as session:
-        today = one_on_ones.start(session, team.manager, team.ic)
-        one_on_ones.add_track_note(session, team.manager, today, "Feedback", "Great work")
-        mine = one_on_ones.add_action_item(session, team.manager, today, team.ic, "Share it")
-        theirs = one_on_ones.add_action_item(session, team.manager, today, team.manager, "Book")
+        today = one_on_ones.start(session, team.manager, report_id=team.ic)
+        one_on_ones.add_track_note(
+            session, team.manager, one_on_one_id=today, track="Feedback", body="Great work"
+        )
+        mine = one_on_ones.add_action_item(
+            session, team.manager, one_on_one_id=today, owner_id=team.ic, description="Share it"
+        )
+        theirs = one_on_ones.add_action_item(
+            session, team.manager, one_on_one_id=today, owner_id=team.manager, description="Book"
+        )
     at = open_app(team.ic, "one_on_ones")
     assert_no_exception(at)
     shown = _texts(at)
@@ -197,8 +215,10 @@ def test_another_ic_does_not_see_the_pairs_one_on_ones(
 ) -> None:
     team = setup.team
     with Session(app_engine) as session:
-        today = one_on_ones.start(session, team.manager, team.ic)
-        one_on_ones.edit_notes(session, team.manager, today, 1, "Private to Maya and Ines")
+        today = one_on_ones.start(session, team.manager, report_id=team.ic)
+        one_on_ones.edit_notes(
+            session, team.manager, one_on_one_id=today, version=1, notes="Private to Maya and Ines"
+        )
     at = open_app(team.other_ic, "one_on_ones")
     assert_no_exception(at)
     shown = _texts(at)
@@ -254,13 +274,19 @@ def test_a_long_history_and_a_long_agenda_are_bounded(
     with Session(app_engine) as session:
         team = make_team(session)
         held = [
-            one_on_ones.start(session, team.manager, team.ic, TODAY - timedelta(days=7 * week))
+            one_on_ones.start(
+                session, team.manager, report_id=team.ic, held_on=TODAY - timedelta(days=7 * week)
+            )
             for week in range(7, 0, -1)
         ]
-        one_on_ones.edit_notes(session, team.manager, held[0], 1, "The oldest notes")
+        one_on_ones.edit_notes(
+            session, team.manager, one_on_one_id=held[0], version=1, notes="The oldest notes"
+        )
         rid = root(session, team)
         titles = [SubQuestion(f"Quiet question {i}", assignee_id=team.ic) for i in range(7)]
-        for i, sub in enumerate(questions.add_subquestions(session, team.manager, rid, titles)):
+        for i, sub in enumerate(
+            questions.add_subquestions(session, team.manager, parent_id=rid, items=titles)
+        ):
             row = session.get(Question, sub.id)
             assert row is not None
             row.created_at = utcnow() - timedelta(days=30 + i)

@@ -16,11 +16,12 @@ from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
 from team.demo.load import load_demo
-from team.models import Person, Priority, Project, Question, QuestionCreate, Role
+from team.models import Person, Project, Question
 from team.services.progress.roots import PANELS
 from team.services.questions import writes as questions
-from team.services.questions.writes import SubQuestion
-from team.ui.pages.progress import DEADLINES, EMPTY, FILTERED
+from team.services.questions.writes import QuestionCreate, SubQuestion
+from team.ui.progress_charts import DEADLINES, EMPTY, FILTERED
+from team.vocabulary import Priority, Role
 from tests.factories import make_team
 from tests.ui.conftest import assert_no_exception
 
@@ -153,8 +154,10 @@ def _general_questions(engine: Engine, n: int, **fields: object) -> tuple[int, d
             data = QuestionCreate(
                 title=f"General question {i}", project_id=team.project, priority=priority, **fields
             )  # type: ignore[arg-type]
-            rid = questions.create_question(session, team.manager, data).id
-            questions.add_subquestions(session, team.manager, rid, [SubQuestion(f"Leaf {i}")])
+            rid = questions.create_question(session, team.manager, data=data).id
+            questions.add_subquestions(
+                session, team.manager, parent_id=rid, items=[SubQuestion(f"Leaf {i}")]
+            )
             ids[data.title] = rid
     return team.manager, ids
 

@@ -13,7 +13,8 @@ from sqlmodel import Session
 from streamlit import config as st_config
 from streamlit.testing.v1 import AppTest
 
-from team.db import make_engine, upgrade
+from team.db import make_engine
+from tests.conftest import migrated_copy
 from tests.factories import Team, make_team, root
 from tests.ui.conftest import APP, TIMEOUT, assert_no_exception
 
@@ -30,13 +31,13 @@ SECRETS = {
 
 @pytest.fixture
 def deployment(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sqlite_template: Path
 ) -> Iterator[Callable[[str], tuple[Engine, Team]]]:
     """deployment(mode) -> (engine, team) with config.yaml pointing the app at them."""
     engines: list[Engine] = []
 
     def _make(mode: str) -> tuple[Engine, Team]:
-        url = f"sqlite:///{tmp_path / 'app.db'}"
+        url = migrated_copy(sqlite_template, tmp_path / "app.db")
         config = tmp_path / "config.yaml"
         config.write_text(
             f"database:\n  url: {url}\nauth:\n  mode: {mode}\n  header: X-Auth-Email\n",
@@ -45,7 +46,6 @@ def deployment(
         monkeypatch.setenv("TEAM_CONFIG", str(config))
         monkeypatch.delenv("TEAM_DATABASE_URL", raising=False)
         engine = make_engine(url)
-        upgrade(engine)
         engines.append(engine)
         with Session(engine) as session:
             team = make_team(session)

@@ -13,9 +13,10 @@ from sqlalchemy import Engine, select
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
-from team.models import Event, Person, Project, Role
+from team.models import Event, Person, Project
 from team.services.questions import writes as questions
 from team.services.questions.writes import SubQuestion
+from team.vocabulary import Role
 from tests.factories import Team, make_team, root
 from tests.ui.conftest import assert_no_exception
 
@@ -176,8 +177,8 @@ def test_workload_shows_open_and_overdue_work(
         questions.add_subquestions(
             session,
             team.manager,
-            rid,
-            [
+            parent_id=rid,
+            items=[
                 SubQuestion("A", assignee_id=team.ic, technique="modeling", due_date=late),
                 SubQuestion("B", assignee_id=team.ic, technique="modeling"),
             ],

@@ -40,15 +40,21 @@ def wide(app_engine: Engine) -> Wide:
         team = make_team(session)
         rid = root(session, team)
         subs = [SubQuestion(f"Segment {i:02}", assignee_id=team.ic) for i in range(CHILDREN)]
-        children = [q.id for q in questions.add_subquestions(session, team.manager, rid, subs)]
+        children = [
+            q.id
+            for q in questions.add_subquestions(session, team.manager, parent_id=rid, items=subs)
+        ]
         [grand] = questions.add_subquestions(
-            session, team.manager, children[0], [SubQuestion("Monthly plans", assignee_id=team.ic)]
+            session,
+            team.manager,
+            parent_id=children[0],
+            items=[SubQuestion("Monthly plans", assignee_id=team.ic)],
         )
         [deep] = questions.add_subquestions(
             session,
             team.manager,
-            grand.id,
-            [SubQuestion("Zebra cohort of week 3", assignee_id=team.ic)],
+            parent_id=grand.id,
+            items=[SubQuestion("Zebra cohort of week 3", assignee_id=team.ic)],
         )
     return Wide(team, rid, children, grand.id, deep.id)
 
@@ -136,8 +142,10 @@ def test_answers_evidence_comes_a_page_at_a_time_with_a_search(
             findings.log_finding(
                 session,
                 wide.team.ic,
-                wide.deep,
-                findings.FindingInput(summary=f"{'Annual' if i == 3 else 'Monthly'} result {i}"),
+                question_id=wide.deep,
+                data=findings.FindingInput(
+                    summary=f"{'Annual' if i == 3 else 'Monthly'} result {i}"
+                ),
             ).id
             for i in range(25)
         ]
@@ -182,8 +190,8 @@ def test_findings_on_a_question_come_ten_a_page_and_open_with_their_notes(
             findings.log_finding(
                 session,
                 wide.team.ic,
-                wide.deep,
-                findings.FindingInput(summary=f"Cohort result {i}"),
+                question_id=wide.deep,
+                data=findings.FindingInput(summary=f"Cohort result {i}"),
             ).id
             for i in range(23)
         ]

@@ -11,12 +11,13 @@ from sqlalchemy import Engine, select
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
-from team.models import Finding, FindingStatus, Note, NoteKind, ReviewRequest, ReviewStatus
+from team.models import Finding, Note, ReviewRequest
 from team.services.findings import writes as findings
 from team.services.questions import writes as questions
 from team.services.questions.writes import SubQuestion
 from team.services.reviews import writes as reviews
-from team.ui.workflow import card_key
+from team.ui.finding_cards import card_key
+from team.vocabulary import FindingStatus, NoteKind, ReviewStatus
 from tests.factories import Team, make_team, root
 from tests.ui.conftest import assert_no_exception
 
@@ -33,7 +34,10 @@ def setup(app_engine: Engine) -> Setup:
         team = make_team(session)
         rid = root(session, team)
         [sub] = questions.add_subquestions(
-            session, team.manager, rid, [SubQuestion("Which plans churned?", assignee_id=team.ic)]
+            session,
+            team.manager,
+            parent_id=rid,
+            items=[SubQuestion("Which plans churned?", assignee_id=team.ic)],
         )
     return Setup(team, sub.id)
 
@@ -107,7 +111,7 @@ def _review(engine: Engine, setup: Setup) -> int:
         return reviews.request_review(
             session,
             setup.team.ic,
-            reviews.ReviewInput(
+            data=reviews.ReviewInput(
                 question_id=setup.question,
                 reviewer_id=setup.team.manager,
                 artifact_url="https://github.com/example-org/churn/pull/7",
@@ -166,8 +170,8 @@ def _finding(engine: Engine, setup: Setup) -> int:
         return findings.log_finding(
             session,
             setup.team.ic,
-            setup.question,
-            findings.FindingInput(summary="Monthly plans churn most"),
+            question_id=setup.question,
+            data=findings.FindingInput(summary="Monthly plans churn most"),
         ).id
 
 

@@ -13,14 +13,14 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 
-from team.models import NoteKind
 from team.services.findings import writes as findings
 from team.services.findings.writes import FindingInput
 from team.services.notes import writes as notes
 from team.services.questions import writes as questions
 from team.services.questions.writes import SubQuestion
 from team.services.reviews import writes as reviews
-from team.ui.workflow import card_key
+from team.ui.finding_cards import card_key
+from team.vocabulary import NoteKind
 from tests.factories import Team, make_team, root
 from tests.ui.conftest import assert_no_exception
 
@@ -45,22 +45,22 @@ def busy(app_engine: Engine) -> Busy:
         subs = questions.add_subquestions(
             session,
             team.manager,
-            rid,
-            [SubQuestion(f"Cut {n:02d} of churn", assignee_id=team.ic) for n in range(25)],
+            parent_id=rid,
+            items=[SubQuestion(f"Cut {n:02d} of churn", assignee_id=team.ic) for n in range(25)],
         )
         ids = [s.id for s in subs]
         found = [
             findings.log_finding(
                 session,
                 team.ic,
-                ids[n],
-                FindingInput(summary=f"Result {n:02d} on {'pricing' if n % 4 else 'plans'}"),
+                question_id=ids[n],
+                data=FindingInput(summary=f"Result {n:02d} on {'pricing' if n % 4 else 'plans'}"),
             ).id
             for n in range(23)
         ]
         asked = [
             reviews.request_review(
-                session, team.ic, reviews.ReviewInput(ids[n], team.manager, URL.format(n))
+                session, team.ic, data=reviews.ReviewInput(ids[n], team.manager, URL.format(n))
             )
             for n in range(22)
         ]
@@ -111,7 +111,9 @@ def test_a_finding_card_shows_its_notes_once_opened(
 ) -> None:
     newest = busy.findings[-1]
     with Session(app_engine) as session:
-        notes.add_note(session, busy.team.manager, "finding", newest, "Split by region")
+        notes.add_note(
+            session, busy.team.manager, target="finding", target_id=newest, body="Split by region"
+        )
     at = open_app(busy.team.ic, "my_work")
     assert not [m for m in at.markdown if "Split by region" in m.value]
     at.session_state[card_key(newest)] = True
@@ -127,7 +129,14 @@ def test_attention_sections_show_their_totals_and_page(
 ) -> None:
     with Session(app_engine) as session:
         for fid in busy.findings[:3]:
-            notes.add_note(session, busy.team.manager, "finding", fid, "Fix", NoteKind.MUST_FIX)
+            notes.add_note(
+                session,
+                busy.team.manager,
+                target="finding",
+                target_id=fid,
+                body="Fix",
+                kind=NoteKind.MUST_FIX,
+            )
     at = open_app(busy.team.manager, "attention")
     assert_no_exception(at)
     # Every section's total above its tab; the first tab is drawn, ten a page.

@@ -76,7 +76,7 @@ def entities(session: Session, actor_id: int) -> list[str]:
 
 
 def search(
-    session: Session, actor_id: int, f: AuditFilter, *, limit: int = 500
+    session: Session, actor_id: int, *, f: AuditFilter, limit: int = 500
 ) -> tuple[pd.DataFrame, int]:
     """The newest ``limit`` matching events and how many match in all."""
     require_manager(acting(session, actor_id), "read the audit log")
@@ -104,9 +104,9 @@ def search(
     return frame, total
 
 
-def to_csv(session: Session, actor_id: int, f: AuditFilter) -> str:
+def to_csv(session: Session, actor_id: int, *, f: AuditFilter) -> str:
     """Every matching event (up to EXPORT_MAX), oldest first, as CSV text."""
-    frame, _total = search(session, actor_id, f, limit=EXPORT_MAX)
+    frame, _total = search(session, actor_id, f=f, limit=EXPORT_MAX)
     frame = frame.iloc[::-1]
     out = io.StringIO()
     writer = csv.writer(out)

@@ -14,26 +14,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from team.models import FindingStatus, Person, QuestionStatus
-from team.services.answers import writes as answers
-from team.services.answers.writes import AnswerVersion
-from team.services.findings.evidence import findings_below
-from team.services.findings.reads import FindingView
-from team.services.questions.tree import Tree
-from team.services.questions.view import load_subtree
+from team.models import Person
+from team.services.answers.reads import AnswerVersion, latest_versions, versions
+from team.services.findings.reads import FindingView, findings_below
+from team.services.questions.tree import Tree, load_subtree
+from team.vocabulary import FindingStatus, QuestionStatus
 
-OPEN = (QuestionStatus.OPEN, QuestionStatus.IN_PROGRESS, QuestionStatus.BLOCKED)
-SHOWN = tuple(s for s in FindingStatus if s not in (FindingStatus.DRAFT, FindingStatus.WITHDRAWN))
-KIND_NAMES = {
-    "result": "result",
-    "negative_result": "negative result",
-    "data_decision": "data-cleaning decision",
-    "caveat": "caveat",
-}
-
-
-def _label(value: str) -> str:
-    return value.replace("_", " ")
+SHOWN = FindingStatus.shared_ones()
 
 
 def _one_line(text: str) -> str:
@@ -44,7 +31,7 @@ def _answer_block(version: AnswerVersion | None) -> list[str]:
     if version is None:
         return ["_No answer yet._", ""]
     return [
-        f"*{_label(version.state).capitalize()}, {version.confidence.value} confidence "
+        f"*{version.state.label.capitalize()}, {version.confidence.value} confidence "
         f"(version {version.number}, {version.author}, {version.created_at:%d %b %Y}).*",
         "",
         version.body.strip(),
@@ -59,8 +46,8 @@ def _evidence(usable: list[FindingView]) -> list[str]:
     for f in sorted(usable, key=lambda f: f.id):
         links = ", ".join(f"<{url}>" for url in f.links)
         lines.append(
-            f"- **[F{f.id}]** {_one_line(f.summary)} — {KIND_NAMES[f.kind.value]}, "
-            f"{f.confidence.value} confidence, {_label(f.status)}, by {f.author}"
+            f"- **[F{f.id}]** {_one_line(f.summary)} — {f.kind.label}, "
+            f"{f.confidence.value} confidence, {f.status.label}, by {f.author}"
             + (f". Evidence: {links}" if links else "")
         )
     return [*lines, ""]
@@ -69,25 +56,25 @@ def _evidence(usable: list[FindingView]) -> list[str]:
 def _gaps(tree: Tree, node_id: int, names: dict[int, str]) -> list[str]:
     if not tree.nodes[node_id].children:
         q = tree.nodes[node_id].question
-        still = "still open" if q.status in OPEN else _label(q.status)
+        still = "still open" if q.status.is_open else q.status.label
         return [f"_No sub-questions; this question itself is {still}._", ""]
     lines = []
     for qid in tree.subtree_ids(node_id)[1:]:
         q = tree.nodes[qid].question
-        if q.status in OPEN and not tree.nodes[qid].children:
+        if q.status.is_open and not tree.nodes[qid].children:
             who = names.get(q.assignee_id, "unassigned") if q.assignee_id else "unassigned"
             due = f", due {q.due_date:%d %b %Y}" if q.due_date else ""
-            lines.append(f"- {_one_line(q.title)} ({_label(q.status)}; {who}{due})")
+            lines.append(f"- {_one_line(q.title)} ({q.status.label}; {who}{due})")
     return [*(lines or ["_None: every sub-question is answered or dropped._"]), ""]
 
 
-def memo(session: Session, question_id: int, *, now: datetime | None = None) -> str:
+def memo(session: Session, *, question_id: int, now: datetime | None = None) -> str:
     """The memo of any question node, as Markdown: the whole subtree, so it is built
     only when someone asks for it (a fixed number of queries)."""
-    tree = load_subtree(session, question_id)
+    tree = load_subtree(session, node_id=question_id)
     node = tree.nodes[question_id]
     names = dict(session.execute(select(col(Person.id), col(Person.name))).all())
-    own = answers.versions(session, question_id)
+    own = versions(session, question_id=question_id)
     lines = [f"# {_one_line(node.question.title)}", ""]
     if node.question.context:
         lines += [f"> {_one_line(node.question.context)}", ""]
@@ -104,14 +91,18 @@ def memo(session: Session, question_id: int, *, now: datetime | None = None) -> 
     ]
     if not node.children:
         lines += ["_This question has no sub-questions._", ""]
-    child_answers = answers.latest_versions(session, node.children)
+    child_answers = latest_versions(session, question_ids=node.children)
     for child_id in node.children:
         child = tree.nodes[child_id].question
         if child.status == QuestionStatus.DROPPED:
             continue
         lines += [f"### [Q{child_id}] {_one_line(child.title)}", ""]
         lines += _answer_block(child_answers.get(child_id))
-    lines += ["## Evidence", "", *_evidence(findings_below(session, question_id, SHOWN))]
+    lines += [
+        "## Evidence",
+        "",
+        *_evidence(findings_below(session, node_id=question_id, statuses=SHOWN)),
+    ]
     lines += ["## Gaps", "", *_gaps(tree, question_id, names)]
     stamp = f"{now:%d %b %Y}" if now else ""
     if stamp:

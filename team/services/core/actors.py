@@ -1,23 +1,39 @@
-"""People and projects: who is acting, and the lists the pages pick from."""
+"""Who is acting: the person a service call acts for, re-read for every call, and the
+rules every write shares (viewers change nothing; some acts are a manager's)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
-from sqlalchemy import select
-from sqlmodel import Session, col
+from sqlmodel import Session
 
-from team.models import Person, PersonPublic, Project, ProjectPublic, Role
+from team.models import Person
 from team.services.core.errors import PermissionDenied
+from team.vocabulary import Role
+
+
+class _Person(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def role(self) -> Role: ...
 
 
 @dataclass(frozen=True)
 class Actor:
-    """The person doing something, as read from the database for this call."""
+    """The person doing something, as read from the database for this call (or, for a
+    page asking what to offer, as its session knows them: the services check again)."""
 
     id: int
     name: str
     role: Role
+
+    @classmethod
+    def of(cls, person: _Person) -> Actor:
+        return cls(id=person.id, name=person.name, role=Role(person.role))
 
     @property
     def is_manager(self) -> bool:
@@ -53,17 +69,3 @@ def require_writer(actor: Actor) -> None:
 def require_manager(actor: Actor, doing: str) -> None:
     if not actor.is_manager:
         raise PermissionDenied(f"Only a manager can {doing}.")
-
-
-def list_people(session: Session, *, active_only: bool = False) -> list[PersonPublic]:
-    query = select(Person).order_by(col(Person.name))
-    if active_only:
-        query = query.where(col(Person.active).is_(True))
-    return [PersonPublic.model_validate(p) for p in session.scalars(query)]
-
-
-def list_projects(session: Session, *, include_archived: bool = True) -> list[ProjectPublic]:
-    query = select(Project).order_by(col(Project.name))
-    if not include_archived:
-        query = query.where(col(Project.archived).is_(False))
-    return [ProjectPublic.model_validate(p) for p in session.scalars(query)]

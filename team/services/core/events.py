@@ -20,6 +20,8 @@ def _text(value: object) -> str | None:
         return value.isoformat()
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return "\n".join(str(item) for item in value)  # a finding's links, one a line
     return str(value)
 
 

@@ -3,7 +3,7 @@ the pages that only need these do not pay for importing it)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, DateTime, Float, Integer, cast, extract, func, literal
@@ -30,3 +30,13 @@ def whole_weeks(session: Session, hours: ColumnElement[Any]) -> ColumnElement[in
     if session.get_bind().dialect.name == "postgresql":
         return cast(func.floor(weeks), Integer)
     return cast(weeks, Integer)  # SQLite truncates toward zero: the floor, for hours >= 0
+
+
+def aware(value: datetime | str | None) -> datetime | None:
+    """A timestamp as read back: SQLite hands back naive ones (and aggregates bypass the
+    column type, so may hand back text); put the UTC zone back on."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

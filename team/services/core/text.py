@@ -6,7 +6,8 @@ saves user text cleans it here, so SQLite and PostgreSQL store the same thing:
   field keeps its tabs and line breaks, with Windows and old Mac line ends made ``\\n``;
 - a one-line field (a title, a name) has every run of whitespace made one space;
 - the text is stripped, then measured: over the limit it is refused with a sentence
-  naming the limit, never cut short.
+  naming the limit, never cut short;
+- a link (evidence, an artifact) is a web link, http or https, pasted alone.
 
 Everything else (markup, quotes, SQL-looking text, emoji, right-to-left marks,
 zero-width joiners) is kept exactly: it is shown safely, not removed."""
@@ -14,9 +15,11 @@ zero-width joiners) is kept exactly: it is shown safely, not removed."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urlparse
 
 from team.services.core.errors import InvalidInput
 
+LINK_MAX = 2_000
 # C0 controls but tab and line feed, DEL, C1 controls, lone surrogates.
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
@@ -69,3 +72,20 @@ def multi_line(
     """A Markdown body or notes: controls removed (tabs and line breaks kept), stripped."""
     cleaned = without_controls(value).strip()
     return _checked(cleaned, what=what, limit=limit, field=field, empty=empty, hint=hint)
+
+
+def check_link(url: str, *, field: str = "links") -> str:
+    """An http(s) URL with a host, or InvalidInput saying what is wrong."""
+    cleaned = without_controls(url).strip()
+    if len(cleaned) > LINK_MAX:
+        raise InvalidInput(f"Keep each link under {LINK_MAX:,} characters.", field=field)
+    parsed = urlparse(cleaned)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise InvalidInput(
+            f"'{cleaned[:80]}' is not a web link; links must start with http:// or https:// "
+            "(a notebook, PR, dashboard or query URL).",
+            field=field,
+        )
+    if any(ch.isspace() or ord(ch) < 32 for ch in cleaned):
+        raise InvalidInput(f"'{cleaned[:80]}' contains spaces; paste the link alone.", field=field)
+    return cleaned

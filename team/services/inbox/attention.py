@@ -7,53 +7,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlmodel import Session, col
 
-from team.models import (
-    Finding,
-    FindingStatus,
-    Note,
-    NoteKind,
-    Person,
-    Question,
-    ReviewRequest,
-    utcnow,
-)
-from team.services.core.listing import keyed_page
-from team.services.core.paging import Paged, Window
-from team.services.findings.reads import (
-    FindingView,
-    finding_query,
-    finding_views,
-    to_views,
-)
-from team.services.reviews import writes as reviews
-from team.services.reviews.writes import ReviewView
+from team.models import Finding, Note, Person, utcnow
+from team.services.core.paging import Paged, Window, keyed_page
+from team.services.findings.reads import FindingView, finding_query, finding_views, to_views
+from team.services.notes.reads import NoteItem, note_item, note_item_rows
+from team.services.notes.rules import on_work_of, open_must_fix
+from team.services.reviews.reads import ReviewView, queue_count, queue_for, queue_page
+from team.vocabulary import FindingStatus, NoteKind
 
-T = TypeVar("T")
-NoteQuery = Select[Note, str, str, str, int | None]
 NEW_NOTE_DAYS = 7  # a note by someone else on your work is "new" for this many days
 SECTIONS = ("reviews_to_do", "open_must_fix", "new_notes", "awaiting_acceptance")
 SECTION_SIZE = 10  # items a page of each section shows: the page is an inbox of four lists
-
-
-@dataclass(frozen=True)
-class NoteItem:
-    """A note with what it is on, for the attention list."""
-
-    id: int
-    author: str
-    kind: NoteKind
-    body: str
-    created_at: datetime
-    version: int
-    on: str  # "finding", "review_request", "question"
-    on_id: int
-    on_title: str
-    root_id: int | None
 
 
 @dataclass
@@ -90,46 +59,18 @@ class AttentionPage:
 # --------------------------------------------------------------------------- attention
 
 
-def on_work_of(person_id: int) -> ColumnElement[bool]:
-    """Notes by others on this person's findings, review requests, assigned questions and
-    unassigned questions they own: the rule of the attention list and of the one-on-one
-    agenda's must-fix section."""
-    mine = or_(
-        col(Note.finding_id).in_(
-            select(col(Finding.id)).where(col(Finding.author_id) == person_id)
-        ),
-        col(Note.review_request_id).in_(
-            select(col(ReviewRequest.id)).where(col(ReviewRequest.requester_id) == person_id)
-        ),
-        col(Note.question_id).in_(
-            select(col(Question.id)).where(
-                or_(
-                    col(Question.assignee_id) == person_id,
-                    # Unassigned, a question is its owner's work (as notes.py resolves it).
-                    and_(col(Question.assignee_id).is_(None), col(Question.owner_id) == person_id),
-                )
-            )
-        ),
-    )
-    return and_(mine, col(Note.author_id) != person_id)
-
-
 def _where(person_id: int, now: datetime) -> dict[str, list[ColumnElement[bool]]]:
     """The filter of each section but the reviews to do (the reviewer's queue)."""
     reports = select(col(Person.id)).where(col(Person.reports_to_id) == person_id)
     mine = on_work_of(person_id)
     return {
-        "open_must_fix": [mine, _must_fix()],
+        "open_must_fix": [mine, open_must_fix()],
         "new_notes": [mine, _recent(now)],
         "awaiting_acceptance": [
             col(Finding.status) == FindingStatus.SHARED,
             col(Finding.author_id).in_(reports),
         ],
     }
-
-
-def _must_fix() -> ColumnElement[bool]:
-    return and_(col(Note.kind) == NoteKind.MUST_FIX, col(Note.resolved).is_(False))
 
 
 def _recent(now: datetime) -> ColumnElement[bool]:
@@ -140,7 +81,7 @@ def _recent(now: datetime) -> ColumnElement[bool]:
 
 
 def attention_counts(
-    session: Session, person_id: int, *, now: datetime | None = None
+    session: Session, *, person_id: int, now: datetime | None = None
 ) -> dict[str, int]:
     """How many items each section holds, counted in SQL in one query (the notes on the
     person's work are gathered once for both note sections)."""
@@ -148,7 +89,7 @@ def attention_counts(
     where = _where(person_id, now)
     notes = (
         select(
-            func.count(case((_must_fix(), 1))).label("must_fix"),
+            func.count(case((open_must_fix(), 1))).label("must_fix"),
             func.count(case((_recent(now), 1))).label("recent"),
         )
         .where(on_work_of(person_id))
@@ -156,7 +97,7 @@ def attention_counts(
     )
     awaiting = select(func.count()).select_from(Finding).where(*where["awaiting_acceptance"])
     query = select(
-        reviews.queue_count(person_id).scalar_subquery(),
+        queue_count(person_id).scalar_subquery(),
         notes.c.must_fix,
         notes.c.recent,
         awaiting.scalar_subquery(),
@@ -165,30 +106,15 @@ def attention_counts(
     return {name: int(n or 0) for name, n in zip(SECTIONS, row, strict=True)}
 
 
-def attention_count(session: Session, person_id: int, *, now: datetime | None = None) -> int:
+def attention_count(session: Session, *, person_id: int, now: datetime | None = None) -> int:
     """How many things wait on this person (for the navigation)."""
-    return sum(attention_counts(session, person_id, now=now).values())
+    return sum(attention_counts(session, person_id=person_id, now=now).values())
 
 
-def _note_rows() -> NoteQuery:
+def _note_rows() -> Select[Any]:
     """Notes with their author and what they are on, newest first."""
-    target = func.coalesce(
-        col(Note.question_id), col(Finding.question_id), col(ReviewRequest.question_id)
-    )
-    return (
-        select(
-            Note,
-            col(Person.name),
-            col(Finding.summary),
-            col(Question.title),
-            col(Question.root_id),
-        )
-        .join(Person, col(Person.id) == col(Note.author_id))
-        .outerjoin(Finding, col(Finding.id) == col(Note.finding_id))
-        .outerjoin(ReviewRequest, col(ReviewRequest.id) == col(Note.review_request_id))
-        .outerjoin(Question, col(Question.id) == target)
-        .order_by(*_newest_note())
-    )
+    columns, joined = note_item_rows()
+    return select(*columns).select_from(joined).order_by(*_newest_note())
 
 
 def _newest_note() -> list[Any]:
@@ -196,49 +122,21 @@ def _newest_note() -> list[Any]:
 
 
 def _note_items(rows: Iterable[Any]) -> list[NoteItem]:
-    items = []
-    for note, author, summary, title, root in rows:
-        on, on_id = _on(note)
-        on_title = {"finding": summary, "review_request": f"Review of “{title}”"}.get(on, title)
-        items.append(
-            NoteItem(
-                id=int(note.id),
-                author=author,
-                kind=NoteKind(note.kind),
-                body=note.body,
-                created_at=note.created_at,
-                version=note.version,
-                on=on,
-                on_id=on_id,
-                on_title=on_title or "",
-                root_id=root,
-            )
-        )
-    return items
-
-
-def _on(note: Note) -> tuple[str, int]:
-    if note.finding_id:
-        return "finding", note.finding_id
-    if note.review_request_id:
-        return "review_request", note.review_request_id
-    if note.question_id:
-        return "question", note.question_id
-    return "answer", int(note.answer_id or 0)
+    return [note_item(row) for row in rows]
 
 
 def _oldest_finding() -> list[Any]:
     return [col(Finding.created_at), col(Finding.id)]
 
 
-def attention(session: Session, person_id: int, *, now: datetime | None = None) -> Attention:
+def attention(session: Session, *, person_id: int, now: datetime | None = None) -> Attention:
     """What waits on this person, in full: reviews to do, new notes on their work,
     must-fix notes still open on their work, and (for a manager) findings of their
     reports awaiting acceptance."""
     where = _where(person_id, now or utcnow())
     awaiting = finding_query().where(*where["awaiting_acceptance"]).order_by(*_oldest_finding())
     return Attention(
-        reviews_to_do=reviews.queue_for(session, person_id),
+        reviews_to_do=queue_for(session, reviewer_id=person_id),
         new_notes=_note_items(session.execute(_note_rows().where(*where["new_notes"]))),
         open_must_fix=_note_items(session.execute(_note_rows().where(*where["open_must_fix"]))),
         awaiting_acceptance=finding_views(session, awaiting),
@@ -247,9 +145,9 @@ def attention(session: Session, person_id: int, *, now: datetime | None = None) 
 
 def attention_page(
     session: Session,
+    *,
     person_id: int,
     pages: Mapping[str, int] | None = None,
-    *,
     now: datetime | None = None,
     size: int = SECTION_SIZE,
     totals: Mapping[str, int] | None = None,
@@ -259,7 +157,8 @@ def attention_page(
     (counted unless ``totals`` are given, as :func:`attention_counts` returns them); a
     fixed number of queries whatever the sizes."""
     now = now or utcnow()
-    totals = totals if totals is not None else attention_counts(session, person_id, now=now)
+    if totals is None:
+        totals = attention_counts(session, person_id=person_id, now=now)
     where = _where(person_id, now)
 
     def window(name: str) -> Window:
@@ -279,8 +178,11 @@ def attention_page(
 
     awaiting = select(col(Finding.id)).where(*where["awaiting_acceptance"])
     return AttentionPage(
-        reviews_to_do=reviews.queue_page(
-            session, person_id, window("reviews_to_do"), total=totals["reviews_to_do"]
+        reviews_to_do=queue_page(
+            session,
+            reviewer_id=person_id,
+            window=window("reviews_to_do"),
+            total=totals["reviews_to_do"],
         ),
         open_must_fix=notes("open_must_fix"),
         new_notes=notes("new_notes"),

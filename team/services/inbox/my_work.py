@@ -1,72 +1,23 @@
-"""Reads for the IC workflow: my queue of assigned questions (findings are read in
-finding_reads, attention in attention; both stay importable from here). Each read is a
-fixed number of queries; long lists are read one page at a time with their total."""
+"""My work: the questions assigned to a person, with when each last had evidence, whether
+it is stale (questions/rules.py) and how many reviews on it are open. Long lists are read
+one page at a time with their total; each read is a fixed number of queries."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ScalarSelect, Select, case, func, select
+from sqlalchemy import Select, case, func, select
 from sqlmodel import Session, col
 
-from team.models import (
-    Finding,
-    FindingStatus,
-    Project,
-    Question,
-    QuestionStatus,
-    ReviewRequest,
-    ReviewStatus,
-)
+from team.models import Project, Question, ReviewRequest, utcnow
 from team.services.core.paging import Paged, Window, read_page
-from team.services.findings.reads import (
-    FindingQuery,
-    FindingView,
-    finding_query,
-    finding_views,
-    findings_by,
-    findings_by_page,
-    findings_on,
-    get_finding,
-)
-from team.services.inbox.attention import (
-    NEW_NOTE_DAYS,
-    SECTION_SIZE,
-    SECTIONS,
-    Attention,
-    AttentionPage,
-    NoteItem,
-    attention,
-    attention_count,
-    attention_counts,
-    attention_page,
-)
-
-__all__ = [  # finding reads and attention live in their own modules; importable from here
-    "NEW_NOTE_DAYS",
-    "SECTIONS",
-    "SECTION_SIZE",
-    "Attention",
-    "AttentionPage",
-    "FindingQuery",
-    "FindingView",
-    "NoteItem",
-    "attention",
-    "attention_count",
-    "attention_counts",
-    "attention_page",
-    "finding_query",
-    "finding_views",
-    "findings_by",
-    "findings_by_page",
-    "findings_on",
-    "get_finding",
-]
-
-OPEN_REVIEW = (ReviewStatus.OPEN, ReviewStatus.IN_REVIEW, ReviewStatus.CHANGES_REQUESTED)
+from team.services.core.sql_time import aware
+from team.services.questions.rules import is_stale, last_evidence, quiet_days
+from team.vocabulary import QuestionStatus, ReviewStatus
 
 
 @dataclass(frozen=True)
@@ -78,28 +29,10 @@ class WorkItem:
     status: QuestionStatus
     due_date: date | None
     last_evidence_at: datetime | None
+    quiet_days: int  # days without new evidence (since creation, when there is none)
+    stale: bool  # still open and quiet for the stale_after_days of config.yaml
     open_reviews: int
     version: int
-
-    def days_since_evidence(self, now: datetime) -> int | None:
-        if self.last_evidence_at is None:
-            return None
-        return (now - self.last_evidence_at).days
-
-
-# --------------------------------------------------------------------------- my work
-
-
-def last_evidence() -> ScalarSelect[datetime]:
-    """Per question (correlated): when its newest non-withdrawn finding was logged."""
-    return (
-        select(func.max(Finding.created_at))
-        .where(
-            col(Finding.question_id) == col(Question.id),
-            col(Finding.status) != FindingStatus.WITHDRAWN,
-        )
-        .scalar_subquery()
-    )
 
 
 def _assigned(person_id: int) -> Select[Question, str]:
@@ -121,73 +54,103 @@ def _assigned(person_id: int) -> Select[Question, str]:
     )
 
 
-def _work_items(session: Session) -> Callable[[Iterable[Any]], list[WorkItem]]:
-    """Rows of :func:`_assigned` as work items, with evidence and open reviews read for
-    those questions only (one query)."""
+@dataclass(frozen=True)
+class _Facts:
+    last: datetime | None
+    quiet: float
+    stale: bool
+    open_reviews: int
+
+
+def _work_items(
+    session: Session, stale_after_days: int, now: datetime
+) -> Callable[[Iterable[Any]], list[WorkItem]]:
+    """Rows of :func:`_assigned` as work items, with evidence, staleness and open
+    reviews read for those questions only (one query)."""
 
     def convert(rows: Iterable[Any]) -> list[WorkItem]:
         found = list(rows)
-        facts = _question_facts(session, [int(q.id) for q, _ in found])
-        return [
-            WorkItem(
-                question_id=int(q.id),
-                root_id=q.root_id,
-                title=q.title,
-                project=project,
-                status=QuestionStatus(q.status),
-                due_date=q.due_date,
-                last_evidence_at=facts.get(int(q.id), (None, 0))[0],
-                open_reviews=facts.get(int(q.id), (None, 0))[1],
-                version=q.version,
+        facts = _question_facts(session, [int(q.id) for q, _ in found], stale_after_days, now)
+        items = []
+        for q, project in found:
+            fact = facts[int(q.id)]
+            status = QuestionStatus(q.status)
+            items.append(
+                WorkItem(
+                    question_id=int(q.id),
+                    root_id=q.root_id,
+                    title=q.title,
+                    project=project,
+                    status=status,
+                    due_date=q.due_date,
+                    last_evidence_at=fact.last,
+                    quiet_days=math.floor(fact.quiet),
+                    stale=fact.stale and status.is_open,
+                    open_reviews=fact.open_reviews,
+                    version=q.version,
+                )
             )
-            for q, project in found
-        ]
+        return items
 
     return convert
 
 
 def _question_facts(
-    session: Session, question_ids: list[int]
-) -> dict[int, tuple[datetime | None, int]]:
-    """question id -> (last evidence, open reviews), in one query (even for none)."""
+    session: Session, question_ids: list[int], stale_after_days: int, now: datetime
+) -> dict[int, _Facts]:
+    """question id -> its facts, in one query (even for none)."""
     open_reviews = (
         select(func.count())
         .where(
             col(ReviewRequest.question_id) == col(Question.id),
-            col(ReviewRequest.status).in_(OPEN_REVIEW),
+            col(ReviewRequest.status).in_(ReviewStatus.still_open()),
         )
         .scalar_subquery()
     )
-    query = select(col(Question.id), last_evidence(), open_reviews).where(
-        col(Question.id).in_(question_ids)
+    inner = (
+        select(
+            col(Question.id).label("id"),
+            col(Question.created_at).label("created_at"),
+            last_evidence().label("last"),
+            open_reviews.label("open_reviews"),
+        )
+        .where(col(Question.id).in_(question_ids))
+        .subquery("facts")
     )
-    return {int(qid): (_aware(last), int(n or 0)) for qid, last, n in session.execute(query)}
+    quiet = quiet_days(session, inner.c.last, inner.c.created_at, now)
+    query = select(
+        inner.c.id, inner.c.last, quiet, is_stale(quiet, stale_after_days), inner.c.open_reviews
+    )
+    return {
+        int(qid): _Facts(aware(last), float(days), bool(stale), int(n or 0))
+        for qid, last, days, stale, n in session.execute(query)
+    }
 
 
-def my_questions(session: Session, person_id: int) -> list[WorkItem]:
+def my_questions(
+    session: Session, *, person_id: int, stale_after_days: int, now: datetime | None = None
+) -> list[WorkItem]:
     """Questions assigned to ``person_id`` (not dropped), unfinished first, by due date."""
-    return _work_items(session)(session.execute(_assigned(person_id)))
+    convert = _work_items(session, stale_after_days, now or utcnow())
+    return convert(session.execute(_assigned(person_id)))
 
 
-def my_questions_page(session: Session, person_id: int, window: Window) -> Paged[WorkItem]:
+def my_questions_page(
+    session: Session,
+    *,
+    person_id: int,
+    window: Window,
+    stale_after_days: int,
+    now: datetime | None = None,
+) -> Paged[WorkItem]:
     """One page of :func:`my_questions`, with the total."""
-    return read_page(session, _assigned(person_id), window, _work_items(session))
+    convert = _work_items(session, stale_after_days, now or utcnow())
+    return read_page(session, _assigned(person_id), window, convert)
 
 
-def open_assignments(session: Session, person_id: int) -> list[tuple[int, str]]:
+def open_assignments(session: Session, *, person_id: int) -> list[tuple[int, str]]:
     """(id, title) of the questions assigned to ``person_id`` still to answer, in queue
     order: what a finding or a review request can be about."""
-    inner = _assigned(person_id).where(col(Question.status) != QuestionStatus.ANSWERED)
+    inner = _assigned(person_id).where(col(Question.status).in_(QuestionStatus.still_open()))
     query = inner.with_only_columns(col(Question.id), col(Question.title))
     return [(int(qid), title) for qid, title in session.execute(query)]
-
-
-def _aware(value: datetime | str | None) -> datetime | None:
-    """Aggregates bypass the column type; put the UTC zone back on."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value

@@ -34,14 +34,16 @@ from sqlmodel import Session, col
 from team.models import OneOnOne, Person, utcnow
 from team.services.core.actors import acting
 from team.services.core.errors import InvalidInput, PermissionDenied
-from team.services.inbox.my_work import NoteItem
+from team.services.notes.reads import NoteItem
 from team.services.one_on_ones import agenda_sections
-from team.services.one_on_ones import reads as one_on_one_reads
-from team.services.one_on_ones import writes as one_on_ones
 from team.services.one_on_ones.agenda_sections import FindingItem, QuestionItem, ReviewItem
-from team.services.one_on_ones.writes import ActionItemView, OneOnOneView
-
-__all__ = ["Agenda", "FindingItem", "QuestionItem", "ReviewItem", "Section", "build", "export"]
+from team.services.one_on_ones.reads import (
+    ActionItemView,
+    OneOnOneView,
+    get,
+    open_actions_bounded,
+)
+from team.services.one_on_ones.rules import require_member
 
 DEFAULT_WINDOW_DAYS = 14
 SECTION_LIMIT = 5  # items shown per section; its heading counts them all
@@ -123,7 +125,7 @@ def _pair_people(
 ) -> tuple[Person, Person]:
     """The manager and the report of a current pair the actor belongs to."""
     actor = acting(session, actor_id)
-    one_on_ones.require_member(actor, manager_id, report_id)
+    require_member(actor, manager_id, report_id)
     people = {
         p.id: p
         for p in session.scalars(select(Person).where(col(Person.id).in_([manager_id, report_id])))
@@ -140,9 +142,9 @@ def _pair_people(
 def build(
     session: Session,
     actor_id: int,
+    *,
     manager_id: int,
     report_id: int,
-    *,
     stale_after_days: int,
     today: date | None = None,
     now: datetime | None = None,
@@ -164,14 +166,16 @@ def build(
             session, report_id, day=day, now=now, stale_after_days=stale_after_days, limit=limit
         ),
         agenda_sections.review_sections(session, manager_id, report_id, limit),
-        agenda_sections.open_must_fix(session, report_id, limit),
+        agenda_sections.open_must_fix_notes(session, report_id, limit),
     ]
     items: dict[str, list[Any]] = {}
     totals: dict[str, int] = {}
     for part in parts:
         items.update(part.items)
         totals.update(part.totals)
-    actions = one_on_one_reads.open_actions_bounded(session, manager_id, report_id, day, limit)
+    actions = open_actions_bounded(
+        session, manager_id=manager_id, report_id=report_id, day=day, limit=limit
+    )
     totals.update(overdue_actions=actions.overdue_total, carried_over=actions.carried_total)
     return Agenda(
         manager_id=manager_id,
@@ -201,13 +205,12 @@ def _lines(agenda: Agenda, key: str) -> list[str]:
     day = agenda.day
     if key == "new_findings":
         return [
-            f"{f.summary} ({f.kind.value.replace('_', ' ')}, {f.confidence.value} confidence) "
-            f"on “{f.question_title}”"
+            f"{f.summary} ({f.kind.label}, {f.confidence.value} confidence) on “{f.question_title}”"
             for f in agenda.new_findings
         ]
     if key in ("overdue_questions", "stale_questions"):
         return [
-            f"{q.title} ({q.project}; {q.status.value.replace('_', ' ')}; "
+            f"{q.title} ({q.project}; {q.status.label}; "
             + (f"due {q.due_date.isoformat()}; " if q.due_date else "")
             + f"no new evidence for {q.quiet_days} days)"
             for q in getattr(agenda, key)
@@ -215,7 +218,7 @@ def _lines(agenda: Agenda, key: str) -> list[str]:
     if key in ("reviews_awaiting_manager", "reviews_owed"):
         return [
             f"Review of “{r.finding_summary or r.question_title}” "
-            f"({r.status.value.replace('_', ' ')}, "
+            f"({r.status.label}, "
             f"requested {r.requested_at.date().isoformat()}): {r.artifact_url}"
             for r in getattr(agenda, key)
         ]
@@ -266,20 +269,25 @@ def _meeting_markdown(meeting: OneOnOneView, today: date) -> list[str]:
 def export(
     session: Session,
     actor_id: int,
+    *,
     manager_id: int,
     report_id: int,
-    *,
     stale_after_days: int,
     one_on_one_id: int | None = None,
     today: date | None = None,
 ) -> str:
     """The live agenda of the pair plus one of its meetings, as a Markdown document."""
     agenda = build(
-        session, actor_id, manager_id, report_id, stale_after_days=stale_after_days, today=today
+        session,
+        actor_id,
+        manager_id=manager_id,
+        report_id=report_id,
+        stale_after_days=stale_after_days,
+        today=today,
     )
     meeting = None
     if one_on_one_id is not None:
-        meeting = one_on_one_reads.get(session, actor_id, one_on_one_id)
+        meeting = get(session, actor_id, one_on_one_id=one_on_one_id)
         if (meeting.manager_id, meeting.report_id) != (manager_id, report_id):
             raise InvalidInput("That one-on-one belongs to another pair.")
     return to_markdown(agenda, meeting)

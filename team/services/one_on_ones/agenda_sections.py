@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -26,30 +26,14 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from team.models import (
-    Confidence,
-    Finding,
-    FindingKind,
-    FindingStatus,
-    Note,
-    NoteKind,
-    Person,
-    Project,
-    Question,
-    QuestionStatus,
-    ReviewRequest,
-    ReviewStatus,
-)
-from team.services.core.sql_time import at, hours_between
-from team.services.inbox.attention import on_work_of
-from team.services.inbox.my_work import NoteItem, last_evidence
-from team.services.reviews import writes as reviews
-
-ACTIVE = (QuestionStatus.OPEN, QuestionStatus.IN_PROGRESS, QuestionStatus.BLOCKED)
-HIDDEN_FINDINGS = (FindingStatus.DRAFT, FindingStatus.WITHDRAWN)
+from team.models import Finding, Note, Project, Question, ReviewRequest
+from team.services.core.sql_time import aware
+from team.services.notes.reads import note_item, note_item_rows
+from team.services.notes.rules import on_work_of, open_must_fix
+from team.services.questions.rules import is_stale, last_evidence, quiet_days
+from team.vocabulary import Confidence, FindingKind, FindingStatus, QuestionStatus, ReviewStatus
 
 
 @dataclass(frozen=True)
@@ -129,16 +113,6 @@ def _first(
     return Bounded(items, totals)
 
 
-def aware(value: datetime | str | None) -> datetime | None:
-    """SQLite hands back naive timestamps (and aggregates bypass the column type): put
-    the UTC zone back on."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
 def _stamp(value: datetime | str) -> datetime:
     stamped = aware(value)
     assert stamped is not None
@@ -164,7 +138,7 @@ def new_findings(session: Session, report_id: int, since: datetime, limit: int) 
         [
             col(Finding.author_id) == report_id,
             col(Finding.created_at) >= since,
-            col(Finding.status).not_in(HIDDEN_FINDINGS),
+            col(Finding.status).in_(FindingStatus.shared_ones()),
         ],
         join(Finding, Question, col(Question.id) == col(Finding.question_id)),
     )
@@ -210,15 +184,18 @@ def questions(
             last_evidence().label("last"),
         )
         .join(Project, col(Project.id) == col(Question.project_id))
-        .where(col(Question.assignee_id) == report_id, col(Question.status).in_(ACTIVE))
+        .where(
+            col(Question.assignee_id) == report_id,
+            col(Question.status).in_(QuestionStatus.still_open()),
+        )
         .subquery("active")
     )
     c = active.c
-    quiet = hours_between(session, func.coalesce(c.last, c.created_at), at(now)) / 24.0
+    quiet = quiet_days(session, c.last, c.created_at, now)
     overdue = and_(c.due_date.is_not(None), c.due_date < day)
     section = case(
         (overdue, literal_column("'overdue_questions'", String)),
-        (quiet >= stale_after_days, literal_column("'stale_questions'", String)),
+        (is_stale(quiet, stale_after_days), literal_column("'stale_questions'", String)),
     )
     ranked = _ranked(
         [*c, quiet.label("quiet")],
@@ -268,7 +245,7 @@ def review_sections(session: Session, manager_id: int, report_id: int, limit: in
         section,
         [col(rr.requested_at), col(rr.id)],
         [
-            col(rr.status).in_(reviews.WAITING),
+            col(rr.status).in_(ReviewStatus.waiting()),
             or_(awaiting, col(rr.reviewer_id) == report_id),
         ],
         join(rr, Question, col(Question.id) == col(rr.question_id)).outerjoin(
@@ -293,61 +270,15 @@ def review_sections(session: Session, manager_id: int, report_id: int, limit: in
 # --------------------------------------------------------------------------- notes
 
 
-def open_must_fix(session: Session, report_id: int, limit: int) -> Bounded:
+def open_must_fix_notes(session: Session, report_id: int, limit: int) -> Bounded:
     """Unresolved must-fix notes by others on the report's work, newest first, with what
     each is on."""
-    finding, review, question = aliased(Finding), aliased(ReviewRequest), aliased(Question)
-    target = func.coalesce(col(Note.question_id), col(finding.question_id), col(review.question_id))
+    columns, joined = note_item_rows()
     ranked = _ranked(
-        [
-            col(Note.id).label("id"),
-            col(Person.name).label("author"),
-            col(Note.kind).label("kind"),
-            col(Note.body).label("body"),
-            col(Note.created_at).label("created_at"),
-            col(Note.version).label("version"),
-            col(Note.finding_id).label("finding_id"),
-            col(Note.review_request_id).label("review_request_id"),
-            col(Note.question_id).label("on_question_id"),
-            col(Note.answer_id).label("answer_id"),
-            col(finding.summary).label("finding_summary"),
-            col(question.title).label("question_title"),
-            col(question.root_id).label("root_id"),
-        ],
+        columns,
         "open_must_fix",
         [col(Note.created_at).desc(), col(Note.id).desc()],
-        [
-            on_work_of(report_id),
-            col(Note.kind) == NoteKind.MUST_FIX,
-            col(Note.resolved).is_(False),
-        ],
-        join(Note, Person, col(Person.id) == col(Note.author_id))
-        .outerjoin(finding, col(finding.id) == col(Note.finding_id))
-        .outerjoin(review, col(review.id) == col(Note.review_request_id))
-        .outerjoin(question, col(question.id) == target),
+        [on_work_of(report_id), open_must_fix()],
+        joined,
     )
-    return _first(session, ranked, limit, _note_item)
-
-
-def _note_item(r: Any) -> NoteItem:
-    if r.finding_id:
-        on, on_id, title = "finding", int(r.finding_id), r.finding_summary
-    elif r.review_request_id:
-        on, on_id = "review_request", int(r.review_request_id)
-        title = f"Review of “{r.question_title}”"
-    elif r.on_question_id:
-        on, on_id, title = "question", int(r.on_question_id), r.question_title
-    else:
-        on, on_id, title = "answer", int(r.answer_id or 0), ""
-    return NoteItem(
-        id=int(r.id),
-        author=r.author,
-        kind=NoteKind(r.kind),
-        body=r.body,
-        created_at=_stamp(r.created_at),
-        version=int(r.version),
-        on=on,
-        on_id=on_id,
-        on_title=title or "",
-        root_id=r.root_id,
-    )
+    return _first(session, ranked, limit, note_item)

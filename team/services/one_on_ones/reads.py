@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select
@@ -17,14 +17,66 @@ from sqlmodel import Session, col
 from team.models import ActionItem, OneOnOne, Person, TrackNote
 from team.services.core.actors import acting
 from team.services.core.paging import Paged, Window
-from team.services.one_on_ones.writes import (
-    ActionItemView,
-    OneOnOneView,
-    Pair,
-    TrackNoteView,
-    load,
-    require_member,
-)
+from team.services.one_on_ones.rules import load, require_member
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A manager and one report who hold (or held) one-on-ones."""
+
+    manager_id: int
+    manager: str
+    report_id: int
+    report: str
+    current: bool  # the report reports to this manager now (and is active)
+
+
+@dataclass(frozen=True)
+class TrackNoteView:
+    id: int
+    track: str
+    body: str
+    author: str
+    created_at: datetime
+    version: int
+
+
+@dataclass(frozen=True)
+class ActionItemView:
+    id: int
+    one_on_one_id: int
+    raised_on: date
+    owner_id: int
+    owner: str
+    description: str
+    due_date: date | None
+    done: bool
+    done_at: datetime | None
+    version: int
+
+    def overdue(self, today: date) -> bool:
+        return not self.done and self.due_date is not None and self.due_date < today
+
+
+@dataclass(frozen=True)
+class OneOnOneView:
+    id: int
+    manager_id: int
+    manager: str
+    report_id: int
+    report: str
+    held_on: date
+    notes: str
+    version: int
+    tracks: tuple[TrackNoteView, ...] = ()
+    actions: tuple[ActionItemView, ...] = ()
+
+    def by_track(self) -> dict[str, list[TrackNoteView]]:
+        """Track notes grouped by track, in the order tracks were first written."""
+        grouped: dict[str, list[TrackNoteView]] = {}
+        for note in self.tracks:
+            grouped.setdefault(note.track, []).append(note)
+        return grouped
 
 
 def pairs_for(session: Session, actor_id: int) -> list[Pair]:
@@ -99,13 +151,6 @@ def _open_before(manager_id: int, report_id: int, day: date) -> list[ColumnEleme
     ]
 
 
-def open_actions_before(
-    session: Session, manager_id: int, report_id: int, day: date
-) -> list[ActionItemView]:
-    """Open action items raised in the pair's one-on-ones held before ``day``."""
-    return _actions(session, *_open_before(manager_id, report_id, day))
-
-
 @dataclass(frozen=True)
 class OpenActions:
     """The first open items of earlier one-on-ones, overdue ones apart, with totals."""
@@ -117,10 +162,11 @@ class OpenActions:
 
 
 def open_actions_bounded(
-    session: Session, manager_id: int, report_id: int, day: date, limit: int
+    session: Session, *, manager_id: int, report_id: int, day: date, limit: int
 ) -> OpenActions:
-    """Like :func:`open_actions_before`, split into overdue (due before ``day``) and the
-    rest, the oldest first, at most ``limit`` of each: one query."""
+    """The open action items raised in the pair's one-on-ones held before ``day``,
+    split into overdue (due before ``day``) and the rest, the oldest first, at most
+    ``limit`` of each: one query."""
     late = and_(col(ActionItem.due_date).is_not(None), col(ActionItem.due_date) < day)
     order = (col(OneOnOne.held_on), col(ActionItem.id))
     ranked = (
@@ -205,14 +251,16 @@ def _of_pair(manager_id: int, report_id: int) -> list[ColumnElement[bool]]:
     return [col(OneOnOne.manager_id) == manager_id, col(OneOnOne.report_id) == report_id]
 
 
-def get(session: Session, actor_id: int, one_on_one_id: int) -> OneOnOneView:
+def get(session: Session, actor_id: int, *, one_on_one_id: int) -> OneOnOneView:
     actor = acting(session, actor_id)
     meeting = load(session, one_on_one_id)
     require_member(actor, meeting.manager_id, meeting.report_id)
     return _views(session, session.execute(_named(col(OneOnOne.id) == one_on_one_id)).all())[0]
 
 
-def history(session: Session, actor_id: int, manager_id: int, report_id: int) -> list[OneOnOneView]:
+def history(
+    session: Session, actor_id: int, *, manager_id: int, report_id: int
+) -> list[OneOnOneView]:
     """Every one-on-one of the pair, newest first, with notes, tracks and action items."""
     actor = acting(session, actor_id)
     require_member(actor, manager_id, report_id)
@@ -230,7 +278,7 @@ class Meetings:
 
 
 def meetings(
-    session: Session, actor_id: int, manager_id: int, report_id: int, day: date, window: Window
+    session: Session, actor_id: int, *, manager_id: int, report_id: int, day: date, window: Window
 ) -> Meetings:
     """The pair's meeting on ``day``, its newest meeting and one ``window`` of the ones
     held before ``day`` (newest first, with the total): five queries whatever the count.
@@ -240,8 +288,7 @@ def meetings(
     pair = _of_pair(manager_id, report_id)
     earlier = [*pair, col(OneOnOne.held_on) < day]
     total = int(session.scalar(select(func.count()).select_from(OneOnOne).where(*earlier)) or 0)
-    last = max(1, -(-total // window.size))
-    window = window if window.page <= last else Window(page=last, size=window.size)
+    window = window.within(total)
     page_ids = (
         select(col(OneOnOne.id))
         .where(*earlier)

@@ -40,12 +40,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from team.models import Answer, Event, Question, QuestionStatus, utcnow
+from team.models import Answer, Event, Question, utcnow
 from team.services.progress.roots import PANELS, drawn, root_ids
+from team.services.questions.portfolio import coverage_by_root
+from team.vocabulary import QuestionStatus
 
 WEEKS = 12
 AT_RISK_MARGIN = 0.10  # coverage this far behind the expected pace is "at risk"
-OPEN_STATUSES = (QuestionStatus.OPEN, QuestionStatus.IN_PROGRESS, QuestionStatus.BLOCKED)
 CONFIDENCE_LEVEL = {"low": 1, "medium": 2, "high": 3}
 _TS = DateTime(timezone=True)
 
@@ -273,32 +274,12 @@ def answer_progress(
 
 
 def _coverage_now(session: Session, roots: Select[Any]) -> pd.DataFrame:
-    """(root_id, scope, answered) of each tree today, in one recursive query: a node is
-    in scope when neither it nor an ancestor is dropped; a leaf is an in-scope node
-    without a sub-question that is not dropped (rollup.py)."""
-    dropped = QuestionStatus.DROPPED.value
-    scope = (
-        select(col(Question.id).label("id"), col(Question.id).label("root_id"))
-        .where(col(Question.id).in_(roots), col(Question.status) != dropped)
-        .cte("in_scope", recursive=True)
+    """(root_id, scope, answered) of each tree today: the leaves in scope, as Overview
+    counts them (questions/portfolio.py)."""
+    counts = coverage_by_root(session, roots)
+    return pd.DataFrame(
+        [(r, n, done) for r, (n, done) in counts.items()], columns=["root_id", "scope", "answered"]
     )
-    child = aliased(Question)
-    scope = scope.union_all(
-        select(col(child.id), scope.c.root_id)
-        .join(scope, col(child.parent_id) == scope.c.id)
-        .where(col(child.status) != dropped)
-    )
-    kid = aliased(Question)
-    live_child = exists().where(col(kid.parent_id) == col(Question.id), col(kid.status) != dropped)
-    answered = case((col(Question.status) == QuestionStatus.ANSWERED.value, 1), else_=0)
-    query = (
-        select(scope.c.root_id, func.count(), func.sum(answered))
-        .select_from(Question)
-        .join(scope, scope.c.id == col(Question.id))
-        .where(~live_child)
-        .group_by(scope.c.root_id)
-    )
-    return frame(session.execute(query), ["root_id", "scope", "answered"])
 
 
 HEALTH_COLUMNS = [
@@ -334,7 +315,7 @@ def deadline_health(
     """
     now = now or utcnow()
     roots = root_ids(project_id, person_id).where(
-        col(Question.due_date).is_not(None), col(Question.status).in_(OPEN_STATUSES)
+        col(Question.due_date).is_not(None), col(Question.status).in_(QuestionStatus.still_open())
     )
     titles = _titles(session, roots)
     counts = _coverage_now(session, roots)  # read even when empty: queries stay fixed

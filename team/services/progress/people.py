@@ -29,23 +29,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from team.models import (
-    Finding,
-    FindingStatus,
-    Person,
-    Project,
-    Question,
-    QuestionStatus,
-    ReviewRequest,
-    ReviewStatus,
-    Role,
-    utcnow,
-)
+from team.models import Finding, Person, Project, Question, ReviewRequest, utcnow
 from team.services.core.sql_time import at, hours_between, whole_weeks
-from team.services.inbox.my_work import last_evidence
-from team.services.progress.history import OPEN_STATUSES, WEEKS, calendar, frame, utc
+from team.services.progress.history import WEEKS, calendar, frame, utc
+from team.services.questions.rules import is_stale, last_evidence, quiet_days
+from team.vocabulary import FindingStatus, QuestionStatus, ReviewStatus, Role
 
-OPEN_REVIEWS = (ReviewStatus.OPEN, ReviewStatus.IN_REVIEW, ReviewStatus.CHANGES_REQUESTED)
 AGE_BUCKETS = ("under 1 day", "1-3 days", "3-7 days", "over a week")
 
 
@@ -82,7 +71,7 @@ def findings_per_week(
         .where(
             col(Finding.created_at) > at(now - timedelta(weeks=weeks)),
             col(Finding.created_at) <= at(now),
-            col(Finding.status) != FindingStatus.WITHDRAWN,
+            col(Finding.status).in_(FindingStatus.evidence()),
             _in_project(col(Finding.question_id), project_id),
         )
         .group_by(week, col(Person.id), col(Person.name), col(Finding.kind))
@@ -142,7 +131,7 @@ def review_turnaround(
         ).where(*within(first)),
         select(
             week(resolved), literal_column("'resolution'"), hours_between(session, asked, resolved)
-        ).where(*within(resolved), col(rr.status) != ReviewStatus.WITHDRAWN),
+        ).where(*within(resolved), col(rr.status) == ReviewStatus.APPROVED),
     ).subquery("spans")
     group = (spans.c.week, spans.c.measure)
     ranked = select(
@@ -180,7 +169,7 @@ def open_review_age(
         select(col(Person.name), bucket, func.count(), func.max(age) / 24.0)
         .select_from(rr)
         .join(Person, col(Person.id) == col(rr.reviewer_id))
-        .where(col(rr.status).in_(OPEN_REVIEWS), _review_filter(project_id, person_id))
+        .where(col(rr.status).in_(ReviewStatus.still_open()), _review_filter(project_id, person_id))
         .group_by(col(Person.name), bucket)
     )
     found = frame(session.execute(query), ["reviewer", "bucket_order", "reviews", "oldest_days"])
@@ -216,7 +205,10 @@ def workload(
         .select_from(Question)
         .join(Person, col(Person.id) == col(Question.assignee_id))
         .join(Project, col(Project.id) == col(Question.project_id))
-        .where(col(Question.parent_id).is_not(None), col(Question.status).in_(OPEN_STATUSES))
+        .where(
+            col(Question.parent_id).is_not(None),
+            col(Question.status).in_(QuestionStatus.still_open()),
+        )
         .group_by(col(Person.id), col(Person.name), col(Project.name))
     )
     if project_id is not None:
@@ -258,7 +250,7 @@ def technique_breadth(
     )
     per_question = (
         select(col(Finding.question_id), col(Finding.author_id), func.count().label("n"))
-        .where(col(Finding.status) != FindingStatus.WITHDRAWN)
+        .where(col(Finding.status).in_(FindingStatus.evidence()))
         .group_by(col(Finding.question_id), col(Finding.author_id))
     )
     if person_id is not None:
@@ -329,7 +321,7 @@ def stale_questions(
     live_child = exists().where(
         col(child.parent_id) == col(Question.id), col(child.status) != QuestionStatus.DROPPED
     )
-    where = [col(Question.status).in_(OPEN_STATUSES), ~live_child]
+    where = [col(Question.status).in_(QuestionStatus.still_open()), ~live_child]
     if project_id is not None:
         where.append(col(Question.project_id) == project_id)
     if person_id is not None:
@@ -343,18 +335,14 @@ def stale_questions(
         .where(*where)
         .subquery("leaves")
     )
-    days = (
-        hours_between(
-            session, func.coalesce(leaves.c.last, leaves.c.created_at), at(now or utcnow())
-        )
-        / 24.0
-    )
-    stale = case((days >= stale_after_days, 1), else_=0)
+    days = quiet_days(session, leaves.c.last, leaves.c.created_at, now or utcnow())
+    stale = case((is_stale(days, stale_after_days), 1), else_=0)
     ranked = (
         select(
             leaves.c.question_id,
             leaves.c.last,
             days.label("days"),
+            stale.label("stale"),
             func.count().over().label("open_total"),
             func.sum(stale).over().label("stale_total"),
         )
@@ -370,6 +358,7 @@ def stale_questions(
             col(assignee.name),
             ranked.c.last,
             ranked.c.days,
+            ranked.c.stale,
             ranked.c.open_total,
             ranked.c.stale_total,
         )
@@ -378,11 +367,13 @@ def stale_questions(
         .outerjoin(assignee, col(assignee.id) == col(Question.assignee_id))
     )
     columns = ["question_id", "title", "general_question", "assignee", "last_evidence_at"]
-    found = frame(session.execute(query), [*columns, "days_since", "open_total", "stale_total"])
+    found = frame(
+        session.execute(query), [*columns, "days_since", "stale", "open_total", "stale_total"]
+    )
     found["last_evidence_at"] = utc(found["last_evidence_at"])
     found["days_since"] = found["days_since"].astype(float).round(1)
     found["assignee"] = found["assignee"].fillna("unassigned")
-    found["stale"] = found["days_since"] >= stale_after_days
+    found["stale"] = found["stale"].astype(bool)
     found = found.astype({"open_total": int, "stale_total": int})
     ordered = found.sort_values(["days_since", "question_id"], ascending=[False, True])
     return ordered.reset_index(drop=True)[STALE_COLUMNS]

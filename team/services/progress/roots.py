@@ -8,37 +8,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import Select, func, select
 from sqlmodel import Session, col
 
 from team.models import Question
-from team.services.questions.portfolio import urgency
-from team.services.questions.tree import involves
+from team.services.questions.portfolio import matching_roots, urgency
 
 PANELS = 6  # general questions drawn when none are picked
 CHOICES = 50  # picker options offered besides the picked ones
 
 
-def _matching(
-    project_id: int | None, person_id: int | None, search: str = ""
-) -> list[ColumnElement[bool]]:
-    """General questions of a project, and/or trees where a person owns or is assigned
-    a node (the Overview filter), and/or whose title holds every word of ``search``."""
-    where: list[ColumnElement[bool]] = [col(Question.parent_id).is_(None)]
-    if project_id is not None:
-        where.append(col(Question.project_id) == project_id)
-    if person_id is not None:
-        where.append(involves(person_id))
-    where += [
-        func.lower(col(Question.title)).contains(word, autoescape=True)
-        for word in search.lower().split()
-    ]
-    return where
-
-
 def root_ids(project_id: int | None, person_id: int | None) -> Select[Any]:
     """Every general question matching the filters."""
-    return select(col(Question.id)).where(*_matching(project_id, person_id))
+    return select(col(Question.id)).where(*matching_roots(project_id, person_id))
 
 
 def drawn(
@@ -74,12 +56,14 @@ def root_choices(
     limit: int = CHOICES,
 ) -> RootChoices:
     total = session.scalar(
-        select(func.count()).select_from(Question).where(*_matching(project_id, person_id))
+        select(func.count()).select_from(Question).where(*matching_roots(project_id, person_id))
     )
     picked = select(col(Question.id), col(Question.title)).where(col(Question.id).in_(list(chosen)))
     found = session.execute(
         select(col(Question.id), col(Question.title))
-        .where(*_matching(project_id, person_id, search), col(Question.id).not_in(list(chosen)))
+        .where(
+            *matching_roots(project_id, person_id, search), col(Question.id).not_in(list(chosen))
+        )
         .order_by(*urgency())
         .limit(limit)
     ).all()

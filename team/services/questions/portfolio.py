@@ -18,19 +18,11 @@ from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from team.models import (
-    AnswerState,
-    Confidence,
-    Person,
-    Project,
-    Question,
-    QuestionStatus,
-)
-from team.services.core.paging import Paged, Window, read_page
+from team.models import Person, Project, Question
+from team.services.core.paging import Paged, Window, read_page, words_in
 from team.services.questions.tree import involves, rollups_by_root
+from team.vocabulary import AnswerState, Confidence, QuestionStatus
 
-CLOSED = (QuestionStatus.ANSWERED, QuestionStatus.DROPPED)
-STILL_OPEN = (QuestionStatus.OPEN, QuestionStatus.IN_PROGRESS, QuestionStatus.BLOCKED)
 _PRIORITY_RANK = {"urgent": 0, "high": 1, "medium": 2, "low": 3}
 
 
@@ -66,9 +58,7 @@ class PortfolioRow:
 
     @property
     def overdue(self) -> bool:
-        return (
-            self.due_date is not None and self.due_date < date.today() and self.status not in CLOSED
-        )
+        return self.due_date is not None and self.due_date < date.today() and self.status.is_open
 
 
 @dataclass(frozen=True)
@@ -86,28 +76,33 @@ class Summary:
         return self.answered_leaves / self.leaves if self.leaves else None
 
 
-def _matching_roots(f: PortfolioFilter) -> list[ColumnElement[bool]]:
+def matching_roots(
+    project_id: int | None, person_id: int | None, search: str = ""
+) -> list[ColumnElement[bool]]:
+    """The filter of general questions (Overview's, and Progress's): of a project, and/or
+    whose tree a person owns or is assigned a node of, and/or whose title holds every
+    word of ``search``."""
     where: list[ColumnElement[bool]] = [col(Question.parent_id).is_(None)]
-    if f.project_id is not None:
-        where.append(col(Question.project_id) == f.project_id)
-    if f.person_id is not None:
-        where.append(involves(f.person_id))
-    where += [
-        func.lower(col(Question.title)).contains(word, autoescape=True)
-        for word in f.search.lower().split()
-    ]
-    return where
+    if project_id is not None:
+        where.append(col(Question.project_id) == project_id)
+    if person_id is not None:
+        where.append(involves(person_id))
+    return where + words_in(search, col(Question.title))
+
+
+def _matching_roots(f: PortfolioFilter) -> list[ColumnElement[bool]]:
+    return matching_roots(f.project_id, f.person_id, f.search)
 
 
 def urgency() -> list[Any]:
     """Unfinished first, then by priority, due date (none last) and title."""
-    closed = case((col(Question.status).in_(CLOSED), 1), else_=0)
+    closed = case((col(Question.status).in_(QuestionStatus.finished()), 1), else_=0)
     priority = case(_PRIORITY_RANK, value=col(Question.priority), else_=9)
     no_due = case((col(Question.due_date).is_(None), 1), else_=0)
     return [closed, priority, no_due, col(Question.due_date), col(Question.title), col(Question.id)]
 
 
-def page(session: Session, f: PortfolioFilter, window: Window) -> Paged[PortfolioRow]:
+def page(session: Session, *, f: PortfolioFilter, window: Window) -> Paged[PortfolioRow]:
     """The general questions matching ``f``, most urgent first, one page of them."""
     owner = aliased(Person)
     query = (
@@ -119,7 +114,7 @@ def page(session: Session, f: PortfolioFilter, window: Window) -> Paged[Portfoli
     )
     found = read_page(session, query, window, list)
     ids = [int(q.id) for q, _, _ in found.items]
-    rollups = rollups_by_root(session, ids)
+    rollups = rollups_by_root(session, root_ids=ids)
     people = _people_by_root(session, ids)
     open_counts = _open_counts(session, ids)
     rows = []
@@ -149,13 +144,14 @@ def page(session: Session, f: PortfolioFilter, window: Window) -> Paged[Portfoli
     return Paged(items=rows, total=found.total, window=found.window)
 
 
-def summary(session: Session, f: PortfolioFilter, *, today: date | None = None) -> Summary:
+def summary(session: Session, *, f: PortfolioFilter, today: date | None = None) -> Summary:
     """Counts over every matching general question, in two queries."""
     today = today or date.today()
     roots = select(col(Question.id)).where(*_matching_roots(f))
     overdue = case(
         (
-            (col(Question.due_date) < today) & col(Question.status).not_in(CLOSED),
+            (col(Question.due_date) < today)
+            & col(Question.status).in_(QuestionStatus.still_open()),
             1,
         ),
         else_=0,
@@ -167,7 +163,7 @@ def summary(session: Session, f: PortfolioFilter, *, today: date | None = None) 
         select(func.count()).where(
             col(Question.root_id).in_(roots),
             col(Question.parent_id).is_not(None),
-            col(Question.status).in_(STILL_OPEN),
+            col(Question.status).in_(QuestionStatus.still_open()),
         )
     )
     leaves, answered = coverage_totals(session, roots)
@@ -180,11 +176,11 @@ def summary(session: Session, f: PortfolioFilter, *, today: date | None = None) 
     )
 
 
-def coverage_totals(session: Session, roots: Select[int | None]) -> tuple[int, int]:
-    """(leaves, answered leaves) summed over the trees of ``roots``: a node is in scope
-    when neither it nor an ancestor is dropped; a leaf is an in-scope node without a
-    sub-question that is not dropped (rollup.py). Only the subtrees under dropped nodes
-    (few) are walked; the rest is one pass over the trees' rows."""
+def _leaves(roots: Select[Any]) -> list[ColumnElement[bool]]:
+    """The leaves in scope of the trees of ``roots``: a node is in scope when neither it
+    nor an ancestor is dropped; a leaf is an in-scope node without a sub-question that is
+    not dropped (rollup.py). Only the subtrees under dropped nodes (few) are walked; the
+    rest is one pass over the trees' rows."""
     in_trees = col(Question.root_id).in_(roots)
     dropped = QuestionStatus.DROPPED
     cut = (
@@ -197,15 +193,34 @@ def coverage_totals(session: Session, roots: Select[int | None]) -> tuple[int, i
     live_parents = select(col(Question.parent_id)).where(
         in_trees, col(Question.status) != dropped, col(Question.parent_id).is_not(None)
     )
-    answered = case((col(Question.status) == QuestionStatus.ANSWERED, 1), else_=0)
-    leaves, done = session.execute(
-        select(func.count(), func.coalesce(func.sum(answered), 0)).where(
-            in_trees,
-            col(Question.id).not_in(select(cut.c.id)),
-            col(Question.id).not_in(live_parents),
-        )
-    ).one()
+    return [
+        in_trees,
+        col(Question.id).not_in(select(cut.c.id)),
+        col(Question.id).not_in(live_parents),
+    ]
+
+
+def _answered() -> ColumnElement[int]:
+    return func.coalesce(
+        func.sum(case((col(Question.status) == QuestionStatus.ANSWERED, 1), else_=0)), 0
+    )
+
+
+def coverage_totals(session: Session, roots: Select[Any]) -> tuple[int, int]:
+    """(leaves, answered leaves) summed over the trees of ``roots``, in one query."""
+    leaves, done = session.execute(select(func.count(), _answered()).where(*_leaves(roots))).one()
     return int(leaves), int(done)
+
+
+def coverage_by_root(session: Session, roots: Select[Any]) -> dict[int, tuple[int, int]]:
+    """{root id: (leaves, answered leaves)} of the trees of ``roots`` that have a leaf in
+    scope, in one query."""
+    query = (
+        select(col(Question.root_id), func.count(), _answered())
+        .where(*_leaves(roots))
+        .group_by(col(Question.root_id))
+    )
+    return {int(r): (int(n), int(done)) for r, n, done in session.execute(query)}
 
 
 def _people_by_root(session: Session, root_ids: list[int]) -> dict[int, dict[int, str]]:
@@ -234,7 +249,7 @@ def _open_counts(session: Session, root_ids: list[int]) -> dict[int, int]:
         select(col(Question.root_id), func.count())
         .where(
             col(Question.root_id).in_(root_ids),
-            col(Question.status).in_(STILL_OPEN),
+            col(Question.status).in_(QuestionStatus.still_open()),
             col(Question.parent_id).is_not(None),
         )
         .group_by(col(Question.root_id))

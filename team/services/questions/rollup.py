@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from team.models import Confidence, QuestionStatus
+from team.vocabulary import Confidence, QuestionStatus
 
 RANK = {Confidence.LOW: 0, Confidence.MEDIUM: 1, Confidence.HIGH: 2}
 HELP = (

@@ -1,5 +1,5 @@
-"""Question statuses: the state machine, who may move a question where, dropping a
-branch, and the all-or-nothing bulk editor."""
+"""Question statuses: moving one question (dropping a branch with it) and the
+all-or-nothing bulk editor. The rules (transitions, who may) are in rules.py."""
 
 from __future__ import annotations
 
@@ -8,63 +8,27 @@ from datetime import date
 
 from sqlmodel import Session
 
-from team.models import Priority, Question, QuestionPublic, QuestionStatus, utcnow
+from team.models import Question, utcnow
 from team.services.core.actors import Actor, acting, require_manager, require_writer
-from team.services.core.errors import IllegalTransition, PermissionDenied
+from team.services.core.errors import PermissionDenied
 from team.services.core.tx import atomic
+from team.services.core.writes import record, save_fields
+from team.services.questions.rules import check_status_change, may_edit
 from team.services.questions.store import (
+    QuestionView,
     check_assignee,
-    claim,
     load,
-    public,
-    record_change,
     subtree,
+    view,
+    what,
 )
-
-S = QuestionStatus
-TRANSITIONS: dict[QuestionStatus, frozenset[QuestionStatus]] = {
-    S.OPEN: frozenset({S.IN_PROGRESS, S.BLOCKED, S.ANSWERED, S.DROPPED}),
-    S.IN_PROGRESS: frozenset({S.OPEN, S.BLOCKED, S.ANSWERED, S.DROPPED}),
-    S.BLOCKED: frozenset({S.OPEN, S.IN_PROGRESS, S.DROPPED}),
-    S.ANSWERED: frozenset({S.OPEN, S.IN_PROGRESS}),
-    S.DROPPED: frozenset({S.OPEN}),
-}
-# Statuses an IC may not set: dropping and restoring a question is a manager's call.
-MANAGER_ONLY_STATUSES = frozenset({S.DROPPED})
-
-
-# --------------------------------------------------------------------------- status
-
-
-def allowed_statuses(current: QuestionStatus) -> list[QuestionStatus]:
-    return sorted(TRANSITIONS[QuestionStatus(current)], key=list(QuestionStatus).index)
-
-
-def _check_transition(question: Question, new: QuestionStatus) -> None:
-    current = QuestionStatus(question.status)
-    if new not in TRANSITIONS[current]:
-        allowed = ", ".join(s.value for s in allowed_statuses(current))
-        raise IllegalTransition(
-            f"'{question.title}' is {current.value}; from there it can move to {allowed}, "
-            f"not to {new.value}.",
-            field="status",
-        )
-
-
-def _check_status_permission(actor: Actor, question: Question, new: QuestionStatus) -> None:
-    require_writer(actor)
-    if actor.is_manager:
-        return
-    if question.assignee_id != actor.id:
-        raise PermissionDenied("You can change the status only of questions assigned to you.")
-    if new in MANAGER_ONLY_STATUSES or question.status == S.DROPPED:
-        raise PermissionDenied("Only a manager can drop a question or bring one back.")
+from team.vocabulary import Priority, QuestionStatus
 
 
 @atomic
 def set_status(
-    session: Session, actor_id: int, question_id: int, version: int, status: QuestionStatus
-) -> QuestionPublic:
+    session: Session, actor_id: int, *, question_id: int, version: int, status: QuestionStatus
+) -> QuestionView:
     """Move a question through its states. Dropping a question also drops its
     descendants that are not answered or dropped already; restoring brings back only
     the question itself."""
@@ -72,26 +36,45 @@ def set_status(
     question = load(session, question_id)
     new = QuestionStatus(status)
     if question.status == new:
-        return public(question)
-    _check_status_permission(actor, question, new)
-    _check_transition(question, new)
-    claim(session, question, version)
-    _change_status(session, actor, question, new)
-    if new == S.DROPPED:
-        _drop_descendants(session, actor, question)
+        return view(question)
+    check_status_change(actor, question, new)
+    _save(session, actor, question, version, {"status": new})
     session.commit()
-    return public(question)
+    return view(question)
 
 
-def _change_status(session: Session, actor: Actor, question: Question, new: QuestionStatus) -> None:
-    record_change(session, actor, question, "status", question.status, new)
-    question.status = new
+def _save(
+    session: Session, actor: Actor, question: Question, version: int, wanted: dict[str, object]
+) -> None:
+    """Save the changed fields; a question dropped drops its branch with it."""
+    changed = save_fields(
+        session,
+        actor,
+        question,
+        version=version,
+        wanted=wanted,
+        what=what(question),
+        root_id=question.root_id,
+        touch=True,
+    )
+    if "status" in changed and question.status == QuestionStatus.DROPPED:
+        _drop_descendants(session, actor, question)
 
 
 def _drop_descendants(session: Session, actor: Actor, question: Question) -> None:
     for node in subtree(session, question)[1:]:
-        if node.status not in (S.ANSWERED, S.DROPPED):
-            _change_status(session, actor, node, S.DROPPED)
+        if QuestionStatus(node.status).is_open:
+            record(
+                session,
+                actor,
+                node,
+                "updated",
+                field="status",
+                old=node.status,
+                new=QuestionStatus.DROPPED,
+                root_id=node.root_id,
+            )
+            node.status = QuestionStatus.DROPPED
             node.version += 1
             node.updated_at = utcnow()
 
@@ -112,7 +95,7 @@ class BulkEdit:
 
 
 @atomic
-def bulk_update(session: Session, actor_id: int, edits: list[BulkEdit]) -> int:
+def bulk_update(session: Session, actor_id: int, *, edits: list[BulkEdit]) -> int:
     """Apply many rows' assignee / status / priority / due changes in one transaction:
     every row is saved or, if any row is refused, none is. Returns rows changed."""
     actor = acting(session, actor_id)
@@ -124,32 +107,23 @@ def bulk_update(session: Session, actor_id: int, edits: list[BulkEdit]) -> int:
 
 def _apply_bulk_row(session: Session, actor: Actor, edit: BulkEdit) -> int:
     question = load(session, edit.question_id)
-    fields: dict[str, object] = {}
+    wanted: dict[str, object] = {}
     if question.assignee_id != edit.assignee_id:
         require_manager(actor, "assign questions")
         check_assignee(session, edit.assignee_id)
-        fields["assignee_id"] = edit.assignee_id
+        wanted["assignee_id"] = edit.assignee_id
     if question.priority != edit.priority or question.due_date != edit.due_date:
-        if not (actor.is_manager or question.owner_id == actor.id):
+        if not may_edit(actor, question):
             raise PermissionDenied(
                 f"You can change priority and due date only of questions you created "
                 f"('{question.title}' is not)."
             )
-        fields["priority"] = Priority(edit.priority)
-        fields["due_date"] = edit.due_date
+        wanted |= {"priority": Priority(edit.priority), "due_date": edit.due_date}
     new_status = QuestionStatus(edit.status)
     if question.status != new_status:
-        _check_status_permission(actor, question, new_status)
-        _check_transition(question, new_status)
-    if not fields and question.status == new_status:
+        check_status_change(actor, question, new_status)
+        wanted["status"] = new_status
+    if not wanted:
         return 0
-    claim(session, question, edit.version)
-    for field, value in fields.items():
-        if getattr(question, field) != value:
-            record_change(session, actor, question, field, getattr(question, field), value)
-            setattr(question, field, value)
-    if question.status != new_status:
-        _change_status(session, actor, question, new_status)
-        if new_status == S.DROPPED:
-            _drop_descendants(session, actor, question)
+    _save(session, actor, question, edit.version, wanted)
     return 1

@@ -1,17 +1,24 @@
-"""Shared pieces of the question services: loading, the version claim, validation,
-and event recording. Used by questions.py (tree edits) and question_status.py."""
+"""Question rows in and out: the view pages get, loading, cleaning what a person typed,
+inserting with its events, and a question's branch. Used by the question writes."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import CTE, Select, select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from team.models import Person, Question, QuestionPublic, Role
-from team.services.core import events
+from team.models import Person, Question
 from team.services.core.actors import Actor
-from team.services.core.errors import InvalidInput, NotFound
+from team.services.core.errors import InvalidInput
 from team.services.core.text import multi_line, one_line
-from team.services.core.versioning import claim_version
+from team.services.core.views import view_of
+from team.services.core.writes import load as load_row
+from team.services.core.writes import record
+from team.vocabulary import Priority, QuestionStatus, Role
 
 TITLE_MAX = 300
 CONTEXT_MAX = 20_000
@@ -19,20 +26,44 @@ TECHNIQUE_MAX = 60
 LINES_MAX = 100
 
 
+@dataclass(frozen=True)
+class QuestionView:
+    """A question as pages show it."""
+
+    id: int
+    title: str
+    context: str
+    technique: str | None
+    priority: Priority
+    due_date: date | None
+    project_id: int
+    parent_id: int | None
+    root_id: int | None
+    owner_id: int
+    assignee_id: int | None
+    status: QuestionStatus
+    position: int
+    created_at: datetime
+    updated_at: datetime
+    version: int
+
+
+def view(question: Question) -> QuestionView:
+    return view_of(QuestionView, question)
+
+
 def load(session: Session, question_id: int) -> Question:
-    question = session.get(Question, question_id)
-    if question is None:
-        raise NotFound(f"Question #{question_id} does not exist; it may have been removed.")
-    return question
+    return load_row(
+        session,
+        Question,
+        question_id,
+        f"Question #{question_id} does not exist; it may have been removed.",
+    )
 
 
-def claim(session: Session, question: Question, expected_version: int) -> None:
-    """Take the next version of ``question`` (and stamp updated_at) or raise StaleEdit."""
-    claim_version(session, question, expected_version, f"'{question.title}'", touch=True)
-
-
-def public(question: Question) -> QuestionPublic:
-    return QuestionPublic.model_validate(question)
+def what(question: Question) -> str:
+    """How a stale edit names the question."""
+    return f"'{question.title}'"
 
 
 def clean_title(title: str) -> str:
@@ -75,64 +106,39 @@ def check_assignee(session: Session, assignee_id: int | None) -> None:
         )
 
 
-def may_split(actor: Actor, parent: Question) -> bool:
-    return actor.is_manager or (actor.role == Role.IC and parent.assignee_id == actor.id)
-
-
-def record_change(
-    session: Session,
-    actor: Actor,
-    question: Question,
-    field: str,
-    old: object,
-    new: object,
-    *,
-    action: str = "updated",
-) -> None:
-    assert question.id is not None
-    events.record(
-        session,
-        actor_id=actor.id,
-        entity="question",
-        entity_id=question.id,
-        action=action,
-        field=field,
-        old=old,
-        new=new,
-        root_id=question.root_id,
-    )
-
-
 def insert(session: Session, actor: Actor, question: Question) -> Question:
+    """Add ``question`` with its ``created`` event (and its assignment's)."""
     session.add(question)
     session.flush()
     assert question.id is not None
     if question.root_id is None:
         question.root_id = question.id
         session.flush()
-    events.record(
-        session,
-        actor_id=actor.id,
-        entity="question",
-        entity_id=question.id,
-        action="created",
-        new=question.title,
-        root_id=question.root_id,
-    )
+    record(session, actor, question, "created", new=question.title, root_id=question.root_id)
     if question.assignee_id is not None:
-        record_change(session, actor, question, "assignee_id", None, question.assignee_id)
+        record(
+            session,
+            actor,
+            question,
+            "updated",
+            field="assignee_id",
+            new=question.assignee_id,
+            root_id=question.root_id,
+        )
     return question
 
 
+def branch(node_id: int) -> CTE:
+    """Ids of ``node_id`` and every question below it (a recursive common table)."""
+    top: Select[Any] = select(col(Question.id).label("id")).where(col(Question.id) == node_id)
+    found = top.cte("branch", recursive=True)
+    child = aliased(Question)
+    return found.union_all(select(col(child.id)).where(col(child.parent_id) == found.c.id))
+
+
 def subtree(session: Session, question: Question) -> list[Question]:
-    """``question`` and every node below it (one query for the whole tree)."""
-    tree = session.scalars(select(Question).where(col(Question.root_id) == question.root_id)).all()
-    children: dict[int | None, list[Question]] = {}
-    for node in tree:
-        children.setdefault(node.parent_id, []).append(node)
-    found, stack = [], [question]
-    while stack:
-        node = stack.pop()
-        found.append(node)
-        stack.extend(children.get(node.id, []))
-    return found
+    """``question`` and every question below it, read in full (one query)."""
+    assert question.id is not None
+    below = select(branch(question.id).c.id)
+    rows = session.scalars(select(Question).where(col(Question.id).in_(below))).all()
+    return [question, *(row for row in rows if row.id != question.id)]

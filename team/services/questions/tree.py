@@ -1,30 +1,28 @@
-"""Reading question trees: one tree with per-node coverage and confidence, and the
-portfolio of general questions for Overview. Each read is a fixed number of queries,
-whatever the size. The roll-up rules are in rollup.py.
-"""
+"""Reading question trees, whatever their size: the shape of a tree (every node without
+its text), the nodes shown read in full with their coverage and confidence (rolled up
+over the whole tree, rollup.py), a whole branch for the memo, and the roll-ups of many
+trees for Overview. Each read is a fixed number of queries."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, exists, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from team.models import (
-    Confidence,
-    Question,
-    QuestionPublic,
-    QuestionStatus,
-)
-from team.services.answers.writes import Latest, latest_in_trees
+from team.models import Question
+from team.services.answers.reads import Latest, latest_in_trees
 from team.services.core.errors import NotFound
 from team.services.questions.rollup import Node, Rollup, roll_up
+from team.services.questions.store import QuestionView, view
+from team.vocabulary import Confidence, QuestionStatus
 
 
 @dataclass
 class TreeNode:
-    question: QuestionPublic
+    question: QuestionView
     depth: int
     path: list[int]  # ids from the root down to this node, inclusive
     children: list[int] = field(default_factory=list)
@@ -56,60 +54,121 @@ class Tree:
         return found
 
 
-def load_tree(session: Session, root_id: int) -> Tree:
-    """The whole tree of general question ``root_id`` with coverage on every node."""
-    rows = session.scalars(
-        select(Question)
+@dataclass
+class Shape:
+    """Every node of one tree, without its text: enough to order, count and roll up."""
+
+    root_id: int
+    parent: dict[int, int | None] = field(default_factory=dict)
+    children: dict[int, list[int]] = field(default_factory=dict)
+    status: dict[int, QuestionStatus] = field(default_factory=dict)
+
+    def walk(self, node_id: int, depth: int | None = None) -> Iterator[tuple[int, int]]:
+        """(id, levels below ``node_id``) depth-first, siblings by position, without the
+        node itself, down to ``depth`` levels (all when None)."""
+        stack = [(c, 1) for c in reversed(self.children.get(node_id, []))]
+        while stack:
+            current, level = stack.pop()
+            yield current, level
+            if depth is None or level < depth:
+                kids = self.children.get(current, [])
+                stack.extend((c, level + 1) for c in reversed(kids))
+
+    def path(self, node_id: int) -> list[int]:
+        """Ids from the root down to ``node_id``, inclusive."""
+        found: list[int] = []
+        current: int | None = node_id
+        while current is not None:
+            found.append(current)
+            current = self.parent.get(current)
+        return found[::-1]
+
+    def sizes_below(self, node_id: int) -> dict[int, int]:
+        """{id: how many questions lie below it} for ``node_id`` and everything below
+        it, in one pass."""
+        order = [node_id, *(i for i, _ in self.walk(node_id))]
+        sizes: dict[int, int] = {}
+        for current in reversed(order):  # children before their parent
+            kids = self.children.get(current, [])
+            sizes[current] = len(kids) + sum(sizes[k] for k in kids)
+        return sizes
+
+
+def load_shape(session: Session, root_id: int) -> Shape:
+    """The shape of the tree of general question ``root_id`` (one query)."""
+    rows = session.execute(
+        select(col(Question.id), col(Question.parent_id), col(Question.status))
         .where(col(Question.root_id) == root_id)
         .order_by(col(Question.position), col(Question.id))
     ).all()
-    questions = [QuestionPublic.model_validate(r) for r in rows]
-    if not any(q.id == root_id for q in questions):
+    shape = Shape(root_id=root_id)
+    for qid, parent, status in rows:
+        shape.parent[int(qid)] = parent
+        shape.status[int(qid)] = QuestionStatus(status)
+        if parent is not None:
+            shape.children.setdefault(int(parent), []).append(int(qid))
+    if root_id not in shape.parent or shape.parent[root_id] is not None:
         raise NotFound(f"General question #{root_id} does not exist.")
-    children: dict[int | None, list[QuestionPublic]] = {}
-    for q in questions:
-        children.setdefault(q.parent_id, []).append(q)
-    nodes: dict[int, TreeNode] = {}
-    by_id = {q.id: q for q in questions}
-    _walk(by_id[root_id], children, nodes, depth=0, path=[])
-    _apply_rollup(session, nodes, root_id)
-    return Tree(root_id=root_id, nodes=nodes)
+    return shape
 
 
-def _walk(
-    question: QuestionPublic,
-    children: dict[int | None, list[QuestionPublic]],
-    nodes: dict[int, TreeNode],
-    depth: int,
-    path: list[int],
-) -> None:
-    stack = [(question, depth, path)]
-    while stack:
-        q, d, p = stack.pop()
-        kids = children.get(q.id, [])
-        nodes[q.id] = TreeNode(q, d, [*p, q.id], [k.id for k in kids])
-        stack.extend((k, d + 1, [*p, q.id]) for k in reversed(kids))
+@dataclass(frozen=True)
+class Rolled:
+    """A tree's shape with every node's roll-up and latest answer (two queries)."""
+
+    shape: Shape
+    rollups: dict[int, Rollup]
+    latest: dict[int, Latest]
+
+    def nodes(self, session: Session, ids: set[int]) -> dict[int, TreeNode]:
+        """The questions ``ids`` read in full (one query), each with its roll-up."""
+        rows = session.scalars(select(Question).where(col(Question.id).in_(sorted(ids)))).all()
+        nodes = {}
+        for row in rows:
+            q = view(row)
+            path = self.shape.path(q.id)
+            r = self.rollups[q.id]
+            nodes[q.id] = TreeNode(
+                question=q,
+                depth=len(path) - 1,
+                path=path,
+                children=list(self.shape.children.get(q.id, [])),
+                answered_leaves=r.answered_leaves,
+                leaves=r.leaves,
+                confidence=r.confidence,
+                answer=self.latest.get(q.id),
+            )
+        return nodes
 
 
-def _apply_rollup(session: Session, nodes: dict[int, TreeNode], root_id: int) -> None:
-    latest = latest_in_trees(session, [root_id])
-    rows = [Node(n.question.id, n.question.parent_id, n.question.status) for n in nodes.values()]
-    rolled = roll_up(rows, {qid: a.confidence for qid, a in latest.items()})
-    for node_id, node in nodes.items():
-        r = rolled[node_id]
-        node.leaves, node.answered_leaves, node.confidence = (
-            r.leaves,
-            r.answered_leaves,
-            r.confidence,
-        )
-        node.answer = latest.get(node_id)
+def rolled_tree(session: Session, root_id: int) -> Rolled:
+    shape = load_shape(session, root_id)
+    latest = latest_in_trees(session, root_ids=[root_id])
+    rollups = roll_up(
+        [Node(i, p, shape.status[i]) for i, p in shape.parent.items()],
+        {qid: a.confidence for qid, a in latest.items()},
+    )
+    return Rolled(shape, rollups, latest)
 
 
-# --------------------------------------------------------------------------- overview
+def load_subtree(session: Session, *, node_id: int) -> Tree:
+    """The questions from ``node_id`` down, in display order, each with its coverage
+    and confidence (rolled up over the whole tree, as dropped ancestors count): the
+    memo's read. Four queries; only the subtree is read in full."""
+    root_id = session.scalar(select(col(Question.root_id)).where(col(Question.id) == node_id))
+    if root_id is None:
+        raise NotFound(f"Question #{node_id} does not exist.")
+    rolled = rolled_tree(session, root_id)
+    ids = [node_id, *(i for i, _ in rolled.shape.walk(node_id))]
+    nodes = rolled.nodes(session, set(ids))
+    return Tree(root_id=node_id, nodes={i: nodes[i] for i in ids})
+
+
+# --------------------------------------------------------------------------- many trees
 
 
 def rollups_by_root(
-    session: Session, root_ids: list[int]
+    session: Session, *, root_ids: list[int]
 ) -> dict[int, tuple[Rollup, Latest | None]]:
     """{root id: (its roll-up, its own latest answer)} for these trees: one query for the
     nodes, one for the answers."""
@@ -120,7 +179,7 @@ def rollups_by_root(
             col(Question.root_id).in_(root_ids)
         )
     ).all()
-    latest = latest_in_trees(session, root_ids)
+    latest = latest_in_trees(session, root_ids=root_ids)
     rolled = roll_up(
         [Node(int(i), p, QuestionStatus(s)) for i, p, s in rows],
         {qid: a.confidence for qid, a in latest.items()},
@@ -136,53 +195,3 @@ def involves(person_id: int) -> ColumnElement[bool]:
         col(member.root_id) == col(Question.id),
         or_(col(member.assignee_id) == person_id, col(member.owner_id) == person_id),
     )
-
-
-@dataclass(frozen=True)
-class RootChoices:
-    items: list[tuple[int, str]]  # (id, title) by title; ``current`` always among them
-    total: int  # general questions matching the search
-
-
-def root_choices(
-    session: Session, *, search: str = "", current: int | None = None, limit: int = 50
-) -> RootChoices:
-    """General questions whose title holds every word of ``search`` (any case), with
-    their number: ``current`` (whether it matches or not, so a picker keeps showing it)
-    and the first ``limit`` others by title. Two queries."""
-    is_root = col(Question.parent_id).is_(None)
-    words = [col(Question.title).icontains(w, autoescape=True) for w in search.split()]
-    matching = and_(is_root, *words)
-    total = session.scalar(select(func.count()).select_from(Question).where(matching))
-    keep = (
-        and_(is_root, or_(and_(*words), col(Question.id) == (current or 0))) if words else is_root
-    )
-    is_current = case((col(Question.id) == (current or 0), 0), else_=1)
-    query = (
-        select(col(Question.id), col(Question.title))
-        .where(keep)
-        .order_by(is_current, col(Question.title), col(Question.id))
-        .limit(limit + 1)
-    )
-    rows = [(int(i), str(t)) for i, t in session.execute(query)]
-    has_current = bool(rows) and rows[0][0] == current
-    rows = rows[: limit + 1] if has_current else rows[:limit]
-    return RootChoices(items=sorted(rows, key=lambda r: (r[1], r[0])), total=int(total or 0))
-
-
-__all__ = [
-    "RootChoices",
-    "Tree",
-    "TreeNode",
-    "load_tree",
-    "rollups_by_root",
-    "root_choices",
-]
-
-
-def root_of(session: Session, question_id: int) -> int:
-    """The general question that ``question_id`` belongs to."""
-    question = session.get(Question, question_id)
-    if question is None or question.root_id is None:
-        raise NotFound(f"Question #{question_id} does not exist.")
-    return question.root_id

@@ -1,12 +1,8 @@
-"""Changing question trees: create, break down, edit, assign, move, reorder.
-(Statuses and the bulk editor are in question_status.py.)
+"""Changing question trees: create, break down, edit, assign, move, reorder. (Statuses
+and the bulk editor are in status.py; who may do what is in rules.py.)
 
-Who may do what (PRODUCT.md): a manager does everything; an IC may split a question
-assigned to them (the new sub-questions are theirs), edit the questions they own, reorder
-the sub-questions of a question assigned to them, and move their assigned questions
-through statuses (but not drop or restore them); a viewer changes nothing. Every change
-writes its events in the same transaction and bumps the row's version; a save based on
-an older version is refused and overwrites nothing.
+Every change writes its events in the same transaction and bumps the row's version; a
+save based on an older version is refused and overwrites nothing.
 """
 
 from __future__ import annotations
@@ -18,38 +14,46 @@ from datetime import date
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from team.models import (
-    Priority,
-    Project,
-    Question,
-    QuestionCreate,
-    QuestionPublic,
-    QuestionUpdate,
-)
+from team.models import Project, Question
 from team.services.core.actors import acting, require_manager, require_writer
 from team.services.core.errors import InvalidInput, PermissionDenied
 from team.services.core.text import without_controls
 from team.services.core.tx import atomic
+from team.services.core.writes import claim_version, record, save_fields
+from team.services.questions.rules import may_edit, may_reorder, works_on
 from team.services.questions.store import (
     LINES_MAX,
+    QuestionView,
     check_assignee,
-    claim,
     clean_context,
     clean_technique,
     clean_title,
     insert,
     load,
-    may_split,
-    public,
-    record_change,
     subtree,
+    view,
+    what,
 )
+from team.vocabulary import Priority
 
 # --------------------------------------------------------------------------- create
 
 
+@dataclass(frozen=True)
+class QuestionCreate:
+    """A new general question."""
+
+    title: str
+    project_id: int
+    context: str = ""
+    technique: str | None = None
+    priority: Priority = Priority.MEDIUM
+    due_date: date | None = None
+    assignee_id: int | None = None
+
+
 @atomic
-def create_question(session: Session, actor_id: int, data: QuestionCreate) -> QuestionPublic:
+def create_question(session: Session, actor_id: int, *, data: QuestionCreate) -> QuestionView:
     """A new general question (the root of a tree). Managers only."""
     actor = acting(session, actor_id)
     require_manager(actor, "create a general question")
@@ -74,7 +78,7 @@ def create_question(session: Session, actor_id: int, data: QuestionCreate) -> Qu
     )
     insert(session, actor, question)
     session.commit()
-    return public(question)
+    return view(question)
 
 
 @dataclass(frozen=True)
@@ -89,14 +93,14 @@ class SubQuestion:
 
 @atomic
 def add_subquestions(
-    session: Session, actor_id: int, parent_id: int, items: list[SubQuestion]
-) -> list[QuestionPublic]:
+    session: Session, actor_id: int, *, parent_id: int, items: list[SubQuestion]
+) -> list[QuestionView]:
     """Add sub-questions under ``parent_id``, after its existing children, in one
     transaction: all are added or none."""
     actor = acting(session, actor_id)
     require_writer(actor)
     parent = load(session, parent_id)
-    if not may_split(actor, parent):
+    if not works_on(actor, parent):
         raise PermissionDenied(
             "You can break down only questions assigned to you; ask a manager to assign "
             "this one or to add the sub-questions."
@@ -129,7 +133,7 @@ def add_subquestions(
         )
         created.append(insert(session, actor, question))
     session.commit()
-    return [public(q) for q in created]
+    return [view(q) for q in created]
 
 
 _BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)]|\[[ xX]?\])\s+")
@@ -144,13 +148,15 @@ def parse_lines(text: str) -> list[str]:
 
 
 def add_subquestions_from_text(
-    session: Session, actor_id: int, parent_id: int, text: str
-) -> list[QuestionPublic]:
+    session: Session, actor_id: int, *, parent_id: int, text: str
+) -> list[QuestionView]:
     """Pasted lines, one sub-question each."""
     titles = parse_lines(text)
     if not titles:
         raise InvalidInput("Paste at least one sub-question, one per line.", field="lines")
-    return add_subquestions(session, actor_id, parent_id, [SubQuestion(t) for t in titles])
+    return add_subquestions(
+        session, actor_id, parent_id=parent_id, items=[SubQuestion(t) for t in titles]
+    )
 
 
 def _next_position(session: Session, parent_id: int | None) -> int:
@@ -163,28 +169,46 @@ def _next_position(session: Session, parent_id: int | None) -> int:
 # --------------------------------------------------------------------------- edit
 
 
+@dataclass(frozen=True)
+class QuestionUpdate:
+    """Fields a save may change; ``None`` leaves a field as it is."""
+
+    title: str | None = None
+    context: str | None = None
+    technique: str | None = None
+    priority: Priority | None = None
+    due_date: date | None = None
+    clear_due_date: bool = False
+    clear_technique: bool = False
+
+
 @atomic
 def update_question(
-    session: Session, actor_id: int, question_id: int, version: int, changes: QuestionUpdate
-) -> QuestionPublic:
+    session: Session, actor_id: int, *, question_id: int, version: int, changes: QuestionUpdate
+) -> QuestionView:
     """Save edits of title, context, technique, priority and due date."""
     actor = acting(session, actor_id)
     require_writer(actor)
     question = load(session, question_id)
-    if not (actor.is_manager or question.owner_id == actor.id):
+    if not may_edit(actor, question):
         raise PermissionDenied(
             "You can edit only the questions you created; ask a manager to change this one."
         )
-    new_values = _changed_fields(question, changes)
-    claim(session, question, version)
-    for field, value in new_values.items():
-        record_change(session, actor, question, field, getattr(question, field), value)
-        setattr(question, field, value)
+    save_fields(
+        session,
+        actor,
+        question,
+        version=version,
+        wanted=_wanted(changes),
+        what=what(question),
+        root_id=question.root_id,
+        touch=True,
+    )
     session.commit()
-    return public(question)
+    return view(question)
 
 
-def _changed_fields(question: Question, changes: QuestionUpdate) -> dict[str, object]:
+def _wanted(changes: QuestionUpdate) -> dict[str, object]:
     wanted: dict[str, object] = {}
     if changes.title is not None:
         wanted["title"] = clean_title(changes.title)
@@ -198,25 +222,30 @@ def _changed_fields(question: Question, changes: QuestionUpdate) -> dict[str, ob
         wanted["priority"] = Priority(changes.priority)
     if changes.due_date is not None or changes.clear_due_date:
         wanted["due_date"] = None if changes.clear_due_date else changes.due_date
-    return {k: v for k, v in wanted.items() if getattr(question, k) != v}
+    return wanted
 
 
 @atomic
 def assign(
-    session: Session, actor_id: int, question_id: int, version: int, assignee_id: int | None
-) -> QuestionPublic:
+    session: Session, actor_id: int, *, question_id: int, version: int, assignee_id: int | None
+) -> QuestionView:
     """Assign to an active IC, or unassign with ``None``. Managers only."""
     actor = acting(session, actor_id)
     require_manager(actor, "assign questions")
     question = load(session, question_id)
     check_assignee(session, assignee_id)
-    if question.assignee_id == assignee_id:
-        return public(question)
-    claim(session, question, version)
-    record_change(session, actor, question, "assignee_id", question.assignee_id, assignee_id)
-    question.assignee_id = assignee_id
+    save_fields(
+        session,
+        actor,
+        question,
+        version=version,
+        wanted={"assignee_id": assignee_id},
+        what=what(question),
+        root_id=question.root_id,
+        touch=True,
+    )
     session.commit()
-    return public(question)
+    return view(question)
 
 
 # --------------------------------------------------------------------------- tree shape
@@ -224,8 +253,13 @@ def assign(
 
 @atomic
 def move_question(
-    session: Session, actor_id: int, question_id: int, version: int, new_parent_id: int | None
-) -> QuestionPublic:
+    session: Session,
+    actor_id: int,
+    *,
+    question_id: int,
+    version: int,
+    new_parent_id: int | None,
+) -> QuestionView:
     """Move a question (with everything below it) under another parent, possibly in
     another tree, or to the top level as a general question. Managers only; never under
     itself or one of its own descendants."""
@@ -233,7 +267,7 @@ def move_question(
     require_manager(actor, "move questions")
     question = load(session, question_id)
     if question.parent_id == new_parent_id:
-        return public(question)
+        return view(question)
     branch = subtree(session, question)
     new_parent = load(session, new_parent_id) if new_parent_id is not None else None
     if new_parent is not None and new_parent.id in {n.id for n in branch}:
@@ -242,7 +276,7 @@ def move_question(
             f"'{question.title}' cannot move under {where}; pick a question outside its branch.",
             field="parent",
         )
-    claim(session, question, version)
+    claim_version(session, question, version, what(question), touch=True)
     old_parent = question.parent_id
     question.position = _next_position(session, new_parent_id)
     question.parent_id = new_parent_id
@@ -251,21 +285,30 @@ def move_question(
     for node in branch:
         node.root_id = new_root
         node.project_id = new_project
-    record_change(session, actor, question, "parent_id", old_parent, new_parent_id, action="moved")
+    record(
+        session,
+        actor,
+        question,
+        "moved",
+        field="parent_id",
+        old=old_parent,
+        new=new_parent_id,
+        root_id=question.root_id,
+    )
     session.commit()
-    return public(question)
+    return view(question)
 
 
 @atomic
 def reorder(
-    session: Session, actor_id: int, question_id: int, version: int, new_index: int
-) -> QuestionPublic:
+    session: Session, actor_id: int, *, question_id: int, version: int, new_index: int
+) -> QuestionView:
     """Put a question at ``new_index`` among its siblings (0 is first)."""
     actor = acting(session, actor_id)
     require_writer(actor)
     question = load(session, question_id)
     parent = load(session, question.parent_id) if question.parent_id is not None else None
-    if not (actor.is_manager or (parent is not None and may_split(actor, parent))):
+    if not may_reorder(actor, parent):
         raise PermissionDenied(
             "You can reorder only the sub-questions of a question assigned to you."
         )
@@ -279,11 +322,20 @@ def reorder(
     old_index = siblings.index(question)
     new_index = max(0, min(new_index, len(siblings) - 1))
     if new_index == old_index:
-        return public(question)
-    claim(session, question, version)
+        return view(question)
+    claim_version(session, question, version, what(question), touch=True)
     siblings.insert(new_index, siblings.pop(old_index))
     for index, node in enumerate(siblings):
         node.position = index
-    record_change(session, actor, question, "position", old_index, new_index)
+    record(
+        session,
+        actor,
+        question,
+        "updated",
+        field="position",
+        old=old_index,
+        new=new_index,
+        root_id=question.root_id,
+    )
     session.commit()
-    return public(question)
+    return view(question)

@@ -10,18 +10,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlmodel import Session, col
 
-from team.models import Finding, Note, NoteKind, Question, ReviewRequest, ReviewStatus
+from team.models import Finding, Note, Question, ReviewRequest
 from team.services.core.errors import NotFound
-from team.services.core.listing import keyed_page
-from team.services.core.paging import Paged, Window
+from team.services.core.paging import Paged, Window, keyed_page, words_in
+from team.services.notes.rules import open_must_fix
+from team.vocabulary import ReviewStatus
 
-R = ReviewStatus
-WAITING = (R.OPEN, R.IN_REVIEW)  # statuses in which the request waits on its reviewer
-OPEN_STATUSES = (*WAITING, R.CHANGES_REQUESTED)
-CLOSED = (R.APPROVED, R.WITHDRAWN)
 ReviewQuery = Select[ReviewRequest, str, int | None, str]
 Where = list[ColumnElement[bool]]
 
@@ -61,7 +58,7 @@ class ReviewView:
         """Waiting for a first response longer than the review SLA."""
         return (
             self.first_response_at is None
-            and self.status in WAITING
+            and self.status.is_waiting
             and self.age_hours(now) > sla_hours
         )
 
@@ -86,11 +83,7 @@ def _must_fix_counts(session: Session, review_ids: list[int]) -> dict[int, int]:
     none, so a page makes the same queries whatever the data)."""
     query = (
         select(col(Note.review_request_id), func.count())
-        .where(
-            col(Note.review_request_id).in_(review_ids),
-            col(Note.kind) == NoteKind.MUST_FIX,
-            col(Note.resolved).is_(False),
-        )
+        .where(col(Note.review_request_id).in_(review_ids), open_must_fix())
         .group_by(col(Note.review_request_id))
     )
     return {int(rid): int(n) for rid, n in session.execute(query)}
@@ -153,13 +146,7 @@ def _page(
     if search.split():
         keys = keys.join(Question, col(Question.id) == col(ReviewRequest.question_id))
         keys = keys.outerjoin(Finding, col(Finding.id) == col(ReviewRequest.finding_id))
-        for word in search.split():
-            keys = keys.where(
-                or_(
-                    col(Question.title).icontains(word, autoescape=True),
-                    col(Finding.summary).icontains(word, autoescape=True),
-                )
-            )
+        keys = keys.where(*words_in(search, col(Question.title), col(Finding.summary)))
     return keyed_page(
         session,
         keys=keys.order_by(*order),
@@ -172,16 +159,19 @@ def _page(
 
 
 def _waiting_on(reviewer_id: int) -> Where:
-    return [col(ReviewRequest.reviewer_id) == reviewer_id, col(ReviewRequest.status).in_(WAITING)]
+    return [
+        col(ReviewRequest.reviewer_id) == reviewer_id,
+        col(ReviewRequest.status).in_(ReviewStatus.waiting()),
+    ]
 
 
-def queue_for(session: Session, reviewer_id: int) -> list[ReviewView]:
+def queue_for(session: Session, *, reviewer_id: int) -> list[ReviewView]:
     """What waits on this reviewer, oldest first."""
     return _views(session, _waiting_on(reviewer_id))
 
 
 def queue_page(
-    session: Session, reviewer_id: int, window: Window, *, total: int | None = None
+    session: Session, *, reviewer_id: int, window: Window, total: int | None = None
 ) -> Paged[ReviewView]:
     """One page of what waits on this reviewer, oldest first, with the total (counted
     unless given)."""
@@ -193,13 +183,13 @@ def queue_count(reviewer_id: int) -> Select[int]:
     return select(func.count()).select_from(ReviewRequest).where(*_waiting_on(reviewer_id))
 
 
-def requested_by(session: Session, requester_id: int) -> list[ReviewView]:
+def requested_by(session: Session, *, requester_id: int) -> list[ReviewView]:
     """Everything this person asked for, oldest first."""
     return _views(session, [col(ReviewRequest.requester_id) == requester_id])
 
 
 def requested_by_page(
-    session: Session, requester_id: int, window: Window, *, newest_first: bool = False
+    session: Session, *, requester_id: int, window: Window, newest_first: bool = False
 ) -> Paged[ReviewView]:
     """One page of what this person asked for, with the total: newest first, or the
     requests still open first (oldest first) and then the closed ones (newest first)."""
@@ -207,14 +197,14 @@ def requested_by_page(
     if newest_first:
         order = [requested.desc(), rid.desc()]
     else:
-        closed = col(ReviewRequest.status).in_(CLOSED)
+        closed = col(ReviewRequest.status).in_(ReviewStatus.closed())
         open_age = case((closed, None), else_=requested)
         order = [case((closed, 1), else_=0), open_age, requested.desc(), rid.desc()]
     where = [col(ReviewRequest.requester_id) == requester_id]
     return _page(session, where, window, order=order)
 
 
-def get_review(session: Session, review_id: int) -> ReviewView:
+def get_review(session: Session, *, review_id: int) -> ReviewView:
     found = _views(session, [col(ReviewRequest.id) == review_id])
     if not found:
         raise NotFound(f"Review request #{review_id} does not exist.")
@@ -222,12 +212,12 @@ def get_review(session: Session, review_id: int) -> ReviewView:
 
 
 def all_reviews(session: Session, *, open_only: bool = False) -> list[ReviewView]:
-    where: Where = [col(ReviewRequest.status).in_(OPEN_STATUSES)] if open_only else []
+    where: Where = [col(ReviewRequest.status).in_(ReviewStatus.still_open())] if open_only else []
     return _views(session, where)
 
 
-def open_reviews_page(session: Session, window: Window, search: str = "") -> Paged[ReviewView]:
+def open_reviews_page(session: Session, *, window: Window, search: str = "") -> Paged[ReviewView]:
     """One page of every open request, oldest first, with the total; ``search`` keeps
     those whose question title or finding summary holds every word (any case)."""
-    where: Where = [col(ReviewRequest.status).in_(OPEN_STATUSES)]
+    where: Where = [col(ReviewRequest.status).in_(ReviewStatus.still_open())]
     return _page(session, where, window, search=search)

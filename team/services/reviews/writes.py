@@ -1,16 +1,5 @@
-"""Review requests: an IC asks someone to look at code or analysis.
-
-State machine (who in brackets):
-  open              -> in_review [reviewer], changes_requested [reviewer],
-                       approved [reviewer], withdrawn [requester, manager]
-  in_review         -> changes_requested [reviewer], approved [reviewer],
-                       withdrawn [requester, manager]
-  changes_requested -> open [requester: "ask again"], withdrawn [requester, manager]
-  approved, withdrawn: final.
-Nobody reviews their own request. Approval is refused while a must-fix note on the
-request is unresolved. The reviewer's first act (starting, a decision or a note) stamps
-``first_response_at``; approval or withdrawal stamps ``resolved_at``.
-"""
+"""Review requests: an IC asks someone to look at code or analysis; the reviewer starts,
+requests changes or approves (the rules are in rules.py)."""
 
 from __future__ import annotations
 
@@ -19,73 +8,17 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from team.models import (
-    Finding,
-    FindingStatus,
-    Note,
-    NoteKind,
-    Person,
-    Question,
-    QuestionStatus,
-    ReviewRequest,
-    ReviewStatus,
-    Role,
-    utcnow,
-)
-from team.services.core import events
+from team.models import Finding, Note, Person, Question, ReviewRequest, utcnow
 from team.services.core.actors import Actor, acting, require_writer
-from team.services.core.errors import (
-    IllegalTransition,
-    InvalidInput,
-    NotFound,
-    PermissionDenied,
-)
-from team.services.core.links import check_link
-from team.services.core.text import multi_line
+from team.services.core.errors import IllegalTransition, InvalidInput
+from team.services.core.text import check_link, multi_line
 from team.services.core.tx import atomic
-from team.services.core.versioning import claim_version
-from team.services.reviews.reads import (
-    CLOSED,
-    OPEN_STATUSES,
-    WAITING,
-    ReviewView,
-    all_reviews,
-    converter,
-    get_review,
-    open_reviews_page,
-    queue_count,
-    queue_for,
-    queue_page,
-    requested_by,
-    requested_by_page,
-)
-
-__all__ = [  # the reads live in review_reads; importable from here too
-    "CLOSED",
-    "OPEN_STATUSES",
-    "WAITING",
-    "ReviewView",
-    "all_reviews",
-    "converter",
-    "get_review",
-    "open_reviews_page",
-    "queue_count",
-    "queue_for",
-    "queue_page",
-    "requested_by",
-    "requested_by_page",
-]
+from team.services.core.writes import load, record, save_fields
+from team.services.notes.rules import open_must_fix
+from team.services.reviews.rules import check_move, may_review
+from team.vocabulary import FindingStatus, QuestionStatus, ReviewStatus
 
 FOCUS_MAX = 10_000
-R = ReviewStatus
-TRANSITIONS: dict[ReviewStatus, frozenset[ReviewStatus]] = {
-    R.OPEN: frozenset({R.IN_REVIEW, R.CHANGES_REQUESTED, R.APPROVED, R.WITHDRAWN}),
-    R.IN_REVIEW: frozenset({R.CHANGES_REQUESTED, R.APPROVED, R.WITHDRAWN}),
-    R.CHANGES_REQUESTED: frozenset({R.OPEN, R.WITHDRAWN}),
-    R.APPROVED: frozenset(),
-    R.WITHDRAWN: frozenset(),
-}
-REVIEWER_MOVES = frozenset({R.IN_REVIEW, R.CHANGES_REQUESTED, R.APPROVED})
 
 
 @dataclass(frozen=True)
@@ -97,42 +30,9 @@ class ReviewInput:
     finding_id: int | None = None
 
 
-# --------------------------------------------------------------------------- helpers
-
-
-def load(session: Session, review_id: int) -> ReviewRequest:
-    review = session.get(ReviewRequest, review_id)
-    if review is None:
-        raise NotFound(f"Review request #{review_id} does not exist.")
-    return review
-
-
-def _claim(session: Session, review: ReviewRequest, version: int) -> None:
-    claim_version(session, review, version, "This review request")
-
-
-def _event(
-    session: Session,
-    actor: Actor,
-    review: ReviewRequest,
-    action: str,
-    field: str | None = None,
-    old: object = None,
-    new: object = None,
-) -> None:
-    assert review.id is not None
+def _root_of(session: Session, review: ReviewRequest) -> int | None:
     question = session.get(Question, review.question_id)
-    events.record(
-        session,
-        actor_id=actor.id,
-        entity="review_request",
-        entity_id=review.id,
-        action=action,
-        field=field,
-        old=old,
-        new=new,
-        root_id=question.root_id if question else None,
-    )
+    return question.root_id if question else None
 
 
 def mark_first_response(session: Session, actor: Actor, review: ReviewRequest) -> None:
@@ -144,8 +44,14 @@ def mark_first_response(session: Session, actor: Actor, review: ReviewRequest) -
         and review.resolved_at is None
     ):
         review.first_response_at = utcnow()
-        _event(
-            session, actor, review, "updated", "first_response_at", None, review.first_response_at
+        record(
+            session,
+            actor,
+            review,
+            "updated",
+            field="first_response_at",
+            new=review.first_response_at,
+            root_id=_root_of(session, review),
         )
 
 
@@ -155,17 +61,18 @@ def _check_reviewer(session: Session, requester: Actor, reviewer_id: int | None)
     reviewer = session.get(Person, reviewer_id)
     if reviewer is None:
         raise InvalidInput(f"Person #{reviewer_id} is not on the team.", field="reviewer")
+    if may_review(reviewer, requester.id):
+        return
     if reviewer.id == requester.id:
         raise InvalidInput("Nobody reviews their own work; pick someone else.", field="reviewer")
     if not reviewer.active:
         raise InvalidInput(
             f"{reviewer.name} is deactivated; pick an active reviewer.", field="reviewer"
         )
-    if reviewer.role == Role.VIEWER:
-        raise InvalidInput(
-            f"{reviewer.name} is a viewer and cannot review; pick a manager or an IC.",
-            field="reviewer",
-        )
+    raise InvalidInput(
+        f"{reviewer.name} is a viewer and cannot review; pick a manager or an IC.",
+        field="reviewer",
+    )
 
 
 def _check_finding(session: Session, finding_id: int | None, question_id: int) -> None:
@@ -174,7 +81,7 @@ def _check_finding(session: Session, finding_id: int | None, question_id: int) -
     finding = session.get(Finding, finding_id)
     if finding is None:
         raise InvalidInput(f"Finding #{finding_id} does not exist.", field="finding")
-    if finding.status == FindingStatus.WITHDRAWN:
+    if not FindingStatus(finding.status).is_evidence:
         raise InvalidInput(
             f"The finding '{finding.summary}' was withdrawn; restore it before asking for "
             "a review of it.",
@@ -187,11 +94,8 @@ def _check_finding(session: Session, finding_id: int | None, question_id: int) -
         )
 
 
-# --------------------------------------------------------------------------- writes
-
-
 @atomic
-def request_review(session: Session, actor_id: int, data: ReviewInput) -> int:
+def request_review(session: Session, actor_id: int, *, data: ReviewInput) -> int:
     """Ask for a review; returns the new request's id."""
     actor = acting(session, actor_id)
     require_writer(actor)
@@ -218,70 +122,42 @@ def request_review(session: Session, actor_id: int, data: ReviewInput) -> int:
     )
     session.add(review)
     session.flush()
-    _event(session, actor, review, "created", new=url)
+    record(session, actor, review, "created", new=url, root_id=question.root_id)
     session.commit()
     assert review.id is not None
     return review.id
 
 
-def allowed_moves(actor_id: int, review: ReviewView | ReviewRequest) -> list[ReviewStatus]:
-    moves = TRANSITIONS[ReviewStatus(review.status)]
-    return [s for s in ReviewStatus if s in moves and _may_move(actor_id, review, s, None)]
-
-
-def _may_move(
-    actor_id: int, review: ReviewView | ReviewRequest, new: ReviewStatus, actor: Actor | None
-) -> bool:
-    if new in REVIEWER_MOVES:
-        return actor_id == review.reviewer_id
-    if new == R.OPEN:
-        return actor_id == review.requester_id
-    return actor_id == review.requester_id or (actor is not None and actor.is_manager)
-
-
-def open_must_fix(session: Session, review_id: int) -> int:
-    query = select(func.count()).where(
-        col(Note.review_request_id) == review_id,
-        col(Note.kind) == NoteKind.MUST_FIX,
-        col(Note.resolved).is_(False),
-    )
-    return int(session.scalar(query) or 0)
+def open_must_fix_count(session: Session, review_id: int) -> int:
+    query = select(func.count()).where(col(Note.review_request_id) == review_id, open_must_fix())
+    return int(session.scalar(query.select_from(Note)) or 0)
 
 
 @atomic
 def move_review(
-    session: Session, actor_id: int, review_id: int, version: int, status: ReviewStatus
+    session: Session, actor_id: int, *, review_id: int, version: int, status: ReviewStatus
 ) -> None:
     """Start, request changes, approve, ask again or withdraw."""
     actor = acting(session, actor_id)
     require_writer(actor)
-    review = load(session, review_id)
-    current, new = ReviewStatus(review.status), ReviewStatus(status)
-    if new not in TRANSITIONS[current]:
-        allowed = ", ".join(s.value for s in ReviewStatus if s in TRANSITIONS[current])
-        raise IllegalTransition(
-            f"This review is {current.value.replace('_', ' ')}; "
-            + (f"from there it can move to {allowed}." if allowed else "it is closed.")
-        )
-    if not _may_move(actor.id, review, new, actor):
-        raise PermissionDenied(_who_may(new))
-    if new == R.APPROVED and (count := open_must_fix(session, review_id)):
+    review = load(session, ReviewRequest, review_id, f"Review request #{review_id} does not exist.")
+    new = ReviewStatus(status)
+    check_move(actor, review, new)
+    if new == ReviewStatus.APPROVED and (count := open_must_fix_count(session, review_id)):
         raise IllegalTransition(
             f"{count} must-fix note{'s are' if count > 1 else ' is'} still open; they must be "
             "resolved before approval."
         )
-    _claim(session, review, version)
     mark_first_response(session, actor, review)
-    _event(session, actor, review, "updated", "status", current, new)
-    review.status = new
-    if new in (R.APPROVED, R.WITHDRAWN):
+    save_fields(
+        session,
+        actor,
+        review,
+        version=version,
+        wanted={"status": new},
+        what="This review request",
+        root_id=_root_of(session, review),
+    )
+    if not new.is_open:
         review.resolved_at = utcnow()
     session.commit()
-
-
-def _who_may(new: ReviewStatus) -> str:
-    if new in REVIEWER_MOVES:
-        return "Only the reviewer can start a review, request changes or approve."
-    if new == R.OPEN:
-        return "Only the person who asked for the review can ask again."
-    return "Only the person who asked for the review, or a manager, can withdraw it."

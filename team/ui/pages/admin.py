@@ -5,19 +5,18 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import pandas as pd
 import streamlit as st
 from sqlalchemy.engine import make_url
 
 from team.config import AuthMode, Settings
-from team.models import PersonPublic
 from team.services.admin import audit
 from team.services.admin.audit import AuditFilter
-from team.ui import auth, resources
+from team.services.admin.reads import PersonView
+from team.ui import auth, reads, resources
 from team.ui.text import plain
 
 
-def _filters(people: list[PersonPublic], entities: list[str]) -> AuditFilter:
+def _filters(people: list[PersonView], entities: list[str]) -> AuditFilter:
     names = {p.id: p.name for p in people}
     c1, c2, c3 = st.columns([2, 2, 3])
     actor = c1.selectbox(
@@ -37,33 +36,10 @@ def _filters(people: list[PersonPublic], entities: list[str]) -> AuditFilter:
     return AuditFilter(actor_id=actor, entity=entity, since=since, until=until)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
-def _entities(url: str, version: int, person_id: int) -> list[str]:
-    with resources.session() as s:
-        return audit.entities(s, person_id)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _search(
-    url: str,
-    version: int,
-    person_id: int,
-    actor_id: int | None,
-    entity: str | None,
-    since: date | None,
-    until: date | None,
-) -> tuple[pd.DataFrame, int]:
-    f = AuditFilter(actor_id=actor_id, entity=entity, since=since, until=until)
-    with resources.session() as s:
-        return audit.search(s, person_id, f)
-
-
-def _audit(person: PersonPublic) -> None:
+def _audit(person: PersonView) -> None:
     st.subheader("Audit log")
-    f = _filters(resources.all_people(), _entities(*resources.cache_key(), person.id))
-    frame, total = _search(
-        *resources.cache_key(), person.id, f.actor_id, f.entity, f.since, f.until
-    )
+    f = _filters(reads.all_people(), reads.audit_entities(person.id))
+    frame, total = reads.audit_search(person.id, f=f)
     if total == 0:
         st.info("No change matches these filters; widen the dates or clear the filters.")
         return
@@ -74,7 +50,7 @@ def _audit(person: PersonPublic) -> None:
     st.dataframe(frame, hide_index=True, key="audit_table")
     if st.button("Prepare CSV of all matching changes", key="audit_csv_prepare"):
         with resources.session() as s:
-            st.session_state["audit_csv"] = audit.to_csv(s, person.id, f)
+            st.session_state["audit_csv"] = audit.to_csv(s, person.id, f=f)
     if "audit_csv" in st.session_state:
         st.download_button(
             "Download CSV",

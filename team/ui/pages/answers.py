@@ -5,34 +5,32 @@ from __future__ import annotations
 
 import streamlit as st
 
-from team.models import AnswerState, Confidence, PersonPublic, Role
+from team.services.admin.reads import PersonView
+from team.services.answers import rules
 from team.services.answers import writes as answers
 from team.services.answers.memo import compare
-from team.services.answers.writes import AnswerVersion
-from team.services.core.paging import PAGE_SIZE
-from team.services.questions.rollup import HELP
+from team.services.answers.reads import AnswerVersion
+from team.services.core.actors import Actor
+from team.services.core.paging import PAGE_SIZE, Window
+from team.services.questions.rules import works_on
 from team.services.questions.tree import TreeNode
 from team.services.questions.view import TreeView
-from team.ui import auth, state, tree_reads
+from team.ui import auth, reads, state
 from team.ui.actions import attempt, bind
-from team.ui.pages.overview import status_badge
+from team.ui.labels import COVERAGE_HELP, answer_state_badge, badge, finding_badge, status_badge
 from team.ui.paging import pager, requested_page
 from team.ui.text import plain, safe_markdown
-from team.ui.tree_nav import go, pick_root, query_int, unique_labels
-from team.ui.workflow import KIND_LABELS, badge, label
+from team.ui.tree_nav import CHOICES, go, pick_root, query_int, unique_labels
+from team.vocabulary import AnswerState, Confidence
 
-STATE_COLOURS = {
-    AnswerState.WORKING_HYPOTHESIS: "orange",
-    AnswerState.ANSWERED: "green",
-    AnswerState.INCONCLUSIVE: "gray",
-}
+EVIDENCE = 10  # citable findings on one page (a search finds the others)
 
 
 def answer_badge(version: AnswerVersion | None) -> str:
     if version is None:
         return badge("no answer yet", "gray")
     return (
-        f"{badge(label(version.state), STATE_COLOURS[version.state])} "
+        f"{answer_state_badge(version.state)} "
         f"{badge(version.confidence.value + ' confidence', 'blue')}"
     )
 
@@ -47,7 +45,7 @@ def _node_picker(view: TreeView) -> None:
         placeholder="Words of its title",
     ).strip()
     if search:
-        found = tree_reads.choices(view.root_id, search)
+        found = reads.tree_choices(root_id=view.root_id, search=search, limit=CHOICES)
         options = [(c.id, c.depth, c.title) for c in found.items]
         if found.total > len(found.items):
             st.caption(f"The first {len(found.items):,} of {found.total:,} matches.")
@@ -78,7 +76,7 @@ def _evidence(view: TreeView) -> None:
     if not node.children:
         st.caption("No sub-questions: the answer rests on this question's own findings.")
     pager(view.rows, _children_key(node.question.id), noun="sub-questions")
-    latest = tree_reads.latest_answers([c.question.id for c in view.rows.items])
+    latest = reads.latest_answers(question_ids=[c.question.id for c in view.rows.items])
     for child in view.rows.items:
         child_id = child.question.id
         newest = latest.get(child_id)
@@ -97,7 +95,9 @@ def _findings_beneath(node_id: int) -> None:
     st.markdown("#### Findings beneath")
     key = f"evidence_{node_id}"
     search = str(st.session_state.get(f"{key}_search") or "").strip()
-    found = tree_reads.citable(node_id, requested_page(key), search)
+    found = reads.citable_findings(
+        node_id=node_id, window=Window(requested_page(key), EVIDENCE), search=search
+    )
     if search or found.total > found.window.size:
         st.text_input(
             "Search the findings", key=f"{key}_search", placeholder="Words of the summary, or F12"
@@ -113,8 +113,8 @@ def _findings_beneath(node_id: int) -> None:
         with st.container(border=True, key=f"evidence_{f.id}"):
             st.markdown(
                 f"`[F{f.id}]` **{plain(f.summary)}**  \n"
-                f"{badge(label(f.status), 'green' if f.status == 'accepted' else 'blue')} "
-                f"{badge(KIND_LABELS[f.kind], 'violet')} {f.confidence.value} confidence · "
+                f"{finding_badge(f.status)} "
+                f"{badge(f.kind.label, 'violet')} {f.confidence.value} confidence · "
                 f"{plain(f.author)} · on “{plain(f.question_title)}”"
             )
 
@@ -128,8 +128,8 @@ def _show_version(version: AnswerVersion) -> None:
         f"{answer_badge(version)} version {version.number} · {plain(version.author)} · "
         f"{version.created_at:%d %b %Y %H:%M}"
     )
-    unsupported = set(answers.unsupported_paragraphs(version.body))
-    for paragraph in answers.paragraphs(version.body):
+    unsupported = set(rules.unsupported_paragraphs(version.body))
+    for paragraph in rules.paragraphs(version.body):
         st.markdown(safe_markdown(paragraph))
         if paragraph in unsupported:
             st.caption(":orange[⚠ Unsupported: this paragraph cites no finding or answer.]")
@@ -137,13 +137,7 @@ def _show_version(version: AnswerVersion) -> None:
     st.caption("Cites: " + (", ".join(cites) if cites else "nothing"))
 
 
-def _may_write(person: PersonPublic, node: TreeNode) -> bool:
-    return person.role == Role.MANAGER or (
-        person.role == Role.IC and node.question.assignee_id == person.id
-    )
-
-
-def _editor(person: PersonPublic, node: TreeNode, latest: AnswerVersion | None) -> None:
+def _editor(person: PersonView, node: TreeNode, latest: AnswerVersion | None) -> None:
     qid = node.question.id
     based_on = state.base_version("answer", qid, latest.number if latest else 0)
     with st.form(f"answer_form_{qid}"):
@@ -160,7 +154,7 @@ def _editor(person: PersonPublic, node: TreeNode, latest: AnswerVersion | None) 
             "State",
             states,
             index=states.index(latest.state) if latest else 0,
-            format_func=label,
+            format_func=lambda state: state.label,
             key=f"answer_state_{qid}",
         )
         levels = list(Confidence)
@@ -179,7 +173,13 @@ def _editor(person: PersonPublic, node: TreeNode, latest: AnswerVersion | None) 
         )
         number = (latest.number if latest else 0) + 1
         attempt(
-            bind(answers.save_answer, person.id, qid, based_on or None, data),
+            bind(
+                answers.save_answer,
+                person.id,
+                question_id=qid,
+                based_on=based_on or None,
+                data=data,
+            ),
             f"Saved version {number}.",
             key=f"answer_{qid}",
         )
@@ -197,7 +197,7 @@ def _compare(versions: list[AnswerVersion], qid: int) -> None:
     diff = compare(by_number[old], by_number[new])
     if diff.state_changed or diff.confidence_changed:
         st.markdown(
-            f"State {label(diff.old.state)} → {label(diff.new.state)}; confidence "
+            f"State {diff.old.state.label} → {diff.new.state.label}; confidence "
             f"{diff.old.confidence.value} → {diff.new.confidence.value}."
         )
     changes = [f"added [F{i}]" for i in diff.findings_added]
@@ -219,9 +219,8 @@ def render() -> None:
         st.info("No general questions yet; answers appear once a manager creates one.")
         return
     node_id = query_int("node") or root_id
-    view = tree_reads.view(
-        root_id, node_id, requested_page(_children_key(node_id)), size=PAGE_SIZE, depth=1
-    )
+    window = Window(requested_page(_children_key(node_id)), PAGE_SIZE)
+    view = reads.tree_view(root_id=root_id, node_id=node_id, window=window, depth=1)
     node = view.node
     _node_picker(view)
     q = node.question
@@ -233,8 +232,8 @@ def render() -> None:
         + (node.confidence.value if node.confidence else "none yet")
     )
     with st.popover("How coverage and confidence roll up", icon=":material/help:"):
-        st.markdown(HELP)
-    versions = tree_reads.answer_versions(q.id)
+        st.markdown(COVERAGE_HELP)
+    versions = reads.answer_versions(question_id=q.id)
     latest = versions[-1] if versions else None
     left, right = st.columns([2, 3], gap="large")
     with left:
@@ -245,11 +244,11 @@ def render() -> None:
             _show_version(latest)
         else:
             st.caption("No answer yet.")
-        if _may_write(person, node):
+        if works_on(Actor.of(person), node.question):
             _editor(person, node, latest)
         st.download_button(
             "Download the memo (Markdown)",
-            data=tree_reads.memo_builder(q.id),
+            data=reads.memo_builder(q.id),
             file_name=f"memo-question-{q.id}.md",
             mime="text/markdown",
             key=f"memo_{q.id}",

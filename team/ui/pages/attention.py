@@ -4,30 +4,25 @@ from __future__ import annotations
 
 import streamlit as st
 
-from team.models import PersonPublic, utcnow
-from team.services.inbox.my_work import SECTION_SIZE, SECTIONS, AttentionPage, NoteItem
-from team.ui import auth, resources, state
-from team.ui.paging import window
+from team.models import utcnow
+from team.services.admin.reads import PersonView
+from team.services.inbox.attention import SECTION_SIZE, SECTIONS, AttentionPage
+from team.services.notes.reads import NoteItem
+from team.ui import auth, reads, resources, state
+from team.ui.finding_cards import finding_cards
+from team.ui.labels import ago, note_badge
+from team.ui.navigation import PageFor, pages_once
+from team.ui.paging import requested_page, window
+from team.ui.review_widgets import review_row
 from team.ui.text import plain, safe_markdown
-from team.ui.workflow import (
-    NOTE_BADGES,
-    PageFor,
-    ago,
-    badge,
-    finding_cards,
-    page_number,
-    pages_once,
-    review_row,
-)
 
 
 def _note(item: NoteItem, page_for: PageFor) -> None:
-    text, colour = NOTE_BADGES[item.kind]
     with st.container(border=True, key=f"attention_note_{item.id}"):
         # One element for the line and the body: a page of notes renders half as many.
         # The line is escaped text, so nothing in the body can reach into it.
         st.markdown(
-            f"{badge(text, colour)} **{plain(item.author)}** on “{plain(item.on_title)}” · "
+            f"{note_badge(item.kind)} **{plain(item.author)}** on “{plain(item.on_title)}” · "
             f"{ago(item.created_at)}\n\n{safe_markdown(item.body)}"
         )
         if item.on == "review_request":
@@ -55,7 +50,7 @@ SECTION_LABELS = {
 }
 
 
-def _section(person: PersonPublic, name: str, items: AttentionPage) -> None:
+def _section(person: PersonView, name: str, items: AttentionPage) -> None:
     """One section: its heading with the total, its page picker and one page of items."""
     _tab, title, noun = SECTION_LABELS[name]
     paged = getattr(items, name)
@@ -63,7 +58,7 @@ def _section(person: PersonPublic, name: str, items: AttentionPage) -> None:
     window(paged.total, f"attention_{name}", size=SECTION_SIZE, noun=noun)
     page_for = pages_once()
     if name == "reviews_to_do":
-        names = {p.id: p.name for p in resources.all_people()}
+        names = {p.id: p.name for p in reads.all_people()}
         now, sla = utcnow(), resources.settings().review_sla_hours
         for review in paged.items:
             review_row(review, names, now=now, sla_hours=sla, key="attention", page_for=page_for)
@@ -80,8 +75,9 @@ def render() -> None:
         st.stop()
     st.title("Needs my attention")
     state.show_flash()
-    pages = {name: page_number(f"attention_{name}") for name in SECTIONS}
-    items = resources.attention(person.id, pages)
+    pages = {name: requested_page(f"attention_{name}") for name in SECTIONS}
+    totals = reads.attention_counts(person_id=person.id)
+    items = reads.attention_page(person_id=person.id, pages=pages, totals=totals)
     if items.count == 0:
         st.success("Nothing waits on you right now.", icon=":material/celebration:")
         return

@@ -8,30 +8,26 @@ from datetime import datetime
 import streamlit as st
 
 from team.config import Settings
-from team.models import PersonPublic, QuestionStatus, Role, utcnow
-from team.services.core.paging import PAGE_SIZE
+from team.models import utcnow
+from team.services.admin.reads import PersonView
+from team.services.core.paging import PAGE_SIZE, Window
 from team.services.inbox.my_work import WorkItem
-from team.ui import auth, resources, state
-from team.ui.pages.overview import status_badge
-from team.ui.paging import window
+from team.ui import auth, reads, resources, state
+from team.ui.finding_cards import finding_cards, log_finding_form
+from team.ui.labels import status_badge
+from team.ui.navigation import PageFor, pages_once
+from team.ui.paging import requested_page, window
+from team.ui.review_widgets import request_review_form, review_row
 from team.ui.text import plain
-from team.ui.workflow import (
-    PageFor,
-    finding_cards,
-    log_finding_form,
-    page_number,
-    pages_once,
-    request_review_form,
-    review_row,
-)
+from team.vocabulary import Role
 
 
 @dataclass(frozen=True)
 class _Run:
     """What every part of the page uses, read once per run."""
 
-    person: PersonPublic
-    people: list[PersonPublic]
+    person: PersonView
+    people: list[PersonView]
     settings: Settings
     page_for: PageFor
     now: datetime
@@ -48,11 +44,12 @@ def _queue_row(run: _Run, item: WorkItem) -> None:
         params = {"root": str(item.root_id), "node": str(item.question_id)}
         link = run.page_for("questions")
         st.page_link(link, label=plain(item.title), query_params=params, width="stretch")
-        days = item.days_since_evidence(run.now)
-        evidence = "no evidence yet" if days is None else f"last evidence {days} days ago"
-        stale = days is None or days >= run.settings.stale_after_days
-        open_now = item.status not in (QuestionStatus.ANSWERED, QuestionStatus.DROPPED)
-        if stale and open_now:
+        evidence = (
+            f"last evidence {item.quiet_days} days ago"
+            if item.last_evidence_at is not None
+            else "no evidence yet"
+        )
+        if item.stale:
             evidence = f":orange[{evidence}]"
         due = f"due {item.due_date:%d %b}" if item.due_date else "no due date"
         reviews = f"{item.open_reviews} open review{'s' if item.open_reviews != 1 else ''}"
@@ -61,7 +58,11 @@ def _queue_row(run: _Run, item: WorkItem) -> None:
 
 
 def _queue(run: _Run) -> None:
-    queue = resources.my_questions(run.person.id, page_number("mywork_queue"))
+    queue = reads.my_questions(
+        person_id=run.person.id,
+        window=Window(requested_page("mywork_queue")),
+        stale_after_days=run.settings.stale_after_days,
+    )
     st.subheader("Assigned to me")
     if not queue.total:
         st.info(
@@ -74,7 +75,7 @@ def _queue(run: _Run) -> None:
 
 
 def _forms(run: _Run) -> None:
-    titles = dict(resources.open_assignments(run.person.id))
+    titles = dict(reads.open_assignments(person_id=run.person.id))
     if not titles:
         return
     st.subheader("Log a finding or ask for a review")
@@ -85,14 +86,18 @@ def _forms(run: _Run) -> None:
     with log_tab:
         log_finding_form(run.person, chosen, key="mywork")
     with review_tab:
-        found = resources.findings_on([chosen])
+        found = reads.findings_on(question_ids=[chosen])
         request_review_form(run.person, chosen, found, run.people, key="mywork")
 
 
 def _findings(run: _Run) -> None:
     st.subheader("My findings")
     search = str(st.session_state.get("mywork_findings_search") or "")
-    mine = resources.my_findings(run.person.id, page_number("mywork_findings"), search)
+    mine = reads.my_findings(
+        author_id=run.person.id,
+        window=Window(requested_page("mywork_findings")),
+        search=" ".join(search.split()),
+    )
     if mine.total > PAGE_SIZE or search.strip():
         st.text_input(
             "Search my findings", placeholder="Words in the summary", key="mywork_findings_search"
@@ -109,8 +114,10 @@ def _findings(run: _Run) -> None:
 
 def _requests(run: _Run) -> None:
     st.subheader("My review requests")
-    requests = resources.my_review_requests(
-        run.person.id, page_number("mywork_requests"), newest_first=True
+    requests = reads.my_review_requests(
+        requester_id=run.person.id,
+        window=Window(requested_page("mywork_requests")),
+        newest_first=True,
     )
     if not requests.total:
         st.caption("Reviews you ask for appear here with their age and the reviewer's notes.")
@@ -127,7 +134,7 @@ def render() -> None:
         st.stop()
     st.title("My work")
     state.show_flash()
-    run = _Run(person, resources.all_people(), resources.settings(), pages_once(), utcnow())
+    run = _Run(person, reads.all_people(), resources.settings(), pages_once(), utcnow())
     _queue(run)
     _forms(run)
     _findings(run)

@@ -11,59 +11,27 @@ from typing import Any
 
 import streamlit as st
 
-from team.models import PersonPublic, Role
+from team.services.admin.reads import PersonView
 from team.services.core.errors import TeamError
 from team.services.core.paging import Window
-from team.services.inbox.my_work import NoteItem
+from team.services.notes.reads import NoteItem
 from team.services.one_on_ones import agenda as agendas
-from team.services.one_on_ones import reads
 from team.services.one_on_ones import writes as one_on_ones
-from team.services.one_on_ones.agenda import Agenda, FindingItem, QuestionItem, ReviewItem, Section
-from team.services.one_on_ones.reads import Meetings
-from team.services.one_on_ones.writes import ActionItemView, OneOnOneView, Pair
-from team.ui import auth, resources, state
+from team.services.one_on_ones.agenda import Agenda, Section
+from team.services.one_on_ones.agenda_sections import FindingItem, QuestionItem, ReviewItem
+from team.services.one_on_ones.reads import ActionItemView, Meetings, OneOnOneView, Pair
+from team.services.one_on_ones.rules import may_tick
+from team.ui import auth, reads, resources, state
 from team.ui import one_on_one_forms as forms
 from team.ui.actions import attempt, bind
-from team.ui.paging import window
+from team.ui.paging import requested_page, window
 from team.ui.text import plain, safe_markdown
+from team.vocabulary import Role
 
 HISTORY_PAGE = 5  # past one-on-ones per page
 
-# --------------------------------------------------------------------------- cached reads
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _pairs(url: str, version: int, person_id: int) -> list[Pair]:
-    with resources.session() as s:
-        return reads.pairs_for(s, person_id)
-
-
-@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
-def _meetings(
-    url: str, version: int, person_id: int, pair: tuple[int, int], day: str, page: int
-) -> Meetings:
-    """Keyed by the day too: today's meeting becomes a past one at midnight."""
-    with resources.session() as s:
-        window = Window(page=page, size=HISTORY_PAGE)
-        return reads.meetings(s, person_id, *pair, date.fromisoformat(day), window)
-
-
-@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
-def _agenda(
-    url: str, version: int, person_id: int, pair: tuple[int, int], stale_days: int, day: str
-) -> Agenda:
-    """Keyed by the day too: overdue and stale move with the calendar."""
-    with resources.session() as s:
-        return agendas.build(
-            s, person_id, *pair, stale_after_days=stale_days, today=date.fromisoformat(day)
-        )
-
 
 # --------------------------------------------------------------------------- pieces
-
-
-def _may_tick(person: PersonPublic, pair: Pair, item: ActionItemView) -> bool:
-    return person.id in (item.owner_id, pair.manager_id)
 
 
 def _action_text(item: ActionItemView, today: date) -> str:
@@ -76,18 +44,24 @@ def _action_text(item: ActionItemView, today: date) -> str:
     )
 
 
-def _action_row(person: PersonPublic, pair: Pair, item: ActionItemView, today: date) -> None:
+def _action_row(person: PersonView, pair: Pair, item: ActionItemView, today: date) -> None:
     """The item and its button side by side in one flex row (far fewer elements than
     columns, which matters in a list)."""
     row = st.container(horizontal=True, vertical_alignment="center", key=f"oo_item_{item.id}")
     row.markdown(_action_text(item, today), width="stretch")
-    if not _may_tick(person, pair, item):
+    if not may_tick(person.id, owner_id=item.owner_id, manager_id=pair.manager_id):
         return
     verb, key = ("Reopen", "action_reopen") if item.done else ("Done", "action_done")
     version = state.base_version("action_item", item.id, item.version)
     if row.button(verb, key=f"{key}_{item.id}"):
         attempt(
-            bind(one_on_ones.set_done, person.id, item.id, version, not item.done),
+            bind(
+                one_on_ones.set_done,
+                person.id,
+                action_item_id=item.id,
+                version=version,
+                done=not item.done,
+            ),
             "Action item reopened." if item.done else "Action item done.",
             key=f"{key}_{item.id}",
         )
@@ -101,7 +75,7 @@ def _list(lines: list[str]) -> str:
 def _finding_lines(items: list[FindingItem]) -> str:
     return _list(
         [
-            f"**{plain(f.summary)}** · {plain(f.kind.value.replace('_', ' '))}, "
+            f"**{plain(f.summary)}** · {plain(f.kind.label)}, "
             f"{f.confidence.value} confidence · on “{plain(f.question_title)}” · "
             f"{f.created_at.date().isoformat()}"
             for f in items
@@ -112,7 +86,7 @@ def _finding_lines(items: list[FindingItem]) -> str:
 def _question_lines(items: list[QuestionItem]) -> str:
     return _list(
         [
-            f"**{plain(q.title)}** · {plain(q.project)} · {q.status.value.replace('_', ' ')}"
+            f"**{plain(q.title)}** · {plain(q.project)} · {q.status.label}"
             + (f" · due {q.due_date.isoformat()}" if q.due_date else "")
             + f" · no new evidence for {q.quiet_days} days"
             for q in items
@@ -124,7 +98,7 @@ def _review_lines(items: list[ReviewItem]) -> str:
     return _list(
         [
             f"Review of “{plain(r.finding_summary or r.question_title)}” · "
-            f"{r.status.value.replace('_', ' ')} · requested {r.requested_at.date().isoformat()}"
+            f"{r.status.label} · requested {r.requested_at.date().isoformat()}"
             for r in items
         ]
     )
@@ -146,7 +120,7 @@ LINES: dict[str, Callable[[Any], str]] = {
 }
 
 
-def _section(person: PersonPublic, pair: Pair, agenda: Agenda, section: Section) -> None:
+def _section(person: PersonView, pair: Pair, agenda: Agenda, section: Section) -> None:
     """A section's heading and items: one element for a list of lines, one row per
     action item (each has its button)."""
     heading = f"#### {section.title} ({section.count})"
@@ -168,7 +142,7 @@ def _section(person: PersonPublic, pair: Pair, agenda: Agenda, section: Section)
             st.markdown(more)
 
 
-def _agenda_view(person: PersonPublic, pair: Pair, agenda: Agenda) -> None:
+def _agenda_view(person: PersonView, pair: Pair, agenda: Agenda) -> None:
     since = agenda.previous_on or agenda.since.date()
     what = "your last one-on-one" if agenda.previous_on else "the last two weeks"
     st.header("Agenda", anchor=False)
@@ -184,7 +158,7 @@ def _agenda_view(person: PersonPublic, pair: Pair, agenda: Agenda) -> None:
 
 
 def _meeting_body(
-    person: PersonPublic, pair: Pair, meeting: OneOnOneView, today: date, *, tick: bool = True
+    person: PersonView, pair: Pair, meeting: OneOnOneView, today: date, *, tick: bool = True
 ) -> None:
     """Notes, tracks and action items; items are ticked here only when ``tick`` (open
     items of past meetings are ticked on the agenda, where they carry over)."""
@@ -208,7 +182,7 @@ def _meeting_body(
         _action_row(person, pair, item, today)
 
 
-def _today(person: PersonPublic, pair: Pair, meeting: OneOnOneView | None, today: date) -> None:
+def _today(person: PersonView, pair: Pair, meeting: OneOnOneView | None, today: date) -> None:
     st.header("Today's one-on-one", anchor=False)
     holder = person.id == pair.manager_id
     if meeting is None:
@@ -216,7 +190,7 @@ def _today(person: PersonPublic, pair: Pair, meeting: OneOnOneView | None, today
             st.caption("Start it to keep notes in tracks and add action items.")
             if st.button("Start today's one-on-one", key="oo_start", type="primary"):
                 attempt(
-                    bind(one_on_ones.start, person.id, pair.report_id),
+                    bind(one_on_ones.start, person.id, report_id=pair.report_id),
                     "One-on-one started.",
                     key="oo_start",
                 )
@@ -239,7 +213,7 @@ def meeting_key(one_on_one_id: int) -> str:
 
 
 def _history_view(
-    person: PersonPublic, pair: Pair, meetings: Meetings, key: str, today: date
+    person: PersonView, pair: Pair, meetings: Meetings, key: str, today: date
 ) -> None:
     st.header("Past one-on-ones", anchor=False)
     past = meetings.past
@@ -264,7 +238,7 @@ def _history_view(
 # --------------------------------------------------------------------------- page
 
 
-def _pick(person: PersonPublic, pairs: list[Pair]) -> Pair | None:
+def _pick(person: PersonView, pairs: list[Pair]) -> Pair | None:
     if person.role == Role.MANAGER:
         mine = [p for p in pairs if p.manager_id == person.id]
         if not mine:
@@ -315,17 +289,27 @@ def _download(agenda: Agenda, meeting: OneOnOneView | None) -> None:
     )
 
 
-def _show(person: PersonPublic, pair: Pair) -> None:
-    key, today = resources.cache_key(), date.today()
-    pair_ids = (pair.manager_id, pair.report_id)
+def _show(person: PersonView, pair: Pair) -> None:
+    today = date.today()
     history_key = f"oo_history_{pair.manager_id}_{pair.report_id}"
-    page = int(st.session_state.get(f"{history_key}_page") or 1)
-    meetings = _meetings(*key, person.id, pair_ids, today.isoformat(), page)
+    meetings = reads.meetings(
+        person.id,
+        manager_id=pair.manager_id,
+        report_id=pair.report_id,
+        day=today,
+        window=Window(requested_page(history_key), HISTORY_PAGE),
+    )
     other = pair.report if person.id == pair.manager_id else pair.manager
     st.subheader(f"With {plain(other)}", anchor=False)
     if pair.current:
         stale_days = resources.settings().stale_after_days
-        agenda = _agenda(*key, person.id, pair_ids, stale_days, today.isoformat())
+        agenda = reads.agenda_of(
+            person.id,
+            manager_id=pair.manager_id,
+            report_id=pair.report_id,
+            stale_after_days=stale_days,
+            today=today,
+        )
         _download(agenda, meetings.latest)
         _agenda_view(person, pair, agenda)
     else:
@@ -344,7 +328,7 @@ def render() -> None:
         st.info("One-on-ones are private to a manager and their report.")
         return
     try:
-        pair = _pick(person, _pairs(*resources.cache_key(), person.id))
+        pair = _pick(person, reads.pairs(person.id))
         if pair is not None:
             _show(person, pair)
     except TeamError as exc:

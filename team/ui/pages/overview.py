@@ -6,27 +6,14 @@ from datetime import date
 
 import streamlit as st
 
-from team.models import QuestionStatus
+from team.services.core.paging import Window
 from team.services.questions.portfolio import PortfolioFilter, PortfolioRow, Summary
-from team.services.questions.rollup import HELP
-from team.ui import auth, navigation, resources
+from team.ui import auth, navigation, reads
 from team.ui.filters import project_person_filters
+from team.ui.labels import COVERAGE_HELP, status_badge
 from team.ui.paging import pager, requested_page
 from team.ui.text import plain
-
-STATUS_BADGES = {
-    QuestionStatus.OPEN: ("open", "gray"),
-    QuestionStatus.IN_PROGRESS: ("in progress", "blue"),
-    QuestionStatus.BLOCKED: ("blocked", "red"),
-    QuestionStatus.ANSWERED: ("answered", "green"),
-    QuestionStatus.DROPPED: ("dropped", "gray"),
-}
-COVERAGE_HELP = HELP
-
-
-def status_badge(status: QuestionStatus) -> str:
-    label, colour = STATUS_BADGES[QuestionStatus(status)]
-    return f":{colour}-badge[{label}]"
+from team.vocabulary import Role
 
 
 def _metrics(summary: Summary) -> None:
@@ -50,7 +37,7 @@ def _due_text(due: date | None, overdue: bool) -> str:
 def _row(row: PortfolioRow) -> None:
     """One general question as a card of four elements: the title (a link to its tree),
     one caption of facts, the coverage bar. A page of cards costs what it draws."""
-    answer = row.answer_state.value.replace("_", " ") if row.answer_state else "no answer yet"
+    answer = row.answer_state.label if row.answer_state else "no answer yet"
     confidence = row.confidence.value if row.confidence else "none yet"
     people = ", ".join(plain(p) for p in row.people) or "nobody yet"
     coverage = row.coverage
@@ -85,19 +72,19 @@ def render() -> None:
         "Search", placeholder="Words in the title", key="overview_search"
     ).strip()
     f = PortfolioFilter(project_id, person_id, search)
-    found = resources.portfolio_page(f, requested_page("overview"))
+    found = reads.portfolio_page(f=f, window=Window(requested_page("overview")))
     if not found.total:
         if project_id is None and person_id is None and not search:
             hint = (
                 "Create the first one on the Questions page."
-                if person is not None and person.role == "manager"
+                if person is not None and person.role == Role.MANAGER
                 else "A manager creates them on the Questions page."
             )
             st.info(f"No general questions yet. {hint}")
         else:
             st.info("No general question matches these filters; clear them to see all.")
         return
-    _metrics(resources.portfolio_summary(f))
+    _metrics(reads.portfolio_summary(f=f))
     pager(found, "overview", noun="general questions, most urgent first")
     for row in found.items:
         _row(row)

@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import streamlit as st
 
-from team.models import PersonPublic, QuestionStatus, Role
+from team.services.admin.reads import PersonView
+from team.services.core.actors import Actor
+from team.services.core.paging import Window
+from team.services.findings.rules import may_log
 from team.services.questions.tree import TreeNode
 from team.services.questions.view import TreeView
-from team.ui import auth, resources, state, tree_reads
-from team.ui.pages.overview import COVERAGE_HELP, status_badge
+from team.ui import auth, reads, state
+from team.ui.finding_cards import finding_cards, log_finding_form
+from team.ui.labels import COVERAGE_HELP, status_badge
 from team.ui.paging import pager, requested_page
-from team.ui.question_forms import (
-    bulk_editor,
-    detail_actions,
-    new_question_form,
-)
+from team.ui.question_forms import bulk_editor, detail_actions, new_question_form
 from team.ui.text import dot_label, plain, safe_markdown
 from team.ui.tree_nav import go, names_of, pick_root, query_int
-from team.ui.workflow import card_key, finding_card, log_finding_form
+from team.vocabulary import QuestionStatus, Role
 
+ROWS = 50  # rows of the tree list on one page
 INDENT = "\u2003\u2003"  # em spaces before a deeper row's arrow (kept by Markdown)
 STATUS_COLOURS = {
     QuestionStatus.OPEN: "#e5e7eb",
@@ -104,7 +105,7 @@ def tree_dot(view: TreeView, names: dict[int, str]) -> str:
     for node_id, parent_id in diagram.edges:
         q = view.nodes[node_id].question
         who = names.get(q.assignee_id, "") if q.assignee_id else "unassigned"
-        status = QuestionStatus(q.status).value.replace("_", " ")
+        status = QuestionStatus(q.status).label
         below = f" (+{diagram.below[node_id]:,} below)" if node_id in diagram.below else ""
         text = dot_label(f"{q.title} — {who} ({status}){below}")
         colour = STATUS_COLOURS[QuestionStatus(q.status)]
@@ -126,7 +127,7 @@ def _detail(node: TreeNode, names: dict[int, str], projects: dict[int, str]) -> 
         f"project {plain(projects.get(q.project_id, '?'))}",
         f"owner {plain(names.get(q.owner_id, '?'))}",
         "assigned to " + (plain(names.get(q.assignee_id, "?")) if q.assignee_id else "nobody"),
-        f"{q.priority} priority",
+        f"{q.priority.label} priority",
         f"due {q.due_date:%d %b %Y}" if q.due_date else "no due date",
     ]
     if q.technique:
@@ -149,31 +150,18 @@ def _detail(node: TreeNode, names: dict[int, str], projects: dict[int, str]) -> 
         st.markdown(COVERAGE_HELP)
 
 
-def _findings(person: PersonPublic, node: TreeNode) -> None:
-    """The findings logged on this question, 20 a page, each card showing its details
-    and notes once opened; the assignee (or a manager) can log another here."""
+def _findings(person: PersonView, node: TreeNode) -> None:
+    """The findings logged on this question, 10 a page, each card showing its details
+    and notes once opened; who works on it can log another here."""
     q = node.question
     key = f"findings_{q.id}"
-    found = tree_reads.findings_on(q.id, requested_page(key))
+    found = reads.findings_on_page(question_id=q.id, window=Window(requested_page(key)))
     st.markdown(f"**Findings ({found.total:,})**")
     if not found.total:
         st.caption("No findings on this question yet.")
     pager(found, key, noun="findings, newest first")
-    linked = st.query_params.get("finding")
-    opened = [
-        f.id for f in found.items if str(f.id) == linked or st.session_state.get(card_key(f.id))
-    ]
-    threads = resources.notes_for("finding", opened)
-    for finding in found.items:
-        finding_card(
-            person,
-            finding,
-            expanded=str(finding.id) == linked,
-            thread=threads.get(finding.id, []),
-            lazy=True,
-        )
-    may_log = person.role == Role.MANAGER or q.assignee_id == person.id
-    if may_log and q.status != QuestionStatus.DROPPED:
+    finding_cards(person, found.items, linked=st.query_params.get("finding"))
+    if may_log(Actor.of(person), q):
         with st.expander("Log a finding", icon=":material/add_notes:"):
             log_finding_form(person, q.id, key=f"q{q.id}")
 
@@ -199,11 +187,13 @@ def render() -> None:
         return
     node_id = query_int("node") or root_id
     rows_key = _rows_key(node_id)
-    view = tree_reads.view(root_id, node_id, requested_page(rows_key))
+    view = reads.tree_view(
+        root_id=root_id, node_id=node_id, window=Window(requested_page(rows_key), ROWS)
+    )
     node = view.node
-    people = resources.all_people()
+    people = reads.all_people()
     names = names_of(people)
-    projects = {p.id: p.name for p in resources.all_projects()}
+    projects = {p.id: p.name for p in reads.all_projects()}
     _breadcrumbs(view)
     tab_tree, tab_diagram, tab_bulk = st.tabs(["Tree", "Diagram", "Bulk edit"])
     with tab_tree:

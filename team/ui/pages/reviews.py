@@ -4,32 +4,26 @@ from __future__ import annotations
 
 import streamlit as st
 
-from team.models import PersonPublic, Role, utcnow
-from team.services.core.paging import Paged
-from team.services.reviews.writes import ReviewView
-from team.ui import auth, resources, state
-from team.ui.paging import window
+from team.models import utcnow
+from team.services.admin.reads import PersonView
+from team.services.core.errors import NotFound
+from team.services.core.paging import Paged, Window
+from team.services.reviews.reads import ReviewView
+from team.ui import auth, reads, resources, state
+from team.ui.labels import ago, hours_text, review_badge
+from team.ui.note_thread import note_thread
+from team.ui.paging import requested_page, window
+from team.ui.review_widgets import review_actions, review_row
 from team.ui.text import plain, safe_markdown, web_link
-from team.ui.workflow import (
-    REVIEW_BADGES,
-    ago,
-    badge,
-    hours_text,
-    label,
-    note_thread,
-    page_number,
-    review_actions,
-    review_row,
-)
+from team.vocabulary import Role
 
 
-def _thread(person: PersonPublic, review: ReviewView, names: dict[int, str]) -> None:
+def _thread(person: PersonView, review: ReviewView, names: dict[int, str]) -> None:
     if st.button("All reviews", key="reviews_back", icon=":material/arrow_back:"):
         st.query_params.pop("review", None)
         state.forget_versions()
         st.rerun()
-    status = badge(label(review.status), REVIEW_BADGES[review.status])
-    st.markdown(f"### {status} Review of “{plain(review.question_title)}”")
+    st.markdown(f"### {review_badge(review.status)} Review of “{plain(review.question_title)}”")
     who = (
         f"**{plain(names.get(review.requester_id, '?'))}** asked "
         f"**{plain(names.get(review.reviewer_id, '?'))}** · requested "
@@ -72,7 +66,9 @@ def _all_open(names: dict[int, str]) -> None:
     search = st.text_input(
         "Search", placeholder="Words in the question or the finding", key="reviews_all_search"
     )
-    found = resources.open_reviews(page_number("reviews_all"), search)
+    found = reads.open_reviews(
+        window=Window(requested_page("reviews_all")), search=" ".join(search.split())
+    )
     empty = "No open review matches; clear the search to see all." if search.strip() else ""
     _list(found, names, "all", empty or "No review is open.", "open reviews")
 
@@ -82,11 +78,12 @@ def render() -> None:
     if person is None:
         st.stop()
     state.show_flash()
-    names = {p.id: p.name for p in resources.all_people()}
+    names = {p.id: p.name for p in reads.all_people()}
     wanted = st.query_params.get("review")
     if wanted is not None and wanted.isdigit():
-        review = resources.review(int(wanted))
-        if review is None:
+        try:
+            review = reads.review(review_id=int(wanted))
+        except NotFound:
             st.error(f"Review request #{plain(wanted)} does not exist.")
         else:
             _thread(person, review, names)
@@ -99,12 +96,16 @@ def render() -> None:
     panes = st.tabs(tabs, key="reviews_tab", on_change="rerun")
     if panes[0].open:
         with panes[0]:
-            queue = resources.review_queue(person.id, page_number("reviews_queue"))
+            queue = reads.review_queue(
+                reviewer_id=person.id, window=Window(requested_page("reviews_queue"))
+            )
             _list(queue, names, "queue", "Nothing waits on you.", "reviews")
     if panes[1].open:
         with panes[1]:
             st.caption("Requests still open first, then closed ones, newest first.")
-            mine = resources.my_review_requests(person.id, page_number("reviews_mine"))
+            mine = reads.my_review_requests(
+                requester_id=person.id, window=Window(requested_page("reviews_mine"))
+            )
             empty = "You have not asked for a review yet; do it from My work."
             _list(mine, names, "mine", empty, "review requests")
     if len(panes) > 2 and panes[2].open:

@@ -3,95 +3,19 @@ deleted), each person's open work and each IC's technique breadth. ICs read only
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-
-import pandas as pd
 import streamlit as st
 
-from team.models import PersonPublic, Role
-from team.services.admin import people as team_admin
-from team.services.admin import team as team_reads
-from team.services.admin.people import PersonInput, ProjectInput
-from team.services.admin.team import PersonRow, ProjectRow, TeamView
-from team.ui import auth, resources, state
+from team.services.admin import people, projects
+from team.services.admin.people import PersonInput
+from team.services.admin.projects import ProjectInput
+from team.services.admin.reads import PersonRow, PersonView, ProjectRow
+from team.ui import auth, reads, state
 from team.ui.actions import attempt, bind
+from team.ui.team_tables import ROLE_LABELS, Tables, shown
 from team.ui.text import plain
-
-ROLE_LABELS = {Role.MANAGER: "Manager", Role.IC: "IC", Role.VIEWER: "Viewer"}
-INACTIVE = " (inactive)"
-
-
-def _shown(name: str | None, active: bool | None) -> str:
-    if name is None:
-        return ""
-    return name if active in (True, None) else f"{name}{INACTIVE}"
-
-
-@dataclass(frozen=True)
-class Tables:
-    """What the page draws, built once per data version: the rows the forms pick from
-    and the tables, already pivoted (pivoting on every rerun cost more than drawing)."""
-
-    people: list[PersonRow]
-    projects: list[ProjectRow]
-    people_table: pd.DataFrame
-    projects_table: pd.DataFrame
-    workload: pd.DataFrame | None
-    breadth_questions: pd.DataFrame | None
-    breadth_findings: pd.DataFrame | None
-
-
-Built = tuple[list[PersonRow], list[ProjectRow], dict[str, pd.DataFrame | None]]
-
-
-@st.cache_data(show_spinner=False, max_entries=16, ttl=3600)
-def _built(url: str, version: int, day: str) -> Built:
-    """Keyed by the day too: "overdue" moves with the calendar. Plain shapes only: a
-    class of this page module (run as __main__) cannot be pickled."""
-    with resources.session() as s:
-        view = team_reads.team_view(s, today=date.fromisoformat(day))
-    return (
-        view.people,
-        view.projects,
-        {
-            "people_table": _people_frame(view.people),
-            "projects_table": _projects_frame(view.projects),
-            "workload": _workload_frame(view) if view.workload else None,
-            "breadth_questions": _breadth_frame(view, "questions") if view.breadth else None,
-            "breadth_findings": _breadth_frame(view, "findings") if view.breadth else None,
-        },
-    )
-
-
-def _tables() -> Tables:
-    people, projects, frames = _built(*resources.cache_key(), date.today().isoformat())
-    people_table, projects_table = frames["people_table"], frames["projects_table"]
-    assert people_table is not None and projects_table is not None
-    return Tables(
-        people,
-        projects,
-        people_table,
-        projects_table,
-        workload=frames["workload"],
-        breadth_questions=frames["breadth_questions"],
-        breadth_findings=frames["breadth_findings"],
-    )
-
+from team.vocabulary import Role
 
 # --------------------------------------------------------------------------- people
-
-
-def _people_frame(rows: list[PersonRow]) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "Name": [_shown(p.name, p.active) for p in rows],
-            "Email": [p.email for p in rows],
-            "Role": [ROLE_LABELS[p.role] for p in rows],
-            "Reports to": [_shown(p.manager, p.manager_active) for p in rows],
-            "Active": [p.active for p in rows],
-        }
-    )
 
 
 def _managers(rows: list[PersonRow], keep: int | None, exclude: int | None) -> list[int | None]:
@@ -103,7 +27,7 @@ def _managers(rows: list[PersonRow], keep: int | None, exclude: int | None) -> l
 
 
 def _person_fields(rows: list[PersonRow], key: str, current: PersonRow | None) -> PersonInput:
-    names = {p.id: _shown(p.name, p.active) for p in rows}
+    names = {p.id: shown(p.name, p.active) for p in rows}
     roles = list(Role)
     boss_ids = _managers(
         rows, current.reports_to_id if current else None, current.id if current else None
@@ -127,21 +51,21 @@ def _person_fields(rows: list[PersonRow], key: str, current: PersonRow | None) -
     return PersonInput(name=name, email=email, role=role, reports_to_id=boss)
 
 
-def _add_person(me: PersonPublic, rows: list[PersonRow]) -> None:
+def _add_person(me: PersonView, rows: list[PersonRow]) -> None:
     with st.expander("Add a person", expanded=False), st.form("tm_add_form"):
         data = _person_fields(rows, "tm_add_", None)
         if st.form_submit_button("Add person"):
             done = f"{plain(data.name)} joined the team."
-            attempt(bind(team_admin.add_person, me.id, data), done, key="tm_add")
+            attempt(bind(people.add_person, me.id, data=data), done, key="tm_add")
 
 
-def _edit_person(me: PersonPublic, rows: list[PersonRow]) -> None:
+def _edit_person(me: PersonView, rows: list[PersonRow]) -> None:
     by_id = {p.id: p for p in rows}
     picked = st.selectbox(
         "Edit a person",
         list(by_id),
         index=None,
-        format_func=lambda pid: _shown(by_id[pid].name, by_id[pid].active),
+        format_func=lambda pid: shown(by_id[pid].name, by_id[pid].active),
         placeholder="Pick a person to edit",
         key="tm_person",
     )
@@ -152,11 +76,13 @@ def _edit_person(me: PersonPublic, rows: list[PersonRow]) -> None:
     with st.form(f"tm_edit_form_{row.id}"):
         data = _person_fields(rows, f"tm_edit_{row.id}_", row)
         if st.form_submit_button("Save"):
-            action = bind(team_admin.edit_person, me.id, row.id, version, data)
+            action = bind(people.edit_person, me.id, person_id=row.id, version=version, data=data)
             attempt(action, f"{plain(data.name)} saved.", key=f"tm_edit_{row.id}")
     verb, active = ("Reactivate", True) if not row.active else ("Deactivate", False)
     if st.button(f"{verb} {plain(row.name)}", key=f"tm_toggle_{row.id}"):
-        action = bind(team_admin.set_person_active, me.id, row.id, version, active)
+        action = bind(
+            people.set_person_active, me.id, person_id=row.id, version=version, active=active
+        )
         attempt(action, f"{plain(row.name)} {verb.lower()}d.", key=f"tm_toggle_{row.id}")
     if row.active:
         st.caption(
@@ -165,7 +91,7 @@ def _edit_person(me: PersonPublic, rows: list[PersonRow]) -> None:
         )
 
 
-def _people_section(me: PersonPublic, tables: Tables, manager: bool) -> None:
+def _people_section(me: PersonView, tables: Tables, manager: bool) -> None:
     st.subheader("People")
     if not tables.people:
         st.info("Nobody is on the team yet; a manager adds people below.")
@@ -179,28 +105,16 @@ def _people_section(me: PersonPublic, tables: Tables, manager: bool) -> None:
 # --------------------------------------------------------------------------- projects
 
 
-def _projects_frame(rows: list[ProjectRow]) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "Project": [p.name for p in rows],
-            "Description": [p.description for p in rows],
-            "Status": ["Archived" if p.archived else "Active" for p in rows],
-            "General questions": [p.general_questions for p in rows],
-            "Still open": [p.open_general_questions for p in rows],
-        }
-    )
-
-
-def _add_project(me: PersonPublic) -> None:
+def _add_project(me: PersonView) -> None:
     with st.expander("Add a project", expanded=False), st.form("tm_proj_add_form"):
         name = st.text_input("Name", key="tm_proj_add_name")
         description = st.text_area("Description", key="tm_proj_add_description")
         if st.form_submit_button("Add project"):
-            action = bind(team_admin.add_project, me.id, ProjectInput(name, description))
+            action = bind(projects.add_project, me.id, data=ProjectInput(name, description))
             attempt(action, f"Project {plain(name)} added.", key="tm_proj_add")
 
 
-def _edit_project(me: PersonPublic, rows: list[ProjectRow]) -> None:
+def _edit_project(me: PersonView, rows: list[ProjectRow]) -> None:
     by_id = {p.id: p for p in rows}
     picked = st.selectbox(
         "Edit a project",
@@ -220,16 +134,25 @@ def _edit_project(me: PersonPublic, rows: list[ProjectRow]) -> None:
             "Description", value=row.description, key=f"tm_proj_description_{row.id}"
         )
         if st.form_submit_button("Save"):
-            action = bind(team_admin.edit_project, me.id, row.id, version, ProjectInput(name, text))
+            data = ProjectInput(name, text)
+            action = bind(
+                projects.edit_project, me.id, project_id=row.id, version=version, data=data
+            )
             attempt(action, f"Project {plain(name)} saved.", key=f"tm_proj_edit_{row.id}")
     verb = "Reopen" if row.archived else "Archive"
     if st.button(f"{verb} {plain(row.name)}", key=f"tm_proj_archive_{row.id}"):
-        action = bind(team_admin.set_project_archived, me.id, row.id, version, not row.archived)
+        action = bind(
+            projects.set_project_archived,
+            me.id,
+            project_id=row.id,
+            version=version,
+            archived=not row.archived,
+        )
         done = f"Project {plain(row.name)} {'reopened' if row.archived else 'archived'}."
         attempt(action, done, key=f"tm_proj_archive_{row.id}")
 
 
-def _projects_section(me: PersonPublic, tables: Tables, manager: bool) -> None:
+def _projects_section(me: PersonView, tables: Tables, manager: bool) -> None:
     st.subheader("Projects")
     if not tables.projects:
         st.info("No project yet. Questions belong to a project; a manager adds one here.")
@@ -242,20 +165,6 @@ def _projects_section(me: PersonPublic, tables: Tables, manager: bool) -> None:
 
 
 # --------------------------------------------------------------------------- workload
-
-
-def _workload_frame(view: TeamView) -> pd.DataFrame:
-    long = pd.DataFrame(
-        {
-            "Person": [_shown(r.person, r.active) for r in view.workload],
-            "Project": [r.project for r in view.workload],
-            "Open": [r.open_questions for r in view.workload],
-            "Overdue": [r.overdue for r in view.workload],
-        }
-    )
-    wide = long.pivot_table(index="Person", columns="Project", values="Open", fill_value=0)
-    totals = long.groupby("Person")[["Open", "Overdue"]].sum()
-    return wide.join(totals.rename(columns={"Open": "Total open"})).astype(int)
 
 
 def _workload_section(tables: Tables) -> None:
@@ -271,19 +180,6 @@ def _workload_section(tables: Tables) -> None:
 
 
 # --------------------------------------------------------------------------- breadth
-
-
-def _breadth_frame(view: TeamView, values: str) -> pd.DataFrame:
-    long = pd.DataFrame(
-        {
-            "IC": [_shown(r.person, r.active) for r in view.breadth],
-            "Technique": [r.technique for r in view.breadth],
-            "questions": [r.questions for r in view.breadth],
-            "findings": [r.findings for r in view.breadth],
-        }
-    )
-    wide = long.pivot_table(index="IC", columns="Technique", values=values, fill_value=0)
-    return wide.astype(int)
 
 
 def _breadth_section(tables: Tables) -> None:
@@ -311,7 +207,7 @@ def render() -> None:
     manager = person.role == Role.MANAGER
     if not manager:
         st.caption("You see the team read-only; a manager adds and edits people and projects.")
-    tables = _tables()
+    tables = reads.team_tables()
     _people_section(person, tables, manager)
     _projects_section(person, tables, manager)
     _workload_section(tables)

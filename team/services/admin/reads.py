@@ -1,6 +1,6 @@
-"""Team reads: people with their manager, projects with their general questions, each
-person's workload and each IC's technique breadth. Each read is a fixed number of
-grouped queries, whatever the size of the team."""
+"""Team reads: the people and projects pages pick from, people with their manager,
+projects with their general questions, each person's workload and each IC's technique
+breadth. Each read is a fixed number of grouped queries, whatever the size of the team."""
 
 from __future__ import annotations
 
@@ -11,10 +11,54 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from team.models import Person, Project, Question, QuestionStatus, Role
+from team.models import Person, Project, Question
+from team.services.core.views import view_of
 from team.services.progress import people as history_people
+from team.vocabulary import QuestionStatus, Role
 
-OPEN_STATUSES = (QuestionStatus.OPEN, QuestionStatus.IN_PROGRESS, QuestionStatus.BLOCKED)
+
+@dataclass(frozen=True)
+class PersonView:
+    id: int
+    name: str
+    email: str
+    role: Role
+    reports_to_id: int | None
+    active: bool
+    created_at: datetime
+    version: int
+
+
+@dataclass(frozen=True)
+class ProjectView:
+    id: int
+    name: str
+    description: str
+    archived: bool
+    created_at: datetime
+    version: int
+
+
+def person_view(person: Person) -> PersonView:
+    return view_of(PersonView, person)
+
+
+def project_view(project: Project) -> ProjectView:
+    return view_of(ProjectView, project)
+
+
+def list_people(session: Session, *, active_only: bool = False) -> list[PersonView]:
+    query = select(Person).order_by(col(Person.name))
+    if active_only:
+        query = query.where(col(Person.active).is_(True))
+    return [person_view(p) for p in session.scalars(query)]
+
+
+def list_projects(session: Session, *, include_archived: bool = True) -> list[ProjectView]:
+    query = select(Project).order_by(col(Project.name))
+    if not include_archived:
+        query = query.where(col(Project.archived).is_(False))
+    return [project_view(p) for p in session.scalars(query)]
 
 
 @dataclass(frozen=True)
@@ -88,7 +132,7 @@ def people_overview(session: Session) -> list[PersonRow]:
 def projects_overview(session: Session) -> list[ProjectRow]:
     """Projects with how many general questions (roots) they hold: one query, which
     counts the roots only (found by their empty parent), not every sub-question."""
-    still_open = case((col(Question.status).in_(OPEN_STATUSES), 1), else_=0)
+    still_open = case((col(Question.status).in_(QuestionStatus.still_open()), 1), else_=0)
     roots = (
         select(
             col(Question.project_id).label("project_id"),

@@ -1,0 +1,141 @@
+"""Answers as pages show them: every version of a question's answer with what it cites,
+the newest versions of many questions, and the latest answer of every node of some
+trees (for the roll-up). A fixed number of queries whatever the count."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session, col
+
+from team.models import Answer, Citation, Person, Question
+from team.vocabulary import AnswerState, Confidence
+
+
+@dataclass(frozen=True)
+class AnswerVersion:
+    id: int
+    question_id: int
+    number: int
+    body: str
+    state: AnswerState
+    confidence: Confidence
+    author_id: int
+    author: str
+    created_at: datetime
+    finding_ids: tuple[int, ...] = ()
+    cited_answer_ids: tuple[int, ...] = ()
+    cited_questions: tuple[int, ...] = field(default=())  # child questions of cited answers
+
+
+def latest_numbers(session: Session, *, question_ids: list[int]) -> dict[int, int]:
+    """{question id: its newest answer version number} (one grouped query)."""
+    if not question_ids:
+        return {}
+    query = (
+        select(col(Answer.question_id), func.max(Answer.number))
+        .where(col(Answer.question_id).in_(question_ids))
+        .group_by(col(Answer.question_id))
+    )
+    return {int(q): int(n) for q, n in session.execute(query)}
+
+
+def versions(session: Session, *, question_id: int) -> list[AnswerVersion]:
+    """Every version of a question's answer, oldest first, with its citations."""
+    rows = session.execute(
+        select(Answer, col(Person.name))
+        .join(Person, col(Person.id) == col(Answer.author_id))
+        .where(col(Answer.question_id) == question_id)
+        .order_by(col(Answer.number))
+    ).all()
+    return _with_citations(session, [(a, name) for a, name in rows])
+
+
+def latest_versions(session: Session, *, question_ids: list[int]) -> dict[int, AnswerVersion]:
+    """{question id: its newest answer version, with its citations} for the questions
+    that have one: two queries however many questions."""
+    newest = (
+        select(col(Answer.question_id).label("qid"), func.max(Answer.number).label("n"))
+        .where(col(Answer.question_id).in_(question_ids))
+        .group_by(col(Answer.question_id))
+        .subquery()
+    )
+    rows = session.execute(
+        select(Answer, col(Person.name))
+        .join(Person, col(Person.id) == col(Answer.author_id))
+        .join(
+            newest,
+            (col(Answer.question_id) == newest.c.qid) & (col(Answer.number) == newest.c.n),
+        )
+    ).all()
+    return {v.question_id: v for v in _with_citations(session, [(a, n) for a, n in rows])}
+
+
+def _with_citations(session: Session, rows: list[tuple[Answer, str]]) -> list[AnswerVersion]:
+    """The versions of these answer rows with what each cites (one query, run even for
+    no rows so a page makes the same number of queries whatever it shows)."""
+    ids = [int(a.id) for a, _ in rows if a.id is not None]
+    cited = aliased(Answer)
+    cites: dict[int, list[tuple[Citation, int | None]]] = {}
+    for c, cited_question in session.execute(
+        select(Citation, col(cited.question_id))
+        .outerjoin(cited, col(cited.id) == col(Citation.cited_answer_id))
+        .where(col(Citation.answer_id).in_(ids))
+    ):
+        cites.setdefault(c.answer_id, []).append((c, cited_question))
+    result = []
+    for answer, name in rows:
+        assert answer.id is not None
+        mine = cites.get(answer.id, [])
+        answers = sorted((c.cited_answer_id, q) for c, q in mine if c.cited_answer_id)
+        result.append(
+            AnswerVersion(
+                id=answer.id,
+                question_id=answer.question_id,
+                number=answer.number,
+                body=answer.body,
+                state=AnswerState(answer.state),
+                confidence=Confidence(answer.confidence),
+                author_id=answer.author_id,
+                author=name,
+                created_at=answer.created_at,
+                finding_ids=tuple(sorted(c.finding_id for c, _ in mine if c.finding_id)),
+                cited_answer_ids=tuple(a for a, _ in answers),
+                cited_questions=tuple(sorted(int(q) for _, q in answers if q is not None)),
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class Latest:
+    number: int
+    state: AnswerState
+    confidence: Confidence
+
+
+def latest_in_trees(session: Session, *, root_ids: list[int]) -> dict[int, Latest]:
+    """{question id: its latest answer} for every answered node of these trees, in one
+    query."""
+    if not root_ids:
+        return {}
+    newest = (
+        select(col(Answer.question_id).label("qid"), func.max(Answer.number).label("n"))
+        .join(Question, col(Question.id) == col(Answer.question_id))
+        .where(col(Question.root_id).in_(root_ids))
+        .group_by(col(Answer.question_id))
+        .subquery()
+    )
+    query = select(
+        col(Answer.question_id), col(Answer.number), col(Answer.state), col(Answer.confidence)
+    ).join(
+        newest,
+        (col(Answer.question_id) == newest.c.qid) & (col(Answer.number) == newest.c.n),
+    )
+    return {
+        int(q): Latest(int(n), AnswerState(s), Confidence(c))
+        for q, n, s, c in session.execute(query)
+    }

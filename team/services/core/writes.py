@@ -1,0 +1,143 @@
+"""How every service writes: load the row, claim its next version, change the fields
+that changed with one event each, in the transaction of the service call.
+
+Optimistic concurrency: every editable row carries ``version``; a save names the
+version it was based on and takes the next one, or is refused and overwrites nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, SQLModel, col
+
+from team.models import utcnow
+from team.services.core import events
+from team.services.core.actors import Actor
+from team.services.core.errors import InvalidInput, NotFound, StaleEdit
+
+Row = TypeVar("Row", bound=SQLModel)
+
+
+def load(session: Session, model: type[Row], row_id: int, missing: str) -> Row:
+    """The row ``row_id`` of ``model``, or NotFound with the sentence ``missing``."""
+    row = session.get(model, row_id)
+    if row is None:
+        raise NotFound(missing)
+    return row
+
+
+def claim_version(
+    session: Session, row: SQLModel, version: int, what: str, *, touch: bool = False
+) -> None:
+    """Take the next version of ``row`` or raise StaleEdit naming ``what``. The
+    conditional UPDATE makes two concurrent saves of the same version fail for one of
+    them. ``touch`` also stamps ``updated_at``."""
+    current: int = getattr(row, "version")  # noqa: B009
+    stale = StaleEdit(
+        f"{what} was changed by someone else since you opened it (you had version "
+        f"{version}, it is now version {current}); reload to see their change, then "
+        "apply yours again."
+    )
+    if current != version:
+        raise stale
+    table: Any = type(row)
+    values: dict[str, Any] = {"version": version + 1}
+    if touch:
+        values["updated_at"] = utcnow()
+    result = session.execute(
+        update(table)
+        .where(col(table.id) == getattr(row, "id"), col(table.version) == version)  # noqa: B009
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(result, "rowcount", 0) != 1:
+        raise stale
+    for name, value in values.items():
+        setattr(row, name, value)
+
+
+def record(
+    session: Session,
+    actor: Actor | None,
+    row: SQLModel,
+    action: str,
+    *,
+    field: str | None = None,
+    old: object = None,
+    new: object = None,
+    root_id: int | None = None,
+) -> None:
+    """The event of a change to ``row`` (its table names the entity); ``actor`` is None
+    for an act from the command line."""
+    row_id = getattr(row, "id")  # noqa: B009
+    assert row_id is not None, "a row is flushed before its events are recorded"
+    events.record(
+        session,
+        actor_id=actor.id if actor is not None else None,
+        entity=str(getattr(type(row), "__tablename__")),  # noqa: B009
+        entity_id=row_id,
+        action=action,
+        field=field,
+        old=old,
+        new=new,
+        root_id=root_id,
+    )
+
+
+def save_fields(
+    session: Session,
+    actor: Actor,
+    row: SQLModel,
+    *,
+    version: int,
+    wanted: dict[str, object],
+    what: str,
+    root_id: int | None = None,
+    touch: bool = False,
+) -> dict[str, object]:
+    """Set the fields of ``wanted`` that differ on ``row``: claim its next version
+    (StaleEdit naming ``what`` if ``version`` is not the current one), then one
+    ``updated`` event per changed field. Returns {field: old value} of what changed;
+    nothing changed, nothing is claimed or recorded."""
+    changed = {k: getattr(row, k) for k, v in wanted.items() if getattr(row, k) != v}
+    if not changed:
+        return {}
+    claim_version(session, row, version, what, touch=touch)
+    for name, old in changed.items():
+        new = wanted[name]
+        record(session, actor, row, "updated", field=name, old=old, new=new, root_id=root_id)
+        setattr(row, name, new)
+    return changed
+
+
+def insert(
+    session: Session,
+    actor: Actor | None,
+    row: SQLModel,
+    *,
+    new: object,
+    clash: str,
+    root_id: int | None = None,
+) -> None:
+    """Add ``row`` with its ``created`` event; a unique value someone else saved a moment
+    ago is InvalidInput with the sentence ``clash``, not a traceback."""
+    session.add(row)
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise InvalidInput(clash, field="name") from None
+    record(session, actor, row, "created", new=new, root_id=root_id)
+
+
+def commit(session: Session, *, clash: str) -> None:
+    """Commit; a unique clash with a concurrent save is InvalidInput with the sentence
+    ``clash``, not a traceback."""
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise InvalidInput(clash) from None

@@ -1,0 +1,93 @@
+"""The rules of review requests: how a request's status moves, who moves it, and who may
+review.
+
+State machine (who in brackets):
+  open              -> in_review [reviewer], changes_requested [reviewer],
+                       approved [reviewer], withdrawn [requester, manager]
+  in_review         -> changes_requested [reviewer], approved [reviewer],
+                       withdrawn [requester, manager]
+  changes_requested -> open [requester: "ask again"], withdrawn [requester, manager]
+  approved, withdrawn: final.
+Nobody reviews their own request, and a viewer reviews nothing. Approval is refused
+while a must-fix note on the request is unresolved. The reviewer's first act (starting,
+a decision or a note) stamps ``first_response_at``; approval or withdrawal stamps
+``resolved_at``.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from team.services.core.actors import Actor
+from team.services.core.errors import IllegalTransition, PermissionDenied
+from team.vocabulary import ReviewStatus, Role
+
+R = ReviewStatus
+TRANSITIONS: dict[ReviewStatus, frozenset[ReviewStatus]] = {
+    R.OPEN: frozenset({R.IN_REVIEW, R.CHANGES_REQUESTED, R.APPROVED, R.WITHDRAWN}),
+    R.IN_REVIEW: frozenset({R.CHANGES_REQUESTED, R.APPROVED, R.WITHDRAWN}),
+    R.CHANGES_REQUESTED: frozenset({R.OPEN, R.WITHDRAWN}),
+    R.APPROVED: frozenset(),
+    R.WITHDRAWN: frozenset(),
+}
+REVIEWER_MOVES = frozenset({R.IN_REVIEW, R.CHANGES_REQUESTED, R.APPROVED})
+
+
+class Reviewed(Protocol):
+    @property
+    def requester_id(self) -> int: ...
+    @property
+    def reviewer_id(self) -> int: ...
+    @property
+    def status(self) -> ReviewStatus: ...
+
+
+def may_move(actor: Actor, review: Reviewed, new: ReviewStatus) -> bool:
+    if actor.is_viewer:
+        return False
+    if new in REVIEWER_MOVES:
+        return actor.id == review.reviewer_id
+    if new == R.OPEN:
+        return actor.id == review.requester_id
+    return actor.id == review.requester_id or actor.is_manager  # withdrawn
+
+
+def allowed_moves(actor: Actor, review: Reviewed) -> list[ReviewStatus]:
+    """The statuses ``actor`` may move this request to, in a stable order."""
+    moves = TRANSITIONS[ReviewStatus(review.status)]
+    return [s for s in ReviewStatus if s in moves and may_move(actor, review, s)]
+
+
+def check_move(actor: Actor, review: Reviewed, new: ReviewStatus) -> None:
+    """IllegalTransition or PermissionDenied unless ``actor`` may move it to ``new``."""
+    current = ReviewStatus(review.status)
+    if new not in TRANSITIONS[current]:
+        allowed = ", ".join(s.value for s in ReviewStatus if s in TRANSITIONS[current])
+        raise IllegalTransition(
+            f"This review is {current.value.replace('_', ' ')}; "
+            + (f"from there it can move to {allowed}." if allowed else "it is closed.")
+        )
+    if not may_move(actor, review, new):
+        raise PermissionDenied(_who_may(new))
+
+
+def _who_may(new: ReviewStatus) -> str:
+    if new in REVIEWER_MOVES:
+        return "Only the reviewer can start a review, request changes or approve."
+    if new == R.OPEN:
+        return "Only the person who asked for the review can ask again."
+    return "Only the person who asked for the review, or a manager, can withdraw it."
+
+
+class Reviewer(Protocol):
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def active(self) -> bool: ...
+    @property
+    def role(self) -> Role: ...
+
+
+def may_review(person: Reviewer, requester_id: int) -> bool:
+    """Who may be asked for a review: an active manager or IC, not the requester."""
+    return person.active and person.role != Role.VIEWER and person.id != requester_id

@@ -1,0 +1,158 @@
+"""Finding cards (details, evidence links, the moves the person may make, the notes) and
+the form to log a finding. Every action goes through a service, which checks the rules
+again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from team.services.admin.reads import PersonView
+from team.services.core.actors import Actor
+from team.services.findings import rules
+from team.services.findings import writes as findings
+from team.services.findings.reads import FindingView
+from team.services.notes.reads import NoteView
+from team.ui import reads, state
+from team.ui.actions import attempt, bind
+from team.ui.labels import ago, badge, finding_badge
+from team.ui.note_thread import note_thread
+from team.ui.text import plain, safe_markdown, web_link
+from team.vocabulary import Confidence, FindingKind, FindingStatus
+
+FINDING_ACTIONS = {
+    FindingStatus.SHARED: "Share",
+    FindingStatus.ACCEPTED: "Accept",
+    FindingStatus.NEEDS_WORK: "Send back",
+    FindingStatus.WITHDRAWN: "Withdraw",
+    FindingStatus.DRAFT: "Restore as draft",
+}
+
+
+def card_key(finding_id: int) -> str:
+    """The widget key of a lazy finding card (True in session state while it is open)."""
+    return f"finding_card_{finding_id}"
+
+
+def finding_cards(
+    person: PersonView, shown: list[FindingView], *, lazy: bool = True, linked: str | None = None
+) -> None:
+    """Finding cards. A lazy card renders its details, actions and notes only while it
+    is open (opening it reruns the page), so a page of closed cards costs little; the
+    notes of the cards that are open are read in one query. The card of finding
+    ``linked`` (an id from the address) starts open."""
+    opened = [
+        f.id
+        for f in shown
+        if not lazy or str(f.id) == linked or st.session_state.get(card_key(f.id))
+    ]
+    threads = reads.notes_on_many(target="finding", target_ids=opened)
+    for finding in shown:
+        finding_card(
+            person,
+            finding,
+            expanded=str(finding.id) == linked,
+            thread=threads.get(finding.id, []),
+            lazy=lazy,
+        )
+
+
+def finding_card(
+    person: PersonView,
+    finding: FindingView,
+    *,
+    expanded: bool = False,
+    thread: list[NoteView] | None = None,
+    lazy: bool = False,
+) -> None:
+    """One finding; its notes are ``thread`` when already read (see ``finding_cards``)."""
+    header = f"{plain(finding.summary)} · {finding.status.label}"
+    if not lazy:
+        with st.expander(header, expanded=expanded):
+            _finding_details(person, finding, thread)
+        return
+    card = st.expander(header, expanded=expanded, key=card_key(finding.id), on_change="rerun")
+    if card.open:
+        with card:
+            _finding_details(person, finding, thread)
+
+
+def _finding_details(
+    person: PersonView, finding: FindingView, thread: list[NoteView] | None
+) -> None:
+    st.markdown(
+        f"{finding_badge(finding.status)} {badge(finding.kind.label, 'violet')} "
+        f"{badge(finding.confidence.value + ' confidence', 'gray')} · by "
+        f"**{plain(finding.author)}** · {ago(finding.created_at)} · on "
+        f"“{plain(finding.question_title)}”"
+    )
+    if finding.body:
+        st.markdown(safe_markdown(finding.body))
+    for link in finding.links:
+        st.markdown(f"- {web_link(link)}")
+    _finding_actions(person, finding)
+    st.markdown("**Notes**")
+    note_thread(person, "finding", finding.id, key=f"finding_{finding.id}", thread=thread)
+
+
+def _finding_actions(person: PersonView, finding: FindingView) -> None:
+    moves = rules.allowed_moves(Actor.of(person), finding)
+    if not moves:
+        return
+    version = state.base_version("finding", finding.id, finding.version)
+    reason = ""
+    if FindingStatus.NEEDS_WORK in moves:
+        reason = st.text_input(
+            "Reason for sending back", key=f"reason_{finding.id}", placeholder="What to fix"
+        )
+    cols = st.columns(len(moves))
+    for col, move in zip(cols, moves, strict=True):
+        if col.button(FINDING_ACTIONS[move], key=f"finding_{move.value}_{finding.id}"):
+            attempt(
+                bind(
+                    findings.move_finding,
+                    person.id,
+                    finding_id=finding.id,
+                    version=version,
+                    status=move,
+                    reason=reason,
+                ),
+                f"Finding {move.label}.",
+                key=f"finding_move_{finding.id}",
+            )
+
+
+def log_finding_form(person: PersonView, question_id: int, key: str) -> None:
+    with st.form(f"log_finding_{key}", clear_on_submit=False):
+        summary = st.text_input("Summary: the finding in one line", key=f"lf_summary_{key}")
+        body = st.text_area("Details (Markdown)", key=f"lf_body_{key}")
+        links = st.text_area(
+            "Evidence links, one per line (notebook, PR, dashboard, query)",
+            key=f"lf_links_{key}",
+            height=80,
+        )
+        c1, c2 = st.columns(2)
+        kind = c1.selectbox(
+            "Kind", list(FindingKind), format_func=lambda k: k.label, key=f"lf_kind_{key}"
+        )
+        confidence = c2.selectbox("Confidence", list(Confidence), index=1, key=f"lf_conf_{key}")
+        draft = st.checkbox("Keep as a draft (not shared yet)", key=f"lf_draft_{key}")
+        submitted = st.form_submit_button("Log finding", type="primary")
+    if submitted:
+        data = findings.FindingInput(
+            summary=summary,
+            body=body,
+            links=findings.parse_links(links),
+            kind=kind or FindingKind.RESULT,
+            confidence=confidence or Confidence.MEDIUM,
+        )
+
+        def log(session: Any) -> None:
+            findings.log_finding(
+                session, person.id, question_id=question_id, data=data, share=not draft
+            )
+            for field in ("summary", "body", "links", "draft"):
+                st.session_state.pop(f"lf_{field}_{key}", None)
+
+        attempt(log, "Finding logged.", key=f"log_finding_{key}")

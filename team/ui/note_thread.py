@@ -1,0 +1,73 @@
+"""The notes on one thing (a finding, a review request...), with the buttons to resolve
+a must-fix note and the form to add a note. Every action goes through a service."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from team.services.admin.reads import PersonView
+from team.services.notes import writes as notes
+from team.services.notes.reads import NoteView
+from team.services.notes.rules import TargetKind
+from team.ui import reads, state
+from team.ui.actions import attempt, bind
+from team.ui.labels import ago, note_badge
+from team.ui.text import plain, safe_markdown
+from team.vocabulary import NoteKind, Role
+
+
+def note_thread(
+    person: PersonView,
+    target: TargetKind,
+    target_id: int,
+    key: str,
+    thread: list[NoteView] | None = None,
+) -> None:
+    """The notes on one thing (``thread`` when already read), with resolve buttons and a
+    form to add one."""
+    if thread is None:
+        thread = reads.notes_on(target=target, target_id=target_id)
+    for note in thread:
+        resolved = " · :green[resolved]" if note.resolved else ""
+        with st.container(border=True, key=f"note_{note.id}"):
+            st.markdown(
+                f"{note_badge(note.kind)} **{plain(note.author)}** · "
+                f"{ago(note.created_at)}{resolved}"
+            )
+            st.markdown(safe_markdown(note.body))
+            if person.role != Role.VIEWER and note.kind == NoteKind.MUST_FIX:
+                version = state.base_version("note", note.id, note.version)
+                verb = "Reopen" if note.resolved else "Resolve"
+                if st.button(verb, key=f"resolve_{note.id}"):
+                    attempt(
+                        bind(
+                            notes.set_resolved,
+                            person.id,
+                            note_id=note.id,
+                            version=version,
+                            resolved=not note.resolved,
+                        ),
+                        f"Note {'reopened' if note.resolved else 'resolved'}.",
+                        key=f"resolve_{note.id}",
+                    )
+    if person.role == Role.VIEWER:
+        return
+    with st.form(f"add_note_{key}", clear_on_submit=True):
+        body = st.text_area("Add a note (Markdown)", key=f"note_body_{key}", height=90)
+        kind = st.selectbox(
+            "Kind", list(NoteKind), format_func=lambda k: k.label, key=f"note_kind_{key}"
+        )
+        submitted = st.form_submit_button("Add note")
+    if submitted:
+        attempt(
+            bind(
+                notes.add_note,
+                person.id,
+                target=target,
+                target_id=target_id,
+                body=body,
+                kind=kind or NoteKind.COMMENT,
+            ),
+            "Note added.",
+            key=f"add_note_{key}",
+        )

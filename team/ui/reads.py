@@ -1,0 +1,95 @@
+"""Every cached read of the app, declared once, one line each: a service read made a
+cached read by :func:`resources.cached` (keyed by the database URL, the data version and
+its own arguments; ``daily`` ones by the day too). Pages call these and hold no cache
+code of their own."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from team import db
+from team.services.admin import audit
+from team.services.admin import reads as admin
+from team.services.admin.reads import PersonView, ProjectView
+from team.services.answers import memo
+from team.services.answers import reads as answers
+from team.services.findings import reads as findings
+from team.services.inbox import attention, my_work
+from team.services.notes import reads as notes
+from team.services.one_on_ones import agenda
+from team.services.one_on_ones import reads as one_on_ones
+from team.services.progress import roots
+from team.services.questions import pickers, portfolio, view
+from team.services.reviews import reads as reviews
+from team.ui import progress_charts, resources
+from team.ui.resources import cached, once_per_run
+from team.ui.team_tables import build as build_team_tables
+
+# People and projects: read once per run too (a page asks for them many times).
+people = cached(admin.list_people, max_entries=32)
+projects = cached(admin.list_projects, max_entries=32)
+
+# Overview
+portfolio_page = cached(portfolio.page)
+portfolio_summary = cached(portfolio.summary, daily=True)
+
+# Questions and Answers
+tree_view = cached(view.tree_view)
+root_choices = cached(pickers.root_choices)
+tree_choices = cached(pickers.tree_choices)
+findings_on_page = cached(findings.findings_on_page)
+answer_versions = cached(answers.versions)
+latest_answers = cached(answers.latest_versions)
+citable_findings = cached(findings.citable_findings)
+
+# My work, Needs my attention, Reviews, notes
+my_questions = cached(my_work.my_questions_page, daily=True)
+open_assignments = cached(my_work.open_assignments)
+findings_on = cached(findings.findings_on)
+my_findings = cached(findings.findings_by_page)
+attention_counts = cached(attention.attention_counts, daily=True)
+attention_page = cached(attention.attention_page, daily=True)
+review_queue = cached(reviews.queue_page)
+my_review_requests = cached(reviews.requested_by_page)
+open_reviews = cached(reviews.open_reviews_page)
+review = cached(reviews.get_review)
+notes_on = cached(notes.notes_on, max_entries=128)
+notes_on_many = cached(notes.notes_on_many)
+
+# One-on-ones
+pairs = cached(one_on_ones.pairs_for)
+meetings = cached(one_on_ones.meetings, daily=True)
+agenda_of = cached(agenda.build, daily=True)
+
+# Progress, Team, Admin
+progress_roots = cached(roots.root_choices)
+chart_spec = cached(progress_charts.spec, daily=True, max_entries=256)
+team_tables = cached(build_team_tables, daily=True, max_entries=16)
+audit_entities = cached(audit.entities, max_entries=32)
+audit_search = cached(audit.search)
+
+
+def all_people() -> list[PersonView]:
+    return once_per_run("people", people)
+
+
+def all_projects() -> list[ProjectView]:
+    return once_per_run("projects", projects)
+
+
+def attention_count(person_id: int) -> int:
+    """How many things wait on this person (for the navigation)."""
+    return sum(attention_counts(person_id=person_id).values())
+
+
+def memo_builder(question_id: int) -> Callable[[], str]:
+    """A function that builds the memo of ``question_id`` when called. The download
+    button calls it only when someone clicks, on a thread of its own, so it holds the
+    engine and calls nothing of Streamlit's."""
+    engine = resources.engine()
+
+    def build() -> str:
+        with db.session_scope(engine) as s:
+            return memo.memo(s, question_id=question_id)
+
+    return build

@@ -1,0 +1,149 @@
+"""Review requests on screen: the form to ask for a review, a review as one row of a list
+(a button that opens its thread), and the moves the person may make on one. Every action
+goes through a service, which checks the rules again."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import streamlit as st
+
+from team.services.admin.reads import PersonView
+from team.services.core.actors import Actor
+from team.services.findings.reads import FindingView
+from team.services.reviews import rules
+from team.services.reviews import writes as reviews
+from team.services.reviews.reads import ReviewView
+from team.ui import navigation, state
+from team.ui.actions import attempt, bind
+from team.ui.labels import hours_text, review_badge
+from team.ui.navigation import PageFor
+from team.ui.text import plain
+from team.vocabulary import ReviewStatus
+
+REVIEW_ACTIONS = {
+    ReviewStatus.IN_REVIEW: "Start review",
+    ReviewStatus.CHANGES_REQUESTED: "Request changes",
+    ReviewStatus.APPROVED: "Approve",
+    ReviewStatus.OPEN: "Ask again",
+    ReviewStatus.WITHDRAWN: "Withdraw",
+}
+
+
+def request_review_form(
+    person: PersonView,
+    question_id: int,
+    question_findings: list[FindingView],
+    people: list[PersonView],
+    key: str,
+) -> None:
+    reviewers = {p.id: p.name for p in people if rules.may_review(p, person.id)}
+    usable = [f for f in question_findings if f.status.is_evidence]
+    with st.form(f"request_review_{key}", clear_on_submit=False):
+        url = st.text_input(
+            "Artifact link (PR, commit, notebook)", key=f"rr_url_{key}", placeholder="https://"
+        )
+        focus = st.text_area("What should the reviewer focus on?", key=f"rr_focus_{key}")
+        c1, c2 = st.columns(2)
+        reviewer = c1.selectbox(
+            "Reviewer",
+            list(reviewers),
+            index=None,
+            format_func=reviewers.__getitem__,
+            key=f"rr_reviewer_{key}",
+        )
+        finding_id = c2.selectbox(
+            "About the finding (optional)",
+            [None, *[f.id for f in usable]],
+            format_func=lambda i: (
+                "none" if i is None else next(f.summary for f in usable if f.id == i)
+            ),
+            key=f"rr_finding_{key}",
+        )
+        submitted = st.form_submit_button("Request review", type="primary")
+    if submitted:
+        data = reviews.ReviewInput(
+            question_id=question_id,
+            reviewer_id=reviewer,
+            artifact_url=url,
+            focus=focus,
+            finding_id=finding_id,
+        )
+
+        def ask(session: Any) -> None:
+            reviews.request_review(session, person.id, data=data)
+            for field in ("url", "focus"):
+                st.session_state.pop(f"rr_{field}_{key}", None)
+
+        attempt(ask, "Review requested.", key=f"request_review_{key}")
+
+
+def review_row(
+    review: ReviewView,
+    names: dict[int, str],
+    *,
+    now: datetime,
+    sla_hours: int,
+    key: str,
+    on_reviews_page: bool = False,
+    page_for: PageFor = navigation.page,
+) -> None:
+    """One line of a review list: status, what, who, age and first response, drawn as a
+    single button that opens the thread (a list costs what it draws: one element a row
+    instead of a row of three)."""
+    about = plain(review.finding_summary or review.question_title)
+    age = hours_text(review.age_hours(now))
+    waiting = (
+        f":red[waiting {age} · over the {sla_hours} h SLA]"
+        if review.overdue(now, sla_hours)
+        else f"age {age}"
+    )
+    must_fix = f" · {review.open_must_fix} must-fix open" if review.open_must_fix else ""
+    text = (
+        f"{review_badge(review.status)} **{about}** · "
+        f"{plain(names.get(review.requester_id, '?'))} → "
+        f"{plain(names.get(review.reviewer_id, '?'))}{must_fix} · {waiting} · "
+        f"first response: {hours_text(review.first_response_hours())}"
+    )
+    if not st.button(
+        text,
+        key=f"review_row_{key}_{review.id}",
+        icon=":material/chevron_right:",
+        icon_position="right",
+        width="stretch",
+    ):
+        return
+    if on_reviews_page:
+        # Switching to the page you are on would not rerun it with the new address:
+        # set the query parameter on the server instead, so later reruns keep the thread.
+        st.query_params["review"] = str(review.id)
+        state.forget_versions()
+        st.rerun()
+    st.switch_page(page_for("reviews"), query_params={"review": str(review.id)})
+
+
+def review_actions(person: PersonView, review: ReviewView) -> None:
+    moves = rules.allowed_moves(Actor.of(person), review)
+    if not moves:
+        return
+    version = state.base_version("review", review.id, review.version)
+    cols = st.columns(len(moves))
+    for col, move in zip(cols, moves, strict=True):
+        primary = move == ReviewStatus.APPROVED
+        if col.button(
+            REVIEW_ACTIONS[move],
+            key=f"review_{move.value}_{review.id}",
+            type="primary" if primary else "secondary",
+        ):
+            attempt(
+                bind(
+                    reviews.move_review,
+                    person.id,
+                    review_id=review.id,
+                    version=version,
+                    status=move,
+                ),
+                f"Review: {REVIEW_ACTIONS[move].lower()} done.",
+                key=f"review_move_{review.id}",
+            )

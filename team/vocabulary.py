@@ -1,0 +1,147 @@
+"""The vocabularies of the domain: roles, statuses, kinds and levels, each a ``StrEnum``
+whose ``label`` is how people read a value, and the groups the rules speak of ("still
+open", "waits on its reviewer", "citable") as properties, defined here once. The tables
+(models.py) store the values as short strings."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Vocabulary(StrEnum):
+    """The values of a field, stored as short strings; ``label`` is how people read one."""
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ")
+
+
+class Role(Vocabulary):
+    MANAGER = "manager"
+    IC = "ic"
+    VIEWER = "viewer"
+
+
+class QuestionStatus(Vocabulary):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    BLOCKED = "blocked"
+    ANSWERED = "answered"
+    DROPPED = "dropped"
+
+    @property
+    def is_open(self) -> bool:
+        """Still to be answered: open, in progress or blocked (not answered or dropped)."""
+        return self not in (QuestionStatus.ANSWERED, QuestionStatus.DROPPED)
+
+    @classmethod
+    def still_open(cls) -> tuple[QuestionStatus, ...]:
+        return tuple(s for s in cls if s.is_open)
+
+    @classmethod
+    def finished(cls) -> tuple[QuestionStatus, ...]:
+        return tuple(s for s in cls if not s.is_open)
+
+
+class Priority(Vocabulary):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    URGENT = "urgent"
+
+
+class FindingKind(Vocabulary):
+    RESULT = "result"
+    NEGATIVE_RESULT = "negative_result"
+    DATA_DECISION = "data_decision"
+    CAVEAT = "caveat"
+
+    @property
+    def label(self) -> str:
+        return "data-cleaning decision" if self == FindingKind.DATA_DECISION else super().label
+
+
+class Confidence(Vocabulary):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class FindingStatus(Vocabulary):
+    DRAFT = "draft"
+    SHARED = "shared"
+    ACCEPTED = "accepted"
+    NEEDS_WORK = "needs_work"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def is_evidence(self) -> bool:
+        """Counts as evidence on its question (for staleness, counts, reviews): every
+        finding but a withdrawn one."""
+        return self != FindingStatus.WITHDRAWN
+
+    @property
+    def is_shared(self) -> bool:
+        """Seen by others (the memo, the one-on-one agenda): evidence that is not a draft."""
+        return self.is_evidence and self != FindingStatus.DRAFT
+
+    @property
+    def is_citable(self) -> bool:
+        """An answer may cite it: shared or accepted (not a draft, not sent back)."""
+        return self in (FindingStatus.SHARED, FindingStatus.ACCEPTED)
+
+    @classmethod
+    def evidence(cls) -> tuple[FindingStatus, ...]:
+        return tuple(s for s in cls if s.is_evidence)
+
+    @classmethod
+    def shared_ones(cls) -> tuple[FindingStatus, ...]:
+        return tuple(s for s in cls if s.is_shared)
+
+    @classmethod
+    def citable(cls) -> tuple[FindingStatus, ...]:
+        return tuple(s for s in cls if s.is_citable)
+
+
+class ReviewStatus(Vocabulary):
+    OPEN = "open"
+    IN_REVIEW = "in_review"
+    CHANGES_REQUESTED = "changes_requested"
+    APPROVED = "approved"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def is_open(self) -> bool:
+        """Not settled yet: every status but approved and withdrawn (both final)."""
+        return self not in (ReviewStatus.APPROVED, ReviewStatus.WITHDRAWN)
+
+    @property
+    def is_waiting(self) -> bool:
+        """Waits on its reviewer: open or in review (changes requested waits on the
+        requester)."""
+        return self.is_open and self != ReviewStatus.CHANGES_REQUESTED
+
+    @classmethod
+    def still_open(cls) -> tuple[ReviewStatus, ...]:
+        return tuple(s for s in cls if s.is_open)
+
+    @classmethod
+    def waiting(cls) -> tuple[ReviewStatus, ...]:
+        return tuple(s for s in cls if s.is_waiting)
+
+    @classmethod
+    def closed(cls) -> tuple[ReviewStatus, ...]:
+        return tuple(s for s in cls if not s.is_open)
+
+
+class NoteKind(Vocabulary):
+    COMMENT = "comment"
+    SUGGESTION = "suggestion"
+    MUST_FIX = "must_fix"
+    PRAISE = "praise"
+
+
+class AnswerState(Vocabulary):
+    WORKING_HYPOTHESIS = "working_hypothesis"
+    ANSWERED = "answered"
+    INCONCLUSIVE = "inconclusive"
