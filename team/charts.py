@@ -1,5 +1,5 @@
 """Charts for the Progress page: pure functions from an aggregated DataFrame (as
-team.services.progress.history / history_people return them) to an Altair chart.
+team.services.progress.history and .people return them) to an Altair chart.
 
 No streamlit, no database: pandas and altair only. Every chart has tooltips; an empty
 frame gives a valid (empty) chart, though pages show an empty-state sentence instead.

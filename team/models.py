@@ -12,7 +12,16 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, Column, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
 from team.vocabulary import (
@@ -324,6 +333,13 @@ class Event(SQLModel, table=True):
     old_value: str | None = Field(default=None, sa_type=Text)
     new_value: str | None = Field(default=None, sa_type=Text)
     root_id: int | None = None
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The table of a table model (what SQLModel sets, undeclared, as ``__table__``)."""
+    name = model.__tablename__
+    assert isinstance(name, str)
+    return SQLModel.metadata.tables[name]
 
 
 # Tables in an order where every foreign key points backwards (export/import, wipes).

@@ -51,7 +51,7 @@ def postgres_engine() -> Iterator[Engine]:
 
 
 def _truncate_postgres(engine: Engine) -> None:
-    names = ", ".join(f'"{t.__tablename__}"' for t in models.TABLES)  # type: ignore[attr-defined]
+    names = ", ".join(f'"{t.__tablename__}"' for t in models.TABLES)
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 
@@ -74,7 +74,8 @@ def sqlite_engine(sqlite_template: Path, tmp_path: Path) -> Iterator[Engine]:
 def engine(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path) -> Engine:
     """A migrated, empty database: SQLite, then PostgreSQL."""
     if request.param == "sqlite":
-        return request.getfixturevalue("sqlite_engine")  # type: ignore[no-any-return]
+        lite: Engine = request.getfixturevalue("sqlite_engine")
+        return lite
     pg: Engine = request.getfixturevalue("postgres_engine")
     _truncate_postgres(pg)
     return pg

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from sqlmodel import Session
 
@@ -11,6 +11,17 @@ from team.models import Person, Project, Question
 from team.services.questions import writes as questions
 from team.services.questions.writes import QuestionCreate
 from team.vocabulary import QuestionStatus, Role
+
+
+class HasId(Protocol):
+    @property
+    def id(self) -> int | None: ...
+
+
+def pk(row: HasId) -> int:
+    """The id of a row the database has already numbered (flushed or read back)."""
+    assert row.id is not None
+    return row.id
 
 
 @dataclass

@@ -214,7 +214,7 @@ def test_stale_chart_marks_the_threshold() -> None:
             "title": ["old", "new"],
             "general_question": ["R", "R"],
             "assignee": ["Ines", "unassigned"],
-            "last_evidence_at": pd.to_datetime([WEEK1, None], utc=True),
+            "last_evidence_at": pd.DatetimeIndex([WEEK1, None], tz="UTC"),
             "days_since": [20.0, 3.0],
             "stale": [True, False],
         }

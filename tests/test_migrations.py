@@ -22,7 +22,7 @@ def test_migrated_schema_matches_models(engine: Engine) -> None:
 
 def test_every_model_table_exists(engine: Engine) -> None:
     names = set(inspect(engine).get_table_names())
-    assert {t.__tablename__ for t in TABLES} <= names  # type: ignore[attr-defined]
+    assert {t.__tablename__ for t in TABLES} <= names
 
 
 def test_upgrade_is_idempotent_and_keeps_data(engine: Engine) -> None:

@@ -18,9 +18,9 @@ from typing import Any
 from sqlalchemy import Connection, select
 from sqlmodel import Session
 
-from team.backup.rules import FORMAT, FORMAT_VERSION, Row, table_of
+from team.backup.rules import FORMAT, FORMAT_VERSION, Row
 from team.db import head_revision
-from team.models import TABLES
+from team.models import TABLES, table_of
 from team.services.core.errors import InvalidInput
 
 

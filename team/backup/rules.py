@@ -22,7 +22,7 @@ from sqlalchemy import JSON, Column, Table, UniqueConstraint
 from sqlalchemy.types import TypeDecorator, TypeEngine
 from sqlmodel import SQLModel
 
-from team.models import TABLES
+from team.models import TABLES, table_of
 from team.services.core.errors import InvalidInput
 
 FORMAT = "team-export"
@@ -30,10 +30,6 @@ FORMAT_VERSION = 1
 
 Row = dict[str, Any]
 Convert = Callable[[object], object]
-
-
-def table_of(model: type[SQLModel]) -> Table:
-    return model.__table__  # type: ignore[attr-defined,no-any-return]
 
 
 # --------------------------------------------------------------------------- column rules
@@ -139,7 +135,7 @@ def _converter(column: Column[Any], annotation: Any) -> Convert:
         return _string(getattr(sql_type, "length", None))
     if python_type in _BY_PYTHON_TYPE:
         return _BY_PYTHON_TYPE[python_type]
-    raise TypeError(f"No import rule for {column} ({sql_type!r}); extend transfer_rules.py.")
+    raise TypeError(f"No import rule for {column} ({sql_type!r}); extend team/backup/rules.py.")
 
 
 @dataclass(frozen=True)

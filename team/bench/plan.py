@@ -15,6 +15,7 @@ from typing import Any
 
 from team.bench.sizes import Size
 from team.bench.texts import Texts
+from team.services.core.events import text_of
 
 Row = dict[str, Any]
 DAY = 86_400.0
@@ -38,15 +39,6 @@ class Weighted:
 
     def draw(self, rng: Random) -> str:
         return self.table[int(rng.random() * len(self.table))]
-
-
-def text(value: object) -> str | None:
-    """An event value as the app stores it (team.services.core.events)."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
 
 
 @dataclass
@@ -147,7 +139,7 @@ class Plan:
         new: object = None,
         root: int | None = None,
     ) -> Ev:
-        return (at, actor, entity, entity_id, action, field, text(old), text(new), root)
+        return (at, actor, entity, entity_id, action, field, text_of(old), text_of(new), root)
 
     def must(self, ev: Ev) -> None:
         self.required.append(ev)

@@ -263,8 +263,7 @@ class DemoWriter:
         by = [self.person(h.by, what) if h.by else usual.get(h.status, reviewer) for h in r.history]
         steps = [(self.at(h.days_ago), h.status, b) for h, b in zip(r.history, by, strict=True)]
         responses = [at for at, _, actor in steps if actor == reviewer]
-        final = (ReviewStatus.APPROVED, ReviewStatus.WITHDRAWN)
-        resolved = [at for at, status, _ in steps if status in final]
+        resolved = [at for at, status, _ in steps if not ReviewStatus(status).is_open]
         row = self.add(
             ReviewRequest(
                 question_id=_id(question),

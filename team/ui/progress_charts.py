@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from team import charts
 from team.services.progress import history
-from team.services.progress import people as history_people
+from team.services.progress import people as progress_people
 
 FILTERED = " Nothing matches these filters yet; clear them to see the whole team."
 EMPTY = {
@@ -69,15 +69,15 @@ def _read(
     if name == "deadlines":
         return history.deadline_health(s, project_id=project_id, person_id=person_id)
     if name == "stale":
-        return history_people.stale_questions(
+        return progress_people.stale_questions(
             s, stale_after_days=stale_days, project_id=project_id, person_id=person_id, limit=STALE
         )
     readers: dict[str, Callable[..., pd.DataFrame]] = {
-        "findings": history_people.findings_per_week,
-        "turnaround": history_people.review_turnaround,
-        "review_age": history_people.open_review_age,
-        "workload": history_people.workload,
-        "techniques": history_people.technique_breadth,
+        "findings": progress_people.findings_per_week,
+        "turnaround": progress_people.review_turnaround,
+        "review_age": progress_people.open_review_age,
+        "workload": progress_people.workload,
+        "techniques": progress_people.technique_breadth,
     }
     return readers[name](s, project_id=project_id, person_id=person_id)
 

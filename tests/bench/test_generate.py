@@ -36,6 +36,7 @@ from team.models import (
     Project,
     Question,
     ReviewRequest,
+    table_of,
     utcnow,
 )
 from team.services.core.errors import InvalidInput
@@ -48,6 +49,7 @@ from team.services.questions.tree import load_subtree as load_tree
 from team.services.questions.tree import rollups_by_root
 from team.services.questions.writes import QuestionCreate
 from team.services.reviews import reads as reviews_reads
+from tests.factories import pk
 
 TINY = scaled(SIZES["L"], 0.003)
 # Big enough that every status, kind and overdue action item shows up whatever the seed.
@@ -70,13 +72,13 @@ def _all(session: Session, model: type[T]) -> list[T]:
 
 
 def _tree(session: Session) -> dict[int, Question]:
-    return {q.id: q for q in _all(session, Question)}
+    return {pk(q): q for q in _all(session, Question)}
 
 
 def _subtree(by_id: dict[int, Question], top: int) -> set[int]:
     children: dict[int | None, list[int]] = defaultdict(list)
     for q in by_id.values():
-        children[q.parent_id].append(q.id)
+        children[q.parent_id].append(pk(q))
     found, stack = set(), [top]
     while stack:
         node = stack.pop()
@@ -100,7 +102,7 @@ def test_it_writes_exactly_the_rows_asked_for(org: Session) -> None:
 def test_the_schema_keeps_its_indexes(org: Session, engine: Engine) -> None:
     stored = inspect(engine)
     for model in (Question, Finding, Note, Event):
-        table = model.__table__  # type: ignore[attr-defined]
+        table = table_of(model)
         names = {ix["name"] for ix in stored.get_indexes(table.name)}
         assert {ix.name for ix in table.indexes} <= names, table.name
 
@@ -132,7 +134,7 @@ def test_trees_hold_together(org: Session) -> None:
         top, depth = q, 0
         while top.parent_id is not None:
             parent = by_id[top.parent_id]
-            assert parent.id < top.id and parent.created_at < top.created_at
+            assert pk(parent) < pk(top) and parent.created_at < top.created_at
             top, depth = parent, depth + 1
         assert q.root_id == top.id and q.project_id == top.project_id
         assert depth <= 5
@@ -242,7 +244,7 @@ def _check_variety(org: Session, today: date) -> None:
 
 
 def test_the_event_log_replays_to_the_current_state(org: Session) -> None:
-    events = sorted(_all(org, Event), key=lambda e: e.id)
+    events = sorted(_all(org, Event), key=pk)
     assert all(a.at <= b.at for a, b in pairwise(events))
     by_id = _tree(org)
     created = {e.entity_id: e for e in events if e.entity == "question" and e.action == "created"}
@@ -252,9 +254,13 @@ def test_the_event_log_replays_to_the_current_state(org: Session) -> None:
         if e.entity == "question" and e.field == "status":
             last_status[e.entity_id] = e.new_value or ""
     for q in by_id.values():
-        assert created[q.id].root_id == q.root_id
-        assert last_status.get(q.id, "open") == q.status
-    for model, entity in ((Finding, "finding"), (ReviewRequest, "review_request")):
+        assert created[pk(q)].root_id == q.root_id
+        assert last_status.get(pk(q), "open") == q.status
+    logs: list[tuple[type[Finding] | type[ReviewRequest], str]] = [
+        (Finding, "finding"),
+        (ReviewRequest, "review_request"),
+    ]
+    for model, entity in logs:
         logged = {e.entity_id for e in events if e.entity == entity and e.action == "created"}
         assert logged == {row.id for row in _all(org, model)}
 
@@ -265,7 +271,7 @@ def test_history_charts_end_where_the_roll_up_is(org: Session) -> None:
     progress = history.answer_progress(org, now=end)
     assert not progress.empty and progress["answered"].sum() > 0
     last = progress[progress["week_end"] == progress["week_end"].max()]
-    roots = [q.id for q in _tree(org).values() if q.parent_id is None]
+    roots = [pk(q) for q in _tree(org).values() if q.parent_id is None]
     rolled = rollups_by_root(org, root_ids=roots)
     for row in last.itertuples():
         rollup, _ = rolled[int(row.root_id)]
@@ -283,7 +289,9 @@ def _manager_with_most_trees(session: Session) -> int:
         .group_by(col(Question.owner_id))
         .order_by(func.count().desc())
     )
-    return int(session.execute(query).first()[0])  # type: ignore[index]
+    top = session.execute(query).first()
+    assert top is not None
+    return int(top[0])
 
 
 def test_the_app_reads_it(org: Session) -> None:

@@ -8,11 +8,14 @@ from __future__ import annotations
 import math
 import os
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
 import pytest
 from sqlalchemy import Engine, func, select, text
 from sqlmodel import Session, col
+from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
 from team.bench import measure as measure_module
@@ -45,7 +48,7 @@ def test_counter_counts_each_statement_and_every_row_fetched(engine: Engine) -> 
     _projects(engine, 4)
     counter = QueryCounter(keep_text=True)
     with counter.counting() as tally, Session(engine) as session:
-        everything = session.exec(select(Project)).all()  # 4 rows
+        everything = session.execute(select(Project)).all()  # 4 rows
         first = session.execute(
             select(col(Project.name)).where(col(Project.name) == "Project 0")
         ).one()
@@ -179,14 +182,22 @@ class _FakeApp:
         self.log.append((self.name, Path(os.environ[CONFIG_ENV]).parent.name, cleared))
 
 
+def _opener(name: str, log: list[tuple[str, str, bool]]) -> Callable[[], AppTest]:
+    """How a Subject opens its app, here a _FakeApp standing in for the AppTest."""
+
+    def open_app() -> AppTest:
+        return cast(AppTest, _FakeApp(name, log))
+
+    return open_app
+
+
 def test_sizes_are_measured_in_turns_each_over_its_own_database(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     log: list[tuple[str, str, bool]] = []
     monkeypatch.setattr(measure_module, "clear_caches", lambda: setattr(_FakeApp, "cleared", True))
     subjects = [
-        Subject(config_for("sqlite://", tmp_path / name), lambda n=name: _FakeApp(n, log))
-        for name in ("S", "L")
+        Subject(config_for("sqlite://", tmp_path / name), _opener(name, log)) for name in ("S", "L")
     ]
     with app_environment():
         samples = measure(subjects, 3, QueryCounter())

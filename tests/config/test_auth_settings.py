@@ -10,6 +10,7 @@ import pytest
 from team.config import (
     COOKIE_SECRET_MIN,
     ConfigError,
+    Settings,
     check_auth_secrets,
     check_bind_address,
     check_server_options,
@@ -27,7 +28,7 @@ GOOD_SECRETS = {
 }
 
 
-def _settings(**auth: Any):  # type: ignore[no-untyped-def]
+def _settings(**auth: Any) -> Settings:
     return parse_config({"auth": auth})
 
 

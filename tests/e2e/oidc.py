@@ -46,10 +46,11 @@ def run_provider() -> Iterator[str]:
         # Authlib deprecates APIs the mock uses and, on import, puts its warnings first
         # as "always"; import it under a filter that silences them, then drop both.
         with warnings.catch_warnings():
-            import authlib.deprecate  # noqa: F401  (adds the "always" filter in here)
+            # (adds the "always" filter in here; authlib ships no type information)
+            import authlib.deprecate  # type: ignore[import-untyped]  # noqa: F401
 
             warnings.simplefilter("ignore", DeprecationWarning)
-            import oidc_provider_mock
+            import oidc_provider_mock  # type: ignore[import-untyped]
         from werkzeug.serving import make_server
     except ImportError:
         skip_or_fail("oidc-provider-mock is not installed (pip install -e '.[dev]')")

@@ -20,7 +20,7 @@ from urllib.parse import unquote
 
 from playwright.sync_api import expect
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from team.models import (
     ActionItem,
@@ -84,7 +84,9 @@ def _break_down(page: Any, server: Server, seen: h.Watch, root_id: int) -> None:
     h.submit(page, page, "Add sub-questions")
     h.flash(page, f"Added {len(PAYLOADS)} sub-questions")
     h.assert_harmless(page, seen)
-    query = select(Question).where(Question.parent_id == root_id).order_by(Question.position)  # type: ignore[arg-type]
+    query = (
+        select(Question).where(col(Question.parent_id) == root_id).order_by(col(Question.position))
+    )
     assert [q.title for q in h.rows(server, query)] == [p.line for p in PAYLOADS]
     labels = page.evaluate(
         "() => [...document.querySelectorAll('[data-testid=\"stMain\"] button')]"
@@ -180,7 +182,7 @@ def _finding_note_and_send_back(page: Any, server: Server, seen: h.Watch, fid: i
     h.flash(page, "Finding needs work.")
     card = _open_finding(page, summary)
     h.shows(page, card, reason.line)
-    bodies = [n.body for n in h.rows(server, select(Note).order_by(Note.id))]  # type: ignore[arg-type]
+    bodies = [n.body for n in h.rows(server, select(Note).order_by(col(Note.id)))]
     assert bodies == [h.framed_stored("finding-note"), reason.line]
     h.assert_harmless(page, seen)
 
@@ -251,7 +253,7 @@ def _review_thread(page: Any, server: Server, seen: h.Watch, rid: int) -> None:
     h.submit(page, form, "Add note")
     h.flash(page, "Note added.")
     h.shows_corpus(page, "review-note")
-    [note] = h.rows(server, select(Note).where(Note.review_request_id == rid))  # type: ignore[arg-type]
+    [note] = h.rows(server, select(Note).where(col(Note.review_request_id) == rid))
     assert note.body == h.framed_stored("review-note")
     h.assert_harmless(page, seen)
 
@@ -286,7 +288,7 @@ def _one_on_one(page: Any, server: Server, seen: h.Watch) -> None:
         h.submit(page, form, "Add action item")
         h.flash(page, "Action item added.")
     # The second track note, fixed through its Edit popover, becomes the whole corpus.
-    second = h.rows(server, select(TrackNote).order_by(TrackNote.id))[1]  # type: ignore[arg-type]
+    second = h.rows(server, select(TrackNote).order_by(col(TrackNote.id)))[1]
     page.locator(f".st-key-oo_tn_edit_{second.id}").get_by_role("button").click()
     form = h.form(page, f"oo_tn_form_{second.id}")
     form.get_by_label("Note (Markdown)").fill(h.framed("fixed-note"))
@@ -297,11 +299,11 @@ def _one_on_one(page: Any, server: Server, seen: h.Watch) -> None:
     main = page.get_by_test_id("stMain")
     for p in {*tracks, *nastiest(one_on_ones.ACTION_MAX)}:
         h.shows(page, main, p.line)
-    notes = h.rows(server, select(TrackNote).order_by(TrackNote.id))  # type: ignore[arg-type]
+    notes = h.rows(server, select(TrackNote).order_by(col(TrackNote.id)))
     assert [n.track for n in notes] == [t.line for t in tracks]
     assert notes[0].body == h.framed_stored("track")
     assert notes[1].body == h.framed_stored("fixed-note")
-    items = h.rows(server, select(ActionItem).order_by(ActionItem.id))  # type: ignore[arg-type]
+    items = h.rows(server, select(ActionItem).order_by(col(ActionItem.id)))
     assert [a.description for a in items] == [p.line for p in nastiest(one_on_ones.ACTION_MAX)]
     [meeting] = h.rows(server, select(OneOnOne))
     assert meeting.notes == h.framed_stored("oo-notes")
@@ -363,7 +365,7 @@ def _add_people(page: Any, server: Server, seen: h.Watch) -> list[str]:
     h.submit(page, form, "Add person")
     h.error(page, f"'{BY_NAME['script_tag'].text}' does not look like an email address")
     h.assert_harmless(page, seen)
-    added = h.rows(server, select(Person).order_by(Person.id))[-len(names) :]  # type: ignore[arg-type]
+    added = h.rows(server, select(Person).order_by(col(Person.id)))[-len(names) :]
     stored = [(n.line, e) for n, (_, e) in zip(names, emails, strict=True)]
     assert [(p.name, p.email) for p in added] == stored
     return [n.line for n in names]
@@ -378,7 +380,7 @@ def _add_projects(page: Any, server: Server, seen: h.Watch) -> None:
         h.submit(page, form, "Add project")
         h.flash(page, f"Project {project.line} added.")
     h.assert_harmless(page, seen)
-    added = h.rows(server, select(Project).order_by(Project.id))[-len(names) :]  # type: ignore[arg-type]
+    added = h.rows(server, select(Project).order_by(col(Project.id)))[-len(names) :]
     assert [p.name for p in added] == [n.line for n in names]
     assert added[0].description == h.framed_stored("project")
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from team.models import Question
 from tests.e2e.conftest import Server, click_to_run, wait_idle
@@ -86,9 +86,11 @@ def test_manager_creates_breaks_down_and_assigns(server: Server, page: Any) -> N
     _nav(page, "Overview")
     expect(page.get_by_role("heading", name="Overview")).to_be_visible()
     with Session(server.engine) as session:
-        root = session.exec(select(Question).where(Question.title == title)).one()
+        root = session.exec(select(Question).where(col(Question.title) == title)).one()
         children = session.exec(
-            select(Question).where(Question.parent_id == root.id).order_by(Question.position)
+            select(Question)
+            .where(col(Question.parent_id) == root.id)
+            .order_by(col(Question.position))
         ).all()
     row = page.locator(f".st-key-overview_row_{root.id}")
     expect(row.get_by_role("link", name=title)).to_be_visible()

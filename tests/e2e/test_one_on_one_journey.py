@@ -13,7 +13,7 @@ from typing import Any
 
 from playwright.sync_api import expect
 from sqlalchemy import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from team.models import ActionItem, OneOnOne, Question, TrackNote, utcnow
 from team.services.one_on_ones import writes as one_on_ones
@@ -167,9 +167,13 @@ def test_manager_holds_a_one_on_one_and_the_report_ticks_the_item(
 
     with Session(server.engine) as session:
         meeting = session.exec(
-            select(OneOnOne).where(OneOnOne.held_on == TODAY, OneOnOne.report_id == team.ic)
+            select(OneOnOne).where(
+                col(OneOnOne.held_on) == TODAY, col(OneOnOne.report_id) == team.ic
+            )
         ).one()
-        new_item = session.exec(select(ActionItem).where(ActionItem.description == action)).one()
+        new_item = session.exec(
+            select(ActionItem).where(col(ActionItem.description) == action)
+        ).one()
     assert (new_item.one_on_one_id, new_item.owner_id, new_item.due_date) == (
         meeting.id,
         team.ic,
@@ -198,6 +202,8 @@ def test_manager_holds_a_one_on_one_and_the_report_ticks_the_item(
     # And the database agrees.
     with Session(server.engine) as session:
         done = {a.id: a.done for a in session.exec(select(ActionItem)).all()}
-        [note] = session.exec(select(TrackNote).where(TrackNote.one_on_one_id == meeting.id)).all()
+        [note] = session.exec(
+            select(TrackNote).where(col(TrackNote.one_on_one_id) == meeting.id)
+        ).all()
     assert done == {seeded.carried_item: False, new_item.id: True}
     assert (note.track, note.body, note.author_id) == (track, body, team.manager)

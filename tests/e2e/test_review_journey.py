@@ -13,7 +13,7 @@ import uuid
 from typing import Any
 
 from playwright.sync_api import expect
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from team.models import Finding, Note, ReviewRequest
 from team.services.questions import writes as questions
@@ -146,9 +146,9 @@ def test_ic_asks_manager_reviews_ic_fixes_manager_approves(server: Server, page:
 
     with Session(server.engine) as session:
         review = session.exec(
-            select(ReviewRequest).where(ReviewRequest.question_id == sub_id)
+            select(ReviewRequest).where(col(ReviewRequest.question_id) == sub_id)
         ).one()
-        finding = session.exec(select(Finding).where(Finding.summary == summary)).one()
+        finding = session.exec(select(Finding).where(col(Finding.summary) == summary)).one()
     assert review.id is not None and finding.id is not None
     review_id, finding_id = review.id, finding.id
     assert review.finding_id == finding_id
@@ -184,7 +184,7 @@ def test_ic_asks_manager_reviews_ic_fixes_manager_approves(server: Server, page:
     _click(page, "Add note", scope=note_form)
     _flash(page, "Note added.")
     with Session(server.engine) as session:
-        note = session.exec(select(Note).where(Note.review_request_id == review_id)).one()
+        note = session.exec(select(Note).where(col(Note.review_request_id) == review_id)).one()
     assert note.id is not None and note.kind == NoteKind.MUST_FIX
     note_id = note.id
     note_box = page.locator(f".st-key-note_{note_id}")
@@ -248,20 +248,20 @@ def test_ic_asks_manager_reviews_ic_fixes_manager_approves(server: Server, page:
 
     # And the database agrees.
     with Session(server.engine) as session:
-        review = session.get(ReviewRequest, review_id)
-        note = session.get(Note, note_id)
-        finding = session.get(Finding, finding_id)
-        assert review is not None and note is not None and finding is not None
-        assert review.status == ReviewStatus.APPROVED
-        assert (review.requester_id, review.reviewer_id) == (team.ic, team.manager)
-        assert review.artifact_url == artifact
-        assert review.first_response_at is not None and review.resolved_at is not None
-        assert review.requested_at <= review.first_response_at <= review.resolved_at
-        assert note.kind == NoteKind.MUST_FIX and note.resolved
-        assert note.author_id == team.manager
-        assert finding.question_id == sub_id and finding.author_id == team.ic
-        assert finding.kind == FindingKind.NEGATIVE_RESULT
-        assert list(finding.links or []) == [evidence]
+        review_row = session.get(ReviewRequest, review_id)
+        note_row = session.get(Note, note_id)
+        finding_row = session.get(Finding, finding_id)
+        assert review_row is not None and note_row is not None and finding_row is not None
+        assert review_row.status == ReviewStatus.APPROVED
+        assert (review_row.requester_id, review_row.reviewer_id) == (team.ic, team.manager)
+        assert review_row.artifact_url == artifact
+        assert review_row.first_response_at is not None and review_row.resolved_at is not None
+        assert review_row.requested_at <= review_row.first_response_at <= review_row.resolved_at
+        assert note_row.kind == NoteKind.MUST_FIX and note_row.resolved
+        assert note_row.author_id == team.manager
+        assert finding_row.question_id == sub_id and finding_row.author_id == team.ic
+        assert finding_row.kind == FindingKind.NEGATIVE_RESULT
+        assert list(finding_row.links or []) == [evidence]
 
 
 def test_reviewer_works_a_review_from_the_reviews_page(server: Server, page: Any) -> None:

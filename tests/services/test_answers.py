@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -15,6 +16,7 @@ from team.services.answers import reads as answers_reads
 from team.services.answers import rules as answers_rules
 from team.services.answers import writes as answers
 from team.services.answers.memo import compare, memo
+from team.services.answers.reads import AnswerVersion
 from team.services.answers.writes import AnswerInput
 from team.services.core.errors import InvalidInput, PermissionDenied, StaleEdit
 from team.services.findings import writes as findings
@@ -43,7 +45,7 @@ class World:
     f_other: int  # finding in another tree
 
 
-def _finding(session: Session, team: Team, question: int, summary: str, **kw) -> int:  # type: ignore[no-untyped-def]
+def _finding(session: Session, team: Team, question: int, summary: str, **kw: Any) -> int:
     return findings.log_finding(
         session, team.ic, question_id=question, data=findings.FindingInput(summary=summary, **kw)
     ).id
@@ -86,7 +88,9 @@ def world(session: Session) -> World:
     )
 
 
-def _save(session: Session, who: int, qid: int, body: str, based_on: int | None = None, **kw):  # type: ignore[no-untyped-def]
+def _save(
+    session: Session, who: int, qid: int, body: str, based_on: int | None = None, **kw: Any
+) -> AnswerVersion:
     return answers.save_answer(
         session, who, question_id=qid, based_on=based_on, data=AnswerInput(body=body, **kw)
     )
@@ -242,7 +246,7 @@ def _pin_times(session: Session) -> None:
     fixed = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
     for model in (Answer, Finding):
         for row in session.scalars(select(model)):
-            row.created_at = fixed  # type: ignore[attr-defined]
+            row.created_at = fixed
     session.commit()
 
 

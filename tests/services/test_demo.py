@@ -153,7 +153,7 @@ def test_reviews_cover_every_status_with_consistent_times(
         if resolved is not None:
             assert _utc(review.requested_at) < _utc(resolved)
     changes = next(r for r in reviews if r.status == ReviewStatus.CHANGES_REQUESTED)
-    notes = session.scalars(select(Note).where(Note.review_request_id == changes.id)).all()
+    notes = session.scalars(select(Note).where(col(Note.review_request_id) == changes.id)).all()
     assert any(n.kind == NoteKind.MUST_FIX and not n.resolved for n in notes)
 
 
@@ -287,7 +287,7 @@ def test_every_tree_event_names_its_general_question(session: Session, loaded: D
 
 def test_status_events_replay_to_the_current_status(session: Session, loaded: DemoSummary) -> None:
     events = session.scalars(
-        select(Event).where(Event.field == "status").order_by(Event.at, Event.id)
+        select(Event).where(col(Event.field) == "status").order_by(col(Event.at), col(Event.id))
     ).all()
     last: dict[tuple[str, int], str | None] = {}
     for event in events:

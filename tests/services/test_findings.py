@@ -4,10 +4,11 @@ move it, send-back notes, versions and events."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from team.models import Event, Finding, Note, Question
 from team.services.core import text as core_text
@@ -40,9 +41,9 @@ def _log(
     by: int | None = None,
     share: bool = True,
     summary: str = "SMB churn doubled in Q3",
-    **fields: object,
+    **fields: Any,
 ) -> FindingView:
-    data = FindingInput(summary=summary, **fields)  # type: ignore[arg-type]
+    data = FindingInput(summary=summary, **fields)
     return findings.log_finding(session, by or team.ic, question_id=qid, data=data, share=share)
 
 
@@ -54,7 +55,9 @@ def _f(session: Session, fid: int) -> Finding:
 
 
 def _events(session: Session, entity: str = "finding") -> list[Event]:
-    return list(session.scalars(select(Event).where(Event.entity == entity).order_by(Event.id)))
+    return list(
+        session.scalars(select(Event).where(col(Event.entity) == entity).order_by(col(Event.id)))
+    )
 
 
 def _count(session: Session, model: type) -> int:
@@ -63,7 +66,9 @@ def _count(session: Session, model: type) -> int:
 
 def _notes(session: Session, fid: int) -> list[Note]:
     session.expire_all()
-    return list(session.scalars(select(Note).where(Note.finding_id == fid).order_by(Note.id)))
+    return list(
+        session.scalars(select(Note).where(col(Note.finding_id) == fid).order_by(col(Note.id)))
+    )
 
 
 def _root_of(session: Session, qid: int) -> int:
@@ -154,7 +159,7 @@ BAD_INPUT = [
 
 @pytest.mark.parametrize(("fields", "field", "message"), BAD_INPUT)
 def test_bad_input_is_refused_and_nothing_saved(
-    session: Session, team: Team, qid: int, fields: dict[str, object], field: str, message: str
+    session: Session, team: Team, qid: int, fields: dict[str, Any], field: str, message: str
 ) -> None:
     with pytest.raises(InvalidInput, match=message) as caught:
         _log(session, team, qid, **fields)
@@ -373,7 +378,7 @@ def test_every_transition(
     fid = _log(session, team, qid).id
     _set_status(session, fid, start)
     who = _mover(team, target)
-    move = {"finding_id": fid, "version": 1, "status": target}
+    move: dict[str, Any] = {"finding_id": fid, "version": 1, "status": target}
     if start == target:
         assert findings.move_finding(session, who, **move, reason="r").version == 1
         assert len(_events(session)) == 1

@@ -5,6 +5,7 @@ read a few at a time with their totals. On SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from sqlmodel import Session
 
@@ -18,8 +19,8 @@ from team.vocabulary import Priority, QuestionStatus
 from tests.factories import Team
 
 
-def _root(session: Session, team: Team, title: str, **fields: object) -> int:
-    data = QuestionCreate(title=title, project_id=team.project, **fields)  # type: ignore[arg-type]
+def _root(session: Session, team: Team, title: str, **fields: Any) -> int:
+    data = QuestionCreate(title=title, project_id=team.project, **fields)
     rid = questions.create_question(session, team.manager, data=data).id
     questions.add_subquestions(
         session, team.manager, parent_id=rid, items=[SubQuestion(f"Leaf of {title}")]

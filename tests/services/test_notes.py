@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from team.models import Answer, Event, Note
 from team.services.core.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
@@ -17,6 +17,7 @@ from team.services.findings.writes import FindingInput
 from team.services.notes import reads as notes_reads
 from team.services.notes import rules as notes_rules
 from team.services.notes import writes as notes
+from team.services.notes.rules import TargetKind
 from team.services.questions import writes as questions
 from team.services.questions.writes import SubQuestion
 from team.services.reviews import writes as reviews
@@ -25,7 +26,7 @@ from team.vocabulary import NoteKind
 from tests.factories import Team, root
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-KINDS = ["review_request", "finding", "question", "answer"]
+KINDS: list[TargetKind] = ["review_request", "finding", "question", "answer"]
 
 
 @dataclass
@@ -76,7 +77,7 @@ def _note(session: Session, note_id: int) -> Note:
 
 
 def _note_events(session: Session) -> list[Event]:
-    query = select(Event).where(Event.entity == "note").order_by(Event.id)
+    query = select(Event).where(col(Event.entity) == "note").order_by(col(Event.id))
     return list(session.scalars(query))
 
 
@@ -88,12 +89,14 @@ def _count(session: Session, model: type) -> int:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_add_note_on_each_target(session: Session, team: Team, work: Work, kind: str) -> None:
+def test_add_note_on_each_target(
+    session: Session, team: Team, work: Work, kind: TargetKind
+) -> None:
     target = work.of(kind)
     nid = notes.add_note(
         session,
         team.other_ic,
-        target=kind,  # type: ignore[arg-type]
+        target=kind,
         target_id=target,
         body="  Check the **cohort** cut-off.\n",
         kind=NoteKind.SUGGESTION,
@@ -116,7 +119,7 @@ def test_add_note_on_each_target(session: Session, team: Team, work: Work, kind:
         "suggestion",
     )
     assert created.root_id == work.root
-    [view] = notes_reads.notes_on(session, target=kind, target_id=target)  # type: ignore[arg-type]
+    [view] = notes_reads.notes_on(session, target=kind, target_id=target)
     assert (view.id, view.author, view.kind, view.resolved) == (
         nid,
         "Ravi",
@@ -125,7 +128,7 @@ def test_add_note_on_each_target(session: Session, team: Team, work: Work, kind:
     )
     for other in KINDS:
         if other != kind:
-            assert notes_reads.notes_on(session, target=other, target_id=work.of(other)) == []  # type: ignore[arg-type]
+            assert notes_reads.notes_on(session, target=other, target_id=work.of(other)) == []
 
 
 def test_default_kind_is_comment(session: Session, team: Team, work: Work) -> None:
@@ -136,9 +139,11 @@ def test_default_kind_is_comment(session: Session, team: Team, work: Work) -> No
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_unknown_target_is_refused(session: Session, team: Team, work: Work, kind: str) -> None:
+def test_unknown_target_is_refused(
+    session: Session, team: Team, work: Work, kind: TargetKind
+) -> None:
     with pytest.raises(NotFound, match="#9999 does not exist"):
-        notes.add_note(session, team.manager, target=kind, target_id=9_999, body="Hello")  # type: ignore[arg-type]
+        notes.add_note(session, team.manager, target=kind, target_id=9_999, body="Hello")
     assert _count(session, Note) == 0 and _note_events(session) == []
 
 
@@ -192,7 +197,7 @@ def test_viewer_and_inactive_cannot_write(
 # (target, resolver, allowed): the note is written by the other manager, Omar; the IC
 # owns the finding, the review request and (as assignee) the question; the manager
 # Maya wrote the answer.
-RESOLVERS = [
+RESOLVERS: list[tuple[TargetKind, str, bool]] = [
     *[(kind, "other_manager", True) for kind in KINDS],  # the note's author
     *[(kind, "manager", True) for kind in KINDS],  # any manager
     ("finding", "ic", True),  # the finding's author
@@ -206,12 +211,12 @@ RESOLVERS = [
 
 @pytest.mark.parametrize(("kind", "who", "allowed"), RESOLVERS)
 def test_who_may_resolve(
-    session: Session, team: Team, work: Work, kind: str, who: str, allowed: bool
+    session: Session, team: Team, work: Work, kind: TargetKind, who: str, allowed: bool
 ) -> None:
     nid = notes.add_note(
         session,
         team.other_manager,
-        target=kind,  # type: ignore[arg-type]
+        target=kind,
         target_id=work.of(kind),
         body="Fix it",
         kind=NoteKind.MUST_FIX,

@@ -6,17 +6,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
+from typing import Any, Literal, overload
 
 import pytest
 from sqlalchemy import event, select
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, col
 
 from team.models import ActionItem, Event, Finding, OneOnOne, Person, Question, utcnow
 from team.services.core.errors import InvalidInput, PermissionDenied, StaleEdit
 from team.services.findings import writes as findings
 from team.services.notes import writes as notes
+from team.services.notes.reads import NoteItem
 from team.services.one_on_ones import agenda, reads
 from team.services.one_on_ones import writes as oo
+from team.services.one_on_ones.agenda_sections import FindingItem, QuestionItem, ReviewItem
+from team.services.one_on_ones.reads import ActionItemView
 from team.services.questions import writes as questions
 from team.services.questions.writes import SubQuestion
 from team.services.reviews import writes as reviews
@@ -34,15 +38,13 @@ def _meeting(session: Session, team: Team, days_ago: int = 0) -> int:
     )
 
 
-def _question(
-    session: Session, team: Team, title: str = "Which plans churned?", **kw: object
-) -> int:
+def _question(session: Session, team: Team, title: str = "Which plans churned?", **kw: Any) -> int:
     rid = root(session, team, f"Root of {title}")
     [sub] = questions.add_subquestions(
         session,
         team.manager,
         parent_id=rid,
-        items=[SubQuestion(title, assignee_id=kw.pop("assignee", team.ic), **kw)],  # type: ignore[arg-type]
+        items=[SubQuestion(title, assignee_id=kw.pop("assignee", team.ic), **kw)],
     )
     return sub.id
 
@@ -50,7 +52,7 @@ def _question(
 def _age(session: Session, model: type[SQLModel], row_id: int, days: int) -> None:
     row = session.get(model, row_id)
     assert row is not None
-    row.created_at = utcnow() - timedelta(days=days)  # type: ignore[attr-defined]
+    row.created_at = utcnow() - timedelta(days=days)
     session.commit()
 
 
@@ -69,12 +71,28 @@ def _agenda(session: Session, team: Team, actor: int | None = None) -> agenda.Ag
     )
 
 
-def _only(result: agenda.Agenda, key: str) -> list[object]:
+@overload
+def _only(result: agenda.Agenda, key: Literal["new_findings"]) -> list[FindingItem]: ...
+@overload
+def _only(
+    result: agenda.Agenda, key: Literal["overdue_questions", "stale_questions"]
+) -> list[QuestionItem]: ...
+@overload
+def _only(
+    result: agenda.Agenda, key: Literal["reviews_awaiting_manager", "reviews_owed"]
+) -> list[ReviewItem]: ...
+@overload
+def _only(result: agenda.Agenda, key: Literal["open_must_fix"]) -> list[NoteItem]: ...
+@overload
+def _only(
+    result: agenda.Agenda, key: Literal["overdue_actions", "carried_over"]
+) -> list[ActionItemView]: ...
+def _only(result: agenda.Agenda, key: str) -> list[Any]:
     """The items of section ``key``, after checking every other section is empty."""
     counts = {s.key: s.count for s in result.sections()}
     others = {k: n for k, n in counts.items() if k != key and n}
     assert others == {}, f"expected only {key}, also got {others}"
-    items: list[object] = getattr(result, key)
+    items: list[Any] = getattr(result, key)
     assert len(items) == 1, f"{key} has {len(items)} items"
     return items
 
@@ -93,15 +111,15 @@ def test_agenda_of_a_quiet_pair_is_empty(session: Session, team: Team) -> None:
 def test_new_finding_goes_to_new_findings(session: Session, team: Team) -> None:
     fid = _finding(session, team.ic, _question(session, team))
     [item] = _only(_agenda(session, team), "new_findings")
-    assert item.id == fid  # type: ignore[attr-defined]
+    assert item.id == fid
 
 
 def test_question_without_recent_evidence_is_stale(session: Session, team: Team) -> None:
     qid = _question(session, team)
     _age(session, Question, qid, STALE + 1)
     [item] = _only(_agenda(session, team), "stale_questions")
-    assert item.question_id == qid  # type: ignore[attr-defined]
-    assert item.quiet_days == STALE + 1  # type: ignore[attr-defined]
+    assert item.question_id == qid
+    assert item.quiet_days == STALE + 1
 
 
 def test_old_finding_does_not_keep_a_question_fresh(session: Session, team: Team) -> None:
@@ -109,7 +127,7 @@ def test_old_finding_does_not_keep_a_question_fresh(session: Session, team: Team
     _age(session, Question, qid, 40)
     _age(session, Finding, _finding(session, team.ic, qid), STALE + 2)
     [item] = _only(_agenda(session, team), "stale_questions")
-    assert item.last_evidence_at is not None  # type: ignore[attr-defined]
+    assert item.last_evidence_at is not None
 
 
 def test_recent_evidence_or_short_silence_is_not_stale(session: Session, team: Team) -> None:
@@ -125,7 +143,7 @@ def test_recent_evidence_or_short_silence_is_not_stale(session: Session, team: T
 def test_question_past_due_is_overdue(session: Session, team: Team) -> None:
     qid = _question(session, team, due_date=TODAY - timedelta(days=1))
     [item] = _only(_agenda(session, team), "overdue_questions")
-    assert item.question_id == qid  # type: ignore[attr-defined]
+    assert item.question_id == qid
 
 
 def test_answered_or_dropped_questions_are_never_overdue_or_stale(
@@ -145,14 +163,14 @@ def test_review_the_report_waits_for_from_the_manager(session: Session, team: Te
     data = reviews.ReviewInput(root(session, team), team.manager, PR)
     rid = reviews.request_review(session, team.ic, data=data)
     [item] = _only(_agenda(session, team), "reviews_awaiting_manager")
-    assert item.id == rid  # type: ignore[attr-defined]
+    assert item.id == rid
 
 
 def test_review_the_report_owes(session: Session, team: Team) -> None:
     data = reviews.ReviewInput(root(session, team), team.ic, PR)
     rid = reviews.request_review(session, team.other_ic, data=data)
     [item] = _only(_agenda(session, team), "reviews_owed")
-    assert item.id == rid  # type: ignore[attr-defined]
+    assert item.id == rid
 
 
 def test_open_must_fix_note_on_the_reports_work(session: Session, team: Team) -> None:
@@ -166,7 +184,7 @@ def test_open_must_fix_note_on_the_reports_work(session: Session, team: Team) ->
         kind=NoteKind.MUST_FIX,
     )
     [item] = _only(_agenda(session, team), "open_must_fix")
-    assert item.id == nid  # type: ignore[attr-defined]
+    assert item.id == nid
     notes.set_resolved(session, team.manager, note_id=nid, version=1)
     assert _agenda(session, team).count == 0
 
@@ -182,7 +200,7 @@ def test_overdue_action_item(session: Session, team: Team) -> None:
         due_date=TODAY - timedelta(1),
     )
     [item] = _only(_agenda(session, team), "overdue_actions")
-    assert item.id == aid  # type: ignore[attr-defined]
+    assert item.id == aid
 
 
 def test_open_action_item_is_carried_over(session: Session, team: Team) -> None:
@@ -196,7 +214,7 @@ def test_open_action_item_is_carried_over(session: Session, team: Team) -> None:
     )
     result = _agenda(session, team)
     [item] = _only(result, "carried_over")
-    assert item.id == aid  # type: ignore[attr-defined]
+    assert item.id == aid
     assert result.previous_on == TODAY - timedelta(days=7)
 
 
@@ -410,7 +428,7 @@ def test_notes_are_versioned_and_a_stale_edit_is_refused(session: Session, team:
         )
     assert reads.get(session, team.manager, one_on_one_id=mid).notes == "First take"
     [changed] = session.scalars(
-        select(Event).where(Event.entity == "one_on_one", Event.action == "updated")
+        select(Event).where(col(Event.entity) == "one_on_one", col(Event.action) == "updated")
     ).all()
     assert (changed.field, changed.old_value, changed.new_value) == ("notes", "", "First take")
 
@@ -444,7 +462,7 @@ def test_every_change_is_an_event(session: Session, team: Team) -> None:
         due_date=TODAY,
     )
     oo.set_done(session, team.ic, action_item_id=aid, version=1)
-    rows = session.scalars(select(Event).order_by(Event.id)).all()  # type: ignore[arg-type]
+    rows = session.scalars(select(Event).order_by(col(Event.id))).all()
     assert [(e.entity, e.action, e.field, e.new_value) for e in rows] == [
         ("one_on_one", "created", None, TODAY.isoformat()),
         ("track_note", "created", "track", "Feedback"),

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from team.models import Event, Question
 from team.services.core.errors import (
@@ -19,6 +20,7 @@ from team.services.core.errors import (
 from team.services.questions import status as question_status
 from team.services.questions import writes as questions
 from team.services.questions.status import BulkEdit
+from team.services.questions.store import QuestionView
 from team.services.questions.tree import load_subtree as load_tree
 from team.services.questions.writes import QuestionCreate, QuestionUpdate, SubQuestion
 from team.vocabulary import Priority, QuestionStatus
@@ -36,7 +38,9 @@ def _q(session: Session, qid: int) -> Question:
 
 def _events(session: Session, qid: int) -> list[Event]:
     rows = session.scalars(
-        select(Event).where(Event.entity == "question", Event.entity_id == qid).order_by(Event.id)
+        select(Event)
+        .where(col(Event.entity) == "question", col(Event.entity_id) == qid)
+        .order_by(col(Event.id))
     )
     return list(rows)
 
@@ -45,7 +49,9 @@ def _count(session: Session, model: type) -> int:
     return int(session.scalar(select(func.count()).select_from(model)) or 0)
 
 
-def _split(session: Session, team: Team, parent: int, *titles: str, by: int | None = None):
+def _split(
+    session: Session, team: Team, parent: int, *titles: str, by: int | None = None
+) -> list[QuestionView]:
     return questions.add_subquestions(
         session, by or team.manager, parent_id=parent, items=[SubQuestion(t) for t in titles]
     )
@@ -420,8 +426,8 @@ def test_missing_question(session: Session, team: Team) -> None:
 # --------------------------------------------------------------------------- bulk
 
 
-def _edit(q, **changes) -> BulkEdit:  # type: ignore[no-untyped-def]
-    base = {
+def _edit(q: QuestionView | Question, **changes: Any) -> BulkEdit:
+    base: dict[str, Any] = {
         "question_id": q.id,
         "version": q.version,
         "assignee_id": q.assignee_id,
@@ -460,7 +466,7 @@ def test_bulk_update_is_all_or_nothing(session: Session, team: Team) -> None:
     assert _count(session, Event) == events_before
 
 
-def _answered_then_blocked(session: Session, team: Team, b) -> BulkEdit:  # type: ignore[no-untyped-def]
+def _answered_then_blocked(session: Session, team: Team, b: QuestionView) -> BulkEdit:
     answered = question_status.set_status(
         session, team.manager, question_id=b.id, version=1, status=S.ANSWERED
     )

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from team.models import Event, Question, ReviewRequest, utcnow
 from team.services.core.actors import acting
@@ -71,8 +71,8 @@ def _stamp(session: Session, rid: int, **values: object) -> None:
 
 
 def _events(session: Session, rid: int) -> list[Event]:
-    query = select(Event).where(Event.entity == "review_request", Event.entity_id == rid)
-    return list(session.scalars(query.order_by(Event.id)))
+    query = select(Event).where(col(Event.entity) == "review_request", col(Event.entity_id) == rid)
+    return list(session.scalars(query.order_by(col(Event.id))))
 
 
 def _count(session: Session, model: type) -> int:
@@ -145,11 +145,11 @@ BAD_REVIEWER = [
 
 @pytest.mark.parametrize(("reviewer", "message"), BAD_REVIEWER)
 def test_bad_reviewer_is_refused(
-    session: Session, team: Team, qid: int, reviewer: object, message: str
+    session: Session, team: Team, qid: int, reviewer: int | str | None, message: str
 ) -> None:
-    reviewer_id = getattr(team, reviewer) if isinstance(reviewer, str) else reviewer
+    reviewer_id: int | None = getattr(team, reviewer) if isinstance(reviewer, str) else reviewer
     with pytest.raises(InvalidInput, match=message) as caught:
-        _request(session, team, qid, reviewer=reviewer_id)  # type: ignore[arg-type]
+        _request(session, team, qid, reviewer=reviewer_id)
     assert caught.value.field == "reviewer"
     assert _count(session, ReviewRequest) == 0
 
@@ -187,7 +187,7 @@ def test_withdrawn_finding_is_refused(session: Session, team: Team, qid: int) ->
         _request(session, team, qid, finding_id=fid)
     assert caught.value.field == "finding"
     assert _count(session, ReviewRequest) == 0
-    events = session.scalars(select(Event).where(Event.entity == "review_request"))
+    events = session.scalars(select(Event).where(col(Event.entity) == "review_request"))
     assert list(events) == []
 
 

@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 from sqlalchemy import Engine, event, func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from team.models import Event, Finding, Person, Project, Question
 from team.services.admin import people as team_admin
@@ -37,16 +37,18 @@ def _person(session: Session, person_id: int) -> Person:
     return person
 
 
-def _events(session: Session, entity: str, entity_id: int) -> list[tuple[str, str | None, ...]]:
+def _events(
+    session: Session, entity: str, entity_id: int
+) -> list[tuple[str, str | None, str | None, str | None]]:
     query = (
-        select(Event.action, Event.field, Event.old_value, Event.new_value)
-        .where(Event.entity == entity, Event.entity_id == entity_id)
-        .order_by(Event.id)
+        select(col(Event.action), col(Event.field), col(Event.old_value), col(Event.new_value))
+        .where(col(Event.entity) == entity, col(Event.entity_id) == entity_id)
+        .order_by(col(Event.id))
     )
-    return [tuple(row) for row in session.execute(query)]
+    return [(action, field, old, new) for action, field, old, new in session.execute(query)]
 
 
-def _count(session: Session, model: type) -> int:  # type: ignore[type-arg]
+def _count(session: Session, model: type) -> int:
     return int(session.scalar(select(func.count()).select_from(model)) or 0)
 
 

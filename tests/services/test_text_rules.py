@@ -1,4 +1,4 @@
-"""The one text rule (team/services/text_rules.py) and every service that saves user
+"""The one text rule (team/services/core/text.py) and every service that saves user
 text: control characters (NUL above all, which PostgreSQL refuses) are removed the same
 way on SQLite and PostgreSQL, everything else of the hostile corpus is stored exactly,
 and text over a field's limit is refused with a sentence naming the limit, nothing
@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import func, select
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, col
 
 from team.models import (
     ActionItem,
@@ -194,7 +194,7 @@ def _send_back_reason(w: World, text: str) -> str:
         status=FindingStatus.NEEDS_WORK,
         reason=text,
     )
-    note = w.s.scalars(select(Note).where(Note.finding_id == w.finding)).one()  # type: ignore[arg-type]
+    note = w.s.scalars(select(Note).where(col(Note.finding_id) == w.finding)).one()
     return str(note.body)
 
 

@@ -8,11 +8,11 @@ import shutil
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 from sqlalchemy import Engine, func, select, text
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel, col
 
 from team import models
 from team.backup.export import export_data, write_export
@@ -31,6 +31,7 @@ from team.models import (
     Question,
     ReviewRequest,
     TrackNote,
+    table_of,
 )
 from team.services.core.errors import InvalidInput
 from team.vocabulary import (
@@ -44,18 +45,20 @@ from team.vocabulary import (
     ReviewStatus,
     Role,
 )
+from tests.factories import pk
 
 T0 = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
 CET = timezone(timedelta(hours=1))
 
 MakeEmpty = Callable[[], Engine]
+Row = TypeVar("Row", bound=SQLModel)
 
 
 def _at(minutes: int) -> datetime:
     return T0 + timedelta(minutes=minutes)
 
 
-def _added(session: Session, row: Any) -> Any:
+def _added(session: Session, row: Row) -> Row:
     session.add(row)
     session.flush()
     return row
@@ -75,8 +78,16 @@ def _people(s: Session) -> tuple[Person, Person, Person]:
 
 
 def _questions(s: Session, project: Project, owner: Person, ic: Person) -> list[Question]:
-    common = {"project_id": project.id, "owner_id": owner.id}
-    root = _added(s, Question(title="Why did churn rise?", **common, created_at=_at(1)))
+    project_id, owner_id = pk(project), pk(owner)
+    root = _added(
+        s,
+        Question(
+            title="Why did churn rise?",
+            project_id=project_id,
+            owner_id=owner_id,
+            created_at=_at(1),
+        ),
+    )
     root.root_id = root.id  # a root names itself
     child = _added(
         s,
@@ -90,11 +101,19 @@ def _questions(s: Session, project: Project, owner: Person, ic: Person) -> list[
             due_date=date(2026, 4, 30),
             technique="A/B test",
             position=1,
-            **common,
+            project_id=project_id,
+            owner_id=owner_id,
         ),
     )
     other = _added(
-        s, Question(title="Is it support?", parent_id=root.id, root_id=root.id, **common)
+        s,
+        Question(
+            title="Is it support?",
+            parent_id=root.id,
+            root_id=root.id,
+            project_id=project_id,
+            owner_id=owner_id,
+        ),
     )
     child.parent_id = other.id  # moved under a question with a higher id
     return [root, child, other]
@@ -115,18 +134,18 @@ def populate(engine: Engine) -> None:
                 kind=FindingKind.NEGATIVE_RESULT,
                 confidence=Confidence.HIGH,
                 status=FindingStatus.SHARED,
-                question_id=child.id,
-                author_id=ic.id,
+                question_id=pk(child),
+                author_id=pk(ic),
                 created_at=datetime(2026, 3, 2, 10, 0, 0, 1, tzinfo=CET),
             ),
         )
         review = _added(
             s,
             ReviewRequest(
-                question_id=child.id,
+                question_id=pk(child),
                 finding_id=finding.id,
-                requester_id=ic.id,
-                reviewer_id=manager.id,
+                requester_id=pk(ic),
+                reviewer_id=pk(manager),
                 artifact_url="https://nb.example/1",
                 status=ReviewStatus.APPROVED,
                 requested_at=_at(10),
@@ -137,38 +156,44 @@ def populate(engine: Engine) -> None:
         child_answer = _added(
             s,
             Answer(
-                question_id=child.id,
+                question_id=pk(child),
                 body="Yes, mostly.",
                 state=AnswerState.ANSWERED,
                 confidence=Confidence.HIGH,
-                author_id=ic.id,
+                author_id=pk(ic),
             ),
         )
-        root_answer = _added(s, Answer(question_id=root.id, author_id=manager.id, number=1))
-        _added(s, Answer(question_id=root.id, author_id=manager.id, number=2, body="v2"))
-        _added(s, Citation(answer_id=root_answer.id, finding_id=finding.id))
-        _added(s, Citation(answer_id=root_answer.id, cited_answer_id=child_answer.id))
+        root_answer = _added(s, Answer(question_id=pk(root), author_id=pk(manager), number=1))
+        _added(s, Answer(question_id=pk(root), author_id=pk(manager), number=2, body="v2"))
+        _added(s, Citation(answer_id=pk(root_answer), finding_id=finding.id))
+        _added(s, Citation(answer_id=pk(root_answer), cited_answer_id=child_answer.id))
         _added(
             s,
             Note(
-                author_id=manager.id, review_request_id=review.id, body="Nice", kind=NoteKind.PRAISE
+                author_id=pk(manager),
+                review_request_id=review.id,
+                body="Nice",
+                kind=NoteKind.PRAISE,
             ),
         )
-        _added(s, Note(author_id=viewer.id, answer_id=child_answer.id, body="Q?", resolved=True))
+        _added(s, Note(author_id=pk(viewer), answer_id=child_answer.id, body="Q?", resolved=True))
         meeting = _added(
-            s, OneOnOne(manager_id=manager.id, report_id=ic.id, held_on=date(2026, 3, 5))
+            s, OneOnOne(manager_id=pk(manager), report_id=pk(ic), held_on=date(2026, 3, 5))
         )
         _added(
             s,
             TrackNote(
-                one_on_one_id=meeting.id, track="career", body="Wants to lead", author_id=manager.id
+                one_on_one_id=pk(meeting),
+                track="career",
+                body="Wants to lead",
+                author_id=pk(manager),
             ),
         )
         _added(
             s,
             ActionItem(
-                one_on_one_id=meeting.id,
-                owner_id=ic.id,
+                one_on_one_id=pk(meeting),
+                owner_id=pk(ic),
                 description="Write up pricing",
                 due_date=date(2026, 3, 12),
                 done=True,
@@ -180,7 +205,7 @@ def populate(engine: Engine) -> None:
             Event(
                 actor_id=manager.id,
                 entity="question",
-                entity_id=root.id,
+                entity_id=pk(root),
                 action="created",
                 root_id=root.id,
             ),
@@ -191,7 +216,7 @@ def populate(engine: Engine) -> None:
                 at=_at(5),
                 actor_id=None,
                 entity="question",
-                entity_id=child.id,
+                entity_id=pk(child),
                 action="updated",
                 field="status",
                 old_value="open",
@@ -206,7 +231,7 @@ def populate(engine: Engine) -> None:
 
 
 def _truncate_postgres(engine: Engine) -> None:
-    names = ", ".join(f'"{t.__tablename__}"' for t in models.TABLES)  # type: ignore[attr-defined]
+    names = ", ".join(f'"{t.__tablename__}"' for t in models.TABLES)
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 
@@ -244,7 +269,7 @@ def _import(engine: Engine, data: object) -> dict[str, int]:
 def _counts(engine: Engine) -> dict[str, int]:
     with engine.connect() as conn:
         return {
-            t.__tablename__: conn.execute(select(func.count()).select_from(t)).scalar_one()  # type: ignore[attr-defined]
+            table_of(t).name: conn.execute(select(func.count()).select_from(t)).scalar_one()
             for t in models.TABLES
         }
 
@@ -262,7 +287,7 @@ def test_export_covers_every_table_and_column(engine: Engine) -> None:
     assert data["format"] == "team-export"
     assert data["format_version"] == 1
     for model in models.TABLES:
-        table = model.__table__  # type: ignore[attr-defined]
+        table = table_of(model)
         rows = data["tables"][table.name]
         assert rows, f"the test data set has no {table.name}"
         assert set(rows[0]) == {c.name for c in table.columns}
@@ -301,12 +326,12 @@ def test_import_keeps_ids_and_forward_references(engine: Engine, make_empty: Mak
     target = make_empty()
     _import(target, data)
     with Session(target) as s:
-        manager = s.scalars(select(Person).where(Person.email == "mia@x.org")).one()
+        manager = s.scalars(select(Person).where(col(Person.email) == "mia@x.org")).one()
         director = s.get(Person, manager.reports_to_id)
         assert director is not None
         assert director.name == "Dora"
         assert (director.id or 0) > (manager.id or 0)
-        moved = s.scalars(select(Question).where(Question.title == "Is it pricing?")).one()
+        moved = s.scalars(select(Question).where(col(Question.title) == "Is it pricing?")).one()
         assert (moved.parent_id or 0) > (moved.id or 0)
         assert moved.due_date == date(2026, 4, 30)
         review = s.scalars(select(ReviewRequest)).one()
@@ -321,7 +346,7 @@ def test_new_rows_get_fresh_ids_after_import(engine: Engine, make_empty: MakeEmp
     _import(target, data)
     with Session(target) as s:
         person = _added(s, Person(name="New", email="new@x.org"))
-        event = _added(s, Event(entity="person", entity_id=person.id, action="created"))
+        event = _added(s, Event(entity="person", entity_id=pk(person), action="created"))
         s.commit()
         assert person.id == top["person"] + 1
         assert event.id == top["event"] + 1

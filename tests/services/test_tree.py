@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from team.models import Question
 from team.services.questions import portfolio, tree
 from team.vocabulary import QuestionStatus
-from tests.factories import Team, node
+from tests.factories import Team, node, pk
 
 S = QuestionStatus
 
@@ -30,11 +30,11 @@ def _coverage(session: Session, root_id: int) -> tuple[int, int]:
 
 def test_single_question_is_its_own_leaf(session: Session, team: Team) -> None:
     r = node(session, team, None, "Root")
-    assert _coverage(session, r.id) == (0, 1)
+    assert _coverage(session, pk(r)) == (0, 1)
     r.status = S.ANSWERED
     session.commit()
-    assert _coverage(session, r.id) == (1, 1)
-    assert _by_root(session, r.id) == (1, 1)
+    assert _coverage(session, pk(r)) == (1, 1)
+    assert _by_root(session, pk(r)) == (1, 1)
 
 
 def test_dropped_leaves_leave_the_denominator(session: Session, team: Team) -> None:
@@ -42,8 +42,8 @@ def test_dropped_leaves_leave_the_denominator(session: Session, team: Team) -> N
     node(session, team, r, "a", S.ANSWERED)
     node(session, team, r, "b", S.OPEN)
     node(session, team, r, "c", S.DROPPED)
-    assert _coverage(session, r.id) == (1, 2)
-    assert _by_root(session, r.id) == (1, 2)
+    assert _coverage(session, pk(r)) == (1, 2)
+    assert _by_root(session, pk(r)) == (1, 2)
 
 
 def test_all_children_dropped_makes_the_parent_a_leaf(session: Session, team: Team) -> None:
@@ -51,8 +51,8 @@ def test_all_children_dropped_makes_the_parent_a_leaf(session: Session, team: Te
     mid = node(session, team, r, "mid", S.ANSWERED)
     node(session, team, mid, "x", S.DROPPED)
     node(session, team, r, "y", S.OPEN)
-    assert _coverage(session, r.id) == (1, 2)
-    assert _by_root(session, r.id) == (1, 2)
+    assert _coverage(session, pk(r)) == (1, 2)
+    assert _by_root(session, pk(r)) == (1, 2)
 
 
 def test_dropped_branch_hides_its_answered_descendants(session: Session, team: Team) -> None:
@@ -60,17 +60,17 @@ def test_dropped_branch_hides_its_answered_descendants(session: Session, team: T
     branch = node(session, team, r, "branch", S.DROPPED)
     node(session, team, branch, "answered inside", S.ANSWERED)
     node(session, team, r, "kept", S.ANSWERED)
-    loaded = tree.load_subtree(session, node_id=r.id)
+    loaded = tree.load_subtree(session, node_id=pk(r))
     assert (loaded.root.answered_leaves, loaded.root.leaves) == (1, 1)
-    assert loaded.nodes[branch.id].coverage is None
-    assert _by_root(session, r.id) == (1, 1)
+    assert loaded.nodes[pk(branch)].coverage is None
+    assert _by_root(session, pk(r)) == (1, 1)
 
 
 def test_dropped_root_has_no_coverage(session: Session, team: Team) -> None:
     r = node(session, team, None, "Root", S.DROPPED)
     node(session, team, r, "a", S.ANSWERED)
-    assert tree.load_subtree(session, node_id=r.id).root.coverage is None
-    assert _by_root(session, r.id) == (0, 0)
+    assert tree.load_subtree(session, node_id=pk(r)).root.coverage is None
+    assert _by_root(session, pk(r)) == (0, 0)
 
 
 def test_deep_chain(session: Session, team: Team) -> None:
@@ -80,18 +80,18 @@ def test_deep_chain(session: Session, team: Team) -> None:
         parent = node(session, team, parent, f"level {depth}")
     parent.status = S.ANSWERED
     session.commit()
-    loaded = tree.load_subtree(session, node_id=r.id)
+    loaded = tree.load_subtree(session, node_id=pk(r))
     assert (loaded.root.answered_leaves, loaded.root.leaves) == (1, 1)
-    assert loaded.nodes[parent.id].depth == 300
-    assert _by_root(session, r.id) == (1, 1)
+    assert loaded.nodes[pk(parent)].depth == 300
+    assert _by_root(session, pk(r)) == (1, 1)
 
 
 def test_overview_rollup_agrees_with_tree_on_random_trees(session: Session, team: Team) -> None:
     rng = random.Random(7)
-    roots = []
+    roots: list[int] = []
     for t in range(5):
         r = node(session, team, None, f"Root {t}")
-        roots.append(r.id)
+        roots.append(pk(r))
         nodes = [r]
         for i in range(40):
             parent = rng.choice(nodes)

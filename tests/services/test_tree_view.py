@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import Connection, event
 from sqlmodel import Session
 
 from team.models import Question
@@ -19,7 +20,7 @@ from team.services.questions import tree
 from team.services.questions import view as tree_view
 from team.services.questions.view import DIAGRAM_CHILDREN, DIAGRAM_NODES
 from team.vocabulary import QuestionStatus
-from tests.factories import Team, node
+from tests.factories import Team, node, pk
 
 S = QuestionStatus
 
@@ -33,7 +34,7 @@ def _counting(session: Session) -> Iterator[list[str]]:
     seen: list[str] = []
     engine = session.get_bind()
 
-    def count(conn, cursor, statement, *args):  # type: ignore[no-untyped-def]
+    def count(conn: Connection, cursor: Any, statement: str, *args: Any) -> None:
         seen.append(statement)
 
     event.listen(engine, "before_cursor_execute", count)
@@ -56,7 +57,7 @@ def test_rows_go_two_levels_down_depth_first_with_what_lies_deeper(
     node(session, team, a1, "a1x")
     node(session, team, a1, "a1y", S.ANSWERED)
     node(session, team, r, "b", S.ANSWERED)
-    view = tree_view.tree_view(session, root_id=r.id, node_id=None, window=Window(1, 50))
+    view = tree_view.tree_view(session, root_id=pk(r), node_id=None, window=Window(1, 50))
     assert view.node.question.id == r.id
     assert _titles(view.rows.items) == ["a", "a1", "b"]
     assert [n.depth for n in view.rows.items] == [1, 2, 1]
@@ -64,7 +65,7 @@ def test_rows_go_two_levels_down_depth_first_with_what_lies_deeper(
     assert view.size == 5
     # Coverage is rolled up over the whole tree, not only what is shown.
     assert (view.node.answered_leaves, view.node.leaves) == (2, 3)
-    assert (view.nodes[a1.id].answered_leaves, view.nodes[a1.id].leaves) == (1, 2)
+    assert (view.nodes[pk(a1)].answered_leaves, view.nodes[pk(a1)].leaves) == (1, 2)
 
 
 def test_rows_go_one_level_down_when_two_would_not_fit(session: Session, team: Team) -> None:
@@ -72,10 +73,10 @@ def test_rows_go_one_level_down_when_two_would_not_fit(session: Session, team: T
     kids = _children(session, team, r, 3, "child")
     for kid in kids:
         _children(session, team, kid, 7, f"under {kid.title}")
-    view = tree_view.tree_view(session, root_id=r.id, node_id=None, window=Window(1, 50), fit=20)
+    view = tree_view.tree_view(session, root_id=pk(r), node_id=None, window=Window(1, 50), fit=20)
     assert (view.depth, _titles(view.rows.items)) == (1, ["child 0", "child 1", "child 2"])
     assert view.hidden == {k.id: 7 for k in kids}
-    both = tree_view.tree_view(session, root_id=r.id, node_id=None, window=Window(1, 50), fit=24)
+    both = tree_view.tree_view(session, root_id=pk(r), node_id=None, window=Window(1, 50), fit=24)
     assert (both.depth, both.rows.total) == (2, 24)
 
 
@@ -84,10 +85,10 @@ def test_rows_come_one_page_at_a_time_and_a_page_past_the_end_reads_the_last(
 ) -> None:
     r = node(session, team, None, "Root")
     kids = _children(session, team, r, 7, "child")
-    first = tree_view.tree_view(session, root_id=r.id, node_id=None, window=Window(1, 3))
+    first = tree_view.tree_view(session, root_id=pk(r), node_id=None, window=Window(1, 3))
     assert _titles(first.rows.items) == ["child 0", "child 1", "child 2"]
     assert (first.rows.total, first.rows.pages) == (7, 3)
-    last = tree_view.tree_view(session, root_id=r.id, node_id=None, window=Window(9, 3))
+    last = tree_view.tree_view(session, root_id=pk(r), node_id=None, window=Window(9, 3))
     assert last.rows.window.page == 3
     assert [n.question.id for n in last.rows.items] == [kids[6].id]
 
@@ -96,12 +97,12 @@ def test_a_node_view_has_its_path_and_siblings(session: Session, team: Team) -> 
     r = node(session, team, None, "Root")
     a, b = node(session, team, r, "a"), node(session, team, r, "b")
     b1 = node(session, team, b, "b1")
-    view = tree_view.tree_view(session, root_id=r.id, node_id=b1.id, window=Window(1, 50))
+    view = tree_view.tree_view(session, root_id=pk(r), node_id=b1.id, window=Window(1, 50))
     assert _titles(view.path) == ["Root", "b", "b1"]
     assert view.node.depth == 2 and view.rows.items == []
     assert view.siblings == [b1.id]
     assert view.parent is not None and view.parent.question.id == b.id
-    b_view = tree_view.tree_view(session, root_id=r.id, node_id=b.id, window=Window(1, 50))
+    b_view = tree_view.tree_view(session, root_id=pk(r), node_id=b.id, window=Window(1, 50))
     assert b_view.siblings == [a.id, b.id]
 
 
@@ -113,14 +114,14 @@ def test_a_node_of_another_tree_shows_the_root_and_a_missing_root_is_refused(
     stranger = node(session, team, other, "elsewhere")
     assert (
         tree_view.tree_view(
-            session, root_id=r.id, node_id=stranger.id, window=Window()
+            session, root_id=pk(r), node_id=stranger.id, window=Window()
         ).node.question.id
         == r.id
     )
     with pytest.raises(NotFound):
         tree_view.tree_view(session, root_id=9999, node_id=None, window=Window())
     with pytest.raises(NotFound):  # a sub-question is not a general question
-        tree_view.tree_view(session, root_id=stranger.id, node_id=None, window=Window())
+        tree_view.tree_view(session, root_id=pk(stranger), node_id=None, window=Window())
 
 
 def test_diagram_is_bounded_with_more_and_below_boxes(session: Session, team: Team) -> None:
@@ -128,7 +129,7 @@ def test_diagram_is_bounded_with_more_and_below_boxes(session: Session, team: Te
     wide = _children(session, team, r, DIAGRAM_CHILDREN + 3, "wide")
     grand = _children(session, team, wide[0], 2, "grand")
     node(session, team, grand[0], "deep")
-    diagram = tree_view.tree_view(session, root_id=r.id, node_id=None, window=Window()).diagram
+    diagram = tree_view.tree_view(session, root_id=pk(r), node_id=None, window=Window()).diagram
     drawn = {i for i, _ in diagram.edges}
     assert r.id in drawn and wide[0].id in drawn and grand[0].id in drawn
     assert wide[-1].id not in drawn
@@ -141,7 +142,7 @@ def test_diagram_never_draws_more_than_its_limit(session: Session, team: Team) -
     r = node(session, team, None, "Root")
     for kid in _children(session, team, r, DIAGRAM_CHILDREN, "k"):
         _children(session, team, kid, DIAGRAM_CHILDREN, "g")
-    diagram = tree_view.tree_view(session, root_id=r.id, node_id=None, window=Window()).diagram
+    diagram = tree_view.tree_view(session, root_id=pk(r), node_id=None, window=Window()).diagram
     assert len(diagram.edges) == DIAGRAM_NODES
     left_out = sum(diagram.more.values())
     assert len(diagram.edges) - 1 + left_out == DIAGRAM_CHILDREN * (DIAGRAM_CHILDREN + 1)
@@ -157,10 +158,10 @@ def test_the_view_reads_the_same_number_of_queries_for_a_big_tree(
         for grand in _children(session, team, kid, 5, "g"):
             _children(session, team, grand, 3, "d")
     with _counting(session) as small_queries:
-        tree_view.tree_view(session, root_id=small.id, node_id=None, window=Window())
+        tree_view.tree_view(session, root_id=pk(small), node_id=None, window=Window())
     with _counting(session) as big_queries:
         view = tree_view.tree_view(
-            session, root_id=big.id, node_id=None, window=Window(1, 20), fit=None
+            session, root_id=pk(big), node_id=None, window=Window(1, 20), fit=None
         )
     assert len(small_queries) == len(big_queries) == 3
     assert len(view.rows.items) == 20 and view.size == 6 + 30 + 90
@@ -175,25 +176,25 @@ def test_choices_find_any_question_by_words_outside_the_branch_being_moved(
     b = node(session, team, r, "Churn by plan")
     b1 = node(session, team, b, "Deep")
     b2 = node(session, team, b1, "Annual PRICING 50%_off")
-    found = questions_pickers.tree_choices(session, root_id=r.id, search="pricing")
+    found = questions_pickers.tree_choices(session, root_id=pk(r), search="pricing")
     assert [c.id for c in found.items] == [a.id, a1.id, b2.id]  # tree order
     assert [c.depth for c in found.items] == [1, 2, 3]
     moving = questions_pickers.tree_choices(
-        session, root_id=r.id, search="pricing", outside_of=a.id, exclude=frozenset({r.id})
+        session, root_id=pk(r), search="pricing", outside_of=a.id, exclude=frozenset({pk(r)})
     )
     assert [c.id for c in moving.items] == [b2.id]
     assert (
-        questions_pickers.tree_choices(session, root_id=r.id, search="50%_").total == 1
+        questions_pickers.tree_choices(session, root_id=pk(r), search="50%_").total == 1
     )  # literal text
-    assert questions_pickers.tree_choices(session, root_id=r.id, search="100%").total == 0
-    top = questions_pickers.tree_choices(session, root_id=r.id, depth=1)
+    assert questions_pickers.tree_choices(session, root_id=pk(r), search="100%").total == 0
+    top = questions_pickers.tree_choices(session, root_id=pk(r), depth=1)
     assert [c.id for c in top.items] == [r.id, a.id, b.id]
 
 
 def test_choices_are_cut_at_the_limit_with_their_total(session: Session, team: Team) -> None:
     r = node(session, team, None, "Root")
     _children(session, team, r, 12, "Segment")
-    found = questions_pickers.tree_choices(session, root_id=r.id, search="segment", limit=5)
+    found = questions_pickers.tree_choices(session, root_id=pk(r), search="segment", limit=5)
     assert (len(found.items), found.total) == (5, 12)
     assert found.items[0].title == "Segment 0"
 
@@ -222,10 +223,10 @@ def test_a_subtree_keeps_the_roll_up_of_its_whole_tree(session: Session, team: T
     kept = node(session, team, r, "kept")
     k1 = node(session, team, kept, "k1", S.ANSWERED)
     k2 = node(session, team, kept, "k2")
-    sub = tree.load_subtree(session, node_id=kept.id)
+    sub = tree.load_subtree(session, node_id=pk(kept))
     assert list(sub.nodes) == [kept.id, k1.id, k2.id]
     assert (sub.root.answered_leaves, sub.root.leaves) == (1, 2)
     # Below a dropped question nothing is in scope, though the subtree starts there.
-    assert tree.load_subtree(session, node_id=inside.id).root.coverage is None
+    assert tree.load_subtree(session, node_id=pk(inside)).root.coverage is None
     with pytest.raises(NotFound):
         tree.load_subtree(session, node_id=9999)

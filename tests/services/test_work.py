@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any, Literal, overload
 
 import pytest
 from sqlalchemy import select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from team.models import Finding, Note, Person, Question, ReviewRequest, utcnow
 from team.services.findings import reads as findings_reads
 from team.services.findings import writes as findings
+from team.services.findings.reads import FindingView
 from team.services.findings.writes import FindingInput
 from team.services.inbox import attention as inbox_attention
 from team.services.inbox import my_work as work
 from team.services.inbox.attention import Attention
 from team.services.notes import writes as notes
+from team.services.notes.reads import NoteItem
+from team.services.notes.rules import TargetKind
 from team.services.questions import status as question_status
 from team.services.questions import writes as questions
 from team.services.questions.writes import SubQuestion
 from team.services.reviews import writes as reviews
+from team.services.reviews.reads import ReviewView
 from team.services.reviews.writes import ReviewInput
 from team.vocabulary import FindingStatus, NoteKind, QuestionStatus, ReviewStatus, Role
 from tests.factories import Team, root
@@ -41,12 +46,12 @@ def rid(session: Session, team: Team) -> int:
     return root(session, team)
 
 
-def _sub(session: Session, team: Team, parent: int, title: str, **fields: object) -> int:
+def _sub(session: Session, team: Team, parent: int, title: str, **fields: Any) -> int:
     [q] = questions.add_subquestions(
         session,
         team.manager,
         parent_id=parent,
-        items=[SubQuestion(title, **fields)],  # type: ignore[arg-type]
+        items=[SubQuestion(title, **fields)],
     )
     return q.id
 
@@ -165,13 +170,21 @@ def test_open_review_count(session: Session, team: Team, rid: int) -> None:
 # --------------------------------------------------------------------------- attention
 
 
-def _only(attention: Attention, section: str) -> list[object]:
+@overload
+def _only(attention: Attention, section: Literal["reviews_to_do"]) -> list[ReviewView]: ...
+@overload
+def _only(
+    attention: Attention, section: Literal["new_notes", "open_must_fix"]
+) -> list[NoteItem]: ...
+@overload
+def _only(attention: Attention, section: Literal["awaiting_acceptance"]) -> list[FindingView]: ...
+def _only(attention: Attention, section: str) -> list[Any]:
     """The items of ``section``, after checking every other section is empty."""
     sections = ["reviews_to_do", "new_notes", "open_must_fix", "awaiting_acceptance"]
     for other in sections:
         if other != section:
             assert getattr(attention, other) == [], other
-    items: list[object] = getattr(attention, section)
+    items: list[Any] = getattr(attention, section)
     assert attention.count == len(items)
     return items
 
@@ -195,7 +208,7 @@ def test_reviews_to_do(session: Session, team: Team, rid: int) -> None:
         _set(session, ReviewRequest, _review(session, team.ic, qid, team.manager), status=status)
     _review(session, team.ic, qid, team.other_manager)
     [item] = _only(inbox_attention.attention(session, person_id=team.manager), "reviews_to_do")
-    assert item.id == waiting  # type: ignore[attr-defined]
+    assert item.id == waiting
     assert inbox_attention.attention_count(session, person_id=team.manager) == 1
     _empty(inbox_attention.attention(session, person_id=team.ic))
     reviews.move_review(
@@ -209,7 +222,7 @@ def test_reviews_to_do(session: Session, team: Team, rid: int) -> None:
 
 
 @pytest.mark.parametrize("on", ["finding", "review_request", "question"])
-def test_new_notes_on_my_work(session: Session, team: Team, rid: int, on: str) -> None:
+def test_new_notes_on_my_work(session: Session, team: Team, rid: int, on: TargetKind) -> None:
     qid = _sub(session, team, rid, "Which segments churned?", assignee_id=team.ic)
     fid = _finding(session, team.ic, qid, "SMB churned", share=False)
     review = _review(session, team.ic, qid, team.manager)
@@ -221,20 +234,20 @@ def test_new_notes_on_my_work(session: Session, team: Team, rid: int, on: str) -
     }[on]
     new = notes.add_note(
         session, team.manager, target=on, target_id=target, body="Try a cohort view."
-    )  # type: ignore[arg-type]
-    old = notes.add_note(session, team.manager, target=on, target_id=target, body="Old news")  # type: ignore[arg-type]
-    notes.add_note(session, team.ic, target=on, target_id=target, body="My own reply")  # type: ignore[arg-type]
+    )
+    old = notes.add_note(session, team.manager, target=on, target_id=target, body="Old news")
+    notes.add_note(session, team.ic, target=on, target_id=target, body="My own reply")
     now = utcnow()
     _set(session, Note, old, created_at=now - timedelta(days=8))
     [item] = _only(inbox_attention.attention(session, person_id=team.ic, now=now), "new_notes")
-    assert (item.id, item.author, item.kind, item.on, item.on_id) == (  # type: ignore[attr-defined]
+    assert (item.id, item.author, item.kind, item.on, item.on_id) == (
         new,
         "Maya",
         NoteKind.COMMENT,
         on,
         target,
     )
-    assert (item.on_title, item.root_id) == (title, rid)  # type: ignore[attr-defined]
+    assert (item.on_title, item.root_id) == (title, rid)
     # A week later even the new one is no longer new.
     _empty(inbox_attention.attention(session, person_id=team.ic, now=now + timedelta(days=8)))
 
@@ -243,11 +256,16 @@ def test_notes_on_someone_elses_work_are_not_mine(session: Session, team: Team, 
     theirs = _sub(session, team, rid, "Theirs", assignee_id=team.other_ic)
     fid = _finding(session, team.other_ic, theirs, share=False)
     review = _review(session, team.other_ic, theirs, team.other_manager)
-    for on, target in [("finding", fid), ("review_request", review), ("question", theirs)]:
-        notes.add_note(session, team.manager, target=on, target_id=target, body="Hmm")  # type: ignore[arg-type]
+    targets: list[tuple[TargetKind, int]] = [
+        ("finding", fid),
+        ("review_request", review),
+        ("question", theirs),
+    ]
+    for on, target in targets:
+        notes.add_note(session, team.manager, target=on, target_id=target, body="Hmm")
         notes.add_note(
             session, team.manager, target=on, target_id=target, body="Fix", kind=NoteKind.MUST_FIX
-        )  # type: ignore[arg-type]
+        )
     _empty(inbox_attention.attention(session, person_id=team.ic))
     assert inbox_attention.attention(session, person_id=team.other_ic).count == 6
 
@@ -270,7 +288,7 @@ def test_notes_on_an_unassigned_question_reach_its_owner(
     )
     notes.add_note(session, team.manager, target="question", target_id=rid, body="Q3, calendar")
     [item] = _only(inbox_attention.attention(session, person_id=team.manager), "new_notes")
-    assert (item.id, item.on, item.on_id, item.author) == (  # type: ignore[attr-defined]
+    assert (item.id, item.on, item.on_id, item.author) == (
         comment,
         "question",
         rid,
@@ -315,18 +333,18 @@ def test_open_must_fix_on_my_work(session: Session, team: Team, rid: int) -> Non
         kind=NoteKind.MUST_FIX,
     )
     old = datetime(2025, 1, 1, tzinfo=UTC)
-    for note in session.scalars(select(Note).where(Note.finding_id == fid)):
+    for note in session.scalars(select(Note).where(col(Note.finding_id) == fid)):
         note.created_at = old  # must-fix notes stay until resolved, however old
     session.commit()
     [item] = _only(inbox_attention.attention(session, person_id=team.ic), "open_must_fix")
-    assert (item.kind, item.body, item.on, item.on_id, item.author) == (  # type: ignore[attr-defined]
+    assert (item.kind, item.body, item.on, item.on_id, item.author) == (
         NoteKind.MUST_FIX,
         "Exclude test accounts",
         "finding",
         fid,
         "Maya",
     )
-    note_id = item.id  # type: ignore[attr-defined]
+    note_id = item.id
     notes.set_resolved(session, team.ic, note_id=note_id, version=1)
     _empty(inbox_attention.attention(session, person_id=team.ic))
 
@@ -343,10 +361,10 @@ def test_open_must_fix_on_my_review_request(session: Session, team: Team, rid: i
         kind=NoteKind.MUST_FIX,
     )
     [item] = _only(inbox_attention.attention(session, person_id=team.ic), "open_must_fix")
-    assert (item.id, item.on, item.root_id) == (nid, "review_request", rid)  # type: ignore[attr-defined]
+    assert (item.id, item.on, item.root_id) == (nid, "review_request", rid)
     # The reviewer has it in their queue, not as a must-fix of their own.
     [queued] = _only(inbox_attention.attention(session, person_id=team.other_ic), "reviews_to_do")
-    assert queued.id == review  # type: ignore[attr-defined]
+    assert queued.id == review
 
 
 def test_awaiting_acceptance(session: Session, team: Team, rid: int) -> None:
@@ -379,7 +397,7 @@ def test_awaiting_acceptance(session: Session, team: Team, rid: int) -> None:
     [item] = _only(
         inbox_attention.attention(session, person_id=team.manager), "awaiting_acceptance"
     )
-    assert (item.id, item.author, item.status, item.root_id) == (  # type: ignore[attr-defined]
+    assert (item.id, item.author, item.status, item.root_id) == (
         shared,
         "Ines",
         FindingStatus.SHARED,
@@ -388,7 +406,7 @@ def test_awaiting_acceptance(session: Session, team: Team, rid: int) -> None:
     [theirs] = _only(
         inbox_attention.attention(session, person_id=team.other_manager), "awaiting_acceptance"
     )
-    assert theirs.id == by_kai  # type: ignore[attr-defined]
+    assert theirs.id == by_kai
     findings.move_finding(
         session, team.manager, finding_id=shared, version=1, status=FindingStatus.ACCEPTED
     )

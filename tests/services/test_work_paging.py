@@ -269,12 +269,13 @@ def test_attention_pages_hold_the_full_lists(
 
         def read(w: Window, name: str = name) -> Paged[Any]:
             pages = {name: w.page}
-            return getattr(
+            page: Paged[Any] = getattr(
                 inbox_attention.attention_page(
                     session, person_id=person, pages=pages, now=now, size=w.size
                 ),
                 name,
-            )  # type: ignore[no-any-return]
+            )
+            return page
 
         items, total = _all_pages(read, 20)
         assert ([i.id for i in items], total) == ([i.id for i in getattr(full, name)], counts[name])

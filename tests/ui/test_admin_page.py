@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sqlalchemy import Engine, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 from streamlit.testing.v1 import AppTest
 
 from team.demo.load import load_demo
@@ -18,7 +18,7 @@ from tests.ui.conftest import assert_no_exception
 def _manager(engine: Engine) -> int:
     with Session(engine) as session:
         load_demo(session)
-        person = session.scalars(select(Person).where(Person.role == Role.MANAGER)).first()
+        person = session.scalars(select(Person).where(col(Person.role) == Role.MANAGER)).first()
         assert person is not None and person.id is not None
         return person.id
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TypeVar
 
 import pytest
 from sqlalchemy import Engine, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 from streamlit.testing.v1 import AppTest
 
 from team.models import ActionItem, OneOnOne, Person, Question, TrackNote, utcnow
@@ -21,6 +22,8 @@ from team.ui.pages.one_on_ones import meeting_key
 from team.vocabulary import Role
 from tests.factories import Team, make_team, root
 from tests.ui.conftest import assert_no_exception
+
+MeetingRow = TypeVar("MeetingRow", OneOnOne, TrackNote, ActionItem)
 
 TODAY = date.today()
 
@@ -66,9 +69,9 @@ def _texts(at: AppTest) -> str:
     return "\n".join(str(p.value) for p in parts)
 
 
-def _rows(engine: Engine, model: type) -> list:  # type: ignore[type-arg]
+def _rows(engine: Engine, model: type[MeetingRow]) -> list[MeetingRow]:
     with Session(engine) as session:
-        return list(session.scalars(select(model).order_by(model.id)))
+        return list(session.scalars(select(model).order_by(col(model.id))))
 
 
 def test_manager_holds_a_one_on_one_from_the_agenda(

@@ -22,7 +22,7 @@ def _seed(engine: Engine, count: int) -> int:
 
 
 def _shown_titles(at: AppTest) -> list[str]:
-    return [link.label for link in at.get("page_link")]
+    return [link.label for link in at.page_link]
 
 
 def test_long_portfolio_is_paged(app_engine: Engine, open_app: Callable[..., AppTest]) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 import pytest
 from sqlalchemy import Engine, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
@@ -38,7 +38,7 @@ def demo_engine(app_engine: Engine) -> Engine:
 def _first(engine: Engine, role: Role) -> int:
     with Session(engine) as session:
         found = session.scalars(
-            select(Person.id).where(Person.role == role).order_by(Person.id)  # type: ignore[arg-type]
+            select(col(Person.id)).where(col(Person.role) == role).order_by(col(Person.id))
         ).first()
         assert found is not None
         return int(found)
@@ -91,11 +91,11 @@ def test_project_filter_narrows_the_charts(
     at = open_app(_first(demo_engine, Role.MANAGER), "progress")
     everything = _titles_in_progress_chart(at)
     with Session(demo_engine) as session:
-        retention = session.scalars(select(Project).where(Project.name == "Retention")).one()
+        retention = session.scalars(select(Project).where(col(Project.name) == "Retention")).one()
         roots = session.scalars(
-            select(Question.title).where(
-                Question.project_id == retention.id,
-                Question.parent_id.is_(None),  # type: ignore[union-attr]
+            select(col(Question.title)).where(
+                col(Question.project_id) == retention.id,
+                col(Question.parent_id).is_(None),
             )
         ).all()
     at.selectbox(key="progress_project").set_value(retention.id).run()
@@ -110,7 +110,7 @@ def test_person_filter_keeps_their_work(
     demo_engine: Engine, open_app: Callable[..., AppTest]
 ) -> None:
     with Session(demo_engine) as session:
-        priya = session.scalars(select(Person).where(Person.name == "Priya Raman")).one()
+        priya = session.scalars(select(Person).where(col(Person.name) == "Priya Raman")).one()
     at = open_app(_first(demo_engine, Role.MANAGER), "progress")
     at.selectbox(key="progress_person").set_value(priya.id).run()
     assert_no_exception(at)
@@ -136,14 +136,14 @@ def test_filters_without_matches_say_so(
     with Session(demo_engine) as session:
         session.add(Project(name="Brand new"))
         session.commit()
-        fresh = session.scalars(select(Project).where(Project.name == "Brand new")).one()
+        fresh = session.scalars(select(Project).where(col(Project.name) == "Brand new")).one()
     at = open_app(_first(demo_engine, Role.MANAGER), "progress")
     at.selectbox(key="progress_project").set_value(fresh.id).run()
     assert_no_exception(at)
     assert _infos(at) == [text + FILTERED for text in EMPTY.values()]
 
 
-def _general_questions(engine: Engine, n: int, **fields: object) -> tuple[int, dict[str, int]]:
+def _general_questions(engine: Engine, n: int, **fields: Any) -> tuple[int, dict[str, int]]:
     """A team with ``n`` general questions, each with one sub-question; the first one is
     low priority, so it is the least urgent."""
     with Session(engine) as session:
@@ -153,7 +153,7 @@ def _general_questions(engine: Engine, n: int, **fields: object) -> tuple[int, d
             priority = Priority.LOW if i == 0 else Priority.HIGH
             data = QuestionCreate(
                 title=f"General question {i}", project_id=team.project, priority=priority, **fields
-            )  # type: ignore[arg-type]
+            )
             rid = questions.create_question(session, team.manager, data=data).id
             questions.add_subquestions(
                 session, team.manager, parent_id=rid, items=[SubQuestion(f"Leaf {i}")]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sqlalchemy import Engine, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 from streamlit.testing.v1 import AppTest
 
 from team.models import Question
@@ -20,7 +20,7 @@ def _team(engine: Engine) -> Team:
 
 def _questions(engine: Engine) -> list[Question]:
     with Session(engine) as session:
-        return list(session.scalars(select(Question).order_by(Question.id)))
+        return list(session.scalars(select(Question).order_by(col(Question.id))))
 
 
 def test_manager_creates_breaks_down_and_assigns(

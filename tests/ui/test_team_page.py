@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 from sqlalchemy import Engine, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 from streamlit.testing.v1 import AppTest
 
 from team.models import Event, Person, Project
@@ -29,7 +29,7 @@ def team(app_engine: Engine) -> Team:
 
 def _person(engine: Engine, email: str) -> Person | None:
     with Session(engine) as session:
-        return session.scalars(select(Person).where(Person.email == email)).first()
+        return session.scalars(select(Person).where(col(Person.email) == email)).first()
 
 
 def _messages(at: AppTest) -> list[str]:
@@ -97,7 +97,7 @@ def test_manager_adds_and_archives_a_project(
     assert "Project Pricing added." in _messages(at)
     assert "Pricing" in _table(at, "Project")
     with Session(app_engine) as session:
-        project = session.scalars(select(Project).where(Project.name == "Pricing")).one()
+        project = session.scalars(select(Project).where(col(Project.name) == "Pricing")).one()
     at.selectbox(key="tm_project").set_value(project.id).run()
     at.button(key=f"tm_proj_archive_{project.id}").click().run()
     assert_no_exception(at)
@@ -137,7 +137,7 @@ def test_deactivated_person_leaves_the_picker_but_stays_on_the_page(
     names = _table(at, "Name")
     assert "Ravi (inactive)" in names and "Ivan (inactive)" in names
     with Session(app_engine) as session:
-        events = session.scalars(select(Event).where(Event.entity == "person")).all()
+        events = session.scalars(select(Event).where(col(Event.entity) == "person")).all()
         assert [(e.entity_id, e.field, e.new_value) for e in events] == [
             (team.other_ic, "active", "false")
         ]

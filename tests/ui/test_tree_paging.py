@@ -93,6 +93,12 @@ def test_viewer_bulk_table_holds_the_question_and_the_rows_of_the_page(
     assert any("turn the page there" in c.value for c in at.caption)
 
 
+def _root_picker_key(at: AppTest) -> str:
+    """The key of the general-question picker (its key starts with ``q_root_``)."""
+    keys = [s.key for s in at.selectbox]
+    return next(k for k in keys if k is not None and k.startswith("q_root_"))
+
+
 def test_general_question_picker_finds_the_ones_it_does_not_list(
     app_engine: Engine, open_app: Callable[..., AppTest]
 ) -> None:
@@ -103,12 +109,12 @@ def test_general_question_picker_finds_the_ones_it_does_not_list(
         wanted = root(session, team, "Why did the zebra segment churn?")
     at = open_app(team.manager, "questions")
     assert_no_exception(at)
-    picker = at.selectbox(key=next(s.key for s in at.selectbox if s.key.startswith("q_root_")))
+    picker = at.selectbox(key=_root_picker_key(at))
     assert picker.label == "General question"
     assert len(picker.options) == 50 and "Why did the zebra segment churn?" not in picker.options
     assert any("first 50 of 53 general questions" in c.value for c in at.caption)
     at.text_input(key="q_root_search").input("ZEBRA churn").run()
-    picker = at.selectbox(key=next(s.key for s in at.selectbox if s.key.startswith("q_root_")))
+    picker = at.selectbox(key=_root_picker_key(at))
     assert "Why did the zebra segment churn?" in picker.options
     picker.set_value(wanted).run()
     assert_no_exception(at)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pytest
 from sqlalchemy import Engine, select
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 from streamlit.testing.v1 import AppTest
 
 from team.models import Finding, Note, ReviewRequest
@@ -20,6 +21,8 @@ from team.ui.finding_cards import card_key
 from team.vocabulary import FindingStatus, NoteKind, ReviewStatus
 from tests.factories import Team, make_team, root
 from tests.ui.conftest import assert_no_exception
+
+Row = TypeVar("Row", bound=SQLModel)
 
 
 @dataclass
@@ -42,7 +45,7 @@ def setup(app_engine: Engine) -> Setup:
     return Setup(team, sub.id)
 
 
-def _all(engine: Engine, model: type) -> list:  # type: ignore[type-arg]
+def _all(engine: Engine, model: type[Row]) -> list[Row]:
     with Session(engine) as session:
         return list(session.scalars(select(model)))
 

@@ -13,7 +13,7 @@ from sqlmodel import Session, col
 
 from team.models import Person, Project, Question
 from team.services.core.views import view_of
-from team.services.progress import people as history_people
+from team.services.progress import people as progress_people
 from team.vocabulary import QuestionStatus, Role
 
 
@@ -168,7 +168,7 @@ def _active_by_id(session: Session) -> dict[int, bool]:
 
 def workload(session: Session, *, today: date | None = None) -> list[WorkloadRow]:
     """Open sub-questions per assignee and project, with how many are overdue. The
-    counting is history_people.workload's, so Team and Progress always agree."""
+    counting is progress/people.py's, so Team and Progress always agree."""
     now = datetime.combine(today, datetime.min.time(), tzinfo=UTC) if today else None
     active = _active_by_id(session)
     return [
@@ -180,13 +180,13 @@ def workload(session: Session, *, today: date | None = None) -> list[WorkloadRow
             open_questions=int(r["open"]),
             overdue=int(r["overdue"]),
         )
-        for r in history_people.workload(session, now=now).to_dict("records")
+        for r in progress_people.workload(session, now=now).to_dict("records")
     ]
 
 
 def technique_breadth(session: Session) -> list[BreadthRow]:
     """IC x technique: questions assigned and findings logged, counted by
-    history_people.technique_breadth (the Progress chart's numbers)."""
+    progress_people.technique_breadth (the Progress chart's numbers)."""
     active = _active_by_id(session)
     return [
         BreadthRow(
@@ -197,7 +197,7 @@ def technique_breadth(session: Session) -> list[BreadthRow]:
             questions=int(r["assigned"]),
             findings=int(r["findings"]),
         )
-        for r in history_people.technique_breadth(session).to_dict("records")
+        for r in progress_people.technique_breadth(session).to_dict("records")
     ]
 
 

@@ -11,7 +11,8 @@ from sqlmodel import Session
 from team.models import Event, utcnow
 
 
-def _text(value: object) -> str | None:
+def text_of(value: object) -> str | None:
+    """A value as an event stores it (the bench's generator writes the same)."""
     if value is None:
         return None
     if isinstance(value, Enum):
@@ -51,8 +52,8 @@ def record(
         entity_id=entity_id,
         action=action,
         field=field,
-        old_value=_text(old),
-        new_value=_text(new),
+        old_value=text_of(old),
+        new_value=text_of(new),
         root_id=root_id,
     )
     session.add(event)

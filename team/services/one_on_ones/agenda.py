@@ -110,7 +110,9 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
 # --------------------------------------------------------------------------- assembly
 
 
-def previous_meeting(session: Session, manager_id: int, report_id: int, day: date) -> date | None:
+def previous_meeting(
+    session: Session, *, manager_id: int, report_id: int, day: date
+) -> date | None:
     return session.scalar(
         select(func.max(OneOnOne.held_on)).where(
             col(OneOnOne.manager_id) == manager_id,
@@ -154,19 +156,26 @@ def build(
     manager, report = _pair_people(session, actor_id, manager_id, report_id)
     now = now or utcnow()
     day = today or date.today()
-    previous = previous_meeting(session, manager_id, report_id, day)
+    previous = previous_meeting(session, manager_id=manager_id, report_id=report_id, day=day)
     since = (
         datetime.combine(previous, time.min, tzinfo=UTC)
         if previous
         else now - timedelta(days=DEFAULT_WINDOW_DAYS)
     )
     parts = [
-        agenda_sections.new_findings(session, report_id, since, limit),
+        agenda_sections.new_findings(session, report_id=report_id, since=since, limit=limit),
         agenda_sections.questions(
-            session, report_id, day=day, now=now, stale_after_days=stale_after_days, limit=limit
+            session,
+            report_id=report_id,
+            day=day,
+            now=now,
+            stale_after_days=stale_after_days,
+            limit=limit,
         ),
-        agenda_sections.review_sections(session, manager_id, report_id, limit),
-        agenda_sections.open_must_fix_notes(session, report_id, limit),
+        agenda_sections.review_sections(
+            session, manager_id=manager_id, report_id=report_id, limit=limit
+        ),
+        agenda_sections.open_must_fix_notes(session, report_id=report_id, limit=limit),
     ]
     items: dict[str, list[Any]] = {}
     totals: dict[str, int] = {}

@@ -122,7 +122,7 @@ def _stamp(value: datetime | str) -> datetime:
 # --------------------------------------------------------------------------- findings
 
 
-def new_findings(session: Session, report_id: int, since: datetime, limit: int) -> Bounded:
+def new_findings(session: Session, *, report_id: int, since: datetime, limit: int) -> Bounded:
     """The report's shared or reviewed findings logged since ``since``, newest first."""
     ranked = _ranked(
         [
@@ -162,8 +162,8 @@ def new_findings(session: Session, report_id: int, since: datetime, limit: int) 
 
 def questions(
     session: Session,
-    report_id: int,
     *,
+    report_id: int,
     day: date,
     now: datetime,
     stale_after_days: int,
@@ -224,7 +224,7 @@ def questions(
 # --------------------------------------------------------------------------- reviews
 
 
-def review_sections(session: Session, manager_id: int, report_id: int, limit: int) -> Bounded:
+def review_sections(session: Session, *, manager_id: int, report_id: int, limit: int) -> Bounded:
     """Requests of the report waiting on the manager, and requests waiting on the report
     as reviewer; the longest waiting first."""
     rr = ReviewRequest
@@ -270,7 +270,7 @@ def review_sections(session: Session, manager_id: int, report_id: int, limit: in
 # --------------------------------------------------------------------------- notes
 
 
-def open_must_fix_notes(session: Session, report_id: int, limit: int) -> Bounded:
+def open_must_fix_notes(session: Session, *, report_id: int, limit: int) -> Bounded:
     """Unresolved must-fix notes by others on the report's work, newest first, with what
     each is on."""
     columns, joined = note_item_rows()

@@ -4,13 +4,13 @@ reconstructed from the Event log in SQL, and deadline health today.
 Every function returns a pandas DataFrame that is already aggregated (one row per
 general question and week, never one per event) and runs a fixed number of queries,
 whatever the size of the history. Answer progress reads the history of a few general
-questions only (history_roots.py says which), so its cost does not grow with their
+questions only (roots.py says which), so its cost does not grow with their
 number. The SQL is portable between SQLite and PostgreSQL: a *calendar* of week ends is
 a small ``UNION ALL`` of bound timestamps, joined to status intervals built with the
 ``LEAD`` window function, and ancestry comes from a recursive CTE.
 
 Weeks are rolling: the last week ends *now*, each earlier one seven days before.
-The calendar and frame helpers here are shared with history_people.py.
+The calendar and frame helpers here are shared with people.py.
 """
 
 from __future__ import annotations
@@ -238,7 +238,7 @@ def answer_progress(
     """Per general question and week end: leaf questions in scope, answered leaves and the
     root's own answer confidence at that moment (columns ``PROGRESS_COLUMNS``), for the
     ``chosen`` general questions that match the filters or, none chosen, the ``limit``
-    most urgent that match (history_roots.drawn).
+    most urgent that match (roots.drawn).
 
     State at a week end comes from the Event log: a question exists from its ``created``
     event and holds the status of its latest ``status`` event at or before that time

@@ -12,15 +12,15 @@ from team.models import Question, utcnow
 from team.services.core.actors import Actor, acting, require_manager, require_writer
 from team.services.core.errors import PermissionDenied
 from team.services.core.tx import atomic
-from team.services.core.writes import record, save_fields
+from team.services.core.writes import record
 from team.services.questions.rules import check_status_change, may_edit
 from team.services.questions.store import (
     QuestionView,
     check_assignee,
     load,
+    save,
     subtree,
     view,
-    what,
 )
 from team.vocabulary import Priority, QuestionStatus
 
@@ -47,16 +47,7 @@ def _save(
     session: Session, actor: Actor, question: Question, version: int, wanted: dict[str, object]
 ) -> None:
     """Save the changed fields; a question dropped drops its branch with it."""
-    changed = save_fields(
-        session,
-        actor,
-        question,
-        version=version,
-        wanted=wanted,
-        what=what(question),
-        root_id=question.root_id,
-        touch=True,
-    )
+    changed = save(session, actor, question, version, wanted)
     if "status" in changed and question.status == QuestionStatus.DROPPED:
         _drop_descendants(session, actor, question)
 

@@ -17,7 +17,7 @@ from team.services.core.errors import InvalidInput
 from team.services.core.text import multi_line, one_line
 from team.services.core.views import view_of
 from team.services.core.writes import load as load_row
-from team.services.core.writes import record
+from team.services.core.writes import record, save_fields
 from team.vocabulary import Priority, QuestionStatus, Role
 
 TITLE_MAX = 300
@@ -58,6 +58,23 @@ def load(session: Session, question_id: int) -> Question:
         Question,
         question_id,
         f"Question #{question_id} does not exist; it may have been removed.",
+    )
+
+
+def save(
+    session: Session, actor: Actor, question: Question, version: int, wanted: dict[str, object]
+) -> dict[str, object]:
+    """Set the changed fields of ``wanted`` on ``question`` (claiming ``version``, one
+    event each, stamping updated_at); {field: old value} of what changed."""
+    return save_fields(
+        session,
+        actor,
+        question,
+        version=version,
+        wanted=wanted,
+        what=what(question),
+        root_id=question.root_id,
+        touch=True,
     )
 
 

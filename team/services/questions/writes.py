@@ -19,7 +19,7 @@ from team.services.core.actors import acting, require_manager, require_writer
 from team.services.core.errors import InvalidInput, PermissionDenied
 from team.services.core.text import without_controls
 from team.services.core.tx import atomic
-from team.services.core.writes import claim_version, record, save_fields
+from team.services.core.writes import claim_version, record
 from team.services.questions.rules import may_edit, may_reorder, works_on
 from team.services.questions.store import (
     LINES_MAX,
@@ -30,6 +30,7 @@ from team.services.questions.store import (
     clean_title,
     insert,
     load,
+    save,
     subtree,
     view,
     what,
@@ -194,16 +195,7 @@ def update_question(
         raise PermissionDenied(
             "You can edit only the questions you created; ask a manager to change this one."
         )
-    save_fields(
-        session,
-        actor,
-        question,
-        version=version,
-        wanted=_wanted(changes),
-        what=what(question),
-        root_id=question.root_id,
-        touch=True,
-    )
+    save(session, actor, question, version, _wanted(changes))
     session.commit()
     return view(question)
 
@@ -234,16 +226,7 @@ def assign(
     require_manager(actor, "assign questions")
     question = load(session, question_id)
     check_assignee(session, assignee_id)
-    save_fields(
-        session,
-        actor,
-        question,
-        version=version,
-        wanted={"assignee_id": assignee_id},
-        what=what(question),
-        root_id=question.root_id,
-        touch=True,
-    )
+    save(session, actor, question, version, {"assignee_id": assignee_id})
     session.commit()
     return view(question)
 
