@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Generic, Literal, TypeVar
+from typing import Any, Generic, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
+from team.config import DEFAULT_TECHNIQUES
 from team.services.answers.rules import MARKER
 from team.services.core.errors import InvalidInput
 from team.vocabulary import (
@@ -31,16 +32,6 @@ from team.vocabulary import (
     ReviewStatus,
     Role,
 )
-
-Technique = Literal[
-    "statistics",
-    "modeling",
-    "engineering",
-    "data cleaning",
-    "experimentation",
-    "analysis",
-    "visualization",
-]
 
 _S = TypeVar("_S", QuestionStatus, FindingStatus, ReviewStatus)
 
@@ -92,13 +83,20 @@ class QuestionSpec(_Spec):
     context: str = ""
     owner: str
     assignee: str | None = None
-    technique: Technique | None = None
+    technique: str | None = None
     priority: Priority = Priority.MEDIUM
     due: int | None = None
     days_ago: float
     history: list[Step[QuestionStatus]] = []
     notes: list[NoteSpec] = []
     children: list[QuestionSpec] = []
+
+    @field_validator("technique")
+    @classmethod
+    def _known_technique(cls, value: str | None) -> str | None:
+        if value is not None and value not in DEFAULT_TECHNIQUES:
+            raise ValueError(f"the technique must be one of {', '.join(DEFAULT_TECHNIQUES)}")
+        return value
 
 
 class FindingSpec(_Spec):
