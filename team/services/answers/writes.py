@@ -16,7 +16,7 @@ from team.services.core.actors import Actor, acting, require_writer
 from team.services.core.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
 from team.services.core.text import multi_line
 from team.services.core.tx import atomic
-from team.services.core.writes import record
+from team.services.core.writes import lock_row, record
 from team.services.questions.rules import works_on
 from team.services.questions.store import branch
 from team.vocabulary import AnswerState, Confidence, FindingStatus
@@ -116,6 +116,7 @@ def save_answer(
         field="body",
         empty="Write the answer first; it cannot be empty.",
     )
+    lock_row(session, Question, question_id)  # two saves of one answer take turns
     current = latest_numbers(session, question_ids=[question_id]).get(question_id)
     if current != based_on:
         raise StaleEdit(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col
 
@@ -29,32 +29,51 @@ def load(session: Session, model: type[Row], row_id: int, missing: str) -> Row:
     return row
 
 
+def lock_row(session: Session, model: type[SQLModel], row_id: int) -> None:
+    """Hold the row ``row_id`` until the transaction ends: another writer that locks it
+    waits, so numbers and positions read after this (the next answer version, the next
+    sibling position) cannot be taken twice. A no-op UPDATE: on PostgreSQL it locks the
+    row; on SQLite it takes the database's write lock (waiting for busy_timeout)."""
+    table: Any = model
+    session.execute(
+        update(table)
+        .where(col(table.id) == row_id)
+        .values(version=col(table.version))
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _stale(what: str, had: int, now: object) -> StaleEdit:
+    return StaleEdit(
+        f"{what} was changed by someone else since you opened it (you had version {had}, "
+        f"it is now version {now}); reload to see their change, then apply yours again."
+    )
+
+
 def claim_version(
     session: Session, row: SQLModel, version: int, what: str, *, touch: bool = False
 ) -> None:
     """Take the next version of ``row`` or raise StaleEdit naming ``what``. The
     conditional UPDATE makes two concurrent saves of the same version fail for one of
     them. ``touch`` also stamps ``updated_at``."""
-    current: int = getattr(row, "version")  # noqa: B009
-    stale = StaleEdit(
-        f"{what} was changed by someone else since you opened it (you had version "
-        f"{version}, it is now version {current}); reload to see their change, then "
-        "apply yours again."
-    )
-    if current != version:
-        raise stale
     table: Any = type(row)
+    row_id = getattr(row, "id")  # noqa: B009
+    current: int = getattr(row, "version")  # noqa: B009
+    if current != version:
+        raise _stale(what, version, current)
     values: dict[str, Any] = {"version": version + 1}
     if touch:
         values["updated_at"] = utcnow()
     result = session.execute(
         update(table)
-        .where(col(table.id) == getattr(row, "id"), col(table.version) == version)  # noqa: B009
+        .where(col(table.id) == row_id, col(table.version) == version)
         .values(**values)
         .execution_options(synchronize_session=False)
     )
     if getattr(result, "rowcount", 0) != 1:
-        raise stale
+        # Someone saved between our read and our write: name the version there now.
+        now = session.scalar(select(col(table.version)).where(col(table.id) == row_id))
+        raise _stale(what, version, now)
     for name, value in values.items():
         setattr(row, name, value)
 

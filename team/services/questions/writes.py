@@ -19,7 +19,7 @@ from team.services.core.actors import acting, require_manager, require_writer
 from team.services.core.errors import InvalidInput, PermissionDenied
 from team.services.core.text import without_controls
 from team.services.core.tx import atomic
-from team.services.core.writes import claim_version, record
+from team.services.core.writes import claim_version, lock_row, record
 from team.services.questions.rules import may_edit, may_reorder, works_on
 from team.services.questions.store import (
     LINES_MAX,
@@ -110,6 +110,7 @@ def add_subquestions(
         raise InvalidInput("Give at least one sub-question.", field="title")
     if len(items) > LINES_MAX:
         raise InvalidInput(f"Add at most {LINES_MAX} sub-questions at once.", field="title")
+    lock_row(session, Question, parent_id)  # concurrent breakdowns take turns
     position = _next_position(session, parent_id)
     created = []
     for offset, item in enumerate(items):
@@ -259,6 +260,8 @@ def move_question(
             f"'{question.title}' cannot move under {where}; pick a question outside its branch.",
             field="parent",
         )
+    if new_parent_id is not None:
+        lock_row(session, Question, new_parent_id)
     claim_version(session, question, version, what(question), touch=True)
     old_parent = question.parent_id
     question.position = _next_position(session, new_parent_id)
@@ -295,6 +298,8 @@ def reorder(
         raise PermissionDenied(
             "You can reorder only the sub-questions of a question assigned to you."
         )
+    if parent is not None and parent.id is not None:
+        lock_row(session, Question, parent.id)  # renumbering siblings takes turns
     siblings = list(
         session.scalars(
             select(Question)
