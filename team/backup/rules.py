@@ -24,6 +24,8 @@ from sqlmodel import SQLModel
 
 from team.models import TABLES, table_of
 from team.services.core.errors import InvalidInput
+from team.services.core.text import without_controls
+from team.services.questions.rules import chain_problem
 
 FORMAT = "team-export"
 FORMAT_VERSION = 1
@@ -44,15 +46,33 @@ def _got(value: object) -> str:
     return f"(got {shown if len(shown) <= 60 else shown[:57] + '...'})"
 
 
-def _exactly(kind: type, wanted: str) -> Convert:
-    """JSON gives ints and booleans as themselves; ``True`` is not accepted as 1."""
+def _boolean(value: object) -> object:
+    """JSON gives booleans as themselves; 1 is not accepted as ``true``."""
+    if type(value) is not bool:
+        raise _Bad(f"expected true or false {_got(value)}")
+    return value
+
+
+def _whole(least: int) -> Convert:
+    """A whole number from ``least`` up to what both databases store (2^63 - 1): the
+    application never writes a negative number, an id, version or answer number of 0,
+    or anything larger; ``True`` is not accepted as 1."""
 
     def convert(value: object) -> object:
-        if type(value) is not kind:
-            raise _Bad(f"expected {wanted} {_got(value)}")
+        if type(value) is not int:
+            raise _Bad(f"expected a whole number {_got(value)}")
+        if not least <= value <= BIGINT_MAX:
+            raise _Bad(f"expected a whole number from {least} to {BIGINT_MAX:,} {_got(value)}")
         return value
 
     return convert
+
+
+def _no_controls(value: str) -> None:
+    """The text rule the application writes by (core/text.py): no NUL or other control
+    character but tab and line feed."""
+    if without_controls(value) != value:
+        raise _Bad(f"holds a control character the application never writes {_got(value)}")
 
 
 def _string(max_length: int | None) -> Convert:
@@ -61,6 +81,7 @@ def _string(max_length: int | None) -> Convert:
             raise _Bad(f"expected text {_got(value)}")
         if max_length is not None and len(value) > max_length:
             raise _Bad(f"longer than {max_length} characters")
+        _no_controls(value)
         return value
 
     return convert
@@ -99,9 +120,13 @@ def _json_of(annotation: Any) -> Convert:
 
     def convert(value: object) -> object:
         try:
-            return adapter.validate_python(value, strict=True)
+            checked = adapter.validate_python(value, strict=True)
         except ValidationError:
             raise _Bad(f"expected a value of type {annotation} {_got(value)}") from None
+        for item in checked if isinstance(checked, list) else [checked]:
+            if isinstance(item, str):
+                _no_controls(item)
+        return checked
 
     return convert
 
@@ -115,11 +140,12 @@ def _bare(annotation: Any) -> Any:
 
 
 _BY_PYTHON_TYPE: dict[type, Convert] = {
-    int: _exactly(int, "a whole number"),
-    bool: _exactly(bool, "true or false"),
+    bool: _boolean,
     datetime: _timestamp,
     date: _day,
 }
+POSITIVE = frozenset({"id", "version", "number"})  # counted from 1
+BIGINT_MAX = 2**63 - 1
 
 
 def _converter(column: Column[Any], annotation: Any) -> Convert:
@@ -131,6 +157,8 @@ def _converter(column: Column[Any], annotation: Any) -> Convert:
     if isinstance(sql_type, JSON):
         return _json_of(annotation)
     python_type = sql_type.python_type
+    if python_type is int:
+        return _whole(1 if column.name in POSITIVE or column.foreign_keys else 0)
     if python_type is str:
         return _string(getattr(sql_type, "length", None))
     if python_type in _BY_PYTHON_TYPE:
@@ -286,6 +314,16 @@ def _check_unique(specs: tuple[TableSpec, ...], rows: dict[str, list[Row]]) -> N
                 owners[value] = row[spec.key]
 
 
+def _check_trees(questions: list[Row]) -> None:
+    """Every question's chain of parents is a path of its tree: no question its own
+    parent, no loop, not too deep, ending at its general question (root_id)."""
+    parents = {row["id"]: row["parent_id"] for row in questions}
+    for row in questions:
+        problem = chain_problem(row["id"], parents, row["root_id"])
+        if problem is not None:
+            raise InvalidInput(f"question #{row['id']}: {problem}; nothing was imported.")
+
+
 def _document_tables(data: object) -> dict[str, object]:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise InvalidInput(
@@ -314,4 +352,5 @@ def validated(data: object) -> dict[str, list[Row]]:
     rows = {spec.name: _table_rows(spec, tables.get(spec.name, [])) for spec in specs}
     _check_references(specs, rows)
     _check_unique(specs, rows)
+    _check_trees(rows["question"])
     return rows

@@ -460,9 +460,40 @@ def _two_note_targets(data: dict[str, Any]) -> str:
     return "Table 'note': the database refused a record"
 
 
+def _own_parent(data: dict[str, Any]) -> str:
+    question = data["tables"]["question"][1]
+    question["parent_id"] = question["id"]
+    return (
+        f"question #{question['id']}: its parent is itself; a question cannot be its own "
+        "sub-question; nothing was imported."
+    )
+
+
+def _negative_number(data: dict[str, Any]) -> str:
+    answer = _first(data, "answer")
+    answer["number"] = -5
+    return f"answer #{answer['id']}: number: expected a whole number from 1 to {2**63 - 1:,}"
+
+
+def _nul_in_a_name(data: dict[str, Any]) -> str:
+    person = _first(data, "person")
+    person["name"] = "Mi\x00a"
+    return f"person #{person['id']}: name: holds a control character the application never"
+
+
+def _beyond_bigint(data: dict[str, Any]) -> str:
+    event = _first(data, "event")
+    event["entity_id"] = 2**63
+    return f"event #{event['id']}: entity_id: expected a whole number from 0 to {2**63 - 1:,}"
+
+
 @pytest.mark.parametrize(
     "spoil",
     [
+        _own_parent,
+        _negative_number,
+        _nul_in_a_name,
+        _beyond_bigint,
         _unknown_column,
         _missing_column,
         _bad_enum,
@@ -489,6 +520,17 @@ def test_invalid_file_is_refused_and_nothing_is_imported(
     with pytest.raises(InvalidInput) as refused:
         _import(target, data)
     assert refused.value.message.startswith(expected)
+    assert set(_counts(target).values()) == {0}
+
+
+def test_a_loop_of_parents_is_refused(engine: Engine, make_empty: MakeEmpty) -> None:
+    populate(engine)
+    data = _export(engine)
+    a, b = [q for q in data["tables"]["question"] if q["parent_id"] is not None][:2]
+    a["parent_id"], b["parent_id"] = b["id"], a["id"]
+    target = make_empty()
+    with pytest.raises(InvalidInput, match=r"^question #\d+: its chain of parents loops back"):
+        _import(target, data)
     assert set(_counts(target).values()) == {0}
 
 

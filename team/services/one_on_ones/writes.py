@@ -10,13 +10,13 @@ from datetime import date
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from team.models import ActionItem, OneOnOne, TrackNote, utcnow
+from team.models import ActionItem, OneOnOne, Person, TrackNote, utcnow
 from team.services.core.actors import acting, require_writer
 from team.services.core.errors import InvalidInput, PermissionDenied
 from team.services.core.text import multi_line, one_line
 from team.services.core.tx import atomic
 from team.services.core.writes import load as load_row
-from team.services.core.writes import record, save_fields
+from team.services.core.writes import lock_row, record, save_fields
 from team.services.one_on_ones.rules import (
     current_report,
     load,
@@ -50,6 +50,7 @@ def start(session: Session, actor_id: int, *, report_id: int, held_on: date | No
     day = held_on or date.today()
     if day > date.today():
         raise InvalidInput("Start a one-on-one on the day it is held, not ahead.", field="held_on")
+    lock_row(session, Person, report_id)  # two starts of the same day take turns
     exists = session.scalar(
         select(col(OneOnOne.id)).where(
             col(OneOnOne.manager_id) == actor.id,

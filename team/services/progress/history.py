@@ -117,14 +117,15 @@ def _status_intervals(roots: Select[Any]) -> CTE:
 
 
 def _ancestry(roots: Select[Any]) -> CTE:
-    """(node, ancestor) for every node of these trees and each of its ancestors."""
+    """(node, ancestor) for every node of these trees and each of its ancestors. UNION:
+    a pair already found is not walked again (rows that loop end the walk)."""
     base = (
         select(col(Question.id).label("node"), col(Question.parent_id).label("ancestor"))
         .where(col(Question.parent_id).is_not(None), col(Question.root_id).in_(roots))
         .cte("ancestry", recursive=True)
     )
     up = aliased(Question)
-    return base.union_all(
+    return base.union(
         select(base.c.node, col(up.parent_id))
         .join(up, col(up.id) == base.c.ancestor)
         .where(col(up.parent_id).is_not(None))

@@ -189,7 +189,8 @@ def _leaves(roots: Select[Any]) -> list[ColumnElement[bool]]:
         .cte("cut", recursive=True)
     )
     child = aliased(Question)
-    cut = cut.union_all(select(col(child.id)).join(cut, col(child.parent_id) == cut.c.id))
+    # UNION: a node already cut is not walked again (rows that loop end the walk).
+    cut = cut.union(select(col(child.id)).join(cut, col(child.parent_id) == cut.c.id))
     live_parents = select(col(Question.parent_id)).where(
         in_trees, col(Question.status) != dropped, col(Question.parent_id).is_not(None)
     )

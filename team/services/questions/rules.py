@@ -12,6 +12,7 @@ a finding that is not withdrawn; a question without any counts from its creation
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -154,3 +155,31 @@ def quiet_days(session: Session, last: Any, created: Any, now: datetime) -> Colu
 def is_stale(quiet: ColumnElement[Any], stale_after_days: int) -> ColumnElement[bool]:
     """Stale: ``stale_after_days`` or more without new evidence."""
     return quiet >= stale_after_days
+
+
+# --------------------------------------------------------------------------- tree shape
+
+MAX_DEPTH = 50  # levels of sub-questions below a general question
+
+
+def chain_problem(
+    question_id: int, parents: Mapping[int, int | None], root_id: int | None
+) -> str | None:
+    """Why the chain of parents from ``question_id`` (``parents``: id -> parent id) is
+    not a path of a tree ending at its general question ``root_id``, or None: a question
+    is not its own parent, the chain has no loop, is at most MAX_DEPTH levels long, and
+    ends at ``root_id``."""
+    seen = [question_id]
+    current = parents.get(question_id)
+    while current is not None:
+        if current == question_id and len(seen) == 1:
+            return "its parent is itself; a question cannot be its own sub-question"
+        if current in seen:
+            return f"its chain of parents loops back through question #{current}"
+        if len(seen) > MAX_DEPTH:
+            return f"it lies more than {MAX_DEPTH} levels below its general question"
+        seen.append(current)
+        current = parents.get(current)
+    if seen[-1] != root_id:
+        return f"its root_id is {root_id}, but its chain of parents ends at #{seen[-1]}"
+    return None

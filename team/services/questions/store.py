@@ -18,6 +18,7 @@ from team.services.core.text import multi_line, one_line
 from team.services.core.views import view_of
 from team.services.core.writes import load as load_row
 from team.services.core.writes import record, save_fields
+from team.services.questions.rules import MAX_DEPTH
 from team.vocabulary import Priority, QuestionStatus, Role
 
 TITLE_MAX = 300
@@ -145,12 +146,35 @@ def insert(session: Session, actor: Actor, question: Question) -> Question:
     return question
 
 
+def depth_of(session: Session, question: Question) -> int:
+    """Levels between ``question`` and its general question (0 for a general question);
+    a chain that loops or runs past MAX_DEPTH stops there."""
+    depth, current = 0, question
+    while current.parent_id is not None and depth <= MAX_DEPTH:
+        parent = session.get(Question, current.parent_id)
+        if parent is None:
+            break
+        depth, current = depth + 1, parent
+    return depth
+
+
+def check_depth(depth: int) -> None:
+    if depth > MAX_DEPTH:
+        raise InvalidInput(
+            f"A tree goes at most {MAX_DEPTH} levels below its general question; add this "
+            "question higher up, or split the work into another general question.",
+            field="parent",
+        )
+
+
 def branch(node_id: int) -> CTE:
-    """Ids of ``node_id`` and every question below it (a recursive common table)."""
+    """Ids of ``node_id`` and every question below it (a recursive common table). UNION,
+    not UNION ALL: an id already found is not walked again, so even rows that loop (a
+    corrupt import) end the walk."""
     top: Select[Any] = select(col(Question.id).label("id")).where(col(Question.id) == node_id)
     found = top.cte("branch", recursive=True)
     child = aliased(Question)
-    return found.union_all(select(col(child.id)).where(col(child.parent_id) == found.c.id))
+    return found.union(select(col(child.id)).where(col(child.parent_id) == found.c.id))
 
 
 def subtree(session: Session, question: Question) -> list[Question]:

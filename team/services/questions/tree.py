@@ -46,9 +46,14 @@ class Tree:
         return self.nodes[self.root_id]
 
     def subtree_ids(self, node_id: int) -> list[int]:
-        found, stack = [], [node_id]
+        """``node_id`` and the nodes below it that this tree holds, depth-first (each
+        once, even if corrupt rows loop)."""
+        found, seen, stack = [], set(), [node_id]
         while stack:
             current = stack.pop()
+            if current in seen or current not in self.nodes:
+                continue
+            seen.add(current)
             found.append(current)
             stack.extend(reversed(self.nodes[current].children))
         return found
@@ -65,10 +70,15 @@ class Shape:
 
     def walk(self, node_id: int, depth: int | None = None) -> Iterator[tuple[int, int]]:
         """(id, levels below ``node_id``) depth-first, siblings by position, without the
-        node itself, down to ``depth`` levels (all when None)."""
+        node itself, down to ``depth`` levels (all when None). Each node once: rows that
+        loop (a corrupt import) cannot make the walk endless."""
+        seen = {node_id}
         stack = [(c, 1) for c in reversed(self.children.get(node_id, []))]
         while stack:
             current, level = stack.pop()
+            if current in seen:
+                continue
+            seen.add(current)
             yield current, level
             if depth is None or level < depth:
                 kids = self.children.get(current, [])
@@ -78,7 +88,7 @@ class Shape:
         """Ids from the root down to ``node_id``, inclusive."""
         found: list[int] = []
         current: int | None = node_id
-        while current is not None:
+        while current is not None and current not in found:  # a loop ends the path
             found.append(current)
             current = self.parent.get(current)
         return found[::-1]
@@ -87,10 +97,11 @@ class Shape:
         """{id: how many questions lie below it} for ``node_id`` and everything below
         it, in one pass."""
         order = [node_id, *(i for i, _ in self.walk(node_id))]
-        sizes: dict[int, int] = {}
-        for current in reversed(order):  # children before their parent
-            kids = self.children.get(current, [])
-            sizes[current] = len(kids) + sum(sizes[k] for k in kids)
+        sizes = dict.fromkeys(order, 0)
+        for current in reversed(order[1:]):  # children before their parent
+            parent = self.parent[current]
+            assert parent is not None  # the walk reaches a node through its parent
+            sizes[parent] += 1 + sizes[current]
         return sizes
 
 

@@ -98,18 +98,19 @@ def _diagram(shape: Shape, node_id: int, sizes: dict[int, int]) -> Diagram:
     edges: list[tuple[int, int | None]] = [(node_id, None)]
     more: dict[int, int] = {}
     below: dict[int, int] = {}
-    level = [node_id]
+    level, seen = [node_id], {node_id}
     for depth in range(1, DEPTH + 1):
         following = []
         for parent in level:
-            kids = shape.children.get(parent, [])
+            kids = [k for k in shape.children.get(parent, []) if k not in seen]
             room = max(0, min(DIAGRAM_CHILDREN, DIAGRAM_NODES - len(edges)))
             drawn = kids[:room]
+            seen.update(drawn)
             edges.extend((k, parent) for k in drawn)
             following.extend(drawn)
             if len(kids) > len(drawn):
                 more[parent] = len(kids) - len(drawn)
         level = following
         if depth == DEPTH:
-            below = {i: sizes[i] for i in level if sizes[i]}
+            below = {i: sizes.get(i, 0) for i in level if sizes.get(i)}
     return Diagram(edges=edges, more=more, below=below)

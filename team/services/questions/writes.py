@@ -25,9 +25,11 @@ from team.services.questions.store import (
     LINES_MAX,
     QuestionView,
     check_assignee,
+    check_depth,
     clean_context,
     clean_technique,
     clean_title,
+    depth_of,
     insert,
     load,
     save,
@@ -110,6 +112,7 @@ def add_subquestions(
         raise InvalidInput("Give at least one sub-question.", field="title")
     if len(items) > LINES_MAX:
         raise InvalidInput(f"Add at most {LINES_MAX} sub-questions at once.", field="title")
+    check_depth(depth_of(session, parent) + 1)
     lock_row(session, Question, parent_id)  # concurrent breakdowns take turns
     position = _next_position(session, parent_id)
     created = []
@@ -235,6 +238,18 @@ def assign(
 # --------------------------------------------------------------------------- tree shape
 
 
+def _height(branch: list[Question]) -> int:
+    """Levels below the first question of ``branch`` (its subtree) to its deepest one."""
+    parent = {q.id: q.parent_id for q in branch}
+    top, height = branch[0].id, 0
+    for q in branch:
+        levels, current = 0, q.id
+        while current != top and current in parent and levels <= len(branch):
+            levels, current = levels + 1, parent[current]
+        height = max(height, levels)
+    return height
+
+
 @atomic
 def move_question(
     session: Session,
@@ -260,8 +275,9 @@ def move_question(
             f"'{question.title}' cannot move under {where}; pick a question outside its branch.",
             field="parent",
         )
-    if new_parent_id is not None:
-        lock_row(session, Question, new_parent_id)
+    if new_parent is not None and new_parent.id is not None:
+        check_depth(depth_of(session, new_parent) + 1 + _height(branch))
+        lock_row(session, Question, new_parent.id)
     claim_version(session, question, version, what(question), touch=True)
     old_parent = question.parent_id
     question.position = _next_position(session, new_parent_id)
