@@ -6,6 +6,7 @@ import json
 import os
 import sys
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -94,6 +95,32 @@ def demo_cmd(
     typer.echo(f"Loaded the demo team: {summary}.")
 
 
+def _progress() -> Callable[[str, int, int | None], None]:
+    """Progress of a long export or import on the terminal (stderr): one line redrawn
+    in place, with a bar once the total is known; nothing when stderr is not a
+    terminal (a cron job's log)."""
+    if not sys.stderr.isatty():
+        return lambda _what, _done, _total: None
+    last: list[str] = []
+
+    def show(what: str, done: int, total: int | None) -> None:
+        if total:
+            filled = round(30 * done / total)
+            line = f"{what}: [{'#' * filled}{'.' * (30 - filled)}] {done:,} of {total:,} rows"
+        else:
+            line = f"{what}: {done:,} rows"
+        if last and last[0] != what:  # the previous phase ended without its total
+            sys.stderr.write("\n")
+        sys.stderr.write("\r" + line)
+        last[:] = [what]
+        if total and done >= total:
+            sys.stderr.write("\n")
+            last.clear()
+        sys.stderr.flush()
+
+    return show
+
+
 @app.command("export")
 def export_cmd(
     file: Annotated[Path, typer.Argument(help="JSON file to write")],
@@ -103,7 +130,7 @@ def export_cmd(
     engine = _engine(_settings(config), migrate=False)
     try:
         with db.session_scope(engine) as session:
-            counts = export.write_export(session, file)
+            counts = export.write_export(session, file, progress=_progress())
     except (TeamError, OSError) as exc:
         _fail(str(exc))
     total = sum(counts.values())
@@ -118,9 +145,8 @@ def import_cmd(
     """Load an export into an empty database (all of it, or nothing)."""
     engine = _engine(_settings(config))
     try:
-        data = restore.read_import(file)
         with db.session_scope(engine) as session:
-            counts = restore.import_data(session, data)
+            counts = restore.import_file(session, file, progress=_progress())
     except TeamError as exc:
         _fail(str(exc))
     typer.echo(f"Imported {sum(counts.values())} rows from {file}.")

@@ -1,4 +1,4 @@
-"""Export every table to one JSON document (``team export``).
+"""Export every table to one JSON document (``team export``), a row at a time.
 
 The document is ``{"format": "team-export", "format_version": 1, "schema_revision": ...,
 "tables": {name: [row, ...]}}`` with one object per row holding every column, ordered by
@@ -11,14 +11,16 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import textwrap
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from sqlalchemy import Connection, select
-from sqlmodel import Session
+from sqlalchemy import Connection, func, select
+from sqlmodel import Session, SQLModel
 
-from team.backup.rules import FORMAT, FORMAT_VERSION, Row
+from team.backup.rules import FORMAT, FORMAT_VERSION, Progress, Row, quiet
 from team.db import head_revision
 from team.models import TABLES, table_of
 from team.services.core.errors import InvalidInput
@@ -41,33 +43,67 @@ def _snapshot(session: Session) -> Connection:
     return session.connection()
 
 
+def _rows(conn: Connection, model: type[SQLModel]) -> Iterator[Row]:
+    """Every row of one table, by id, as JSON-able values, streamed (a batch at a
+    time from the database, whatever the size of the table)."""
+    table = table_of(model)
+    query = select(table).order_by(*table.primary_key.columns)
+    result = conn.execute(query, execution_options={"yield_per": 1_000})
+    for row in result.mappings():
+        yield {key: _json_value(value) for key, value in row.items()}
+
+
 def export_data(session: Session) -> dict[str, Any]:
-    """Every row of every table as plain JSON-able values (one query per table)."""
+    """The whole document in memory (tests, and small teams): what write_export writes."""
     conn = _snapshot(session)
-    tables: dict[str, list[Row]] = {}
-    for model in TABLES:
-        table = table_of(model)
-        result = conn.execute(select(table).order_by(*table.primary_key.columns))
-        tables[table.name] = [
-            {key: _json_value(value) for key, value in row.items()} for row in result.mappings()
-        ]
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "schema_revision": head_revision(),
-        "tables": tables,
+        "tables": {table_of(m).name: list(_rows(conn, m)) for m in TABLES},
     }
 
 
-def _write_atomically(path: Path, content: str) -> None:
-    """Write to a temporary file next to ``path`` and move it into place, so a reader
-    never sees half a file. The file is readable by its owner only (it holds
-    one-on-one notes)."""
+def _write_document(session: Session, out: IO[str], progress: Progress) -> dict[str, int]:
+    """Write the export to ``out`` a row at a time, exactly as ``json.dumps(document,
+    indent=2, sort_keys=True, ensure_ascii=False)`` lays it out; rows per table."""
+    conn = _snapshot(session)
+    models = sorted(TABLES, key=lambda m: table_of(m).name)
+    total = sum(
+        int(conn.scalar(select(func.count()).select_from(table_of(m))) or 0) for m in models
+    )
+    head = {"format": FORMAT, "format_version": FORMAT_VERSION, "schema_revision": head_revision()}
+    out.write("{\n")
+    for key, value in head.items():
+        out.write(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)},\n")
+    out.write('  "tables": {\n')
+    counts, done = {}, 0
+    for number, model in enumerate(models):
+        name = table_of(model).name
+        out.write(f"    {json.dumps(name)}: [")
+        count = 0
+        for row in _rows(conn, model):
+            text = json.dumps(row, indent=2, sort_keys=True, ensure_ascii=False)
+            out.write(("\n" if count == 0 else ",\n") + textwrap.indent(text, " " * 6))
+            count += 1
+            if count % 10_000 == 0:
+                progress("Exporting", done + count, total)
+        out.write(("\n    ]" if count else "]") + ("," if number < len(models) - 1 else "") + "\n")
+        counts[name], done = count, done + count
+        progress("Exporting", done, total)
+    out.write("  }\n}\n")
+    return counts
+
+
+def write_export(session: Session, path: Path, *, progress: Progress = quiet) -> dict[str, int]:
+    """Export everything to ``path``, a row at a time (memory stays small whatever the
+    size), replacing it atomically: a reader never sees half a file. The file is
+    readable by its owner only (it holds one-on-one notes). Rows per table."""
     tmp: str | None = None
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(content)
+            counts = _write_document(session, handle, progress)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
@@ -78,10 +114,8 @@ def _write_atomically(path: Path, content: str) -> None:
             f"Cannot write {path} ({exc.strerror}); pick a folder that exists and that "
             "you may write to."
         ) from None
-
-
-def write_export(session: Session, path: Path) -> dict[str, int]:
-    """Export everything to ``path`` (replacing it atomically); rows per table."""
-    data = export_data(session)
-    _write_atomically(path, json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
-    return {name: len(rows) for name, rows in data["tables"].items()}
+    except BaseException:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise
+    return counts

@@ -1,9 +1,8 @@
-"""The rules an import file must follow, read from the table definitions, and the check
-of a whole file against them.
-
-``validated(data)`` turns a parsed export document into insertable rows per table, or
-raises InvalidInput naming the first record and column that do not fit. Writing the rows
-is restore.py's job.
+"""What a value of an export file may be: each column's rule, read from the table
+definitions (so a column added to a model is exported and checked without touching this
+module), and the conversion of one record into an insertable row, or InvalidInput
+naming the record and the column that do not fit. The checks across records are in
+checks.py; reading the file is reader.py's job and writing the rows restore.py's.
 """
 
 from __future__ import annotations
@@ -25,13 +24,17 @@ from sqlmodel import SQLModel
 from team.models import TABLES, table_of
 from team.services.core.errors import InvalidInput
 from team.services.core.text import without_controls
-from team.services.questions.rules import chain_problem
 
 FORMAT = "team-export"
 FORMAT_VERSION = 1
 
 Row = dict[str, Any]
 Convert = Callable[[object], object]
+Progress = Callable[[str, int, int | None], None]  # (what, rows done, rows in all)
+
+
+def quiet(_what: str, _done: int, _total: int | None) -> None:
+    """Progress that shows nothing (tests, the app)."""
 
 
 # --------------------------------------------------------------------------- column rules
@@ -41,7 +44,7 @@ class _Bad(ValueError):
     """A value that does not fit its column; the message is a fragment."""
 
 
-def _got(value: object) -> str:
+def got(value: object) -> str:
     shown = repr(value)
     return f"(got {shown if len(shown) <= 60 else shown[:57] + '...'})"
 
@@ -49,7 +52,7 @@ def _got(value: object) -> str:
 def _boolean(value: object) -> object:
     """JSON gives booleans as themselves; 1 is not accepted as ``true``."""
     if type(value) is not bool:
-        raise _Bad(f"expected true or false {_got(value)}")
+        raise _Bad(f"expected true or false {got(value)}")
     return value
 
 
@@ -60,9 +63,9 @@ def _whole(least: int) -> Convert:
 
     def convert(value: object) -> object:
         if type(value) is not int:
-            raise _Bad(f"expected a whole number {_got(value)}")
+            raise _Bad(f"expected a whole number {got(value)}")
         if not least <= value <= BIGINT_MAX:
-            raise _Bad(f"expected a whole number from {least} to {BIGINT_MAX:,} {_got(value)}")
+            raise _Bad(f"expected a whole number from {least} to {BIGINT_MAX:,} {got(value)}")
         return value
 
     return convert
@@ -72,13 +75,13 @@ def _no_controls(value: str) -> None:
     """The text rule the application writes by (core/text.py): no NUL or other control
     character but tab and line feed."""
     if without_controls(value) != value:
-        raise _Bad(f"holds a control character the application never writes {_got(value)}")
+        raise _Bad(f"holds a control character the application never writes {got(value)}")
 
 
 def _string(max_length: int | None) -> Convert:
     def convert(value: object) -> object:
         if not isinstance(value, str):
-            raise _Bad(f"expected text {_got(value)}")
+            raise _Bad(f"expected text {got(value)}")
         if max_length is not None and len(value) > max_length:
             raise _Bad(f"longer than {max_length} characters")
         _no_controls(value)
@@ -93,14 +96,14 @@ def _timestamp(value: object) -> object:
             parsed = datetime.fromisoformat(value)
             if parsed.tzinfo is not None:
                 return parsed.astimezone(UTC)
-    raise _Bad(f"expected an ISO 8601 date-time with a UTC offset {_got(value)}")
+    raise _Bad(f"expected an ISO 8601 date-time with a UTC offset {got(value)}")
 
 
 def _day(value: object) -> object:
     if isinstance(value, str):
         with contextlib.suppress(ValueError):
             return date.fromisoformat(value)
-    raise _Bad(f"expected an ISO 8601 date (YYYY-MM-DD) {_got(value)}")
+    raise _Bad(f"expected an ISO 8601 date (YYYY-MM-DD) {got(value)}")
 
 
 def _choice(enum: type[Enum]) -> Convert:
@@ -109,7 +112,7 @@ def _choice(enum: type[Enum]) -> Convert:
 
     def convert(value: object) -> object:
         if value not in values:
-            raise _Bad(f"expected one of {listed} {_got(value)}")
+            raise _Bad(f"expected one of {listed} {got(value)}")
         return value
 
     return convert
@@ -122,7 +125,7 @@ def _json_of(annotation: Any) -> Convert:
         try:
             checked = adapter.validate_python(value, strict=True)
         except ValidationError:
-            raise _Bad(f"expected a value of type {annotation} {_got(value)}") from None
+            raise _Bad(f"expected a value of type {annotation} {got(value)}") from None
         for item in checked if isinstance(checked, list) else [checked]:
             if isinstance(item, str):
                 _no_controls(item)
@@ -222,11 +225,7 @@ def table_specs() -> tuple[TableSpec, ...]:
     return tuple(specs)
 
 
-# --------------------------------------------------------------------------- validation
-
-
-def _an(noun: str) -> str:
-    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
+# --------------------------------------------------------------------------- records
 
 
 def _label(spec: TableSpec, index: int, record: object) -> str:
@@ -253,104 +252,12 @@ def _value(column: _Column, record: dict[str, object], label: str) -> object:
         raise InvalidInput(f"{label}: {column.name}: {bad}.") from None
 
 
-def _record(spec: TableSpec, index: int, record: object) -> Row:
-    label = _label(spec, index, record)
-    if not isinstance(record, dict):
-        raise InvalidInput(f"{label}: expected an object of column values {_got(record)}.")
-    unknown = sorted(set(record) - set(spec.columns))
+def record(spec: TableSpec, index: int, value: object) -> Row:
+    """``value`` (the ``index``-th record of its table) as an insertable row."""
+    label = _label(spec, index, value)
+    if not isinstance(value, dict):
+        raise InvalidInput(f"{label}: expected an object of column values {got(value)}.")
+    unknown = sorted(set(value) - set(spec.columns))
     if unknown:
         raise InvalidInput(f"{label}: unknown column '{unknown[0]}'.")
-    return {name: _value(column, record, label) for name, column in spec.columns.items()}
-
-
-def _table_rows(spec: TableSpec, records: object) -> list[Row]:
-    if not isinstance(records, list):
-        raise InvalidInput(f"Table '{spec.name}': expected a list of records {_got(records)}.")
-    rows: list[Row] = []
-    seen: set[object] = set()
-    for index, record in enumerate(records):
-        row = _record(spec, index, record)
-        if row[spec.key] in seen:
-            raise InvalidInput(
-                f"{spec.name} #{row[spec.key]}: another {spec.name} in the file has the same "
-                f"{spec.key}; ids must be unique."
-            )
-        seen.add(row[spec.key])
-        rows.append(row)
-    return rows
-
-
-def _check_references(specs: tuple[TableSpec, ...], rows: dict[str, list[Row]]) -> None:
-    references = {c.references for s in specs for c in s.columns.values() if c.references}
-    present = {(table, key): {row[key] for row in rows[table]} for table, key in references}
-    for spec in specs:
-        for column in spec.columns.values():
-            if column.references is None:
-                continue
-            known = present[column.references]
-            for row in rows[spec.name]:
-                value = row[column.name]
-                if value is not None and value not in known:
-                    raise InvalidInput(
-                        f"{spec.name} #{row[spec.key]}: {column.name} {value} refers to "
-                        f"{_an(column.references[0])} that is not in the file."
-                    )
-
-
-def _check_unique(specs: tuple[TableSpec, ...], rows: dict[str, list[Row]]) -> None:
-    for spec in specs:
-        for columns in spec.unique:
-            owners: dict[tuple[object, ...], object] = {}
-            for row in rows[spec.name]:
-                value = tuple(row[c] for c in columns)
-                if None in value:
-                    continue
-                if value in owners:
-                    shown = value[0] if len(value) == 1 else value
-                    raise InvalidInput(
-                        f"{spec.name} #{row[spec.key]}: {', '.join(columns)} {shown!r} is "
-                        f"already used by {spec.name} #{owners[value]}; it must be unique."
-                    )
-                owners[value] = row[spec.key]
-
-
-def _check_trees(questions: list[Row]) -> None:
-    """Every question's chain of parents is a path of its tree: no question its own
-    parent, no loop, not too deep, ending at its general question (root_id)."""
-    parents = {row["id"]: row["parent_id"] for row in questions}
-    for row in questions:
-        problem = chain_problem(row["id"], parents, row["root_id"])
-        if problem is not None:
-            raise InvalidInput(f"question #{row['id']}: {problem}; nothing was imported.")
-
-
-def _document_tables(data: object) -> dict[str, object]:
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise InvalidInput(
-            f"This is not a team export: the \"format\" marker '{FORMAT}' is missing."
-        )
-    version = data.get("format_version")
-    if isinstance(version, bool) or version != FORMAT_VERSION:
-        raise InvalidInput(
-            f"This export has format_version {version!r}; this app reads format_version "
-            f"{FORMAT_VERSION} only."
-        )
-    tables = data.get("tables")
-    if not isinstance(tables, dict):
-        raise InvalidInput('This export has no "tables" object; the file is incomplete.')
-    known = {spec.name for spec in table_specs()}
-    for name in tables:
-        if name not in known:
-            raise InvalidInput(f"Unknown table '{name}' in the file; nothing was imported.")
-    return tables
-
-
-def validated(data: object) -> dict[str, list[Row]]:
-    """Every row converted to insertable values, or InvalidInput on the first problem."""
-    tables = _document_tables(data)
-    specs = table_specs()
-    rows = {spec.name: _table_rows(spec, tables.get(spec.name, [])) for spec in specs}
-    _check_references(specs, rows)
-    _check_unique(specs, rows)
-    _check_trees(rows["question"])
-    return rows
+    return {name: _value(column, value, label) for name, column in spec.columns.items()}

@@ -4,6 +4,7 @@ file refused before anything is written."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -16,7 +17,7 @@ from sqlmodel import Session, SQLModel, col
 
 from team import models
 from team.backup.export import export_data, write_export
-from team.backup.restore import import_data, read_import
+from team.backup.restore import import_data, import_file
 from team.db import make_engine
 from team.models import (
     ActionItem,
@@ -313,8 +314,14 @@ def test_round_trip_gives_identical_json(
     assert counts == _counts(engine)
     assert [p.name for p in folder.iterdir()] == ["export.json"]  # no temp file left
 
+    # The file is written a row at a time, laid out as json.dumps lays out the document.
+    with Session(engine) as s:
+        document = json.dumps(export_data(s), indent=2, sort_keys=True, ensure_ascii=False)
+    assert first == document + "\n"
+
     target = make_empty()
-    assert _import(target, read_import(path)) == counts
+    with Session(target) as s:
+        assert import_file(s, path) == counts
     with Session(target) as s:
         assert write_export(s, tmp_path / "again.json") == counts
     assert (tmp_path / "again.json").read_text(encoding="utf-8") == first
@@ -542,18 +549,49 @@ def test_not_an_object_is_refused(engine: Engine) -> None:
 # --------------------------------------------------------------------------- files
 
 
-def test_read_import_explains_a_missing_file(tmp_path: Path) -> None:
+def _import_file(engine: Engine, path: Path) -> dict[str, int]:
+    with Session(engine) as s:
+        return import_file(s, path)
+
+
+def test_import_explains_a_missing_file(engine: Engine, tmp_path: Path) -> None:
     path = tmp_path / "nope.json"
     with pytest.raises(InvalidInput, match="no such file"):
-        read_import(path)
+        _import_file(engine, path)
 
 
-def test_read_import_points_at_bad_json(tmp_path: Path) -> None:
+def test_import_points_at_bad_json(engine: Engine, tmp_path: Path) -> None:
     path = tmp_path / "broken.json"
     path.write_text('{\n  "format": "team-export",\n  oops\n}\n', encoding="utf-8")
     with pytest.raises(InvalidInput) as refused:
-        read_import(path)
+        _import_file(engine, path)
     assert refused.value.message == f"{path}: not valid JSON at line 3 column 3."
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        ("[" * 200_000, "This is not a team export"),
+        (
+            '{"format": "team-export", "format_version": 1, "tables": {"person": ' + "[" * 200_000,
+            "nested deeper than a team export ever is",
+        ),
+        ('{"format": "team-export", "format_version": 1}', 'has no "tables" object'),
+        ('{"tables": {}, "format": "team-export"}', 'the "format" marker'),
+        (b"\xff\xfe{}", "not UTF-8 text"),
+    ],
+)
+def test_a_malformed_file_is_one_sentence(
+    engine: Engine, tmp_path: Path, content: str | bytes, expected: str
+) -> None:
+    path = tmp_path / "odd.json"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    with pytest.raises(InvalidInput, match=re.escape(expected)):
+        _import_file(engine, path)
+    assert set(_counts(engine).values()) == {0}
 
 
 def test_write_export_into_missing_folder_says_so(engine: Engine, tmp_path: Path) -> None:

@@ -1,0 +1,90 @@
+"""The checks across the records of an import file, made while the file streams past
+(pass one of an import): ids unique in their table, unique columns unique, every
+reference pointing at a record in the file, and question trees that are trees. What is
+kept is small: the ids and unique values seen, each referenced value once (with the
+first record referring to it), and the questions' parents."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from team.backup.rules import Row, TableSpec, record, table_specs
+from team.services.core.errors import InvalidInput
+from team.services.questions.rules import chain_problem
+
+
+def _an(noun: str) -> str:
+    return f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
+
+
+class Checker:
+    """Feed it every record of the file (:meth:`add`), then :meth:`finish`."""
+
+    def __init__(self) -> None:
+        self.specs = {spec.name: spec for spec in table_specs()}
+        self.counts: Counter[str] = Counter()
+        self.ids: dict[str, set[object]] = {name: set() for name in self.specs}
+        self.unique: dict[tuple[str, tuple[str, ...]], dict[tuple[object, ...], object]] = {
+            (spec.name, columns): {} for spec in self.specs.values() for columns in spec.unique
+        }
+        # (table, column) -> {value referred to: key of the first record referring to it}
+        self.refs: dict[tuple[str, str], dict[object, object]] = {
+            (spec.name, c.name): {}
+            for spec in self.specs.values()
+            for c in spec.columns.values()
+            if c.references
+        }
+        self.parents: dict[int, int | None] = {}
+        self.roots: dict[int, int | None] = {}
+
+    def add(self, table: str, index: int, value: object) -> None:
+        spec = self.specs[table]
+        row = record(spec, index, value)
+        key = row[spec.key]
+        if key in self.ids[table]:
+            raise InvalidInput(
+                f"{table} #{key}: another {table} in the file has the same {spec.key}; ids "
+                "must be unique."
+            )
+        self.ids[table].add(key)
+        self.counts[table] += 1
+        self._unique(spec, row, key)
+        for (name, column), seen in self.refs.items():
+            if name == table and row[column] is not None:
+                seen.setdefault(row[column], key)
+        if table == "question":
+            self.parents[row["id"]] = row["parent_id"]
+            self.roots[row["id"]] = row["root_id"]
+
+    def _unique(self, spec: TableSpec, row: Row, key: object) -> None:
+        for columns in spec.unique:
+            value = tuple(row[c] for c in columns)
+            if None in value:
+                continue
+            owners = self.unique[(spec.name, columns)]
+            if value in owners:
+                shown = value[0] if len(value) == 1 else value
+                raise InvalidInput(
+                    f"{spec.name} #{key}: {', '.join(columns)} {shown!r} is already used by "
+                    f"{spec.name} #{owners[value]}; it must be unique."
+                )
+            owners[value] = key
+
+    def finish(self) -> dict[str, int]:
+        """Check what needs the whole file; rows per table."""
+        for spec in self.specs.values():
+            for column in spec.columns.values():
+                if column.references is None:
+                    continue
+                known = self.ids[column.references[0]]
+                for value, key in self.refs[(spec.name, column.name)].items():
+                    if value not in known:
+                        raise InvalidInput(
+                            f"{spec.name} #{key}: {column.name} {value} refers to "
+                            f"{_an(column.references[0])} that is not in the file."
+                        )
+        for question_id, root_id in self.roots.items():
+            problem = chain_problem(question_id, self.parents, root_id)
+            if problem is not None:
+                raise InvalidInput(f"question #{question_id}: {problem}; nothing was imported.")
+        return {name: self.counts[name] for name in self.specs}
