@@ -59,7 +59,10 @@ def _settings(config: Path | None) -> Settings:
 
 
 def _engine(settings: Settings, *, migrate: bool = True) -> Engine:
-    engine = db.make_engine(settings.database_url)
+    try:
+        engine = db.make_engine(settings.database_url)
+    except db.DatabaseError as exc:
+        _fail(str(exc))
     try:
         if migrate:
             db.upgrade(engine)

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, func, inspect, select, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlmodel import Session
 
 from team import models
@@ -37,13 +38,59 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+DRIVERS = {"sqlite": "pysqlite", "postgresql": "psycopg"}  # backend -> the driver we ship
+EXAMPLES = "sqlite:///data/team.db or postgresql+psycopg://user:password@host:5432/name"
+
+
+def check_url(url: str) -> URL:
+    """``url`` parsed, or DatabaseError with the sentence that says what to change: a
+    scheme this app has no driver for (psycopg2, asyncpg...), a port that is not a
+    number, a SQLite file in a folder that does not exist (it is never created: a
+    mistyped folder would silently start an empty database)."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseError(
+            f"database.url {url!r} is not a database URL; write one like {EXAMPLES}."
+        ) from None
+    except ValueError:
+        raise DatabaseError(
+            f"database.url has a port that is not a number; write one like {EXAMPLES}."
+        ) from None
+    backend, driver = parsed.get_backend_name(), parsed.get_driver_name()
+    if DRIVERS.get(backend) != driver:
+        raise DatabaseError(
+            f"database.url starts with {parsed.drivername}://, which this app cannot use: it "
+            "reaches SQLite with sqlite:/// and PostgreSQL through psycopg 3 with "
+            "postgresql+psycopg://; change the start of the URL."
+        )
+    if backend == "sqlite" and parsed.database and not parsed.database.startswith(":memory:"):
+        folder = Path(parsed.database).parent
+        if not folder.is_dir():
+            raise DatabaseError(
+                f"The folder {folder} of the SQLite database does not exist; create it, or "
+                "correct database.url in config.yaml (or TEAM_DATABASE_URL)."
+            )
+    return parsed
+
+
+def unreachable(url: URL | str, exc: BaseException) -> str:
+    """The one sentence for a database that cannot be reached (the driver's reason, its
+    first line only)."""
+    shown = make_url(url).render_as_string(hide_password=True)
+    reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+    why = f" ({reason[0].strip()})" if reason else ""
+    return (
+        f"Cannot reach the database at {shown}{why}; check that it is running and "
+        "database.url in config.yaml (or TEAM_DATABASE_URL), then try again."
+    )
+
+
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``. SQLite gets WAL, a busy timeout and foreign keys; its
-    folder is created if missing."""
-    if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
-        if path and not path.startswith(":memory:"):
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+    """An engine for ``url`` (checked first: DatabaseError says what is wrong with it).
+    SQLite gets WAL, a busy timeout and foreign keys."""
+    parsed = check_url(url)
+    if parsed.get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -114,10 +161,7 @@ def upgrade(engine: Engine) -> None:
         else:
             _migrate(engine)
     except OperationalError as exc:
-        raise DatabaseError(
-            f"Cannot reach the database at {engine.url.render_as_string(hide_password=True)} "
-            f"({exc.orig}); check database.url in config.yaml or TEAM_DATABASE_URL."
-        ) from None
+        raise DatabaseError(unreachable(engine.url, exc)) from None
 
 
 def check_schema(engine: Engine) -> None:
@@ -125,10 +169,7 @@ def check_schema(engine: Engine) -> None:
     try:
         current = current_revision(engine)
     except OperationalError as exc:
-        raise DatabaseError(
-            f"Cannot reach the database at {engine.url.render_as_string(hide_password=True)} "
-            f"({exc.orig}); check database.url in config.yaml or TEAM_DATABASE_URL."
-        ) from None
+        raise DatabaseError(unreachable(engine.url, exc)) from None
     if current != HEAD_REVISION:
         raise DatabaseError(
             "The database schema is not up to date; run `team db upgrade` (or `make run`)."

@@ -241,3 +241,32 @@ def test_add_manager_refuses_a_bad_email(config: Path) -> None:
 
 def team_admin_people(session: Session) -> list[tuple[str, str, str]]:
     return [(p.name, p.email, p.role) for p in admin_reads.list_people(session)]
+
+
+@pytest.mark.parametrize(
+    ("url", "sentence"),
+    [
+        (
+            "postgresql+psycopg2://team@127.0.0.1:5432/team",
+            "database.url starts with postgresql+psycopg2://, which this app cannot use",
+        ),
+        (
+            "postgresql+asyncpg://team@127.0.0.1:5432/team",
+            "database.url starts with postgresql+asyncpg://, which this app cannot use",
+        ),
+        ("postgresql+psycopg://team@127.0.0.1:port/team", "has a port that is not a number"),
+        ("sqlite:///{tmp}/no/such/folder/team.db", "of the SQLite database does not exist"),
+        ("postgresql+psycopg://nobody:secret@127.0.0.1:1/none", "Cannot reach the database"),
+    ],
+)
+def test_a_bad_database_url_is_one_sentence(
+    config: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, url: str, sentence: str
+) -> None:
+    monkeypatch.setenv("TEAM_DATABASE_URL", url.format(tmp=tmp_path))
+    for args in (["db", "upgrade"], ["demo"], ["export", str(tmp_path / "x.json")]):
+        code, out, err = _team(*args, "--config", str(config))
+        assert code == 1, out
+        assert sentence in err
+        assert len(err.strip().splitlines()) == 1, err  # one line, never a traceback
+        assert "secret" not in err
+    assert not (tmp_path / "no").exists()  # a mistyped folder is not created
