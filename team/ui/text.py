@@ -18,15 +18,11 @@ from __future__ import annotations
 
 import re
 
-JOINER = "\u2060"
+from team.services.core.markdown import CONTROL, JOINER, close_fences, defuse
+
+__all__ = ["JOINER", "dot_label", "plain", "safe_markdown", "web_link"]
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=&])")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_SAFE_SCHEME = re.compile(r"(?i)(?:https?://|mailto:)")
-# "](" or "]:" and the destination after it (inline link, reference definition).
-_LINK_DEST = re.compile(r"\](\(|:)(\s*<?)([^\s>)]*)")
-# A "<" that could open an HTML tag, comment or autolink; a "&" that starts a reference.
-_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
-_REFERENCE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 # Streamlit's own Markdown additions, applied to text after escapes are read: arrows and
 # dashes for a standalone "->", "--", ">=" and the like (between JavaScript whitespace),
 # and ":material/name:" icons, ":streamlit:" and directives after a colon.
@@ -52,30 +48,21 @@ def plain(text: str | None) -> str:
     """Escape ``text`` so Markdown shows it literally, on one line."""
     if not text:
         return ""
-    one_line = " ".join(_CONTROL.sub("", text).split())
+    one_line = " ".join(CONTROL.sub("", text).split())
     return _MD_SPECIAL.sub(r"\\\1", _as_typed(one_line))
 
 
-def _defuse_link(match: re.Match[str]) -> str:
-    opener, space, dest = match.groups()
-    if _SAFE_SCHEME.match(dest):
-        return match.group(0)
-    return f"]{JOINER}{opener}{space}{dest}"
-
-
 def safe_markdown(text: str | None) -> str:
-    """Markdown that formats but cannot load, run or link to anything unsafe."""
+    """Markdown that formats but cannot load, run or link to anything unsafe (the rules
+    of every download, services/core/markdown.py), and that Streamlit shows as typed."""
     if not text:
         return ""
-    cleaned = _CONTROL.sub("", text)
+    cleaned = CONTROL.sub("", text)
     # Lines of only dashes, pipes and colons are table delimiters or heading underlines.
     cleaned = "\n".join(
         line if _RULE_LINE.match(line) else _no_typography(line) for line in cleaned.split("\n")
     )
-    cleaned = _LINK_DEST.sub(_defuse_link, cleaned)
-    cleaned = cleaned.replace("![", f"!{JOINER}[")
-    cleaned = _TAG_START.sub(f"<{JOINER}", cleaned)
-    return _no_math(_REFERENCE.sub(f"&{JOINER}", cleaned))
+    return _no_math(close_fences(defuse(cleaned)))
 
 
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
@@ -117,7 +104,7 @@ def web_link(url: str, label: str | None = None) -> str:
 
 def dot_label(text: str, width: int = 28) -> str:
     """A Graphviz string literal: quotes and backslashes escaped, wrapped lines."""
-    words, lines, line = _CONTROL.sub("", text).split(), [], ""
+    words, lines, line = CONTROL.sub("", text).split(), [], ""
     for word in words:
         if line and len(line) + len(word) + 1 > width:
             lines.append(line)

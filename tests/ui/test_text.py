@@ -9,81 +9,39 @@ that what a reader should see of it is there."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 
 from team.ui.text import JOINER, dot_label, plain, safe_markdown, web_link
 from tests.e2e.payloads import PAYLOADS, Payload, normalise
-
-markdown_it = pytest.importorskip("markdown_it")
-
-
-def _permissive() -> Any:
-    md = markdown_it.MarkdownIt("commonmark", {"html": True}).enable("table")
-    md.validateLink = lambda url: True  # let every scheme through: the defusing must hold
-    return md
-
-
-MD = _permissive()
-
-
-def _tokens(markdown: str) -> list[Any]:
-    out: list[Any] = []
-    for token in MD.parse(markdown):
-        out.append(token)
-        out.extend(token.children or [])
-    return out
-
-
-def _shown(markdown: str) -> str:
-    """The text a reader sees (text, code, code blocks; a space between blocks and for a
-    line break), whitespace normalised."""
-    parts = []
-    for token in _tokens(markdown):
-        if token.type in ("text", "code_inline", "code_block", "fence"):
-            parts.append(token.content)
-        elif token.type in ("softbreak", "hardbreak") or token.nesting == -1:
-            parts.append(" ")
-    return normalise("".join(parts))
-
-
-def _unsafe(markdown: str) -> list[str]:
-    found = []
-    for token in _tokens(markdown):
-        if token.type in ("image", "html_inline", "html_block"):
-            found.append(f"{token.type}: {token.content}")
-        href = token.attrGet("href") if token.type == "link_open" else None
-        if href is not None and not str(href).lower().startswith(("http:", "https:", "mailto:")):
-            found.append(f"link to {href}")
-    return found
+from tests.markdown_checks import MD, shown, tokens, unsafe
 
 
 @pytest.mark.parametrize("payload", PAYLOADS, ids=lambda p: p.name)
 def test_no_payload_renders_as_image_html_or_unsafe_link(payload: Payload) -> None:
-    raw_findings = _unsafe(payload.text)
+    raw_findings = unsafe(payload.text)
     rendered = safe_markdown(payload.text)
-    assert _unsafe(rendered) == [], (payload.text, rendered)
+    assert unsafe(rendered) == [], (payload.text, rendered)
     # The corpus is worth its name: most payloads are dangerous when not defused.
     assert raw_findings or payload.name not in ("img_onerror", "remote_image", "script_tag")
 
 
 @pytest.mark.parametrize("payload", PAYLOADS, ids=lambda p: p.name)
 def test_a_markdown_reader_sees_each_payload(payload: Payload) -> None:
-    assert payload.markdown_shows in _shown(safe_markdown(payload.text))
+    assert payload.markdown_shows in shown(safe_markdown(payload.text))
 
 
 @pytest.mark.parametrize("payload", PAYLOADS, ids=lambda p: p.name)
 def test_plain_shows_each_payload_exactly_on_one_line(payload: Payload) -> None:
-    tokens = MD.parse(plain(payload.text))
-    assert [t.type for t in tokens] == ["paragraph_open", "inline", "paragraph_close"]
-    assert {child.type for child in tokens[1].children or []} == {"text"}
-    assert _shown(plain(payload.text)) == payload.line
+    parsed = MD.parse(plain(payload.text))
+    assert [t.type for t in parsed] == ["paragraph_open", "inline", "paragraph_close"]
+    assert {child.type for child in parsed[1].children or []} == {"text"}
+    assert shown(plain(payload.text)) == payload.line
 
 
 def test_the_corpus_as_one_document_stays_defused() -> None:
     document = "\n\n".join(p.text for p in PAYLOADS)
-    assert _unsafe(safe_markdown(document)) == []
+    assert unsafe(safe_markdown(document)) == []
 
 
 @pytest.mark.parametrize(
@@ -135,12 +93,12 @@ def test_safe_links_and_formatting_stay() -> None:
 
 def test_html_and_references_show_as_text() -> None:
     out = safe_markdown('<img src=x onerror="alert(1)"><b>hi</b> &lt;i&gt;')
-    assert _shown(out) == '<img src=x onerror="alert(1)"><b>hi</b> &lt;i&gt;'
+    assert shown(out) == '<img src=x onerror="alert(1)"><b>hi</b> &lt;i&gt;'
 
 
 def test_code_shows_exactly_as_typed() -> None:
     text = "`a<b && ![x](y)`\n\n```\n<img src=x>\n[l](javascript:z)\n```"
-    assert _shown(safe_markdown(text)) == normalise("a<b && ![x](y) <img src=x> [l](javascript:z)")
+    assert shown(safe_markdown(text)) == normalise("a<b && ![x](y) <img src=x> [l](javascript:z)")
 
 
 def test_dot_labels_cannot_break_out_of_the_string() -> None:
@@ -153,14 +111,14 @@ def test_dot_labels_cannot_break_out_of_the_string() -> None:
 
 def test_reference_style_images_do_not_load() -> None:
     out = safe_markdown("![pixel][p]\n\n[p]: https://evil.example/p.png")
-    assert not [t for t in _tokens(out) if t.type == "image"]
+    assert not [t for t in tokens(out) if t.type == "image"]
 
 
 def test_an_escaped_bang_does_not_turn_into_an_image() -> None:
     # The old defusing added a backslash before "![": after the user's own "\", the two
     # backslashes made an escaped backslash and the image loaded.
     out = safe_markdown("\\![pixel][p]\n\n[p]: https://evil.example/p.png")
-    assert not [t for t in _tokens(out) if t.type == "image"]
+    assert not [t for t in tokens(out) if t.type == "image"]
 
 
 @pytest.mark.parametrize(
@@ -172,18 +130,18 @@ def test_an_escaped_bang_does_not_turn_into_an_image() -> None:
     ],
 )
 def test_a_web_link_cannot_end_early(url: str, label: str | None) -> None:
-    tokens = _tokens(web_link(url, label))
-    links = [t for t in tokens if t.type == "link_open"]
+    found = tokens(web_link(url, label))
+    links = [t for t in found if t.type == "link_open"]
     assert len(links) == 1
-    assert not [t for t in tokens if t.type in ("image", "html_inline")]
-    assert _shown(web_link(url, label)) == (label or url)
+    assert not [t for t in found if t.type in ("image", "html_inline")]
+    assert shown(web_link(url, label)) == (label or url)
     assert MD.normalizeLinkText(links[0].attrGet("href")) == url
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://x.example/a", "https://a b"])
 def test_a_web_link_to_anything_else_is_text(url: str) -> None:
-    assert not [t for t in _tokens(web_link(url)) if t.type == "link_open"]
-    assert _shown(web_link(url)) == normalise(url)
+    assert not [t for t in tokens(web_link(url)) if t.type == "link_open"]
+    assert shown(web_link(url)) == normalise(url)
 
 
 STREAMLIT_TEXT = re.compile(

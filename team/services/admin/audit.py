@@ -4,8 +4,6 @@ private to its two people: another manager sees that it changed, not what it say
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -14,6 +12,7 @@ from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, te
 from sqlmodel import Session, col
 
 from team.models import ActionItem, Event, OneOnOne, Person, TrackNote
+from team.services.core import exports
 from team.services.core.actors import acting, require_manager
 
 COLUMNS = ["id", "at", "who", "entity", "entity_id", "action", "field", "old", "new"]
@@ -105,14 +104,8 @@ def search(
 
 
 def to_csv(session: Session, actor_id: int, *, f: AuditFilter) -> str:
-    """Every matching event (up to EXPORT_MAX), oldest first, as CSV text."""
+    """Every matching event (up to EXPORT_MAX), oldest first, as CSV text safe to open in
+    a spreadsheet."""
     frame, _total = search(session, actor_id, f=f, limit=EXPORT_MAX)
-    frame = frame.iloc[::-1]
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COLUMNS)
-    for row in frame.itertuples(index=False):
-        values = list(row)
-        values[1] = values[1].isoformat() if isinstance(values[1], datetime) else values[1]
-        writer.writerow(["" if v is None else v for v in values])
-    return out.getvalue()
+    rows = frame.iloc[::-1].itertuples(index=False)
+    return exports.to_csv(COLUMNS, (list(row) for row in rows))

@@ -16,6 +16,7 @@ from sqlmodel import Session, col
 
 from team.models import Person
 from team.services.answers.reads import AnswerVersion, latest_versions, versions
+from team.services.core.markdown import defused, link, literal
 from team.services.findings.reads import FindingView, findings_below
 from team.services.questions.tree import Tree, load_subtree
 from team.vocabulary import FindingStatus, QuestionStatus
@@ -23,18 +24,15 @@ from team.vocabulary import FindingStatus, QuestionStatus
 SHOWN = FindingStatus.shared_ones()
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
 def _answer_block(version: AnswerVersion | None) -> list[str]:
     if version is None:
         return ["_No answer yet._", ""]
     return [
         f"*{version.state.label.capitalize()}, {version.confidence.value} confidence "
-        f"(version {version.number}, {version.author}, {version.created_at:%d %b %Y}).*",
+        f"(version {version.number}, {literal(version.author)}, "
+        f"{version.created_at:%d %b %Y}).*",
         "",
-        version.body.strip(),
+        defused(version.body.strip()),
         "",
     ]
 
@@ -44,10 +42,10 @@ def _evidence(usable: list[FindingView]) -> list[str]:
         return ["_No findings yet._", ""]
     lines = []
     for f in sorted(usable, key=lambda f: f.id):
-        links = ", ".join(f"<{url}>" for url in f.links)
+        links = ", ".join(link(url) for url in f.links)
         lines.append(
-            f"- **[F{f.id}]** {_one_line(f.summary)} — {f.kind.label}, "
-            f"{f.confidence.value} confidence, {f.status.label}, by {f.author}"
+            f"- **\\[F{f.id}\\]** {literal(f.summary)} — {f.kind.label}, "
+            f"{f.confidence.value} confidence, {f.status.label}, by {literal(f.author)}"
             + (f". Evidence: {links}" if links else "")
         )
     return [*lines, ""]
@@ -64,7 +62,7 @@ def _gaps(tree: Tree, node_id: int, names: dict[int, str]) -> list[str]:
         if q.status.is_open and not tree.nodes[qid].children:
             who = names.get(q.assignee_id, "unassigned") if q.assignee_id else "unassigned"
             due = f", due {q.due_date:%d %b %Y}" if q.due_date else ""
-            lines.append(f"- {_one_line(q.title)} ({q.status.label}; {who}{due})")
+            lines.append(f"- {literal(q.title)} ({q.status.label}; {literal(who)}{due})")
     return [*(lines or ["_None: every sub-question is answered or dropped._"]), ""]
 
 
@@ -75,9 +73,10 @@ def memo(session: Session, *, question_id: int, now: datetime | None = None) -> 
     node = tree.nodes[question_id]
     names = dict(session.execute(select(col(Person.id), col(Person.name))).all())
     own = versions(session, question_id=question_id)
-    lines = [f"# {_one_line(node.question.title)}", ""]
+    lines = [f"# {literal(node.question.title)}", ""]
     if node.question.context:
-        lines += [f"> {_one_line(node.question.context)}", ""]
+        context = defused(node.question.context).split("\n")
+        lines += [*(f"> {line}".rstrip() for line in context), ""]
     coverage = node.coverage
     lines += [
         "## Answer",
@@ -96,7 +95,7 @@ def memo(session: Session, *, question_id: int, now: datetime | None = None) -> 
         child = tree.nodes[child_id].question
         if child.status == QuestionStatus.DROPPED:
             continue
-        lines += [f"### [Q{child_id}] {_one_line(child.title)}", ""]
+        lines += [f"### \\[Q{child_id}\\] {literal(child.title)}", ""]
         lines += _answer_block(child_answers.get(child_id))
     lines += [
         "## Evidence",

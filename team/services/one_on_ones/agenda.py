@@ -34,6 +34,7 @@ from sqlmodel import Session, col
 from team.models import OneOnOne, Person, utcnow
 from team.services.core.actors import acting
 from team.services.core.errors import InvalidInput, PermissionDenied
+from team.services.core.markdown import defused, link, literal
 from team.services.notes.reads import NoteItem
 from team.services.one_on_ones import agenda_sections
 from team.services.one_on_ones.agenda_sections import FindingItem, QuestionItem, ReviewItem
@@ -214,32 +215,39 @@ def _lines(agenda: Agenda, key: str) -> list[str]:
     day = agenda.day
     if key == "new_findings":
         return [
-            f"{f.summary} ({f.kind.label}, {f.confidence.value} confidence) on “{f.question_title}”"
+            f"{literal(f.summary)} ({f.kind.label}, {f.confidence.value} confidence) on "
+            f"“{literal(f.question_title)}”"
             for f in agenda.new_findings
         ]
     if key in ("overdue_questions", "stale_questions"):
         return [
-            f"{q.title} ({q.project}; {q.status.label}; "
+            f"{literal(q.title)} ({literal(q.project)}; {q.status.label}; "
             + (f"due {q.due_date.isoformat()}; " if q.due_date else "")
             + f"no new evidence for {q.quiet_days} days)"
             for q in getattr(agenda, key)
         ]
     if key in ("reviews_awaiting_manager", "reviews_owed"):
         return [
-            f"Review of “{r.finding_summary or r.question_title}” "
+            f"Review of “{literal(r.finding_summary or r.question_title)}” "
             f"({r.status.label}, "
-            f"requested {r.requested_at.date().isoformat()}): {r.artifact_url}"
+            f"requested {r.requested_at.date().isoformat()}): {link(r.artifact_url)}"
             for r in getattr(agenda, key)
         ]
     if key == "open_must_fix":
-        return [f"{n.author} on “{n.on_title}”: {n.body}" for n in agenda.open_must_fix]
+        return [
+            f"{literal(n.author)} on “{literal(n.on_title)}”: {literal(n.body)}"
+            for n in agenda.open_must_fix
+        ]
     return [action_line(a, day) for a in getattr(agenda, key)]
 
 
 def action_line(item: ActionItemView, today: date) -> str:
     due = f", due {item.due_date.isoformat()}" if item.due_date else ""
     late = " (overdue)" if item.overdue(today) else ""
-    return f"{item.description} ({item.owner}{due}{late}; raised {item.raised_on.isoformat()})"
+    return (
+        f"{literal(item.description)} ({literal(item.owner)}{due}{late}; "
+        f"raised {item.raised_on.isoformat()})"
+    )
 
 
 def to_markdown(agenda: Agenda, meeting: OneOnOneView | None) -> str:
@@ -248,7 +256,7 @@ def to_markdown(agenda: Agenda, meeting: OneOnOneView | None) -> str:
         agenda.previous_on.isoformat() if agenda.previous_on else agenda.since.date().isoformat()
     )
     out = [
-        f"# One-on-one: {agenda.manager} and {agenda.report}",
+        f"# One-on-one: {literal(agenda.manager)} and {literal(agenda.report)}",
         "",
         f"Agenda of {agenda.day.isoformat()}, covering what happened since {since}.",
     ]
@@ -264,10 +272,10 @@ def to_markdown(agenda: Agenda, meeting: OneOnOneView | None) -> str:
 
 def _meeting_markdown(meeting: OneOnOneView, today: date) -> list[str]:
     out = ["", f"# Meeting of {meeting.held_on.isoformat()}", "", "## Notes", ""]
-    out.append(meeting.notes or "_No notes yet._")
+    out.append(defused(meeting.notes) or "_No notes yet._")
     for track, notes in meeting.by_track().items():
-        out += ["", f"## {track}", ""]
-        out += [note.body + "\n" for note in notes]
+        out += ["", f"## {literal(track)}", ""]
+        out += [defused(note.body) + "\n" for note in notes]
     out += ["", "## Action items", ""]
     out += [f"- [{'x' if a.done else ' '}] {action_line(a, today)}" for a in meeting.actions] or [
         "_No action items._"
