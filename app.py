@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from team.ui import auth, faults, navigation
+from team.ui import auth, faults, look, navigation
 
 # An emoji icon is drawn in the browser; a ":material/…:" one is fetched from
 # fonts.gstatic.com, which an offline or loopback-only deployment cannot reach.
 st.set_page_config(page_title="Team answers", page_icon="🧩", layout="wide")
+look.apply()
 with faults.database_failures():  # a database gone mid-run is a sentence, not a traceback
     person = auth.gate()
     st.navigation(navigation.pages_for(person.role, attention=auth.attention_count(person))).run()

@@ -362,3 +362,15 @@ def stale_chart(frame: pd.DataFrame, stale_after_days: int, limit: int = 20) -> 
     )
     chart: AnyChart = alt.layer(bars, threshold).properties(width=420)
     return chart
+
+
+LABEL_LIMITS = {"axis": 240, "legend": 200, "header": 200}  # pixels a label may take
+
+
+def with_label_limits(spec: dict[str, Any]) -> dict[str, Any]:
+    """``spec`` with every axis, legend and facet label cut (with an ellipsis) past its
+    limit, so one very long title or name cannot widen a chart past the page."""
+    config = spec.setdefault("config", {})
+    for part, limit in LABEL_LIMITS.items():
+        config.setdefault(part, {}).setdefault("labelLimit", limit)
+    return spec

@@ -224,4 +224,4 @@ def spec(
         return None, ""
     chart = by_name(name, stale_days)
     shown, note = chart.bound(data)
-    return chart.draw(shown), note
+    return charts.with_label_limits(chart.draw(shown)), note

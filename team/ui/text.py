@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from team.services.core.markdown import CONTROL, JOINER, close_fences, defuse
+from team.services.core.markdown import CONTROL, JOINER, LINK_DEST, close_fences, defuse
 
 __all__ = ["JOINER", "dot_label", "plain", "safe_markdown", "web_link"]
 
@@ -29,6 +29,8 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=&])")
 _JS_SPACE = "\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 _TYPOGRAPHY = re.compile(f"(?<![^{_JS_SPACE}])(<->|->|<-|--|>=|<=|~=)(?![^{_JS_SPACE}])")
 _COLON_WORD = re.compile(r":(?=[A-Za-z])")
+_AUTOLINK = re.compile(r"(?i)(?<=:)/|(?<=\bwww)\.|@(?=\S)")
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _RULE_LINE = re.compile(r"^[\s|:-]*$")
 _WEB_URL = re.compile(r"(?i)^https?://\S+$")
 _DEST_SPECIAL = re.compile(r"([\\<>&()])")
@@ -44,12 +46,33 @@ def _as_typed(text: str) -> str:
     return _COLON_WORD.sub(":" + JOINER, _no_typography(text))
 
 
+def _no_autolinks(text: str) -> str:
+    """Stop Streamlit's autolinks in a title or a name ("www.x.org", "https://x.org",
+    "a@x.org" would otherwise become links taking in the characters around them)."""
+    return _AUTOLINK.sub(lambda m: JOINER + m[0], text)
+
+
+def _isolated(text: str) -> str:
+    """``text`` in its own bidirectional isolate when it holds bidi controls, closed
+    however it leaves them, so an unclosed right-to-left override cannot reverse the
+    rest of the line it is shown in."""
+    if not _BIDI.search(text):
+        return text
+    depth = stray = 0
+    for ch in text:
+        if ch in "\u2066\u2067\u2068":
+            depth += 1
+        elif ch == "\u2069":
+            depth, stray = (depth - 1, stray) if depth else (depth, stray + 1)
+    return "\u2068" * (1 + stray) + text + "\u2069" * (1 + depth)
+
+
 def plain(text: str | None) -> str:
     """Escape ``text`` so Markdown shows it literally, on one line."""
     if not text:
         return ""
     one_line = " ".join(CONTROL.sub("", text).split())
-    return _MD_SPECIAL.sub(r"\\\1", _as_typed(one_line))
+    return _isolated(_MD_SPECIAL.sub(r"\\\1", _as_typed(_no_autolinks(one_line))))
 
 
 def safe_markdown(text: str | None) -> str:
@@ -62,7 +85,20 @@ def safe_markdown(text: str | None) -> str:
     cleaned = "\n".join(
         line if _RULE_LINE.match(line) else _no_typography(line) for line in cleaned.split("\n")
     )
-    return _no_math(close_fences(defuse(cleaned)))
+    return _no_math(_no_directives(close_fences(defuse(cleaned))))
+
+
+def _no_directives(text: str) -> str:
+    """Keep ":red", ":material/home:" and the like as typed: Streamlit reads them as
+    colour and icon directives anywhere in Markdown. Link destinations keep their colon
+    (a mailto: link would break)."""
+    parts, last = [], 0
+    for match in LINK_DEST.finditer(text):
+        parts.append(_COLON_WORD.sub(":" + JOINER, text[last : match.start()]))
+        parts.append(match.group(0))
+        last = match.end()
+    parts.append(_COLON_WORD.sub(":" + JOINER, text[last:]))
+    return "".join(parts)
 
 
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")

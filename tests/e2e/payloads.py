@@ -58,9 +58,10 @@ def as_line(text: str) -> str:
 
 
 def normalise(text: str) -> str:
-    """Page text compared: the invisible word joiner the renderer adds is dropped (see
-    team/ui/text.py) and whitespace runs become one space."""
-    return " ".join(text.replace("\u2060", "").split())
+    """Page text compared: the invisible characters the renderer adds (a word joiner,
+    a bidi isolate around text with bidi controls: see team/ui/text.py) are dropped and
+    whitespace runs become one space."""
+    return " ".join(text.replace("\u2060", "").replace("\u2068", "").replace("\u2069", "").split())
 
 
 P = Payload

@@ -179,3 +179,29 @@ def test_dollar_signs_show_as_typed_outside_code() -> None:
     assert safe_markdown("see `x = $y` and $z") == "see `x = $y` and \\$z"
     fenced = "```\nprice = $5\n```\nthen $6"
     assert safe_markdown(fenced) == "```\nprice = $5\n```\nthen \\$6"
+
+
+@pytest.mark.parametrize(
+    ("text", "broken"),
+    [
+        ("see https://evil.example/x.js", f"https\\:{JOINER}//"),
+        ("see www.evil.example", f"www{JOINER}\\."),
+        ("mail maya@evil.example", f"maya{JOINER}@"),
+    ],
+)
+def test_plain_keeps_addresses_from_becoming_links(text: str, broken: str) -> None:
+    assert broken in plain(text)  # Streamlit autolinks the address without the joiner
+    assert shown(plain(text)) == text
+
+
+def test_plain_closes_a_right_to_left_override_inside_the_text() -> None:
+    assert plain("Proj \u202eabc") == "\u2068Proj \u202eabc\u2069"
+    # A stray isolate end cannot close ours: one more isolate opens before the text.
+    assert plain("\u2069\u202eabc") == "\u2068\u2068\u2069\u202eabc\u2069"
+    assert plain("no controls") == "no controls"
+
+
+def test_directives_in_markdown_stay_text_but_links_keep_their_scheme() -> None:
+    out = safe_markdown("status:green :material/warning: [mail](mailto:a@b.example)")
+    assert f"status:{JOINER}green" in out and f":{JOINER}material/warning:" in out
+    assert "(mailto:a@b.example)" in out

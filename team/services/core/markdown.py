@@ -26,7 +26,7 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _MARKUP = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&:$])")
 _SAFE_SCHEME = re.compile(r"(?i)(?:https?://|mailto:)")
 # "](" or "]:" and the destination after it (inline link, reference definition).
-_LINK_DEST = re.compile(r"\](\(|:)(\s*<?)([^\s>)]*)")
+LINK_DEST = re.compile(r"\](\(|:)(\s*<?)([^\s>)]*)")
 # A "<" that could open an HTML tag, comment or autolink; a "&" that starts a reference.
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 _REFERENCE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
@@ -52,7 +52,7 @@ def _defuse_link(match: re.Match[str]) -> str:
 def defuse(text: str) -> str:
     """The neutralising steps of :func:`defused`, without closing fences (the pages
     apply their own steps between)."""
-    cleaned = _LINK_DEST.sub(_defuse_link, CONTROL.sub("", text))
+    cleaned = LINK_DEST.sub(_defuse_link, CONTROL.sub("", text))
     cleaned = cleaned.replace("![", f"!{JOINER}[")
     cleaned = _TAG_START.sub(f"<{JOINER}", cleaned)
     return _REFERENCE.sub(f"&{JOINER}", cleaned)
