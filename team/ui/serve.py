@@ -1,13 +1,19 @@
 """`python -m team.ui.serve run app.py [flags]`: Streamlit's own command line, after
 importing what the first run of every session needs (the models, the services, the
 sign-in gate). Streamlit imports an app's modules only when the first visitor arrives,
-so without this the first person after a start waits about a second longer."""
+so without this the first person after a start waits about a second longer.
+
+It also makes every response carry the browser security headers (no framing by another
+site, no content sniffing, no referrer to other sites), so a deployment without a proxy
+in front has them too; and error boxes offer no links to outside sites (they would
+carry the error's text, user data included, off the machine)."""
 
 from __future__ import annotations
 
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 APP_FILE = Path(__file__).resolve().parents[2] / "app.py"
 # Imported before Streamlit's runtime exists, each cached read would log "No runtime
@@ -15,9 +21,54 @@ APP_FILE = Path(__file__).resolve().parents[2] / "app.py"
 _CACHE_LOGGER = "streamlit.runtime.caching.cache_data_api"
 
 
+SECURITY_HEADERS = {
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
+SAFE_FLAGS = ("--client.showErrorLinks", "false")
+
+
 def command(*flags: str) -> list[str]:
     """The command that serves the app with ``flags`` (``--server.port`` and so on)."""
-    return [sys.executable, "-m", "team.ui.serve", "run", str(APP_FILE), *flags]
+    return [sys.executable, "-m", "team.ui.serve", "run", str(APP_FILE), *SAFE_FLAGS, *flags]
+
+
+class SecurityHeaders:
+    """ASGI middleware: the security headers on every HTTP response."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def sending(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                from starlette.datastructures import MutableHeaders
+
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, sending)
+
+
+def _install_headers() -> None:
+    """Put SecurityHeaders first in the stack of Streamlit's HTTP server."""
+    from starlette.middleware import Middleware
+    from streamlit.web.server.starlette import starlette_app
+
+    streamlit_middleware = starlette_app.create_streamlit_middleware
+
+    def with_headers() -> list[Middleware]:
+        return [Middleware(SecurityHeaders), *streamlit_middleware()]
+
+    starlette_app.create_streamlit_middleware = with_headers
 
 
 def preload() -> None:
@@ -54,6 +105,7 @@ def _import_driver() -> None:
 
 def main() -> None:
     preload()
+    _install_headers()
     from streamlit.web import cli
 
     cli.main(prog_name="streamlit")
