@@ -270,3 +270,26 @@ def test_a_bad_database_url_is_one_sentence(
         assert len(err.strip().splitlines()) == 1, err  # one line, never a traceback
         assert "secret" not in err
     assert not (tmp_path / "no").exists()  # a mistyped folder is not created
+
+
+@pytest.mark.parametrize(
+    ("content", "sentence"),
+    [
+        ("[" * 200_000, "This is not a team export"),
+        (
+            '{"format": "team-export", "format_version": 1, "tables": {"event": '
+            '[{"id": 1, "entity": "person", "entity_id": 9223372036854775808, '
+            '"action": "created", "at": "2026-01-01T00:00:00+00:00"}]}}',
+            "event #1: entity_id: expected a whole number from 0 to 9,223,372,036,854,775,807",
+        ),
+    ],
+)
+def test_a_hostile_import_file_is_one_sentence(
+    config: Path, tmp_path: Path, content: str, sentence: str
+) -> None:
+    path = tmp_path / "hostile.json"
+    path.write_text(content, encoding="utf-8")
+    code, out, err = _team("import", str(path), "--config", str(config))
+    assert code == 1, out
+    assert sentence in err
+    assert len(err.strip().splitlines()) == 1, err

@@ -115,14 +115,14 @@ class FileSource:
         with self._open() as handle:
             try:
                 # basic_parse: no prefixes (building them makes deep nesting quadratic).
-                yield from self._items(ijson.basic_parse(handle, use_float=True))
+                yield from self._items(ijson.basic_parse(handle))
             except ijson.JSONError as exc:
                 raise self._broken(str(exc)) from None
 
     def table(self, name: str) -> Iterator[object]:
         with self._open() as handle:
             try:
-                yield from ijson.items(handle, f"tables.{name}.item", use_float=True)
+                yield from ijson.items(handle, f"tables.{name}.item")
             except ijson.JSONError as exc:  # the file changed since it was checked
                 raise self._broken(str(exc)) from None
 
