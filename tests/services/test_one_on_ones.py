@@ -15,11 +15,12 @@ from sqlmodel import Session, SQLModel, col
 from team.models import ActionItem, Event, Finding, OneOnOne, Person, Question, utcnow
 from team.services.core.errors import InvalidInput, PermissionDenied, StaleEdit
 from team.services.findings import writes as findings
+from team.services.inbox.my_work import AssignedQuestion
 from team.services.notes import writes as notes
 from team.services.notes.reads import NoteItem
 from team.services.one_on_ones import agenda, reads
 from team.services.one_on_ones import writes as oo
-from team.services.one_on_ones.agenda_sections import FindingItem, QuestionItem, ReviewItem
+from team.services.one_on_ones.agenda_sections import FindingItem, ReviewItem
 from team.services.one_on_ones.reads import ActionItemView
 from team.services.questions import writes as questions
 from team.services.questions.writes import SubQuestion
@@ -76,7 +77,7 @@ def _only(result: agenda.Agenda, key: Literal["new_findings"]) -> list[FindingIt
 @overload
 def _only(
     result: agenda.Agenda, key: Literal["overdue_questions", "stale_questions"]
-) -> list[QuestionItem]: ...
+) -> list[AssignedQuestion]: ...
 @overload
 def _only(
     result: agenda.Agenda, key: Literal["reviews_awaiting_manager", "reviews_owed"]

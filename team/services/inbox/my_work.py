@@ -21,7 +21,10 @@ from team.vocabulary import QuestionStatus, ReviewStatus
 
 
 @dataclass(frozen=True)
-class WorkItem:
+class AssignedQuestion:
+    """A question assigned to someone, with how long it has been without evidence (My
+    work's queue, the one-on-one agenda's overdue and stale questions)."""
+
     question_id: int
     root_id: int | None
     title: str
@@ -30,6 +33,10 @@ class WorkItem:
     due_date: date | None
     last_evidence_at: datetime | None
     quiet_days: int  # days without new evidence (since creation, when there is none)
+
+
+@dataclass(frozen=True)
+class WorkItem(AssignedQuestion):
     stale: bool  # still open and quiet for the stale_after_days of config.yaml
     open_reviews: int
     version: int

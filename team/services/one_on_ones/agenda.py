@@ -35,9 +35,10 @@ from team.models import OneOnOne, Person, utcnow
 from team.services.core.actors import acting
 from team.services.core.errors import InvalidInput, PermissionDenied
 from team.services.core.markdown import defused, link, literal
+from team.services.inbox.my_work import AssignedQuestion
 from team.services.notes.reads import NoteItem
 from team.services.one_on_ones import agenda_sections
-from team.services.one_on_ones.agenda_sections import FindingItem, QuestionItem, ReviewItem
+from team.services.one_on_ones.agenda_sections import FindingItem, ReviewItem
 from team.services.one_on_ones.reads import (
     ActionItemView,
     OneOnOneView,
@@ -74,8 +75,8 @@ class Agenda:
     previous_on: date | None
     stale_after_days: int
     new_findings: list[FindingItem] = field(default_factory=list)
-    overdue_questions: list[QuestionItem] = field(default_factory=list)
-    stale_questions: list[QuestionItem] = field(default_factory=list)
+    overdue_questions: list[AssignedQuestion] = field(default_factory=list)
+    stale_questions: list[AssignedQuestion] = field(default_factory=list)
     reviews_awaiting_manager: list[ReviewItem] = field(default_factory=list)
     reviews_owed: list[ReviewItem] = field(default_factory=list)
     open_must_fix: list[NoteItem] = field(default_factory=list)

@@ -30,6 +30,7 @@ from sqlmodel import Session, col
 
 from team.models import Finding, Note, Project, Question, ReviewRequest
 from team.services.core.sql_time import aware
+from team.services.inbox.my_work import AssignedQuestion
 from team.services.notes.reads import note_item, note_item_rows
 from team.services.notes.rules import on_work_of, open_must_fix
 from team.services.questions.rules import is_stale, last_evidence, quiet_days
@@ -52,18 +53,6 @@ class FindingItem:
     confidence: Confidence
     question_title: str
     created_at: datetime
-
-
-@dataclass(frozen=True)
-class QuestionItem:
-    question_id: int
-    root_id: int | None
-    title: str
-    project: str
-    status: QuestionStatus
-    due_date: date | None
-    last_evidence_at: datetime | None
-    quiet_days: int  # days since the last evidence (or since creation, when none)
 
 
 @dataclass(frozen=True)
@@ -208,7 +197,7 @@ def questions(
         session,
         ranked,
         limit,
-        lambda r: QuestionItem(
+        lambda r: AssignedQuestion(
             question_id=int(r.question_id),
             root_id=r.root_id,
             title=r.title,

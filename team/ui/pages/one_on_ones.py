@@ -14,11 +14,12 @@ import streamlit as st
 from team.services.admin.reads import PersonView
 from team.services.core.errors import TeamError
 from team.services.core.paging import Window
+from team.services.inbox.my_work import AssignedQuestion
 from team.services.notes.reads import NoteItem
 from team.services.one_on_ones import agenda as agendas
 from team.services.one_on_ones import writes as one_on_ones
 from team.services.one_on_ones.agenda import Agenda, Section
-from team.services.one_on_ones.agenda_sections import FindingItem, QuestionItem, ReviewItem
+from team.services.one_on_ones.agenda_sections import FindingItem, ReviewItem
 from team.services.one_on_ones.reads import ActionItemView, Meetings, OneOnOneView, Pair
 from team.services.one_on_ones.rules import may_tick
 from team.ui import auth, reads, resources, state
@@ -83,7 +84,7 @@ def _finding_lines(items: list[FindingItem]) -> str:
     )
 
 
-def _question_lines(items: list[QuestionItem]) -> str:
+def _question_lines(items: list[AssignedQuestion]) -> str:
     return _list(
         [
             f"**{plain(q.title)}** · {plain(q.project)} · {q.status.label}"
