@@ -5,10 +5,13 @@ duplicate, and each accepted change has exactly one event."""
 
 from __future__ import annotations
 
-import multiprocessing
+import json
 import re
+import subprocess
+import sys
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, select
@@ -28,6 +31,8 @@ from tests.factories import Team, make_team, root
 
 WORKERS = 4
 WRITES = 100  # per worker
+ROOT = Path(__file__).resolve().parents[2]
+PATIENCE = 300.0  # seconds before a worker that never finishes fails the test
 
 
 @dataclass(frozen=True)
@@ -86,9 +91,8 @@ def _write(t: Targets, worker: int, i: int, s: Session, out: Outcome) -> None:
         out.moves += 1
 
 
-def work(args: tuple[Targets, int]) -> Outcome:
+def work(t: Targets, worker: int) -> Outcome:
     """One process: WRITES writes, each in a session of its own."""
-    t, worker = args
     engine = make_engine(t.url)
     out = Outcome()
     for i in range(WRITES):
@@ -101,6 +105,39 @@ def work(args: tuple[Targets, int]) -> Outcome:
             out.errors.append(f"{type(exc).__name__}: {exc}")
     engine.dispose()
     return out
+
+
+def main() -> None:
+    """A worker's entry point: targets and worker number on argv, its outcome on stdout."""
+    t = Targets(**json.loads(sys.argv[1]))
+    print(json.dumps(asdict(work(t, int(sys.argv[2])))))
+
+
+def _run_workers(t: Targets) -> list[Outcome]:
+    """Start WORKERS separate Python processes at once (plain subprocesses: a pool's
+    spawned workers re-run whatever __main__ is, and AppTest leaves a page there)."""
+    command = [sys.executable, "-c", "from tests.services.test_contention import main; main()"]
+    procs = [
+        subprocess.Popen(
+            [*command, json.dumps(asdict(t)), str(w)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for w in range(WORKERS)
+    ]
+    outcomes: list[Outcome] = []
+    try:
+        for proc in procs:
+            out, err = proc.communicate(timeout=PATIENCE)
+            assert proc.returncode == 0, err
+            outcomes.append(Outcome(**json.loads(out.strip().splitlines()[-1])))
+    finally:
+        for proc in procs:
+            proc.kill()
+            proc.wait()
+    return outcomes
 
 
 def _setup(engine: Engine) -> Targets:
@@ -128,8 +165,7 @@ def _events(
 
 def test_concurrent_writes_hold(engine: Engine) -> None:
     t = _setup(engine)
-    with multiprocessing.get_context("spawn").Pool(WORKERS) as pool:
-        outcomes = pool.map(work, [(t, w) for w in range(WORKERS)])
+    outcomes = _run_workers(t)
     assert [e for o in outcomes for e in o.errors] == []
     stale = [m for o in outcomes for m in o.stale]
     for message in stale:  # the two versions a refusal names differ
