@@ -85,7 +85,7 @@ def safe_markdown(text: str | None) -> str:
     cleaned = "\n".join(
         line if _RULE_LINE.match(line) else _no_typography(line) for line in cleaned.split("\n")
     )
-    return _no_math(_no_directives(close_fences(defuse(cleaned))))
+    return _outside_code(_no_directives(close_fences(defuse(cleaned))))
 
 
 def _no_directives(text: str) -> str:
@@ -103,28 +103,35 @@ def _no_directives(text: str) -> str:
 
 _FENCE = re.compile(r"^\s{0,3}(```|~~~)")
 _CODE_SPAN = re.compile(r"(`+)(.*?)\1")
+_DIRECTIVE_LABEL = re.compile("(:\u2060[A-Za-z][\\w-]*)\\[")
 
 
-def _no_math(text: str) -> str:
-    """Show "$5M to $7M" as typed: outside code, a "$" would start LaTeX. A backslash
-    is safe here (a wrong guess about code shows one, it cannot load anything)."""
+def _outside_code(text: str) -> str:
+    """Escapes that would show inside code, applied outside it only: a "$" would start
+    LaTeX ("$5M to $7M" shows as typed), and the "[" of a directive's label (":red[x]",
+    its colon already kept by a joiner) would still be taken by Streamlit. A backslash is
+    safe here (a wrong guess about code shows one, it cannot load anything)."""
     out, fenced = [], False
     for line in text.split("\n"):
         if _FENCE.match(line):
             fenced = not fenced
         elif not fenced:
-            line = _escape_dollars(line)
+            line = _escape_line(line)
         out.append(line)
     return "\n".join(out)
 
 
-def _escape_dollars(line: str) -> str:
+def _escape(segment: str) -> str:
+    return _DIRECTIVE_LABEL.sub(r"\1\\[", segment.replace("$", "\\$"))
+
+
+def _escape_line(line: str) -> str:
     parts, last = [], 0
     for match in _CODE_SPAN.finditer(line):
-        parts.append(line[last : match.start()].replace("$", "\\$"))
+        parts.append(_escape(line[last : match.start()]))
         parts.append(match.group(0))
         last = match.end()
-    parts.append(line[last:].replace("$", "\\$"))
+    parts.append(_escape(line[last:]))
     return "".join(parts)
 
 

@@ -202,10 +202,18 @@ def typed_line(p: Payload) -> str:
     return p.text if not re.search(r"[\r\n]", p.text) else p.line
 
 
+def as_shown(text: str) -> re.Pattern[str]:
+    """A pattern finding ``text`` as a page shows it: with the invisible characters the
+    renderer adds (see payloads.normalise) anywhere in it, whitespace runs as one."""
+    invisible = "[\u2060\u2068\u2069]*"
+    parts = [r"\s+" if ch == " " else re.escape(ch) for ch in normalise(text)]
+    return re.compile(invisible.join(parts))
+
+
 def expanded(page: Any, label: str) -> Any:
     """The expander whose label shows ``label``, opened if a rerun closed it."""
     card = page.get_by_test_id("stExpander").filter(
-        has=page.locator("summary").filter(has_text=normalise(label))
+        has=page.locator("summary").filter(has_text=as_shown(label))
     )
     if card.locator("details").get_attribute("open") is None:
         card.locator("summary").click()

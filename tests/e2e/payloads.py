@@ -122,8 +122,9 @@ PAYLOADS: list[Payload] = [
     ),
     P("backslash_html", f"\\<img src={EVIL}/bs.png id=pwned-bs>", shown="<img src="),
     # --- Streamlit and LaTeX
-    P("streamlit_directives", ":red[alarm] :blue-background[calm] :material/warning:", "alarm"),
-    P("streamlit_icons", ":streamlit: logo :material/home: :material_home: :smile:", "logo"),
+    P("streamlit_directives", ":red[alarm] :blue-background[calm] :material/warning:"),
+    P("streamlit_icons", ":streamlit: logo :material/home: :material_home: :smile:"),
+    P("bare_directives", "status:green, ratio:blue and background:red stay as typed"),
     P("streamlit_typography", "a -- b -> c <- d <-> e >= f <= g ~= h"),
     P("latex_href", "$$\\href{javascript:alert('pwned')}{click}$$", shown="\\href"),
     P("latex_image", f"$\\includegraphics{{{EVIL}/tex.png}}$", shown="\\includegraphics"),

@@ -180,8 +180,8 @@ def test_manager_writes_cites_versions_and_exports_an_answer(
     assert "version 2, Maya" in answer_part
     assert first not in memo
     evidence = memo.split("## Evidence", 1)[1].split("## Gaps", 1)[0]
-    assert f"**[F{f1}]** Monthly plans churn {tag}" in evidence
-    assert f"**[F{f2}]** Annual plans flat {tag}" in evidence
+    assert f"**\\[F{f1}\\]** Monthly plans churn {tag}" in evidence
+    assert f"**\\[F{f2}\\]** Annual plans flat {tag}" in evidence
     gaps = memo.split("## Gaps", 1)[1]
     assert f"- Which plans churned? {tag} (open; Ines)" in gaps  # still open: a gap
 
