@@ -67,12 +67,14 @@ def _isolated(text: str) -> str:
     return "\u2068" * (1 + stray) + text + "\u2069" * (1 + depth)
 
 
-def plain(text: str | None) -> str:
-    """Escape ``text`` so Markdown shows it literally, on one line."""
+def plain(text: str | None, *, in_link: bool = False) -> str:
+    """Escape ``text`` so Markdown shows it literally, on one line. ``in_link``: it is
+    the label of a link, where no autolink can start, so addresses are left whole."""
     if not text:
         return ""
     one_line = " ".join(CONTROL.sub("", text).split())
-    return _isolated(_MD_SPECIAL.sub(r"\\\1", _as_typed(_no_autolinks(one_line))))
+    kept = one_line if in_link else _no_autolinks(one_line)
+    return _isolated(_MD_SPECIAL.sub(r"\\\1", _as_typed(kept)))
 
 
 def safe_markdown(text: str | None) -> str:
@@ -138,9 +140,10 @@ def _escape_line(line: str) -> str:
 def web_link(url: str, label: str | None = None) -> str:
     """A Markdown link to an http(s) ``url`` labelled ``label`` (default: the URL), with
     the URL escaped so nothing in it can end the link early; anything else as text."""
-    shown = plain(label or url)
     if not _WEB_URL.match(url):
+        shown = plain(label or url)
         return shown if label is None else f"{shown} ({plain(url)})"
+    shown = plain(label or url, in_link=True)
     dest = _DEST_SPECIAL.sub(r"\\\1", url).replace("`", "%60")
     return f"[{shown}](<{dest}>)"
 

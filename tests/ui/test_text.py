@@ -138,6 +138,14 @@ def test_a_web_link_cannot_end_early(url: str, label: str | None) -> None:
     assert MD.normalizeLinkText(links[0].attrGet("href")) == url
 
 
+def test_a_web_link_shows_its_address_whole() -> None:
+    """No autolink starts inside a link's label, so the label is the address with nothing
+    hidden in it: copying it copies the address."""
+    url = "https://notebooks.example.org/churn.ipynb"
+    label = [t for t in tokens(web_link(url)) if t.type == "inline"][0].children
+    assert "".join(t.content for t in label if t.type == "text") == url
+
+
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://x.example/a", "https://a b"])
 def test_a_web_link_to_anything_else_is_text(url: str) -> None:
     assert not [t for t in tokens(web_link(url)) if t.type == "link_open"]
