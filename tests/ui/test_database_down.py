@@ -60,7 +60,7 @@ def own_database(
 
 
 def test_a_click_while_the_database_is_down_is_one_sentence(
-    postgres_engine: Engine, own_database: int
+    postgres_engine: Engine, own_database: int, caplog: pytest.LogCaptureFixture
 ) -> None:
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.session_state["person_id"] = own_database
@@ -69,8 +69,12 @@ def test_a_click_while_the_database_is_down_is_one_sentence(
     assert at.title[0].value == "Overview"
 
     _cut_off(postgres_engine, False)
+    caplog.clear()
     at.run()  # the next click
     assert_no_exception(at)
+    logged = [r for r in caplog.records if r.name.startswith("team")]
+    assert [r.getMessage().startswith("Cannot reach") for r in logged] == [True]
+    assert "\n" not in logged[0].getMessage() and logged[0].exc_info is None
     [error] = at.error
     assert error.value.startswith("Cannot reach the database at postgresql+psycopg://")
     assert "\n" not in error.value and "SELECT" not in error.value
