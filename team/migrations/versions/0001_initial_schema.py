@@ -28,7 +28,10 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.CheckConstraint("role IN ('manager', 'ic', 'viewer')", name="ck_person_role"),
-        sa.ForeignKeyConstraint(["reports_to_id"], ["person.id"]),
+        sa.ForeignKeyConstraint(
+            ["reports_to_id"],
+            ["person.id"],
+        ),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("email", name="uq_person_email"),
     )
@@ -55,7 +58,10 @@ def upgrade() -> None:
         sa.Column("old_value", sa.Text(), nullable=True),
         sa.Column("new_value", sa.Text(), nullable=True),
         sa.Column("root_id", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(["actor_id"], ["person.id"]),
+        sa.ForeignKeyConstraint(
+            ["actor_id"],
+            ["person.id"],
+        ),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("event", schema=None) as batch_op:
@@ -73,8 +79,14 @@ def upgrade() -> None:
         sa.Column("notes", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(["manager_id"], ["person.id"]),
-        sa.ForeignKeyConstraint(["report_id"], ["person.id"]),
+        sa.ForeignKeyConstraint(
+            ["manager_id"],
+            ["person.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["report_id"],
+            ["person.id"],
+        ),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("one_on_one", schema=None) as batch_op:
@@ -107,11 +119,26 @@ def upgrade() -> None:
             "status IN ('open', 'in_progress', 'blocked', 'answered', 'dropped')",
             name="ck_question_status",
         ),
-        sa.ForeignKeyConstraint(["assignee_id"], ["person.id"]),
-        sa.ForeignKeyConstraint(["owner_id"], ["person.id"]),
-        sa.ForeignKeyConstraint(["parent_id"], ["question.id"]),
-        sa.ForeignKeyConstraint(["project_id"], ["project.id"]),
-        sa.ForeignKeyConstraint(["root_id"], ["question.id"]),
+        sa.ForeignKeyConstraint(
+            ["assignee_id"],
+            ["person.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["owner_id"],
+            ["person.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["parent_id"],
+            ["question.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["project_id"],
+            ["project.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["root_id"],
+            ["question.id"],
+        ),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("question", schema=None) as batch_op:
@@ -135,8 +162,14 @@ def upgrade() -> None:
         sa.Column("done_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(["one_on_one_id"], ["one_on_one.id"]),
-        sa.ForeignKeyConstraint(["owner_id"], ["person.id"]),
+        sa.ForeignKeyConstraint(
+            ["one_on_one_id"],
+            ["one_on_one.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["owner_id"],
+            ["person.id"],
+        ),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("action_item", schema=None) as batch_op:
@@ -157,8 +190,14 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "state IN ('working_hypothesis', 'answered', 'inconclusive')", name="ck_answer_state"
         ),
-        sa.ForeignKeyConstraint(["author_id"], ["person.id"]),
-        sa.ForeignKeyConstraint(["question_id"], ["question.id"]),
+        sa.ForeignKeyConstraint(
+            ["author_id"],
+            ["person.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["question_id"],
+            ["question.id"],
+        ),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("question_id", "number", name="uq_answer_question_id_number"),
     )
@@ -185,8 +224,14 @@ def upgrade() -> None:
             "status IN ('draft', 'shared', 'accepted', 'needs_work', 'withdrawn')",
             name="ck_finding_status",
         ),
-        sa.ForeignKeyConstraint(["author_id"], ["person.id"]),
-        sa.ForeignKeyConstraint(["question_id"], ["question.id"]),
+        sa.ForeignKeyConstraint(
+            ["author_id"],
+            ["person.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["question_id"],
+            ["question.id"],
+        ),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("finding", schema=None) as batch_op:
@@ -204,8 +249,14 @@ def upgrade() -> None:
         sa.Column("author_id", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(["author_id"], ["person.id"]),
-        sa.ForeignKeyConstraint(["one_on_one_id"], ["one_on_one.id"]),
+        sa.ForeignKeyConstraint(
+            ["author_id"],
+            ["person.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["one_on_one_id"],
+            ["one_on_one.id"],
+        ),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("track_note", schema=None) as batch_op:
@@ -220,9 +271,18 @@ def upgrade() -> None:
         sa.CheckConstraint(
             "(finding_id IS NULL) <> (cited_answer_id IS NULL)", name="ck_citation_one_target"
         ),
-        sa.ForeignKeyConstraint(["answer_id"], ["answer.id"]),
-        sa.ForeignKeyConstraint(["cited_answer_id"], ["answer.id"]),
-        sa.ForeignKeyConstraint(["finding_id"], ["finding.id"]),
+        sa.ForeignKeyConstraint(
+            ["answer_id"],
+            ["answer.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["cited_answer_id"],
+            ["answer.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["finding_id"],
+            ["finding.id"],
+        ),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("citation", schema=None) as batch_op:
@@ -246,10 +306,22 @@ def upgrade() -> None:
             "status IN ('open', 'in_review', 'changes_requested', 'approved', 'withdrawn')",
             name="ck_review_request_status",
         ),
-        sa.ForeignKeyConstraint(["finding_id"], ["finding.id"]),
-        sa.ForeignKeyConstraint(["question_id"], ["question.id"]),
-        sa.ForeignKeyConstraint(["requester_id"], ["person.id"]),
-        sa.ForeignKeyConstraint(["reviewer_id"], ["person.id"]),
+        sa.ForeignKeyConstraint(
+            ["finding_id"],
+            ["finding.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["question_id"],
+            ["question.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["requester_id"],
+            ["person.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["reviewer_id"],
+            ["person.id"],
+        ),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("review_request", schema=None) as batch_op:
@@ -280,11 +352,26 @@ def upgrade() -> None:
             "(CASE WHEN review_request_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN finding_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN question_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN answer_id IS NULL THEN 0 ELSE 1 END) = 1",
             name="ck_note_one_target",
         ),
-        sa.ForeignKeyConstraint(["answer_id"], ["answer.id"]),
-        sa.ForeignKeyConstraint(["author_id"], ["person.id"]),
-        sa.ForeignKeyConstraint(["finding_id"], ["finding.id"]),
-        sa.ForeignKeyConstraint(["question_id"], ["question.id"]),
-        sa.ForeignKeyConstraint(["review_request_id"], ["review_request.id"]),
+        sa.ForeignKeyConstraint(
+            ["answer_id"],
+            ["answer.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["author_id"],
+            ["person.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["finding_id"],
+            ["finding.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["question_id"],
+            ["question.id"],
+        ),
+        sa.ForeignKeyConstraint(
+            ["review_request_id"],
+            ["review_request.id"],
+        ),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("note", schema=None) as batch_op:
