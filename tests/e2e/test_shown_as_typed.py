@@ -56,6 +56,7 @@ def test_user_text_shows_as_typed(server: Server, page: Any) -> None:
     main = page.get_by_test_id("stMain")
 
     # Overview: the owner's name is text, the project's override is closed, no overflow.
+    h.shows(page, main, NAME)  # the rows are drawn before anything is read from them
     assert _links_to_evil(page) == []
     text = main.inner_text()
     assert normalise(NAME) in normalise(text)
@@ -66,5 +67,6 @@ def test_user_text_shows_as_typed(server: Server, page: Any) -> None:
     page.goto(f"{server.base_url}/questions?root={root_id}")
     h.be(page, f"{NAME} · manager")
     h.shows(page, main, DIRECTIVES)
+    h.shows(page, main, LONG)
     assert _links_to_evil(page) == []
     assert not _overflows(page)
