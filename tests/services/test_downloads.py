@@ -51,6 +51,7 @@ class Corpus:
     root: int
     subs: list[int]
     titles: list[str]
+    names: list[str]
     meeting: int
 
 
@@ -61,8 +62,9 @@ def _line(text: str, limit: int) -> str:
 @pytest.fixture
 def corpus(session: Session) -> Corpus:
     team = make_team(session)
-    for person, named in zip((team.manager, team.ic), ("img_onerror", "script_tag"), strict=True):
-        name = _line(next(p.text for p in PAYLOADS if p.name == named), 120)
+    by_name = {p.name: p.text for p in PAYLOADS}
+    names = [_line(by_name[named], 120) for named in ("img_onerror", "script_tag")]
+    for person, name in zip((team.manager, team.ic), names, strict=True):
         session.execute(update(Person).where(col(Person.id) == person).values(name=name))
     session.commit()
     rid = root(session, team, _line(PAYLOADS[0].text, 300))
@@ -121,7 +123,7 @@ def corpus(session: Session) -> Corpus:
             owner_id=team.ic,
             description=_line(payload.text, 500) or "x",
         )
-    return Corpus(team, rid, [s.id for s in subs], titles, meeting)
+    return Corpus(team, rid, [s.id for s in subs], titles, names, meeting)
 
 
 def _downloads(session: Session, c: Corpus) -> dict[str, str]:
@@ -154,7 +156,7 @@ def test_every_markdown_download_renders_to_nothing_unsafe(
 def test_titles_and_names_show_as_typed_and_fences_close(session: Session, corpus: Corpus) -> None:
     text = memo(session, question_id=corpus.root)
     seen = shown(text)
-    for title in corpus.titles:
+    for title in corpus.titles + corpus.names:
         assert normalise(title) in seen, title
     headings = [t.content for t in tokens(text) if t.type == "inline" and t.map]
     # The answer's unclosed fence ends with the answer: the sections after it stay.
