@@ -65,11 +65,9 @@ def _engine_for(url: str) -> Engine:
 
 
 def engine() -> Engine:
-    url = settings().database_url
-    try:
-        return _engine_for(url)
-    except db.DatabaseError as exc:
-        _stop(str(exc))
+    """The engine of the configured database, migrated; DatabaseError (shown by
+    faults.database_failures) if it cannot be reached or migrated."""
+    return _engine_for(settings().database_url)
 
 
 @contextmanager
