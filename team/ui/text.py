@@ -18,11 +18,19 @@ from __future__ import annotations
 
 import re
 
-from team.services.core.markdown import CONTROL, JOINER, LINK_DEST, close_fences, defuse
+from team.services.core.markdown import (
+    JOINER,
+    LINK_DEST,
+    WEB_URL,
+    close_fences,
+    defuse,
+    escape,
+    one_line,
+)
+from team.services.core.text import without_controls
 
 __all__ = ["JOINER", "dot_label", "plain", "safe_markdown", "web_link"]
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$=&])")
 # Streamlit's own Markdown additions, applied to text after escapes are read: arrows and
 # dashes for a standalone "->", "--", ">=" and the like (between JavaScript whitespace),
 # and ":material/name:" icons, ":streamlit:" and directives after a colon.
@@ -32,7 +40,6 @@ _COLON_WORD = re.compile(r":(?=[A-Za-z])")
 _AUTOLINK = re.compile(r"(?i)(?<=:)/|(?<=\bwww)\.|@(?=\S)")
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 _RULE_LINE = re.compile(r"^[\s|:-]*$")
-_WEB_URL = re.compile(r"(?i)^https?://\S+$")
 _DEST_SPECIAL = re.compile(r"([\\<>&()])")
 
 
@@ -72,9 +79,9 @@ def plain(text: str | None, *, in_link: bool = False) -> str:
     the label of a link, where no autolink can start, so addresses are left whole."""
     if not text:
         return ""
-    one_line = " ".join(CONTROL.sub("", text).split())
-    kept = one_line if in_link else _no_autolinks(one_line)
-    return _isolated(_MD_SPECIAL.sub(r"\\\1", _as_typed(kept)))
+    line = one_line(text)
+    kept = line if in_link else _no_autolinks(line)
+    return _isolated(escape(_as_typed(kept)))
 
 
 def safe_markdown(text: str | None) -> str:
@@ -82,7 +89,7 @@ def safe_markdown(text: str | None) -> str:
     of every download, services/core/markdown.py), and that Streamlit shows as typed."""
     if not text:
         return ""
-    cleaned = CONTROL.sub("", text)
+    cleaned = without_controls(text)
     # Lines of only dashes, pipes and colons are table delimiters or heading underlines.
     cleaned = "\n".join(
         line if _RULE_LINE.match(line) else _no_typography(line) for line in cleaned.split("\n")
@@ -140,7 +147,7 @@ def _escape_line(line: str) -> str:
 def web_link(url: str, label: str | None = None) -> str:
     """A Markdown link to an http(s) ``url`` labelled ``label`` (default: the URL), with
     the URL escaped so nothing in it can end the link early; anything else as text."""
-    if not _WEB_URL.match(url):
+    if not WEB_URL.match(url):
         shown = plain(label or url)
         return shown if label is None else f"{shown} ({plain(url)})"
     shown = plain(label or url, in_link=True)
@@ -150,7 +157,7 @@ def web_link(url: str, label: str | None = None) -> str:
 
 def dot_label(text: str, width: int = 28) -> str:
     """A Graphviz string literal: quotes and backslashes escaped, wrapped lines."""
-    words, lines, line = CONTROL.sub("", text).split(), [], ""
+    words, lines, line = without_controls(text).split(), [], ""
     for word in words:
         if line and len(line) + len(word) + 1 > width:
             lines.append(line)

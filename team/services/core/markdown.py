@@ -19,11 +19,12 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+from team.services.core.text import without_controls
+
 JOINER = "\u2060"
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # What can start markup in CommonMark or its usual extensions (tables, strikethrough,
 # math, bare-URL autolinks): escaped with a backslash, which every renderer drops.
-_MARKUP = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&:$])")
+_MARKUP = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~&:$=])")
 _SAFE_SCHEME = re.compile(r"(?i)(?:https?://|mailto:)")
 # "](" or "]:" and the destination after it (inline link, reference definition).
 LINK_DEST = re.compile(r"\](\(|:)(\s*<?)([^\s>)]*)")
@@ -31,15 +32,22 @@ LINK_DEST = re.compile(r"\](\(|:)(\s*<?)([^\s>)]*)")
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 _REFERENCE = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 _FENCE_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_WEB_URL = re.compile(r"(?i)^https?://\S+$")
+WEB_URL = re.compile(r"(?i)^https?://\S+$")
+
+
+def one_line(text: str) -> str:
+    """``text`` without control characters, its runs of white space one space each."""
+    return " ".join(without_controls(text).split())
+
+
+def escape(text: str) -> str:
+    """``text`` with every character that can start markup backslash-escaped."""
+    return _MARKUP.sub(r"\\\1", text)
 
 
 def literal(text: str | None) -> str:
     """``text`` on one line, shown exactly as typed by any CommonMark renderer."""
-    if not text:
-        return ""
-    one_line = " ".join(CONTROL.sub("", text).split())
-    return _MARKUP.sub(r"\\\1", one_line)
+    return escape(one_line(text)) if text else ""
 
 
 def _defuse_link(match: re.Match[str]) -> str:
@@ -50,9 +58,9 @@ def _defuse_link(match: re.Match[str]) -> str:
 
 
 def defuse(text: str) -> str:
-    """The neutralising steps of :func:`defused`, without closing fences (the pages
-    apply their own steps between)."""
-    cleaned = LINK_DEST.sub(_defuse_link, CONTROL.sub("", text))
+    """The neutralising steps of :func:`defused` on text already without control
+    characters, without closing fences (the pages apply their own steps between)."""
+    cleaned = LINK_DEST.sub(_defuse_link, text)
     cleaned = cleaned.replace("![", f"!{JOINER}[")
     cleaned = _TAG_START.sub(f"<{JOINER}", cleaned)
     return _REFERENCE.sub(f"&{JOINER}", cleaned)
@@ -75,14 +83,14 @@ def defused(text: str | None) -> str:
     """A Markdown body that formats but cannot load, run or link to anything unsafe."""
     if not text:
         return ""
-    return close_fences(defuse(text))
+    return close_fences(defuse(without_controls(text)))
 
 
-def link(url: str, label: str | None = None) -> str:
-    """A link to the http(s) ``url`` labelled ``label`` (default: the URL), its
-    destination percent-encoded where it could end early; anything else as text."""
-    shown = literal(label or url)
-    if not _WEB_URL.match(url):
+def link(url: str) -> str:
+    """A link to the http(s) ``url`` labelled with it, its destination percent-encoded
+    where it could end early; anything else as text."""
+    shown = literal(url)
+    if not WEB_URL.match(url):
         return shown
     dest = quote(url, safe="/:?#[]@!$&'*+,;=%~.-_")
     dest = dest.replace("(", "%28").replace(")", "%29").replace("'", "%27")
