@@ -74,14 +74,18 @@ def check_url(url: str) -> URL:
     return parsed
 
 
+def shown(url: URL | str) -> str:
+    """``url`` as it may be shown: any password hidden."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
 def unreachable(url: URL | str, exc: BaseException) -> str:
     """The one sentence for a database that cannot be reached (the driver's reason, its
     first line only)."""
-    shown = make_url(url).render_as_string(hide_password=True)
     reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
     why = f" ({reason[0].strip()})" if reason else ""
     return (
-        f"Cannot reach the database at {shown}{why}; check that it is running and "
+        f"Cannot reach the database at {shown(url)}{why}; check that it is running and "
         "database.url in config.yaml (or TEAM_DATABASE_URL), then try again."
     )
 

@@ -9,11 +9,11 @@ from typing import TextIO
 
 from sqlmodel import Session
 
-from team.bench.databases import BenchError, shown
+from team.bench.databases import BenchError
 from team.bench.report import report
 from team.bench.runner import Options, SizeResult, run
 from team.bench.sizes import SIZES, Size
-from team.db import make_engine
+from team.db import make_engine, shown
 from team.models import Person
 from team.ui.navigation import all_page_names
 from team.vocabulary import Role

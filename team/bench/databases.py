@@ -7,7 +7,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import Engine, func, inspect, select, table
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import SQLModel
 
@@ -22,11 +21,6 @@ class BenchError(Exception):
 
 def sqlite_url(folder: Path, size_name: str) -> str:
     return f"sqlite:///{folder / f'bench-{size_name}.db'}"
-
-
-def shown(url: str) -> str:
-    """``url`` with any password hidden."""
-    return make_url(url).render_as_string(hide_password=True)
 
 
 def _is_blank(engine: Engine) -> bool:
@@ -62,7 +56,7 @@ def prepare(url: str, *, confirmed: bool) -> Engine:
     try:
         if not _is_blank(engine) and not confirmed:
             raise BenchError(
-                f"The database at {shown(url)} is not empty and the benchmark would wipe "
+                f"The database at {db.shown(url)} is not empty and the benchmark would wipe "
                 "it; pass --yes to wipe it, or give the URL of an empty database."
             )
         _wipe(engine)
@@ -70,7 +64,7 @@ def prepare(url: str, *, confirmed: bool) -> Engine:
     except SQLAlchemyError as exc:
         engine.dispose()
         raise BenchError(
-            f"Cannot prepare the database at {shown(url)} ({type(exc).__name__}: "
+            f"Cannot prepare the database at {db.shown(url)} ({type(exc).__name__}: "
             f"{str(exc).splitlines()[0]}); check the URL and that the user may create tables."
         ) from None
     except db.DatabaseError as exc:

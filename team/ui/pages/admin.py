@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import streamlit as st
-from sqlalchemy.engine import make_url
 
+from team import db
 from team.config import AuthMode, Settings
 from team.services.admin import audit
 from team.services.admin.audit import AuditFilter
@@ -86,7 +86,7 @@ def _sign_in(settings: Settings) -> str:
 def _configuration() -> None:
     st.subheader("Configuration")
     settings = resources.settings()
-    url = make_url(settings.database_url).render_as_string(hide_password=True)
+    url = db.shown(settings.database_url)
     st.markdown(
         f"- Database: `{url}`\n"
         f"- Sign-in: {_sign_in(settings)}\n"
