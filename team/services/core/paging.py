@@ -30,9 +30,13 @@ class Window:
     def offset(self) -> int:
         return (max(self.page, 1) - 1) * self.size
 
+    def pages(self, total: int) -> int:
+        """How many pages ``total`` rows fill (one when there are none)."""
+        return max(1, -(-total // self.size))
+
     def within(self, total: int) -> Window:
         """This window, or the last page when it lies past the end (the list shrank)."""
-        last = max(1, -(-total // self.size))
+        last = self.pages(total)
         return Window(page=last, size=self.size) if self.page > last else self
 
 
@@ -44,7 +48,7 @@ class Paged(Generic[T]):
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.window.size))
+        return self.window.pages(self.total)
 
 
 def words_in(search: str, *columns: Any) -> list[ColumnElement[bool]]:

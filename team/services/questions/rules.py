@@ -92,23 +92,18 @@ class Acts:
     edit: bool
     move: bool
     reorder: bool
-    log_finding: bool
-    answer: bool
 
 
 def acts(actor: Actor, question: Assignable, parent: Assignable | None) -> Acts:
     """What ``actor`` may do to ``question`` (whose parent is ``parent``, None for a
     general question)."""
-    working = works_on(actor, question)
     return Acts(
         statuses=status_choices(actor, question),
         assign=actor.is_manager,
-        split=working,
+        split=works_on(actor, question),
         edit=may_edit(actor, question),
         move=actor.is_manager and parent is not None,
         reorder=parent is not None and may_reorder(actor, parent),
-        log_finding=working and question.status != S.DROPPED,
-        answer=working,
     )
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session
+from sqlalchemy import select
+from sqlmodel import Session, col
 
 from team.models import Question, utcnow
 from team.services.core.actors import Actor, acting, require_manager, require_writer
@@ -91,7 +92,12 @@ def bulk_update(session: Session, actor_id: int, *, edits: list[BulkEdit]) -> in
     every row is saved or, if any row is refused, none is. Returns rows changed."""
     actor = acting(session, actor_id)
     require_writer(actor)
+    # Every row in one query; each row's load below finds it in the session (held here,
+    # as the session keeps rows only while they are referenced).
+    ids = [e.question_id for e in edits]
+    rows = session.scalars(select(Question).where(col(Question.id).in_(ids))).all()
     changed = sum(_apply_bulk_row(session, actor, edit) for edit in edits)
+    del rows
     session.commit()
     return changed
 

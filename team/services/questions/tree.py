@@ -24,12 +24,10 @@ from team.vocabulary import Confidence, QuestionStatus
 class TreeNode:
     question: QuestionView
     depth: int
-    path: list[int]  # ids from the root down to this node, inclusive
     children: list[int] = field(default_factory=list)
     answered_leaves: int = 0
     leaves: int = 0
     confidence: Confidence | None = None  # rolled up (own answer, else weakest child)
-    answer: Latest | None = None  # this question's own latest answer
 
     @property
     def coverage(self) -> float | None:
@@ -125,11 +123,10 @@ def load_shape(session: Session, root_id: int) -> Shape:
 
 @dataclass(frozen=True)
 class Rolled:
-    """A tree's shape with every node's roll-up and latest answer (two queries)."""
+    """A tree's shape with every node's roll-up (two queries: the shape, the answers)."""
 
     shape: Shape
     rollups: dict[int, Rollup]
-    latest: dict[int, Latest]
 
     def nodes(self, session: Session, ids: set[int]) -> dict[int, TreeNode]:
         """The questions ``ids`` read in full (one query), each with its roll-up."""
@@ -137,17 +134,14 @@ class Rolled:
         nodes = {}
         for row in rows:
             q = view(row)
-            path = self.shape.path(q.id)
             r = self.rollups[q.id]
             nodes[q.id] = TreeNode(
                 question=q,
-                depth=len(path) - 1,
-                path=path,
+                depth=len(self.shape.path(q.id)) - 1,
                 children=list(self.shape.children.get(q.id, [])),
                 answered_leaves=r.answered_leaves,
                 leaves=r.leaves,
                 confidence=r.confidence,
-                answer=self.latest.get(q.id),
             )
         return nodes
 
@@ -159,7 +153,7 @@ def rolled_tree(session: Session, root_id: int) -> Rolled:
         [Node(i, p, shape.status[i]) for i, p in shape.parent.items()],
         {qid: a.confidence for qid, a in latest.items()},
     )
-    return Rolled(shape, rollups, latest)
+    return Rolled(shape, rollups)
 
 
 def load_subtree(session: Session, *, node_id: int) -> Tree:
