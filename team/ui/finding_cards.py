@@ -31,56 +31,29 @@ FINDING_ACTIONS = {
 
 
 def card_key(finding_id: int) -> str:
-    """The widget key of a lazy finding card (True in session state while it is open)."""
+    """The widget key of a finding card (True in session state while it is open)."""
     return f"finding_card_{finding_id}"
 
 
 def finding_cards(
-    person: PersonView, shown: list[FindingView], *, lazy: bool = True, linked: str | None = None
+    person: PersonView, shown: list[FindingView], *, linked: str | None = None
 ) -> None:
-    """Finding cards. A lazy card renders its details, actions and notes only while it
-    is open (opening it reruns the page), so a page of closed cards costs little; the
-    notes of the cards that are open are read in one query. The card of finding
-    ``linked`` (an id from the address) starts open."""
-    opened = [
-        f.id
-        for f in shown
-        if not lazy or str(f.id) == linked or st.session_state.get(card_key(f.id))
-    ]
+    """Finding cards. A card renders its details, actions and notes only while it is
+    open (opening it reruns the page), so a page of closed cards costs little; the notes
+    of the cards that are open are read in one query. The card of finding ``linked`` (an
+    id from the address) starts open."""
+    opened = [f.id for f in shown if str(f.id) == linked or st.session_state.get(card_key(f.id))]
     threads = reads.notes_on_many(target="finding", target_ids=opened)
     for finding in shown:
-        finding_card(
-            person,
-            finding,
-            expanded=str(finding.id) == linked,
-            thread=threads.get(finding.id, []),
-            lazy=lazy,
-        )
+        header = f"{plain(finding.summary)} · {finding.status.label}"
+        expanded = str(finding.id) == linked
+        card = st.expander(header, expanded=expanded, key=card_key(finding.id), on_change="rerun")
+        if card.open:
+            with card:
+                _finding_details(person, finding, threads.get(finding.id, []))
 
 
-def finding_card(
-    person: PersonView,
-    finding: FindingView,
-    *,
-    expanded: bool = False,
-    thread: list[NoteView] | None = None,
-    lazy: bool = False,
-) -> None:
-    """One finding; its notes are ``thread`` when already read (see ``finding_cards``)."""
-    header = f"{plain(finding.summary)} · {finding.status.label}"
-    if not lazy:
-        with st.expander(header, expanded=expanded):
-            _finding_details(person, finding, thread)
-        return
-    card = st.expander(header, expanded=expanded, key=card_key(finding.id), on_change="rerun")
-    if card.open:
-        with card:
-            _finding_details(person, finding, thread)
-
-
-def _finding_details(
-    person: PersonView, finding: FindingView, thread: list[NoteView] | None
-) -> None:
+def _finding_details(person: PersonView, finding: FindingView, thread: list[NoteView]) -> None:
     st.markdown(
         f"{finding_badge(finding.status)} {badge(finding.kind.label, 'violet')} "
         f"{badge(finding.confidence.value + ' confidence', 'gray')} · by "

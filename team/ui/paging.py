@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from math import ceil
 from typing import Any
 
 import streamlit as st
 
-from team.services.core.paging import PAGE_SIZE, Paged
+from team.services.core.paging import PAGE_SIZE, Paged, Window
 
 
 def window(total: int, key: str, *, size: int = PAGE_SIZE, noun: str = "items") -> slice:
@@ -15,7 +14,7 @@ def window(total: int, key: str, *, size: int = PAGE_SIZE, noun: str = "items") 
     the slice of the list to show; a stored page beyond the end moves to the last."""
     if total <= size:
         return slice(0, total)
-    pages = ceil(total / size)
+    pages = Window(size=size).pages(total)
     widget = f"{key}_page"
     if int(st.session_state.get(widget) or 1) > pages:
         st.session_state[widget] = pages
@@ -37,3 +36,14 @@ def requested_page(key: str) -> int:
 def pager(paged: Paged[Any], key: str, *, noun: str = "items") -> None:
     """The picker for a page read in SQL (its total and size)."""
     window(paged.total, key, size=paged.window.size, noun=noun)
+
+
+def words(text: str | None) -> str:
+    """A search as its words, one space between (one cached read per search, however
+    it was spaced)."""
+    return " ".join((text or "").split())
+
+
+def searched(key: str) -> str:
+    """The words in the search box of widget key ``key`` (read before the box is drawn)."""
+    return words(st.session_state.get(key))

@@ -1,6 +1,6 @@
 """The charts of the Progress page: what each reads, how few rows it draws (each says how
 many it left out), and the Vega-Lite spec built from them. A spec is built once per data
-version and day (reads.chart_spec), and only the bounded rows reach the browser."""
+version and day (chart_spec), and only the bounded rows reach the browser."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from sqlmodel import Session
 from team import charts
 from team.services.progress import history
 from team.services.progress import people as progress_people
+from team.ui.resources import cached
 
 FILTERED = " Nothing matches these filters yet; clear them to see the whole team."
 EMPTY = {
@@ -225,3 +226,7 @@ def spec(
     chart = by_name(name, stale_days)
     shown, note = chart.bound(data)
     return charts.with_label_limits(chart.draw(shown)), note
+
+
+# Cached here, not in reads.py, so that only the Progress page imports pandas and Altair.
+chart_spec = cached(spec, daily=True, max_entries=256)

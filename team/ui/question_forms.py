@@ -19,6 +19,7 @@ from team.services.questions.view import TreeView
 from team.services.questions.writes import QuestionCreate, QuestionUpdate
 from team.ui import reads, resources, state
 from team.ui.actions import attempt, bind
+from team.ui.paging import words
 from team.ui.text import plain
 from team.ui.tree_nav import CHOICES, unique_labels
 from team.vocabulary import Priority, QuestionStatus, Role
@@ -221,9 +222,11 @@ def _move_form(person: PersonView, view: TreeView, version: int) -> None:
     own branch. The picker lists the top levels; a search finds any other."""
     q = view.node.question
     with st.expander("Move", icon=":material/drive_file_move:"):
-        search = st.text_input(
-            "Find the new parent", key=f"move_find_{q.id}", placeholder="Words of its title"
-        ).strip()
+        search = words(
+            st.text_input(
+                "Find the new parent", key=f"move_find_{q.id}", placeholder="Words of its title"
+            )
+        )
         found = reads.tree_choices(
             root_id=view.root_id,
             search=search,

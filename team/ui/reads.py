@@ -1,7 +1,8 @@
 """Every cached read of the app, declared once, one line each: a service read made a
 cached read by :func:`resources.cached` (keyed by the database URL, the data version and
 its own arguments; ``daily`` ones by the day too). Pages call these and hold no cache
-code of their own."""
+code of their own. Two are declared beside what they build, so that only their pages
+import pandas and Altair: progress_charts.chart_spec and team_tables.tables."""
 
 from __future__ import annotations
 
@@ -21,9 +22,8 @@ from team.services.one_on_ones import reads as one_on_ones
 from team.services.progress import roots
 from team.services.questions import pickers, portfolio, view
 from team.services.reviews import reads as reviews
-from team.ui import progress_charts, resources
+from team.ui import resources
 from team.ui.resources import cached, once_per_run
-from team.ui.team_tables import build as build_team_tables
 
 # People and projects: read once per run too (a page asks for them many times).
 people = cached(admin.list_people, max_entries=32)
@@ -58,13 +58,11 @@ notes_on_many = cached(notes.notes_on_many)
 
 # One-on-ones
 pairs = cached(one_on_ones.pairs_for)
-meetings = cached(one_on_ones.meetings, daily=True)
+meetings = cached(one_on_ones.meetings)
 agenda_of = cached(agenda.build, daily=True)
 
 # Progress, Team, Admin
 progress_roots = cached(roots.root_choices)
-chart_spec = cached(progress_charts.spec, daily=True, max_entries=256)
-team_tables = cached(build_team_tables, daily=True, max_entries=16)
 audit_entities = cached(audit.entities, max_entries=32)
 audit_search = cached(audit.search)
 
@@ -77,9 +75,15 @@ def all_projects() -> list[ProjectView]:
     return once_per_run("projects", projects)
 
 
+def waiting_on(person_id: int) -> dict[str, int]:
+    """How many things of each kind wait on this person: read once per run (the
+    navigation and the Needs my attention page both ask)."""
+    return once_per_run(f"attention:{person_id}", lambda: attention_counts(person_id=person_id))
+
+
 def attention_count(person_id: int) -> int:
     """How many things wait on this person (for the navigation)."""
-    return sum(attention_counts(person_id=person_id).values())
+    return sum(waiting_on(person_id).values())
 
 
 def memo_builder(question_id: int) -> Callable[[], str]:

@@ -39,7 +39,9 @@ class SecurityHeaders:
     """ASGI middleware: the security headers on every HTTP response."""
 
     def __init__(self, app: Any) -> None:
-        self.app = app
+        from starlette.datastructures import MutableHeaders
+
+        self.app, self.headers = app, MutableHeaders
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -48,9 +50,7 @@ class SecurityHeaders:
 
         async def sending(message: Any) -> None:
             if message["type"] == "http.response.start":
-                from starlette.datastructures import MutableHeaders
-
-                headers = MutableHeaders(scope=message)
+                headers = self.headers(scope=message)
                 for name, value in SECURITY_HEADERS.items():
                     headers.setdefault(name, value)
             await send(message)

@@ -1,4 +1,4 @@
-"""The tables of the Team page, built once per data version and day (reads.team_tables):
+"""The tables of the Team page, built once per data version and day (tables):
 the rows the forms pick from and the tables already pivoted (pivoting on every rerun cost
 more than drawing)."""
 
@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from team.services.admin import reads as team_reads
 from team.services.admin.reads import PersonRow, ProjectRow, TeamView
+from team.ui.resources import cached
 from team.vocabulary import Role
 
 ROLE_LABELS = {Role.MANAGER: "Manager", Role.IC: "IC", Role.VIEWER: "Viewer"}
@@ -97,3 +98,7 @@ def _breadth_frame(view: TeamView, values: str) -> pd.DataFrame:
     )
     wide = long.pivot_table(index="IC", columns="Technique", values=values, fill_value=0)
     return wide.astype(int)
+
+
+# Cached here, not in reads.py, so that only the Team page imports pandas.
+tables = cached(build, daily=True, max_entries=16)

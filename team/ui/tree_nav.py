@@ -10,6 +10,7 @@ import streamlit as st
 
 from team.services.admin.reads import PersonView
 from team.ui import reads, state
+from team.ui.paging import searched
 from team.ui.text import plain
 
 ROOT_SEARCH = "q_root_search"
@@ -38,7 +39,7 @@ def pick_root() -> int | None:
     """The general question chosen (kept in ?root=), or None when there is none. When
     there are more than fit the picker, a search box finds the others."""
     wanted = query_int("root")
-    search = str(st.session_state.get(ROOT_SEARCH) or "").strip()
+    search = searched(ROOT_SEARCH)
     found = reads.root_choices(search=search, current=wanted, limit=CHOICES)
     if search or found.total > CHOICES:
         st.text_input("Find a general question", key=ROOT_SEARCH, placeholder="Words of its title")

@@ -18,7 +18,7 @@ from team.services.questions.view import TreeView
 from team.ui import auth, reads, state
 from team.ui.actions import attempt, bind
 from team.ui.labels import COVERAGE_HELP, answer_state_badge, badge, finding_badge, status_badge
-from team.ui.paging import pager, requested_page
+from team.ui.paging import pager, requested_page, searched, words
 from team.ui.text import plain, safe_markdown
 from team.ui.tree_nav import CHOICES, go, pick_root, query_int, unique_labels
 from team.vocabulary import AnswerState, Confidence
@@ -39,11 +39,13 @@ def _node_picker(view: TreeView) -> None:
     """The node's path and its sub-questions on this page, or the questions of the tree
     whose title holds the words searched."""
     node = view.node
-    search = st.text_input(
-        "Find a question in this tree",
-        key=f"answer_find_{view.root_id}",
-        placeholder="Words of its title",
-    ).strip()
+    search = words(
+        st.text_input(
+            "Find a question in this tree",
+            key=f"answer_find_{view.root_id}",
+            placeholder="Words of its title",
+        )
+    )
     if search:
         found = reads.tree_choices(root_id=view.root_id, search=search, limit=CHOICES)
         options = [(c.id, c.depth, c.title) for c in found.items]
@@ -94,7 +96,7 @@ def _evidence(view: TreeView) -> None:
 def _findings_beneath(node_id: int) -> None:
     st.markdown("#### Findings beneath")
     key = f"evidence_{node_id}"
-    search = str(st.session_state.get(f"{key}_search") or "").strip()
+    search = searched(f"{key}_search")
     found = reads.citable_findings(
         node_id=node_id, window=Window(requested_page(key), EVIDENCE), search=search
     )

@@ -76,7 +76,7 @@ def render() -> None:
     st.title("Needs my attention")
     state.show_flash()
     pages = {name: requested_page(f"attention_{name}") for name in SECTIONS}
-    totals = reads.attention_counts(person_id=person.id)
+    totals = reads.waiting_on(person.id)
     items = reads.attention_page(person_id=person.id, pages=pages, totals=totals)
     if items.count == 0:
         st.success("Nothing waits on you right now.", icon=":material/celebration:")

@@ -16,7 +16,7 @@ from team.ui import auth, reads, resources, state
 from team.ui.finding_cards import finding_cards, log_finding_form
 from team.ui.labels import status_badge
 from team.ui.navigation import PageFor, pages_once
-from team.ui.paging import requested_page, window
+from team.ui.paging import requested_page, searched, window
 from team.ui.review_widgets import request_review_form, review_row
 from team.ui.text import plain
 from team.vocabulary import Role
@@ -92,20 +92,20 @@ def _forms(run: _Run) -> None:
 
 def _findings(run: _Run) -> None:
     st.subheader("My findings")
-    search = str(st.session_state.get("mywork_findings_search") or "")
+    search = searched("mywork_findings_search")
     mine = reads.my_findings(
         author_id=run.person.id,
         window=Window(requested_page("mywork_findings")),
-        search=" ".join(search.split()),
+        search=search,
     )
-    if mine.total > PAGE_SIZE or search.strip():
+    if mine.total > PAGE_SIZE or search:
         st.text_input(
             "Search my findings", placeholder="Words in the summary", key="mywork_findings_search"
         )
     if not mine.total:
         st.caption(
             "No finding of yours matches; clear the search to see all."
-            if search.strip()
+            if search
             else "Findings you log appear here with their status and notes."
         )
     window(mine.total, "mywork_findings", noun="findings")

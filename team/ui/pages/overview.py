@@ -11,7 +11,7 @@ from team.services.questions.portfolio import PortfolioFilter, PortfolioRow, Sum
 from team.ui import auth, navigation, reads
 from team.ui.filters import project_person_filters
 from team.ui.labels import COVERAGE_HELP, status_badge
-from team.ui.paging import pager, requested_page
+from team.ui.paging import pager, requested_page, words
 from team.ui.text import plain
 from team.vocabulary import Role
 
@@ -68,9 +68,7 @@ def render() -> None:
     person = auth.current_person()
     st.title("Overview")
     project_id, person_id = project_person_filters("overview", person_label="Person involved")
-    search = st.text_input(
-        "Search", placeholder="Words in the title", key="overview_search"
-    ).strip()
+    search = words(st.text_input("Search", placeholder="Words in the title", key="overview_search"))
     f = PortfolioFilter(project_id, person_id, search)
     found = reads.portfolio_page(f=f, window=Window(requested_page("overview")))
     if not found.total:

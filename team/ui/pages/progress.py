@@ -7,15 +7,16 @@ from __future__ import annotations
 import streamlit as st
 
 from team.services.progress import roots
-from team.ui import auth, reads, resources
+from team.ui import auth, progress_charts, reads, resources
 from team.ui.filters import project_person_filters
+from team.ui.paging import searched
 from team.ui.progress_charts import EMPTY, FILTERED, PROGRESS, Chart, catalogue
 
 
 def _root_picker(filters: tuple[int | None, int | None]) -> tuple[tuple[int, ...], str]:
     """Which general questions answer progress draws, and a sentence saying so."""
     chosen = tuple(int(i) for i in st.session_state.get("progress_roots") or ())
-    search = str(st.session_state.get("progress_root_search") or "").strip()
+    search = searched("progress_root_search")
     project_id, person_id = filters
     choices = reads.progress_roots(
         project_id=project_id, person_id=person_id, search=search, chosen=chosen
@@ -50,7 +51,7 @@ def _section(
     st.caption(chart.caption)
     chosen, note = _root_picker(filters) if picker else ((), "")
     project_id, person_id = filters
-    spec, left_out = reads.chart_spec(
+    spec, left_out = progress_charts.chart_spec(
         name=chart.name,
         project_id=project_id,
         person_id=person_id,

@@ -12,7 +12,7 @@ from team.services.reviews.reads import ReviewView
 from team.ui import auth, reads, resources, state
 from team.ui.labels import ago, hours_text, review_badge
 from team.ui.note_thread import note_thread
-from team.ui.paging import requested_page, window
+from team.ui.paging import requested_page, window, words
 from team.ui.review_widgets import review_actions, review_row
 from team.ui.text import plain, safe_markdown, web_link
 from team.vocabulary import Role
@@ -63,13 +63,13 @@ def _list(
 
 
 def _all_open(names: dict[int, str]) -> None:
-    search = st.text_input(
-        "Search", placeholder="Words in the question or the finding", key="reviews_all_search"
+    search = words(
+        st.text_input(
+            "Search", placeholder="Words in the question or the finding", key="reviews_all_search"
+        )
     )
-    found = reads.open_reviews(
-        window=Window(requested_page("reviews_all")), search=" ".join(search.split())
-    )
-    empty = "No open review matches; clear the search to see all." if search.strip() else ""
+    found = reads.open_reviews(window=Window(requested_page("reviews_all")), search=search)
+    empty = "No open review matches; clear the search to see all." if search else ""
     _list(found, names, "all", empty or "No review is open.", "open reviews")
 
 

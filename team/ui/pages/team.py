@@ -9,7 +9,7 @@ from team.services.admin import people, projects
 from team.services.admin.people import PersonInput
 from team.services.admin.projects import ProjectInput
 from team.services.admin.reads import PersonRow, PersonView, ProjectRow
-from team.ui import auth, reads, state
+from team.ui import auth, state, team_tables
 from team.ui.actions import attempt, bind
 from team.ui.team_tables import ROLE_LABELS, Tables, shown
 from team.ui.text import plain
@@ -207,7 +207,7 @@ def render() -> None:
     manager = person.role == Role.MANAGER
     if not manager:
         st.caption("You see the team read-only; a manager adds and edits people and projects.")
-    tables = reads.team_tables()
+    tables = team_tables.tables()
     _people_section(person, tables, manager)
     _projects_section(person, tables, manager)
     _workload_section(tables)
