@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, ClassVar, NoReturn, Protocol, TypeVar
 
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from team.demo.spec import (
     AnswerSpec,
@@ -35,7 +35,7 @@ from team.models import (
     TrackNote,
 )
 from team.services.core.errors import InvalidInput
-from team.services.core.events import record
+from team.services.core.writes import record
 from team.vocabulary import FindingStatus, QuestionStatus, ReviewStatus
 
 _T = TypeVar("_T")
@@ -94,18 +94,15 @@ class DemoWriter:
         self.s.flush()
         return row
 
-    def event(self, at: datetime, actor: int | None, row: _HasId, action: str, **kw: Any) -> None:
-        """Record an event on ``row``; the entity is its table name."""
-        entity = str(row.__tablename__)
-        record(
-            self.s, actor_id=actor, entity=entity, entity_id=_id(row), action=action, at=at, **kw
-        )
+    def event(self, at: datetime, actor: int | None, row: SQLModel, action: str, **kw: Any) -> None:
+        """Record an event on ``row`` at ``at``; the entity is its table name."""
+        record(self.s, actor, row, action, at=at, **kw)
 
     def changed(
         self,
         at: datetime,
         actor: int,
-        row: _HasId,
+        row: SQLModel,
         field: str,
         old: object,
         new: object,
@@ -115,7 +112,7 @@ class DemoWriter:
 
     def history(
         self,
-        row: _HasId,
+        row: SQLModel,
         old: object,
         steps: Sequence[tuple[datetime, object, int]],
         root: int | None,

@@ -1,19 +1,25 @@
 """The audit log: every event, filterable by person, entity and date, exportable as CSV.
 Managers only. The text of a one-on-one (its notes, track notes, action items) stays
-private to its two people: another manager sees that it changed, not what it says."""
+private to its two people: another manager sees that it changed, not what it says.
+
+pandas is imported by :func:`search`, which builds its table, not with the module: the
+app's cached reads import this module on every page, and they do not load pandas."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select, text
 from sqlmodel import Session, col
 
 from team.models import ActionItem, Event, OneOnOne, Person, TrackNote
 from team.services.core import exports
 from team.services.core.actors import acting, require_manager
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 COLUMNS = ["id", "at", "who", "entity", "entity_id", "action", "field", "old", "new"]
 EXPORT_MAX = 200_000
@@ -78,6 +84,8 @@ def search(
     session: Session, actor_id: int, *, f: AuditFilter, limit: int = 500
 ) -> tuple[pd.DataFrame, int]:
     """The newest ``limit`` matching events and how many match in all."""
+    import pandas as pd
+
     require_manager(acting(session, actor_id), "read the audit log")
     where = _where(f)
     hidden = _private_to_others(actor_id)

@@ -14,16 +14,19 @@ from team.services.admin.rules import (
     check_email_free,
     check_manager,
     check_stops_managing,
+    clash,
     clean_email,
     clean_name,
+    just_added,
+    manager,
 )
-from team.services.core.actors import Actor, acting, require_manager
+from team.services.core.actors import Actor
 from team.services.core.errors import PermissionDenied
 from team.services.core.tx import atomic
 from team.services.core.writes import commit, insert, load, save_fields
 from team.vocabulary import Role
 
-CLASH = "Someone else saved the same name or email a moment ago; reload and try again."
+CLASH = clash("name or email")
 
 
 @dataclass(frozen=True)
@@ -34,24 +37,19 @@ class PersonInput:
     reports_to_id: int | None = None
 
 
-def _manager(session: Session, actor_id: int, doing: str) -> Actor:
-    actor = acting(session, actor_id)
-    require_manager(actor, doing)
-    return actor
-
-
 def _load(session: Session, person_id: int) -> Person:
     return load(session, Person, person_id, f"Person #{person_id} does not exist.")
 
 
 def _insert(session: Session, actor: Actor | None, person: Person) -> None:
-    clash = f"'{person.name}' was just added by someone else; reload and check."
-    insert(session, actor, person, new=person.name, clash=clash)
+    # A person's unique value is their email.
+    added = just_added(person.name)
+    insert(session, actor, person, new=person.name, clash=added, clash_field="email")
 
 
 @atomic
 def add_person(session: Session, actor_id: int, *, data: PersonInput) -> PersonView:
-    actor = _manager(session, actor_id, "add people to the team")
+    actor = manager(session, actor_id, "add people to the team")
     email = clean_email(data.email)
     person = Person(
         name=clean_name(data.name, "person"),
@@ -87,7 +85,7 @@ def edit_person(
     session: Session, actor_id: int, *, person_id: int, version: int, data: PersonInput
 ) -> PersonView:
     """Change name, email, role and reports-to of a person."""
-    actor = _manager(session, actor_id, "edit people")
+    actor = manager(session, actor_id, "edit people")
     person = _load(session, person_id)
     role, email = Role(data.role), clean_email(data.email)
     wanted: dict[str, object] = {
@@ -115,7 +113,7 @@ def set_person_active(
     """Deactivate (``active=False``) or reactivate a person. Nothing is deleted: their
     questions, findings and history stay; a deactivated person can no longer act."""
     doing = "reactivate people" if active else "deactivate people"
-    actor = _manager(session, actor_id, doing)
+    actor = manager(session, actor_id, doing)
     person = _load(session, person_id)
     if not active:
         check_stops_managing(session, person, "deactivate them")

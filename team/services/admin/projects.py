@@ -10,27 +10,20 @@ from sqlmodel import Session, col
 
 from team.models import Project
 from team.services.admin.reads import ProjectView, project_view
-from team.services.admin.rules import clean_name
-from team.services.core.actors import Actor, acting, require_manager
+from team.services.admin.rules import clash, clean_name, just_added, manager
 from team.services.core.errors import InvalidInput
 from team.services.core.text import multi_line
 from team.services.core.tx import atomic
 from team.services.core.writes import commit, insert, load, save_fields
 
 DESCRIPTION_MAX = 20_000
-CLASH = "Someone else saved the same name or email a moment ago; reload and try again."
+CLASH = clash("name")
 
 
 @dataclass(frozen=True)
 class ProjectInput:
     name: str
     description: str = ""
-
-
-def _manager(session: Session, actor_id: int, doing: str) -> Actor:
-    actor = acting(session, actor_id)
-    require_manager(actor, doing)
-    return actor
 
 
 def _load(session: Session, project_id: int) -> Project:
@@ -57,10 +50,10 @@ def _clean(session: Session, data: ProjectInput, project_id: int | None) -> dict
 
 @atomic
 def add_project(session: Session, actor_id: int, *, data: ProjectInput) -> ProjectView:
-    actor = _manager(session, actor_id, "add projects")
+    actor = manager(session, actor_id, "add projects")
     project = Project(**_clean(session, data, None))  # type: ignore[arg-type]
-    clash = f"'{project.name}' was just added by someone else; reload and check."
-    insert(session, actor, project, new=project.name, clash=clash)
+    added = just_added(project.name)
+    insert(session, actor, project, new=project.name, clash=added, clash_field="name")
     commit(session, clash=CLASH)
     return project_view(project)
 
@@ -69,7 +62,7 @@ def add_project(session: Session, actor_id: int, *, data: ProjectInput) -> Proje
 def edit_project(
     session: Session, actor_id: int, *, project_id: int, version: int, data: ProjectInput
 ) -> ProjectView:
-    actor = _manager(session, actor_id, "edit projects")
+    actor = manager(session, actor_id, "edit projects")
     project = _load(session, project_id)
     wanted = _clean(session, data, project_id)
     if save_fields(
@@ -84,7 +77,7 @@ def set_project_archived(
     session: Session, actor_id: int, *, project_id: int, version: int, archived: bool
 ) -> ProjectView:
     """Archive a project (its questions stay, read-only history) or reopen it."""
-    actor = _manager(session, actor_id, "archive or reopen projects")
+    actor = manager(session, actor_id, "archive or reopen projects")
     project = _load(session, project_id)
     wanted: dict[str, object] = {"archived": archived}
     if save_fields(

@@ -1,6 +1,10 @@
 """Team reads: the people and projects pages pick from, people with their manager,
 projects with their general questions, each person's workload and each IC's technique
-breadth. Each read is a fixed number of grouped queries, whatever the size of the team."""
+breadth. Each read is a fixed number of grouped queries, whatever the size of the team.
+
+The workload and breadth counts are progress/people.py's, which works on pandas: it is
+imported by the reads that need it, so the many pages and the command line that only
+pick people and projects from here do not load pandas."""
 
 from __future__ import annotations
 
@@ -13,7 +17,6 @@ from sqlmodel import Session, col
 
 from team.models import Person, Project, Question
 from team.services.core.views import view_of
-from team.services.progress import people as progress_people
 from team.vocabulary import QuestionStatus, Role
 
 
@@ -114,17 +117,7 @@ def people_overview(session: Session) -> list[PersonRow]:
         .order_by(col(Person.active).desc(), col(Person.name))
     )
     return [
-        PersonRow(
-            id=p.id or 0,
-            name=p.name,
-            email=p.email,
-            role=Role(p.role),
-            active=p.active,
-            reports_to_id=p.reports_to_id,
-            manager=manager,
-            manager_active=manager_active,
-            version=p.version,
-        )
+        view_of(PersonRow, p, manager=manager, manager_active=manager_active)
         for p, manager, manager_active in session.execute(query)
     ]
 
@@ -149,15 +142,7 @@ def projects_overview(session: Session) -> list[ProjectRow]:
         .order_by(col(Project.archived), col(Project.name))
     )
     return [
-        ProjectRow(
-            id=p.id or 0,
-            name=p.name,
-            description=p.description,
-            archived=p.archived,
-            general_questions=int(roots),
-            open_general_questions=int(open_roots),
-            version=p.version,
-        )
+        view_of(ProjectRow, p, general_questions=int(roots), open_general_questions=int(open_roots))
         for p, roots, open_roots in session.execute(query)
     ]
 
@@ -169,8 +154,13 @@ def _active_by_id(session: Session) -> dict[int, bool]:
 def workload(session: Session, *, today: date | None = None) -> list[WorkloadRow]:
     """Open sub-questions per assignee and project, with how many are overdue. The
     counting is progress/people.py's, so Team and Progress always agree."""
+    return _workload(session, today, _active_by_id(session))
+
+
+def _workload(session: Session, today: date | None, active: dict[int, bool]) -> list[WorkloadRow]:
+    from team.services.progress import people as progress_people  # pandas: see the top
+
     now = datetime.combine(today, datetime.min.time(), tzinfo=UTC) if today else None
-    active = _active_by_id(session)
     return [
         WorkloadRow(
             person_id=int(r["person_id"]),
@@ -187,7 +177,12 @@ def workload(session: Session, *, today: date | None = None) -> list[WorkloadRow
 def technique_breadth(session: Session) -> list[BreadthRow]:
     """IC x technique: questions assigned and findings logged, counted by
     progress_people.technique_breadth (the Progress chart's numbers)."""
-    active = _active_by_id(session)
+    return _technique_breadth(session, _active_by_id(session))
+
+
+def _technique_breadth(session: Session, active: dict[int, bool]) -> list[BreadthRow]:
+    from team.services.progress import people as progress_people  # pandas: see the top
+
     return [
         BreadthRow(
             person_id=int(r["person_id"]),
@@ -212,9 +207,13 @@ class TeamView:
 
 
 def team_view(session: Session, *, today: date | None = None) -> TeamView:
+    """The people are read once: the workload and breadth rows take who is active from
+    the people's rows."""
+    people = people_overview(session)
+    active = {p.id: p.active for p in people}
     return TeamView(
-        people=people_overview(session),
+        people=people,
         projects=projects_overview(session),
-        workload=workload(session, today=today),
-        breadth=technique_breadth(session),
+        workload=_workload(session, today, active),
+        breadth=_technique_breadth(session, active),
     )

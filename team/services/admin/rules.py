@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from team.models import Person
+from team.services.core.actors import Actor, acting, require_manager
 from team.services.core.errors import InvalidInput
 from team.services.core.text import one_line, without_controls
 from team.vocabulary import Role
@@ -19,6 +20,23 @@ NAME_MAX = 120
 EMAIL_MAX = 254
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _A_ROLE = {Role.MANAGER: "a manager", Role.IC: "an IC", Role.VIEWER: "a viewer"}
+
+
+def manager(session: Session, actor_id: int, doing: str) -> Actor:
+    """The acting person, who must be a manager to do ``doing``."""
+    actor = acting(session, actor_id)
+    require_manager(actor, doing)
+    return actor
+
+
+def clash(same: str) -> str:
+    """What a save that met someone else's save of the same ``same`` says."""
+    return f"Someone else saved the same {same} a moment ago; reload and try again."
+
+
+def just_added(name: str) -> str:
+    """What an add that met someone else's add of ``name`` says."""
+    return f"'{name}' was just added by someone else; reload and check."
 
 
 def clean_name(name: str, what: str) -> str:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from team.models import Person
-from team.services.answers.reads import AnswerVersion, latest_versions, versions
+from team.services.answers.reads import AnswerVersion, latest_versions
 from team.services.core.markdown import defused, link, literal
 from team.services.findings.reads import FindingView, findings_below
 from team.services.questions.tree import Tree, load_subtree
@@ -72,7 +72,8 @@ def memo(session: Session, *, question_id: int, now: datetime | None = None) -> 
     tree = load_subtree(session, node_id=question_id)
     node = tree.nodes[question_id]
     names = dict(session.execute(select(col(Person.id), col(Person.name))).all())
-    own = versions(session, question_id=question_id)
+    # The newest answers of the node and of its children, read together.
+    answers = latest_versions(session, question_ids=[question_id, *node.children])
     lines = [f"# {literal(node.question.title)}", ""]
     if node.question.context:
         context = defused(node.question.context).split("\n")
@@ -81,7 +82,7 @@ def memo(session: Session, *, question_id: int, now: datetime | None = None) -> 
     lines += [
         "## Answer",
         "",
-        *_answer_block(own[-1] if own else None),
+        *_answer_block(answers.get(question_id)),
         f"Coverage: {node.answered_leaves} of {node.leaves} leaf questions answered"
         + (f" ({coverage:.0%})." if coverage is not None else "."),
         "",
@@ -90,13 +91,12 @@ def memo(session: Session, *, question_id: int, now: datetime | None = None) -> 
     ]
     if not node.children:
         lines += ["_This question has no sub-questions._", ""]
-    child_answers = latest_versions(session, question_ids=node.children)
     for child_id in node.children:
         child = tree.nodes[child_id].question
         if child.status == QuestionStatus.DROPPED:
             continue
         lines += [f"### \\[Q{child_id}\\] {literal(child.title)}", ""]
-        lines += _answer_block(child_answers.get(child_id))
+        lines += _answer_block(answers.get(child_id))
     lines += [
         "## Evidence",
         "",

@@ -7,11 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, Subquery, func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from team.models import Answer, Citation, Person, Question
+from team.services.core.views import view_of
 from team.vocabulary import AnswerState, Confidence
 
 
@@ -31,46 +32,66 @@ class AnswerVersion:
     cited_questions: tuple[int, ...] = field(default=())  # child questions of cited answers
 
 
+def _newest(
+    *, question_ids: list[int] | None = None, root_ids: list[int] | None = None
+) -> Select[int, int]:
+    """(qid, n): the number of the newest answer version of each of ``question_ids``, or
+    of each node of the trees ``root_ids``, that has an answer (one grouped query)."""
+    query: Select[int, int] = select(
+        col(Answer.question_id).label("qid"), func.max(Answer.number).label("n")
+    )
+    if root_ids is not None:
+        query = query.join(Question, col(Question.id) == col(Answer.question_id))
+        query = query.where(col(Question.root_id).in_(root_ids))
+    else:
+        query = query.where(col(Answer.question_id).in_(question_ids or []))
+    return query.group_by(col(Answer.question_id))
+
+
+def _is_newest(newest: Subquery) -> ColumnElement[bool]:
+    """The answer row is the newest version of its question, by ``newest``."""
+    return (col(Answer.question_id) == newest.c.qid) & (col(Answer.number) == newest.c.n)
+
+
 def latest_numbers(session: Session, *, question_ids: list[int]) -> dict[int, int]:
     """{question id: its newest answer version number} (one grouped query)."""
     if not question_ids:
         return {}
-    query = (
-        select(col(Answer.question_id), func.max(Answer.number))
-        .where(col(Answer.question_id).in_(question_ids))
-        .group_by(col(Answer.question_id))
-    )
-    return {int(q): int(n) for q, n in session.execute(query)}
+    return {int(q): int(n) for q, n in session.execute(_newest(question_ids=question_ids))}
+
+
+def latest_ids(session: Session, *, question_ids: list[int]) -> dict[int, int]:
+    """{question id: the id of its newest answer version} (one query)."""
+    if not question_ids:
+        return {}
+    newest = _newest(question_ids=question_ids).subquery()
+    query = select(col(Answer.question_id), col(Answer.id)).join(newest, _is_newest(newest))
+    return {int(q): int(a) for q, a in session.execute(query)}
+
+
+def _authored() -> Select[Answer, str]:
+    """Answer rows with their author's name."""
+    return select(Answer, col(Person.name)).join(Person, col(Person.id) == col(Answer.author_id))
 
 
 def versions(session: Session, *, question_id: int) -> list[AnswerVersion]:
     """Every version of a question's answer, oldest first, with its citations."""
-    rows = session.execute(
-        select(Answer, col(Person.name))
-        .join(Person, col(Person.id) == col(Answer.author_id))
-        .where(col(Answer.question_id) == question_id)
-        .order_by(col(Answer.number))
-    ).all()
-    return _with_citations(session, [(a, name) for a, name in rows])
+    query = _authored().where(col(Answer.question_id) == question_id).order_by(col(Answer.number))
+    return _with_citations(session, [(a, name) for a, name in session.execute(query)])
+
+
+def version(session: Session, *, answer_id: int) -> AnswerVersion:
+    """One version (the answer row ``answer_id``), with its citations."""
+    query = _authored().where(col(Answer.id) == answer_id)
+    [found] = _with_citations(session, [(a, name) for a, name in session.execute(query)])
+    return found
 
 
 def latest_versions(session: Session, *, question_ids: list[int]) -> dict[int, AnswerVersion]:
     """{question id: its newest answer version, with its citations} for the questions
     that have one: two queries however many questions."""
-    newest = (
-        select(col(Answer.question_id).label("qid"), func.max(Answer.number).label("n"))
-        .where(col(Answer.question_id).in_(question_ids))
-        .group_by(col(Answer.question_id))
-        .subquery()
-    )
-    rows = session.execute(
-        select(Answer, col(Person.name))
-        .join(Person, col(Person.id) == col(Answer.author_id))
-        .join(
-            newest,
-            (col(Answer.question_id) == newest.c.qid) & (col(Answer.number) == newest.c.n),
-        )
-    ).all()
+    newest = _newest(question_ids=question_ids).subquery()
+    rows = session.execute(_authored().join(newest, _is_newest(newest)))
     return {v.question_id: v for v in _with_citations(session, [(a, n) for a, n in rows])}
 
 
@@ -92,16 +113,10 @@ def _with_citations(session: Session, rows: list[tuple[Answer, str]]) -> list[An
         mine = cites.get(answer.id, [])
         answers = sorted((c.cited_answer_id, q) for c, q in mine if c.cited_answer_id)
         result.append(
-            AnswerVersion(
-                id=answer.id,
-                question_id=answer.question_id,
-                number=answer.number,
-                body=answer.body,
-                state=AnswerState(answer.state),
-                confidence=Confidence(answer.confidence),
-                author_id=answer.author_id,
+            view_of(
+                AnswerVersion,
+                answer,
                 author=name,
-                created_at=answer.created_at,
                 finding_ids=tuple(sorted(c.finding_id for c, _ in mine if c.finding_id)),
                 cited_answer_ids=tuple(a for a, _ in answers),
                 cited_questions=tuple(sorted(int(q) for _, q in answers if q is not None)),
@@ -122,19 +137,10 @@ def latest_in_trees(session: Session, *, root_ids: list[int]) -> dict[int, Lates
     query."""
     if not root_ids:
         return {}
-    newest = (
-        select(col(Answer.question_id).label("qid"), func.max(Answer.number).label("n"))
-        .join(Question, col(Question.id) == col(Answer.question_id))
-        .where(col(Question.root_id).in_(root_ids))
-        .group_by(col(Answer.question_id))
-        .subquery()
-    )
+    newest = _newest(root_ids=root_ids).subquery()
     query = select(
         col(Answer.question_id), col(Answer.number), col(Answer.state), col(Answer.confidence)
-    ).join(
-        newest,
-        (col(Answer.question_id) == newest.c.qid) & (col(Answer.number) == newest.c.n),
-    )
+    ).join(newest, _is_newest(newest))
     return {
         int(q): Latest(int(n), AnswerState(s), Confidence(c))
         for q, n, s, c in session.execute(query)

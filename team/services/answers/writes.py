@@ -10,13 +10,13 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from team.models import Answer, Citation, Finding, Question
-from team.services.answers.reads import AnswerVersion, latest_numbers, versions
+from team.services.answers.reads import AnswerVersion, latest_ids, latest_numbers, version
 from team.services.answers.rules import markers
 from team.services.core.actors import Actor, acting, require_writer
 from team.services.core.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
 from team.services.core.text import multi_line
 from team.services.core.tx import atomic
-from team.services.core.writes import lock_row, record
+from team.services.core.writes import insert, lock_row
 from team.services.questions.rules import works_on
 from team.services.questions.store import branch
 from team.vocabulary import AnswerState, Confidence, FindingStatus
@@ -76,7 +76,7 @@ def _answer_citations(session: Session, question: Question, child_ids: set[int])
     children = {
         q.id: q for q in session.scalars(select(Question).where(col(Question.id).in_(child_ids)))
     }
-    latest = latest_numbers(session, question_ids=sorted(child_ids))
+    latest = latest_ids(session, question_ids=sorted(child_ids))
     cited = []
     for qid in sorted(child_ids):
         child = children.get(qid)
@@ -90,12 +90,7 @@ def _answer_citations(session: Session, question: Question, child_ids: set[int])
             raise InvalidInput(
                 f"[Q{qid}] “{child.title}” has no answer yet to cite.", field="citations"
             )
-        answer_id = session.scalar(
-            select(col(Answer.id)).where(
-                col(Answer.question_id) == qid, col(Answer.number) == latest[qid]
-            )
-        )
-        cited.append(int(answer_id or 0))
+        cited.append(latest[qid])
     return cited
 
 
@@ -137,19 +132,9 @@ def save_answer(
         confidence=Confidence(data.confidence),
         author_id=author.id,
     )
-    session.add(answer)
-    session.flush()
+    insert(session, author, answer, field="number", new=answer.number, root_id=question.root_id)
     assert answer.id is not None
     session.add_all([Citation(answer_id=answer.id, finding_id=f) for f in finding_ids])
     session.add_all([Citation(answer_id=answer.id, cited_answer_id=a) for a in answer_ids])
-    record(
-        session,
-        author,
-        answer,
-        "created",
-        field="number",
-        new=answer.number,
-        root_id=question.root_id,
-    )
     session.commit()
-    return next(v for v in versions(session, question_id=question_id) if v.id == answer.id)
+    return version(session, answer_id=answer.id)

@@ -15,7 +15,7 @@ from team.vocabulary import Role
 
 class _Person(Protocol):
     @property
-    def id(self) -> int: ...
+    def id(self) -> int | None: ...  # None only for a row not saved yet
     @property
     def name(self) -> str: ...
     @property
@@ -33,6 +33,8 @@ class Actor:
 
     @classmethod
     def of(cls, person: _Person) -> Actor:
+        """The actor a person (a saved row, or a view of one) is."""
+        assert person.id is not None, "an actor is a saved person"
         return cls(id=person.id, name=person.name, role=Role(person.role))
 
     @property
@@ -58,7 +60,7 @@ def acting(session: Session, person_id: int | None) -> Actor:
         raise PermissionDenied(
             f"{person.name} is deactivated and can no longer make changes; ask a manager."
         )
-    return Actor(id=person.id, name=person.name, role=Role(person.role))
+    return Actor.of(person)
 
 
 def require_writer(actor: Actor) -> None:

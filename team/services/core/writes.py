@@ -7,6 +7,7 @@ version it was based on and takes the next one, or is refused and overwrites not
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import select, update
@@ -80,7 +81,7 @@ def claim_version(
 
 def record(
     session: Session,
-    actor: Actor | None,
+    actor: Actor | int | None,
     row: SQLModel,
     action: str,
     *,
@@ -88,14 +89,16 @@ def record(
     old: object = None,
     new: object = None,
     root_id: int | None = None,
+    at: datetime | None = None,
 ) -> None:
-    """The event of a change to ``row`` (its table names the entity); ``actor`` is None
-    for an act from the command line."""
+    """The event of a change to ``row`` (its table names the entity) by ``actor`` (or
+    just their id, as the demo loader knows them; None for an act from the command
+    line), stamped now unless ``at`` says when (the demo's backdated history)."""
     row_id = getattr(row, "id")  # noqa: B009
     assert row_id is not None, "a row is flushed before its events are recorded"
     events.record(
         session,
-        actor_id=actor.id if actor is not None else None,
+        actor_id=actor.id if isinstance(actor, Actor) else actor,
         entity=str(getattr(type(row), "__tablename__")),  # noqa: B009
         entity_id=row_id,
         action=action,
@@ -103,6 +106,7 @@ def record(
         old=old,
         new=new,
         root_id=root_id,
+        at=at,
     )
 
 
@@ -138,25 +142,30 @@ def insert(
     row: SQLModel,
     *,
     new: object,
-    clash: str,
+    field: str | None = None,
     root_id: int | None = None,
+    clash: str | None = None,
+    clash_field: str | None = None,
 ) -> None:
-    """Add ``row`` with its ``created`` event; a unique value someone else saved a moment
-    ago is InvalidInput with the sentence ``clash``, not a traceback."""
+    """Add ``row`` with its ``created`` event (naming ``field`` and its value ``new``).
+    Given ``clash``, a unique value someone else saved a moment ago is InvalidInput with
+    that sentence (about ``clash_field``), not a traceback; the service's @atomic rolls
+    the transaction back."""
     session.add(row)
-    try:
+    if clash is None:
         session.flush()
-    except IntegrityError:
-        session.rollback()
-        raise InvalidInput(clash, field="name") from None
-    record(session, actor, row, "created", new=new, root_id=root_id)
+    else:
+        try:
+            session.flush()
+        except IntegrityError:
+            raise InvalidInput(clash, field=clash_field) from None
+    record(session, actor, row, "created", field=field, new=new, root_id=root_id)
 
 
 def commit(session: Session, *, clash: str) -> None:
     """Commit; a unique clash with a concurrent save is InvalidInput with the sentence
-    ``clash``, not a traceback."""
+    ``clash``, not a traceback (the service's @atomic rolls the transaction back)."""
     try:
         session.commit()
     except IntegrityError:
-        session.rollback()
         raise InvalidInput(clash) from None

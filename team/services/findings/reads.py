@@ -15,7 +15,8 @@ from sqlalchemy import ColumnElement, Select, select
 from sqlmodel import Session, col
 
 from team.models import Finding, Person, Question
-from team.services.core.paging import Paged, Window, count, keyed_page, read_page, words_in
+from team.services.core.paging import Paged, Window, keyed_page, read_page, words_in
+from team.services.core.views import view_of
 from team.services.questions.store import branch
 from team.vocabulary import Confidence, FindingKind, FindingStatus
 
@@ -51,21 +52,13 @@ def finding_query() -> FindingQuery:
 def to_views(rows: Iterable[Any]) -> list[FindingView]:
     """Rows of :func:`finding_query` as views."""
     return [
-        FindingView(
-            id=int(f.id),
-            question_id=f.question_id,
+        view_of(
+            FindingView,
+            f,
             question_title=title,
             root_id=root_id,
-            author_id=f.author_id,
             author=name,
-            summary=f.summary,
-            body=f.body,
             links=tuple(f.links or ()),
-            kind=FindingKind(f.kind),
-            confidence=Confidence(f.confidence),
-            status=FindingStatus(f.status),
-            created_at=f.created_at,
-            version=f.version,
         )
         for f, name, title, root_id in rows
     ]
@@ -154,12 +147,11 @@ def _ids(node_id: int, search: str) -> Select[int | None]:
     )
     for word in search.split():
         query = query.where(_matches(word))
-    return query.order_by(col(Finding.created_at).desc(), col(Finding.id).desc())
+    return query.order_by(*_newest())
 
 
-def _details(ids: Select[int | None]) -> DetailQuery:
-    """The findings of the page ``ids`` with their author and question, in its order."""
-    page = ids.subquery()
+def _details() -> DetailQuery:
+    """Findings with their author and question, in the order of :func:`_ids`."""
     return (
         select(
             col(Finding.id),
@@ -173,8 +165,7 @@ def _details(ids: Select[int | None]) -> DetailQuery:
         )
         .join(Question, col(Question.id) == col(Finding.question_id))
         .join(Person, col(Person.id) == col(Finding.author_id))
-        .where(col(Finding.id).in_(select(page.c.id)))
-        .order_by(col(Finding.created_at).desc(), col(Finding.id).desc())
+        .order_by(*_newest())
     )
 
 
@@ -200,21 +191,20 @@ def citable_findings(
     """One page of the findings an answer to ``node_id`` may cite, newest first, with
     their total; ``search`` keeps those whose summary holds every word (any case), a word
     like ``F12`` naming finding 12. Two queries: the total, then the page."""
-    ids = _ids(node_id, search)
-    total = count(session, ids)
-    window = window.within(total)
-    rows = session.execute(_details(ids.limit(window.size).offset(window.offset)))
-    return Paged(items=_to_citable(rows), total=total, window=window)
+    return keyed_page(
+        session,
+        keys=_ids(node_id, search),
+        rows=_details(),
+        key=col(Finding.id),
+        window=window,
+        convert=_to_citable,
+    )
 
 
 def findings_on_page(session: Session, *, question_id: int, window: Window) -> Paged[FindingView]:
     """One page of the findings logged on ``question_id`` (any status), newest first,
     with their total."""
-    query = (
-        finding_query()
-        .where(col(Finding.question_id) == question_id)
-        .order_by(col(Finding.created_at).desc(), col(Finding.id).desc())
-    )
+    query = finding_query().where(col(Finding.question_id) == question_id).order_by(*_newest())
     return read_page(session, query, window, to_views)
 
 

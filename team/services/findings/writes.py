@@ -12,12 +12,13 @@ from team.services.core.actors import Actor, acting, require_writer
 from team.services.core.errors import IllegalTransition, InvalidInput, PermissionDenied
 from team.services.core.text import check_link, multi_line, one_line
 from team.services.core.tx import atomic
+from team.services.core.writes import insert, save_fields
 from team.services.core.writes import load as load_row
-from team.services.core.writes import record, save_fields
 from team.services.findings.reads import FindingView, get_finding
 from team.services.findings.rules import check_move
 from team.services.notes.writes import insert_note
 from team.services.questions.rules import works_on
+from team.services.questions.store import root_of
 from team.vocabulary import Confidence, FindingKind, FindingStatus, NoteKind, QuestionStatus
 
 SUMMARY_MAX = 300
@@ -72,11 +73,6 @@ def load(session: Session, finding_id: int) -> Finding:
     )
 
 
-def _root_of(session: Session, finding: Finding) -> int | None:
-    question = session.get(Question, finding.question_id)
-    return question.root_id if question is not None else None
-
-
 def _view(session: Session, finding: Finding) -> FindingView:
     assert finding.id is not None
     found = get_finding(session, finding_id=finding.id)
@@ -110,9 +106,7 @@ def log_finding(
         status=F.SHARED if share else F.DRAFT,
         **_clean(data),  # type: ignore[arg-type]
     )
-    session.add(finding)
-    session.flush()
-    record(session, actor, finding, "created", new=finding.summary, root_id=question.root_id)
+    insert(session, actor, finding, new=finding.summary, root_id=question.root_id)
     session.commit()
     return _view(session, finding)
 
@@ -148,7 +142,7 @@ def _save(
         version=version,
         wanted=wanted,
         what=f"The finding '{finding.summary}'",
-        root_id=_root_of(session, finding),
+        root_id=root_of(session, finding.question_id),
         touch=True,
     )
 
@@ -184,7 +178,7 @@ def move_finding(
             target_id=finding.id,
             body=reason,
             kind=NoteKind.MUST_FIX,
-            root_id=_root_of(session, finding),
+            root_id=root_of(session, finding.question_id),
         )
     session.commit()
     return _view(session, finding)

@@ -14,6 +14,7 @@ from sqlmodel import Session, col
 
 from team.models import Finding, Note, Person, Question, ReviewRequest
 from team.services.core.sql_time import aware
+from team.services.core.views import view_of
 from team.services.notes.rules import TARGET_COLUMNS, TargetKind
 from team.vocabulary import NoteKind
 
@@ -39,16 +40,7 @@ def _thread_query() -> Select[Note, str]:
 
 
 def _view(note: Note, author: str) -> NoteView:
-    return NoteView(
-        id=int(note.id or 0),
-        author_id=note.author_id,
-        author=author,
-        kind=NoteKind(note.kind),
-        body=note.body,
-        resolved=note.resolved,
-        created_at=note.created_at,
-        version=note.version,
-    )
+    return view_of(NoteView, note, author=author)
 
 
 def notes_on(session: Session, *, target: TargetKind, target_id: int) -> list[NoteView]:

@@ -18,6 +18,7 @@ from sqlmodel import Session, col
 
 from team.models import Answer, Finding, Note, Question, ReviewRequest
 from team.services.core.actors import Actor
+from team.services.questions.store import root_of
 from team.vocabulary import NoteKind
 
 TargetKind = Literal["review_request", "finding", "question", "answer"]
@@ -34,24 +35,22 @@ def target_row(
 ) -> tuple[object, int | None, int | None]:
     """(row, id of the person whose work it is, general question id) of a note's target;
     the row is None when the target does not exist."""
-    if target == "review_request":
-        review = session.get(ReviewRequest, target_id)
-        question = session.get(Question, review.question_id) if review else None
-        return review, review.requester_id if review else None, _root(question)
-    if target == "finding":
-        finding = session.get(Finding, target_id)
-        question = session.get(Question, finding.question_id) if finding else None
-        return finding, finding.author_id if finding else None, _root(question)
     if target == "question":
         q = session.get(Question, target_id)
-        return q, (q.assignee_id or q.owner_id) if q else None, _root(q)
-    answer = session.get(Answer, target_id)
-    question = session.get(Question, answer.question_id) if answer else None
-    return answer, answer.author_id if answer else None, _root(question)
-
-
-def _root(question: Question | None) -> int | None:
-    return question.root_id if question is not None else None
+        if q is None:
+            return None, None, None
+        return q, q.assignee_id or q.owner_id, q.root_id
+    row: ReviewRequest | Finding | Answer | None
+    if target == "review_request":
+        row = session.get(ReviewRequest, target_id)
+    elif target == "finding":
+        row = session.get(Finding, target_id)
+    else:
+        row = session.get(Answer, target_id)
+    if row is None:
+        return None, None, None
+    owner = row.requester_id if isinstance(row, ReviewRequest) else row.author_id
+    return row, owner, root_of(session, row.question_id)
 
 
 def target_of(note: Note) -> tuple[TargetKind, int]:

@@ -9,7 +9,7 @@ from team.services.core.actors import Actor, acting, require_writer
 from team.services.core.errors import InvalidInput, NotFound, PermissionDenied
 from team.services.core.text import multi_line
 from team.services.core.tx import atomic
-from team.services.core.writes import load, record, save_fields
+from team.services.core.writes import insert, load, save_fields
 from team.services.notes.rules import (
     TARGET_COLUMNS,
     TargetKind,
@@ -36,10 +36,8 @@ def insert_note(
     """Add a note and its event to the session (the caller validates and commits)."""
     note = Note(author_id=actor.id, kind=NoteKind(kind), body=body)
     setattr(note, TARGET_COLUMNS[target], target_id)
-    session.add(note)
-    session.flush()
+    insert(session, actor, note, field="kind", new=note.kind, root_id=root_id)
     assert note.id is not None
-    record(session, actor, note, "created", field="kind", new=note.kind, root_id=root_id)
     return note.id
 
 

@@ -17,6 +17,7 @@ from sqlmodel import Session, col
 from team.models import ActionItem, OneOnOne, Person, TrackNote
 from team.services.core.actors import acting
 from team.services.core.paging import Paged, Window
+from team.services.core.views import view_of
 from team.services.one_on_ones.rules import load, require_member
 
 
@@ -115,19 +116,7 @@ def pairs_for(session: Session, actor_id: int) -> list[Pair]:
 def _action_views(rows: Iterable[Any]) -> list[ActionItemView]:
     """Rows of (ActionItem, held_on, owner name, ...) as views."""
     return [
-        ActionItemView(
-            id=int(a.id),
-            one_on_one_id=a.one_on_one_id,
-            raised_on=held_on,
-            owner_id=a.owner_id,
-            owner=owner,
-            description=a.description,
-            due_date=a.due_date,
-            done=a.done,
-            done_at=a.done_at,
-            version=a.version,
-        )
-        for a, held_on, owner, *_ in rows
+        view_of(ActionItemView, a, raised_on=held_on, owner=owner) for a, held_on, owner, *_ in rows
     ]
 
 
@@ -212,22 +201,16 @@ def _views(session: Session, meetings: Sequence[Any]) -> list[OneOnOneView]:
         .where(col(TrackNote.one_on_one_id).in_(ids))
         .order_by(col(TrackNote.created_at), col(TrackNote.id))
     ):
-        tracks.setdefault(t.one_on_one_id, []).append(
-            TrackNoteView(int(t.id), t.track, t.body, name, t.created_at, t.version)
-        )
+        tracks.setdefault(t.one_on_one_id, []).append(view_of(TrackNoteView, t, author=name))
     actions: dict[int, list[ActionItemView]] = {}
     for a in _actions(session, col(ActionItem.one_on_one_id).in_(ids)):
         actions.setdefault(a.one_on_one_id, []).append(a)
     return [
-        OneOnOneView(
-            id=int(m.id),
-            manager_id=m.manager_id,
+        view_of(
+            OneOnOneView,
+            m,
             manager=manager,
-            report_id=m.report_id,
             report=report,
-            held_on=m.held_on,
-            notes=m.notes,
-            version=m.version,
             tracks=tuple(tracks.get(int(m.id), ())),
             actions=tuple(actions.get(int(m.id), ())),
         )

@@ -15,8 +15,8 @@ from team.services.core.actors import acting, require_writer
 from team.services.core.errors import InvalidInput, PermissionDenied
 from team.services.core.text import multi_line, one_line
 from team.services.core.tx import atomic
+from team.services.core.writes import insert, lock_row, record, save_fields
 from team.services.core.writes import load as load_row
-from team.services.core.writes import lock_row, record, save_fields
 from team.services.one_on_ones.rules import (
     current_report,
     load,
@@ -63,9 +63,7 @@ def start(session: Session, actor_id: int, *, report_id: int, held_on: date | No
             f"A one-on-one with {report.name} on {day.isoformat()} already exists; add to it."
         )
     meeting = OneOnOne(manager_id=actor.id, report_id=report_id, held_on=day)
-    session.add(meeting)
-    session.flush()
-    record(session, actor, meeting, "created", new=day)
+    insert(session, actor, meeting, new=day)
     session.commit()
     assert meeting.id is not None
     return meeting.id
@@ -107,9 +105,7 @@ def add_track_note(
         body=_text(body, TRACK_BODY_MAX, "track note", "body"),
         author_id=actor.id,
     )
-    session.add(note)
-    session.flush()
-    record(session, actor, note, "created", field="track", new=name)
+    insert(session, actor, note, field="track", new=name)
     session.commit()
     assert note.id is not None
     return note.id
@@ -162,9 +158,7 @@ def add_action_item(
         description=_text(description, ACTION_MAX, "action item", "description", line=True),
         due_date=due_date,
     )
-    session.add(item)
-    session.flush()
-    record(session, actor, item, "created", new=item.description)
+    insert(session, actor, item, new=item.description)
     if due_date is not None:
         record(session, actor, item, "updated", field="due_date", new=due_date)
     session.commit()

@@ -146,6 +146,14 @@ def insert(session: Session, actor: Actor, question: Question) -> Question:
     return question
 
 
+def root_of(session: Session, question_id: int) -> int | None:
+    """The id of the general question (the root) of question ``question_id``: the tree
+    a row on it (a finding, a review request, a note) belongs to; None when there is no
+    such question."""
+    question = session.get(Question, question_id)
+    return question.root_id if question is not None else None
+
+
 def depth_of(session: Session, question: Question) -> int:
     """Levels between ``question`` and its general question (0 for a general question);
     a chain that loops or runs past MAX_DEPTH stops there."""

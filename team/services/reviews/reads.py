@@ -16,6 +16,7 @@ from sqlmodel import Session, col
 from team.models import Finding, Note, Question, ReviewRequest
 from team.services.core.errors import NotFound
 from team.services.core.paging import Paged, Window, keyed_page, words_in
+from team.services.core.views import view_of
 from team.services.notes.rules import open_must_fix
 from team.vocabulary import ReviewStatus
 
@@ -78,7 +79,7 @@ def _oldest() -> list[Any]:
     return [col(ReviewRequest.requested_at), col(ReviewRequest.id)]
 
 
-def _must_fix_counts(session: Session, review_ids: list[int]) -> dict[int, int]:
+def must_fix_counts(session: Session, review_ids: list[int]) -> dict[int, int]:
     """Open must-fix notes per request, for these requests only (one query, even for
     none, so a page makes the same queries whatever the data)."""
     query = (
@@ -94,7 +95,7 @@ def converter(session: Session) -> Callable[[Iterable[Any]], list[ReviewView]]:
 
     def convert(rows: Iterable[Any]) -> list[ReviewView]:
         found = list(rows)
-        fixes = _must_fix_counts(session, [int(r.id) for r, *_ in found])
+        fixes = must_fix_counts(session, [int(r.id) for r, *_ in found])
         return [
             _view(r, title, root, summary, fixes.get(int(r.id), 0))
             for r, title, root, summary in found
@@ -106,22 +107,12 @@ def converter(session: Session) -> Callable[[Iterable[Any]], list[ReviewView]]:
 def _view(
     r: ReviewRequest, title: str, root_id: int | None, summary: str | None, fixes: int
 ) -> ReviewView:
-    return ReviewView(
-        id=int(r.id or 0),
-        question_id=r.question_id,
+    return view_of(
+        ReviewView,
+        r,
         question_title=title,
         root_id=root_id,
-        finding_id=r.finding_id,
         finding_summary=summary,
-        requester_id=r.requester_id,
-        reviewer_id=r.reviewer_id,
-        artifact_url=r.artifact_url,
-        focus=r.focus,
-        status=ReviewStatus(r.status),
-        requested_at=r.requested_at,
-        first_response_at=r.first_response_at,
-        resolved_at=r.resolved_at,
-        version=r.version,
         open_must_fix=fixes,
     )
 

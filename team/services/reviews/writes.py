@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-from sqlmodel import Session, col
+from sqlmodel import Session
 
-from team.models import Finding, Note, Person, Question, ReviewRequest, utcnow
+from team.models import Finding, Person, Question, ReviewRequest, utcnow
 from team.services.core.actors import Actor, acting, require_writer
 from team.services.core.errors import IllegalTransition, InvalidInput
 from team.services.core.text import check_link, multi_line
 from team.services.core.tx import atomic
-from team.services.core.writes import load, record, save_fields
-from team.services.notes.rules import open_must_fix
+from team.services.core.writes import insert, load, record, save_fields
+from team.services.questions.store import root_of
+from team.services.reviews.reads import must_fix_counts
 from team.services.reviews.rules import check_move, may_review
 from team.vocabulary import FindingStatus, QuestionStatus, ReviewStatus
 
@@ -28,11 +28,6 @@ class ReviewInput:
     artifact_url: str
     focus: str = ""
     finding_id: int | None = None
-
-
-def _root_of(session: Session, review: ReviewRequest) -> int | None:
-    question = session.get(Question, review.question_id)
-    return question.root_id if question else None
 
 
 def mark_first_response(session: Session, actor: Actor, review: ReviewRequest) -> None:
@@ -51,7 +46,7 @@ def mark_first_response(session: Session, actor: Actor, review: ReviewRequest) -
             "updated",
             field="first_response_at",
             new=review.first_response_at,
-            root_id=_root_of(session, review),
+            root_id=root_of(session, review.question_id),
         )
 
 
@@ -120,17 +115,14 @@ def request_review(session: Session, actor_id: int, *, data: ReviewInput) -> int
         artifact_url=url,
         focus=focus,
     )
-    session.add(review)
-    session.flush()
-    record(session, actor, review, "created", new=url, root_id=question.root_id)
+    insert(session, actor, review, new=url, root_id=question.root_id)
     session.commit()
     assert review.id is not None
     return review.id
 
 
 def open_must_fix_count(session: Session, review_id: int) -> int:
-    query = select(func.count()).where(col(Note.review_request_id) == review_id, open_must_fix())
-    return int(session.scalar(query.select_from(Note)) or 0)
+    return must_fix_counts(session, [review_id]).get(review_id, 0)
 
 
 @atomic
@@ -156,7 +148,7 @@ def move_review(
         version=version,
         wanted={"status": new},
         what="This review request",
-        root_id=_root_of(session, review),
+        root_id=root_of(session, review.question_id),
     )
     if not new.is_open:
         review.resolved_at = utcnow()
