@@ -51,13 +51,14 @@ def _evidence(usable: list[FindingView]) -> list[str]:
     return [*lines, ""]
 
 
-def _gaps(tree: Tree, node_id: int, names: dict[int, str]) -> list[str]:
-    if not tree.nodes[node_id].children:
-        q = tree.nodes[node_id].question
+def _gaps(tree: Tree, names: dict[int, str]) -> list[str]:
+    """The open leaf questions below the memo's question, in display order."""
+    if not tree.root.children:
+        q = tree.root.question
         still = "still open" if q.status.is_open else q.status.label
         return [f"_No sub-questions; this question itself is {still}._", ""]
     lines = []
-    for qid in tree.subtree_ids(node_id)[1:]:
+    for qid in list(tree.nodes)[1:]:  # below the node, in display order
         q = tree.nodes[qid].question
         if q.status.is_open and not tree.nodes[qid].children:
             who = names.get(q.assignee_id, "unassigned") if q.assignee_id else "unassigned"
@@ -102,7 +103,7 @@ def memo(session: Session, *, question_id: int, now: datetime | None = None) -> 
         "",
         *_evidence(findings_below(session, node_id=question_id, statuses=SHOWN)),
     ]
-    lines += ["## Gaps", "", *_gaps(tree, question_id, names)]
+    lines += ["## Gaps", "", *_gaps(tree, names)]
     stamp = f"{now:%d %b %Y}" if now else ""
     if stamp:
         lines += [f"_Exported {stamp}._", ""]

@@ -43,19 +43,6 @@ class Tree:
     def root(self) -> TreeNode:
         return self.nodes[self.root_id]
 
-    def subtree_ids(self, node_id: int) -> list[int]:
-        """``node_id`` and the nodes below it that this tree holds, depth-first (each
-        once, even if corrupt rows loop)."""
-        found, seen, stack = [], set(), [node_id]
-        while stack:
-            current = stack.pop()
-            if current in seen or current not in self.nodes:
-                continue
-            seen.add(current)
-            found.append(current)
-            stack.extend(reversed(self.nodes[current].children))
-        return found
-
 
 @dataclass
 class Shape:
