@@ -239,7 +239,7 @@ def test_answer_markers_are_exactly_the_citations(session: Session, loaded: Demo
             assert in_text[0] <= findings and in_text[1] <= children, answer.body
             assert findings == in_text[0] | {finding_ids[k] for k in version.cites_findings}
             assert children == in_text[1] | {question_ids[k] for k in version.cites_answers}
-            assert all(FindingStatus(status[f]).is_shared for f in findings)
+            assert all(FindingStatus(status[f]).is_citable for f in findings)
             marked += bool(in_text[0] | in_text[1])
     assert marked >= len(answers) - 1  # only the early hunch cites nothing in its text
 

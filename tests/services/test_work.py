@@ -139,7 +139,8 @@ def test_last_evidence_is_the_newest_finding_not_withdrawn(
     # No evidence at all: quiet since the question was created (stale after 14 days).
     assert by_id[quiet].last_evidence_at is None
     assert (by_id[quiet].quiet_days, by_id[quiet].stale) == (42, True)
-    assert _mine(session, team, now=now, stale_after=10)[0].stale  # 10 days quiet, stale after 10
+    strict = {i.question_id: i for i in _mine(session, team, now=now, stale_after=10)}
+    assert strict[mine].stale  # 10 days quiet, stale after 10
     # A withdrawn finding is not evidence, whoever's question it is.
     findings.move_finding(
         session, team.ic, finding_id=draft, version=1, status=FindingStatus.WITHDRAWN
