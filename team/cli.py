@@ -6,7 +6,6 @@ import json
 import os
 import sys
 import tomllib
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -15,6 +14,7 @@ from sqlalchemy import Engine
 
 from team import db
 from team.backup import export, restore
+from team.backup.rules import Progress, quiet
 from team.config import (
     CONFIG_ENV,
     AuthMode,
@@ -98,12 +98,12 @@ def demo_cmd(
     typer.echo(f"Loaded the demo team: {summary}.")
 
 
-def _progress() -> Callable[[str, int, int | None], None]:
+def _progress() -> Progress:
     """Progress of a long export or import on the terminal (stderr): one line redrawn
     in place, with a bar once the total is known; nothing when stderr is not a
     terminal (a cron job's log)."""
     if not sys.stderr.isatty():
-        return lambda _what, _done, _total: None
+        return quiet
     last: list[str] = []
 
     def show(what: str, done: int, total: int | None) -> None:

@@ -50,7 +50,8 @@ def postgres_engine() -> Iterator[Engine]:
     engine.dispose()
 
 
-def _truncate_postgres(engine: Engine) -> None:
+def truncate_postgres(engine: Engine) -> None:
+    """Empty every table of the app (ids start again at 1)."""
     names = ", ".join(f'"{t.__tablename__}"' for t in models.TABLES)
     with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
@@ -77,7 +78,7 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
         lite: Engine = request.getfixturevalue("sqlite_engine")
         return lite
     pg: Engine = request.getfixturevalue("postgres_engine")
-    _truncate_postgres(pg)
+    truncate_postgres(pg)
     return pg
 
 

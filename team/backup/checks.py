@@ -2,11 +2,10 @@
 (pass one of an import): ids unique in their table, unique columns unique, every
 reference pointing at a record in the file, and question trees that are trees. What is
 kept is small: the ids and unique values seen, each referenced value once (with the
-first record referring to it), and the questions' parents."""
+first record referring to it), and the deferred foreign keys of each record (rules.py:
+the second pass sets them once every row is in; the questions' also make the trees)."""
 
 from __future__ import annotations
-
-from collections import Counter
 
 from team.backup.rules import Row, TableSpec, record, table_specs
 from team.services.core.errors import InvalidInput
@@ -22,7 +21,6 @@ class Checker:
 
     def __init__(self) -> None:
         self.specs = {spec.name: spec for spec in table_specs()}
-        self.counts: Counter[str] = Counter()
         self.ids: dict[str, set[object]] = {name: set() for name in self.specs}
         self.unique: dict[tuple[str, tuple[str, ...]], dict[tuple[object, ...], object]] = {
             (spec.name, columns): {} for spec in self.specs.values() for columns in spec.unique
@@ -34,8 +32,17 @@ class Checker:
             for c in spec.columns.values()
             if c.references
         }
-        self.parents: dict[int, int | None] = {}
-        self.roots: dict[int, int | None] = {}
+        # table -> its foreign-key columns, each with the values seen in it
+        self.refs_of: dict[str, tuple[tuple[str, dict[object, object]], ...]] = {
+            name: tuple(
+                (column, seen) for (table, column), seen in self.refs.items() if table == name
+            )
+            for name in self.specs
+        }
+        # table -> {key: its deferred foreign keys, in spec.deferred order}, in file order
+        self.deferred: dict[str, dict[int, tuple[int | None, ...]]] = {
+            spec.name: {} for spec in self.specs.values() if spec.deferred
+        }
 
     def add(self, table: str, index: int, value: object) -> None:
         spec = self.specs[table]
@@ -47,14 +54,12 @@ class Checker:
                 "must be unique."
             )
         self.ids[table].add(key)
-        self.counts[table] += 1
         self._unique(spec, row, key)
-        for (name, column), seen in self.refs.items():
-            if name == table and row[column] is not None:
+        for column, seen in self.refs_of[table]:
+            if row[column] is not None:
                 seen.setdefault(row[column], key)
-        if table == "question":
-            self.parents[row["id"]] = row["parent_id"]
-            self.roots[row["id"]] = row["root_id"]
+        if spec.deferred:
+            self.deferred[table][key] = tuple(row[c] for c in spec.deferred)
 
     def _unique(self, spec: TableSpec, row: Row, key: object) -> None:
         for columns in spec.unique:
@@ -83,8 +88,16 @@ class Checker:
                             f"{spec.name} #{key}: {column.name} {value} refers to "
                             f"{_an(column.references[0])} that is not in the file."
                         )
-        for question_id, root_id in self.roots.items():
-            problem = chain_problem(question_id, self.parents, root_id)
+        self._trees()
+        return {name: len(ids) for name, ids in self.ids.items()}
+
+    def _trees(self) -> None:
+        """Every question's chain of parents is a path of a tree ending at its root_id."""
+        columns = self.specs["question"].deferred
+        parent_at, root_at = columns.index("parent_id"), columns.index("root_id")
+        questions = self.deferred["question"]
+        parents = {key: links[parent_at] for key, links in questions.items()}
+        for question_id, links in questions.items():
+            problem = chain_problem(question_id, parents, links[root_at])
             if problem is not None:
                 raise InvalidInput(f"question #{question_id}: {problem}; nothing was imported.")
-        return {name: self.counts[name] for name in self.specs}

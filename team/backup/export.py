@@ -36,11 +36,20 @@ def _json_value(value: object) -> object:
 
 
 def _snapshot(session: Session) -> Connection:
-    """The session's connection; on PostgreSQL a repeatable-read transaction when the
-    session has none yet, so every table is read as of the same moment."""
-    if session.get_bind().dialect.name == "postgresql" and not session.in_transaction():
+    """The session's connection, in a transaction that reads every table as of the same
+    moment (else a row written while the export runs could be in the file while a row
+    it refers to is not): on PostgreSQL a repeatable-read one when the session has none
+    yet; on SQLite an explicit BEGIN, since Python's sqlite3 starts no transaction for
+    reads (its first read fixes the snapshot; in WAL mode writers go on meanwhile)."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql" and not session.in_transaction():
         return session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-    return session.connection()
+    conn = session.connection()
+    if dialect == "sqlite" and not getattr(
+        conn.connection.driver_connection, "in_transaction", True
+    ):
+        conn.exec_driver_sql("BEGIN")
+    return conn
 
 
 def _rows(conn: Connection, model: type[SQLModel]) -> Iterator[Row]:

@@ -1,30 +1,34 @@
 """Import an export (``team import``) into an empty database, keeping every id: all of
 it or nothing.
 
-Two passes over the file, each holding one record at a time: the first checks every
+Two passes over the file, each reading one record at a time: the first checks every
 record and what lies across them (checks.py) and writes nothing; the second inserts
 table by table in the order foreign keys point (models.TABLES), a batch at a time, in one
 transaction. Foreign keys that point at rows not inserted yet (their own table or a
-later one) go in as NULL and are set once every row exists."""
+later one: a person's manager, a question's parent and root) go in as NULL and are set
+once every row exists, from what the first pass kept of them (one small tuple per person
+and per question; the rest of a record is never held beyond its batch)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, update
-from sqlalchemy import text as sql_text
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlmodel import Session
 
+from team.backup.bulk import batched, reset_sequences
 from team.backup.checks import Checker
-from team.backup.reader import DocumentSource, FileSource, Source
+from team.backup.reader import Source
 from team.backup.rules import Progress, Row, TableSpec, quiet, record, table_specs
 from team.db import is_empty
 from team.services.core.errors import InvalidInput
 
-BATCH = 2_000  # rows a statement inserts
+BATCH = 2_000  # rows a statement inserts or updates
+Keys = dict[int, tuple[int | None, ...]]  # a table's deferred foreign keys, by record key
+Deferred = dict[str, Keys]  # by table (Checker.deferred)
 
 
 def _execute(conn: Connection, statement: Any, params: list[Row], table: str) -> None:
@@ -37,62 +41,35 @@ def _execute(conn: Connection, statement: Any, params: list[Row], table: str) ->
         ) from None
 
 
-def _batches(rows: Iterator[Row]) -> Iterator[list[Row]]:
-    batch: list[Row] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == BATCH:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def _insert_table(
-    conn: Connection,
-    spec: TableSpec,
-    source: Source,
-    patches: list[Row],
-    tick: Callable[[int], None],
+    conn: Connection, spec: TableSpec, source: Source, tick: Callable[[int], None]
 ) -> None:
-    """Insert every record of one table; its deferred keys are kept in ``patches``."""
+    """Insert every record of one table, its deferred foreign keys left NULL."""
     blank = dict.fromkeys(spec.deferred)
-
-    def rows() -> Iterator[Row]:
-        for index, value in enumerate(source.table(spec.name)):
-            row = record(spec, index, value)
-            if any(row[c] is not None for c in spec.deferred):
-                patches.append({"_key": row[spec.key], **{c: row[c] for c in spec.deferred}})
-            yield {**row, **blank}
-
-    for batch in _batches(rows()):
+    rows = (
+        {**record(spec, index, value), **blank}
+        for index, value in enumerate(source.table(spec.name))
+    )
+    for batch in batched(rows, BATCH):
         _execute(conn, insert(spec.table), batch, spec.name)
         tick(len(batch))
 
 
-def _patch(conn: Connection, spec: TableSpec, patches: list[Row]) -> None:
+def _patch(conn: Connection, spec: TableSpec, deferred: Keys) -> None:
+    """Set the deferred foreign keys of one table (rows that have none are left alone)."""
     statement = update(spec.table).where(spec.table.c[spec.key] == bindparam("_key"))
-    for start in range(0, len(patches), BATCH):
-        _execute(conn, statement, patches[start : start + BATCH], spec.name)
+    params = (
+        {"_key": key, **dict(zip(spec.deferred, values, strict=True))}
+        for key, values in deferred.items()
+        if any(value is not None for value in values)
+    )
+    for batch in batched(params, BATCH):
+        _execute(conn, statement, batch, spec.name)
 
 
-def _reset_sequences(conn: Connection) -> None:
-    """On PostgreSQL, make each id sequence continue after the highest imported id."""
-    if conn.dialect.name != "postgresql":
-        return
-    quote = conn.dialect.identifier_preparer.quote
-    for spec in table_specs():
-        table, key = quote(spec.name), quote(spec.key)
-        conn.execute(
-            sql_text(
-                f"SELECT setval(pg_get_serial_sequence(:table, :key), "
-                f"COALESCE(MAX({key}), 1), MAX({key}) IS NOT NULL) FROM {table}"
-            ),
-            {"table": table, "key": spec.key},
-        )
-
-
-def _check(source: Source, progress: Progress) -> dict[str, int]:
+def _check(source: Source, progress: Progress) -> tuple[Deferred, dict[str, int]]:
+    """Pass one: every record checked. What the second pass needs of it (the deferred
+    foreign keys; the rest of what the checks kept is let go) and rows per table."""
     checker = Checker()
     for done, item in enumerate(source.items(), start=1):
         checker.add(item.table, item.index, item.value)
@@ -100,10 +77,13 @@ def _check(source: Source, progress: Progress) -> dict[str, int]:
             progress("Checking", done, None)
     counts = checker.finish()
     progress("Checking", sum(counts.values()), sum(counts.values()))
-    return counts
+    return checker.deferred, counts
 
 
-def _load(session: Session, source: Source, total: int, progress: Progress) -> None:
+def _load(
+    session: Session, source: Source, deferred: Deferred, total: int, progress: Progress
+) -> None:
+    """Pass two: every row inserted, then the deferred foreign keys set."""
     conn = session.connection()
     done = 0
 
@@ -113,12 +93,12 @@ def _load(session: Session, source: Source, total: int, progress: Progress) -> N
         progress("Importing", done, total)
 
     specs = table_specs()
-    patches: dict[str, list[Row]] = {spec.name: [] for spec in specs}
     for spec in specs:
-        _insert_table(conn, spec, source, patches[spec.name], tick)
+        _insert_table(conn, spec, source, tick)
     for spec in specs:
-        _patch(conn, spec, patches[spec.name])
-    _reset_sequences(conn)
+        if spec.deferred:
+            _patch(conn, spec, deferred[spec.name])
+    reset_sequences(conn, [spec.table for spec in specs])
 
 
 def restore(session: Session, source: Source, *, progress: Progress = quiet) -> dict[str, int]:
@@ -128,8 +108,8 @@ def restore(session: Session, source: Source, *, progress: Progress = quiet) -> 
             raise InvalidInput(
                 "The database already holds data; import loads only into an empty database."
             )
-        counts = _check(source, progress)
-        _load(session, source, sum(counts.values()), progress)
+        deferred, counts = _check(source, progress)
+        _load(session, source, deferred, sum(counts.values()), progress)
         session.commit()
     except BaseException:
         session.rollback()
@@ -139,9 +119,10 @@ def restore(session: Session, source: Source, *, progress: Progress = quiet) -> 
 
 def import_file(session: Session, path: Path, *, progress: Progress = quiet) -> dict[str, int]:
     """``team import``: the export file at ``path``, streamed."""
-    return restore(session, FileSource(path), progress=progress)
+    return restore(session, Source.file(path), progress=progress)
 
 
 def import_data(session: Session, data: object) -> dict[str, int]:
-    """A document already in memory (as ``json.load`` gives it)."""
-    return restore(session, DocumentSource(data))
+    """A document already in memory (as ``json.load`` gives it), read exactly as
+    ``team import`` reads a file (tests, and anything that builds a document)."""
+    return restore(session, Source.document(data))

@@ -17,8 +17,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 
-from sqlalchemy import Connection, Engine, Table, func, select, text
+from sqlalchemy import Connection, Engine, Table, func, select
 
+from team.backup.bulk import reset_sequences
 from team.bench.eventlog import build_events
 from team.bench.meetings import build_meetings
 from team.bench.notes import build_notes
@@ -30,12 +31,12 @@ from team.bench.trees import build_trees, question_rows
 from team.bench.work import build_findings, build_reviews
 from team.bench.write import write_tables
 from team.db import check_schema
-from team.models import TABLES, utcnow
+from team.models import TABLES, table_of, utcnow
 from team.services.core.errors import InvalidInput
 
 
 def _tables() -> list[Table]:
-    return [model.__table__ for model in TABLES]  # type: ignore[attr-defined]
+    return [table_of(model) for model in TABLES]
 
 
 def plan_organisation(size: Size, *, seed: int = 7, today: date | None = None) -> Plan:
@@ -83,20 +84,6 @@ def _refuse_unless_empty(conn: Connection) -> None:
             )
 
 
-def _reset_sequences(conn: Connection) -> None:
-    """On PostgreSQL, make each id sequence continue after the highest written id."""
-    if conn.dialect.name != "postgresql":
-        return
-    for table in _tables():
-        conn.execute(
-            text(
-                f"SELECT setval(pg_get_serial_sequence(:table, 'id'), "
-                f'COALESCE(MAX(id), 1), MAX(id) IS NOT NULL) FROM "{table.name}"'
-            ),
-            {"table": f'"{table.name}"'},
-        )
-
-
 def count_rows(conn: Connection) -> dict[str, int]:
     return {
         table.name: int(conn.execute(select(func.count()).select_from(table)).scalar_one())
@@ -120,7 +107,7 @@ def generate(
     with _no_gc(), engine.begin() as conn:
         _refuse_unless_empty(conn)
         write_tables(conn, _tables(), plan.rows)
-        _reset_sequences(conn)
+        reset_sequences(conn, _tables())
         return count_rows(conn)
 
 

@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import JSON, Connection, Date, DateTime, Table, insert, text
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
+from team.backup.bulk import batched
 from team.bench.plan import Row
 
 CHUNK = 10_000
@@ -90,17 +91,6 @@ def _values(rows: list[Row], table: Table, dialect: str) -> Iterator[list[Any]]:
         yield values
 
 
-def _chunked(items: Iterator[list[Any]]) -> Iterator[list[list[Any]]]:
-    chunk: list[list[Any]] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) == CHUNK:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def _quoted(conn: Connection, table: Table) -> tuple[str, str]:
     quote = conn.dialect.identifier_preparer.quote
     return quote(table.name), ", ".join(quote(c.name) for c in table.columns)
@@ -131,7 +121,7 @@ def _postgresql(conn: Connection, table: Table, rows: list[Row]) -> None:
 
 def _core(conn: Connection, table: Table, rows: list[Row]) -> None:
     names = [c.name for c in table.columns]
-    for chunk in _chunked(_values(rows, table, conn.dialect.name)):
+    for chunk in batched(_values(rows, table, conn.dialect.name), CHUNK):
         conn.execute(insert(table), [dict(zip(names, values, strict=True)) for values in chunk])
 
 

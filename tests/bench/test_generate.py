@@ -3,7 +3,6 @@ keeps the app's rules, and the app's own services read it and keep working on it
 
 from __future__ import annotations
 
-import shutil
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import replace
@@ -48,6 +47,7 @@ from team.services.questions.tree import load_subtree as load_tree
 from team.services.questions.tree import rollups_by_root
 from team.services.questions.writes import QuestionCreate
 from team.services.reviews import reads as reviews_reads
+from tests.conftest import migrated_copy
 from tests.factories import pk
 
 TINY = scaled(SIZES["L"], 0.003)
@@ -335,9 +335,7 @@ def test_its_export_imports_into_an_empty_database(
     org: Session, sqlite_template: Path, tmp_path: Path
 ) -> None:
     data = export.export_data(org)
-    path = tmp_path / "copy.db"
-    shutil.copy(sqlite_template, path)
-    other = make_engine(f"sqlite:///{path}")
+    other = make_engine(migrated_copy(sqlite_template, tmp_path / "copy.db"))
     try:
         with Session(other) as s:
             counts = restore.import_data(s, data)

@@ -5,17 +5,18 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
+import tracemalloc
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, func, select
 from sqlmodel import Session, SQLModel, col
 
 from team import models
+from team.backup import export
 from team.backup.export import export_data, write_export
 from team.backup.restore import import_data, import_file
 from team.db import make_engine
@@ -46,6 +47,7 @@ from team.vocabulary import (
     ReviewStatus,
     Role,
 )
+from tests.conftest import migrated_copy, truncate_postgres
 from tests.factories import pk
 
 T0 = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=UTC)
@@ -231,12 +233,6 @@ def populate(engine: Engine) -> None:
 # --------------------------------------------------------------------------- fixtures
 
 
-def _truncate_postgres(engine: Engine) -> None:
-    names = ", ".join(f'"{t.__tablename__}"' for t in models.TABLES)
-    with engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-
-
 @pytest.fixture
 def make_empty(engine: Engine, sqlite_template: Path, tmp_path: Path) -> Iterator[MakeEmpty]:
     """Another empty database of the same kind: a fresh SQLite copy, or on PostgreSQL
@@ -245,11 +241,9 @@ def make_empty(engine: Engine, sqlite_template: Path, tmp_path: Path) -> Iterato
 
     def make() -> Engine:
         if engine.dialect.name == "postgresql":
-            _truncate_postgres(engine)
+            truncate_postgres(engine)
             return engine
-        path = tmp_path / f"empty{len(made)}.db"
-        shutil.copy(sqlite_template, path)
-        made.append(make_engine(f"sqlite:///{path}"))
+        made.append(make_engine(migrated_copy(sqlite_template, tmp_path / f"empty{len(made)}.db")))
         return made[-1]
 
     yield make
@@ -577,7 +571,16 @@ def test_import_points_at_bad_json(engine: Engine, tmp_path: Path) -> None:
             "nested deeper than a team export ever is",
         ),
         ('{"format": "team-export", "format_version": 1}', 'has no "tables" object'),
-        ('{"tables": {}, "format": "team-export"}', 'the "format" marker'),
+        ('{"tables": {}, "format": "team-report", "format_version": 1}', 'the "format" marker'),
+        ('{"tables": {"person": []}, "format": "team-export"}', "has format_version None"),
+        (
+            '{"format": "team-export", "format_version": 1, "tables": {"person": {}}}',
+            "Table 'person': expected a list of records (got an object).",
+        ),
+        (
+            '{"format": "team-export", "format_version": 1, "tables": {"person": 7}}',
+            "Table 'person': expected a list of records (got 7).",
+        ),
         (b"\xff\xfe{}", "not UTF-8 text"),
     ],
 )
@@ -597,3 +600,127 @@ def test_a_malformed_file_is_one_sentence(
 def test_write_export_into_missing_folder_says_so(engine: Engine, tmp_path: Path) -> None:
     with Session(engine) as s, pytest.raises(InvalidInput, match="Cannot write"):
         write_export(s, tmp_path / "missing" / "export.json")
+
+
+# --------------------------------------------------------------------------- one reader
+
+
+def test_header_after_the_tables_is_read(
+    engine: Engine, make_empty: MakeEmpty, tmp_path: Path
+) -> None:
+    """JSON keys have no order: an export whose tables come before its format marker
+    (rewritten by another tool) imports as written by team export."""
+    populate(engine)
+    data = _export(engine)
+    path = tmp_path / "reordered.json"
+    path.write_text(json.dumps({"tables": data["tables"], **data}), encoding="utf-8")
+    assert path.read_text(encoding="utf-8").startswith('{"tables": ')
+    counts = {name: len(rows) for name, rows in data["tables"].items()}
+    target = make_empty()
+    assert _import_file(target, path) == counts
+    assert _export(target) == data
+
+
+def test_junk_after_the_document_is_refused_before_anything_is_written(
+    engine: Engine, make_empty: MakeEmpty, tmp_path: Path
+) -> None:
+    populate(engine)
+    path = tmp_path / "export.json"
+    with Session(engine) as s:
+        write_export(s, path)
+    lines = path.read_text(encoding="utf-8").count("\n")
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write("  junk\n")
+    target = make_empty()
+    phases: list[str] = []
+    with Session(target) as s, pytest.raises(InvalidInput) as refused:
+        import_file(s, path, progress=lambda what, _done, _total: phases.append(what))
+    assert refused.value.message == f"{path}: not valid JSON at line {lines + 1} column 3."
+    assert phases == []  # refused while checking, before any "Importing"
+    assert set(_counts(target).values()) == {0}
+
+
+def _json_position(content: str) -> str:
+    try:
+        json.loads(content)
+    except json.JSONDecodeError as exc:
+        return f"line {exc.lineno} column {exc.colno}"
+    raise AssertionError("valid JSON")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        # the error several buffers in, after a line of two-byte characters
+        '{"format": "team-export", "format_version": 1,\n "note": "' + "é" * 100_000 + '" oops}',
+        # unfinished: the end of the file is where it breaks
+        '{"format": "team-export",\n "format_version": 1,\n "tables": {"person": [\n',
+    ],
+)
+def test_a_broken_file_is_located_as_json_locates_it(
+    engine: Engine, tmp_path: Path, content: str
+) -> None:
+    path = tmp_path / "broken.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(InvalidInput) as refused:
+        _import_file(engine, path)
+    assert refused.value.message == f"{path}: not valid JSON at {_json_position(content)}."
+
+
+def test_locating_the_break_in_a_big_file_holds_little(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "truncated.json"
+    padding = "[" + ", ".join(["1234567"] * 1_000_000)  # 9 MB, cut short
+    path.write_text('{"format": "team-export", "pad": ' + padding, encoding="utf-8")
+    tracemalloc.start()
+    try:
+        with pytest.raises(InvalidInput, match=r"not valid JSON at line 1 column \d+\.$"):
+            _import_file(engine, path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 4_000_000, f"peak {peak:,} bytes for a {path.stat().st_size:,}-byte file"
+
+
+def test_import_data_reads_as_team_import_does(engine: Engine) -> None:
+    """A document in memory goes through the file's reader: the same sentences."""
+    deep = {"format": "team-export", "format_version": 1, "tables": {"finding": [{"links": [[]]}]}}
+    with pytest.raises(InvalidInput, match=r"^The document: nested deeper than a team export"):
+        _import(engine, deep)
+
+
+# --------------------------------------------------------------------------- one moment
+
+
+def test_export_reads_every_table_as_of_one_moment(
+    engine: Engine, make_empty: MakeEmpty, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A person and a question of theirs committed by another connection after the
+    export read the person table, before it reads the question table: the file holds
+    neither, rather than a question whose owner is missing."""
+    populate(engine)
+    before = _counts(engine)
+    read_rows = export._rows
+
+    def rows_then_a_write(conn: Any, model: type[SQLModel]) -> Iterator[dict[str, Any]]:
+        yield from read_rows(conn, model)
+        if model is Person:
+            with Session(engine) as other:
+                late = _added(other, Person(name="Late", email="late@x.org"))
+                project = other.scalars(select(Project)).first()
+                assert project is not None
+                question = _added(
+                    other, Question(title="Late?", project_id=pk(project), owner_id=pk(late))
+                )
+                question.root_id = question.id
+                other.commit()
+
+    monkeypatch.setattr(export, "_rows", rows_then_a_write)
+    path = tmp_path / "export.json"
+    with Session(engine) as s:
+        assert write_export(s, path) == before
+    after = _counts(engine)
+    assert (after["person"], after["question"]) == (before["person"] + 1, before["question"] + 1)
+    monkeypatch.undo()
+    target = make_empty()
+    with Session(target) as s:
+        assert import_file(s, path) == before
