@@ -1,8 +1,11 @@
 """Charts for the Progress page: pure functions from an aggregated DataFrame (as
 team.services.progress.history and .people return them) to an Altair chart.
 
-No streamlit, no database: pandas and altair only. Every chart has tooltips; an empty
-frame gives a valid (empty) chart, though pages show an empty-state sentence instead.
+No streamlit, no database: pandas and altair, and the app's vocabulary and colours
+(team.vocabulary, team.colours: plain constants), so a chart says a value by the label the
+pages use and paints a state in the colour of its badge; red is a problem and nothing
+else. Every chart has tooltips; an empty frame gives a valid (empty) chart, though pages
+show an empty-state sentence instead.
 """
 
 from __future__ import annotations
@@ -13,27 +16,23 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-OVERDUE_COLOUR = "#d62728"
-AT_RISK_COLOUR = "#d62728"
-ON_TRACK_COLOUR = "#4c78a8"
-STALE_COLOUR = "#e45756"
-FRESH_COLOUR = "#9ecae9"
+from team import colours
+from team.vocabulary import FindingKind, QuestionStatus
+
+# A problem (overdue, at risk, stale) is the problem red of the badges; nothing else is.
+OVERDUE_COLOUR = AT_RISK_COLOUR = STALE_COLOUR = colours.PROBLEM.hex
+ANSWERED_COLOUR = colours.QUESTION[QuestionStatus.ANSWERED].hex
+ON_TRACK_COLOUR = colours.SERIES[0]
+FRESH_COLOUR = colours.SERIES[8]
 CONFIDENCE_COLOUR = "#f58518"
 # Project colours: a categorical palette without red, which means "overdue".
-PROJECT_COLOURS = [
-    "#4c78a8",
-    "#72b7b2",
-    "#54a24b",
-    "#eeca3b",
-    "#b279a2",
-    "#9d755d",
-    "#bab0ac",
-    "#79706e",
-    "#86bcb6",
-    "#8cd17d",
-]
-KIND_ORDER = ["result", "negative_result", "data_decision", "caveat"]
+PROJECT_COLOURS = list(colours.SERIES)
+KIND_ORDER = [kind.label for kind in FindingKind]
+KIND_COLOURS = [colours.KIND[kind] for kind in FindingKind]
 AGE_ORDER = ["under 1 day", "1-3 days", "3-7 days", "over a week"]
+# Waiting longer is worse; waiting over a week is a problem (red), nothing before it is.
+AGE_COLOURS = ["#ffecb0", "#ffd16a", "#ff8700", colours.PROBLEM.hex]
+MEASURE_COLOURS = list(colours.SERIES[:2])
 CONFIDENCE_LABELS = (
     "datum.value == 1 ? 'low' : datum.value == 2 ? 'medium' : datum.value == 3 ? 'high' : ''"
 )
@@ -76,7 +75,7 @@ def _progress_layers() -> alt.LayerChart:
         alt.Tooltip("confidence:N", title="Answer confidence"),
     ]
     base = alt.Chart().encode(x=WEEK, tooltip=tooltip)
-    answered = base.mark_area(opacity=0.5, color="#54a24b", line=True).encode(
+    answered = base.mark_area(opacity=0.5, color=ANSWERED_COLOUR, line=True).encode(
         y=alt.Y("answered:Q", title="Leaf questions")
     )
     scope = base.mark_line(color="#333333", strokeDash=[4, 3], point=True).encode(
@@ -184,8 +183,11 @@ def deadline_health_chart(frame: pd.DataFrame) -> AnyChart:
 
 
 def findings_chart(frame: pd.DataFrame) -> AnyChart:
-    """Findings per week (stacked by kind), one small panel per person."""
+    """Findings per week (stacked by kind, each kind by its label and in its colour), one
+    small panel per person."""
     data = _week_label(frame)
+    data["kind"] = data["kind"].map(lambda kind: FindingKind(kind).label)
+    data["kind_order"] = data["kind"].map(KIND_ORDER.index)
     chart: AnyChart = (
         alt.Chart(data)
         .mark_bar()
@@ -195,9 +197,12 @@ def findings_chart(frame: pd.DataFrame) -> AnyChart:
             ),
             y=alt.Y("sum(findings):Q", title="Findings"),
             color=alt.Color(
-                "kind:N", title="Kind", sort=KIND_ORDER, scale=alt.Scale(domain=KIND_ORDER)
+                "kind:N",
+                title="Kind",
+                sort=KIND_ORDER,
+                scale=alt.Scale(domain=KIND_ORDER, range=KIND_COLOURS),
             ),
-            order=alt.Order("kind:N"),
+            order=alt.Order("kind_order:Q"),
             tooltip=[
                 alt.Tooltip("person:N", title="Person"),
                 alt.Tooltip("week:N", title="Week ending"),
@@ -220,7 +225,9 @@ def review_turnaround_chart(frame: pd.DataFrame) -> AnyChart:
         .encode(
             x=WEEK,
             y=alt.Y("median_hours:Q", title="Median hours"),
-            color=alt.Color("measure:N", title="From request to"),
+            color=alt.Color(
+                "measure:N", title="From request to", scale=alt.Scale(range=MEASURE_COLOURS)
+            ),
             tooltip=[
                 alt.Tooltip("week:N", title="Week ending"),
                 alt.Tooltip("measure:N", title="From request to"),
@@ -245,7 +252,7 @@ def open_review_age_chart(frame: pd.DataFrame) -> AnyChart:
                 "age_bucket:N",
                 title="Waiting",
                 sort=AGE_ORDER,
-                scale=alt.Scale(domain=AGE_ORDER, scheme="orangered"),
+                scale=alt.Scale(domain=AGE_ORDER, range=AGE_COLOURS),
             ),
             order=alt.Order("bucket_order:Q"),
             tooltip=[

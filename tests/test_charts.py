@@ -10,7 +10,8 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from team import charts
+from team import charts, colours
+from team.vocabulary import FindingKind
 
 WEEK1 = datetime(2026, 2, 22, 12, tzinfo=UTC)
 WEEK2 = WEEK1 + timedelta(weeks=1)
@@ -136,6 +137,131 @@ def test_findings_chart_stacks_kinds_per_person() -> None:
     assert inner["encoding"]["color"]["field"] == "kind"
     assert {"person", "kind", "findings"} <= _tooltips(inner["encoding"])
     assert sum(r["findings"] for r in _rows(spec)) == 7
+
+
+def test_findings_chart_says_each_kind_by_its_label_in_a_colour_that_is_not_red() -> None:
+    kinds = list(FindingKind)
+    frame = pd.DataFrame(
+        {
+            "week_end": pd.to_datetime([WEEK1] * len(kinds), utc=True),
+            "person_id": [1] * len(kinds),
+            "person": ["Ines"] * len(kinds),
+            "kind": [k.value for k in kinds],
+            "findings": [1] * len(kinds),
+        }
+    )
+    spec = charts.findings_chart(frame).to_dict()
+    # The data the browser gets, its legend and its tooltips: labels, never raw values.
+    assert {r["kind"] for r in _rows(spec)} == {
+        "result",
+        "negative result",
+        "data-cleaning decision",
+        "caveat",
+    }
+    assert "data_decision" not in str(spec) and "negative_result" not in str(spec)
+    scale = spec["spec"]["encoding"]["color"]["scale"]
+    assert scale["domain"] == [k.label for k in kinds]
+    assert colours.PROBLEM.hex not in scale["range"]
+    assert len(set(scale["range"])) == len(kinds)
+
+
+def _colours_in(spec: Any) -> list[tuple[str, str]]:
+    """Every (domain value, colour) a chart's colour scales pair, and every fixed mark
+    colour (its domain value: "")."""
+    found: list[tuple[str, str]] = []
+    if isinstance(spec, dict):
+        scale = spec.get("scale") if isinstance(spec.get("scale"), dict) else None
+        if scale and "range" in scale and isinstance(scale["range"], list):
+            domain = scale.get("domain") or [""] * len(scale["range"])
+            found += [(str(d), str(c)) for d, c in zip(domain, scale["range"], strict=False)]
+        mark = spec.get("mark")
+        if isinstance(mark, dict) and isinstance(mark.get("color"), str):
+            found.append(("", mark["color"]))
+        for value in spec.values():
+            found += _colours_in(value)
+    elif isinstance(spec, list):
+        for value in spec:
+            found += _colours_in(value)
+    return found
+
+
+def test_red_means_a_problem_on_every_chart() -> None:
+    """The problem red paints overdue, at risk, stale and a week's wait, and nothing
+    else; no other red is used (a finding kind was red on the findings chart)."""
+    workload = pd.DataFrame(
+        {"person": ["Ines"], "project": ["Retention"], "open": [3], "overdue": [1]}
+    )
+    stale = pd.DataFrame(
+        {
+            "title": ["old"],
+            "general_question": ["R"],
+            "assignee": ["Ines"],
+            "last_evidence_at": pd.DatetimeIndex([WEEK1], tz="UTC"),
+            "days_since": [20.0],
+            "stale": [True],
+        }
+    )
+    deadlines = pd.DataFrame(
+        {
+            "title": ["Late"],
+            "due_date": [date(2026, 3, 1)],
+            "days_left": [-1],
+            "scope": [2],
+            "answered": [0],
+            "coverage": [0.0],
+            "expected": [1.0],
+            "at_risk": [True],
+        }
+    )
+    findings = pd.DataFrame(
+        {
+            "week_end": pd.to_datetime([WEEK1], utc=True),
+            "person": ["Ines"],
+            "kind": ["caveat"],
+            "findings": [1],
+        }
+    )
+    turnaround = pd.DataFrame(
+        {
+            "week_end": pd.to_datetime([WEEK1], utc=True),
+            "measure": ["first response"],
+            "median_hours": [1.0],
+            "reviews": [1],
+        }
+    )
+    age = pd.DataFrame(
+        {
+            "reviewer": ["Maya"],
+            "age_bucket": ["over a week"],
+            "bucket_order": [3],
+            "reviews": [1],
+            "oldest_days": [9.0],
+        }
+    )
+    specs = [
+        charts.workload_chart(workload).to_dict(),
+        charts.stale_chart(stale, 14).to_dict(),
+        charts.deadline_health_chart(deadlines).to_dict(),
+        charts.findings_chart(findings).to_dict(),
+        charts.review_turnaround_chart(turnaround).to_dict(),
+        charts.open_review_age_chart(age).to_dict(),
+        charts.answer_progress_chart(_progress()).to_dict(),
+    ]
+    pairs = [pair for spec in specs for pair in _colours_in(spec)]
+    reds = {value for value, colour in pairs if colour == colours.PROBLEM.hex}
+    assert reds == {"overdue", "stale", "at risk", "over a week"}
+    assert not {c for _v, c in pairs} & {"#d62728", "#e45756", "red"}
+
+
+def test_answered_is_the_green_of_its_badge() -> None:
+    from team.ui.labels import status_badge
+    from team.vocabulary import QuestionStatus
+
+    spec = charts.answer_progress_chart(_progress()).to_dict()
+    area = spec["concat"][0]["layer"][0]["layer"][0]
+    answered = colours.QUESTION[QuestionStatus.ANSWERED]
+    assert area["mark"]["color"] == answered.hex
+    assert status_badge(QuestionStatus.ANSWERED).startswith(f":{answered.badge}-badge[")
 
 
 def test_review_turnaround_and_open_age() -> None:

@@ -1,44 +1,18 @@
-"""How values read on screen, the same on every page: statuses as coloured badges, kinds
-and states by their labels, durations and ages in words."""
+"""How values read on screen, the same on every page: statuses as coloured badges (in the
+colours of team.colours, which the charts use too), kinds and states by their labels,
+durations and ages in words."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from team import colours
 from team.models import utcnow
 from team.services.questions.rollup import HELP as COVERAGE_HELP
 from team.ui.text import plain
 from team.vocabulary import AnswerState, FindingStatus, NoteKind, QuestionStatus, ReviewStatus
 
 __all__ = ["COVERAGE_HELP"]
-
-QUESTION_BADGES = {
-    QuestionStatus.OPEN: "gray",
-    QuestionStatus.IN_PROGRESS: "blue",
-    QuestionStatus.BLOCKED: "red",
-    QuestionStatus.ANSWERED: "green",
-    QuestionStatus.DROPPED: "gray",
-}
-FINDING_BADGES = {
-    FindingStatus.DRAFT: "gray",
-    FindingStatus.SHARED: "blue",
-    FindingStatus.ACCEPTED: "green",
-    FindingStatus.NEEDS_WORK: "orange",
-    FindingStatus.WITHDRAWN: "gray",
-}
-REVIEW_BADGES = {
-    ReviewStatus.OPEN: "blue",
-    ReviewStatus.IN_REVIEW: "violet",
-    ReviewStatus.CHANGES_REQUESTED: "orange",
-    ReviewStatus.APPROVED: "green",
-    ReviewStatus.WITHDRAWN: "gray",
-}
-NOTE_BADGES = {
-    NoteKind.COMMENT: "gray",
-    NoteKind.SUGGESTION: "blue",
-    NoteKind.MUST_FIX: "red",
-    NoteKind.PRAISE: "green",
-}
 
 
 def badge(text: str, colour: str) -> str:
@@ -47,22 +21,22 @@ def badge(text: str, colour: str) -> str:
 
 def status_badge(status: QuestionStatus) -> str:
     status = QuestionStatus(status)
-    return badge(status.label, QUESTION_BADGES[status])
+    return badge(status.label, colours.QUESTION[status].badge)
 
 
 def finding_badge(status: FindingStatus) -> str:
     status = FindingStatus(status)
-    return badge(status.label, FINDING_BADGES[status])
+    return badge(status.label, colours.FINDING[status].badge)
 
 
 def review_badge(status: ReviewStatus) -> str:
     status = ReviewStatus(status)
-    return badge(status.label, REVIEW_BADGES[status])
+    return badge(status.label, colours.REVIEW[status].badge)
 
 
 def note_badge(kind: NoteKind) -> str:
     kind = NoteKind(kind)
-    return badge(kind.label, NOTE_BADGES[kind])
+    return badge(kind.label, colours.NOTE[kind].badge)
 
 
 def hours_text(hours: float | None) -> str:
@@ -81,13 +55,6 @@ def ago(moment: datetime | None, now: datetime | None = None) -> str:
     return hours_text(((now or utcnow()) - moment).total_seconds() / 3600) + " ago"
 
 
-ANSWER_BADGES = {
-    AnswerState.WORKING_HYPOTHESIS: "orange",
-    AnswerState.ANSWERED: "green",
-    AnswerState.INCONCLUSIVE: "gray",
-}
-
-
 def answer_state_badge(state: AnswerState) -> str:
     state = AnswerState(state)
-    return badge(state.label, ANSWER_BADGES[state])
+    return badge(state.label, colours.ANSWER[state].badge)
