@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from team.models import Event, Question
+from team.models import Event, Person, Question
 from team.services.core.errors import (
     IllegalTransition,
     InvalidInput,
@@ -23,7 +23,7 @@ from team.services.questions.status import BulkEdit
 from team.services.questions.store import QuestionView
 from team.services.questions.tree import load_subtree as load_tree
 from team.services.questions.writes import QuestionCreate, QuestionUpdate, SubQuestion
-from team.vocabulary import Priority, QuestionStatus
+from team.vocabulary import Priority, QuestionStatus, Role
 from tests.factories import Team, root
 
 S = QuestionStatus
@@ -137,6 +137,109 @@ def test_empty_paste_is_refused(session: Session, team: Team) -> None:
     rid = root(session, team)
     with pytest.raises(InvalidInput, match="at least one"):
         questions.add_subquestions_from_text(session, team.manager, parent_id=rid, text="  \n \n")
+
+
+def test_lines_give_assignee_due_date_and_priority(session: Session, team: Team) -> None:
+    rid = root(session, team)
+    text = (
+        "Which segments churned? @ines due:2026-12-20\n"
+        "Did pricing change? priority:HIGH @RAVI\n"
+        "Ask @ops about the feed, by email\n"
+        "Was it seasonal? @ravi@example.com due:2027-01-05 priority:urgent\n"
+    )
+    added = questions.add_subquestions_from_text(session, team.manager, parent_id=rid, text=text)
+    assert [(q.title, q.assignee_id, q.due_date, q.priority) for q in added] == [
+        ("Which segments churned?", team.ic, date(2026, 12, 20), Priority.MEDIUM),
+        ("Did pricing change?", team.other_ic, None, Priority.HIGH),
+        ("Ask @ops about the feed, by email", None, None, Priority.MEDIUM),
+        ("Was it seasonal?", team.other_ic, date(2027, 1, 5), Priority.URGENT),
+    ]
+
+
+def test_a_name_matches_without_case_or_accents_and_by_the_start_of_a_first_name(
+    session: Session, team: Team
+) -> None:
+    rid = root(session, team)
+    text = "A @Ínes\nB @rav\nC @ravi\nD @ines"
+    added = questions.add_subquestions_from_text(session, team.manager, parent_id=rid, text=text)
+    assert [q.assignee_id for q in added] == [team.ic, team.other_ic, team.other_ic, team.ic]
+
+
+@pytest.mark.parametrize(
+    ("line", "sentence"),
+    [
+        ("Which? @nobody", "Line 2: nobody on the team goes by @nobody"),
+        ("Which? due:20-12-2026", "Line 2: “due:20-12-2026” is not a date; write it as"),
+        ("Which? priority:soon", "Line 2: “priority:soon” is not a priority; use one of low"),
+        ("Which? @maya", "Maya is a manager; questions are assigned to ICs"),
+        ("Which? @ivan", "Ivan is deactivated"),
+    ],
+)
+def test_a_line_that_cannot_be_read_names_itself_and_adds_nothing(
+    session: Session, team: Team, line: str, sentence: str
+) -> None:
+    rid = root(session, team)
+    with pytest.raises(InvalidInput, match=sentence):
+        questions.add_subquestions_from_text(
+            session, team.manager, parent_id=rid, text=f"Fine @ines\n{line}"
+        )
+    assert _count(session, Question) == 1
+
+
+def test_a_name_that_fits_two_people_is_refused(session: Session, team: Team) -> None:
+    rid = root(session, team)
+    session.add(Person(name="Ingrid Holm", email="ingrid@example.com", role=Role.IC))
+    session.commit()
+    with pytest.raises(InvalidInput, match="Line 1: @in could be Ines, Ingrid Holm; write more"):
+        questions.add_subquestions_from_text(session, team.manager, parent_id=rid, text="A @in")
+    [q] = questions.add_subquestions_from_text(
+        session, team.manager, parent_id=rid, text="A @ingridholm"
+    )
+    assert q.assignee_id != team.ic
+
+
+def test_an_ic_may_not_assign_a_line_to_someone_else(session: Session, team: Team) -> None:
+    rid = root(session, team)
+    [mine] = _split(session, team, rid, "Mine")
+    questions.assign(session, team.manager, question_id=mine.id, version=1, assignee_id=team.ic)
+    with pytest.raises(PermissionDenied, match="Only a manager can assign"):
+        questions.add_subquestions_from_text(
+            session, team.ic, parent_id=mine.id, text="Cohorts @ravi"
+        )
+    [own] = questions.add_subquestions_from_text(
+        session, team.ic, parent_id=mine.id, text="Cohorts @ines"
+    )
+    assert own.assignee_id == team.ic
+
+
+def test_sub_questions_inherit_priority_and_due_date_unless_given(
+    session: Session, team: Team
+) -> None:
+    rid = questions.create_question(
+        session,
+        team.manager,
+        data=QuestionCreate(
+            title="Urgent",
+            project_id=team.project,
+            priority=Priority.HIGH,
+            due_date=date(2027, 2, 1),
+        ),
+    ).id
+    plain, own = questions.add_subquestions(
+        session,
+        team.manager,
+        parent_id=rid,
+        items=[
+            SubQuestion("Inherits"),
+            SubQuestion("Its own", priority=Priority.LOW, due_date=date(2027, 1, 1)),
+        ],
+    )
+    assert (plain.priority, plain.due_date) == (Priority.HIGH, date(2027, 2, 1))
+    assert (own.priority, own.due_date) == (Priority.LOW, date(2027, 1, 1))
+    [grandchild] = questions.add_subquestions_from_text(
+        session, team.manager, parent_id=own.id, text="Deeper"
+    )
+    assert (grandchild.priority, grandchild.due_date) == (Priority.LOW, date(2027, 1, 1))
 
 
 def test_ic_splits_only_own_assigned_question(session: Session, team: Team) -> None:
@@ -405,6 +508,39 @@ def test_reorder_siblings(session: Session, team: Team) -> None:
     questions.reorder(session, team.manager, question_id=c.id, version=2, new_index=99)
     tree = load_tree(session, node_id=rid)
     assert [tree.nodes[i].question.title for i in tree.root.children] == ["A", "B", "C"]
+
+
+def test_assignee_priority_and_due_date_change_in_one_save(session: Session, team: Team) -> None:
+    rid = root(session, team)
+    [sub] = _split(session, team, rid, "Which plans churned?")
+    changes = QuestionUpdate(assignee_id=team.ic, priority=Priority.HIGH, due_date=date(2027, 3, 1))
+    saved = questions.update_question(
+        session, team.manager, question_id=sub.id, version=sub.version, changes=changes
+    )
+    assert (saved.assignee_id, saved.priority, saved.due_date) == (
+        team.ic,
+        Priority.HIGH,
+        date(2027, 3, 1),
+    )
+    assert saved.version == sub.version + 1
+    fields = [e.field for e in _events(session, sub.id)][-3:]
+    assert sorted(str(f) for f in fields) == ["assignee_id", "due_date", "priority"]
+
+
+def test_only_a_manager_assigns_through_an_edit(session: Session, team: Team) -> None:
+    rid = root(session, team)
+    [mine] = _split(session, team, rid, "Mine")
+    questions.assign(session, team.manager, question_id=mine.id, version=1, assignee_id=team.ic)
+    [own] = _split(session, team, mine.id, "Own", by=team.ic)
+    with pytest.raises(PermissionDenied, match="assign"):
+        questions.update_question(
+            session,
+            team.ic,
+            question_id=own.id,
+            version=own.version,
+            changes=QuestionUpdate(priority=Priority.HIGH, assignee_id=team.other_ic),
+        )
+    assert _q(session, own.id).priority == Priority.MEDIUM
 
 
 def test_ic_reorders_only_under_own_assigned_question(session: Session, team: Team) -> None:

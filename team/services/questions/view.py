@@ -18,6 +18,7 @@ DEPTH = 2  # levels below the node the list and the diagram show at most
 FIT = 20  # the list goes DEPTH levels down only while they fit in this many rows
 DIAGRAM_CHILDREN = 8  # children drawn under one node; the rest are one "+N more" box
 DIAGRAM_NODES = 60
+NEIGHBOURS = 5  # siblings shown on each side of a sub-question, to keep the breakdown in view
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,25 @@ class TreeView:
     hidden: dict[int, int]  # row id -> questions below it deeper than the list shows
     size: int  # questions below the node, at any depth
     siblings: list[int]  # the parent's children in order ([] for a general question)
+    before: list[TreeNode]  # the nearest siblings before the node, in order
+    after: list[TreeNode]  # the nearest siblings after it
     diagram: Diagram
     nodes: dict[int, TreeNode]  # every node read in full
+
+    @property
+    def earlier(self) -> int:
+        """Siblings before the node that ``before`` leaves out."""
+        return self._at - len(self.before)
+
+    @property
+    def later(self) -> int:
+        """Siblings after the node that ``after`` leaves out."""
+        return max(0, len(self.siblings) - self._at - 1 - len(self.after))
+
+    @property
+    def _at(self) -> int:
+        node_id = self.node.question.id
+        return self.siblings.index(node_id) if node_id in self.siblings else 0
 
     @property
     def parent(self) -> TreeNode | None:
@@ -75,9 +93,13 @@ def tree_view(
     hidden = {i: sizes[i] for i, level in shown if level == depth and sizes[i]}
     path = shape.path(node_id)
     diagram = _diagram(shape, node_id, sizes)
-    wanted = set(path) | {i for i, _ in shown} | {i for i, _ in diagram.edges}
-    nodes = rolled.nodes(session, wanted)
     parent = shape.parent[node_id]
+    siblings = list(shape.children.get(parent, [])) if parent is not None else []
+    at = siblings.index(node_id) if siblings else 0
+    before = siblings[max(0, at - NEIGHBOURS) : at]
+    after = siblings[at + 1 : at + 1 + NEIGHBOURS]
+    wanted = set(path) | {i for i, _ in shown} | {i for i, _ in diagram.edges}
+    nodes = rolled.nodes(session, wanted | set(before) | set(after))
     return TreeView(
         root_id=root_id,
         node=nodes[node_id],
@@ -86,7 +108,9 @@ def tree_view(
         depth=depth,
         hidden=hidden,
         size=sizes[node_id],
-        siblings=list(shape.children.get(parent, [])) if parent is not None else [],
+        siblings=siblings,
+        before=[nodes[i] for i in before],
+        after=[nodes[i] for i in after],
         diagram=diagram,
         nodes=nodes,
     )

@@ -7,7 +7,6 @@ save based on an older version is refused and overwrites nothing.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -17,9 +16,9 @@ from sqlmodel import Session, col
 from team.models import Project, Question
 from team.services.core.actors import acting, require_manager, require_writer
 from team.services.core.errors import InvalidInput, PermissionDenied
-from team.services.core.text import without_controls
 from team.services.core.tx import atomic
 from team.services.core.writes import claim_version, lock_row, record
+from team.services.questions import breakdown
 from team.services.questions.rules import may_edit, may_reorder, works_on
 from team.services.questions.store import (
     LINES_MAX,
@@ -86,11 +85,14 @@ def create_question(session: Session, actor_id: int, *, data: QuestionCreate) ->
 
 @dataclass(frozen=True)
 class SubQuestion:
+    """A sub-question to add; a priority or due date left as None is its parent's, as
+    is the technique."""
+
     title: str
     context: str = ""
     assignee_id: int | None = None
     technique: str | None = None
-    priority: Priority = Priority.MEDIUM
+    priority: Priority | None = None
     due_date: date | None = None
 
 
@@ -99,7 +101,8 @@ def add_subquestions(
     session: Session, actor_id: int, *, parent_id: int, items: list[SubQuestion]
 ) -> list[QuestionView]:
     """Add sub-questions under ``parent_id``, after its existing children, in one
-    transaction: all are added or none."""
+    transaction: all are added or none. Each takes its parent's priority, due date and
+    technique unless it gives its own."""
     actor = acting(session, actor_id)
     require_writer(actor)
     parent = load(session, parent_id)
@@ -127,8 +130,8 @@ def add_subquestions(
             title=clean_title(item.title),
             context=clean_context(item.context),
             technique=clean_technique(item.technique) or parent.technique,
-            priority=item.priority,
-            due_date=item.due_date,
+            priority=item.priority or parent.priority,
+            due_date=item.due_date or parent.due_date,
             project_id=parent.project_id,
             parent_id=parent.id,
             root_id=parent.root_id,
@@ -141,27 +144,25 @@ def add_subquestions(
     return [view(q) for q in created]
 
 
-_BULLET = re.compile(r"^\s*(?:[-*+•]|\d+[.)]|\[[ xX]?\])\s+")
-
-
-def parse_lines(text: str) -> list[str]:
-    """One sub-question per non-empty line; list bullets and numbering are removed.
-    Control characters go first, so a stray form feed or record separator does not
-    split a line in two."""
-    lines = without_controls(text).splitlines()
-    return [_BULLET.sub("", line).strip() for line in lines if line.strip()]
-
-
 def add_subquestions_from_text(
     session: Session, actor_id: int, *, parent_id: int, text: str
 ) -> list[QuestionView]:
-    """Pasted lines, one sub-question each."""
-    titles = parse_lines(text)
-    if not titles:
-        raise InvalidInput("Paste at least one sub-question, one per line.", field="lines")
-    return add_subquestions(
-        session, actor_id, parent_id=parent_id, items=[SubQuestion(t) for t in titles]
-    )
+    """Typed lines, one sub-question each, with what each line says of its assignee, due
+    date and priority (the syntax is in breakdown.py)."""
+    lines = breakdown.parse_lines(text)
+    if not lines:
+        raise InvalidInput("Type at least one sub-question, one per line.", field="lines")
+    assignees = breakdown.resolve_assignees(session, lines)
+    items = [
+        SubQuestion(
+            line.title,
+            assignee_id=assignees.get(line.assignee) if line.assignee else None,
+            priority=line.priority,
+            due_date=line.due_date,
+        )
+        for line in lines
+    ]
+    return add_subquestions(session, actor_id, parent_id=parent_id, items=items)
 
 
 def _next_position(session: Session, parent_id: int | None) -> int:
@@ -185,17 +186,34 @@ class QuestionUpdate:
     due_date: date | None = None
     clear_due_date: bool = False
     clear_technique: bool = False
+    assignee_id: int | None = None
+    clear_assignee: bool = False
+
+    @property
+    def assigns(self) -> bool:
+        return self.assignee_id is not None or self.clear_assignee
+
+    @property
+    def edits(self) -> bool:
+        return self != QuestionUpdate(
+            assignee_id=self.assignee_id, clear_assignee=self.clear_assignee
+        )
 
 
 @atomic
 def update_question(
     session: Session, actor_id: int, *, question_id: int, version: int, changes: QuestionUpdate
 ) -> QuestionView:
-    """Save edits of title, context, technique, priority and due date."""
+    """Save edits of title, context, technique, priority, due date and assignee in one
+    change of version: a manager may change them all; who created the question may
+    change all but the assignee."""
     actor = acting(session, actor_id)
     require_writer(actor)
     question = load(session, question_id)
-    if not may_edit(actor, question):
+    if changes.assigns:
+        require_manager(actor, "assign questions")
+        check_assignee(session, None if changes.clear_assignee else changes.assignee_id)
+    if changes.edits and not may_edit(actor, question):
         raise PermissionDenied(
             "You can edit only the questions you created; ask a manager to change this one."
         )
@@ -218,21 +236,22 @@ def _wanted(changes: QuestionUpdate) -> dict[str, object]:
         wanted["priority"] = Priority(changes.priority)
     if changes.due_date is not None or changes.clear_due_date:
         wanted["due_date"] = None if changes.clear_due_date else changes.due_date
+    if changes.assigns:
+        wanted["assignee_id"] = None if changes.clear_assignee else changes.assignee_id
     return wanted
 
 
-@atomic
 def assign(
     session: Session, actor_id: int, *, question_id: int, version: int, assignee_id: int | None
 ) -> QuestionView:
     """Assign to an active IC, or unassign with ``None``. Managers only."""
-    actor = acting(session, actor_id)
-    require_manager(actor, "assign questions")
-    question = load(session, question_id)
-    check_assignee(session, assignee_id)
-    save(session, actor, question, version, {"assignee_id": assignee_id})
-    session.commit()
-    return view(question)
+    return update_question(
+        session,
+        actor_id,
+        question_id=question_id,
+        version=version,
+        changes=QuestionUpdate(assignee_id=assignee_id, clear_assignee=assignee_id is None),
+    )
 
 
 # --------------------------------------------------------------------------- tree shape
