@@ -21,6 +21,10 @@ class Role(Vocabulary):
     IC = "ic"
     VIEWER = "viewer"
 
+    @property
+    def label(self) -> str:
+        return "IC" if self == Role.IC else super().label
+
 
 class QuestionStatus(Vocabulary):
     OPEN = "open"

@@ -29,12 +29,11 @@ from team.ui import navigation, reads, resources, state
 from team.ui.text import plain
 from team.vocabulary import Role
 
-ROLE_LABELS = {Role.MANAGER: "manager", Role.IC: "IC", Role.VIEWER: "viewer"}
 _ROLE_GROUPS = {Role.MANAGER: "Managers", Role.IC: "ICs", Role.VIEWER: "Viewers"}
 
 
 def _label(person: PersonView) -> str:
-    return f"{person.name} · {ROLE_LABELS[Role(person.role)]}"
+    return f"{person.name} · {Role(person.role).label}"
 
 
 def _secrets() -> Mapping[str, Any] | None:
@@ -159,7 +158,7 @@ def _signed_in_gate(settings: Settings) -> PersonView:
     if state.person_id() != person.id:
         _become(person.id)
     with st.sidebar:
-        st.caption(f"Signed in as **{plain(person.name)}** · {ROLE_LABELS[Role(person.role)]}")
+        st.caption(f"Signed in as **{plain(person.name)}** · {Role(person.role).label}")
         signing_out = _sign_out_clicked(settings)
     if signing_out:
         _sign_out()

@@ -19,7 +19,7 @@ from team.services.inbox import attention, my_work
 from team.services.notes import reads as notes
 from team.services.one_on_ones import agenda
 from team.services.one_on_ones import reads as one_on_ones
-from team.services.progress import roots
+from team.services.progress import overdue, roots
 from team.services.questions import pickers, portfolio, view
 from team.services.reviews import reads as reviews
 from team.ui import resources
@@ -32,6 +32,7 @@ projects = cached(admin.list_projects, max_entries=32)
 # Overview
 portfolio_page = cached(portfolio.page)
 portfolio_summary = cached(portfolio.summary, daily=True)
+overdue_count = cached(overdue.overdue_count, daily=True)
 
 # Questions and Answers
 tree_view = cached(view.tree_view)

@@ -15,7 +15,6 @@ from team.services.admin.reads import PersonRow, ProjectRow, TeamView
 from team.ui.resources import cached
 from team.vocabulary import Role
 
-ROLE_LABELS = {Role.MANAGER: "Manager", Role.IC: "IC", Role.VIEWER: "Viewer"}
 INACTIVE = " (inactive)"
 
 
@@ -54,7 +53,7 @@ def _people_frame(rows: list[PersonRow]) -> pd.DataFrame:
         {
             "Name": [shown(p.name, p.active) for p in rows],
             "Email": [p.email for p in rows],
-            "Role": [ROLE_LABELS[p.role] for p in rows],
+            "Role": [Role(p.role).label for p in rows],
             "Reports to": [shown(p.manager, p.manager_active) for p in rows],
             "Active": [p.active for p in rows],
         }

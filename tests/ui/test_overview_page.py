@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlalchemy import Engine, select
+from sqlmodel import Session, col
 from streamlit.testing.v1 import AppTest
 
+from team.demo.load import load_demo
+from team.models import Person
+from team.vocabulary import Role
 from tests.factories import make_team, root
 from tests.ui.conftest import assert_no_exception
 
@@ -52,3 +55,23 @@ def test_search_narrows_the_list_and_the_page_follows(
     assert at.metric[0].value == "15"
     at.text_input(key="overview_search").set_value("nothing like this").run()
     assert "No general question matches" in at.info[0].value
+
+
+def test_overview_and_team_agree_on_what_is_overdue_in_the_demo(
+    app_engine: Engine, open_app: Callable[..., AppTest]
+) -> None:
+    """The demo's two late sub-questions (Team: two people, one each) are Overview's
+    "Overdue" too; it counted late general questions only and read 0."""
+    with Session(app_engine) as session:
+        load_demo(session)
+        manager = session.scalars(select(Person).where(col(Person.role) == Role.MANAGER)).first()
+        assert manager is not None
+    at = open_app(manager.id, "overview")
+    assert_no_exception(at)
+    overview = next(m for m in at.metric if m.label == "Overdue")
+    at = open_app(manager.id, "team")
+    assert_no_exception(at)
+    [workload] = [d.value for d in at.dataframe if "Overdue" in d.value.columns]
+    late_people = workload[workload["Overdue"] > 0]
+    assert len(late_people) == 2
+    assert overview.value == str(int(workload["Overdue"].sum())) == "2"

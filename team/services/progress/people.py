@@ -14,7 +14,6 @@ from typing import Any, cast
 import pandas as pd
 from sqlalchemy import (
     ColumnElement,
-    Date,
     Integer,
     and_,
     case,
@@ -30,6 +29,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from team.models import Finding, Person, Project, Question, ReviewRequest, utcnow
+from team.services.core.due import overdue
 from team.services.core.sql_time import at, hours_between, whole_weeks
 from team.services.progress.history import WEEKS, calendar, frame, utc
 from team.services.questions.rules import is_stale, last_evidence, quiet_days
@@ -191,9 +191,8 @@ def workload(
 ) -> pd.DataFrame:
     """(person_id, person, project, open, overdue): open sub-questions (open, in progress,
     blocked; not general questions) per assignee and project; ``overdue`` counts those
-    among them whose due date has passed."""
-    today = (now or utcnow()).date()
-    late = and_(col(Question.due_date).is_not(None), col(Question.due_date) < literal(today, Date))
+    among them that are overdue (core/due.py: due before today; ``now`` gives the day)."""
+    late = overdue(now.date() if now else None)
     query = (
         select(
             col(Person.id),

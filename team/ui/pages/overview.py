@@ -13,10 +13,16 @@ from team.ui.filters import project_person_filters
 from team.ui.labels import COVERAGE_HELP, status_badge
 from team.ui.paging import pager, requested_page, words
 from team.ui.text import plain
-from team.vocabulary import Role
+from team.vocabulary import Priority, Role
+
+OVERDUE_HELP = (
+    "Questions still open (open, in progress or blocked) after their due date: general "
+    "questions and sub-questions at any depth, assigned or not. Team's workload counts "
+    "the same rule per assignee."
+)
 
 
-def _metrics(summary: Summary) -> None:
+def _metrics(summary: Summary, overdue: int) -> None:
     cols = st.columns(4)
     cols[0].metric("General questions", f"{summary.general_questions:,}")
     cols[1].metric("Open sub-questions", f"{summary.open_sub_questions:,}")
@@ -24,7 +30,7 @@ def _metrics(summary: Summary) -> None:
     cols[2].metric(
         "Coverage", f"{coverage:.0%}" if coverage is not None else "n/a", help=COVERAGE_HELP
     )
-    cols[3].metric("Overdue", f"{summary.overdue:,}")
+    cols[3].metric("Overdue", f"{overdue:,}", help=OVERDUE_HELP)
 
 
 def _due_text(due: date | None, overdue: bool) -> str:
@@ -38,7 +44,7 @@ def _row(row: PortfolioRow) -> None:
     """One general question as a card of four elements: the title (a link to its tree),
     one caption of facts, the coverage bar. A page of cards costs what it draws."""
     answer = row.answer_state.label if row.answer_state else "no answer yet"
-    confidence = row.confidence.value if row.confidence else "none yet"
+    confidence = row.confidence.label if row.confidence else "none yet"
     people = ", ".join(plain(p) for p in row.people) or "nobody yet"
     coverage = row.coverage
     with st.container(border=True, key=f"overview_row_{row.id}"):
@@ -50,7 +56,8 @@ def _row(row: PortfolioRow) -> None:
         )
         st.caption(
             f"{status_badge(row.status)} {_due_text(row.due_date, row.overdue)} · "
-            f"{plain(row.project)} · owner {plain(row.owner)} · {row.priority} priority  \n"
+            f"{plain(row.project)} · owner {plain(row.owner)} · "
+            f"{Priority(row.priority).label} priority  \n"
             f"Answer: {answer} · confidence {confidence}  \n"
             f"People: {people}"
         )
@@ -82,7 +89,7 @@ def render() -> None:
         else:
             st.info("No general question matches these filters; clear them to see all.")
         return
-    _metrics(reads.portfolio_summary(f=f))
+    _metrics(reads.portfolio_summary(f=f), reads.overdue_count(f=f))
     pager(found, "overview", noun="general questions, most urgent first")
     for row in found.items:
         _row(row)

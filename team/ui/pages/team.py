@@ -11,7 +11,7 @@ from team.services.admin.projects import ProjectInput
 from team.services.admin.reads import PersonRow, PersonView, ProjectRow
 from team.ui import auth, state, team_tables
 from team.ui.actions import attempt, bind
-from team.ui.team_tables import ROLE_LABELS, Tables, shown
+from team.ui.team_tables import Tables, shown
 from team.ui.text import plain
 from team.vocabulary import Role
 
@@ -38,7 +38,7 @@ def _person_fields(rows: list[PersonRow], key: str, current: PersonRow | None) -
         "Role",
         roles,
         index=roles.index(current.role) if current else roles.index(Role.IC),
-        format_func=lambda r: ROLE_LABELS[r],
+        format_func=lambda r: Role(r).label,
         key=f"{key}role",
     )
     boss = st.selectbox(
@@ -175,7 +175,10 @@ def _workload_section(tables: Tables) -> None:
             "Questions page and each person's open work shows here, by project."
         )
         return
-    st.caption("Open assigned questions per person and project; overdue means past due.")
+    st.caption(
+        "Open sub-questions assigned to each person, per project. Overdue: still open after "
+        "their due date (the rule Overview's Overdue counts)."
+    )
     st.dataframe(tables.workload, key="tm_workload")
 
 
