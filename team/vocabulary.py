@@ -6,6 +6,7 @@ open", "waits on its reviewer", "citable") as properties, defined here once. The
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Self
 
 
 class Vocabulary(StrEnum):
@@ -14,6 +15,14 @@ class Vocabulary(StrEnum):
     @property
     def label(self) -> str:
         return self.value.replace("_", " ")
+
+    @classmethod
+    def of_label(cls, label: str) -> Self:
+        """The value whose label is ``label`` (as a picker shows it)."""
+        for value in cls:
+            if value.label == label:
+                return value
+        raise ValueError(f"{label!r} is not a {cls.__name__} label")
 
 
 class Role(Vocabulary):
@@ -149,3 +158,22 @@ class AnswerState(Vocabulary):
     WORKING_HYPOTHESIS = "working_hypothesis"
     ANSWERED = "answered"
     INCONCLUSIVE = "inconclusive"
+
+
+class Entity(Vocabulary):
+    """The kinds of thing the event log records changes to (each is its table's name)."""
+
+    PERSON = "person"
+    PROJECT = "project"
+    QUESTION = "question"
+    FINDING = "finding"
+    REVIEW_REQUEST = "review_request"
+    NOTE = "note"
+    ANSWER = "answer"
+    ONE_ON_ONE = "one_on_one"
+    TRACK_NOTE = "track_note"
+    ACTION_ITEM = "action_item"
+
+    @property
+    def label(self) -> str:
+        return "one-on-one" if self == Entity.ONE_ON_ONE else super().label

@@ -1,6 +1,7 @@
 """The app's few style rules, sent once per run (a style-only st.html takes no room):
 user text wraps inside its box however long its words, so one 2,000-character word
-cannot push a row's facts or a page's edge off screen."""
+cannot push a row's facts or a page's edge off screen; the Questions outline is indented
+by level."""
 
 from __future__ import annotations
 
@@ -12,6 +13,28 @@ CSS = """<style>
   overflow-wrap: anywhere;
 }
 [data-testid="stVegaLiteChart"] { max-width: 100%; overflow-x: auto; }
+/* The Questions outline (pages/questions.py): a row's key says its level. */
+[class*="st-key-trow_"] {
+  border-left: 2px solid rgba(128, 128, 128, 0.3); padding: 0.1rem 0 0.1rem 0.6rem;
+}
+[class*="st-key-trow_"][class*="_sel_"] {
+  border-left-color: #1c83e1; background: rgba(28, 131, 225, 0.08);
+}
+[class*="st-key-trow_"] .stButton, [class*="st-key-trow_"] .stButton button { max-width: 100%; }
+[class*="st-key-trow_"] .stButton button {
+  justify-content: flex-start; text-align: left; min-height: 0; padding: 0;
+}
+[class*="st-key-trow_"] [data-testid="stCaptionContainer"] p { margin: 0; }
+[class*="st-key-trow_l1_"] { margin-left: 1.25rem; }
+[class*="st-key-trow_l2_"] { margin-left: 2.5rem; }
+[class*="st-key-trow_l3_"] { margin-left: 3.75rem; }
+[class*="st-key-trow_l4_"] { margin-left: 5rem; }
+@media (max-width: 640px) {
+  [class*="st-key-trow_l1_"] { margin-left: 0.6rem; }
+  [class*="st-key-trow_l2_"] { margin-left: 1.2rem; }
+  [class*="st-key-trow_l3_"] { margin-left: 1.8rem; }
+  [class*="st-key-trow_l4_"] { margin-left: 2.4rem; }
+}
 </style>"""
 
 

@@ -11,14 +11,15 @@ import streamlit as st
 
 from team.services.admin.reads import PersonView
 from team.services.core.actors import Actor
-from team.services.questions import rules
+from team.services.questions import breakdown, rules
 from team.services.questions import status as question_status
 from team.services.questions import writes as questions
+from team.services.questions.store import QuestionView
 from team.services.questions.tree import TreeNode
 from team.services.questions.view import TreeView
 from team.services.questions.writes import QuestionCreate, QuestionUpdate
 from team.ui import reads, resources, state
-from team.ui.actions import attempt, bind
+from team.ui.actions import attempt, bind, link_to, submit
 from team.ui.paging import words
 from team.ui.text import plain
 from team.ui.tree_nav import CHOICES, unique_labels
@@ -38,13 +39,23 @@ def _technique_options() -> list[str]:
 # --------------------------------------------------------------------------- new question
 
 
+NEW_QUESTION = {
+    "new_q_title": "",
+    "new_q_context": "",
+    "new_q_priority": Priority.MEDIUM,
+    "new_q_due": None,
+    "new_q_technique": None,
+}
+
+
 def new_question_form(person: PersonView) -> None:
     projects = {p.id: p.name for p in reads.all_projects() if not p.archived}
     with st.expander("New general question", icon=":material/add:"):
         if not projects:
             st.info("Create a project first (Team page), then add its questions here.")
             return
-        with st.form("new_question", clear_on_submit=False):
+        state.start_widgets(NEW_QUESTION)
+        with st.form("new_question"):
             title = st.text_input("Question", key="new_q_title")
             context = st.text_area(
                 "Context: the decision it informs, who asked (Markdown)", key="new_q_context"
@@ -53,11 +64,11 @@ def new_question_form(person: PersonView) -> None:
             project_id = c1.selectbox(
                 "Project", list(projects), format_func=projects.__getitem__, key="new_q_project"
             )
-            priority = c2.selectbox("Priority", list(Priority), index=1, key="new_q_priority")
-            due = c3.date_input("Due", value=None, key="new_q_due")
-            technique = st.selectbox(
-                "Technique", _technique_options(), index=None, key="new_q_technique"
+            priority = c2.selectbox(
+                "Priority", list(Priority), format_func=lambda p: p.label, key="new_q_priority"
             )
+            due = c3.date_input("Due", key="new_q_due", format="YYYY-MM-DD")
+            technique = st.selectbox("Technique", _technique_options(), key="new_q_technique")
             submitted = st.form_submit_button("Create question", type="primary")
         if submitted:
             data = QuestionCreate(
@@ -68,16 +79,22 @@ def new_question_form(person: PersonView) -> None:
                 due_date=due if isinstance(due, date) else None,
                 technique=technique,
             )
-            created: list[int] = []
 
-            def create(session: Any) -> None:
-                created.append(questions.create_question(session, person.id, data=data).id)
-                st.query_params["root"] = str(created[0])
+            def create(session: Any) -> QuestionView:
+                created = questions.create_question(session, person.id, data=data)
+                st.query_params["root"] = str(created.id)
                 st.query_params.pop("node", None)
-                for key in ("new_q_title", "new_q_context", "new_q_due", "new_q_technique"):
-                    st.session_state.pop(key, None)
+                return created
 
-            attempt(create, f"Created “{plain(title)}”. Now break it down below.")
+            submit(
+                create,
+                lambda q: (
+                    f"Created {link_to('questions', q.title, root=q.id)}; it is open "
+                    "below: break it down into sub-questions."
+                ),
+                fields=NEW_QUESTION,
+                key="new_question",
+            )
 
 
 # --------------------------------------------------------------------------- one node
@@ -93,8 +110,8 @@ def detail_actions(person: PersonView, view: TreeView, people: list[PersonView])
     version = state.base_version("question", q.id, q.version)
     if acts.statuses:
         _status_form(person, node, version, acts.statuses)
-    if acts.assign:
-        _assign_form(person, node, version, people)
+    if acts.assign or acts.edit:
+        _plan_form(person, node, version, people, assign=acts.assign, edit=acts.edit)
     if acts.split:
         _breakdown_form(person, node)
     if acts.edit:
@@ -129,47 +146,99 @@ def _status_form(
         )
 
 
-def _assign_form(
-    person: PersonView, node: TreeNode, version: int, people: list[PersonView]
+def _plan_form(
+    person: PersonView,
+    node: TreeNode,
+    version: int,
+    people: list[PersonView],
+    *,
+    assign: bool,
+    edit: bool,
 ) -> None:
+    """Who does it, how urgent it is and when it is due, side by side, saved at once (a
+    manager sets all three; who created a question sets its priority and due date)."""
     q = node.question
     ics = _ics(people)
     options: list[int | None] = [None, *ics]
     current = q.assignee_id if q.assignee_id in ics else None
-    left, right = st.columns([3, 2], vertical_alignment="bottom")
-    chosen = left.selectbox(
-        "Assignee",
-        options,
-        index=options.index(current),
-        format_func=lambda i: "nobody" if i is None else ics[i],
-        key=f"assign_pick_{q.id}",
-    )
-    if right.button("Assign", key=f"assign_save_{q.id}"):
+    with st.form(f"plan_{q.id}", border=False):
+        c1, c2, c3 = st.columns([5, 3, 4], vertical_alignment="bottom")
+        chosen = c1.selectbox(
+            "Assignee",
+            options,
+            index=options.index(current),
+            format_func=lambda i: "nobody" if i is None else ics[i],
+            key=f"plan_who_{q.id}",
+            disabled=not assign,
+        )
+        priority = c2.selectbox(
+            "Priority",
+            list(Priority),
+            index=list(Priority).index(Priority(q.priority)),
+            format_func=lambda p: p.label,
+            key=f"plan_prio_{q.id}",
+            disabled=not edit,
+        )
+        due = c3.date_input(
+            "Due", value=q.due_date, key=f"plan_due_{q.id}", disabled=not edit, format="YYYY-MM-DD"
+        )
+        submitted = st.form_submit_button("Save plan", icon=":material/event_available:")
+    if submitted:
+        priority = priority or Priority(q.priority)
+        due_date = due if isinstance(due, date) else None
+        changes = QuestionUpdate(
+            assignee_id=chosen if assign else None,
+            clear_assignee=assign and chosen is None,
+            priority=Priority(priority) if edit else None,
+            due_date=due_date if edit else None,
+            clear_due_date=edit and due_date is None,
+        )
         who = "nobody" if chosen is None else ics[chosen]
+        when = f"due {due_date:%d %b %Y}" if due_date else "no due date"
         attempt(
             bind(
-                questions.assign, person.id, question_id=q.id, version=version, assignee_id=chosen
+                questions.update_question,
+                person.id,
+                question_id=q.id,
+                version=version,
+                changes=changes,
             ),
-            f"“{plain(q.title)}” is assigned to {plain(who)}.",
+            f"“{plain(q.title)}”: "
+            + (f"assigned to {plain(who)}, " if assign else "")
+            + f"{Priority(priority).label} priority, {when}.",
         )
 
 
 def _breakdown_form(person: PersonView, node: TreeNode) -> None:
     q = node.question
-    with st.form(f"breakdown_{q.id}", clear_on_submit=True):
+    key = f"breakdown_text_{q.id}"
+    state.start_widgets({key: ""})
+    with st.form(f"breakdown_{q.id}"):
         text = st.text_area(
             "Break down: one sub-question per line",
-            key=f"breakdown_text_{q.id}",
-            placeholder="Which customer segments churned more than usual?\n"
-            "Did the pricing change coincide with the drop?",
+            key=key,
+            placeholder="Which customer segments churned more than usual? @priya due:2026-12-20\n"
+            "Did the pricing change coincide with the drop? priority:high",
+            help=breakdown.HELP,
         )
         submitted = st.form_submit_button("Add sub-questions")
     if submitted:
-        count = len(questions.parse_lines(text))
-        attempt(
-            bind(questions.add_subquestions_from_text, person.id, parent_id=q.id, text=text),
-            f"Added {count} sub-question{'s' if count != 1 else ''} under “{plain(q.title)}”.",
+        submit(
+            lambda session: questions.add_subquestions_from_text(
+                session, person.id, parent_id=q.id, text=text
+            ),
+            lambda added: _added(q, added),
+            fields={key: ""},
+            key=f"breakdown_{q.id}",
         )
+
+
+def _added(parent: QuestionView, added: list[QuestionView]) -> str:
+    """What a breakdown made: how many, under what, each a link."""
+    count = len(added)
+    links = ", ".join(link_to("questions", a.title, root=a.root_id, node=a.id) for a in added)
+    noun = "sub-question" if count == 1 else "sub-questions"
+    return f"Added {count} {noun} under “{plain(parent.title)}”: {links}."
 
 
 def _edit_form(person: PersonView, node: TreeNode, version: int) -> None:
@@ -177,23 +246,18 @@ def _edit_form(person: PersonView, node: TreeNode, version: int) -> None:
     techniques = _technique_options()
     if q.technique and q.technique not in techniques:
         techniques.append(q.technique)
-    with st.expander("Edit", icon=":material/edit:"), st.form(f"edit_{q.id}"):
+    with (
+        st.expander("Edit title, context and technique", icon=":material/edit:"),
+        st.form(f"edit_{q.id}"),
+    ):
         title = st.text_input("Question", value=q.title, key=f"edit_title_{q.id}")
         context = st.text_area("Context (Markdown)", value=q.context, key=f"edit_ctx_{q.id}")
-        c1, c2, c3 = st.columns(3)
-        technique = c1.selectbox(
+        technique = st.selectbox(
             "Technique",
             techniques,
             index=techniques.index(q.technique) if q.technique else None,
             key=f"edit_tech_{q.id}",
         )
-        priority = c2.selectbox(
-            "Priority",
-            list(Priority),
-            index=list(Priority).index(q.priority),
-            key=f"edit_prio_{q.id}",
-        )
-        due = c3.date_input("Due", value=q.due_date, key=f"edit_due_{q.id}")
         submitted = st.form_submit_button("Save")
     if submitted:
         changes = QuestionUpdate(
@@ -201,9 +265,6 @@ def _edit_form(person: PersonView, node: TreeNode, version: int) -> None:
             context=context,
             technique=technique,
             clear_technique=technique is None,
-            priority=priority,
-            due_date=due if isinstance(due, date) else None,
-            clear_due_date=due is None,
         )
         attempt(
             bind(
@@ -213,7 +274,7 @@ def _edit_form(person: PersonView, node: TreeNode, version: int) -> None:
                 version=version,
                 changes=changes,
             ),
-            "Saved.",
+            f"Saved “{plain(title)}”.",
         )
 
 
@@ -296,7 +357,12 @@ def _reorder_buttons(person: PersonView, view: TreeView, version: int) -> None:
 # --------------------------------------------------------------------------- bulk editor
 
 
+BULK_COLUMNS = {"assignee": "Assignee", "status": "Status", "priority": "Priority", "due": "Due"}
+CHANGED = "background-color: #fef3c7"  # a changed cell of the bulk editor's preview
+
+
 def _bulk_frame(view: TreeView, names: dict[int, str]) -> pd.DataFrame:
+    """The rows as the editor shows them: statuses and priorities by their labels."""
     rows = []
     for item in [view.node, *view.rows.items]:
         q = item.question
@@ -305,16 +371,32 @@ def _bulk_frame(view: TreeView, names: dict[int, str]) -> pd.DataFrame:
                 "id": q.id,
                 "question": "  " * (item.depth - view.node.depth) + q.title,
                 "assignee": names.get(q.assignee_id) if q.assignee_id else None,
-                "status": q.status.value,
-                "priority": Priority(q.priority).value,
+                "status": QuestionStatus(q.status).label,
+                "priority": Priority(q.priority).label,
                 "due": q.due_date,
             }
         )
     return pd.DataFrame(rows).set_index("id")
 
 
+def _changed(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """{row: {column: changed?}} of the editable columns, as a frame of booleans."""
+    columns = list(BULK_COLUMNS)
+
+    def same(a: Any, b: Any) -> bool:
+        if isinstance(a, date) or isinstance(b, date):
+            return _as_date(a) == _as_date(b)
+        return bool((pd.isna(a) and pd.isna(b)) or a == b)
+
+    return pd.DataFrame(
+        {c: [not same(before.at[i, c], after.at[i, c]) for i in before.index] for c in columns},
+        index=before.index,
+    )
+
+
 def bulk_editor(person: PersonView, view: TreeView, people: list[PersonView]) -> None:
-    """The node and the rows the Tree tab shows (one page of them) in one table."""
+    """The node and the rows the Tree tab shows (one page of them) in one table; the
+    rows changed are shown again with the changed cells marked before they are saved."""
     ics = _ics(people)
     names = {p.id: p.name for p in people}
     frame = _bulk_frame(view, names)
@@ -324,9 +406,6 @@ def bulk_editor(person: PersonView, view: TreeView, people: list[PersonView]) ->
             f"This question and the {len(rows.items):,} rows on page {rows.window.page} of "
             f"{rows.pages} of the Tree tab; turn the page there to edit others."
         )
-    if person.role == Role.VIEWER:
-        st.dataframe(frame, key="bulk_view")
-        return
     versions = {
         i: state.base_version("question", i, view.nodes[i].question.version) for i in frame.index
     }
@@ -340,24 +419,39 @@ def bulk_editor(person: PersonView, view: TreeView, people: list[PersonView]) ->
             "question": st.column_config.TextColumn("Question", width="large"),
             "assignee": st.column_config.SelectboxColumn("Assignee", options=sorted(ics.values())),
             "status": st.column_config.SelectboxColumn(
-                "Status", options=[s.value for s in QuestionStatus], required=True
+                "Status", options=[s.label for s in QuestionStatus], required=True
             ),
             "priority": st.column_config.SelectboxColumn(
-                "Priority", options=[p.value for p in Priority], required=True
+                "Priority", options=[p.label for p in Priority], required=True
             ),
             "due": st.column_config.DateColumn("Due"),
         },
         num_rows="fixed",
     )
-    if st.button("Save changes", key=f"bulk_save_{node_id}", type="primary"):
+    changed = _changed(frame, edited)
+    touched = [i for i in frame.index if changed.loc[i].any()]
+    if not touched:
+        st.caption("No changes yet.")
+        return
+    cells = int(changed.to_numpy().sum())
+    st.markdown(
+        f"**{len(touched)} row{'s' if len(touched) != 1 else ''} changed** "
+        f"({cells} value{'s' if cells != 1 else ''}, marked):"
+    )
+    preview = edited.loc[touched, ["question", *BULK_COLUMNS]]
+    marks = changed.loc[touched].reindex(columns=preview.columns, fill_value=False)
+    st.dataframe(
+        preview.style.apply(lambda _: marks.map(lambda c: CHANGED if c else ""), axis=None),
+        column_config={"question": "Question", **BULK_COLUMNS},
+        key=f"bulk_preview_{node_id}",
+    )
+    noun = "question" if len(touched) == 1 else "questions"
+    if st.button(f"Save {len(touched)} changed {noun}", key=f"bulk_save_{node_id}", type="primary"):
         by_name = {name: pid for pid, name in names.items()}
-        edits = [
-            _bulk_edit(int(str(i)), row, versions[int(str(i))], by_name)
-            for i, row in edited.iterrows()
-        ]
+        edits = [_bulk_edit(i, edited.loc[i], versions[int(str(i))], by_name) for i in touched]
         attempt(
             bind(question_status.bulk_update, person.id, edits=edits),
-            "Saved the table.",
+            f"{len(touched)} {noun} updated.",
         )
 
 
@@ -365,14 +459,23 @@ def _bulk_edit(
     question_id: Any, row: pd.Series, version: int, by_name: dict[str, int]
 ) -> question_status.BulkEdit:
     assignee = row["assignee"]
-    due = row["due"]
-    if isinstance(due, pd.Timestamp):
-        due = due.date()
     return question_status.BulkEdit(
         question_id=int(question_id),
         version=version,
         assignee_id=by_name.get(assignee) if isinstance(assignee, str) and assignee else None,
-        status=QuestionStatus(row["status"]),
-        priority=Priority(row["priority"]),
-        due_date=due if isinstance(due, date) else None,
+        status=QuestionStatus.of_label(row["status"]),
+        priority=Priority.of_label(row["priority"]),
+        due_date=_as_date(row["due"]),
     )
+
+
+def _as_date(value: Any) -> date | None:
+    """A due date as the editor hands it back: a date, a timestamp, an ISO string (a
+    column with no date in it yet) or nothing."""
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and value:
+        return date.fromisoformat(value[:10])
+    return None

@@ -155,15 +155,22 @@ def web_link(url: str, label: str | None = None) -> str:
     return f"[{shown}](<{dest}>)"
 
 
-def dot_label(text: str, width: int = 28) -> str:
-    """A Graphviz string literal: quotes and backslashes escaped, wrapped lines."""
-    words, lines, line = without_controls(text).split(), [], ""
-    for word in words:
-        if line and len(line) + len(word) + 1 > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    lines.append(line)
-    body = "\\n".join(part.replace("\\", "\\\\").replace('"', '\\"') for part in lines[:4])
+def dot_label(*parts: str, width: int = 28, lines: int = 3) -> str:
+    """A Graphviz string literal of ``parts``, each wrapped to ``width`` characters and
+    cut to ``lines`` lines (an ellipsis says where), one below the other; quotes and
+    backslashes escaped."""
+    out: list[str] = []
+    for part in parts:
+        words, wrapped, line = without_controls(part).split(), [], ""
+        for word in words:
+            if line and len(line) + len(word) + 1 > width:
+                wrapped.append(line)
+                line = word
+            else:
+                line = f"{line} {word}".strip()
+        wrapped.append(line)
+        if len(wrapped) > lines:
+            wrapped = [*wrapped[: lines - 1], wrapped[lines - 1][: width - 1] + "…"]
+        out.extend(wrapped)
+    body = "\\n".join(part.replace("\\", "\\\\").replace('"', '\\"') for part in out)
     return f'"{body}"'

@@ -109,6 +109,15 @@ def test_dot_labels_cannot_break_out_of_the_string() -> None:
     assert '"' not in inner.replace('\\"', "")
 
 
+def test_a_long_title_is_cut_with_an_ellipsis_and_the_facts_line_survives() -> None:
+    title = "Can we forecast weekly demand per region well enough to cut safety stock by 10%?"
+    label = dot_label(title, "unassigned · in progress")
+    lines = label[1:-1].split("\\n")
+    assert len(lines) == 4 and lines[2].endswith("…")
+    assert lines[3] == "unassigned · in progress"
+    assert all(len(line) <= 28 for line in lines)
+
+
 def test_reference_style_images_do_not_load() -> None:
     out = safe_markdown("![pixel][p]\n\n[p]: https://evil.example/p.png")
     assert not [t for t in tokens(out) if t.type == "image"]

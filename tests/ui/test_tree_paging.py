@@ -70,7 +70,7 @@ def test_tree_list_shows_fifty_rows_a_page_and_what_lies_deeper(
     assert_no_exception(at)
     # Two levels would not fit in a short list: one level, 50 rows a page.
     assert _opened(at) == {f"open_{i}" for i in wide.children[:50]}
-    assert any(m.value.endswith("· +2 below") for m in at.markdown)  # under the first
+    assert any(c.value.endswith("· +2 below") for c in at.caption)  # under the first
     assert any("Showing 1 to 50 of 55 questions below" in c.value for c in at.caption)
     assert any("57 questions below in all; the list goes one level" in c.value for c in at.caption)
     at.number_input(key=f"tree_{wide.root}_page").set_value(2).run()
@@ -79,15 +79,18 @@ def test_tree_list_shows_fifty_rows_a_page_and_what_lies_deeper(
     # Opening the first sub-question shows the two levels below it.
     at.number_input(key=f"tree_{wide.root}_page").set_value(1).run()
     at.button(key=f"open_{wide.children[0]}").click().run()
-    assert _opened(at) == {f"open_{wide.grandchild}", f"open_{wide.deep}"}
+    # ... between its parent and the five siblings after it.
+    nearby = {f"open_{i}" for i in [wide.root, *wide.children[1:6]]}
+    assert _opened(at) == {f"open_{wide.grandchild}", f"open_{wide.deep}"} | nearby
+    assert any("49 later sub-questions" in c.value for c in at.caption)
 
 
-def test_viewer_bulk_table_holds_the_question_and_the_rows_of_the_page(
+def test_bulk_table_holds_the_question_and_the_rows_of_the_page(
     open_app: Callable[..., AppTest], wide: Wide
 ) -> None:
-    at = open_app(wide.team.viewer, "questions", root=str(wide.root))
+    at = open_app(wide.team.manager, "questions", root=str(wide.root))
     assert_no_exception(at)
-    [table] = [frame.value for frame in at.dataframe]
+    [table] = [frame.value for frame in at.data_editor]
     assert len(table) == 51  # the question and the 50 rows of page 1
     assert table.index[0] == wide.root
     assert any("turn the page there" in c.value for c in at.caption)

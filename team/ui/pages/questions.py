@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from team.services.admin.reads import PersonView
@@ -17,10 +19,10 @@ from team.ui.paging import pager, requested_page
 from team.ui.question_forms import bulk_editor, detail_actions, new_question_form
 from team.ui.text import dot_label, plain, safe_markdown
 from team.ui.tree_nav import go, names_of, pick_root, query_int
-from team.vocabulary import QuestionStatus, Role
+from team.vocabulary import Priority, QuestionStatus, Role
 
 ROWS = 50  # rows of the tree list on one page
-INDENT = "\u2003\u2003"  # em spaces before a deeper row's arrow (kept by Markdown)
+INDENTS = 4  # outline levels drawn indented; deeper ones line up with the fourth
 STATUS_COLOURS = {
     QuestionStatus.OPEN: "#e5e7eb",
     QuestionStatus.IN_PROGRESS: "#bfdbfe",
@@ -31,53 +33,100 @@ STATUS_COLOURS = {
 
 
 def _breadcrumbs(view: TreeView) -> None:
+    """The path from the general question down to the node, in one wrapping line."""
     if len(view.path) == 1:
         return
-    cols = st.columns(len(view.path))
-    for col, item in zip(cols, view.path, strict=True):
-        title = item.question.title
-        label = plain(title if len(title) <= 40 else title[:39] + "…")
-        if item.question.id == view.node.question.id:
-            col.markdown(f"**{label}**")
-        elif col.button(label, key=f"crumb_{item.question.id}", icon=":material/chevron_right:"):
-            go(view.root_id, item.question.id)
+    with st.container(horizontal=True, gap="small", vertical_alignment="center", key="crumbs"):
+        for item in view.path:
+            title = item.question.title
+            label = plain(title if len(title) <= 40 else title[:39] + "…")
+            if item.question.id == view.node.question.id:
+                st.markdown(f"**{label}**", width="content")
+            elif st.button(
+                label,
+                key=f"crumb_{item.question.id}",
+                type="tertiary",
+                icon=":material/north_west:",
+            ):
+                go(view.root_id, item.question.id)
 
 
-def _tree_list(view: TreeView, names: dict[int, str], key: str) -> None:
-    """The node, then one page of the questions below it as indented rows: two levels
-    down while they fit in a short list, else one; clicking a title drills down."""
+def _outline(view: TreeView, names: dict[int, str], key: str) -> None:
+    """The node in its place in the breakdown, as an outline: its parent, the siblings
+    around it, and one page of the questions below it (two levels down while they fit
+    in a short list, else one). Clicking a title opens that question."""
+    top = 0
+    drawn: set[int] = set()  # a damaged tree may name a question twice: draw it once
+    if view.parent is not None:
+        _row(view, view.parent, 0, names, drawn)
+        top = 1
+        if view.earlier:
+            _more(
+                top,
+                "earlier",
+                f"{view.earlier:,} earlier sub-question{'s' if view.earlier != 1 else ''}",
+            )
+        for item in view.before:
+            _row(view, item, top, names, drawn)
+    _row(view, view.node, top, names, drawn, selected=True)
     pager(view.rows, key, noun="questions below")
-    _tree_row(view, view.node, names)
     for item in view.rows.items:
-        _tree_row(view, item, names)
+        _row(view, item, top + item.depth - view.node.depth, names, drawn)
     if view.size > view.rows.total:
         levels = "one level" if view.depth == 1 else f"{view.depth} levels"
-        st.caption(
+        _more(
+            top + 1,
+            "below",
             f"{view.size:,} questions below in all; the list goes {levels} down: open a "
-            "question to see what lies below it."
+            "question to see what lies below it.",
         )
+    for item in view.after:
+        _row(view, item, top, names, drawn)
+    if view.later:
+        _more(top, "later", f"{view.later:,} later sub-question{'s' if view.later != 1 else ''}")
 
 
-def _tree_row(view: TreeView, item: TreeNode, names: dict[int, str]) -> None:
-    """One row: the title (a button that drills down) and its facts, side by side in
-    one flex container, which costs a page of rows far less than columns would."""
+def _row(
+    view: TreeView,
+    item: TreeNode,
+    level: int,
+    names: dict[int, str],
+    drawn: set[int],
+    *,
+    selected: bool = False,
+) -> None:
+    """One question of the outline: its title (a link that opens it) above a line of its
+    facts, indented by ``level`` (look.py draws the indent from the container's key)."""
     q = item.question
-    indent = item.depth - view.node.depth
-    label = INDENT * max(indent - 1, 0) + ("↳ " if indent else "") + plain(q.title)
-    with st.container(horizontal=True, vertical_alignment="center", gap="small", wrap=False):
-        if item.question.id == view.node.question.id:
-            st.markdown(f"**{label}**", width="content")
-        elif st.button(label, key=f"open_{q.id}", type="tertiary"):
+    if q.id in drawn:
+        return
+    drawn.add(q.id)
+    kind = "sel" if selected else "q"
+    with st.container(key=f"trow_l{min(level, INDENTS)}_{kind}_{q.id}", gap=None):
+        if selected:
+            st.markdown(f"**{plain(q.title)}**")
+        elif st.button(plain(q.title), key=f"open_{q.id}", type="tertiary"):
             go(view.root_id, q.id)
-        st.markdown(_row_facts(view, item, names), text_alignment="right")
+        st.caption(_row_facts(view, item, names))
+
+
+def _more(level: int, name: str, text: str) -> None:
+    """A line of the outline that stands for questions it leaves out."""
+    with st.container(key=f"trow_l{min(level, INDENTS)}_more_{name}", gap=None):
+        st.caption(text)
 
 
 def _row_facts(view: TreeView, item: TreeNode, names: dict[int, str]) -> str:
     q = item.question
     assignee = names.get(q.assignee_id, "unassigned") if q.assignee_id else "unassigned"
-    facts = [f"{status_badge(q.status)} {plain(assignee)}"]
+    facts = [status_badge(q.status), plain(assignee)]
+    if q.due_date:
+        same_year = q.due_date.year == date.today().year
+        facts.append(f"due {q.due_date:%d %b}" if same_year else f"due {q.due_date:%d %b %Y}")
+    if q.priority != Priority.MEDIUM:
+        facts.append(f"{Priority(q.priority).label} priority")
     if item.confidence:
-        facts.append(f"{item.confidence.value} conf.")
+        facts.append(f"{item.confidence.label} confidence")
     if item.coverage is None:
         facts.append(":gray-badge[out of scope]")
     else:
@@ -107,7 +156,7 @@ def tree_dot(view: TreeView, names: dict[int, str]) -> str:
         who = names.get(q.assignee_id, "") if q.assignee_id else "unassigned"
         status = QuestionStatus(q.status).label
         below = f" (+{diagram.below[node_id]:,} below)" if node_id in diagram.below else ""
-        text = dot_label(f"{q.title} — {who} ({status}){below}")
+        text = dot_label(q.title, f"{who} · {status}{below}")
         colour = STATUS_COLOURS[QuestionStatus(q.status)]
         lines.append(f'q{node_id} [label={text}, fillcolor="{colour}"];')
         if parent_id is not None:
@@ -174,6 +223,7 @@ def render() -> None:
     state.show_flash()
     if person.role == Role.MANAGER:
         new_question_form(person)
+    state.keep_question()
     root_id = pick_root()
     if root_id is None:
         st.info(
@@ -195,19 +245,21 @@ def render() -> None:
     names = names_of(people)
     projects = {p.id: p.name for p in reads.all_projects()}
     _breadcrumbs(view)
-    tab_tree, tab_diagram, tab_bulk = st.tabs(["Tree", "Diagram", "Bulk edit"])
-    with tab_tree:
-        left, right = st.columns([3, 2], gap="large")
+    viewer = person.role == Role.VIEWER
+    tabs = st.tabs(["Tree", "Diagram"] if viewer else ["Tree", "Diagram", "Bulk edit"])
+    with tabs[0]:
+        left, right = st.columns([1, 1], gap="large")
         with left:
-            _tree_list(view, names, rows_key)
+            _outline(view, names, rows_key)
         with right:
             _detail(node, names, projects)
             detail_actions(person, view, people)
             _findings(person, node)
-    with tab_diagram:
+    with tabs[1]:
         st.graphviz_chart(tree_dot(view, names), width="stretch")
-    with tab_bulk:
-        bulk_editor(person, view, people)
+    if not viewer:
+        with tabs[2]:
+            bulk_editor(person, view, people)
 
 
 if __name__ == "__main__":
