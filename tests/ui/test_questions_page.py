@@ -160,6 +160,7 @@ def test_bulk_edit_shows_the_changed_cells_and_says_how_many_it_saved(
     assert not any((b.key or "").startswith("bulk_save_") for b in at.button)  # nothing yet
     shown = editor.value.to_string()
     assert "open" in shown and "medium" in shown and "in_progress" not in shown
+    assert editor.key is not None
     at.session_state[editor.key] = {
         "edited_rows": {1: {"status": "in progress"}, 3: {"priority": "high", "due": "2027-01-04"}},
         "added_rows": [],
