@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
-from sqlmodel import Session
+from sqlalchemy import update
+from sqlmodel import Session, col
 
-from team.models import Person, Project, Question
+from team.models import Event, Person, Project, Question
 from team.services.questions import writes as questions
 from team.services.questions.writes import QuestionCreate
 from team.vocabulary import QuestionStatus, Role
@@ -95,3 +97,18 @@ def node(
         q.root_id = q.id
     session.commit()
     return q
+
+
+def backdate_question(session: Session, question_id: int, when: datetime) -> None:
+    """Make a question look created (and assigned, if it was assigned as it was created)
+    at ``when``: its ``created_at`` and its events so far move there, as they would read
+    had it been made then."""
+    row = session.get(Question, question_id)
+    assert row is not None
+    row.created_at = when
+    session.execute(
+        update(Event)
+        .where(col(Event.entity) == "question", col(Event.entity_id) == question_id)
+        .values(at=when)
+    )
+    session.commit()

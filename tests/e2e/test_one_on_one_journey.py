@@ -15,13 +15,13 @@ from playwright.sync_api import expect
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
-from team.models import ActionItem, OneOnOne, Question, TrackNote, utcnow
+from team.models import ActionItem, OneOnOne, TrackNote, utcnow
 from team.services.one_on_ones import writes as one_on_ones
 from team.services.questions import writes as questions
 from team.services.questions.writes import SubQuestion
 from tests.e2e.conftest import Server, click_to_run, wait_idle
 from tests.e2e.test_journey import _pick
-from tests.factories import Team, root
+from tests.factories import Team, backdate_question, root
 
 TODAY = date.today()
 
@@ -47,10 +47,7 @@ def _seed(engine: Engine, team: Team, tag: str) -> Seeded:
             parent_id=rid,
             items=[SubQuestion(stale_title, assignee_id=team.ic)],
         )
-        row = session.get(Question, sub.id)
-        assert row is not None
-        row.created_at = utcnow() - timedelta(days=20)
-        session.commit()
+        backdate_question(session, sub.id, utcnow() - timedelta(days=20))
         past = one_on_ones.start(
             session, team.manager, report_id=team.ic, held_on=TODAY - timedelta(days=7)
         )

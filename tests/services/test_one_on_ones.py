@@ -26,7 +26,7 @@ from team.services.questions import writes as questions
 from team.services.questions.writes import SubQuestion
 from team.services.reviews import writes as reviews
 from team.vocabulary import NoteKind, QuestionStatus
-from tests.factories import Team, root
+from tests.factories import Team, backdate_question, root
 
 STALE = 14
 TODAY = date.today()
@@ -51,6 +51,9 @@ def _question(session: Session, team: Team, title: str = "Which plans churned?",
 
 
 def _age(session: Session, model: type[SQLModel], row_id: int, days: int) -> None:
+    if model is Question:  # its assignment (an event) ages with it
+        backdate_question(session, row_id, utcnow() - timedelta(days=days))
+        return
     row = session.get(model, row_id)
     assert row is not None
     row.created_at = utcnow() - timedelta(days=days)

@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal, overload
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlmodel import Session, col
 
-from team.models import Finding, Note, Person, Question, ReviewRequest, utcnow
+from team.models import Event, Finding, Note, Person, Question, ReviewRequest, utcnow
 from team.services.findings import reads as findings_reads
 from team.services.findings import writes as findings
 from team.services.findings.reads import FindingView
@@ -20,6 +20,7 @@ from team.services.inbox.attention import Attention
 from team.services.notes import writes as notes
 from team.services.notes.reads import NoteItem
 from team.services.notes.rules import TargetKind
+from team.services.one_on_ones import agenda as agendas
 from team.services.questions import status as question_status
 from team.services.questions import writes as questions
 from team.services.questions.writes import SubQuestion
@@ -27,7 +28,7 @@ from team.services.reviews import writes as reviews
 from team.services.reviews.reads import ReviewView
 from team.services.reviews.writes import ReviewInput
 from team.vocabulary import FindingStatus, NoteKind, QuestionStatus, ReviewStatus, Role
-from tests.factories import Team, root
+from tests.factories import Team, backdate_question, root
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -132,7 +133,8 @@ def test_last_evidence_is_the_newest_finding_not_withdrawn(
         session, team.ic, finding_id=withdrawn, version=1, status=FindingStatus.WITHDRAWN
     )
     now = T0 + timedelta(days=12, hours=23)
-    _set(session, Question, quiet, created_at=T0 - timedelta(days=30))
+    backdate_question(session, mine, T0 - timedelta(days=1))
+    backdate_question(session, quiet, T0 - timedelta(days=30))
     by_id = {i.question_id: i for i in _mine(session, team, now=now)}
     assert by_id[mine].last_evidence_at == T0 + timedelta(days=2)
     assert (by_id[mine].quiet_days, by_id[mine].stale) == (10, False)
@@ -147,6 +149,57 @@ def test_last_evidence_is_the_newest_finding_not_withdrawn(
     )
     by_id = {i.question_id: i for i in _mine(session, team)}
     assert by_id[mine].last_evidence_at == T0
+
+
+def test_quiet_time_starts_when_the_question_is_given_to_its_assignee(
+    session: Session, team: Team, rid: int
+) -> None:
+    """A question just assigned is not stale, however old it is or however long ago
+    someone else last logged evidence on it; one that stays quiet after it was assigned
+    becomes stale as any other."""
+    old_unassigned = _sub(session, team, rid, "Old, just assigned")
+    old_with_ravi = _sub(session, team, rid, "Ravi's old one", assignee_id=team.other_ic)
+    old_assigned = _sub(session, team, rid, "Old, assigned long ago", assignee_id=team.ic)
+    by_ravi = _finding(session, team.other_ic, old_with_ravi, "Ravi's evidence")
+    for q in (old_unassigned, old_with_ravi, old_assigned):
+        backdate_question(session, q, T0 - timedelta(days=40))
+    _set(session, Finding, by_ravi, created_at=T0 - timedelta(days=30))
+    now = T0 + timedelta(days=1)
+    for q in (old_unassigned, old_with_ravi):
+        row = session.get(Question, q)
+        assert row is not None
+        questions.assign(
+            session, team.manager, question_id=q, version=row.version, assignee_id=team.ic
+        )
+    # The assignment events say when: backdate them to T0.
+    session.execute(
+        update(Event)
+        .where(col(Event.entity) == "question", col(Event.field) == "assignee_id")
+        .where(col(Event.entity_id).in_([old_unassigned, old_with_ravi]))
+        .where(col(Event.at) > T0)
+        .values(at=T0)
+    )
+    session.commit()
+    by_id = {i.question_id: i for i in _mine(session, team, now=now)}
+    assert (by_id[old_unassigned].quiet_days, by_id[old_unassigned].stale) == (1, False)
+    assert by_id[old_unassigned].last_evidence_at is None
+    assert (by_id[old_with_ravi].quiet_days, by_id[old_with_ravi].stale) == (1, False)
+    assert by_id[old_with_ravi].last_evidence_at == T0 - timedelta(days=30)
+    assert (by_id[old_assigned].quiet_days, by_id[old_assigned].stale) == (41, True)
+    # Two weeks on with no evidence, the newly assigned ones are stale too.
+    later = {i.question_id: i for i in _mine(session, team, now=T0 + timedelta(days=14))}
+    assert later[old_unassigned].stale and later[old_with_ravi].stale
+    # The one-on-one agenda counts the same way.
+    agenda = agendas.build(
+        session,
+        team.manager,
+        manager_id=team.manager,
+        report_id=team.ic,
+        stale_after_days=14,
+        today=now.date(),
+        now=now,
+    )
+    assert [q.question_id for q in agenda.stale_questions] == [old_assigned]
 
 
 def test_open_review_count(session: Session, team: Team, rid: int) -> None:
@@ -363,9 +416,9 @@ def test_open_must_fix_on_my_review_request(session: Session, team: Team, rid: i
     )
     [item] = _only(inbox_attention.attention(session, person_id=team.ic), "open_must_fix")
     assert (item.id, item.on, item.root_id) == (nid, "review_request", rid)
-    # The reviewer has it in their queue, not as a must-fix of their own.
-    [queued] = _only(inbox_attention.attention(session, person_id=team.other_ic), "reviews_to_do")
-    assert queued.id == review
+    # Not a must-fix of the reviewer's own; and as the reviewer's must-fix note asked for
+    # changes, the request waits on its requester now, not in the reviewer's queue.
+    _empty(inbox_attention.attention(session, person_id=team.other_ic))
 
 
 def test_awaiting_acceptance(session: Session, team: Team, rid: int) -> None:

@@ -14,13 +14,13 @@ from sqlalchemy import Engine, select
 from sqlmodel import Session, col
 from streamlit.testing.v1 import AppTest
 
-from team.models import ActionItem, OneOnOne, Person, Question, TrackNote, utcnow
+from team.models import ActionItem, OneOnOne, Person, TrackNote, utcnow
 from team.services.one_on_ones import writes as one_on_ones
 from team.services.questions import writes as questions
 from team.services.questions.writes import SubQuestion
 from team.ui.pages.one_on_ones import meeting_key
 from team.vocabulary import Role
-from tests.factories import Team, make_team, root
+from tests.factories import Team, backdate_question, make_team, root
 from tests.ui.conftest import assert_no_exception
 
 MeetingRow = TypeVar("MeetingRow", OneOnOne, TrackNote, ActionItem)
@@ -47,10 +47,7 @@ def setup(app_engine: Engine) -> Setup:
             parent_id=rid,
             items=[SubQuestion("Which plans churned?", assignee_id=team.ic)],
         )
-        row = session.get(Question, sub.id)
-        assert row is not None
-        row.created_at = utcnow() - timedelta(days=20)
-        session.commit()
+        backdate_question(session, sub.id, utcnow() - timedelta(days=20))
         last_week = one_on_ones.start(
             session, team.manager, report_id=team.ic, held_on=TODAY - timedelta(days=7)
         )
@@ -290,10 +287,7 @@ def test_a_long_history_and_a_long_agenda_are_bounded(
         for i, sub in enumerate(
             questions.add_subquestions(session, team.manager, parent_id=rid, items=titles)
         ):
-            row = session.get(Question, sub.id)
-            assert row is not None
-            row.created_at = utcnow() - timedelta(days=30 + i)
-        session.commit()
+            backdate_question(session, sub.id, utcnow() - timedelta(days=30 + i))
     at = open_app(team.manager, "one_on_ones")
     assert_no_exception(at)
     shown = _texts(at)

@@ -9,7 +9,8 @@ thing shows in exactly one section, the most pressing one:
     answered or dropped;
   - stale questions: the report's other open, in-progress or blocked assigned questions
     with no evidence (a non-withdrawn finding) for ``stale_after_days`` — counted from
-    the question's creation when it has none yet;
+    the question's creation when it has none yet, and from when the report was given
+    the question if that is later (inbox/my_work.py);
   - reviews awaiting the manager: the report's requests the manager has not finished
     (open or in review);
   - reviews the report owes: requests waiting on the report as reviewer;

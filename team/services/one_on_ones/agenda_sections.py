@@ -30,7 +30,7 @@ from sqlmodel import Session, col
 
 from team.models import Finding, Note, Project, Question, ReviewRequest
 from team.services.core.sql_time import aware
-from team.services.inbox.my_work import AssignedQuestion
+from team.services.inbox.my_work import AssignedQuestion, assigned_at, quiet_start
 from team.services.notes.reads import note_item, note_item_rows
 from team.services.notes.rules import on_work_of, open_must_fix
 from team.services.questions.rules import is_stale, last_evidence, quiet_days
@@ -160,7 +160,8 @@ def questions(
 ) -> Bounded:
     """The report's active assigned questions that are overdue (due before ``day``; the
     longest overdue first) or else stale (no evidence for ``stale_after_days``, counted
-    from creation when there is none; the quietest first)."""
+    as on My work: from their newest evidence or from when they were given the
+    question, whichever is later; the quietest first)."""
     active = (
         select(
             col(Question.id).label("question_id"),
@@ -171,6 +172,7 @@ def questions(
             col(Question.due_date).label("due_date"),
             col(Question.created_at).label("created_at"),
             last_evidence().label("last"),
+            assigned_at().label("assigned"),
         )
         .join(Project, col(Project.id) == col(Question.project_id))
         .where(
@@ -180,7 +182,7 @@ def questions(
         .subquery("active")
     )
     c = active.c
-    quiet = quiet_days(session, c.last, c.created_at, now)
+    quiet = quiet_days(session, quiet_start(c.last, c.created_at, c.assigned), c.created_at, now)
     overdue = and_(c.due_date.is_not(None), c.due_date < day)
     section = case(
         (overdue, literal_column("'overdue_questions'", String)),
