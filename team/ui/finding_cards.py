@@ -4,9 +4,8 @@ again."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
 from team.services.admin.reads import PersonView
 from team.services.core.actors import Actor
@@ -15,7 +14,7 @@ from team.services.findings import writes as findings
 from team.services.findings.reads import FindingView
 from team.services.notes.reads import NoteView
 from team.ui import reads, state
-from team.ui.actions import attempt, bind
+from team.ui.actions import attempt, bind, link_to, submit
 from team.ui.labels import ago, badge, finding_badge
 from team.ui.note_thread import note_thread
 from team.ui.text import plain, safe_markdown, web_link
@@ -36,21 +35,44 @@ def card_key(finding_id: int) -> str:
 
 
 def finding_cards(
-    person: PersonView, shown: list[FindingView], *, linked: str | None = None
+    person: PersonView,
+    shown: list[FindingView],
+    *,
+    linked: str | None = None,
+    questions: StreamlitPage | None = None,
 ) -> None:
     """Finding cards. A card renders its details, actions and notes only while it is
     open (opening it reruns the page), so a page of closed cards costs little; the notes
     of the cards that are open are read in one query. The card of finding ``linked`` (an
-    id from the address) starts open."""
+    id from the address) starts open. Given the ``questions`` page (for a list of
+    findings on many questions), each card says its question, a link that opens the
+    finding there."""
     opened = [f.id for f in shown if str(f.id) == linked or st.session_state.get(card_key(f.id))]
     threads = reads.notes_on_many(target="finding", target_ids=opened)
     for finding in shown:
-        header = f"{plain(finding.summary)} · {finding.status.label}"
-        expanded = str(finding.id) == linked
-        card = st.expander(header, expanded=expanded, key=card_key(finding.id), on_change="rerun")
-        if card.open:
-            with card:
-                _finding_details(person, finding, threads.get(finding.id, []))
+        thread = threads.get(finding.id, [])
+        if questions is None:
+            _card(person, finding, thread, linked)
+            continue
+        with st.container(gap=None, key=f"finding_row_{finding.id}"):
+            _card(person, finding, thread, linked)
+            st.page_link(
+                questions,
+                label=f"On: {plain(finding.question_title)}",
+                query_params=finding_params(finding),
+                icon=":material/subdirectory_arrow_right:",
+            )
+
+
+def _card(
+    person: PersonView, finding: FindingView, thread: list[NoteView], linked: str | None
+) -> None:
+    header = f"{plain(finding.summary)} · {finding.status.label}"
+    expanded = str(finding.id) == linked
+    card = st.expander(header, expanded=expanded, key=card_key(finding.id), on_change="rerun")
+    if card.open:
+        with card:
+            _finding_details(person, finding, thread)
 
 
 def _finding_details(person: PersonView, finding: FindingView, thread: list[NoteView]) -> None:
@@ -96,7 +118,39 @@ def _finding_actions(person: PersonView, finding: FindingView) -> None:
             )
 
 
+def finding_params(finding: FindingView) -> dict[str, str]:
+    """The address of ``finding``'s card on Questions: its tree, its question, itself."""
+    root = finding.root_id or finding.question_id
+    params = {"root": str(root)}
+    if finding.question_id != root:
+        params["node"] = str(finding.question_id)
+    return params | {"finding": str(finding.id)}
+
+
+def finding_link(finding: FindingView, label: str) -> str:
+    """A Markdown link labelled ``label`` to ``finding``'s card, opened on Questions."""
+    return link_to("questions", label, **finding_params(finding))
+
+
+def _finding_fields(key: str) -> dict[str, object]:
+    """The log form's widgets (key -> the value each starts from)."""
+    return {
+        f"lf_summary_{key}": "",
+        f"lf_body_{key}": "",
+        f"lf_links_{key}": "",
+        f"lf_kind_{key}": FindingKind.RESULT,
+        f"lf_conf_{key}": Confidence.MEDIUM,
+        f"lf_draft_{key}": False,
+    }
+
+
 def log_finding_form(person: PersonView, question_id: int, key: str) -> None:
+    """The form to log a finding on ``question_id``. ``key`` names its widgets and must
+    name the question too (a form of one question must not keep its text for another).
+    A logged finding clears the form and is linked in the message; a refused one keeps
+    every value."""
+    fields = _finding_fields(key)
+    state.start_widgets(fields)
     with st.form(f"log_finding_{key}", clear_on_submit=False):
         summary = st.text_input("Summary: the finding in one line", key=f"lf_summary_{key}")
         body = st.text_area("Details (Markdown)", key=f"lf_body_{key}")
@@ -109,7 +163,9 @@ def log_finding_form(person: PersonView, question_id: int, key: str) -> None:
         kind = c1.selectbox(
             "Kind", list(FindingKind), format_func=lambda k: k.label, key=f"lf_kind_{key}"
         )
-        confidence = c2.selectbox("Confidence", list(Confidence), index=1, key=f"lf_conf_{key}")
+        confidence = c2.selectbox(
+            "Confidence", list(Confidence), format_func=lambda c: c.label, key=f"lf_conf_{key}"
+        )
         draft = st.checkbox("Keep as a draft (not shared yet)", key=f"lf_draft_{key}")
         submitted = st.form_submit_button("Log finding", type="primary")
     if submitted:
@@ -120,12 +176,14 @@ def log_finding_form(person: PersonView, question_id: int, key: str) -> None:
             kind=kind or FindingKind.RESULT,
             confidence=confidence or Confidence.MEDIUM,
         )
-
-        def log(session: Any) -> None:
-            findings.log_finding(
+        submit(
+            lambda session: findings.log_finding(
                 session, person.id, question_id=question_id, data=data, share=not draft
-            )
-            for field in ("summary", "body", "links", "draft"):
-                st.session_state.pop(f"lf_{field}_{key}", None)
-
-        attempt(log, "Finding logged.", key=f"log_finding_{key}")
+            ),
+            lambda made: (
+                f"{'Draft' if draft else 'Finding'} logged: {finding_link(made, made.summary)} "
+                f"on “{plain(made.question_title)}”."
+            ),
+            fields=fields,
+            key=f"log_finding_{key}",
+        )

@@ -10,7 +10,7 @@ from team.services.notes import writes as notes
 from team.services.notes.reads import NoteView
 from team.services.notes.rules import TargetKind
 from team.ui import reads, state
-from team.ui.actions import attempt, bind
+from team.ui.actions import attempt, bind, submit
 from team.ui.labels import ago, note_badge
 from team.ui.text import plain, safe_markdown
 from team.vocabulary import NoteKind, Role
@@ -52,14 +52,21 @@ def note_thread(
                     )
     if person.role == Role.VIEWER:
         return
-    with st.form(f"add_note_{key}", clear_on_submit=True):
+    _add_note_form(person, target, target_id, key)
+
+
+def _add_note_form(person: PersonView, target: TargetKind, target_id: int, key: str) -> None:
+    """Add a note: cleared once added (the note shows above), kept when refused."""
+    fields = {f"note_body_{key}": "", f"note_kind_{key}": NoteKind.COMMENT}
+    state.start_widgets(fields)
+    with st.form(f"add_note_{key}", clear_on_submit=False):
         body = st.text_area("Add a note (Markdown)", key=f"note_body_{key}", height=90)
         kind = st.selectbox(
             "Kind", list(NoteKind), format_func=lambda k: k.label, key=f"note_kind_{key}"
         )
         submitted = st.form_submit_button("Add note")
     if submitted:
-        attempt(
+        submit(
             bind(
                 notes.add_note,
                 person.id,
@@ -68,6 +75,7 @@ def note_thread(
                 body=body,
                 kind=kind or NoteKind.COMMENT,
             ),
-            "Note added.",
+            lambda _: "Note added.",
+            fields=fields,
             key=f"add_note_{key}",
         )

@@ -142,7 +142,7 @@ def _finding(page: Any, server: Server, seen: h.Watch, root_id: int) -> int:
     h.expanded(page, "Log a finding")
     links.fill("\n".join(ODD_LINKS))
     h.submit(page, form, "Log finding")
-    h.flash(page, "Finding logged.")
+    h.flash(page, "Finding logged: ")
     [finding] = h.rows(server, select(Finding))
     assert (finding.summary, finding.body) == (summary.line, h.framed_stored("finding"))
     assert finding.links == ODD_LINKS
@@ -224,7 +224,10 @@ def test_hostile_text_in_question_finding_note_and_answer_fields(server: Server,
 def _request_review(page: Any, server: Server, seen: h.Watch) -> int:
     h.nav(page, "My work")
     page.get_by_role("tab", name="Request a review").click()
-    form = h.form(page, "request_review_mywork")
+    # My work's forms are keyed by the question chosen: find this one by its button.
+    form = page.get_by_test_id("stForm").filter(
+        has=page.get_by_role("button", name="Request review", exact=True)
+    )
     url = form.get_by_label("Artifact link (PR, commit, notebook)")
     form.get_by_label("What should the reviewer focus on?").fill(h.framed("focus"))
     h.pick(page, "Reviewer", "Maya", within=form, wait=False)
@@ -275,7 +278,7 @@ def _one_on_one(page: Any, server: Server, seen: h.Watch) -> None:
         form.get_by_role("textbox", name="Track (topic)").fill(track.text)
         form.get_by_label("Note (Markdown)").fill(h.framed("track") if i == 0 else track.text)
         h.submit(page, form, "Add track note")
-        h.flash(page, "Track note added.")
+        h.flash(page, "Track note added under")
     form.get_by_role("textbox", name="Track (topic)").fill(too_long(one_on_ones.TRACK_MAX))
     form.get_by_label("Note (Markdown)").fill("over the limit")
     h.submit(page, form, "Add track note")
@@ -286,7 +289,7 @@ def _one_on_one(page: Any, server: Server, seen: h.Watch) -> None:
         field.fill(item.text)
         expect(field).to_have_value(item.text)  # control characters reach the server
         h.submit(page, form, "Add action item")
-        h.flash(page, "Action item added.")
+        h.flash(page, "Action item added for")
     # The second track note, fixed through its Edit popover, becomes the whole corpus.
     second = h.rows(server, select(TrackNote).order_by(col(TrackNote.id)))[1]
     page.locator(f".st-key-oo_tn_edit_{second.id}").get_by_role("button").click()

@@ -113,7 +113,7 @@ def test_ic_asks_manager_reviews_ic_fixes_manager_approves(server: Server, page:
     expect(row.get_by_role("link", name=sub_title)).to_be_visible()
     expect(row).to_contain_text("no evidence yet")
 
-    form = _form(page, "log_finding_mywork")
+    form = _form(page, f"log_finding_mywork_{sub_id}")
     form.get_by_label("Summary: the finding in one line").fill(summary)
     form.get_by_label("Details (Markdown)").fill(
         "**SMB** accounts churned at twice the rate after the *March* price change."
@@ -122,8 +122,28 @@ def test_ic_asks_manager_reviews_ic_fixes_manager_approves(server: Server, page:
     _choose(page, form, "Kind", "negative result")
     _choose(page, form, "Confidence", "high")
     _click(page, "Log finding", scope=form)
-    _flash(page, "Finding logged.")
+    _flash(page, f"Finding logged: {summary} on “{sub_title}”.")
     expect(row).to_contain_text("last evidence 0 days ago")
+    with Session(server.engine) as session:
+        logged = session.exec(select(Finding).where(col(Finding.summary) == summary)).one()
+    # The message links to the finding's card on Questions, as My findings does through
+    # the question it is on.
+    card_address = re.compile(rf"questions\?root=\d+&node={sub_id}&finding={logged.id}$")
+    flash_link = page.get_by_test_id("stAlertContentSuccess").get_by_role("link", name=summary)
+    expect(flash_link).to_have_attribute("href", card_address)
+    on = page.locator(f".st-key-finding_row_{logged.id}").get_by_role(
+        "link", name=f"On: {sub_title}"
+    )
+    expect(on).to_have_attribute("href", card_address)
+    # The form is empty again (in the browser, not only on the server): a second click
+    # is refused instead of logging the finding twice.
+    expect(form.get_by_label("Summary: the finding in one line")).to_have_value("")
+    expect(form.get_by_label("Details (Markdown)")).to_have_value("")
+    expect(form.get_by_label(re.compile(r"^Evidence links, one per line"))).to_have_value("")
+    expect(form.get_by_role("combobox", name="Kind")).to_have_value("result")
+    expect(form.get_by_role("combobox", name="Confidence")).to_have_value("medium")
+    _click(page, "Log finding", scope=form)
+    expect(page.get_by_test_id("stAlertContentError")).to_contain_text("one-line summary")
     # Her finding is listed under My findings; its Markdown renders as formatting.
     card = page.get_by_test_id("stExpander").filter(has_text=summary)
     card.get_by_text(summary).first.click()
@@ -133,7 +153,7 @@ def test_ic_asks_manager_reviews_ic_fixes_manager_approves(server: Server, page:
 
     # ... then asks Maya to review it.
     page.get_by_role("tab", name="Request a review").click()
-    form = _form(page, "request_review_mywork")
+    form = _form(page, f"request_review_mywork_{sub_id}")
     expect(form).to_be_visible()
     form.get_by_label("Artifact link (PR, commit, notebook)").fill(artifact)
     form.get_by_label("What should the reviewer focus on?").fill(

@@ -44,17 +44,20 @@ def _queue_row(run: _Run, item: WorkItem) -> None:
         params = {"root": str(item.root_id), "node": str(item.question_id)}
         link = run.page_for("questions")
         st.page_link(link, label=plain(item.title), query_params=params, width="stretch")
-        evidence = (
-            f"last evidence {item.quiet_days} days ago"
-            if item.last_evidence_at is not None
-            else "no evidence yet"
-        )
-        if item.stale:
-            evidence = f":orange[{evidence}]"
         due = f"due {item.due_date:%d %b}" if item.due_date else "no due date"
         reviews = f"{item.open_reviews} open review{'s' if item.open_reviews != 1 else ''}"
-        facts = f"{status_badge(item.status)} {due} · {evidence} · {reviews}"
+        facts = f"{status_badge(item.status)} {due} · {_evidence(item)} · {reviews}"
         st.markdown(f":gray[{plain(item.project)}]  \n{facts}", width=420)
+
+
+def _evidence(item: WorkItem) -> str:
+    """How long the question has gone without evidence: in the warning colour only once
+    it is stale (a question just given to you has no evidence yet, and that is fine)."""
+    if item.last_evidence_at is None:
+        text = f"no evidence for {item.quiet_days} days" if item.stale else "no evidence yet"
+    else:
+        text = f"last evidence {item.quiet_days} days ago"
+    return f":{'orange' if item.stale else 'gray'}[{text}]"
 
 
 def _queue(run: _Run) -> None:
@@ -82,12 +85,13 @@ def _forms(run: _Run) -> None:
     chosen = st.selectbox(
         "Question", list(titles), format_func=titles.__getitem__, key="mywork_question"
     )
+    # The forms' keys name the question: what was typed for one is not offered for another.
     log_tab, review_tab = st.tabs(["Log a finding", "Request a review"])
     with log_tab:
-        log_finding_form(run.person, chosen, key="mywork")
+        log_finding_form(run.person, chosen, key=f"mywork_{chosen}")
     with review_tab:
         found = reads.findings_on(question_ids=[chosen])
-        request_review_form(run.person, chosen, found, run.people, key="mywork")
+        request_review_form(run.person, chosen, found, run.people, key=f"mywork_{chosen}")
 
 
 def _findings(run: _Run) -> None:
@@ -109,7 +113,7 @@ def _findings(run: _Run) -> None:
             else "Findings you log appear here with their status and notes."
         )
     window(mine.total, "mywork_findings", noun="findings")
-    finding_cards(run.person, mine.items)
+    finding_cards(run.person, mine.items, questions=run.page_for("questions"))
 
 
 def _requests(run: _Run) -> None:
