@@ -18,7 +18,8 @@ from team.models import ActionItem, OneOnOne, Person, TrackNote, utcnow
 from team.services.one_on_ones import writes as one_on_ones
 from team.services.questions import writes as questions
 from team.services.questions.writes import SubQuestion
-from team.ui.pages.one_on_ones import meeting_key
+from team.ui import one_on_one_forms as forms
+from team.ui.pages.one_on_ones import DONE_ICON, OPEN_ICON, meeting_key
 from team.vocabulary import Role
 from tests.factories import Team, backdate_question, make_team, root
 from tests.ui.conftest import assert_no_exception
@@ -83,8 +84,19 @@ def test_manager_holds_a_one_on_one_from_the_agenda(
     assert "Which plans churned?" in shown  # stale: no evidence for 20 days
     assert "#### Carried over (1)" in shown
     assert "#### Stale questions (1)" in shown
-    assert "#### New findings (0)" in shown
-    assert "No new findings since last time." in shown
+    # Only the sections with something in them; one line names the empty ones.
+    assert "(0)" not in shown
+    assert [h for h in shown.split("\n") if h.startswith("####")] == [
+        "#### Stale questions (1)",
+        "#### Carried over (1)",
+    ]
+    assert (
+        "Nothing on: new findings, overdue questions, reviews awaiting the manager, reviews "
+        "the report owes, must-fix notes still open, overdue action items." in shown
+    )
+    # The carried-over item's box is a Material icon, not an emoji.
+    assert f"{OPEN_ICON} Draft the MDE table" in shown
+    assert "⬜" not in shown and "✅" not in shown
 
     at.button(key="oo_start").click().run()
     assert_no_exception(at)
@@ -92,12 +104,22 @@ def test_manager_holds_a_one_on_one_from_the_agenda(
     [_, meeting] = _rows(app_engine, OneOnOne)
     assert (meeting.held_on, meeting.report_id) == (TODAY, team.ic)
 
+    # The page says how the meeting's notes differ from a track note.
+    assert forms.NOTES_AND_TRACKS in [c.value for c in at.caption]
+    assert at.text_input(key="oo_track").help == forms.TRACK_HELP
+    assert at.text_area(key="oo_notes").help == forms.NOTES_HELP
+
     at.text_input(key="oo_track").input("Career growth")
     at.text_area(key="oo_track_body").input("Wants to present at the **all-hands**")
     at.button(key="FormSubmitter:oo_track_form-Add track note").click().run()
     assert_no_exception(at)
     [note] = _rows(app_engine, TrackNote)
     assert (note.track, note.body) == ("Career growth", "Wants to present at the **all-hands**")
+    assert "Track note added under “Career growth”." in _texts(at)
+    assert "**Track notes · Career growth**" in _texts(at)
+    # The form starts over: the default topic, no text.
+    assert at.text_input(key="oo_track").value == one_on_ones.DEFAULT_TRACKS[0]
+    assert at.text_area(key="oo_track_body").value == ""
 
     at.text_input(key="oo_action_desc").input("Share the notebook for review")
     at.selectbox(key="oo_action_owner").set_value(team.ic)
@@ -111,6 +133,9 @@ def test_manager_holds_a_one_on_one_from_the_agenda(
         TODAY + timedelta(days=7),
     )
     assert "Share the notebook for review" in _texts(at)
+    assert "Action item added for Ines: “Share the notebook for review”." in _texts(at)
+    assert at.text_input(key="oo_action_desc").value == ""
+    assert at.date_input(key="oo_action_due").value is None
 
 
 def test_manager_saves_notes(
@@ -168,10 +193,29 @@ def test_an_empty_action_item_is_refused_with_a_sentence(
     with Session(app_engine) as session:
         one_on_ones.start(session, setup.team.manager, report_id=setup.team.ic)
     at = open_app(setup.team.manager, "one_on_ones")
+    at.date_input(key="oo_action_due").set_value(TODAY + timedelta(days=3))
+    at.selectbox(key="oo_action_owner").set_value(setup.team.manager)
     at.button(key="FormSubmitter:oo_action_form-Add action item").click().run()
     assert_no_exception(at)
     assert any("cannot be empty" in e.value for e in at.error)
     assert len(_rows(app_engine, ActionItem)) == 1  # only last week's
+    # Nothing chosen is lost: the description is all that is missing.
+    assert at.date_input(key="oo_action_due").value == TODAY + timedelta(days=3)
+    assert at.selectbox(key="oo_action_owner").value == setup.team.manager
+
+
+def test_a_refused_track_note_keeps_what_was_typed(
+    app_engine: Engine, open_app: Callable[..., AppTest], setup: Setup
+) -> None:
+    with Session(app_engine) as session:
+        one_on_ones.start(session, setup.team.manager, report_id=setup.team.ic)
+    at = open_app(setup.team.manager, "one_on_ones")
+    at.text_input(key="oo_track").input("x" * (one_on_ones.TRACK_MAX + 1))
+    at.text_area(key="oo_track_body").input("A long thought worth keeping")
+    at.button(key="FormSubmitter:oo_track_form-Add track note").click().run()
+    assert any("track name" in e.value for e in at.error)
+    assert at.text_area(key="oo_track_body").value == "A long thought worth keeping"
+    assert _rows(app_engine, TrackNote) == []
 
 
 def test_report_sees_the_one_on_one_and_ticks_their_item(
@@ -208,6 +252,7 @@ def test_report_sees_the_one_on_one_and_ticks_their_item(
     done = {a.id: a.done for a in _rows(app_engine, ActionItem)}
     assert done == {setup.carried_item: False, mine: True, theirs: False}
     assert f"action_reopen_{mine}" in {b.key for b in at.button}
+    assert f"{DONE_ICON} ~~Share it~~" in _texts(at)
 
 
 def test_another_ic_does_not_see_the_pairs_one_on_ones(
@@ -261,8 +306,12 @@ def test_a_new_pair_sees_empty_sections_and_history(
     assert_no_exception(at)
     shown = _texts(at)
     assert "No past one-on-ones yet" in shown
-    assert "#### Carried over (0)" in shown
-    assert "No open action item from earlier one-on-ones." in shown
+    assert "####" not in shown  # no section heading when every section is empty
+    assert (
+        "Nothing on: new findings, overdue questions, stale questions, reviews awaiting the "
+        "manager, reviews the report owes, must-fix notes still open, overdue action items, "
+        "carried over." in shown
+    )
     assert at.get("download_button")
 
 

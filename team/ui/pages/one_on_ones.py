@@ -30,6 +30,9 @@ from team.ui.text import plain, safe_markdown
 from team.vocabulary import Role
 
 HISTORY_PAGE = 5  # past one-on-ones per page
+# Material icons (Streamlit's own font), not emoji: no emoji font, no box to see.
+DONE_ICON = ":material/check_box:"
+OPEN_ICON = ":material/check_box_outline_blank:"
 
 
 # --------------------------------------------------------------------------- pieces
@@ -40,7 +43,7 @@ def _action_text(item: ActionItemView, today: date) -> str:
     late = " · :red[overdue]" if item.overdue(today) else ""
     strike = "~~" if item.done else ""
     return (
-        f"{'✅' if item.done else '⬜'} {strike}{plain(item.description)}{strike} · "
+        f"{DONE_ICON if item.done else OPEN_ICON} {strike}{plain(item.description)}{strike} · "
         f"**{plain(item.owner)}**{due}{late} · raised {item.raised_on.isoformat()}"
     )
 
@@ -122,8 +125,8 @@ LINES: dict[str, Callable[[Any], str]] = {
 
 
 def _section(person: PersonView, pair: Pair, agenda: Agenda, section: Section) -> None:
-    """A section's heading and items: one element for a list of lines, one row per
-    action item (each has its button)."""
+    """A section that has items: its heading and items, one element for a list of lines,
+    one row per action item (each has its button)."""
     heading = f"#### {section.title} ({section.count})"
     more = (
         f":gray[The {section.shown} most pressing shown; {section.more:,} more.]"
@@ -131,9 +134,7 @@ def _section(person: PersonView, pair: Pair, agenda: Agenda, section: Section) -
         else ""
     )
     items = getattr(agenda, section.key)
-    if not section.count:
-        st.markdown(f"{heading}\n\n:gray[{section.empty}]")
-    elif section.key in LINES:
+    if section.key in LINES:
         st.markdown("\n\n".join(p for p in (heading, LINES[section.key](items), more) if p))
     else:
         st.markdown(heading)
@@ -141,6 +142,12 @@ def _section(person: PersonView, pair: Pair, agenda: Agenda, section: Section) -
             _action_row(person, pair, item, agenda.day)
         if more:
             st.markdown(more)
+
+
+def nothing_on(sections: list[Section]) -> str:
+    """One line naming the sections with nothing in them (none: empty)."""
+    empty = [s.title.lower() for s in sections if not s.count]
+    return f"Nothing on: {', '.join(empty)}." if empty else ""
 
 
 def _agenda_view(person: PersonView, pair: Pair, agenda: Agenda) -> None:
@@ -151,8 +158,12 @@ def _agenda_view(person: PersonView, pair: Pair, agenda: Agenda) -> None:
         f"Built from live work since {what} ({since.isoformat()}). A question is stale "
         f"after {agenda.stale_after_days} days without new evidence."
     )
-    for section in agenda.sections():
-        _section(person, pair, agenda, section)
+    sections = agenda.sections()
+    for section in sections:
+        if section.count:
+            _section(person, pair, agenda, section)
+    if line := nothing_on(sections):
+        st.caption(line)
 
 
 # --------------------------------------------------------------------------- the meeting
@@ -163,10 +174,11 @@ def _meeting_body(
 ) -> None:
     """Notes, tracks and action items; items are ticked here only when ``tick`` (open
     items of past meetings are ticked on the agenda, where they carry over)."""
+    st.markdown("**Notes**")
     st.markdown(safe_markdown(meeting.notes) if meeting.notes else "_No notes._")
     editable = tick and person.id == pair.manager_id
     for track, notes in meeting.by_track().items():
-        st.markdown(f"**{plain(track)}**")
+        st.markdown(f"**Track notes · {plain(track)}**")
         for note in notes:
             st.markdown(safe_markdown(note.body))
             if editable:
@@ -203,6 +215,7 @@ def _today(person: PersonView, pair: Pair, meeting: OneOnOneView | None, today: 
         return
     _meeting_body(person, pair, meeting, today)
     if holder:
+        st.caption(forms.NOTES_AND_TRACKS)
         forms.notes_form(person, meeting)
         forms.track_form(person, meeting)
         forms.action_form(person, pair, meeting)
