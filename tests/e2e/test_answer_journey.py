@@ -77,11 +77,12 @@ def _flash(page: Any, text: str) -> None:
     expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text(text)
 
 
-def _seed(server: Server, title: str, tag: str) -> tuple[int, int, int]:
+def _seed(server: Server, title: str, tag: str) -> tuple[int, int, int, int]:
     """A general question, a sub-question assigned to Ines and two findings she logged
-    on it (shared, so citable)."""
+    on it (shared, so citable); and another general question, first by title."""
     team = server.team
     with Session(server.engine, expire_on_commit=False) as session:
+        root(session, team, f"A question asked first {tag}")
         rid = root(session, team, title)
         (sub,) = questions.add_subquestions(
             session,
@@ -101,7 +102,7 @@ def _seed(server: Server, title: str, tag: str) -> tuple[int, int, int]:
             question_id=sub.id,
             data=findings.FindingInput(summary=f"Annual plans flat {tag}"),
         ).id
-    return rid, f1, f2
+    return rid, sub.id, f1, f2
 
 
 def test_manager_writes_cites_versions_and_exports_an_answer(
@@ -109,7 +110,7 @@ def test_manager_writes_cites_versions_and_exports_an_answer(
 ) -> None:
     tag = uuid.uuid4().hex[:6]
     title = f"Why did retention drop in Q3? {tag}"
-    rid, f1, f2 = _seed(server, title, tag)
+    rid, sub, f1, f2 = _seed(server, title, tag)
     first = f"Monthly plans drove the drop [F{f1}], annual plans did not [F{f2}]."
     kept = f"Monthly plans drove the drop [F{f1}]."
     extra = f"Pricing emails may have played a part {tag}."
@@ -154,6 +155,11 @@ def test_manager_writes_cites_versions_and_exports_an_answer(
     expect(page.get_by_text(re.compile(r"version 2 · Maya"))).to_be_visible()
     expect(page.get_by_text(f"Cites: [F{f1}]", exact=True)).to_be_visible()
     expect(page.get_by_role("paragraph").filter(has_text=extra)).to_be_visible()
+    # A marker the version cites is a link to the finding's card on Questions.
+    body = page.get_by_role("paragraph").filter(has_text="Monthly plans drove the drop")
+    marker = body.get_by_role("link", name=f"[F{f1}]", exact=True)
+    card_address = re.compile(rf"questions\?root={rid}&node={sub}&finding={f1}$")
+    expect(marker).to_have_attribute("href", card_address)
     expect(page.get_by_text(re.compile(r"Unsupported: this paragraph cites no"))).to_have_count(1)
 
     # The Versions section compares 1 -> 2: the dropped citation and the text diff.
@@ -193,6 +199,24 @@ def test_manager_writes_cites_versions_and_exports_an_answer(
     expect(
         row.get_by_text(re.compile(r"Answer: working hypothesis · confidence low"))
     ).to_be_visible()
+
+    # Back on Answers from the sidebar (which drops ?root=), the same question opens,
+    # not the first general question by title.
+    _nav(page, "Answers")
+    expect(page.get_by_role("combobox", name="General question")).to_have_value(title)
+    expect(page).to_have_url(re.compile(rf"[?&]root={rid}\b"))
+
+    # The citation opens (in a new tab, as Markdown links do) the finding's card.
+    with page.context.expect_page() as opened:
+        marker.click()
+    card_tab = opened.value
+    card_tab.wait_for_load_state()
+    wait_idle(card_tab)
+    expect(card_tab).to_have_url(card_address)
+    _choose(card_tab, card_tab.get_by_test_id("stSidebar"), "Who are you?", "Maya · manager")
+    wait_idle(card_tab)
+    card = card_tab.get_by_test_id("stExpander").filter(has_text=f"Monthly plans churn {tag}")
+    expect(card.get_by_text(re.compile(r"· by Ines · "))).to_be_visible()  # open: details
 
     # The database agrees: two versions, never overwritten, with their citations.
     with Session(server.engine) as session:

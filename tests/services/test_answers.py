@@ -132,6 +132,32 @@ def test_empty_answer_is_refused(session: Session, world: World) -> None:
 # --------------------------------------------------------------------------- citations
 
 
+def test_a_version_says_where_each_finding_it_cites_was_logged(
+    session: Session, world: World
+) -> None:
+    """What the Answers page needs to link a marker to the finding's card: the finding's
+    question and tree, read with the citations (in every read of versions)."""
+    m = world.team.manager
+    f_root = findings.log_finding(
+        session, m, question_id=world.root, data=findings.FindingInput(summary="Overall")
+    ).id
+    body = f"Segments [F{world.f_a1}], pricing [F{world.f_b}] and overall [F{f_root}]."
+    saved = _save(session, m, world.root, body)
+    places = {f.id: (f.question_id, f.root_id) for f in saved.cited_findings}
+    assert places == {
+        world.f_a1: (world.a1, world.root),
+        world.f_b: (world.b, world.root),
+        f_root: (world.root, world.root),
+    }
+    assert [f.id for f in saved.cited_findings] == list(saved.finding_ids)
+    [read] = answers_reads.versions(session, question_id=world.root)
+    assert read.cited_findings == saved.cited_findings
+    latest = answers_reads.latest_versions(session, question_ids=[world.root])
+    assert latest[world.root].cited_findings == saved.cited_findings
+    child = _save(session, m, world.a, f"Monthly plans [F{world.f_a1}].")
+    assert child.cited_findings[0].root_id == world.root
+
+
 def test_markers_become_citations(session: Session, world: World) -> None:
     m = world.team.manager
     _save(session, m, world.a, f"Monthly plans [F{world.f_a1}].", state=AnswerState.ANSWERED)

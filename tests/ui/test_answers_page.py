@@ -91,3 +91,81 @@ def test_viewer_reads_without_an_editor(
     assert_no_exception(at)
     assert f"answer_body_{rid}" not in {t.key for t in at.text_area}
     assert at.get("download_button")  # the memo is for stakeholders too
+
+
+def _two_trees(engine: Engine) -> tuple[int, int, int, int, int]:
+    """Two general questions (the second's title sorts last), the second with a
+    sub-question holding a finding."""
+    with Session(engine) as session:
+        team = make_team(session)
+        first = root(session, team, "A first general question")
+        second = root(session, team, "Why did retention drop in Q3?")
+        [sub] = questions.add_subquestions(
+            session,
+            team.manager,
+            parent_id=second,
+            items=[SubQuestion("Which plans?", assignee_id=team.ic)],
+        )
+        fid = findings.log_finding(
+            session,
+            team.ic,
+            question_id=sub.id,
+            data=findings.FindingInput(summary="Monthly plans churn"),
+        ).id
+    return team.manager, first, second, sub.id, fid
+
+
+def test_a_cited_marker_links_to_the_finding_card_on_questions(
+    app_engine: Engine, open_app: Callable[..., AppTest]
+) -> None:
+    manager, _first, rid, sub, fid = _two_trees(app_engine)
+    at = open_app(manager, "answers", root=str(rid))
+    at.text_area(key=f"answer_body_{rid}").input(f"Monthly plans drove it [F{fid}], not [F999x].")
+    at.button(key=f"FormSubmitter:answer_form_{rid}-Save as a new version").click().run()
+    assert_no_exception(at)
+    link = rf"[\[F{fid}\]](questions?root={rid}&node={sub}&finding={fid})"
+    body = [m.value for m in at.markdown if "Monthly plans drove it" in m.value]
+    assert body and all(link in b for b in body), body
+    assert any(c.value == f"Cites: {link}" for c in at.caption)
+
+
+def _open_root(at: AppTest) -> int:
+    picker = at.selectbox(key=next(s.key for s in at.selectbox if s.key.startswith("q_root_")))
+    return int(picker.value)
+
+
+def test_answers_opens_on_the_question_last_shown(
+    app_engine: Engine, open_app: Callable[..., AppTest]
+) -> None:
+    """A click in the sidebar drops the address's ?root=&node=: Answers puts back the
+    question it showed last instead of opening on the first general question."""
+    manager, first, rid, sub, _fid = _two_trees(app_engine)
+    at = open_app(manager, "answers", root=str(rid), node=str(sub))
+    assert _open_root(at) == rid
+    at.switch_page("team/ui/pages/overview.py")
+    at.query_params.clear()
+    at.run()
+    at.switch_page("team/ui/pages/answers.py")
+    at.run()
+    assert_no_exception(at)
+    assert _open_root(at) == rid
+    assert (at.query_params.get("root"), at.query_params.get("node")) == (str(rid), str(sub))
+    assert any("Which plans?" in h.value for h in at.markdown if h.value.startswith("####"))
+    # Without anything remembered, the first general question (by title) opens.
+    fresh = open_app(manager, "answers")
+    assert _open_root(fresh) == first
+
+
+def test_answers_opens_on_the_question_open_on_questions(
+    app_engine: Engine, open_app: Callable[..., AppTest]
+) -> None:
+    manager, _first, rid, sub, _fid = _two_trees(app_engine)
+    at = open_app(manager, "questions", root=str(rid), node=str(sub))
+    assert_no_exception(at)
+    at.query_params.clear()  # the sidebar's link to Answers carries no parameters
+    at.switch_page("team/ui/pages/answers.py")
+    at.run()
+    assert_no_exception(at)
+    assert at.title[0].value == "Answers"
+    assert _open_root(at) == rid
+    assert at.query_params.get("node") == str(sub)

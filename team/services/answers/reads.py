@@ -11,9 +11,18 @@ from sqlalchemy import ColumnElement, Select, Subquery, func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from team.models import Answer, Citation, Person, Question
+from team.models import Answer, Citation, Finding, Person, Question
 from team.services.core.views import view_of
 from team.vocabulary import AnswerState, Confidence
+
+
+@dataclass(frozen=True)
+class CitedFinding:
+    """A finding an answer version cites, with where it was logged (to link to it)."""
+
+    id: int
+    question_id: int
+    root_id: int
 
 
 @dataclass(frozen=True)
@@ -30,6 +39,7 @@ class AnswerVersion:
     finding_ids: tuple[int, ...] = ()
     cited_answer_ids: tuple[int, ...] = ()
     cited_questions: tuple[int, ...] = field(default=())  # child questions of cited answers
+    cited_findings: tuple[CitedFinding, ...] = ()  # finding_ids, with where each was logged
 
 
 def _newest(
@@ -96,30 +106,38 @@ def latest_versions(session: Session, *, question_ids: list[int]) -> dict[int, A
 
 
 def _with_citations(session: Session, rows: list[tuple[Answer, str]]) -> list[AnswerVersion]:
-    """The versions of these answer rows with what each cites (one query, run even for
-    no rows so a page makes the same number of queries whatever it shows)."""
+    """The versions of these answer rows with what each cites, and where each cited
+    finding was logged (one query, run even for no rows so a page makes the same number
+    of queries whatever it shows)."""
     ids = [int(a.id) for a, _ in rows if a.id is not None]
     cited = aliased(Answer)
-    cites: dict[int, list[tuple[Citation, int | None]]] = {}
-    for c, cited_question in session.execute(
-        select(Citation, col(cited.question_id))
+    cites: dict[int, list[tuple[Citation, int | None, CitedFinding | None]]] = {}
+    for c, cited_question, question_id, root_id in session.execute(
+        select(Citation, col(cited.question_id), col(Finding.question_id), col(Question.root_id))
         .outerjoin(cited, col(cited.id) == col(Citation.cited_answer_id))
+        .outerjoin(Finding, col(Finding.id) == col(Citation.finding_id))
+        .outerjoin(Question, col(Question.id) == col(Finding.question_id))
         .where(col(Citation.answer_id).in_(ids))
     ):
-        cites.setdefault(c.answer_id, []).append((c, cited_question))
+        place = None
+        if c.finding_id is not None and question_id is not None:
+            place = CitedFinding(c.finding_id, int(question_id), int(root_id or question_id))
+        cites.setdefault(c.answer_id, []).append((c, cited_question, place))
     result = []
     for answer, name in rows:
         assert answer.id is not None
         mine = cites.get(answer.id, [])
-        answers = sorted((c.cited_answer_id, q) for c, q in mine if c.cited_answer_id)
+        answers = sorted((c.cited_answer_id, q) for c, q, _ in mine if c.cited_answer_id)
+        places = sorted((p for _, _, p in mine if p is not None), key=lambda p: p.id)
         result.append(
             view_of(
                 AnswerVersion,
                 answer,
                 author=name,
-                finding_ids=tuple(sorted(c.finding_id for c, _ in mine if c.finding_id)),
+                finding_ids=tuple(sorted(c.finding_id for c, _, _ in mine if c.finding_id)),
                 cited_answer_ids=tuple(a for a, _ in answers),
                 cited_questions=tuple(sorted(int(q) for _, q in answers if q is not None)),
+                cited_findings=tuple(places),
             )
         )
     return result

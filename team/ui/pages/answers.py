@@ -17,6 +17,7 @@ from team.services.questions.tree import TreeNode
 from team.services.questions.view import TreeView
 from team.ui import auth, reads, state
 from team.ui.actions import attempt, bind
+from team.ui.citations import citation_links, linked
 from team.ui.labels import COVERAGE_HELP, answer_state_badge, badge, finding_badge, status_badge
 from team.ui.paging import pager, requested_page, searched, words
 from team.ui.text import plain, safe_markdown
@@ -125,18 +126,22 @@ def _children_key(node_id: int) -> str:
     return f"answer_children_{node_id}"
 
 
-def _show_version(version: AnswerVersion) -> None:
+def _show_version(version: AnswerVersion, root_id: int) -> None:
+    """The version's text, each citation marker a link to what it cites, each paragraph
+    that cites nothing flagged."""
     st.markdown(
         f"{answer_badge(version)} version {version.number} · {plain(version.author)} · "
         f"{version.created_at:%d %b %Y %H:%M}"
     )
+    links = citation_links(version, root_id)
     unsupported = set(rules.unsupported_paragraphs(version.body))
     for paragraph in rules.paragraphs(version.body):
-        st.markdown(safe_markdown(paragraph))
+        st.markdown(linked(safe_markdown(paragraph), links))
         if paragraph in unsupported:
             st.caption(":orange[⚠ Unsupported: this paragraph cites no finding or answer.]")
-    cites = [f"[F{i}]" for i in version.finding_ids] + [f"[Q{q}]" for q in version.cited_questions]
-    st.caption("Cites: " + (", ".join(cites) if cites else "nothing"))
+    cites = [f"F{i}" for i in version.finding_ids] + [f"Q{q}" for q in version.cited_questions]
+    shown = [links.get(c, f"\\[{c}\\]") for c in cites]
+    st.caption("Cites: " + (", ".join(shown) if shown else "nothing"))
 
 
 def _editor(person: PersonView, node: TreeNode, latest: AnswerVersion | None) -> None:
@@ -216,6 +221,7 @@ def render() -> None:
         st.stop()
     st.title("Answers")
     state.show_flash()
+    state.keep_question()
     root_id = pick_root()
     if root_id is None:
         st.info("No general questions yet; answers appear once a manager creates one.")
@@ -243,7 +249,7 @@ def render() -> None:
     with right:
         st.markdown(f"#### Answer to “{plain(q.title)}”")
         if latest:
-            _show_version(latest)
+            _show_version(latest, view.root_id)
         else:
             st.caption("No answer yet.")
         if works_on(Actor.of(person), node.question):
