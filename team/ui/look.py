@@ -1,7 +1,7 @@
 """The app's few style rules, sent once per run (a style-only st.html takes no room):
 user text wraps inside its box however long its words, so one 2,000-character word
 cannot push a row's facts or a page's edge off screen; the Questions outline is indented
-by level."""
+by level; review rows read from the left."""
 
 from __future__ import annotations
 
@@ -29,6 +29,13 @@ CSS = """<style>
 [class*="st-key-trow_l2_"] { margin-left: 2.5rem; }
 [class*="st-key-trow_l3_"] { margin-left: 3.75rem; }
 [class*="st-key-trow_l4_"] { margin-left: 5rem; }
+/* Review rows (review_widgets.review_row): one button each, read from the left like a
+   list, the chevron at the right end. */
+[class*="st-key-review_row_"] button > div,
+[class*="st-key-review_row_"] button > div > span {
+  width: 100%; justify-content: space-between; text-align: left;
+}
+[class*="st-key-review_row_"] button [data-testid="stMarkdownContainer"] { text-align: left; }
 @media (max-width: 640px) {
   [class*="st-key-trow_l1_"] { margin-left: 0.6rem; }
   [class*="st-key-trow_l2_"] { margin-left: 1.2rem; }

@@ -92,7 +92,7 @@ def review_row(
     """One line of a review list: status, what, who, age and first response, drawn as a
     single button that opens the thread (a list costs what it draws: one element a row
     instead of a row of three)."""
-    about = plain(review.finding_summary or review.question_title)
+    about = plain(reviewed_title(review))
     age = hours_text(review.age_hours(now))
     waiting = (
         f":red[waiting {age} · over the {sla_hours} h SLA]"
@@ -123,18 +123,41 @@ def review_row(
     st.switch_page(page_for("reviews"), query_params={"review": str(review.id)})
 
 
+# What each move says once made, about the request's title (finding or question).
+REVIEW_DONE = {
+    ReviewStatus.IN_REVIEW: "You started reviewing “{}”.",
+    ReviewStatus.CHANGES_REQUESTED: "You asked for changes on “{}”.",
+    ReviewStatus.APPROVED: "You approved “{}”.",
+    ReviewStatus.OPEN: "You asked again for a review of “{}”.",
+    ReviewStatus.WITHDRAWN: "You withdrew your request for a review of “{}”.",
+}
+
+
+def reviewed_title(review: ReviewView) -> str:
+    """What a request is about, as its row and its sentences name it: the finding, or
+    else the question."""
+    return review.finding_summary or review.question_title
+
+
 def review_actions(person: PersonView, review: ReviewView) -> None:
+    """The moves ``person`` may make, in a row. Approve is the primary button, but only
+    while nothing holds it up: with a must-fix note open it is drawn disabled, saying
+    why (the service's own rule, reviews.rules.approval_refused)."""
     moves = rules.allowed_moves(Actor.of(person), review)
     if not moves:
         return
     version = state.base_version("review", review.id, review.version)
+    refused = rules.approval_refused(review.open_must_fix)
+    title = plain(reviewed_title(review))
     cols = st.columns(len(moves))
     for col, move in zip(cols, moves, strict=True):
-        primary = move == ReviewStatus.APPROVED
+        held = move == ReviewStatus.APPROVED and refused is not None
         if col.button(
             REVIEW_ACTIONS[move],
             key=f"review_{move.value}_{review.id}",
-            type="primary" if primary else "secondary",
+            type="primary" if move == ReviewStatus.APPROVED and not held else "secondary",
+            disabled=held,
+            help=refused if held else None,
         ):
             attempt(
                 bind(
@@ -144,6 +167,6 @@ def review_actions(person: PersonView, review: ReviewView) -> None:
                     version=version,
                     status=move,
                 ),
-                f"Review: {REVIEW_ACTIONS[move].lower()} done.",
+                REVIEW_DONE[move].format(title),
                 key=f"review_move_{review.id}",
             )

@@ -195,7 +195,7 @@ def test_ic_asks_manager_reviews_ic_fixes_manager_approves(server: Server, page:
     expect(page.get_by_role("link", name=artifact)).to_have_attribute("href", artifact)
 
     _click(page, "Start review")
-    _flash(page, "Review: start review done.")
+    _flash(page, f"You started reviewing “{summary}”.")
     _status_is(page, "in review")
 
     note_form = _form(page, f"add_note_review_{review_id}")
@@ -211,10 +211,10 @@ def test_ic_asks_manager_reviews_ic_fixes_manager_approves(server: Server, page:
     expect(note_box).to_contain_text(must_fix)
     expect(note_box).to_contain_text("must fix")
 
-    _click(page, "Request changes")
-    _flash(page, "Review: request changes done.")
+    # Her must-fix note asked for changes: no "Request changes" click is needed.
     _status_is(page, "changes requested")
-    expect(page.get_by_text("1 must-fix note still open", exact=False)).to_be_visible()
+    expect(page.get_by_role("button", name="Request changes", exact=True)).to_have_count(0)
+    expect(page.get_by_text("1 must-fix note is still open", exact=False)).to_be_visible()
     expect(page.get_by_role("button", name="Approve", exact=True)).to_have_count(0)
 
     # 3. Ines finds the must-fix note waiting on her, resolves it and asks again.
@@ -234,11 +234,11 @@ def test_ic_asks_manager_reviews_ic_fixes_manager_approves(server: Server, page:
     _click(page, "Resolve", scope=page.locator(f".st-key-note_{note_id}"))
     _flash(page, "Note resolved.")
     expect(page.locator(f".st-key-note_{note_id}")).to_contain_text("resolved")
-    expect(page.get_by_text("must-fix note still open", exact=False)).to_have_count(0)
+    expect(page.get_by_text("must-fix note is still open", exact=False)).to_have_count(0)
     assert _attention_count(page) == 0  # nothing waits on her any more
 
     _click(page, "Ask again")
-    _flash(page, "Review: ask again done.")
+    _flash(page, f"You asked again for a review of “{summary}”.")
     _status_is(page, "open")
     expect(page.get_by_role("button", name="Ask again", exact=True)).to_have_count(0)
 
@@ -250,9 +250,9 @@ def test_ic_asks_manager_reviews_ic_fixes_manager_approves(server: Server, page:
     to_do.get_by_role("button").click()  # the whole row opens the thread
     wait_idle(page)
     _status_is(page, "open")
-    expect(page.get_by_text("must-fix note still open", exact=False)).to_have_count(0)
+    expect(page.get_by_text("must-fix note is still open", exact=False)).to_have_count(0)
     _click(page, "Approve")
-    _flash(page, "Review: approve done.")
+    _flash(page, f"You approved “{summary}”.")
     _status_is(page, "approved")
     expect(page.get_by_role("button", name="Approve", exact=True)).to_have_count(0)
 
@@ -314,7 +314,7 @@ def test_reviewer_works_a_review_from_the_reviews_page(server: Server, page: Any
     expect(
         page.get_by_test_id("stAlertContentSuccess"),
         "Start review, clicked on a thread opened from the Reviews page, must start it",
-    ).to_contain_text("Review: start review done.")
+    ).to_contain_text(f"You started reviewing “{title}”.")
     _status_is(page, "in review")
     with Session(server.engine) as session:
         stored = session.get(ReviewRequest, review_id)

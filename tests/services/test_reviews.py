@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
-from team.models import Event, Question, ReviewRequest, utcnow
+from team.models import Event, Note, Question, ReviewRequest, utcnow
 from team.services.core.actors import acting
 from team.services.core.errors import (
     IllegalTransition,
@@ -245,9 +245,9 @@ def test_every_transition(
         assert (last.field, last.old_value, last.new_value) == ("status", start, target)
         assert last.root_id == _root_of(session, qid)
     else:
-        allowed = ", ".join(s.value for s in R if (start, s) in ALLOWED)
+        allowed = ", ".join(s.label for s in R if (start, s) in ALLOWED)
         tail = f"from there it can move to {allowed}." if allowed else "it is closed."
-        expected = f"This review is {start.value.replace('_', ' ')}; {tail}"
+        expected = f"This review is {start.label}; {tail}"
         with pytest.raises(IllegalTransition, match=re.escape(expected)):
             reviews.move_review(
                 session, _mover(team, target), review_id=rid, version=1, status=target
@@ -351,16 +351,17 @@ def test_full_cycle(session: Session, team: Team, qid: int) -> None:
 # --------------------------------------------------------------------------- must-fix
 
 
-def test_open_must_fix_blocks_approval(session: Session, team: Team, qid: int) -> None:
-    rid = _request(session, team, qid)
-    first = notes.add_note(
-        session,
-        team.manager,
-        target="review_request",
-        target_id=rid,
-        body="Fix the join",
-        kind=NoteKind.MUST_FIX,
+def _must_fix(session: Session, who: int, rid: int, body: str = "Fix the join") -> int:
+    return notes.add_note(
+        session, who, target="review_request", target_id=rid, body=body, kind=NoteKind.MUST_FIX
     )
+
+
+def test_open_must_fix_blocks_approval(session: Session, team: Team, qid: int) -> None:
+    """Must-fix notes by others than the reviewer (another manager, the requester) leave
+    the request waiting on its reviewer, who cannot approve it until they are resolved."""
+    rid = _request(session, team, qid)
+    first = _must_fix(session, team.other_manager, rid)
     notes.add_note(
         session,
         team.manager,
@@ -371,14 +372,7 @@ def test_open_must_fix_blocks_approval(session: Session, team: Team, qid: int) -
     )
     with pytest.raises(IllegalTransition, match="1 must-fix note is still open"):
         reviews.move_review(session, team.manager, review_id=rid, version=1, status=R.APPROVED)
-    second = notes.add_note(
-        session,
-        team.ic,
-        target="review_request",
-        target_id=rid,
-        body="Also dedupe",
-        kind=NoteKind.MUST_FIX,
-    )
+    second = _must_fix(session, team.ic, rid, "Also dedupe")
     with pytest.raises(IllegalTransition, match="2 must-fix notes are still open"):
         reviews.move_review(session, team.manager, review_id=rid, version=1, status=R.APPROVED)
     assert reviews_reads.get_review(session, review_id=rid).open_must_fix == 2
@@ -390,6 +384,102 @@ def test_open_must_fix_blocks_approval(session: Session, team: Team, qid: int) -
     assert reviews_reads.get_review(session, review_id=rid).open_must_fix == 0
     reviews.move_review(session, team.manager, review_id=rid, version=1, status=R.APPROVED)
     assert _r(session, rid).status == R.APPROVED
+
+
+def test_the_page_and_the_service_ask_one_approval_rule() -> None:
+    assert reviews_rules.approval_refused(0) is None
+    assert reviews_rules.approval_refused(1) == (
+        "1 must-fix note is still open; they must be resolved before approval."
+    )
+    assert reviews_rules.approval_refused(3) == (
+        "3 must-fix notes are still open; they must be resolved before approval."
+    )
+
+
+@pytest.mark.parametrize("start", [R.OPEN, R.IN_REVIEW])
+def test_reviewers_must_fix_note_asks_for_changes(
+    session: Session, team: Team, qid: int, start: ReviewStatus
+) -> None:
+    """The reviewer's must-fix note is their request for changes: the request reads
+    changes requested without a second click, moved with the note and its event."""
+    rid = _request(session, team, qid)
+    if start == R.IN_REVIEW:
+        reviews.move_review(session, team.manager, review_id=rid, version=1, status=start)
+    version = _r(session, rid).version
+    added = notes.write_note(
+        session,
+        team.manager,
+        target="review_request",
+        target_id=rid,
+        body="The join drops trial users.",
+        kind=NoteKind.MUST_FIX,
+    )
+    assert added.asked_for_changes
+    row = _r(session, rid)
+    assert (row.status, row.version) == (R.CHANGES_REQUESTED, version + 1)
+    assert row.first_response_at is not None and row.resolved_at is None
+    last = _events(session, rid)[-1]
+    assert (last.field, last.old_value, last.new_value, last.actor_id) == (
+        "status",
+        start,
+        "changes_requested",
+        team.manager,
+    )
+    assert last.root_id == _root_of(session, qid)
+    view = reviews_reads.get_review(session, review_id=rid)
+    assert (view.status, view.open_must_fix) == (R.CHANGES_REQUESTED, 1)
+    # The requester fixes it, resolves the note and asks again; then it can be approved.
+    asked = row.version
+    with pytest.raises(IllegalTransition, match="This review is changes requested"):
+        reviews.move_review(session, team.manager, review_id=rid, version=asked, status=R.APPROVED)
+    notes.set_resolved(session, team.ic, note_id=added.id, version=1)
+    reviews.move_review(session, team.ic, review_id=rid, version=asked, status=R.OPEN)
+    reviews.move_review(session, team.manager, review_id=rid, version=asked + 1, status=R.APPROVED)
+    assert _r(session, rid).status == R.APPROVED
+
+
+@pytest.mark.parametrize(
+    ("who", "kind", "start"),
+    [
+        ("manager", NoteKind.COMMENT, R.OPEN),  # the reviewer, but not a must-fix
+        ("manager", NoteKind.SUGGESTION, R.IN_REVIEW),
+        ("other_manager", NoteKind.MUST_FIX, R.OPEN),  # a must-fix, but not the reviewer's
+        ("ic", NoteKind.MUST_FIX, R.IN_REVIEW),
+        ("manager", NoteKind.MUST_FIX, R.CHANGES_REQUESTED),  # already asked
+        ("manager", NoteKind.MUST_FIX, R.APPROVED),  # closed
+        ("manager", NoteKind.MUST_FIX, R.WITHDRAWN),
+    ],
+)
+def test_other_notes_leave_the_status_alone(
+    session: Session, team: Team, qid: int, who: str, kind: NoteKind, start: ReviewStatus
+) -> None:
+    rid = _request(session, team, qid)
+    _stamp(session, rid, status=start)
+    added = notes.write_note(
+        session, getattr(team, who), target="review_request", target_id=rid, body="Hm", kind=kind
+    )
+    assert not added.asked_for_changes
+    assert (_r(session, rid).status, _r(session, rid).version) == (start, 1)
+    assert [e for e in _events(session, rid) if e.field == "status"] == []
+
+
+def test_note_and_its_request_for_changes_are_one_write(
+    session: Session, team: Team, qid: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If the request cannot move (someone changed it a moment ago), the note is not
+    written either: nothing half-done."""
+    rid = _request(session, team, qid)
+
+    def moved_meanwhile(*_args: object, **_kwargs: object) -> None:
+        raise StaleEdit("This review request was changed by someone else.")
+
+    monkeypatch.setattr(reviews, "save_fields", moved_meanwhile)
+    events = _count(session, Event)
+    with pytest.raises(StaleEdit):
+        _must_fix(session, team.manager, rid)
+    assert _count(session, Note) == 0
+    assert _count(session, Event) == events
+    assert (_r(session, rid).status, _r(session, rid).first_response_at) == (R.OPEN, None)
 
 
 def test_must_fix_elsewhere_does_not_block(session: Session, team: Team, qid: int) -> None:
@@ -415,14 +505,7 @@ def test_changes_can_be_requested_with_must_fix_open(
     session: Session, team: Team, qid: int
 ) -> None:
     rid = _request(session, team, qid)
-    notes.add_note(
-        session,
-        team.manager,
-        target="review_request",
-        target_id=rid,
-        body="Fix",
-        kind=NoteKind.MUST_FIX,
-    )
+    _must_fix(session, team.other_manager, rid)
     reviews.move_review(session, team.manager, review_id=rid, version=1, status=R.CHANGES_REQUESTED)
     assert _r(session, rid).status == R.CHANGES_REQUESTED
 

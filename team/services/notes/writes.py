@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlmodel import Session
 
 from team.models import Note, ReviewRequest
@@ -17,8 +19,8 @@ from team.services.notes.rules import (
     target_of,
     target_row,
 )
-from team.services.reviews.writes import mark_first_response
-from team.vocabulary import NoteKind
+from team.services.reviews.writes import follow_must_fix, mark_first_response
+from team.vocabulary import Entity, NoteKind
 
 BODY_MAX = 20_000
 
@@ -41,6 +43,12 @@ def insert_note(
     return note.id
 
 
+@dataclass(frozen=True)
+class NoteAdded:
+    id: int
+    asked_for_changes: bool  # a reviewer's must-fix note moved the review to changes requested
+
+
 @atomic
 def add_note(
     session: Session,
@@ -51,14 +59,33 @@ def add_note(
     body: str,
     kind: NoteKind = NoteKind.COMMENT,
 ) -> int:
-    """Write a note; returns its id. A reviewer's note counts as their first response."""
+    """Write a note; returns its id (:func:`write_note` says what else it did)."""
+    return write_note(
+        session, actor_id, target=target, target_id=target_id, body=body, kind=kind
+    ).id
+
+
+@atomic
+def write_note(
+    session: Session,
+    actor_id: int,
+    *,
+    target: TargetKind,
+    target_id: int,
+    body: str,
+    kind: NoteKind = NoteKind.COMMENT,
+) -> NoteAdded:
+    """Write a note. On a review request, the reviewer's note counts as their first
+    response, and their must-fix note on a request waiting on them asks for changes:
+    the request moves to changes requested in the same transaction, with its event
+    (reviews/rules.py)."""
     actor = acting(session, actor_id)
     require_writer(actor)
     if target not in TARGET_COLUMNS:
         raise InvalidInput(f"Notes go on {', '.join(TARGET_COLUMNS)}; not on {target}.")
     row, _owner, root_id = target_row(session, target, target_id)
     if row is None:
-        raise NotFound(f"{target.replace('_', ' ').capitalize()} #{target_id} does not exist.")
+        raise NotFound(f"{Entity(target).label.capitalize()} #{target_id} does not exist.")
     text = multi_line(
         body,
         what="note",
@@ -69,10 +96,14 @@ def add_note(
     note_id = insert_note(
         session, actor, target=target, target_id=target_id, body=text, kind=kind, root_id=root_id
     )
+    asked = False
     if isinstance(row, ReviewRequest):
-        mark_first_response(session, actor, row)
+        if NoteKind(kind) == NoteKind.MUST_FIX:
+            asked = follow_must_fix(session, actor, row)
+        else:
+            mark_first_response(session, actor, row)
     session.commit()
-    return note_id
+    return NoteAdded(note_id, asked)
 
 
 @atomic

@@ -9,9 +9,11 @@ State machine (who in brackets):
   changes_requested -> open [requester: "ask again"], withdrawn [requester, manager]
   approved, withdrawn: final.
 Nobody reviews their own request, and a viewer reviews nothing. Approval is refused
-while a must-fix note on the request is unresolved. The reviewer's first act (starting,
-a decision or a note) stamps ``first_response_at``; approval or withdrawal stamps
-``resolved_at``.
+while a must-fix note on the request is unresolved (:func:`approval_refused`, which the
+service and the page both ask). A must-fix note by the reviewer on a request waiting on
+them is a request for changes: the request moves to changes_requested with the note
+(:func:`must_fix_asks_for_changes`). The reviewer's first act (starting, a decision or a
+note) stamps ``first_response_at``; approval or withdrawal stamps ``resolved_at``.
 """
 
 from __future__ import annotations
@@ -62,13 +64,28 @@ def check_move(actor: Actor, review: Reviewed, new: ReviewStatus) -> None:
     """IllegalTransition or PermissionDenied unless ``actor`` may move it to ``new``."""
     current = ReviewStatus(review.status)
     if new not in TRANSITIONS[current]:
-        allowed = ", ".join(s.value for s in ReviewStatus if s in TRANSITIONS[current])
+        allowed = ", ".join(s.label for s in ReviewStatus if s in TRANSITIONS[current])
         raise IllegalTransition(
-            f"This review is {current.value.replace('_', ' ')}; "
+            f"This review is {current.label}; "
             + (f"from there it can move to {allowed}." if allowed else "it is closed.")
         )
     if not may_move(actor, review, new):
         raise PermissionDenied(_who_may(new))
+
+
+def approval_refused(open_must_fix: int) -> str | None:
+    """Why the request cannot be approved yet (its unresolved must-fix notes), or None
+    when it can."""
+    if not open_must_fix:
+        return None
+    notes = "1 must-fix note is" if open_must_fix == 1 else f"{open_must_fix} must-fix notes are"
+    return f"{notes} still open; they must be resolved before approval."
+
+
+def must_fix_asks_for_changes(actor: Actor, review: Reviewed) -> bool:
+    """A must-fix note by ``actor`` on this request moves it to changes requested: the
+    reviewer's note, while the request waits on them (open or in review)."""
+    return actor.id == review.reviewer_id and ReviewStatus(review.status).is_waiting
 
 
 def _who_may(new: ReviewStatus) -> str:

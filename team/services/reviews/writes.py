@@ -15,7 +15,12 @@ from team.services.core.tx import atomic
 from team.services.core.writes import insert, load, record, save_fields
 from team.services.questions.store import root_of
 from team.services.reviews.reads import must_fix_counts
-from team.services.reviews.rules import check_move, may_review
+from team.services.reviews.rules import (
+    approval_refused,
+    check_move,
+    may_review,
+    must_fix_asks_for_changes,
+)
 from team.vocabulary import FindingStatus, QuestionStatus, ReviewStatus
 
 FOCUS_MAX = 10_000
@@ -135,11 +140,18 @@ def move_review(
     review = load(session, ReviewRequest, review_id, f"Review request #{review_id} does not exist.")
     new = ReviewStatus(status)
     check_move(actor, review, new)
-    if new == ReviewStatus.APPROVED and (count := open_must_fix_count(session, review_id)):
-        raise IllegalTransition(
-            f"{count} must-fix note{'s are' if count > 1 else ' is'} still open; they must be "
-            "resolved before approval."
-        )
+    if new == ReviewStatus.APPROVED and (
+        refused := approval_refused(open_must_fix_count(session, review_id))
+    ):
+        raise IllegalTransition(refused)
+    _move(session, actor, review, new, version)
+    session.commit()
+
+
+def _move(
+    session: Session, actor: Actor, review: ReviewRequest, new: ReviewStatus, version: int
+) -> None:
+    """Move a request already checked, with its events (the caller commits)."""
     mark_first_response(session, actor, review)
     save_fields(
         session,
@@ -152,4 +164,15 @@ def move_review(
     )
     if not new.is_open:
         review.resolved_at = utcnow()
-    session.commit()
+
+
+def follow_must_fix(session: Session, actor: Actor, review: ReviewRequest) -> bool:
+    """After ``actor``'s must-fix note on ``review`` (same transaction): the reviewer's
+    note on a request waiting on them moves it to changes requested, with its event.
+    True when it moved. The note's first response is stamped either way."""
+    if not must_fix_asks_for_changes(actor, review):
+        mark_first_response(session, actor, review)
+        return False
+    check_move(actor, review, ReviewStatus.CHANGES_REQUESTED)
+    _move(session, actor, review, ReviewStatus.CHANGES_REQUESTED, review.version)
+    return True

@@ -8,6 +8,7 @@ from team.models import utcnow
 from team.services.admin.reads import PersonView
 from team.services.core.errors import NotFound
 from team.services.core.paging import Paged, Window
+from team.services.reviews import rules
 from team.services.reviews.reads import ReviewView
 from team.ui import auth, reads, resources, state
 from team.ui.labels import ago, hours_text, review_badge
@@ -39,12 +40,8 @@ def _thread(person: PersonView, review: ReviewView, names: dict[int, str]) -> No
     if review.focus:
         st.markdown("**Focus**")
         st.markdown(safe_markdown(review.focus))
-    if review.open_must_fix:
-        st.warning(
-            f"{review.open_must_fix} must-fix note{'s' if review.open_must_fix > 1 else ''} "
-            "still open: approval waits until they are resolved.",
-            icon=":material/build:",
-        )
+    if refused := rules.approval_refused(review.open_must_fix):
+        st.warning(refused, icon=":material/build:")
     if person.role != Role.VIEWER:
         review_actions(person, review)
     st.markdown("**Notes**")
