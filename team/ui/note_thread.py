@@ -4,6 +4,7 @@ a must-fix note and the form to add a note. Every action goes through a service.
 from __future__ import annotations
 
 import streamlit as st
+from sqlmodel import Session
 
 from team.services.admin.reads import PersonView
 from team.services.notes import writes as notes
@@ -66,16 +67,29 @@ def _add_note_form(person: PersonView, target: TargetKind, target_id: int, key: 
         )
         submitted = st.form_submit_button("Add note")
     if submitted:
-        submit(
-            bind(
-                notes.add_note,
+
+        def write(session: Session) -> notes.NoteAdded:
+            return notes.write_note(
+                session,
                 person.id,
                 target=target,
                 target_id=target_id,
                 body=body,
                 kind=kind or NoteKind.COMMENT,
-            ),
-            lambda _: "Note added.",
+            )
+
+        submit(
+            write,
+            _added,
             fields=fields,
             key=f"add_note_{key}",
         )
+
+
+def _added(added: notes.NoteAdded) -> str:
+    if added.asked_for_changes:
+        return (
+            "Must-fix note added. You asked for changes: the review reads “changes "
+            "requested” until the note is resolved and its requester asks again."
+        )
+    return "Note added."

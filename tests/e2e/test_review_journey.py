@@ -202,7 +202,7 @@ def test_ic_asks_manager_reviews_ic_fixes_manager_approves(server: Server, page:
     note_form.get_by_label("Add a note (Markdown)").fill(must_fix)
     _choose(page, note_form, "Kind", "must fix")
     _click(page, "Add note", scope=note_form)
-    _flash(page, "Note added.")
+    _flash(page, "Must-fix note added. You asked for changes")
     with Session(server.engine) as session:
         note = session.exec(select(Note).where(col(Note.review_request_id) == review_id)).one()
     assert note.id is not None and note.kind == NoteKind.MUST_FIX

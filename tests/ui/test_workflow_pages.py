@@ -248,7 +248,9 @@ def test_manager_reviews_with_a_must_fix_note(
     at.selectbox(key=f"note_kind_{key}").set_value(NoteKind.MUST_FIX)
     at.button(key=f"FormSubmitter:add_note_{key}-Add note").click().run()
     assert_no_exception(at)
-    # The reviewer's must-fix note asked for changes: no second click.
+    # The reviewer's must-fix note asked for changes, and says so: no second click.
+    [said] = _messages(at)
+    assert said.startswith("Must-fix note added. You asked for changes")
     assert f"review_changes_requested_{rid}" not in {b.key for b in at.button}
     [review] = _all(app_engine, ReviewRequest)
     assert review.status == ReviewStatus.CHANGES_REQUESTED
