@@ -196,7 +196,8 @@ def test_a_new_question_without_evidence_is_not_a_warning(
     app_engine: Engine, open_app: Callable[..., AppTest], setup: Setup
 ) -> None:
     """An old question just given to the IC reads "no evidence yet" in grey; one that
-    has gone without evidence since it was given to them long ago is in orange."""
+    has gone without evidence since it was given to them long ago is in the problem
+    colour (team/colours.py: red)."""
     with Session(app_engine) as session:
         question = session.get(Question, setup.question)
         assert question is not None and question.parent_id is not None
@@ -218,7 +219,7 @@ def test_a_new_question_without_evidence_is_not_a_warning(
     [fresh] = [v for v in at.markdown if "no evidence yet" in v.value]
     assert ":gray[no evidence yet]" in fresh.value
     [stale] = [v for v in at.markdown if "no evidence for" in v.value]
-    assert ":orange[no evidence for 40 days]" in stale.value, rows
+    assert ":red[no evidence for 40 days]" in stale.value, rows
 
 
 def _review(engine: Engine, setup: Setup) -> int:

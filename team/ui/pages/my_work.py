@@ -7,6 +7,7 @@ from datetime import datetime
 
 import streamlit as st
 
+from team import colours
 from team.config import Settings
 from team.models import utcnow
 from team.services.admin.reads import PersonView
@@ -51,13 +52,14 @@ def _queue_row(run: _Run, item: WorkItem) -> None:
 
 
 def _evidence(item: WorkItem) -> str:
-    """How long the question has gone without evidence: in the warning colour only once
+    """How long the question has gone without evidence: in the problem colour only once
     it is stale (a question just given to you has no evidence yet, and that is fine)."""
     if item.last_evidence_at is None:
         text = f"no evidence for {item.quiet_days} days" if item.stale else "no evidence yet"
     else:
         text = f"last evidence {item.quiet_days} days ago"
-    return f":{'orange' if item.stale else 'gray'}[{text}]"
+    colour = colours.PROBLEM if item.stale else colours.QUIET
+    return f":{colour.badge}[{text}]"
 
 
 def _queue(run: _Run) -> None:
