@@ -25,6 +25,8 @@ from team.ui.tree_nav import CHOICES, go, pick_root, query_int, unique_labels
 from team.vocabulary import AnswerState, Confidence
 
 EVIDENCE = 10  # citable findings on one page (a search finds the others)
+# A Material icon, not the emoji, which shows as a box where no emoji font is installed.
+UNSUPPORTED = ":orange[:material/warning: Unsupported: this paragraph cites no finding or answer.]"
 
 
 def answer_badge(version: AnswerVersion | None) -> str:
@@ -138,7 +140,7 @@ def _show_version(version: AnswerVersion, root_id: int) -> None:
     for paragraph in rules.paragraphs(version.body):
         st.markdown(linked(safe_markdown(paragraph), links))
         if paragraph in unsupported:
-            st.caption(":orange[⚠ Unsupported: this paragraph cites no finding or answer.]")
+            st.caption(UNSUPPORTED)
     cites = [f"F{i}" for i in version.finding_ids] + [f"Q{q}" for q in version.cited_questions]
     shown = [links.get(c, f"\\[{c}\\]") for c in cites]
     st.caption("Cites: " + (", ".join(shown) if shown else "nothing"))
