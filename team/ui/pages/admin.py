@@ -3,7 +3,7 @@ configuration in force (never a secret)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import datetime, timedelta
 
 import streamlit as st
 
@@ -11,12 +11,18 @@ from team import db
 from team.config import AuthMode, Settings
 from team.services.admin import audit
 from team.services.admin.audit import AuditFilter
+from team.services.admin.audit_words import kind_label, zone_of
 from team.services.admin.reads import PersonView
 from team.ui import auth, reads, resources
 from team.ui.text import plain
 
 
-def _filters(people: list[PersonView], entities: list[str]) -> AuditFilter:
+def _zone() -> str | None:
+    """The viewer's time zone as their browser names it (None when it did not say)."""
+    return st.context.timezone
+
+
+def _filters(people: list[PersonView], entities: list[str], zone: str | None) -> AuditFilter:
     names = {p.id: p.name for p in people}
     c1, c2, c3 = st.columns([2, 2, 3])
     actor = c1.selectbox(
@@ -28,33 +34,52 @@ def _filters(people: list[PersonView], entities: list[str]) -> AuditFilter:
         key="audit_person",
     )
     entity = c2.selectbox(
-        "Entity", entities, index=None, placeholder="Everything", key="audit_entity"
+        "Kind of thing",
+        entities,
+        index=None,
+        format_func=kind_label,
+        placeholder="Everything",
+        key="audit_entity",
     )
-    today = date.today()
+    today = datetime.now(zone_of(zone)[0]).date()
     chosen = c3.date_input("Between", value=(today - timedelta(days=30), today), key="audit_dates")
     since, until = (chosen[0], chosen[-1]) if isinstance(chosen, tuple) and chosen else (None, None)
-    return AuditFilter(actor_id=actor, entity=entity, since=since, until=until)
+    return AuditFilter(actor_id=actor, entity=entity, since=since, until=until, zone=zone)
 
 
 def _audit(person: PersonView) -> None:
     st.subheader("Audit log")
-    f = _filters(reads.all_people(), reads.audit_entities(person.id))
+    zone = _zone()
+    f = _filters(reads.all_people(), reads.audit_entities(person.id), zone)
     frame, total = reads.audit_search(person.id, f=f)
     if total == 0:
         st.info("No change matches these filters; widen the dates or clear the filters.")
         return
     shown = len(frame)
+    where = zone_of(zone)[1]
+    said = "your browser's zone" if where == zone else "your browser did not say its zone"
     st.caption(
-        f"{total:,} changes match" + (f"; the newest {shown} are shown." if shown < total else ".")
+        f"{total:,} changes match"
+        + (f"; the newest {shown} are shown" if shown < total else "")
+        + f". Times are in {where} ({said})."
     )
-    st.dataframe(frame, hide_index=True, key="audit_table")
+    st.dataframe(
+        frame,
+        hide_index=True,
+        key="audit_table",
+        column_config={
+            "Id": st.column_config.NumberColumn(format="%d"),
+            "Title": st.column_config.TextColumn(width="medium"),
+        },
+    )
     if st.button("Prepare CSV of all matching changes", key="audit_csv_prepare"):
         with resources.session() as s:
-            st.session_state["audit_csv"] = audit.to_csv(s, person.id, f=f)
-    if "audit_csv" in st.session_state:
+            st.session_state["audit_csv"] = (f, audit.to_csv(s, person.id, f=f))
+    prepared = st.session_state.get("audit_csv")
+    if prepared is not None and prepared[0] == f:  # not a CSV of other filters
         st.download_button(
             "Download CSV",
-            data=st.session_state["audit_csv"],
+            data=prepared[1],
             file_name="audit-log.csv",
             mime="text/csv",
             key="audit_csv_download",
