@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -417,3 +418,11 @@ def test_a_marker_by_number_is_refused(session: Session, tmp_path: Path) -> None
     ):
         load_demo(session, path=path, now=NOW)
     assert is_empty(session)
+
+
+def test_the_demo_calls_a_data_cleaning_decision_what_the_app_calls_it() -> None:
+    """One wording: the finding kind's label, not "data decision" in the demo's notes."""
+    text = DEMO_FILE.read_text(encoding="utf-8")
+    assert FindingKind.DATA_DECISION.label == "data-cleaning decision"
+    assert "data-cleaning decision" in text
+    assert not re.search(r"(?i)\bdata decisions?\b", text)
