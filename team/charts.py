@@ -25,6 +25,7 @@ ANSWERED_COLOUR = colours.QUESTION[QuestionStatus.ANSWERED].hex
 ON_TRACK_COLOUR = colours.SERIES[0]
 FRESH_COLOUR = colours.SERIES[8]
 CONFIDENCE_COLOUR = "#f58518"
+SCOPE_COLOUR = "#333333"
 # Project colours: a categorical palette without red, which means "overdue".
 PROJECT_COLOURS = list(colours.SERIES)
 KIND_ORDER = [kind.label for kind in FindingKind]
@@ -75,15 +76,17 @@ def _progress_layers() -> alt.LayerChart:
         alt.Tooltip("confidence:N", title="Answer confidence"),
     ]
     base = alt.Chart().encode(x=WEEK, tooltip=tooltip)
-    answered = base.mark_area(opacity=0.5, color=ANSWERED_COLOUR, line=True).encode(
-        y=alt.Y("answered:Q", title="Leaf questions")
-    )
-    scope = base.mark_line(color="#333333", strokeDash=[4, 3], point=True).encode(
-        y=alt.Y("scope:Q", title="Leaf questions")
-    )
+    answered = base.mark_area(
+        opacity=0.5, color=ANSWERED_COLOUR, line=alt.OverlayMarkDef(color=ANSWERED_COLOUR)
+    ).encode(y=alt.Y("answered:Q", title="Leaf questions"))
+    scope = base.mark_line(
+        color=SCOPE_COLOUR, strokeDash=[4, 3], point=alt.OverlayMarkDef(color=SCOPE_COLOUR)
+    ).encode(y=alt.Y("scope:Q", title="Leaf questions"))
     confidence = (
         base.mark_line(
-            color=CONFIDENCE_COLOUR, point=alt.OverlayMarkDef(size=50), interpolate="step-after"
+            color=CONFIDENCE_COLOUR,
+            point=alt.OverlayMarkDef(size=50, color=CONFIDENCE_COLOUR),
+            interpolate="step-after",
         )
         .encode(
             y=alt.Y(
