@@ -68,7 +68,7 @@ def _new_question(page: Any, server: Server, seen: h.Watch) -> int:
     title.fill(hostile.text)
     form.get_by_label(re.compile(r"^Context: ")).fill(h.framed("context"))
     h.submit(page, form, "Create question")
-    h.flash(page, f"Created “{hostile.line}”")
+    h.flash(page, f"Created {hostile.line}")
     h.assert_harmless(page, seen)
     [root] = h.rows(server, select(Question))
     assert (root.title, root.context) == (hostile.line, h.framed_stored("context"))
@@ -78,7 +78,7 @@ def _new_question(page: Any, server: Server, seen: h.Watch) -> int:
 
 
 def _break_down(page: Any, server: Server, seen: h.Watch, root_id: int) -> None:
-    page.get_by_label("Break down: one sub-question per line").fill(
+    page.get_by_role("textbox", name="Break down: one sub-question per line").fill(
         "\n".join(h.typed_line(p) for p in PAYLOADS)
     )
     h.submit(page, page, "Add sub-questions")
@@ -93,12 +93,12 @@ def _break_down(page: Any, server: Server, seen: h.Watch, root_id: int) -> None:
         ".map((b) => b.innerText)"
     )
     shown = {normalise(label) for label in labels}
-    missing = [p.name for p in PAYLOADS if normalise(f"↳ {p.line}") not in shown]
+    missing = [p.name for p in PAYLOADS if normalise(p.line) not in shown]
     assert missing == [], f"sub-question titles not shown as typed: {missing}"
 
 
 def _edit(page: Any, server: Server, seen: h.Watch, root_id: int) -> None:
-    h.expanded(page, "Edit")
+    h.expanded(page, "Edit title, context and technique")
     form = h.form(page, f"edit_{root_id}")
     typed = BY_NAME["script_tag"]
     title = form.get_by_label("Question", exact=True)
@@ -106,7 +106,7 @@ def _edit(page: Any, server: Server, seen: h.Watch, root_id: int) -> None:
     title.press_sequentially(typed.text)  # typed key by key, once, to prove typing works
     form.get_by_label("Context (Markdown)").fill(h.framed("edit"))
     h.submit(page, form, "Save")
-    h.flash(page, "Saved.")
+    h.flash(page, "Saved “")
     h.assert_harmless(page, seen)
     with Session(server.engine) as session:
         root = session.get(Question, root_id)
@@ -267,7 +267,7 @@ def _one_on_one(page: Any, server: Server, seen: h.Watch) -> None:
     h.submit(page, page, "Start today's one-on-one")
     h.flash(page, "One-on-one started.")
     form = h.form(page, "oo_notes_form")
-    form.get_by_label("Notes (Markdown)").fill(h.framed("oo-notes"))
+    form.get_by_role("textbox", name="Notes (Markdown)").fill(h.framed("oo-notes"))
     h.submit(page, form, "Save notes")
     h.flash(page, "Notes saved.")
     h.shows_corpus(page, "oo-notes")
