@@ -245,10 +245,10 @@ def test_the_audit_log_keeps_a_one_on_one_private_to_its_two_people(session: Ses
     mine, _ = audit.search(session, team.manager, f=private)
     theirs, total = audit.search(session, team.other_manager, f=private)
     assert total == len(mine) == len(theirs)
-    kept = theirs[theirs["entity"].isin(["one_on_one", "track_note", "action_item"])]
+    kept = theirs[theirs["Kind"].isin(["one-on-one", "track note", "action item"])]
     assert len(kept) == 4  # the meeting started, its notes, a track note, an action item
-    assert secret in set(mine["new"])
-    assert secret not in set(theirs["new"]) | set(theirs["old"])
-    assert set(kept["new"]) == {audit.PRIVATE}
+    assert secret in set(mine["After"])
+    assert secret not in set(theirs["After"]) | set(theirs["Before"]) | set(theirs["Title"])
+    assert set(kept["After"]) == {audit.PRIVATE}
     assert secret not in audit.to_csv(session, team.other_manager, f=private)
     assert secret in audit.to_csv(session, team.manager, f=private)
