@@ -5,6 +5,7 @@ cannot run skips on a laptop and fails in CI (see ``tests.conftest.skip_or_fail`
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import os
 import re
 import shutil
@@ -17,7 +18,7 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from sqlalchemy import Engine
@@ -29,6 +30,9 @@ from team.db import make_engine
 from team.ui import serve
 from tests.conftest import migrated_copy, skip_or_fail
 from tests.factories import Team, make_team
+
+if TYPE_CHECKING:
+    from tests.e2e.walk import DemoServer, Walk
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -207,6 +211,28 @@ def streamlit_server(
         yield base_url
     finally:
         _stop(process)
+
+
+@pytest.fixture(scope="session")
+def demo_server(
+    sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[DemoServer]:
+    """The app over the demo team, for the whole session (tests/e2e/walk.py)."""
+    from tests.e2e.walk import serve_demo
+
+    with serve_demo(sqlite_template, tmp_path_factory.mktemp("demo")) as demo:
+        yield demo
+
+
+@pytest.fixture(scope="module")
+def walk(demo_server: DemoServer, chromium_path: str) -> Iterator[Walk]:
+    """Every page of the demo team per role and width, one browser per module."""
+    from tests.e2e.walk import open_walk
+
+    if importlib.util.find_spec("playwright") is None:
+        skip_or_fail("Playwright is not installed (pip install -e '.[dev]')")
+    with open_walk(demo_server, chromium_path) as walker:
+        yield walker
 
 
 @pytest.fixture
