@@ -25,22 +25,15 @@ CSS = """<style>
   justify-content: flex-start; text-align: left; min-height: 0; padding: 0;
 }
 [class*="st-key-trow_"] [data-testid="stCaptionContainer"] p { margin: 0; }
-[class*="st-key-trow_l1_"] { margin-left: 1.25rem; }
-[class*="st-key-trow_l2_"] { margin-left: 2.5rem; }
-[class*="st-key-trow_l3_"] { margin-left: 3.75rem; }
-[class*="st-key-trow_l4_"] { margin-left: 5rem; }
-/* Review rows (review_widgets.review_row): one button each, read from the left like a
-   list, the chevron at the right end. */
-[class*="st-key-review_row_"] button > div,
-[class*="st-key-review_row_"] button > div > span {
-  width: 100%; justify-content: space-between; text-align: left;
-}
-[class*="st-key-review_row_"] button [data-testid="stMarkdownContainer"] { text-align: left; }
+[class*="st-key-trow_l1_"] { margin-left: 1.25rem; width: calc(100% - 1.25rem) !important; }
+[class*="st-key-trow_l2_"] { margin-left: 2.5rem; width: calc(100% - 2.5rem) !important; }
+[class*="st-key-trow_l3_"] { margin-left: 3.75rem; width: calc(100% - 3.75rem) !important; }
+[class*="st-key-trow_l4_"] { margin-left: 5rem; width: calc(100% - 5rem) !important; }
 @media (max-width: 640px) {
-  [class*="st-key-trow_l1_"] { margin-left: 0.6rem; }
-  [class*="st-key-trow_l2_"] { margin-left: 1.2rem; }
-  [class*="st-key-trow_l3_"] { margin-left: 1.8rem; }
-  [class*="st-key-trow_l4_"] { margin-left: 2.4rem; }
+  [class*="st-key-trow_l1_"] { margin-left: 0.6rem; width: calc(100% - 0.6rem) !important; }
+  [class*="st-key-trow_l2_"] { margin-left: 1.2rem; width: calc(100% - 1.2rem) !important; }
+  [class*="st-key-trow_l3_"] { margin-left: 1.8rem; width: calc(100% - 1.8rem) !important; }
+  [class*="st-key-trow_l4_"] { margin-left: 2.4rem; width: calc(100% - 2.4rem) !important; }
 }
 </style>"""
 
