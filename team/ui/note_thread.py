@@ -56,6 +56,12 @@ def note_thread(
     _add_note_form(person, target, target_id, key)
 
 
+MUST_FIX_HELP = (
+    "A must-fix note holds up approval until it is resolved. The reviewer's must-fix note "
+    "also asks for changes: the review reads “changes requested” at once."
+)
+
+
 def _add_note_form(person: PersonView, target: TargetKind, target_id: int, key: str) -> None:
     """Add a note: cleared once added (the note shows above), kept when refused."""
     fields = {f"note_body_{key}": "", f"note_kind_{key}": NoteKind.COMMENT}
@@ -63,7 +69,11 @@ def _add_note_form(person: PersonView, target: TargetKind, target_id: int, key: 
     with st.form(f"add_note_{key}", clear_on_submit=False):
         body = st.text_area("Add a note (Markdown)", key=f"note_body_{key}", height=90)
         kind = st.selectbox(
-            "Kind", list(NoteKind), format_func=lambda k: k.label, key=f"note_kind_{key}"
+            "Kind",
+            list(NoteKind),
+            format_func=lambda k: k.label,
+            key=f"note_kind_{key}",
+            help=MUST_FIX_HELP if target == "review_request" else None,
         )
         submitted = st.form_submit_button("Add note")
     if submitted:
