@@ -326,3 +326,19 @@ def test_stale_questions_count_days_since_evidence(build: Builder) -> None:
         build.s, stale_after_days=14, person_id=t.other_ic, now=NOW
     )
     assert list(mine["title"]) == ["no evidence"]
+
+
+def test_quiet_time_starts_again_when_a_question_is_reassigned(build: Builder) -> None:
+    """The rule My work and the agenda follow (questions/rules.quiet_days): evidence
+    logged before the assignee was given the question is not theirs to follow up."""
+    t = build.team
+    root = build.question("R", 40)
+    handed = build.question("handed over", 30, root, assignee=t.other_ic)
+    build.finding(handed, t.ic, 25)
+    build.event(3, handed, "updated", field="assignee_id", old=t.ic, new=t.other_ic)
+    kept = build.question("kept", 30, root, assignee=t.ic)
+    build.finding(kept, t.ic, 25)
+    build.s.commit()
+    got = history_people.stale_questions(build.s, stale_after_days=14, now=NOW).set_index("title")
+    assert got.loc["handed over", "days_since"] == 3.0 and not got.loc["handed over", "stale"]
+    assert got.loc["kept", "days_since"] == 25.0 and got.loc["kept", "stale"]

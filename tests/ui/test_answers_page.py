@@ -130,8 +130,8 @@ def test_a_cited_marker_links_to_the_finding_card_on_questions(
 
 
 def _open_root(at: AppTest) -> int:
-    picker = at.selectbox(key=next(s.key for s in at.selectbox if s.key.startswith("q_root_")))
-    return int(picker.value)
+    keys = [s.key for s in at.selectbox if s.key and s.key.startswith("q_root_")]
+    return int(str(at.selectbox(key=keys[0]).value))
 
 
 def test_answers_opens_on_the_question_last_shown(

@@ -1,10 +1,6 @@
 """My work: the questions assigned to a person, with when each last had evidence, whether
 it is stale (questions/rules.py) and how many reviews on it are open. Long lists are read
-one page at a time with their total; each read is a fixed number of queries.
-
-An assignee's quiet time starts at their newest evidence or, when it is later, at the
-moment they were given the question (evidence logged before that is not theirs to follow
-up): a question just assigned is not stale, however old it is."""
+one page at a time with their total; each read is a fixed number of queries."""
 
 from __future__ import annotations
 
@@ -14,13 +10,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, Select, case, func, select
+from sqlalchemy import Select, case, func, select
 from sqlmodel import Session, col
 
-from team.models import Event, Project, Question, ReviewRequest, table_of, utcnow
+from team.models import Project, Question, ReviewRequest, utcnow
 from team.services.core.paging import Paged, Window, read_page
 from team.services.core.sql_time import aware
-from team.services.questions.rules import is_stale, last_evidence, quiet_days
+from team.services.questions.rules import assigned_at, is_stale, last_evidence, quiet_days
 from team.vocabulary import QuestionStatus, ReviewStatus
 
 
@@ -44,27 +40,6 @@ class WorkItem(AssignedQuestion):
     stale: bool  # still open and quiet for the stale_after_days of config.yaml
     open_reviews: int
     version: int
-
-
-def assigned_at() -> ScalarSelect[datetime]:
-    """Per question (correlated): when its assignee was last changed, or NULL when it
-    has kept the one it was created with."""
-    return (
-        select(func.max(Event.at))
-        .where(
-            col(Event.entity) == table_of(Question).name,
-            col(Event.entity_id) == col(Question.id),
-            col(Event.field) == "assignee_id",
-        )
-        .scalar_subquery()
-    )
-
-
-def quiet_start(last: Any, created: Any, assigned: Any) -> ColumnElement[Any]:
-    """When the assignee's quiet time starts, in SQL: the newest evidence ``last`` (the
-    creation ``created`` when there is none), or the moment ``assigned`` when later."""
-    start = func.coalesce(last, created)
-    return case((assigned > start, assigned), else_=start)
 
 
 def _assigned(person_id: int) -> Select[Question, str]:
@@ -151,7 +126,7 @@ def _question_facts(
         .subquery("facts")
     )
     c = inner.c
-    quiet = quiet_days(session, quiet_start(c.last, c.created_at, c.assigned), c.created_at, now)
+    quiet = quiet_days(session, c.last, c.created_at, c.assigned, now)
     query = select(
         inner.c.id, inner.c.last, quiet, is_stale(quiet, stale_after_days), inner.c.open_reviews
     )

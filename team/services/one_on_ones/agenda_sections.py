@@ -30,10 +30,10 @@ from sqlmodel import Session, col
 
 from team.models import Finding, Note, Project, Question, ReviewRequest
 from team.services.core.sql_time import aware
-from team.services.inbox.my_work import AssignedQuestion, assigned_at, quiet_start
+from team.services.inbox.my_work import AssignedQuestion
 from team.services.notes.reads import note_item, note_item_rows
 from team.services.notes.rules import on_work_of, open_must_fix
-from team.services.questions.rules import is_stale, last_evidence, quiet_days
+from team.services.questions.rules import assigned_at, is_stale, last_evidence, quiet_days
 from team.vocabulary import Confidence, FindingKind, FindingStatus, QuestionStatus, ReviewStatus
 
 
@@ -182,7 +182,7 @@ def questions(
         .subquery("active")
     )
     c = active.c
-    quiet = quiet_days(session, quiet_start(c.last, c.created_at, c.assigned), c.created_at, now)
+    quiet = quiet_days(session, c.last, c.created_at, c.assigned, now)
     overdue = and_(c.due_date.is_not(None), c.due_date < day)
     section = case(
         (overdue, literal_column("'overdue_questions'", String)),

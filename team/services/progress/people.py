@@ -32,7 +32,7 @@ from team.models import Finding, Person, Project, Question, ReviewRequest, utcno
 from team.services.core.due import overdue
 from team.services.core.sql_time import at, hours_between, whole_weeks
 from team.services.progress.history import WEEKS, calendar, frame, utc
-from team.services.questions.rules import is_stale, last_evidence, quiet_days
+from team.services.questions.rules import assigned_at, is_stale, last_evidence, quiet_days
 from team.vocabulary import FindingStatus, QuestionStatus, ReviewStatus, Role
 
 AGE_BUCKETS = ("under 1 day", "1-3 days", "3-7 days", "over a week")
@@ -330,11 +330,13 @@ def stale_questions(
             col(Question.id).label("question_id"),
             col(Question.created_at).label("created_at"),
             last_evidence().label("last"),
+            assigned_at().label("assigned"),
         )
         .where(*where)
         .subquery("leaves")
     )
-    days = quiet_days(session, leaves.c.last, leaves.c.created_at, now or utcnow())
+    c = leaves.c
+    days = quiet_days(session, c.last, c.created_at, c.assigned, now or utcnow())
     stale = case((is_stale(days, stale_after_days), 1), else_=0)
     ranked = (
         select(

@@ -7,7 +7,9 @@ further, reorders their sub-questions, logs findings and drafts answers on them,
 edits the questions they created; a viewer changes nothing.
 
 Stale means no new evidence for N days (``stale_after_days`` in config.yaml): evidence is
-a finding that is not withdrawn; a question without any counts from its creation.
+a finding that is not withdrawn; a question without any counts from its creation. Quiet
+time starts again when the question is given to someone (evidence logged before that is
+not theirs to follow up): a question just assigned is not stale, however old it is.
 """
 
 from __future__ import annotations
@@ -17,10 +19,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, ScalarSelect, func, select
+from sqlalchemy import ColumnElement, ScalarSelect, case, func, select
 from sqlmodel import Session, col
 
-from team.models import Finding, Question
+from team.models import Event, Finding, Question, table_of
 from team.services.core.actors import Actor, require_writer
 from team.services.core.errors import IllegalTransition, PermissionDenied
 from team.services.core.sql_time import at, hours_between
@@ -141,10 +143,28 @@ def last_evidence() -> ScalarSelect[datetime]:
     )
 
 
-def quiet_days(session: Session, last: Any, created: Any, now: datetime) -> ColumnElement[Any]:
-    """Days without new evidence, in SQL: since ``last`` evidence, or since ``created``
-    when there is none."""
-    return hours_between(session, func.coalesce(last, created), at(now)) / 24.0
+def assigned_at() -> ScalarSelect[datetime]:
+    """Per question (correlated): when its assignee was last changed, or NULL when it
+    has kept the one it was created with."""
+    return (
+        select(func.max(Event.at))
+        .where(
+            col(Event.entity) == table_of(Question).name,
+            col(Event.entity_id) == col(Question.id),
+            col(Event.field) == "assignee_id",
+        )
+        .scalar_subquery()
+    )
+
+
+def quiet_days(
+    session: Session, last: Any, created: Any, assigned: Any, now: datetime
+) -> ColumnElement[Any]:
+    """Days without new evidence, in SQL: since the ``last`` evidence (``created`` when
+    there is none) or since the question was ``assigned``, whichever is later."""
+    evidence = func.coalesce(last, created)
+    start = case((assigned > evidence, assigned), else_=evidence)
+    return hours_between(session, start, at(now)) / 24.0
 
 
 def is_stale(quiet: ColumnElement[Any], stale_after_days: int) -> ColumnElement[bool]:
