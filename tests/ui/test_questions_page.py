@@ -10,6 +10,8 @@ from sqlmodel import Session, col
 from streamlit.testing.v1 import AppTest
 
 from team.models import Question
+from team.services.findings import writes as findings
+from team.services.findings.writes import FindingInput
 from team.services.questions import writes as questions
 from team.services.questions.writes import QuestionCreate, SubQuestion
 from team.vocabulary import Priority, QuestionStatus
@@ -208,3 +210,26 @@ def test_viewer_sees_no_editing_controls(
     assert "new_q_title" not in {w.key for w in at.text_input}
     assert not any((w.key or "").startswith("plan_") for w in at.selectbox)
     assert [t.label for t in at.tabs] == ["Tree", "Diagram"]  # no Bulk edit tab
+
+
+def test_a_link_to_an_older_finding_opens_its_card_on_the_page_that_holds_it(
+    app_engine: Engine, open_app: Callable[..., AppTest]
+) -> None:
+    team = _team(app_engine)
+    with Session(app_engine) as session:
+        rid = root(session, team)
+        made = [
+            findings.log_finding(
+                session, team.manager, question_id=rid, data=FindingInput(f"Finding {i:02d}")
+            )
+            for i in range(12)
+        ]
+    oldest = made[0]
+    at = open_app(team.manager, "questions", root=str(rid), finding=str(oldest.id))
+    assert_no_exception(at)
+    assert at.number_input(key=f"findings_{rid}_page").value == 2  # newest first, 10 a page
+    [card] = [e for e in at.expander if e.label.startswith("Finding 00")]
+    assert card.proto.expanded
+    # The reader may turn back to the first page after.
+    at.number_input(key=f"findings_{rid}_page").set_value(1).run()
+    assert not [e for e in at.expander if e.label.startswith("Finding 00")]

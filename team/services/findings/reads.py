@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlmodel import Session, col
 
 from team.models import Finding, Person, Question
@@ -206,6 +206,28 @@ def findings_on_page(session: Session, *, question_id: int, window: Window) -> P
     with their total."""
     query = finding_query().where(col(Finding.question_id) == question_id).order_by(*_newest())
     return read_page(session, query, window, to_views)
+
+
+def page_of_finding(
+    session: Session, *, question_id: int, finding_id: int, size: int
+) -> int | None:
+    """The page (of ``size`` findings, newest first as findings_on_page lists them) on
+    which finding ``finding_id`` of ``question_id`` stands; None when it is not there."""
+    finding = session.get(Finding, finding_id)
+    if finding is None or finding.question_id != question_id:
+        return None
+    newer = (
+        select(func.count())
+        .select_from(Finding)
+        .where(
+            col(Finding.question_id) == question_id,
+            or_(
+                col(Finding.created_at) > finding.created_at,
+                and_(col(Finding.created_at) == finding.created_at, col(Finding.id) > finding_id),
+            ),
+        )
+    )
+    return int(session.scalar(newer) or 0) // size + 1
 
 
 def findings_below(

@@ -204,15 +204,28 @@ def _findings(person: PersonView, node: TreeNode) -> None:
     and notes once opened; who works on it can log another here."""
     q = node.question
     key = f"findings_{q.id}"
+    linked = query_int("finding")
+    _turn_to(key, q.id, linked)
     found = reads.findings_on_page(question_id=q.id, window=Window(requested_page(key)))
     st.markdown(f"**Findings ({found.total:,})**")
     if not found.total:
         st.caption("No findings on this question yet.")
     pager(found, key, noun="findings, newest first")
-    finding_cards(person, found.items, linked=st.query_params.get("finding"))
+    finding_cards(person, found.items, linked=str(linked) if linked else None)
     if may_log(Actor.of(person), q):
         with st.expander("Log a finding", icon=":material/add_notes:"):
             log_finding_form(person, q.id, key=f"q{q.id}")
+
+
+def _turn_to(key: str, question_id: int, finding_id: int | None) -> None:
+    """Open the findings list on the page that holds the finding a link names (once per
+    link, so the reader may turn the pages after)."""
+    if finding_id is None or st.session_state.get(f"{key}_for") == finding_id:
+        return
+    st.session_state[f"{key}_for"] = finding_id
+    page = reads.page_of_finding(question_id=question_id, finding_id=finding_id, size=Window().size)
+    if page is not None:
+        st.session_state[f"{key}_page"] = page
 
 
 def render() -> None:
