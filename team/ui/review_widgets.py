@@ -5,7 +5,6 @@ goes through a service, which checks the rules again."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import streamlit as st
 
@@ -16,7 +15,7 @@ from team.services.reviews import rules
 from team.services.reviews import writes as reviews
 from team.services.reviews.reads import ReviewView
 from team.ui import navigation, state
-from team.ui.actions import attempt, bind
+from team.ui.actions import attempt, bind, link_to, submit
 from team.ui.labels import hours_text, review_badge
 from team.ui.navigation import PageFor
 from team.ui.text import plain
@@ -38,8 +37,17 @@ def request_review_form(
     people: list[PersonView],
     key: str,
 ) -> None:
+    """Ask for a review: cleared once asked (saying who was asked, with a link to the
+    request's thread), kept as typed when refused."""
     reviewers = {p.id: p.name for p in people if rules.may_review(p, person.id)}
     usable = [f for f in question_findings if f.status.is_evidence]
+    fields: dict[str, object] = {
+        f"rr_url_{key}": "",
+        f"rr_focus_{key}": "",
+        f"rr_reviewer_{key}": None,
+        f"rr_finding_{key}": None,
+    }
+    state.start_widgets(fields)
     with st.form(f"request_review_{key}", clear_on_submit=False):
         url = st.text_input(
             "Artifact link (PR, commit, notebook)", key=f"rr_url_{key}", placeholder="https://"
@@ -49,8 +57,8 @@ def request_review_form(
         reviewer = c1.selectbox(
             "Reviewer",
             list(reviewers),
-            index=None,
             format_func=reviewers.__getitem__,
+            placeholder="Pick who reviews it",
             key=f"rr_reviewer_{key}",
         )
         finding_id = c2.selectbox(
@@ -71,12 +79,17 @@ def request_review_form(
             finding_id=finding_id,
         )
 
-        def ask(session: Any) -> None:
-            reviews.request_review(session, person.id, data=data)
-            for field in ("url", "focus"):
-                st.session_state.pop(f"rr_{field}_{key}", None)
+        def asked(review_id: int) -> str:
+            name = plain(reviewers.get(reviewer or -1, "the reviewer"))
+            thread = link_to("reviews", "open the request", review=review_id)
+            return f"Review requested from {name}: {thread}."
 
-        attempt(ask, "Review requested.", key=f"request_review_{key}")
+        submit(
+            lambda session: reviews.request_review(session, person.id, data=data),
+            asked,
+            fields=fields,
+            key=f"request_review_{key}",
+        )
 
 
 def review_row(

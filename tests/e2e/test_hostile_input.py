@@ -237,7 +237,7 @@ def _request_review(page: Any, server: Server, seen: h.Watch) -> int:
     assert h.count(server, ReviewRequest) == 0
     url.fill(ODD_LINKS[0])
     h.submit(page, form, "Request review")
-    h.flash(page, "Review requested.")
+    h.flash(page, "Review requested from Maya")
     [review] = h.rows(server, select(ReviewRequest))
     assert (review.artifact_url, review.focus) == (ODD_LINKS[0], h.framed_stored("focus"))
     h.assert_harmless(page, seen)

@@ -173,7 +173,7 @@ def test_ic_asks_manager_reviews_ic_fixes_manager_approves(server: Server, page:
     _choose(page, form, "Reviewer", "Maya")
     _choose(page, form, "About the finding (optional)", summary)
     _click(page, "Request review", scope=form)
-    _flash(page, "Review requested.")
+    _flash(page, "Review requested from Maya")
 
     with Session(server.engine) as session:
         review = session.exec(

@@ -1,6 +1,7 @@
 """AppTest: the Reviews thread offers Approve only when it would be accepted (a must-fix
-note open: drawn disabled, saying why, the service's own sentence), and every move
-confirms itself in a sentence that names what was reviewed."""
+note open: drawn disabled, saying why, the service's own sentence), every move confirms
+itself in a sentence that names what was reviewed, and the form that asks for a review
+finishes (cleared once asked, saying who with a link; kept as typed when refused)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 from streamlit.testing.v1 import AppTest
 
 from team.models import ReviewRequest
@@ -30,6 +31,7 @@ FINDING = "Monthly plans churn twice as often"
 @dataclass
 class Setup:
     team: Team
+    question: int
     review: int
     review_of_finding: int
 
@@ -57,7 +59,7 @@ def setup(app_engine: Engine) -> Setup:
             )
             return reviews.request_review(session, team.ic, data=data)
 
-        return Setup(team, ask(None), ask(fid))
+        return Setup(team, sub.id, ask(None), ask(fid))
 
 
 def _approve(at: AppTest, rid: int) -> object:
@@ -139,3 +141,41 @@ def test_asking_again_confirms_in_a_sentence(
     at.button(key=f"review_open_{rid}").click().run()
     assert_no_exception(at)
     assert _flash(at) == [f"You asked again for a review of “{SUB}”."]
+
+
+def test_asking_for_a_review_clears_the_form_and_links_to_the_request(
+    app_engine: Engine, open_app: Callable[..., AppTest], setup: Setup
+) -> None:
+    at = open_app(setup.team.ic, "my_work")
+    key = f"mywork_{setup.question}"
+    url, focus = "https://github.com/example-org/churn/pull/9", "Is the cohort right?"
+    at.text_input(key=f"rr_url_{key}").input(url)
+    at.text_area(key=f"rr_focus_{key}").input(focus)
+    submit = at.button(key=f"FormSubmitter:request_review_{key}-Request review")
+    submit.click().run()  # no reviewer picked: refused, and nothing typed is lost
+    assert_no_exception(at)
+    assert any("Pick who should review" in e.value for e in at.error)
+    assert (
+        at.text_input(key=f"rr_url_{key}").value,
+        at.text_area(key=f"rr_focus_{key}").value,
+    ) == (
+        url,
+        focus,
+    )
+    at.selectbox(key=f"rr_reviewer_{key}").set_value(setup.team.manager)
+    at.button(key=f"FormSubmitter:request_review_{key}-Request review").click().run()
+    assert_no_exception(at)
+    with Session(app_engine) as session:
+        made = session.exec(
+            select(ReviewRequest).where(col(ReviewRequest.artifact_url) == url)
+        ).one()
+    assert _flash(at) == [
+        f"Review requested from Maya: [open the request](reviews?review={made.id})."
+    ]
+    assert at.text_input(key=f"rr_url_{key}").value == ""
+    assert at.text_area(key=f"rr_focus_{key}").value == ""
+    assert at.selectbox(key=f"rr_reviewer_{key}").value is None
+    # A second click asks for nothing twice: the empty form is refused.
+    at.button(key=f"FormSubmitter:request_review_{key}-Request review").click().run()
+    with Session(app_engine) as session:
+        assert len(session.exec(select(ReviewRequest)).all()) == 3
