@@ -391,8 +391,8 @@ def test_every_transition(
         assert (last.field, last.old_value, last.new_value) == ("status", start, target)
         assert last.actor_id == _mover(team, target)
     else:
-        allowed = ", ".join(s.value for s in F if (start, s) in ALLOWED)
-        expected = f"is {start.value}; from there it can move to {allowed}, not to {target.value}"
+        allowed = ", ".join(s.label for s in F if (start, s) in ALLOWED)
+        expected = f"is {start.label}; from there it can move to {allowed}, not to {target.label}"
         with pytest.raises(IllegalTransition, match=re.escape(expected)) as caught:
             findings.move_finding(session, who, **move, reason="r")
         assert caught.value.field == "status"

@@ -10,6 +10,7 @@ from sqlmodel import Session
 
 from team.models import Project
 from team.services.core.paging import Window
+from team.services.progress.overdue import overdue_count
 from team.services.questions.portfolio import PortfolioFilter, page, summary
 from team.vocabulary import Priority, QuestionStatus
 from tests.factories import Team, node
@@ -84,7 +85,7 @@ def test_summary_counts_every_match_not_only_the_page(session: Session, team: Te
     everything = summary(session, f=EVERYTHING)
     assert everything.general_questions == 3
     assert everything.open_sub_questions == 1
-    assert everything.overdue == 1  # B is answered, so not overdue
+    assert overdue_count(session, f=EVERYTHING) == 1  # B is answered, so not overdue
     assert (everything.leaves, everything.answered_leaves) == (4, 2)  # a1, a2, B, C
     only_ines = summary(session, f=PortfolioFilter(person_id=team.ic))
     assert (only_ines.general_questions, only_ines.leaves, only_ines.answered_leaves) == (1, 2, 1)

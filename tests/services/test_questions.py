@@ -400,7 +400,7 @@ def test_every_status_transition(
             == target
         )
     else:
-        with pytest.raises(IllegalTransition, match=f"is {start.value}; from there"):
+        with pytest.raises(IllegalTransition, match=f"is {start.label}; from there"):
             question_status.set_status(
                 session, team.manager, question_id=rid, version=1, status=target
             )

@@ -68,10 +68,10 @@ def check_move(actor: Actor, finding: Authored, new: FindingStatus) -> None:
     """IllegalTransition or PermissionDenied unless ``actor`` may move it to ``new``."""
     current = FindingStatus(finding.status)
     if new not in TRANSITIONS[current]:
-        allowed = ", ".join(s.value for s in FindingStatus if s in TRANSITIONS[current])
+        allowed = ", ".join(s.label for s in FindingStatus if s in TRANSITIONS[current])
         raise IllegalTransition(
-            f"This finding is {current.value}; from there it can move to {allowed}, not to "
-            f"{new.value}.",
+            f"This finding is {current.label}; from there it can move to {allowed}, not to "
+            f"{new.label}.",
             field="status",
         )
     if not may_move(actor, finding.author_id, new):

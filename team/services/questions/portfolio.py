@@ -19,6 +19,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from team.models import Person, Project, Question
+from team.services.core.due import is_overdue
 from team.services.core.paging import Paged, Window, read_page, words_in
 from team.services.questions.tree import involves, rollups_by_root
 from team.vocabulary import AnswerState, Confidence, QuestionStatus
@@ -58,7 +59,7 @@ class PortfolioRow:
 
     @property
     def overdue(self) -> bool:
-        return self.due_date is not None and self.due_date < date.today() and self.status.is_open
+        return is_overdue(self.due_date, self.status)
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,6 @@ class Summary:
     open_sub_questions: int
     leaves: int
     answered_leaves: int
-    overdue: int
 
     @property
     def coverage(self) -> float | None:
@@ -144,21 +144,11 @@ def page(session: Session, *, f: PortfolioFilter, window: Window) -> Paged[Portf
     return Paged(items=rows, total=found.total, window=found.window)
 
 
-def summary(session: Session, *, f: PortfolioFilter, today: date | None = None) -> Summary:
-    """Counts over every matching general question, in two queries."""
-    today = today or date.today()
+def summary(session: Session, *, f: PortfolioFilter) -> Summary:
+    """Counts over every matching general question, in two queries (overdue is counted
+    by progress/overdue.py, at every depth)."""
     roots = select(col(Question.id)).where(*_matching_roots(f))
-    overdue = case(
-        (
-            (col(Question.due_date) < today)
-            & col(Question.status).in_(QuestionStatus.still_open()),
-            1,
-        ),
-        else_=0,
-    )
-    n_roots, n_overdue = session.execute(
-        select(func.count(), func.coalesce(func.sum(overdue), 0)).where(*_matching_roots(f))
-    ).one()
+    n_roots = session.scalar(select(func.count()).where(*_matching_roots(f)))
     open_subs = session.scalar(
         select(func.count()).where(
             col(Question.root_id).in_(roots),
@@ -168,11 +158,10 @@ def summary(session: Session, *, f: PortfolioFilter, today: date | None = None) 
     )
     leaves, answered = coverage_totals(session, roots)
     return Summary(
-        general_questions=int(n_roots),
+        general_questions=int(n_roots or 0),
         open_sub_questions=int(open_subs or 0),
         leaves=leaves,
         answered_leaves=answered,
-        overdue=int(n_overdue),
     )
 
 

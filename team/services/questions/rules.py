@@ -119,10 +119,10 @@ def check_status_change(actor: Actor, question: Assignable, new: QuestionStatus)
     if not actor.is_manager and S.DROPPED in (new, current):
         raise PermissionDenied("Only a manager can drop a question or bring one back.")
     if new not in TRANSITIONS[current]:
-        allowed = ", ".join(s.value for s in QuestionStatus if s in TRANSITIONS[current])
+        allowed = ", ".join(s.label for s in QuestionStatus if s in TRANSITIONS[current])
         raise IllegalTransition(
-            f"'{question.title}' is {current.value}; from there it can move to {allowed}, "
-            f"not to {new.value}.",
+            f"'{question.title}' is {current.label}; from there it can move to {allowed}, "
+            f"not to {new.label}.",
             field="status",
         )
 

@@ -119,7 +119,7 @@ def check_assignee(session: Session, assignee_id: int | None) -> None:
         )
     if person.role != Role.IC:
         raise InvalidInput(
-            f"{person.name} is a {person.role}; questions are assigned to ICs.",
+            f"{person.name} is a {Role(person.role).label}; questions are assigned to ICs.",
             field="assignee",
         )
 
