@@ -35,6 +35,13 @@ CSS = """<style>
   [class*="st-key-trow_l3_"] { margin-left: 1.8rem; width: calc(100% - 1.8rem) !important; }
   [class*="st-key-trow_l4_"] { margin-left: 2.4rem; width: calc(100% - 2.4rem) !important; }
 }
+/* Review rows (review_widgets.review_row): one button each, read from the left like a
+   list, the chevron at the right end. */
+[class*="st-key-review_row_"] button > div,
+[class*="st-key-review_row_"] button > div > span {
+  width: 100%; justify-content: space-between; text-align: left;
+}
+[class*="st-key-review_row_"] button [data-testid="stMarkdownContainer"] { text-align: left; }
 </style>"""
 
 
