@@ -24,6 +24,11 @@ def _team(engine: Engine) -> Team:
         return make_team(session)
 
 
+def _opened(at: AppTest) -> set[str]:
+    """The keys of the outline's title buttons (the open question has none)."""
+    return {b.key for b in at.button if b.key and b.key.startswith("open_")}
+
+
 def _questions(engine: Engine) -> list[Question]:
     with Session(engine) as session:
         return list(session.scalars(select(Question).order_by(col(Question.id))))
@@ -138,13 +143,13 @@ def test_siblings_stay_in_view_around_the_open_sub_question(
         )
     at = open_app(team.manager, "questions", root=str(rid), node=str(subs[7].id))
     assert_no_exception(at)
-    shown = {b.key for b in at.button if (b.key or "").startswith("open_")}
+    shown = _opened(at)
     # The parent, the five siblings before and the one after; the open one is not a link.
     expected = {rid, *(s.id for s in subs[2:7]), subs[8].id}
     assert shown == {f"open_{i}" for i in expected}
     assert any("2 earlier sub-questions" in c.value for c in at.caption)
     at.button(key=f"open_{subs[4].id}").click().run()
-    shown = {b.key for b in at.button if (b.key or "").startswith("open_")}
+    shown = _opened(at)
     assert f"open_{below.id}" in shown and f"open_{subs[3].id}" in shown
 
 
