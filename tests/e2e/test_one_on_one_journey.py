@@ -23,8 +23,6 @@ from tests.e2e.conftest import Server, click_to_run, wait_idle
 from tests.e2e.test_journey import _pick
 from tests.factories import Team, backdate_question, root
 
-TODAY = date.today()
-
 
 @dataclass(frozen=True)
 class Seeded:
@@ -49,7 +47,7 @@ def _seed(engine: Engine, team: Team, tag: str) -> Seeded:
         )
         backdate_question(session, sub.id, utcnow() - timedelta(days=20))
         past = one_on_ones.start(
-            session, team.manager, report_id=team.ic, held_on=TODAY - timedelta(days=7)
+            session, team.manager, report_id=team.ic, held_on=date.today() - timedelta(days=7)
         )
         item = one_on_ones.add_action_item(
             session, team.manager, one_on_one_id=past, owner_id=team.ic, description=carried_text
@@ -106,7 +104,7 @@ def test_manager_holds_a_one_on_one_and_the_report_ticks_the_item(
     seeded = _seed(server.engine, team, tag)
     track, body = "Career growth", f"Wants to present at the **all-hands** {tag}"
     shown_body = f"Wants to present at the all-hands {tag}"
-    action, due = f"Share the notebook for review {tag}", TODAY + timedelta(days=7)
+    action, due = f"Share the notebook for review {tag}", date.today() + timedelta(days=7)
 
     # Maya opens Ines's one-on-one.
     page.goto(server.base_url)
@@ -122,7 +120,7 @@ def test_manager_holds_a_one_on_one_and_the_report_ticks_the_item(
     expect(page.get_by_text(seeded.carried_text).first).to_be_visible()
     carried = _section(page, "Carried over (1)")
     assert seeded.carried_text in carried
-    assert f"raised {(TODAY - timedelta(days=7)).isoformat()}" in carried
+    assert f"raised {(date.today() - timedelta(days=7)).isoformat()}" in carried
     stale = _section(page, "Stale questions (1)")
     assert seeded.stale_title in stale
     assert "no new evidence for 20 days" in stale
@@ -187,7 +185,7 @@ def test_manager_holds_a_one_on_one_and_the_report_ticks_the_item(
     with Session(server.engine) as session:
         meeting = session.exec(
             select(OneOnOne).where(
-                col(OneOnOne.held_on) == TODAY, col(OneOnOne.report_id) == team.ic
+                col(OneOnOne.held_on) == date.today(), col(OneOnOne.report_id) == team.ic
             )
         ).one()
         new_item = session.exec(

@@ -58,7 +58,6 @@ PEOPLE = {
     "inactive": "inactive_ic",
 }
 
-TODAY = date.today()
 NB = "https://nb.example.com/churn.ipynb"
 PR = "https://github.com/example-org/churn/pull/7"
 F, R, S = FindingStatus, ReviewStatus, QuestionStatus
@@ -186,7 +185,7 @@ class World:
     # ----------------------------------------------------------------- one-on-ones
     @cached_property
     def meeting(self) -> int:
-        day = TODAY - timedelta(days=self.n)
+        day = date.today() - timedelta(days=self.n)
         return one_on_ones.start(self.s, self.t.manager, report_id=self.t.ic, held_on=day)
 
     @cached_property
@@ -435,7 +434,7 @@ def _resolve(w: World) -> Case:
 
 
 def _start(w: World) -> Case:
-    day = TODAY - timedelta(days=100 + w.n)
+    day = date.today() - timedelta(days=100 + w.n)
     return Case(
         lambda who: one_on_ones.start(w.s, who, report_id=w.t.ic, held_on=day),
         lambda mid: w.get(OneOnOne, mid).held_on == day,

@@ -4,7 +4,7 @@ grow with the data. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlmodel import Session
 
@@ -19,7 +19,6 @@ from tests.factories import Team
 from tests.services.test_one_on_ones import (
     PR,
     STALE,
-    TODAY,
     _age,
     _counting,
     _fill_every_section,
@@ -58,7 +57,7 @@ def test_the_most_pressing_questions_come_first(session: Session, team: Team) ->
     for days in (20, 40, 30):
         _age(session, Question, _question(session, team, f"Quiet {days}"), days)
     for days in (1, 5, 3):
-        _question(session, team, f"Late {days}", due_date=TODAY - timedelta(days=days))
+        _question(session, team, f"Late {days}", due_date=date.today() - timedelta(days=days))
     result = _bounded(session, team, limit=2)
     assert [q.title for q in result.stale_questions] == ["Quiet 40", "Quiet 30"]
     assert [q.quiet_days for q in result.stale_questions] == [40, 30]
@@ -117,18 +116,33 @@ def test_history_is_read_one_page_at_a_time(session: Session, team: Team) -> Non
     past = [_meeting(session, team, days_ago=d) for d in (35, 28, 21, 14, 7)]
     today = _meeting(session, team)
     first = reads.meetings(
-        session, team.ic, manager_id=team.manager, report_id=team.ic, day=TODAY, window=Window(1, 2)
+        session,
+        team.ic,
+        manager_id=team.manager,
+        report_id=team.ic,
+        day=date.today(),
+        window=Window(1, 2),
     )
     assert first.today is not None and first.today.id == today
     assert first.latest is not None and first.latest.id == today
     assert [m.id for m in first.past.items] == [past[4], past[3]]
     assert (first.past.total, first.past.pages) == (5, 3)
     last = reads.meetings(
-        session, team.ic, manager_id=team.manager, report_id=team.ic, day=TODAY, window=Window(3, 2)
+        session,
+        team.ic,
+        manager_id=team.manager,
+        report_id=team.ic,
+        day=date.today(),
+        window=Window(3, 2),
     )
     assert [m.id for m in last.past.items] == [past[0]]
     beyond = reads.meetings(
-        session, team.ic, manager_id=team.manager, report_id=team.ic, day=TODAY, window=Window(9, 2)
+        session,
+        team.ic,
+        manager_id=team.manager,
+        report_id=team.ic,
+        day=date.today(),
+        window=Window(9, 2),
     )
     assert beyond.past.window.page == 3 and [m.id for m in beyond.past.items] == [past[0]]
 
@@ -146,7 +160,7 @@ def test_without_a_meeting_today_the_latest_is_the_newest_past_one(
         team.manager,
         manager_id=team.manager,
         report_id=team.ic,
-        day=TODAY,
+        day=date.today(),
         window=Window(2, 1),
     )
     assert got.today is None
@@ -176,7 +190,7 @@ def test_history_pages_cost_the_same_whatever_the_count(session: Session, team: 
                 team.manager,
                 manager_id=team.manager,
                 report_id=team.ic,
-                day=TODAY,
+                day=date.today(),
                 window=Window(1, 2),
             )
         return len(statements)

@@ -29,13 +29,12 @@ from team.vocabulary import NoteKind, QuestionStatus
 from tests.factories import Team, backdate_question, root
 
 STALE = 14
-TODAY = date.today()
 PR = "https://github.com/example-org/churn/pull/7"
 
 
 def _meeting(session: Session, team: Team, days_ago: int = 0) -> int:
     return oo.start(
-        session, team.manager, report_id=team.ic, held_on=TODAY - timedelta(days=days_ago)
+        session, team.manager, report_id=team.ic, held_on=date.today() - timedelta(days=days_ago)
     )
 
 
@@ -145,7 +144,7 @@ def test_recent_evidence_or_short_silence_is_not_stale(session: Session, team: T
 
 
 def test_question_past_due_is_overdue(session: Session, team: Team) -> None:
-    qid = _question(session, team, due_date=TODAY - timedelta(days=1))
+    qid = _question(session, team, due_date=date.today() - timedelta(days=1))
     [item] = _only(_agenda(session, team), "overdue_questions")
     assert item.question_id == qid
 
@@ -154,7 +153,7 @@ def test_answered_or_dropped_questions_are_never_overdue_or_stale(
     session: Session, team: Team
 ) -> None:
     for status in (QuestionStatus.ANSWERED, QuestionStatus.DROPPED):
-        qid = _question(session, team, status.value, due_date=TODAY - timedelta(days=3))
+        qid = _question(session, team, status.value, due_date=date.today() - timedelta(days=3))
         _age(session, Question, qid, 60)
         row = session.get(Question, qid)
         assert row is not None
@@ -201,7 +200,7 @@ def test_overdue_action_item(session: Session, team: Team) -> None:
         one_on_one_id=mid,
         owner_id=team.ic,
         description="Share",
-        due_date=TODAY - timedelta(1),
+        due_date=date.today() - timedelta(1),
     )
     [item] = _only(_agenda(session, team), "overdue_actions")
     assert item.id == aid
@@ -219,7 +218,7 @@ def test_open_action_item_is_carried_over(session: Session, team: Team) -> None:
     result = _agenda(session, team)
     [item] = _only(result, "carried_over")
     assert item.id == aid
-    assert result.previous_on == TODAY - timedelta(days=7)
+    assert result.previous_on == date.today() - timedelta(days=7)
 
 
 # --------------------------------------------------------------------------- carry-over
@@ -244,7 +243,7 @@ def test_items_of_todays_meeting_or_other_pairs_do_not_carry_over(
     session: Session, team: Team
 ) -> None:
     other = oo.start(
-        session, team.manager, report_id=team.other_ic, held_on=TODAY - timedelta(days=3)
+        session, team.manager, report_id=team.other_ic, held_on=date.today() - timedelta(days=3)
     )
     oo.add_action_item(
         session, team.manager, one_on_one_id=other, owner_id=team.other_ic, description="Not Ines's"
@@ -287,7 +286,7 @@ def test_one_per_pair_and_day_and_never_ahead(session: Session, team: Team) -> N
     with pytest.raises(InvalidInput, match="already exists"):
         _meeting(session, team)
     with pytest.raises(InvalidInput, match="not ahead"):
-        oo.start(session, team.manager, report_id=team.ic, held_on=TODAY + timedelta(days=1))
+        oo.start(session, team.manager, report_id=team.ic, held_on=date.today() + timedelta(days=1))
 
 
 def test_only_the_two_people_see_a_one_on_one(session: Session, team: Team) -> None:
@@ -463,15 +462,15 @@ def test_every_change_is_an_event(session: Session, team: Team) -> None:
         one_on_one_id=mid,
         owner_id=team.ic,
         description="Share",
-        due_date=TODAY,
+        due_date=date.today(),
     )
     oo.set_done(session, team.ic, action_item_id=aid, version=1)
     rows = session.scalars(select(Event).order_by(col(Event.id))).all()
     assert [(e.entity, e.action, e.field, e.new_value) for e in rows] == [
-        ("one_on_one", "created", None, TODAY.isoformat()),
+        ("one_on_one", "created", None, date.today().isoformat()),
         ("track_note", "created", "track", "Feedback"),
         ("action_item", "created", None, "Share"),
-        ("action_item", "updated", "due_date", TODAY.isoformat()),
+        ("action_item", "updated", "due_date", date.today().isoformat()),
         ("action_item", "updated", "done", "true"),
     ]
     assert rows[-1].actor_id == team.ic
@@ -515,7 +514,7 @@ def _fill_every_section(session: Session, team: Team, n: int) -> None:
     for i in range(n):
         stale = _question(session, team, f"Stale {n}.{i}")
         _age(session, Question, stale, 40)
-        late = _question(session, team, f"Late {n}.{i}", due_date=TODAY - timedelta(days=1))
+        late = _question(session, team, f"Late {n}.{i}", due_date=date.today() - timedelta(days=1))
         _finding(session, team.ic, late)
         notes.add_note(
             session,
@@ -535,7 +534,7 @@ def _fill_every_section(session: Session, team: Team, n: int) -> None:
             one_on_one_id=old,
             owner_id=team.ic,
             description=f"Late {i}",
-            due_date=TODAY - timedelta(1),
+            due_date=date.today() - timedelta(1),
         )
         oo.add_action_item(
             session, team.manager, one_on_one_id=old, owner_id=team.ic, description=f"Open {i}"

@@ -26,8 +26,6 @@ from tests.ui.conftest import assert_no_exception
 
 MeetingRow = TypeVar("MeetingRow", OneOnOne, TrackNote, ActionItem)
 
-TODAY = date.today()
-
 
 @dataclass
 class Setup:
@@ -50,7 +48,7 @@ def setup(app_engine: Engine) -> Setup:
         )
         backdate_question(session, sub.id, utcnow() - timedelta(days=20))
         last_week = one_on_ones.start(
-            session, team.manager, report_id=team.ic, held_on=TODAY - timedelta(days=7)
+            session, team.manager, report_id=team.ic, held_on=date.today() - timedelta(days=7)
         )
         item = one_on_ones.add_action_item(
             session,
@@ -102,7 +100,7 @@ def test_manager_holds_a_one_on_one_from_the_agenda(
     assert_no_exception(at)
     assert "One-on-one started." in _texts(at)
     [_, meeting] = _rows(app_engine, OneOnOne)
-    assert (meeting.held_on, meeting.report_id) == (TODAY, team.ic)
+    assert (meeting.held_on, meeting.report_id) == (date.today(), team.ic)
 
     # The page says how the meeting's notes differ from a track note.
     assert forms.NOTES_AND_TRACKS in [c.value for c in at.caption]
@@ -123,14 +121,14 @@ def test_manager_holds_a_one_on_one_from_the_agenda(
 
     at.text_input(key="oo_action_desc").input("Share the notebook for review")
     at.selectbox(key="oo_action_owner").set_value(team.ic)
-    at.date_input(key="oo_action_due").set_value(TODAY + timedelta(days=7))
+    at.date_input(key="oo_action_due").set_value(date.today() + timedelta(days=7))
     at.button(key="FormSubmitter:oo_action_form-Add action item").click().run()
     assert_no_exception(at)
     new = _rows(app_engine, ActionItem)[-1]
     assert (new.description, new.owner_id, new.due_date) == (
         "Share the notebook for review",
         team.ic,
-        TODAY + timedelta(days=7),
+        date.today() + timedelta(days=7),
     )
     assert "Share the notebook for review" in _texts(at)
     assert "Action item added for Ines: “Share the notebook for review”." in _texts(at)
@@ -193,14 +191,14 @@ def test_an_empty_action_item_is_refused_with_a_sentence(
     with Session(app_engine) as session:
         one_on_ones.start(session, setup.team.manager, report_id=setup.team.ic)
     at = open_app(setup.team.manager, "one_on_ones")
-    at.date_input(key="oo_action_due").set_value(TODAY + timedelta(days=3))
+    at.date_input(key="oo_action_due").set_value(date.today() + timedelta(days=3))
     at.selectbox(key="oo_action_owner").set_value(setup.team.manager)
     at.button(key="FormSubmitter:oo_action_form-Add action item").click().run()
     assert_no_exception(at)
     assert any("cannot be empty" in e.value for e in at.error)
     assert len(_rows(app_engine, ActionItem)) == 1  # only last week's
     # Nothing chosen is lost: the description is all that is missing.
-    assert at.date_input(key="oo_action_due").value == TODAY + timedelta(days=3)
+    assert at.date_input(key="oo_action_due").value == date.today() + timedelta(days=3)
     assert at.selectbox(key="oo_action_owner").value == setup.team.manager
 
 
@@ -324,7 +322,10 @@ def test_a_long_history_and_a_long_agenda_are_bounded(
         team = make_team(session)
         held = [
             one_on_ones.start(
-                session, team.manager, report_id=team.ic, held_on=TODAY - timedelta(days=7 * week)
+                session,
+                team.manager,
+                report_id=team.ic,
+                held_on=date.today() - timedelta(days=7 * week),
             )
             for week in range(7, 0, -1)
         ]
@@ -345,12 +346,12 @@ def test_a_long_history_and_a_long_agenda_are_bounded(
     assert "Quiet question 6" in shown  # the quietest first
     assert "Quiet question 0" not in shown
     first = [e.label for e in at.expander]
-    assert len(first) == 5 and first[0].startswith((TODAY - timedelta(days=7)).isoformat())
+    assert len(first) == 5 and first[0].startswith((date.today() - timedelta(days=7)).isoformat())
     assert "Showing 1 to 5 of 7 past one-on-ones" in shown
     at.number_input(key=f"oo_history_{team.manager}_{team.ic}_page").set_value(2).run()
     assert_no_exception(at)
     rest = [e.label for e in at.expander]
-    assert len(rest) == 2 and rest[-1].startswith((TODAY - timedelta(days=49)).isoformat())
+    assert len(rest) == 2 and rest[-1].startswith((date.today() - timedelta(days=49)).isoformat())
     assert "The oldest notes" not in _texts(at)  # closed: not drawn
     at.session_state[meeting_key(held[0])] = True
     at.run()
