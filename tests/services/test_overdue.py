@@ -12,6 +12,7 @@ from sqlmodel import Session
 
 from team.services.admin import reads as admin_reads
 from team.services.core import due
+from team.services.one_on_ones import agenda_sections
 from team.services.progress import people as progress_people
 from team.services.progress.overdue import overdue_count
 from team.services.questions.portfolio import PortfolioFilter
@@ -53,6 +54,16 @@ def test_overview_and_team_count_the_same_overdue_questions(session: Session, tr
     assert sum(per_person.values()) == overview
     chart = progress_people.workload(session, now=datetime.combine(TODAY, time(), tzinfo=UTC))
     assert int(chart["overdue"].sum()) == overview
+    # Ines's one-on-one agenda lists her two.
+    agenda = agenda_sections.questions(
+        session,
+        report_id=tree.ic,
+        day=TODAY,
+        now=datetime.combine(TODAY, time(), tzinfo=UTC),
+        stale_after_days=10_000,
+        limit=10,
+    )
+    assert agenda.totals.get("overdue_questions") == 2
 
 
 def test_every_count_takes_today_from_one_place(

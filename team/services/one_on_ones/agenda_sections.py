@@ -29,6 +29,7 @@ from sqlalchemy import (
 from sqlmodel import Session, col
 
 from team.models import Finding, Note, Project, Question, ReviewRequest
+from team.services.core import due
 from team.services.core.sql_time import aware
 from team.services.inbox.my_work import AssignedQuestion
 from team.services.notes.reads import note_item, note_item_rows
@@ -173,6 +174,7 @@ def questions(
             col(Question.created_at).label("created_at"),
             last_evidence().label("last"),
             assigned_at().label("assigned"),
+            case((due.overdue(day), 1), else_=0).label("overdue"),
         )
         .join(Project, col(Project.id) == col(Question.project_id))
         .where(
@@ -183,7 +185,7 @@ def questions(
     )
     c = active.c
     quiet = quiet_days(session, c.last, c.created_at, c.assigned, now)
-    overdue = and_(c.due_date.is_not(None), c.due_date < day)
+    overdue = c.overdue == 1
     section = case(
         (overdue, literal_column("'overdue_questions'", String)),
         (is_stale(quiet, stale_after_days), literal_column("'stale_questions'", String)),
