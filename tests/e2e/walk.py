@@ -307,9 +307,10 @@ class Walk:
 
 
 def _download(tab: Any, button: Any) -> Any:
-    """Click a download button and return the download. A deferred file is registered by
-    the run that drew the button, so a click that meets a rerun can go unanswered: click
-    once more if nothing arrives."""
+    """Click a download button and return the download (click once more if nothing
+    arrives). The app's download buttons do not rerun it: a deferred file is registered
+    by the run that drew the button, and a rerun started by the click itself could drop
+    it, leaving the button spinning (seen once in CI on Answers)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     for attempt in range(2):
@@ -322,7 +323,6 @@ def _download(tab: Any, button: Any) -> Any:
         except PlaywrightTimeout:
             if attempt:
                 raise
-    wait_idle(tab, started_within=1_000)  # a download button reruns the app
     _settle(tab)
     return download
 

@@ -83,6 +83,7 @@ def _audit(person: PersonView) -> None:
             file_name="audit-log.csv",
             mime="text/csv",
             key="audit_csv_download",
+            on_click="ignore",  # no rerun: it could drop the file the click asks for
         )
 
 

@@ -262,6 +262,7 @@ def render() -> None:
             file_name=f"memo-question-{q.id}.md",
             mime="text/markdown",
             key=f"memo_{q.id}",
+            on_click="ignore",  # no rerun: it could drop the file the click asks for
             icon=":material/download:",
         )
     st.markdown("#### Versions")

@@ -299,6 +299,7 @@ def _download(agenda: Agenda, meeting: OneOnOneView | None) -> None:
         file_name=f"one-on-one-{agenda.report_id}-{agenda.day.isoformat()}.md",
         mime="text/markdown",
         key="oo_download",
+        on_click="ignore",  # no rerun: it could drop the file the click asks for
         icon=":material/download:",
     )
 
