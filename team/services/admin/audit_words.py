@@ -64,6 +64,7 @@ PERSON_FIELDS = frozenset(
 )
 QUESTION_FIELDS = frozenset({"parent_id", "question_id"})
 PROJECT_FIELDS = frozenset({"project_id"})
+ID_FIELDS = ((PERSON_FIELDS, "person"), (QUESTION_FIELDS, "question"), (PROJECT_FIELDS, "project"))
 YES_NO_FIELDS = frozenset({"active", "archived", "done", "resolved"})
 # Fields whose value is a vocabulary's, by the kind of thing (None: any kind).
 ENUMS: dict[tuple[str | None, str], type[StrEnum]] = {
@@ -143,16 +144,16 @@ class _Wanted:
         ids: dict[str, set[int]] = defaultdict(set)
         for r in rows:
             ids[r.entity].add(r.entity_id)
+            kind = _named_kind(r.field)
             for value in (r.old, r.new):
-                if r.field and value and value.isdigit():
-                    for fields, kind in (
-                        (PERSON_FIELDS, "person"),
-                        (QUESTION_FIELDS, "question"),
-                        (PROJECT_FIELDS, "project"),
-                    ):
-                        if r.field in fields:
-                            ids[kind].add(int(value))
+                if kind and value and value.isdigit():
+                    ids[kind].add(int(value))
         return cls(ids)
+
+
+def _named_kind(field: str | None) -> str | None:
+    """The kind of thing a field's value is the id of ("person", ...), or None."""
+    return next((kind for fields, kind in ID_FIELDS if field in fields), None)
 
 
 def _meeting_title(held_on: date, manager: str, report: str) -> str:
@@ -175,24 +176,16 @@ def _titles(session: Session, wanted: _Wanted) -> dict[tuple[str, int], tuple[st
 Found = Iterable[tuple[int, str, str]]
 
 
-def _people(session: Session, ids: list[int]) -> Found:
-    query = select(col(Person.id), col(Person.name)).where(col(Person.id).in_(ids))
-    return ((i, name, name) for i, name in session.execute(query))
+def _named(id_column: Any, text_column: Any, *, cut: bool = False) -> Callable[..., Found]:
+    """A reader of things titled by one column of their own (cut to its first words)."""
 
+    def read(session: Session, ids: list[int]) -> Found:
+        query = select(id_column, text_column).where(id_column.in_(ids))
+        for i, text in session.execute(query):
+            title = first_words(text) if cut else text
+            yield i, title, title
 
-def _projects(session: Session, ids: list[int]) -> Found:
-    query = select(col(Project.id), col(Project.name)).where(col(Project.id).in_(ids))
-    return ((i, name, name) for i, name in session.execute(query))
-
-
-def _questions(session: Session, ids: list[int]) -> Found:
-    query = select(col(Question.id), col(Question.title)).where(col(Question.id).in_(ids))
-    return ((i, title, title) for i, title in session.execute(query))
-
-
-def _findings(session: Session, ids: list[int]) -> Found:
-    query = select(col(Finding.id), col(Finding.summary)).where(col(Finding.id).in_(ids))
-    return ((i, first_words(s), first_words(s)) for i, s in session.execute(query))
+    return read
 
 
 def _reviews(session: Session, ids: list[int]) -> Found:
@@ -206,11 +199,6 @@ def _reviews(session: Session, ids: list[int]) -> Found:
     for i, title, summary in session.execute(query):
         about = first_words(summary or title)
         yield i, about, about
-
-
-def _notes(session: Session, ids: list[int]) -> Found:
-    query = select(col(Note.id), col(Note.body)).where(col(Note.id).in_(ids))
-    return ((i, first_words(b), first_words(b)) for i, b in session.execute(query))
 
 
 def _answers(session: Session, ids: list[int]) -> Found:
@@ -242,37 +230,35 @@ def _one_on_ones(session: Session, ids: list[int]) -> Found:
         yield i, title, title
 
 
-def _track_notes(session: Session, ids: list[int]) -> Found:
-    via = col(OneOnOne.id) == col(TrackNote.one_on_one_id)
-    query = _with_meeting(col(TrackNote.id), col(TrackNote.track), via=via)
-    for i, track, held_on, manager, report in session.execute(
-        query.where(col(TrackNote.id).in_(ids))
-    ):
-        meeting = _meeting_title(held_on, manager, report)
-        yield i, f"{first_words(track)} ({meeting})", meeting
+def _in_meeting(id_column: Any, text_column: Any, meeting_id: Any) -> Callable[..., Found]:
+    """A reader of a one-on-one's rows (track notes, action items), titled by their first
+    words and their meeting; for a reader the meeting is private from, by the meeting
+    only."""
 
+    def read(session: Session, ids: list[int]) -> Found:
+        query = _with_meeting(id_column, text_column, via=col(OneOnOne.id) == meeting_id)
+        for i, text, held_on, manager, report in session.execute(query.where(id_column.in_(ids))):
+            meeting = _meeting_title(held_on, manager, report)
+            yield i, f"{first_words(text)} ({meeting})", meeting
 
-def _action_items(session: Session, ids: list[int]) -> Found:
-    via = col(OneOnOne.id) == col(ActionItem.one_on_one_id)
-    query = _with_meeting(col(ActionItem.id), col(ActionItem.description), via=via)
-    for i, text, held_on, manager, report in session.execute(
-        query.where(col(ActionItem.id).in_(ids))
-    ):
-        meeting = _meeting_title(held_on, manager, report)
-        yield i, f"{first_words(text)} ({meeting})", meeting
+    return read
 
 
 _READERS: dict[str, Callable[[Session, list[int]], Found]] = {
-    Entity.PERSON: _people,
-    Entity.PROJECT: _projects,
-    Entity.QUESTION: _questions,
-    Entity.FINDING: _findings,
+    Entity.PERSON: _named(col(Person.id), col(Person.name)),
+    Entity.PROJECT: _named(col(Project.id), col(Project.name)),
+    Entity.QUESTION: _named(col(Question.id), col(Question.title)),
+    Entity.FINDING: _named(col(Finding.id), col(Finding.summary), cut=True),
     Entity.REVIEW_REQUEST: _reviews,
-    Entity.NOTE: _notes,
+    Entity.NOTE: _named(col(Note.id), col(Note.body), cut=True),
     Entity.ANSWER: _answers,
     Entity.ONE_ON_ONE: _one_on_ones,
-    Entity.TRACK_NOTE: _track_notes,
-    Entity.ACTION_ITEM: _action_items,
+    Entity.TRACK_NOTE: _in_meeting(
+        col(TrackNote.id), col(TrackNote.track), col(TrackNote.one_on_one_id)
+    ),
+    Entity.ACTION_ITEM: _in_meeting(
+        col(ActionItem.id), col(ActionItem.description), col(ActionItem.one_on_one_id)
+    ),
 }
 
 
@@ -300,13 +286,9 @@ class Words:
                 return str(getattr(enum(value), "label", value))
             except ValueError:
                 return value
-        for fields, kind in (
-            (PERSON_FIELDS, "person"),
-            (QUESTION_FIELDS, "question"),
-            (PROJECT_FIELDS, "project"),
-        ):
-            if field in fields and value.isdigit():
-                return self.titles.get((kind, int(value)), (f"#{value}", ""))[0]
+        kind = _named_kind(field)
+        if kind and value.isdigit():
+            return self.titles.get((kind, int(value)), (f"#{value}", ""))[0]
         if field in YES_NO_FIELDS:
             return {"true": "yes", "false": "no"}.get(value, value)
         if field.endswith("_at"):
