@@ -8,11 +8,12 @@ nothing to it."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 from team.services.answers.reads import AnswerVersion
 from team.services.core.markdown import LINK_DEST
 from team.ui.actions import link_to
+from team.ui.text import outside
 
 # A marker not escaped by a backslash (an escaped "\[" is text, as the user or
 # safe_markdown meant it).
@@ -49,7 +50,7 @@ def linked(markdown: str, links: Mapping[str, str]) -> str:
         return MARKER.sub(lambda m: links.get(m[1] + m[2], m[0]), part)
 
     def in_line(line: str) -> str:
-        return _between(line, _CODE_SPAN, lambda part: _between(part, LINK_DEST, in_text))
+        return outside(line, _CODE_SPAN, lambda part: outside(part, LINK_DEST, in_text))
 
     out, fence = [], ""
     for line in markdown.split("\n"):
@@ -63,14 +64,3 @@ def linked(markdown: str, links: Mapping[str, str]) -> str:
             line = in_line(line)
         out.append(line)
     return "\n".join(out)
-
-
-def _between(text: str, skip: re.Pattern[str], change: Callable[[str], str]) -> str:
-    """``text`` with ``change`` applied to the parts outside the matches of ``skip``."""
-    parts, last = [], 0
-    for match in skip.finditer(text):
-        parts.append(change(text[last : match.start()]))
-        parts.append(match.group(0))
-        last = match.end()
-    parts.append(change(text[last:]))
-    return "".join(parts)

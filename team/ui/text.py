@@ -17,6 +17,7 @@ text is never changed."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from team.services.core.markdown import (
     JOINER,
@@ -101,12 +102,17 @@ def _no_directives(text: str) -> str:
     """Keep ":red", ":material/home:" and the like as typed: Streamlit reads them as
     colour and icon directives anywhere in Markdown. Link destinations keep their colon
     (a mailto: link would break)."""
+    return outside(text, LINK_DEST, lambda part: _COLON_WORD.sub(":" + JOINER, part))
+
+
+def outside(text: str, skip: re.Pattern[str], change: Callable[[str], str]) -> str:
+    """``text`` with ``change`` applied to the parts outside the matches of ``skip``."""
     parts, last = [], 0
-    for match in LINK_DEST.finditer(text):
-        parts.append(_COLON_WORD.sub(":" + JOINER, text[last : match.start()]))
+    for match in skip.finditer(text):
+        parts.append(change(text[last : match.start()]))
         parts.append(match.group(0))
         last = match.end()
-    parts.append(_COLON_WORD.sub(":" + JOINER, text[last:]))
+    parts.append(change(text[last:]))
     return "".join(parts)
 
 
@@ -135,13 +141,7 @@ def _escape(segment: str) -> str:
 
 
 def _escape_line(line: str) -> str:
-    parts, last = [], 0
-    for match in _CODE_SPAN.finditer(line):
-        parts.append(_escape(line[last : match.start()]))
-        parts.append(match.group(0))
-        last = match.end()
-    parts.append(_escape(line[last:]))
-    return "".join(parts)
+    return outside(line, _CODE_SPAN, _escape)
 
 
 def web_link(url: str, label: str | None = None) -> str:
