@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # The newest migration's revision. An app server whose database is already there starts
 # without loading Alembic (a third of a second); a test keeps this equal to Alembic's head.
-HEAD_REVISION = "0003"
+HEAD_REVISION = "0004"
 # Any constant works; it only has to be the same for every app server of a deployment.
 _PG_MIGRATION_LOCK = 80_17_2026
 
@@ -130,6 +130,19 @@ def head_revision() -> str:
     head = ScriptDirectory.from_config(_alembic_config(make_engine("sqlite://"))).get_current_head()
     assert head is not None
     return head
+
+
+def search_index_part(name: str | None, type_: str) -> bool:
+    """True for what the search index adds beside the models (migration 0004): SQLite's
+    FTS5 tables and their shadow tables, PostgreSQL's ``search`` columns and their GIN
+    indexes. Schema comparisons leave them out (Alembic's ``include_name``)."""
+    if name is None:
+        return False
+    if type_ == "table":
+        return "_fts" in name
+    if type_ == "column":
+        return name == "search"
+    return type_ == "index" and name.endswith("_search")
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -1,0 +1,132 @@
+"""Full-text search over every text the team writes.
+
+- SQLite: one FTS5 table per searched table, external content (the text stays in the
+  table; the index holds only its words), kept in step by insert, delete and update
+  triggers; the unicode61 tokenizer folds case and accents, and prefix indexes of 2 and 3
+  characters make ``word*`` cheap. Existing rows are indexed by a rebuild.
+- PostgreSQL: a stored ``search`` tsvector column per searched table, generated from the
+  text (so every insert and update keeps it in step, with no trigger to forget), with a
+  GIN index. ``team_fold`` folds case and accents with ``translate`` (the ``unaccent``
+  extension needs a superuser on many servers) and turns the punctuation that makes the
+  parser see URLs, e-mail addresses, paths and hyphenated words into spaces, so a link's
+  words are found like any other. Queries fold the same way.
+
+Nothing is dropped; the downgrade removes only what this adds.
+
+Revision ID: 0004
+Revises: 0003
+"""
+
+import unicodedata
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0004"
+down_revision: str | None = "0003"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+# table -> (column, PostgreSQL weight) in order; links is JSON, searched as its text.
+SEARCHED: dict[str, tuple[tuple[str, str], ...]] = {
+    "question": (("title", "A"), ("context", "B")),
+    "finding": (("summary", "A"), ("body", "B"), ("links", "C")),
+    "answer": (("body", "B"),),
+    "note": (("body", "B"),),
+    "review_request": (("focus", "A"), ("artifact_url", "C")),
+    "one_on_one": (("notes", "B"),),
+    "track_note": (("track", "A"), ("body", "B")),
+    "action_item": (("description", "A"),),
+}
+# The characters the PostgreSQL parser joins words with (URLs, hosts, e-mails, paths,
+# hyphenated words, numbers with a point, tags and entities).
+JOINERS = "/\\.@:-_<>&;=?#%+~'\"|*^!,()[]{}`$"
+
+
+def _accent_map() -> tuple[str, str]:
+    """Every Latin letter with an accent (U+00C0..U+024F, U+1E00..U+1EFF) and the
+    lower-case letter without it."""
+    accented, plain = [], []
+    for code in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        char = chr(code)
+        base = unicodedata.normalize("NFD", char.lower())
+        marks = base[1:]
+        if (
+            marks
+            and base[0].isascii()
+            and base[0].isalpha()
+            and all(unicodedata.combining(c) for c in marks)
+        ):
+            accented.append(char)
+            plain.append(base[0])
+    return "".join(accented), "".join(plain)
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _sqlite_upgrade() -> None:
+    for table, columns in SEARCHED.items():
+        names = [c for c, _ in columns]
+        cols = ", ".join(names)
+        new = ", ".join(f"new.{c}" for c in names)
+        old = ", ".join(f"old.{c}" for c in names)
+        fts = f"{table}_fts"
+        op.execute(
+            f"CREATE VIRTUAL TABLE {fts} USING fts5({cols}, content='{table}', "
+            "content_rowid='id', tokenize='unicode61 remove_diacritics 2', prefix='2 3')"
+        )
+        insert = f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new});"
+        delete = f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old});"
+        op.execute(f"CREATE TRIGGER {fts}_ai AFTER INSERT ON {table} BEGIN {insert} END")
+        op.execute(f"CREATE TRIGGER {fts}_ad AFTER DELETE ON {table} BEGIN {delete} END")
+        op.execute(
+            f"CREATE TRIGGER {fts}_au AFTER UPDATE OF {cols} ON {table} BEGIN {delete} {insert} END"
+        )
+        op.execute(f"INSERT INTO {fts}({fts}) VALUES ('rebuild')")
+
+
+def _postgres_upgrade() -> None:
+    accented, plain = _accent_map()
+    spaces = " " * len(JOINERS)
+    sql = (
+        "CREATE FUNCTION team_fold(text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE "
+        f"AS $$ SELECT translate(lower(coalesce($1, '')), {_literal(accented + JOINERS)}, "
+        f"{_literal(plain + spaces)}) $$"
+    )
+    # Straight to the driver, which reads '%' as a placeholder unless doubled (and
+    # SQLAlchemy would read ':' as one).
+    op.get_bind().exec_driver_sql(sql.replace("%", "%%"))
+    for table, columns in SEARCHED.items():
+        parts = [
+            f"setweight(to_tsvector('simple'::regconfig, team_fold("
+            f"{column}{'::text' if column == 'links' else ''})), '{weight}')"
+            for column, weight in columns
+        ]
+        op.execute(
+            f"ALTER TABLE {table} ADD COLUMN search tsvector "
+            f"GENERATED ALWAYS AS ({' || '.join(parts)}) STORED"
+        )
+        op.execute(f"CREATE INDEX ix_{table}_search ON {table} USING gin (search)")
+
+
+def upgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        _postgres_upgrade()
+    else:
+        _sqlite_upgrade()
+
+
+def downgrade() -> None:
+    postgres = op.get_bind().dialect.name == "postgresql"
+    for table in SEARCHED:
+        if postgres:
+            op.execute(f"DROP INDEX ix_{table}_search")
+            op.execute(f"ALTER TABLE {table} DROP COLUMN search")
+        else:
+            for suffix in ("ai", "ad", "au"):
+                op.execute(f"DROP TRIGGER {table}_fts_{suffix}")
+            op.execute(f"DROP TABLE {table}_fts")
+    if postgres:
+        op.execute("DROP FUNCTION team_fold(text)")

@@ -1,0 +1,242 @@
+"""Search everything the team wrote, as one person may see it.
+
+One search costs four statements whatever the size: the facets with the total, one page
+of hits, the text of that page's hits, and the paths of their questions."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from team.models import Person, utcnow
+from team.services.core.errors import PermissionDenied
+from team.services.core.paging import Paged, Window
+from team.services.core.sql_time import aware
+from team.services.search import sql
+from team.services.search.kinds import Kind
+from team.services.search.sql import Filters, Scope
+from team.services.search.terms import (
+    MAX_TERMS,
+    Piece,
+    Query,
+    Term,
+    fts5_match,
+    parse,
+    snippet,
+    tsquery,
+    words,
+)
+from team.vocabulary import Role
+
+__all__ = ["Filters", "Hit", "Results", "reader", "search", "similar"]
+
+SIMILAR = 5  # existing questions or findings shown beside a new one
+# Words too common to say two titles are alike.
+_COMMON = (
+    "a an and are as at be by can did do does for from has have how in is it its of on or "
+    "our should that the their this to was we were what when where which who why will with "
+    "would"
+)
+COMMON = frozenset(_COMMON.split())
+EVERYTHING = Filters()
+FIRST_PAGE = Window()
+
+
+@dataclass(frozen=True)
+class Link:
+    """Where a hit is shown: a page (navigation name) and its query parameters."""
+
+    page: str
+    params: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Hit:
+    kind: Kind
+    id: int
+    title: str
+    snippet: list[Piece]
+    author: str | None
+    at: datetime | None
+    path: tuple[str, ...]  # the general question, ..., the question (empty off the tree)
+    status: str | None
+    finding_kind: str | None
+    link: Link
+    where: str = ""  # a one-on-one's two people
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str | None  # a person's or project's name; None for a vocabulary value
+    count: int
+
+
+@dataclass(frozen=True)
+class Results:
+    hits: Paged[Hit]
+    facets: dict[str, list[FacetValue]]
+    query: Query
+
+
+def reader(session: Session, person_id: int) -> Scope:
+    """Who searches, read afresh: a deactivated (or unknown) person sees nothing."""
+    person = session.get(Person, person_id, populate_existing=True)
+    if person is None or not person.active:
+        raise PermissionDenied(
+            "This person is deactivated and can no longer see the team's work; ask a manager."
+        )
+    return Scope(person_id=person_id, viewer=Role(person.role) == Role.VIEWER)
+
+
+def search(
+    session: Session,
+    person_id: int,
+    *,
+    text: str,
+    filters: Filters = EVERYTHING,
+    window: Window = FIRST_PAGE,
+    by_date: bool = False,
+    now: datetime | None = None,
+) -> Results:
+    """The hits of ``text`` that ``person_id`` may see, narrowed by ``filters``, best
+    first (or newest first ``by_date``), one page; with the facets. InvalidInput for a
+    search over the length limit; no hits for one with no words to look for."""
+    scope = reader(session, person_id)
+    query = parse(text)
+    if query.empty:
+        return Results(Paged([], 0, window), {}, query)
+    postgres = session.get_bind().dialect.name == "postgresql"
+    base = sql.hits_cte(scope, filters, postgres=postgres, now=now or utcnow())
+    base.params["match"] = tsquery(query) if postgres else fts5_match(query)
+    facets, total = _facets(session, sql.facets_statement(base, filters))
+    window = window.within(total)
+    page = sql.page_statement(
+        base, filters, by_date=by_date, limit=window.size, offset=window.offset
+    )
+    rows: Sequence[Any] = session.execute(page.clause(), page.params).all()
+    return Results(Paged(_hits(session, rows, query, postgres), total, window), facets, query)
+
+
+def similar(
+    session: Session,
+    person_id: int,
+    *,
+    kind: Kind,
+    text: str,
+    limit: int = SIMILAR,
+    now: datetime | None = None,
+) -> list[Hit]:
+    """Up to ``limit`` existing things of ``kind`` (questions or findings) sharing the
+    most telling words with ``text``, best first: "have we asked this before?". Any of
+    the words counts (the rarer, the more); common words and short ones are left out.
+    Text past the search's limits is cut, never refused (this is a hint, not a search)."""
+    scope = reader(session, person_id)
+    telling = [w for w in dict.fromkeys(words(text)) if len(w) > 2 and w not in COMMON]
+    if not telling:
+        return []
+    query = Query((tuple(Term((w,)) for w in telling[:MAX_TERMS]),))
+    postgres = session.get_bind().dialect.name == "postgresql"
+    base = sql.hits_cte(scope, EVERYTHING, postgres=postgres, now=now or utcnow(), only=(kind,))
+    base.params["match"] = tsquery(query) if postgres else fts5_match(query)
+    page = sql.page_statement(base, EVERYTHING, by_date=False, limit=limit, offset=0)
+    rows: Sequence[Any] = session.execute(page.clause(), page.params).all()
+    return _hits(session, rows, query, postgres)
+
+
+def _facets(session: Session, statement: sql.Statement) -> tuple[dict[str, list[FacetValue]], int]:
+    facets: dict[str, list[FacetValue]] = defaultdict(list)
+    total = 0
+    for facet, value, label, count in session.execute(statement.clause(), statement.params):
+        if facet == "total":
+            total = int(count)
+        else:
+            facets[facet].append(FacetValue(str(value), label, int(count)))
+    for values in facets.values():
+        values.sort(key=lambda v: (-v.count, v.label or v.value))
+    return dict(facets), total
+
+
+def _hits(session: Session, rows: Sequence[Any], query: Query, postgres: bool) -> list[Hit]:
+    if not rows:
+        return []
+    ids: dict[Kind, list[int]] = defaultdict(list)
+    for row in rows:
+        ids[Kind(row[0])].append(int(row[1]))
+    details = sql.details_statement(ids, postgres=postgres)
+    texts = {
+        (Kind(kind), int(i)): (title or "", body or "", refs)
+        for kind, i, title, body, *refs in session.execute(details.clause(), details.params)
+    }
+    question_ids = sorted({int(r[4]) for r in rows if r[4] is not None})
+    paths: dict[int, list[str]] = defaultdict(list)
+    if question_ids:
+        for start, title, _depth in session.execute(sql.PATHS, {"ids": question_ids}):
+            paths[int(start)].append(title)
+    hits = []
+    for kind_value, i, at, author, qid, root, status, fkind, mid, mname, rid, rname in rows:
+        kind = Kind(kind_value)
+        title, body, refs = texts.get((kind, int(i)), ("", "", [None, None, None]))
+        hits.append(
+            Hit(
+                kind=kind,
+                id=int(i),
+                title=_title(kind, title, refs),
+                snippet=snippet(body, query) or snippet(title, query),
+                author=author,
+                at=aware(at),
+                path=tuple(paths.get(int(qid), ())) if qid is not None else (),
+                status=status,
+                finding_kind=fkind,
+                link=_link(kind, int(i), qid, root, refs, mid, rid),
+                where=f"{mname} & {rname}" if mname and rname else "",
+            )
+        )
+    return hits
+
+
+def _title(kind: Kind, title: str, refs: list[Any]) -> str:
+    finding, review, version = refs
+    if kind == Kind.ANSWER:
+        return f"Answer, version {version}"
+    if kind == Kind.NOTE:
+        on = "an answer" if version else "a question"
+        return f"Note on {'a finding' if finding else 'a review request' if review else on}"
+    if kind == Kind.REVIEW:
+        return f"Review request: {title}"
+    if kind == Kind.ONE_ON_ONE:
+        return f"One-on-one of {title}"
+    if kind == Kind.TRACK:
+        return f"Track “{title}”"
+    return title
+
+
+def _link(
+    kind: Kind,
+    hit_id: int,
+    qid: int | None,
+    root: int | None,
+    refs: list[Any],
+    manager_id: int | None,
+    report_id: int | None,
+) -> Link:
+    finding, review, version = refs
+    if review is not None:
+        return Link("reviews", (("review", str(review)),))
+    if manager_id is not None and report_id is not None:
+        return Link("one_on_ones", (("report", str(report_id)), ("manager", str(manager_id))))
+    place: list[tuple[str, str]] = []
+    if root is not None:
+        place.append(("root", str(root)))
+        if qid is not None and qid != root:
+            place.append(("node", str(qid)))
+    if version is not None:
+        return Link("answers", (*place, ("version", str(version))))
+    if finding is not None:
+        return Link("questions", (*place, ("finding", str(finding))))
+    return Link("questions", tuple(place))

@@ -1,0 +1,250 @@
+"""The search as SQL: one branch per kind over that kind's index, the branches a person
+may not see left out or narrowed (the permission is part of the match, so no count or
+facet can see past it), then filters, facets and one page of hits.
+
+SQLite matches through FTS5 (``MATCH``, ranked by ``bm25``); PostgreSQL through the
+``search`` tsvector column (``@@``, ranked by ``ts_rank``). The rest is the same SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BindParameter, TextClause, bindparam, text
+
+from team.services.core.sql_time import TIMESTAMP
+from team.services.search.kinds import NO_ID, SOURCES, Kind, Source
+
+RECENT_BOOST = 0.25  # at most a quarter more rank for what was written today
+RECENT_DAYS = 30.0  # ... halved for what is a month old
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Who searches: their id, and whether they are a viewer."""
+
+    person_id: int
+    viewer: bool
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a person narrowed the search to; an empty tuple narrows nothing."""
+
+    kinds: tuple[Kind, ...] = ()
+    projects: tuple[int, ...] = ()
+    people: tuple[int, ...] = ()
+    techniques: tuple[str, ...] = ()
+    finding_kinds: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()  # "kind:status"
+    since: datetime | None = None
+    until: datetime | None = None  # exclusive
+    older_versions: bool = False  # answers: every version, not only the latest
+
+
+FACETS = ("kind", "project", "person", "technique", "finding_kind", "status")
+
+
+@dataclass
+class Statement:
+    """SQL text and its parameters, built up piece by piece."""
+
+    sql: str = ""
+    params: dict[str, Any] = field(default_factory=dict)
+    expanding: set[str] = field(default_factory=set)
+    stamps: set[str] = field(default_factory=set)
+
+    def clause(self) -> TextClause:
+        binds: list[BindParameter[Any]] = [bindparam(n, expanding=True) for n in self.expanding]
+        binds += [bindparam(n, type_=TIMESTAMP) for n in self.stamps]
+        return text(self.sql).bindparams(*binds)
+
+
+def _branch(source: Source, scope: Scope, filters: Filters, postgres: bool) -> str | None:
+    """The rows of one kind that match, as the person may see them; None when they may
+    see none of this kind."""
+    conditions: list[str] = []
+    if scope.viewer:
+        if source.viewers is None:
+            return None
+        conditions.append(source.viewers)
+    if source.pair is not None:
+        if scope.viewer:
+            return None
+        manager, report = source.pair
+        conditions.append(f"(:me IN ({manager}, {report}))")
+    if source.current and not filters.older_versions:
+        conditions.append(source.current)
+    manager, report = source.pair or (NO_ID, NO_ID)
+    if postgres:
+        rank = "ts_rank(x.search, to_tsquery('simple', :match), 1)"
+        frm = f"{source.table} x"
+        conditions.insert(0, "x.search @@ to_tsquery('simple', :match)")
+    else:
+        fts = f"{source.table}_fts"
+        weights = ", ".join(str(w) for w in source.weights)
+        rank = f"-bm25({fts}, {weights})"
+        frm = f"{fts} JOIN {source.table} x ON x.id = {fts}.rowid"
+        conditions.insert(0, f"{fts} MATCH :match")
+    return (
+        f"SELECT '{source.kind.value}' AS kind, x.id AS id, {rank} AS rel, "
+        f"{source.at} AS at, {source.person} AS person_id, {source.question} AS question_id, "
+        f"{source.status} AS status, {source.finding_kind} AS finding_kind, "
+        f"{manager} AS manager_id, {report} AS report_id "
+        f"FROM {frm} {source.joins} WHERE {' AND '.join(conditions)}"
+    )
+
+
+def hits_cte(
+    scope: Scope,
+    filters: Filters,
+    *,
+    postgres: bool,
+    now: datetime,
+    only: tuple[Kind, ...] = (),
+) -> Statement:
+    """``WITH hits AS (...)``: every match the person may see, with its rank (a mild
+    boost for recent ones), its place (question, general question, project) and the
+    fields the filters read. The filters apply afterwards, so each facet can count what
+    the other filters leave."""
+    branches = [
+        sql
+        for source in SOURCES
+        if not only or source.kind in only
+        if (sql := _branch(source, scope, filters, postgres)) is not None
+    ]
+    age = (
+        "(EXTRACT(EPOCH FROM (:now - u.at)) / 86400.0)"
+        if postgres
+        else "(julianday(:now) - julianday(u.at))"
+    )
+    score = f"u.rel * (1.0 + {RECENT_BOOST} / (1.0 + MAX({age}, 0) / {RECENT_DAYS}))"
+    if postgres:
+        score = score.replace("MAX(", "GREATEST(")
+    union = " UNION ALL ".join(branches) or (
+        "SELECT '' AS kind, 0 AS id, 0.0 AS rel, NULL AS at, NULL AS person_id, "
+        "NULL AS question_id, NULL AS status, NULL AS finding_kind, NULL AS manager_id, "
+        "NULL AS report_id WHERE 1 = 0"
+    )
+    sql = (
+        "WITH hits AS MATERIALIZED (SELECT u.kind, u.id, "
+        f"{score} AS score, u.at, u.person_id, u.question_id, u.status, u.finding_kind, "
+        "u.manager_id, u.report_id, q.root_id, q.project_id, q.technique "
+        f"FROM ({union}) u LEFT JOIN question q ON q.id = u.question_id) "
+    )
+    return Statement(sql, {"me": scope.person_id, "now": now}, stamps={"now"})
+
+
+def _conditions(filters: Filters, leave_out: str = "") -> tuple[list[str], dict[str, Any]]:
+    """The filters as conditions on ``h`` (the hits), all but the facet ``leave_out``."""
+    wanted: list[tuple[str, str, tuple[Any, ...]]] = [
+        ("kind", "h.kind IN :f_kind", tuple(k.value for k in filters.kinds)),
+        ("project", "h.project_id IN :f_project", filters.projects),
+        ("person", "h.person_id IN :f_person", filters.people),
+        ("technique", "h.technique IN :f_technique", filters.techniques),
+        ("finding_kind", "h.finding_kind IN :f_finding_kind", filters.finding_kinds),
+        ("status", "(h.kind || ':' || h.status) IN :f_status", filters.statuses),
+    ]
+    conditions = ["1 = 1"]
+    params: dict[str, Any] = {}
+    for facet, condition, values in wanted:
+        if values and facet != leave_out:
+            conditions.append(condition)
+            params[f"f_{facet}"] = list(values)
+    if filters.since is not None:
+        conditions.append("h.at >= :f_since")
+        params["f_since"] = filters.since
+    if filters.until is not None:
+        conditions.append("h.at < :f_until")
+        params["f_until"] = filters.until
+    return conditions, params
+
+
+def _with_filters(statement: Statement, sql: str, filters: Filters, leave_out: str = "") -> str:
+    conditions, params = _conditions(filters, leave_out)
+    statement.params.update(params)
+    statement.expanding |= {n for n in params if n not in ("f_since", "f_until")}
+    statement.stamps |= {n for n in params if n in ("f_since", "f_until")}
+    return sql.replace("{where}", " AND ".join(conditions))
+
+
+_FACET_SQL = {
+    "kind": "SELECT 'kind' AS facet, h.kind AS value, NULL AS label, count(*) AS n "
+    "FROM hits h WHERE {where} GROUP BY h.kind",
+    "project": "SELECT 'project', CAST(h.project_id AS VARCHAR(20)), MIN(pj.name), count(*) "
+    "FROM hits h JOIN project pj ON pj.id = h.project_id WHERE {where} GROUP BY h.project_id",
+    "person": "SELECT 'person', CAST(h.person_id AS VARCHAR(20)), MIN(p.name), count(*) "
+    "FROM hits h JOIN person p ON p.id = h.person_id WHERE {where} GROUP BY h.person_id",
+    "technique": "SELECT 'technique', h.technique, NULL, count(*) FROM hits h "
+    "WHERE {where} AND h.technique IS NOT NULL GROUP BY h.technique",
+    "finding_kind": "SELECT 'finding_kind', h.finding_kind, NULL, count(*) FROM hits h "
+    "WHERE {where} AND h.finding_kind IS NOT NULL GROUP BY h.finding_kind",
+    "status": "SELECT 'status', h.kind || ':' || h.status, NULL, count(*) FROM hits h "
+    "WHERE {where} AND h.status IS NOT NULL GROUP BY h.kind || ':' || h.status",
+}
+
+
+def facets_statement(base: Statement, filters: Filters) -> Statement:
+    """Per facet, the count of each value among the hits the other filters leave; and
+    the total the filters leave (facet ``total``)."""
+    statement = Statement(base.sql, dict(base.params), set(base.expanding), set(base.stamps))
+    parts = [_with_filters(statement, _FACET_SQL[f], filters, f) for f in FACETS]
+    total = "SELECT 'total', '', NULL, count(*) FROM hits h WHERE {where}"
+    parts.append(_with_filters(statement, total, filters))
+    statement.sql += " UNION ALL ".join(parts)
+    return statement
+
+
+def page_statement(
+    base: Statement, filters: Filters, *, by_date: bool, limit: int, offset: int
+) -> Statement:
+    """One page of the hits the filters leave, best (or newest) first, with the names
+    of who wrote each and of a one-on-one's two people."""
+    statement = Statement(base.sql, dict(base.params), set(base.expanding), set(base.stamps))
+    order = "h.at DESC, h.score DESC" if by_date else "h.score DESC, h.at DESC"
+    statement.sql += _with_filters(
+        statement,
+        "SELECT h.kind, h.id, h.at, p.name, h.question_id, h.root_id, h.status, "
+        "h.finding_kind, h.manager_id, pm.name, h.report_id, pr.name "
+        "FROM hits h LEFT JOIN person p ON p.id = h.person_id "
+        "LEFT JOIN person pm ON pm.id = h.manager_id "
+        "LEFT JOIN person pr ON pr.id = h.report_id "
+        f"WHERE {{where}} ORDER BY {order}, h.kind, h.id LIMIT :limit OFFSET :offset",
+        filters,
+    )
+    statement.params |= {"limit": limit, "offset": offset}
+    return statement
+
+
+def details_statement(ids: dict[Kind, list[int]], *, postgres: bool) -> Statement:
+    """The title, text and link references of the hits of one page, every kind in one
+    statement."""
+    statement = Statement()
+    branches = []
+    for source in SOURCES:
+        if not ids.get(source.kind):
+            continue
+        name = f"ids_{source.kind.value}"
+        body = source.text.replace("{links}", "CAST(x.links AS TEXT)" if postgres else "x.links")
+        branches.append(
+            f"SELECT '{source.kind.value}' AS kind, x.id AS id, "
+            f"CAST({source.title} AS TEXT) AS title, CAST({body} AS TEXT) AS body, "
+            f"{source.finding_ref} AS finding_ref, {source.review_ref} AS review_ref, "
+            f"{source.version_ref} AS version_ref "
+            f"FROM {source.table} x {source.joins} WHERE x.id IN :{name}"
+        )
+        statement.params[name] = ids[source.kind]
+        statement.expanding.add(name)
+    statement.sql = " UNION ALL ".join(branches)
+    return statement
+
+
+PATHS = text(
+    "WITH RECURSIVE up(start_id, id, parent_id, title, depth) AS ("
+    " SELECT q.id, q.id, q.parent_id, q.title, 0 FROM question q WHERE q.id IN :ids"
+    " UNION ALL"
+    " SELECT up.start_id, q.id, q.parent_id, q.title, up.depth + 1"
+    " FROM question q JOIN up ON q.id = up.parent_id WHERE up.depth < 64"
+    ") SELECT start_id, title, depth FROM up ORDER BY start_id, depth DESC"
+).bindparams(bindparam("ids", expanding=True))
