@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from team.ui import auth, faults, look, navigation
+from team.ui import auth, faults, look, navigation, search_box
 
 # An emoji icon is drawn in the browser; a ":material/…:" one is fetched from
 # fonts.gstatic.com, which an offline or loopback-only deployment cannot reach.
@@ -10,4 +10,8 @@ st.set_page_config(page_title="Team answers", page_icon="🧩", layout="wide")
 look.apply()
 with faults.database_failures():  # a database gone mid-run is a sentence, not a traceback
     person = auth.gate()
-    st.navigation(navigation.pages_for(person.role, attention=auth.attention_count(person))).run()
+    chosen = st.navigation(
+        navigation.pages_for(person.role, attention=auth.attention_count(person))
+    )
+    search_box.draw()
+    chosen.run()

@@ -11,6 +11,7 @@ theme, so a chart's red is the badge's red).
 - with the reviewer (violet): in review.
 - quiet (gray): not started or out of play: open, draft, dropped, withdrawn, a comment,
   inconclusive.
+- a search hit (yellow background): the words a search found, in its snippets.
 
 Things that are not a state (finding kinds, projects, what a line measures) take SERIES,
 a palette without the problem red, so red on a chart always means a problem.
@@ -38,6 +39,7 @@ DONE = Colour("green", "#21c354")
 MOVING = Colour("blue", "#1c83e1")
 WITH_REVIEWER = Colour("violet", "#803df5")
 QUIET = Colour("gray", "#a3a8b8")
+HIT = Colour("yellow", "#ffe312")
 
 QUESTION = {
     QuestionStatus.OPEN: QUIET,

@@ -13,10 +13,12 @@ from team.services.findings import rules
 from team.services.findings import writes as findings
 from team.services.findings.reads import FindingView
 from team.services.notes.reads import NoteView
+from team.services.search.kinds import Kind
 from team.ui import reads, state
 from team.ui.actions import attempt, bind, link_to, submit
 from team.ui.labels import ago, badge, finding_badge
 from team.ui.note_thread import note_thread
+from team.ui.similar import asked_before
 from team.ui.text import plain, safe_markdown, web_link
 from team.vocabulary import Confidence, FindingKind, FindingStatus
 
@@ -151,8 +153,10 @@ def log_finding_form(person: PersonView, question_id: int, key: str) -> None:
     every value."""
     fields = _finding_fields(key)
     state.start_widgets(fields)
+    # Outside the form: the summary is checked against the findings logged before.
+    summary = st.text_input("Summary: the finding in one line", key=f"lf_summary_{key}")
+    asked_before(person.id, Kind.FINDING, summary, key=f"finding_{key}")
     with st.form(f"log_finding_{key}", clear_on_submit=False):
-        summary = st.text_input("Summary: the finding in one line", key=f"lf_summary_{key}")
         body = st.text_area("Details (Markdown)", key=f"lf_body_{key}")
         links = st.text_area(
             "Evidence links, one per line (notebook, PR, dashboard, query)",

@@ -12,6 +12,8 @@ CSS = """<style>
 [data-testid="stAlertContentError"], .stButton p, [data-testid="stPageLink"] p {
   overflow-wrap: anywhere;
 }
+/* A page link's label (a title) wraps like any text instead of running off the edge. */
+[data-testid="stPageLink"] a, [data-testid="stPageLink"] span { white-space: normal; }
 [data-testid="stVegaLiteChart"] { max-width: 100%; overflow-x: auto; }
 /* The Questions outline (pages/questions.py): a row's key says its level. */
 [class*="st-key-trow_"] {

@@ -26,6 +26,7 @@ _PAGES: dict[str, tuple[str, str, str, frozenset[Role]]] = {
     "progress": ("progress.py", "Progress", ":material/monitoring:", WORKERS),
     "team": ("team.py", "Team", ":material/groups:", WORKERS),
     "admin": ("admin.py", "Admin", ":material/admin_panel_settings:", frozenset({Role.MANAGER})),
+    "search": ("search.py", "Search", ":material/search:", frozenset(Role)),
 }
 DEFAULT_PAGE = "overview"
 

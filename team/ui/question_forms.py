@@ -18,9 +18,11 @@ from team.services.questions.store import QuestionView
 from team.services.questions.tree import TreeNode
 from team.services.questions.view import TreeView
 from team.services.questions.writes import QuestionCreate, QuestionUpdate
+from team.services.search.kinds import Kind
 from team.ui import reads, resources, state
 from team.ui.actions import attempt, bind, link_to, submit
 from team.ui.paging import words
+from team.ui.similar import asked_before
 from team.ui.text import plain
 from team.ui.tree_nav import CHOICES, unique_labels
 from team.vocabulary import Priority, QuestionStatus, Role
@@ -55,8 +57,10 @@ def new_question_form(person: PersonView) -> None:
             st.info("Create a project first (Team page), then add its questions here.")
             return
         state.start_widgets(NEW_QUESTION)
+        # Outside the form: the title is checked against the questions asked before.
+        title = st.text_input("Question", key="new_q_title")
+        asked_before(person.id, Kind.QUESTION, title, key="new_question")
         with st.form("new_question"):
-            title = st.text_input("Question", key="new_q_title")
             context = st.text_area(
                 "Context: the decision it informs, who asked (Markdown)", key="new_q_context"
             )

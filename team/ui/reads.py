@@ -22,6 +22,7 @@ from team.services.one_on_ones import reads as one_on_ones
 from team.services.progress import overdue, roots
 from team.services.questions import pickers, portfolio, view
 from team.services.reviews import reads as reviews
+from team.services.search import reads as search_reads
 from team.ui import resources
 from team.ui.resources import cached, once_per_run
 
@@ -62,6 +63,10 @@ notes_on_many = cached(notes.notes_on_many)
 pairs = cached(one_on_ones.pairs_for)
 meetings = cached(one_on_ones.meetings)
 agenda_of = cached(agenda.build, daily=True)
+
+# Search, and "have we asked this before?"
+search = cached(search_reads.search)
+similar = cached(search_reads.similar)
 
 # Progress, Team, Admin
 progress_roots = cached(roots.root_choices)

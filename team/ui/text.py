@@ -17,8 +17,9 @@ text is never changed."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
+from team import colours
 from team.services.core.markdown import (
     JOINER,
     LINK_DEST,
@@ -29,8 +30,9 @@ from team.services.core.markdown import (
     one_line,
 )
 from team.services.core.text import without_controls
+from team.services.search.terms import Piece
 
-__all__ = ["JOINER", "dot_label", "plain", "safe_markdown", "web_link"]
+__all__ = ["JOINER", "dot_label", "highlighted", "plain", "safe_markdown", "web_link"]
 
 # Streamlit's own Markdown additions, applied to text after escapes are read: arrows and
 # dashes for a standalone "->", "--", ">=" and the like (between JavaScript whitespace),
@@ -174,3 +176,13 @@ def dot_label(*parts: str, width: int = 28, lines: int = 3) -> str:
         out.extend(wrapped)
     body = "\\n".join(part.replace("\\", "\\\\").replace('"', '\\"') for part in out)
     return f'"{body}"'
+
+
+def highlighted(pieces: Iterable[Piece]) -> str:
+    """A search snippet as Markdown: every piece escaped like a plain field, the words
+    searched for marked with the hit colour. A hit piece is letters and digits only, and
+    each piece is escaped on its own, so no piece can open markup for the next."""
+    return "".join(
+        f":{colours.HIT.badge}-background[**{plain(p.text)}**]" if p.hit else plain(p.text)
+        for p in pieces
+    )

@@ -114,6 +114,7 @@ EMPTY_STATES = {
     "progress": "Findings per week appear once ICs log findings on My work.",
     "team": "No open question is assigned to anyone yet",
     "admin": "No change matches these filters",
+    "search": "Every word must occur",
 }
 
 
@@ -133,7 +134,7 @@ def test_empty_database_pages_say_what_to_do(
 
 
 def test_navigation_follows_roles() -> None:
-    assert set(page_names_for(Role.VIEWER)) == {"overview", "questions", "answers"}
+    assert set(page_names_for(Role.VIEWER)) == {"overview", "questions", "answers", "search"}
     assert set(page_names_for(Role.IC)) == set(all_page_names()) - {"admin"}
     assert set(page_names_for(Role.MANAGER)) == set(all_page_names())
 

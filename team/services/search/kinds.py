@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from team.vocabulary import Vocabulary
+from team.vocabulary import (
+    AnswerState,
+    FindingStatus,
+    NoteKind,
+    QuestionStatus,
+    ReviewStatus,
+    Vocabulary,
+)
 
 
 class Kind(Vocabulary):
@@ -14,9 +21,9 @@ class Kind(Vocabulary):
     FINDING = "finding"
     ANSWER = "answer"
     NOTE = "note"
-    REVIEW = "review"
+    REVIEW = "review_request"
     ONE_ON_ONE = "one_on_one"
-    TRACK = "track"
+    TRACK = "track_note"
     ACTION_ITEM = "action_item"
 
     @property
@@ -52,6 +59,7 @@ class Source:
     current: str = ""  # condition for "current only" (answers: the latest version)
     title: str = "''"  # what a result is called
     text: str = "''"  # the text a snippet is cut from
+    links: str = NO_TEXT  # a JSON list of links, searched and cut from too
     # what a result's link needs: the finding, the review request, the answer version
     finding_ref: str = NO_ID
     review_ref: str = NO_ID
@@ -90,7 +98,8 @@ SOURCES: tuple[Source, ...] = (
         finding_kind="x.kind",
         viewers="1 = 1",
         title="x.summary",
-        text="x.body || ' ' || {links}",
+        text="x.body",
+        links="x.links",
         finding_ref="x.id",
     ),
     Source(
@@ -172,3 +181,22 @@ BY_KIND = {source.kind: source for source in SOURCES}
 
 # Kinds whose rows belong to a question (and so to a project and a general question).
 ON_QUESTIONS = frozenset(s.kind for s in SOURCES if s.question != NO_ID)
+
+
+# The vocabulary of each kind's status (a note's is its kind); action items: open, done.
+STATUSES: dict[Kind, type[Vocabulary]] = {
+    Kind.QUESTION: QuestionStatus,
+    Kind.FINDING: FindingStatus,
+    Kind.ANSWER: AnswerState,
+    Kind.NOTE: NoteKind,
+    Kind.REVIEW: ReviewStatus,
+}
+
+
+def status_label(kind: Kind, value: str) -> str:
+    """How people read ``value``, a status of a ``kind`` ("changes requested", "must fix
+    note", "done action item")."""
+    vocabulary = STATUSES.get(kind)
+    word = vocabulary(value).label if vocabulary is not None else value
+    noun = {Kind.NOTE: "note", Kind.ACTION_ITEM: "action item"}.get(kind, kind.label)
+    return f"{word} {noun}"

@@ -5,6 +5,7 @@ of hits, the text of that page's hits, and the paths of their questions."""
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -170,8 +171,8 @@ def _hits(session: Session, rows: Sequence[Any], query: Query, postgres: bool) -
         ids[Kind(row[0])].append(int(row[1]))
     details = sql.details_statement(ids, postgres=postgres)
     texts = {
-        (Kind(kind), int(i)): (title or "", body or "", refs)
-        for kind, i, title, body, *refs in session.execute(details.clause(), details.params)
+        (Kind(kind), int(i)): (title or "", _with_links(body, links), refs)
+        for kind, i, title, body, links, *refs in session.execute(details.clause(), details.params)
     }
     question_ids = sorted({int(r[4]) for r in rows if r[4] is not None})
     paths: dict[int, list[str]] = defaultdict(list)
@@ -198,6 +199,12 @@ def _hits(session: Session, rows: Sequence[Any], query: Query, postgres: bool) -
             )
         )
     return hits
+
+
+def _with_links(body: str | None, links: str | None) -> str:
+    """A body and its evidence links (a JSON list), as one text to cut a snippet from."""
+    listed = json.loads(links) if links else []
+    return " ".join([body or "", *(str(link) for link in listed)]).strip()
 
 
 def _title(kind: Kind, title: str, refs: list[Any]) -> str:

@@ -226,10 +226,10 @@ def details_statement(ids: dict[Kind, list[int]], *, postgres: bool) -> Statemen
         if not ids.get(source.kind):
             continue
         name = f"ids_{source.kind.value}"
-        body = source.text.replace("{links}", "CAST(x.links AS TEXT)" if postgres else "x.links")
         branches.append(
             f"SELECT '{source.kind.value}' AS kind, x.id AS id, "
-            f"CAST({source.title} AS TEXT) AS title, CAST({body} AS TEXT) AS body, "
+            f"CAST({source.title} AS TEXT) AS title, CAST({source.text} AS TEXT) AS body, "
+            f"CAST({source.links} AS TEXT) AS links, "
             f"{source.finding_ref} AS finding_ref, {source.review_ref} AS review_ref, "
             f"{source.version_ref} AS version_ref "
             f"FROM {source.table} x {source.joins} WHERE x.id IN :{name}"

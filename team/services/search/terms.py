@@ -49,8 +49,12 @@ def _accents() -> dict[int, str]:
 
 
 def fold(text: str) -> str:
-    """``text`` in lower case with Latin accents removed."""
-    return text.lower().translate(_accents())
+    """``text`` in lower case with Latin accents removed. The accents go before and after
+    lower-casing: Python lower-cases ``İ`` to ``i`` plus a combining dot (which would
+    split the word where PostgreSQL's ``lower`` gives a plain ``i``), and lower-casing
+    can make an accented letter (the Ångström sign becomes ``å``)."""
+    table = _accents()
+    return text.translate(table).lower().translate(table)
 
 
 def words(text: str) -> list[str]:

@@ -146,6 +146,20 @@ def _show_version(version: AnswerVersion, root_id: int) -> None:
     st.caption("Cites: " + (", ".join(shown) if shown else "nothing"))
 
 
+def _linked_version(versions: list[AnswerVersion], root_id: int) -> None:
+    """An older version a link named (?version=N, e.g. from a search), shown open above
+    the current one."""
+    wanted = query_int("version")
+    older = [v for v in versions[:-1] if v.number == wanted]
+    if older:
+        with st.container(border=True, key=f"older_version_{older[0].number}"):
+            st.caption(
+                f"An older version, as a link asked; the current one is version "
+                f"{versions[-1].number}, below."
+            )
+            _show_version(older[0], root_id)
+
+
 def _editor(person: PersonView, node: TreeNode, latest: AnswerVersion | None) -> None:
     qid = node.question.id
     based_on = state.base_version("answer", qid, latest.number if latest else 0)
@@ -250,6 +264,7 @@ def render() -> None:
         _evidence(view)
     with right:
         st.markdown(f"#### Answer to “{plain(q.title)}”")
+        _linked_version(versions, view.root_id)
         if latest:
             _show_version(latest, view.root_id)
         else:

@@ -286,8 +286,11 @@ def _pick(person: PersonView, pairs: list[Pair]) -> Pair | None:
     if len(mine) == 1:
         return mine[0]
     by_manager = {p.manager_id: p for p in mine}
+    ids = list(by_manager)
+    wanted = st.query_params.get("manager", "")
+    index = ids.index(int(wanted)) if wanted.isdigit() and int(wanted) in ids else 0
     picked = st.selectbox(
-        "With", list(by_manager), format_func=lambda i: by_manager[i].manager, key="oo_manager"
+        "With", ids, index=index, format_func=lambda i: by_manager[i].manager, key="oo_manager"
     )
     return by_manager[picked if picked is not None else mine[0].manager_id]
 
