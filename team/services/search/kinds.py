@@ -177,10 +177,6 @@ SOURCES: tuple[Source, ...] = (
         text="''",
     ),
 )
-BY_KIND = {source.kind: source for source in SOURCES}
-
-# Kinds whose rows belong to a question (and so to a project and a general question).
-ON_QUESTIONS = frozenset(s.kind for s in SOURCES if s.question != NO_ID)
 
 
 # The vocabulary of each kind's status (a note's is its kind); action items: open, done.
