@@ -6,11 +6,13 @@ import json
 import os
 import sys
 import tomllib
+import unicodedata
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
 from sqlalchemy import Engine
+from sqlmodel import Session
 
 from team import db
 from team.backup import export, restore
@@ -27,8 +29,12 @@ from team.config import (
 )
 from team.demo import load as demo
 from team.services.admin import people
+from team.services.admin.reads import PersonView, list_people
 from team.services.answers import memo
 from team.services.core.errors import TeamError
+from team.services.core.paging import Window
+from team.services.search.kinds import Kind
+from team.services.search.reads import Filters, Hit, Results, search
 from team.ui import serve
 
 app = typer.Typer(
@@ -178,6 +184,157 @@ def memo_cmd(
     except OSError as exc:
         _fail(f"cannot write {output} ({exc.strerror}); pick a folder that exists.")
     typer.echo(f"Wrote the memo of question #{question_id} to {output}.")
+
+
+KINDS = {**{k.name.lower(): k for k in Kind}, **{k.value: k for k in Kind}}
+SORTS = ("relevance", "date")
+# Bidirectional controls would reorder what the terminal shows of someone's text.
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _shown(text: str) -> str:
+    """User text as one terminal line: no control or bidirectional characters."""
+    kept = (c for c in text if c not in _BIDI)
+    return " ".join(
+        "".join(c for c in kept if c.isspace() or unicodedata.category(c) != "Cc").split()
+    )
+
+
+def _searcher(session: Session, email: str) -> PersonView:
+    """The active person signing in with ``email``, or a sentence and exit 1."""
+    wanted = email.strip().lower()
+    person = next((p for p in list_people(session) if p.email.lower() == wanted), None)
+    if person is None:
+        _fail(f"nobody on the team signs in as {email!r}; use a team member's email (--as).")
+    if not person.active:
+        _fail(
+            f"{person.name} <{person.email}> is deactivated and can no longer see the "
+            "team's work; search as an active person."
+        )
+    return person
+
+
+def _kinds(names: list[str]) -> tuple[Kind, ...]:
+    unknown = [n for n in names if n.lower() not in KINDS]
+    if unknown:
+        _fail(
+            f"--kind {unknown[0]!r} is not a kind of result; use one of "
+            f"{', '.join(k.name.lower() for k in Kind)}."
+        )
+    return tuple(dict.fromkeys(KINDS[n.lower()] for n in names))
+
+
+def _hit_json(hit: Hit) -> dict[str, Any]:
+    return {
+        "kind": hit.kind.value,
+        "id": hit.id,
+        "title": hit.title,
+        "snippet": [{"text": p.text, "hit": p.hit} for p in hit.snippet],
+        "author": hit.author,
+        "at": hit.at.isoformat() if hit.at else None,
+        "path": list(hit.path),
+        "status": hit.status,
+        "finding_kind": hit.finding_kind,
+        "where": hit.where,
+        "link": {"page": hit.link.page, "params": dict(hit.link.params)},
+    }
+
+
+def _search_json(text: str, results: Results) -> str:
+    page = results.hits
+    facets = {
+        name: [{"value": v.value, "label": v.label, "count": v.count} for v in values]
+        for name, values in results.facets.items()
+    }
+    return json.dumps(
+        {
+            "query": text,
+            "total": page.total,
+            "page": page.window.page,
+            "pages": page.pages,
+            "hits": [_hit_json(h) for h in page.items],
+            "facets": facets,
+        },
+        ensure_ascii=False,
+        indent=2,
+    )
+
+
+def _hit_lines(number: int, hit: Hit) -> list[str]:
+    lines = [f"{number:>3}. {hit.kind.label.capitalize()}: {_shown(hit.title)}"]
+    if hit.path:
+        lines.append("     " + " \u203a ".join(_shown(t) for t in hit.path))
+    byline = [_shown(x) for x in (hit.author, hit.where) if x]
+    byline += [hit.at.date().isoformat()] if hit.at else []
+    byline += [hit.status.replace("_", " ")] if hit.status else []
+    lines.append("     " + " · ".join(byline))
+    snippet = "".join(f"«{p.text}»" if p.hit else p.text for p in hit.snippet)
+    if snippet.strip():
+        lines.append("     " + _shown(snippet))
+    return lines
+
+
+def _search_text(text: str, who: PersonView, results: Results, by_date: bool) -> str:
+    page, asked = results.hits, f"“{_shown(text)}” as {_shown(who.name)}"
+    if results.query.empty:
+        return f"No results for {asked}: a search needs a word to look for."
+    if not page.total:
+        return f"No results for {asked}."
+    order = "newest first" if by_date else "best match first"
+    noun = "result" if page.total == 1 else "results"
+    out = [f"{page.total:,} {noun} for {asked}, page {page.window.page} of {page.pages} ({order})"]
+    kinds = ", ".join(f"{Kind(v.value).label} {v.count}" for v in results.facets.get("kind", []))
+    out += [f"By kind: {kinds}", ""]
+    for number, hit in enumerate(page.items, start=page.window.offset + 1):
+        out += [*_hit_lines(number, hit), ""]
+    return "\n".join(out).rstrip()
+
+
+@app.command("search")
+def search_cmd(
+    words: Annotated[str, typer.Argument(help='words, "a phrase", -leave-out, prefix*, OR')],
+    email: Annotated[
+        str,
+        typer.Option(
+            "--as", help="search as this person (their email), seeing only what they may see"
+        ),
+    ],
+    kind: Annotated[
+        list[str] | None,
+        typer.Option("--kind", help="only this kind (repeatable): question, finding, answer, ..."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of a list")] = False,
+    page: Annotated[int, typer.Option("--page", help="page of results, from 1")] = 1,
+    sort: Annotated[str, typer.Option("--sort", help="relevance or date (newest first)")] = (
+        "relevance"
+    ),
+    config: ConfigOption = None,
+) -> None:
+    """Search everything the team wrote, as one person sees it."""
+    if sort not in SORTS:
+        _fail(f"--sort {sort!r} is not an order; use relevance or date.")
+    if page < 1:
+        _fail(f"--page {page} is not a page; pages count from 1.")
+    filters = Filters(kinds=_kinds(kind or []))
+    engine = _engine(_settings(config), migrate=False)
+    try:
+        with db.session_scope(engine) as session:
+            who = _searcher(session, email)
+            results = search(
+                session,
+                who.id,
+                text=words,
+                filters=filters,
+                window=Window(page=page),
+                by_date=sort == "date",
+            )
+    except TeamError as exc:
+        _fail(str(exc))
+    typer.echo(
+        _search_json(words, results)
+        if as_json
+        else _search_text(words, who, results, sort == "date")
+    )
 
 
 def _streamlit_secrets() -> dict[str, Any]:
