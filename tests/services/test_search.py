@@ -103,12 +103,6 @@ def _questions(*ids: int) -> list[tuple[Kind, int]]:
     return [(K.QUESTION, i) for i in ids]
 
 
-def _on_postgres_xfail(request: pytest.FixtureRequest, engine: Engine, reason: str) -> None:
-    """A known PostgreSQL bug (see the reason): the test fails there until it is fixed."""
-    if engine.dialect.name == "postgresql":
-        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
-
-
 # --------------------------------------------------------------------------- ranking
 
 
@@ -244,15 +238,7 @@ def test_the_snippet_marks_the_folded_hit_as_written(
     assert [p.text for p in hit.snippet if p.hit] == ["Café", "loyalty"]
 
 
-def test_text_typed_with_separate_accents_is_found(
-    request: pytest.FixtureRequest, engine: Engine, session: Session, team: Team
-) -> None:
-    _on_postgres_xfail(
-        request,
-        engine,
-        "team_fold (migration 0004) folds only precomposed letters: 'e' + U+0301 "
-        "stays in the index as 'é', which no query matches",
-    )
+def test_text_typed_with_separate_accents_is_found(session: Session, team: Team) -> None:
     decomposed = _question(session, team, "Cafe\u0301 au lait")
     assert _ids(session, team, "café") == {decomposed}
     assert _ids(session, team, "cafe") == {decomposed}
@@ -863,15 +849,7 @@ def test_similar_lists_the_question_sharing_rare_words_first(session: Session, t
     assert similar(session, team.ic, kind=K.QUESTION, text="") == []
 
 
-def test_one_rare_shared_word_outranks_one_common_one(
-    request: pytest.FixtureRequest, engine: Engine, session: Session, team: Team
-) -> None:
-    _on_postgres_xfail(
-        request,
-        engine,
-        "ts_rank weighs no word by its rarity: six short titles sharing the common "
-        "'renewals' push the only title sharing the rare 'slump' off the list",
-    )
+def test_one_rare_shared_word_outranks_one_common_one(session: Session, team: Team) -> None:
     slump = _question(session, team, "Why did bookings slump across the whole book this year?")
     for n in range(6):
         _question(session, team, f"Renewals report {n}")
@@ -902,8 +880,6 @@ def test_similar_respects_who_may_see_what(session: Session, team: Team, corpus:
     ],
 )
 def test_similar_of_a_kind_one_may_not_see_is_empty(
-    request: pytest.FixtureRequest,
-    engine: Engine,
     session: Session,
     team: Team,
     corpus: Corpus,
@@ -911,13 +887,6 @@ def test_similar_of_a_kind_one_may_not_see_is_empty(
     kind: Kind,
     title: str,
 ) -> None:
-    if role == "viewer":  # no branch at all: the UNION is the empty stand-in
-        _on_postgres_xfail(
-            request,
-            engine,
-            "sql.hits_cte's empty UNION (no branch the person may see) has untyped NULLs: "
-            "PostgreSQL reads question_id as text and refuses 'q.id = u.question_id'",
-        )
     assert similar(session, getattr(team, role), kind=kind, text=title) == []
 
 

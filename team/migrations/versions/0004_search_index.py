@@ -9,7 +9,8 @@
   GIN index. ``team_fold`` folds case and accents with ``translate`` (the ``unaccent``
   extension needs a superuser on many servers) and turns the punctuation that makes the
   parser see URLs, e-mail addresses, paths and hyphenated words into spaces, so a link's
-  words are found like any other. Queries fold the same way.
+  words are found like any other. Queries fold the same way. On a UTF-8 database it
+  first composes a letter typed with a combining accent (``e`` + U+0301) into one.
 
 Nothing is dropped; the downgrade removes only what this adds.
 
@@ -90,9 +91,13 @@ def _sqlite_upgrade() -> None:
 def _postgres_upgrade() -> None:
     accented, plain = _accent_map()
     spaces = " " * len(JOINERS)
+    text = "coalesce($1, '')"
+    encoding = op.get_bind().exec_driver_sql("SHOW server_encoding").scalar()
+    if encoding == "UTF8":  # letters typed as a letter plus a combining accent
+        text = f"normalize({text}, NFC)"
     sql = (
         "CREATE FUNCTION team_fold(text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE "
-        f"AS $$ SELECT translate(lower(coalesce($1, '')), {_literal(accented + JOINERS)}, "
+        f"AS $$ SELECT translate(lower({text}), {_literal(accented + JOINERS)}, "
         f"{_literal(plain + spaces)}) $$"
     )
     # Straight to the driver, which reads '%' as a placeholder unless doubled (and

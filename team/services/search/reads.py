@@ -6,6 +6,7 @@ of hits, the text of that page's hits, and the paths of their questions."""
 from __future__ import annotations
 
 import json
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -36,7 +37,9 @@ from team.vocabulary import Role
 
 __all__ = ["Filters", "Hit", "Results", "reader", "search", "similar"]
 
+TITLE_WORDS = 400  # a title is shown whole (a field holds 300 characters at most)
 SIMILAR = 5  # existing questions or findings shown beside a new one
+SIMILAR_CAP = 2000  # a word this many rows hold tells nothing about likeness
 # Words too common to say two titles are alike.
 _COMMON = (
     "a an and are as at be by can did do does for from has have how in is it its of on or "
@@ -61,7 +64,8 @@ class Hit:
     kind: Kind
     id: int
     title: str
-    snippet: list[Piece]
+    snippet: list[Piece]  # a bit of the text around the words found, the words marked
+    title_marks: list[Piece]  # the title, the words found marked
     author: str | None
     at: datetime | None
     path: tuple[str, ...]  # the general question, ..., the question (empty off the tree)
@@ -88,9 +92,11 @@ class Results:
 def reader(session: Session, person_id: int) -> Scope:
     """Who searches, read afresh: a deactivated (or unknown) person sees nothing."""
     person = session.get(Person, person_id, populate_existing=True)
-    if person is None or not person.active:
+    if person is None:
+        raise PermissionDenied("Pick who you are first; this session has no known person.")
+    if not person.active:
         raise PermissionDenied(
-            "This person is deactivated and can no longer see the team's work; ask a manager."
+            f"{person.name} is deactivated and can no longer see the team's work; ask a manager."
         )
     return Scope(person_id=person_id, viewer=Role(person.role) == Role.VIEWER)
 
@@ -135,19 +141,45 @@ def similar(
 ) -> list[Hit]:
     """Up to ``limit`` existing things of ``kind`` (questions or findings) sharing the
     most telling words with ``text``, best first: "have we asked this before?". Any of
-    the words counts (the rarer, the more); common words and short ones are left out.
-    Text past the search's limits is cut, never refused (this is a hint, not a search)."""
+    the words counts, the rarer the more; short words, common English ones and words
+    most rows hold (past SIMILAR_CAP) are left out, so the lookup reads a bounded number
+    of rows at any size. Text past the search's limits is cut, never refused (this is a
+    hint, not a search). Three statements: the words' counts, the hits, their details."""
     scope = reader(session, person_id)
     telling = [w for w in dict.fromkeys(words(text)) if len(w) > 2 and w not in COMMON]
     if not telling:
         return []
-    query = Query((tuple(Term((w,)) for w in telling[:MAX_TERMS]),))
     postgres = session.get_bind().dialect.name == "postgresql"
-    base = sql.hits_cte(scope, EVERYTHING, postgres=postgres, now=now or utcnow(), only=(kind,))
+    counted = _counts(session, kind, telling[:MAX_TERMS], postgres)
+    kept = [w for w, n in counted if n < SIMILAR_CAP] or [w for w, _ in counted[:2]]
+    if not kept:
+        return []
+    query = Query((tuple(Term((w,)) for w in kept),))
+    counts = dict(counted)
+    weights = [math.log(1 + SIMILAR_CAP / max(counts[w], 1)) for w in kept]
+    rank = sql.weighted_rank(weights) if postgres else None
+    base = sql.hits_cte(
+        scope, EVERYTHING, postgres=postgres, now=now or utcnow(), only=(kind,), rank=rank
+    )
     base.params["match"] = tsquery(query) if postgres else fts5_match(query)
+    if postgres:
+        base.params |= {f"w{i}": tsquery(Query(((Term((w,)),),))) for i, w in enumerate(kept)}
     page = sql.page_statement(base, EVERYTHING, by_date=False, limit=limit, offset=0)
     rows: Sequence[Any] = session.execute(page.clause(), page.params).all()
     return _hits(session, rows, query, postgres)
+
+
+def _counts(
+    session: Session, kind: Kind, telling: list[str], postgres: bool
+) -> list[tuple[str, int]]:
+    """Each word with how many rows of ``kind`` hold it (up to SIMILAR_CAP), rarest
+    first; words no row holds are left out."""
+    one = [Query(((Term((w,)),),)) for w in telling]
+    lexemes = [tsquery(q) if postgres else fts5_match(q) for q in one]
+    statement = sql.document_counts(kind, lexemes, postgres=postgres, cap=SIMILAR_CAP)
+    counts = {int(i): int(n) for i, n in session.execute(statement.clause(), statement.params)}
+    found = [(w, counts.get(i, 0)) for i, w in enumerate(telling) if counts.get(i, 0)]
+    return sorted(found, key=lambda item: item[1])
 
 
 def _facets(session: Session, statement: sql.Statement) -> tuple[dict[str, list[FacetValue]], int]:
@@ -183,12 +215,14 @@ def _hits(session: Session, rows: Sequence[Any], query: Query, postgres: bool) -
     for kind_value, i, at, author, qid, root, status, fkind, mid, mname, rid, rname in rows:
         kind = Kind(kind_value)
         title, body, refs = texts.get((kind, int(i)), ("", "", [None, None, None]))
+        shown = _title(kind, title, refs)
         hits.append(
             Hit(
                 kind=kind,
                 id=int(i),
-                title=_title(kind, title, refs),
-                snippet=snippet(body, query) or snippet(title, query),
+                title=shown,
+                snippet=snippet(body, query),
+                title_marks=snippet(shown, query, size=TITLE_WORDS),
                 author=author,
                 at=aware(at),
                 path=tuple(paths.get(int(qid), ())) if qid is not None else (),

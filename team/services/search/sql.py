@@ -14,8 +14,9 @@ from typing import Any
 from sqlalchemy import BindParameter, TextClause, bindparam, text
 
 from team.services.core.sql_time import TIMESTAMP
-from team.services.search.kinds import NO_ID, SOURCES, Kind, Source
+from team.services.search.kinds import NO_ID, NO_TEXT, SOURCES, Kind, Source
 
+_STAMP = "TIMESTAMP WITH TIME ZONE"
 RECENT_BOOST = 0.25  # at most a quarter more rank for what was written today
 RECENT_DAYS = 30.0  # ... halved for what is a month old
 
@@ -61,7 +62,9 @@ class Statement:
         return text(self.sql).bindparams(*binds)
 
 
-def _branch(source: Source, scope: Scope, filters: Filters, postgres: bool) -> str | None:
+def _branch(
+    source: Source, scope: Scope, filters: Filters, postgres: bool, rank: str | None = None
+) -> str | None:
     """The rows of one kind that match, as the person may see them; None when they may
     see none of this kind."""
     conditions: list[str] = []
@@ -78,13 +81,13 @@ def _branch(source: Source, scope: Scope, filters: Filters, postgres: bool) -> s
         conditions.append(source.current)
     manager, report = source.pair or (NO_ID, NO_ID)
     if postgres:
-        rank = "ts_rank(x.search, to_tsquery('simple', :match), 1)"
+        rank = rank or "ts_rank(x.search, to_tsquery('simple', :match), 1)"
         frm = f"{source.table} x"
         conditions.insert(0, "x.search @@ to_tsquery('simple', :match)")
     else:
         fts = f"{source.table}_fts"
         weights = ", ".join(str(w) for w in source.weights)
-        rank = f"-bm25({fts}, {weights})"
+        rank = rank or f"-bm25({fts}, {weights})"
         frm = f"{fts} JOIN {source.table} x ON x.id = {fts}.rowid"
         conditions.insert(0, f"{fts} MATCH :match")
     return (
@@ -103,16 +106,18 @@ def hits_cte(
     postgres: bool,
     now: datetime,
     only: tuple[Kind, ...] = (),
+    rank: str | None = None,
 ) -> Statement:
     """``WITH hits AS (...)``: every match the person may see, with its rank (a mild
     boost for recent ones), its place (question, general question, project) and the
     fields the filters read. The filters apply afterwards, so each facet can count what
-    the other filters leave."""
+    the other filters leave. ``only`` leaves out every other kind's branch; ``rank``
+    replaces the index's own rank (SQL over ``x``)."""
     branches = [
         sql
         for source in SOURCES
         if not only or source.kind in only
-        if (sql := _branch(source, scope, filters, postgres)) is not None
+        if (sql := _branch(source, scope, filters, postgres, rank)) is not None
     ]
     age = (
         "(EXTRACT(EPOCH FROM (:now - u.at)) / 86400.0)"
@@ -123,9 +128,9 @@ def hits_cte(
     if postgres:
         score = score.replace("MAX(", "GREATEST(")
     union = " UNION ALL ".join(branches) or (
-        "SELECT '' AS kind, 0 AS id, 0.0 AS rel, NULL AS at, NULL AS person_id, "
-        "NULL AS question_id, NULL AS status, NULL AS finding_kind, NULL AS manager_id, "
-        "NULL AS report_id WHERE 1 = 0"
+        f"SELECT '' AS kind, 0 AS id, 0.0 AS rel, CAST(NULL AS {_STAMP}) AS at, "
+        f"{NO_ID} AS person_id, {NO_ID} AS question_id, {NO_TEXT} AS status, "
+        f"{NO_TEXT} AS finding_kind, {NO_ID} AS manager_id, {NO_ID} AS report_id WHERE 1 = 0"
     )
     sql = (
         "WITH hits AS MATERIALIZED (SELECT u.kind, u.id, "
@@ -238,6 +243,34 @@ def details_statement(ids: dict[Kind, list[int]], *, postgres: bool) -> Statemen
         statement.expanding.add(name)
     statement.sql = " UNION ALL ".join(branches)
     return statement
+
+
+def document_counts(kind: Kind, lexemes: list[str], *, postgres: bool, cap: int) -> Statement:
+    """How many rows of ``kind`` hold each of ``lexemes`` (each one word in the index's
+    query syntax), counted up to ``cap``: one statement, each count a bounded read."""
+    source = next(s for s in SOURCES if s.kind == kind)
+    statement = Statement()
+    parts = []
+    for i, lexeme in enumerate(lexemes):
+        if postgres:
+            match = f"SELECT 1 FROM {source.table} x WHERE x.search @@ to_tsquery('simple', :w{i})"
+        else:
+            match = f"SELECT 1 FROM {source.table}_fts WHERE {source.table}_fts MATCH :w{i}"
+        parts.append(f"SELECT {i} AS word, count(*) AS n FROM ({match} LIMIT {cap}) w{i}")
+        statement.params[f"w{i}"] = lexeme
+    statement.sql = " UNION ALL ".join(parts)
+    return statement
+
+
+def weighted_rank(weights: list[float]) -> str:
+    """A rank summing the weight of each word (``:w0``, ``:w1``...) a row holds, so the
+    rarer words weigh more: PostgreSQL's ``ts_rank`` does not weigh words by rarity
+    (SQLite's ``bm25`` does)."""
+    held = [
+        f"CASE WHEN x.search @@ to_tsquery('simple', :w{i}) THEN {w:.6f} ELSE 0 END"
+        for i, w in enumerate(weights)
+    ]
+    return "(" + " + ".join(held) + ")"
 
 
 PATHS = text(

@@ -162,7 +162,7 @@ def _hit(hit: Hit, page_for: PageFor) -> None:
             st.markdown(badge(hit.kind.label, "gray"), width="content")
             st.page_link(
                 page_for(hit.link.page),
-                label=plain(hit.title) or hit.kind.label,
+                label=highlighted(hit.title_marks) or hit.kind.label,
                 query_params=dict(hit.link.params),
                 width="stretch",
             )
