@@ -10,7 +10,9 @@ browser over the demo team and fails when
   box that scrolls sideways on its own.
 
 A screenshot of every page, role and width (and of each tab) is kept in
-test-artifacts/layout/ whether the test passes or not, for a person to look at.
+test-artifacts/layout/ whether the test passes or not, for a person to look at. Search
+is looked at with words that find something and its Filters open (walk.ARRIVALS), so
+its hits and facets are on screen, not only its empty box.
 The checks themselves are tested on a static page in test_layout_checks.py."""
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """A walk over every page of the demo team, as a manager, an IC and a viewer see it, at
 a desktop's 1440 px and a phone's 390 px: what the layout checks find on each page and
 in each of its tabs, the words a person can read there, and a screenshot of every page
-(test-artifacts/layout/<page>-<role>-<width>.png, one more per tab).
+(test-artifacts/layout/<page>-<role>-<width>.png, one more per tab). A page that
+shows little until asked (Search) is visited as a person uses it: see ``ARRIVALS``.
 
 One server over the demo team serves the whole test session (``demo_server`` in
 conftest.py); one browser serves a test module (``walk``), with one signed-in tab per
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -208,6 +209,9 @@ class Walk:
             tab.get_by_test_id("stSidebarNav").get_by_role("link", name=link).click()
             wait_idle(tab)
             self.at[role] = page
+            if page in ARRIVALS:
+                ARRIVALS[page](tab)
+                _settle(tab)
         self._resize(tab, width)
         stem = f"{page}-{role.value}-{width}"
         views = [self._view(tab, None, SHOTS / f"{stem}.png")]
@@ -304,6 +308,25 @@ class Walk:
         self._resize(tab, width, tall)
         tab.screenshot(path=str(path))
         self._resize(tab, width)
+
+
+def _search_with_hits(tab: Any) -> None:
+    """Search for words the demo holds (every role finds some), with Filters open: the
+    page as it is used, its hits and facets on screen, not its empty box."""
+    box = tab.get_by_test_id("stMain").locator(".st-key-search_q input")
+    box.fill(SEARCH_WORDS)
+    box.press("Enter")
+    wait_idle(tab)
+    tab.locator('[class*="st-key-hit_"]').first.wait_for(timeout=EXPECT_TIMEOUT)
+    filters = tab.get_by_test_id("stExpander").filter(has=tab.locator(".st-key-search_f_kind"))
+    if filters.locator("details").get_attribute("open") is None:
+        filters.locator("summary").click()
+    filters.locator(".st-key-search_f_kind").wait_for(timeout=EXPECT_TIMEOUT)
+
+
+SEARCH_WORDS = "churn"
+# What is done on a page once it is open, before it is looked at (page -> action).
+ARRIVALS: dict[str, Callable[[Any], None]] = {"search": _search_with_hits}
 
 
 def _download(tab: Any, button: Any) -> Any:
