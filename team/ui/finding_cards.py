@@ -153,10 +153,8 @@ def log_finding_form(person: PersonView, question_id: int, key: str) -> None:
     every value."""
     fields = _finding_fields(key)
     state.start_widgets(fields)
-    # Outside the form: the summary is checked against the findings logged before.
-    summary = st.text_input("Summary: the finding in one line", key=f"lf_summary_{key}")
-    asked_before(person.id, Kind.FINDING, summary, key=f"finding_{key}")
     with st.form(f"log_finding_{key}", clear_on_submit=False):
+        summary = st.text_input("Summary: the finding in one line", key=f"lf_summary_{key}")
         body = st.text_area("Details (Markdown)", key=f"lf_body_{key}")
         links = st.text_area(
             "Evidence links, one per line (notebook, PR, dashboard, query)",
@@ -172,7 +170,9 @@ def log_finding_form(person: PersonView, question_id: int, key: str) -> None:
         )
         draft = st.checkbox("Keep as a draft (not shared yet)", key=f"lf_draft_{key}")
         submitted = st.form_submit_button("Log finding", type="primary")
-    if submitted:
+    if submitted and not asked_before(
+        person.id, Kind.FINDING, summary, key=f"finding_{key}", save="Log finding"
+    ):
         data = findings.FindingInput(
             summary=summary,
             body=body,

@@ -57,10 +57,8 @@ def new_question_form(person: PersonView) -> None:
             st.info("Create a project first (Team page), then add its questions here.")
             return
         state.start_widgets(NEW_QUESTION)
-        # Outside the form: the title is checked against the questions asked before.
-        title = st.text_input("Question", key="new_q_title")
-        asked_before(person.id, Kind.QUESTION, title, key="new_question")
         with st.form("new_question"):
+            title = st.text_input("Question", key="new_q_title")
             context = st.text_area(
                 "Context: the decision it informs, who asked (Markdown)", key="new_q_context"
             )
@@ -74,7 +72,9 @@ def new_question_form(person: PersonView) -> None:
             due = c3.date_input("Due", key="new_q_due", format="YYYY-MM-DD")
             technique = st.selectbox("Technique", _technique_options(), key="new_q_technique")
             submitted = st.form_submit_button("Create question", type="primary")
-        if submitted:
+        if submitted and not asked_before(
+            person.id, Kind.QUESTION, title, key="new_question", save="Create question"
+        ):
             data = QuestionCreate(
                 title=title,
                 context=context,

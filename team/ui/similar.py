@@ -1,6 +1,11 @@
-""" "Have we asked this before?": while a new question's title or a finding's summary is
-being written, the existing ones with the most telling words in common, from the search
-index, so the team does not do the same work twice."""
+""" "Have we asked this before?": the first time a new question or a finding is saved,
+the existing ones with the most telling words in common (from the search index) are
+listed and the save waits; saving the same words again saves it. So the team sees the
+work it may be about to do twice before it does it, and nothing typed is lost.
+
+(The words are checked on saving, not while typing: the title would have to live outside
+its form to be read while typing, and a submit sent while the field's own run is going
+can be lost.)"""
 
 from __future__ import annotations
 
@@ -18,13 +23,18 @@ _INTRO = {
 }
 
 
-def asked_before(person_id: int, kind: Kind, text: str | None, *, key: str) -> None:
-    """Up to five existing questions (or findings) like ``text``, each a link to it;
-    nothing while ``text`` is empty or nothing is alike."""
+def asked_before(person_id: int, kind: Kind, text: str | None, *, key: str, save: str) -> bool:
+    """On the first save of ``text``: list up to five existing questions (or findings)
+    like it, each a link, and return True (the save waits; pressing ``save`` again with
+    the same words saves). False when nothing is alike or the person saw the list."""
     typed = words(text)
-    found = reads.similar(person_id, kind=kind, text=typed) if typed else []
+    seen = f"asked_before_{key}"
+    if not typed or st.session_state.pop(seen, None) == typed:
+        return False
+    found = reads.similar(person_id, kind=kind, text=typed)
     if not found:
-        return
+        return False
+    st.session_state[seen] = typed
     page_for = pages_once()
     with st.container(border=True, key=f"similar_{key}"):
         st.markdown(_INTRO[kind])
@@ -39,3 +49,5 @@ def asked_before(person_id: int, kind: Kind, text: str | None, *, key: str) -> N
             where = hit.path[:-1] if kind == Kind.QUESTION else hit.path
             if where:
                 st.caption(" \u203a ".join(plain(t) for t in where))
+        st.caption(f"Nothing is saved yet: press “{save}” again to save it anyway.")
+    return True

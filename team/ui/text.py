@@ -183,6 +183,14 @@ def highlighted(pieces: Iterable[Piece]) -> str:
     searched for marked with the hit colour. A hit piece is letters and digits only, and
     each piece is escaped on its own, so no piece can open markup for the next."""
     return "".join(
-        f":{colours.HIT.badge}-background[**{plain(p.text)}**]" if p.hit else plain(p.text)
+        f":{colours.HIT.badge}-background[**{plain(p.text)}**]" if p.hit else _spaced(p.text)
         for p in pieces
     )
+
+
+def _spaced(text: str) -> str:
+    """``text`` as a plain field, keeping a space at either end (``plain`` trims a line,
+    and the words beside a highlight must not run into it)."""
+    before = " " if text[:1].isspace() else ""
+    after = " " if text[-1:].isspace() and text.strip() else ""
+    return before + plain(text) + after

@@ -53,28 +53,19 @@ from tests.factories import root
 # --------------------------------------------------------------------------- questions
 
 
-def _leave(page: Any, field: Any, text: str) -> None:
-    """Fill a field that is outside its form and leave it, waiting for the run that
-    leaving starts (see test_journey.py: a submit sent during that run can be lost)."""
-    field.fill(text)
-    field.press("Tab")
-    wait_idle(page)
-
-
 def _new_question(page: Any, server: Server, seen: h.Watch) -> int:
     page.get_by_text("New general question", exact=True).click()
     form = h.form(page, "new_question")
-    # The title is above the form, outside it (it is checked against earlier questions).
-    title = page.locator(".st-key-new_q_title").get_by_label("Question", exact=True)
+    title = form.get_by_label("Question", exact=True)
     # Over the limit: refused with the limit, the text kept whole, nothing created.
-    _leave(page, title, too_long(300))
+    title.fill(too_long(300))
     h.submit(page, form, "Create question")
     h.error(page, "Keep the title under 300 characters (it has 301)")
     expect(title).to_have_value(too_long(300))
     assert h.count(server, Question) == 0
     # A hostile title and the whole corpus as its context.
     hostile = BY_NAME["img_onerror"]
-    _leave(page, title, hostile.text)
+    title.fill(hostile.text)
     form.get_by_label(re.compile(r"^Context: ")).fill(h.framed("context"))
     h.submit(page, form, "Create question")
     h.flash(page, f"Created {hostile.line}")
@@ -137,14 +128,7 @@ def _finding(page: Any, server: Server, seen: h.Watch, root_id: int) -> int:
     h.expanded(page, "Log a finding")
     form = h.form(page, f"log_finding_q{root_id}")
     summary = BY_NAME["remote_image"]
-    # The summary is above the form, outside it (it is checked against earlier findings).
-    _leave(
-        page,
-        page.locator(f".st-key-lf_summary_q{root_id}").get_by_label(
-            "Summary: the finding in one line"
-        ),
-        summary.text,
-    )
+    form.get_by_label("Summary: the finding in one line").fill(summary.text)
     form.get_by_label("Details (Markdown)").fill(h.framed("finding"))
     links = form.get_by_label(re.compile(r"^Evidence links"))
     # A link that is not one is refused, and the refusal quotes it as text.

@@ -125,13 +125,7 @@ def test_ic_asks_manager_reviews_ic_fixes_manager_approves(server: Server, page:
     expect(row).to_contain_text("no evidence yet")
 
     form = _form(page, f"log_finding_mywork_{sub_id}")
-    # The summary is above the form, outside it (it is checked against earlier findings).
-    summary_box = page.locator(f".st-key-lf_summary_mywork_{sub_id}").get_by_label(
-        "Summary: the finding in one line"
-    )
-    summary_box.fill(summary)
-    summary_box.press("Tab")  # left, and its run over, before the form is sent
-    wait_idle(page)
+    form.get_by_label("Summary: the finding in one line").fill(summary)
     form.get_by_label("Details (Markdown)").fill(
         "**SMB** accounts churned at twice the rate after the *March* price change."
     )
@@ -154,7 +148,7 @@ def test_ic_asks_manager_reviews_ic_fixes_manager_approves(server: Server, page:
     expect(on).to_have_attribute("href", card_address)
     # The form is empty again (in the browser, not only on the server): a second click
     # is refused instead of logging the finding twice.
-    expect(summary_box).to_have_value("")
+    expect(form.get_by_label("Summary: the finding in one line")).to_have_value("")
     expect(form.get_by_label("Details (Markdown)")).to_have_value("")
     expect(form.get_by_label(re.compile(r"^Evidence links, one per line"))).to_have_value("")
     expect(form.get_by_role("combobox", name="Kind")).to_have_value("result")

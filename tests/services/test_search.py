@@ -235,7 +235,7 @@ def test_the_snippet_marks_the_folded_hit_as_written(
 ) -> None:
     [hit] = _results(session, team.manager, "CAFE loyalty").hits.items
     assert hit.title == "Café loyalty card"
-    assert [p.text for p in hit.snippet if p.hit] == ["Café", "loyalty"]
+    assert [p.text for p in hit.title_marks if p.hit] == ["Café", "loyalty"]
 
 
 def test_text_typed_with_separate_accents_is_found(session: Session, team: Team) -> None:

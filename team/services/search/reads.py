@@ -1,7 +1,8 @@
 """Search everything the team wrote, as one person may see it.
 
-One search costs four statements whatever the size: the facets with the total, one page
-of hits, the text of that page's hits, and the paths of their questions."""
+One search costs three statements whatever the size: one page of hits with the facets
+and the total (the matches read once), the text of that page's hits, and the paths of
+their questions."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlmodel import Session
@@ -121,13 +123,30 @@ def search(
     postgres = session.get_bind().dialect.name == "postgresql"
     base = sql.hits_cte(scope, filters, postgres=postgres, now=now or utcnow())
     base.params["match"] = tsquery(query) if postgres else fts5_match(query)
-    facets, total = _facets(session, sql.facets_statement(base, filters))
-    window = window.within(total)
-    page = sql.page_statement(
+    both = sql.search_statement(
         base, filters, by_date=by_date, limit=window.size, offset=window.offset
     )
-    rows: Sequence[Any] = session.execute(page.clause(), page.params).all()
-    return Results(Paged(_hits(session, rows, query, postgres), total, window), facets, query)
+    rows: Sequence[Any] = session.execute(both.clause(), both.params).all()
+    facets, total = _facets([r[sql.HIT_COLUMNS :] for r in rows if r[0] is None])
+    page_rows = _in_order([r[: sql.HIT_COLUMNS] for r in rows if r[0] is not None], by_date)
+    if not page_rows and window.within(total) != window:  # past the end: the list shrank
+        window = window.within(total)
+        page = sql.page_statement(
+            base, filters, by_date=by_date, limit=window.size, offset=window.offset
+        )
+        page_rows = list(session.execute(page.clause(), page.params).all())
+    hits = _hits(session, page_rows, query, postgres)
+    return Results(Paged(hits, total, window), facets, query)
+
+
+def _in_order(rows: list[Any], by_date: bool) -> list[Any]:
+    """Hits best first (score, then time) or newest first (time, then score), then by
+    kind and id: the page statement's order, which a UNION does not keep."""
+    ordered = sorted(rows, key=lambda r: (r[0], r[1]))
+    score, at = sql.HIT_COLUMNS - 1, 2
+    for column in (score, at) if by_date else (at, score):
+        ordered.sort(key=itemgetter(column), reverse=True)
+    return ordered
 
 
 def similar(
@@ -182,10 +201,10 @@ def _counts(
     return sorted(found, key=lambda item: item[1])
 
 
-def _facets(session: Session, statement: sql.Statement) -> tuple[dict[str, list[FacetValue]], int]:
+def _facets(rows: list[Any]) -> tuple[dict[str, list[FacetValue]], int]:
     facets: dict[str, list[FacetValue]] = defaultdict(list)
     total = 0
-    for facet, value, label, count in session.execute(statement.clause(), statement.params):
+    for facet, value, label, count in rows:
         if facet == "total":
             total = int(count)
         else:
@@ -212,7 +231,7 @@ def _hits(session: Session, rows: Sequence[Any], query: Query, postgres: bool) -
         for start, title, _depth in session.execute(sql.PATHS, {"ids": question_ids}):
             paths[int(start)].append(title)
     hits = []
-    for kind_value, i, at, author, qid, root, status, fkind, mid, mname, rid, rname in rows:
+    for kind_value, i, at, author, qid, root, status, fkind, mid, mname, rid, rname, *_ in rows:
         kind = Kind(kind_value)
         title, body, refs = texts.get((kind, int(i)), ("", "", [None, None, None]))
         shown = _title(kind, title, refs)

@@ -175,49 +175,76 @@ def _with_filters(statement: Statement, sql: str, filters: Filters, leave_out: s
 
 
 _FACET_SQL = {
-    "kind": "SELECT 'kind' AS facet, h.kind AS value, NULL AS label, count(*) AS n "
+    "kind": "'kind' AS facet, h.kind AS value, NULL AS label, count(*) AS n "
     "FROM hits h WHERE {where} GROUP BY h.kind",
-    "project": "SELECT 'project', CAST(h.project_id AS VARCHAR(20)), MIN(pj.name), count(*) "
+    "project": "'project', CAST(h.project_id AS VARCHAR(20)), MIN(pj.name), count(*) "
     "FROM hits h JOIN project pj ON pj.id = h.project_id WHERE {where} GROUP BY h.project_id",
-    "person": "SELECT 'person', CAST(h.person_id AS VARCHAR(20)), MIN(p.name), count(*) "
+    "person": "'person', CAST(h.person_id AS VARCHAR(20)), MIN(p.name), count(*) "
     "FROM hits h JOIN person p ON p.id = h.person_id WHERE {where} GROUP BY h.person_id",
-    "technique": "SELECT 'technique', h.technique, NULL, count(*) FROM hits h "
+    "technique": "'technique', h.technique, NULL, count(*) FROM hits h "
     "WHERE {where} AND h.technique IS NOT NULL GROUP BY h.technique",
-    "finding_kind": "SELECT 'finding_kind', h.finding_kind, NULL, count(*) FROM hits h "
+    "finding_kind": "'finding_kind', h.finding_kind, NULL, count(*) FROM hits h "
     "WHERE {where} AND h.finding_kind IS NOT NULL GROUP BY h.finding_kind",
-    "status": "SELECT 'status', h.kind || ':' || h.status, NULL, count(*) FROM hits h "
+    "status": "'status', h.kind || ':' || h.status, NULL, count(*) FROM hits h "
     "WHERE {where} AND h.status IS NOT NULL GROUP BY h.kind || ':' || h.status",
 }
 
 
-def facets_statement(base: Statement, filters: Filters) -> Statement:
-    """Per facet, the count of each value among the hits the other filters leave; and
-    the total the filters leave (facet ``total``)."""
-    statement = Statement(base.sql, dict(base.params), set(base.expanding), set(base.stamps))
-    parts = [_with_filters(statement, _FACET_SQL[f], filters, f) for f in FACETS]
-    total = "SELECT 'total', '', NULL, count(*) FROM hits h WHERE {where}"
-    parts.append(_with_filters(statement, total, filters))
-    statement.sql += " UNION ALL ".join(parts)
-    return statement
+# A hit row: its kind, id, time, author's name, question, general question, status,
+# finding kind, a one-on-one's two people with their names, and its score.
+HIT_COLUMNS = 13
+_PAGE_SQL = (
+    "SELECT h.kind, h.id, h.at, p.name, h.question_id, h.root_id, h.status, "
+    "h.finding_kind, h.manager_id, pm.name, h.report_id, pr.name, h.score{facet_columns} "
+    "FROM hits h LEFT JOIN person p ON p.id = h.person_id "
+    "LEFT JOIN person pm ON pm.id = h.manager_id "
+    "LEFT JOIN person pr ON pr.id = h.report_id "
+    "WHERE {where} ORDER BY {order}, h.kind, h.id LIMIT :limit OFFSET :offset"
+)
+# A facet row: NULL in the hit columns, then the facet, a value, its label and count.
+_NO_HIT = "SELECT " + ", ".join(["NULL"] * HIT_COLUMNS) + ", "
+_TYPED_NO_FACET = (
+    ", CAST(NULL AS VARCHAR(20)) AS facet, CAST(NULL AS VARCHAR(300)) AS value, "
+    "CAST(NULL AS VARCHAR(300)) AS label, CAST(NULL AS BIGINT) AS n"
+)
+
+
+def _order(by_date: bool) -> str:
+    return "h.at DESC, h.score DESC" if by_date else "h.score DESC, h.at DESC"
+
+
+def _copy(base: Statement) -> Statement:
+    return Statement(base.sql, dict(base.params), set(base.expanding), set(base.stamps))
 
 
 def page_statement(
     base: Statement, filters: Filters, *, by_date: bool, limit: int, offset: int
 ) -> Statement:
     """One page of the hits the filters leave, best (or newest) first, with the names
-    of who wrote each and of a one-on-one's two people."""
-    statement = Statement(base.sql, dict(base.params), set(base.expanding), set(base.stamps))
-    order = "h.at DESC, h.score DESC" if by_date else "h.score DESC, h.at DESC"
-    statement.sql += _with_filters(
-        statement,
-        "SELECT h.kind, h.id, h.at, p.name, h.question_id, h.root_id, h.status, "
-        "h.finding_kind, h.manager_id, pm.name, h.report_id, pr.name "
-        "FROM hits h LEFT JOIN person p ON p.id = h.person_id "
-        "LEFT JOIN person pm ON pm.id = h.manager_id "
-        "LEFT JOIN person pr ON pr.id = h.report_id "
-        f"WHERE {{where}} ORDER BY {order}, h.kind, h.id LIMIT :limit OFFSET :offset",
-        filters,
-    )
+    of who wrote each and of a one-on-one's two people (HIT_COLUMNS columns)."""
+    statement = _copy(base)
+    page = _PAGE_SQL.replace("{facet_columns}", "").replace("{order}", _order(by_date))
+    statement.sql += _with_filters(statement, page, filters)
+    statement.params |= {"limit": limit, "offset": offset}
+    return statement
+
+
+def search_statement(
+    base: Statement, filters: Filters, *, by_date: bool, limit: int, offset: int
+) -> Statement:
+    """One page of hits (as :func:`page_statement`, then four NULL columns) and the
+    facets (NULL in the hit columns, then facet, value, label, count): per facet, the
+    count of each value among the hits the other filters leave, and the total the
+    filters leave (facet ``total``). One statement, so the matches are read once. The
+    hits come first but in no promised order: sort them by their score or time."""
+    statement = _copy(base)
+    page = _PAGE_SQL.replace("{facet_columns}", _TYPED_NO_FACET).replace("{order}", _order(by_date))
+    parts = [f"SELECT * FROM ({_with_filters(statement, page, filters)}) page"]
+    for facet in FACETS:
+        parts.append(_NO_HIT + _with_filters(statement, _FACET_SQL[facet], filters, facet))
+    total = "'total', '', NULL, count(*) FROM hits h WHERE {where}"
+    parts.append(_NO_HIT + _with_filters(statement, total, filters))
+    statement.sql += " UNION ALL ".join(parts)
     statement.params |= {"limit": limit, "offset": offset}
     return statement
 

@@ -216,4 +216,4 @@ def _best_window(spans: list[tuple[int, int, bool]], size: int) -> int:
         if count > best_count:
             best, best_count = max(0, i - size + 1), count
     first_hit = next(i for i in range(best, len(hits)) if hits[i])
-    return max(0, min(best, first_hit - 5))
+    return max(0, first_hit - 5)
