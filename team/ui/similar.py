@@ -18,8 +18,8 @@ from team.ui.paging import words
 from team.ui.text import plain
 
 _INTRO = {
-    Kind.QUESTION: "**Have we asked this before?** Questions with similar words:",
-    Kind.FINDING: "**Have we found this before?** Findings with similar words:",
+    Kind.QUESTION: ("**Have we asked this before?**", "Questions with similar words"),
+    Kind.FINDING: ("**Have we found this before?**", "Findings with similar words"),
 }
 
 
@@ -37,7 +37,11 @@ def asked_before(person_id: int, kind: Kind, text: str | None, *, key: str, save
     st.session_state[seen] = typed
     page_for = pages_once()
     with st.container(border=True, key=f"similar_{key}"):
-        st.markdown(_INTRO[kind])
+        ask, listed = _INTRO[kind]
+        st.markdown(
+            f"{ask} Nothing is saved yet. {listed} are below; press “{save}” again to "
+            "save it anyway."
+        )
         for hit in found:
             st.page_link(
                 page_for(hit.link.page),
@@ -49,5 +53,4 @@ def asked_before(person_id: int, kind: Kind, text: str | None, *, key: str, save
             where = hit.path[:-1] if kind == Kind.QUESTION else hit.path
             if where:
                 st.caption(" \u203a ".join(plain(t) for t in where))
-        st.caption(f"Nothing is saved yet: press “{save}” again to save it anyway.")
     return True
