@@ -125,7 +125,8 @@ def hits_cte(
         if (sql := _branch(source, scope, filters, postgres, rank)) is not None
     ]
     age = (
-        "(EXTRACT(EPOCH FROM (:now - u.at)) / 86400.0)"
+        # date_part, a double: EXTRACT returns numeric, a third of the CTE's time at L
+        "(date_part('epoch', :now - u.at) / 86400.0)"
         if postgres
         else "(julianday(:now) - julianday(u.at))"
     )
