@@ -12,6 +12,7 @@ from sqlmodel import Session
 from team.bench.databases import BenchError
 from team.bench.report import report
 from team.bench.runner import Options, SizeResult, run
+from team.bench.search_costs import SearchCosts
 from team.bench.sizes import SIZES, Size
 from team.db import make_engine, shown
 from team.models import Person
@@ -98,17 +99,22 @@ def bench(
     options = replace(options, keep_statements=verbose)
     plans: list[str] = []
     in_browser: list[str] = []
+    # The search index's own costs, when the Search page is measured.
+    search = SearchCosts(progress) if options.pages is None or "search" in options.pages else None
 
     def after(results: list[SizeResult], folder: Path) -> None:
         if verbose:
             plans.extend([*_plan_lines(results[-1]), ""])
         if browser:
             in_browser.extend(_browser_lines(results[-1], folder, options.repeat))
+        if search is not None:  # last: on PostgreSQL it writes to the database
+            search.after(results, folder)
 
-    results = run(options, progress=progress, after=after)
+    results = run(options, progress=progress, after=after, each=search.each if search else None)
     backend = shown(options.url) if options.url else "SQLite (one file per size)"
+    extra = in_browser + (search.lines() if search else [])
     lines = report(
-        results, backend=backend, repeat=options.repeat, budget=options.budget, extra=in_browser
+        results, backend=backend, repeat=options.repeat, budget=options.budget, extra=extra
     )
     print("\n".join([*plans, *lines]), file=out)
     return [

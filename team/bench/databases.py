@@ -37,14 +37,22 @@ def _is_blank(engine: Engine) -> bool:
     return True
 
 
+# What the migrations create on PostgreSQL besides tables (0004: the search's folding).
+POSTGRES_FUNCTIONS = ("team_fold(text)",)
+
+
 def _wipe(engine: Engine) -> None:
-    """Drop this app's tables and its migration stamp; nothing else is touched."""
-    cascade = " CASCADE" if engine.dialect.name == "postgresql" else ""
+    """Drop this app's tables (SQLite's search index goes with them), its functions and
+    its migration stamp; nothing else is touched."""
+    postgres = engine.dialect.name == "postgresql"
+    cascade = " CASCADE" if postgres else ""
     names = [t.name for t in reversed(SQLModel.metadata.sorted_tables)] + [ALEMBIC_TABLE]
     quote = engine.dialect.identifier_preparer.quote
     with engine.begin() as conn:
         for name in names:
             conn.exec_driver_sql(f"DROP TABLE IF EXISTS {quote(name)}{cascade}")
+        for function in POSTGRES_FUNCTIONS if postgres else ():
+            conn.exec_driver_sql(f"DROP FUNCTION IF EXISTS {function}")
 
 
 def prepare(url: str, *, confirmed: bool) -> Engine:
@@ -74,3 +82,17 @@ def prepare(url: str, *, confirmed: bool) -> Engine:
         engine.dispose()
         raise
     return engine
+
+
+def settle(engine: Engine) -> None:
+    """Give PostgreSQL's planner the statistics a live database has (autovacuum analyzes
+    a table soon after much of it changed): right after the bulk write, the first pages
+    measured would otherwise be planned blind, and later ones not (autovacuum gets there
+    in the middle of the run). SQLite keeps statistics only when the app runs ANALYZE,
+    which it does not, so its files are left as they are."""
+    if engine.dialect.name != "postgresql":
+        return
+    quote = engine.dialect.identifier_preparer.quote
+    names = ", ".join(quote(t.name) for t in SQLModel.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"ANALYZE {names}")

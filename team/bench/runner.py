@@ -18,7 +18,7 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from team.bench.databases import prepare, sqlite_url
+from team.bench.databases import prepare, settle, sqlite_url
 from team.bench.instrument import QueryCounter
 from team.bench.measure import (
     BUDGET,
@@ -78,12 +78,15 @@ def _say(out: TextIO | None, message: str) -> None:
 def fill(
     url: str, size: Size, options: Options, generator: Generator
 ) -> tuple[float, dict[str, int]]:
-    """Wipe (if allowed) and migrate the database at ``url``, then generate ``size``."""
+    """Wipe (if allowed) and migrate the database at ``url``, then generate ``size``
+    (timed) and let the database settle (``settle``)."""
     engine = prepare(url, confirmed=options.confirmed)
     try:
         start = time.perf_counter()
         rows = generator(engine, size)
-        return time.perf_counter() - start, rows
+        seconds = time.perf_counter() - start
+        settle(engine)
+        return seconds, rows
     finally:
         engine.dispose()
 
@@ -166,15 +169,24 @@ def _folder(options: Options) -> Iterator[Path]:
         yield Path(name)
 
 
+def _for_each(each: Callable[[SizeResult], None] | None, results: list[SizeResult]) -> None:
+    if each is None:
+        return
+    for result in results:
+        each(result)
+
+
 def run(
     options: Options,
     *,
     generator: Generator | None = None,
     progress: TextIO | None = sys.stderr,
     after: Callable[[list[SizeResult], Path], None] | None = None,
+    each: Callable[[SizeResult], None] | None = None,
 ) -> list[SizeResult]:
-    """Measure every size. ``after(results, folder)`` runs while the databases
-    still exist (the last size's data is in place, for --browser and --verbose)."""
+    """Measure every size. ``each(result)`` runs once a size's pages are measured, while
+    its data is in place; ``after(results, folder)`` runs while the databases still
+    exist (the last size's data is in place, for --browser and --verbose)."""
     make = generator or _default_generator()
     counter = QueryCounter(keep_text=options.keep_statements)
     results: list[SizeResult] = []
@@ -187,10 +199,13 @@ def run(
                 for size in options.sizes
             ]
             results = measure_sizes(filled, options, folder, counter, progress)
+            _for_each(each, results)
         else:  # one database for every size: measure each size while it is in place
             for size in options.sizes:
                 one = _fill(options.url, size, options, make, progress)
-                results += measure_sizes([one], options, folder, counter, progress)
+                measured = measure_sizes([one], options, folder, counter, progress)
+                _for_each(each, measured)
+                results += measured
                 st.cache_resource.clear()
         st.cache_resource.clear()
         if after is not None:

@@ -18,6 +18,22 @@ from team.vocabulary import Role
 ROLES = (Role.MANAGER, Role.IC, Role.VIEWER)
 DEFAULT = "default"
 
+# What the Search page is measured with: words the generated texts hold (texts.py).
+# A metric, in titles, summaries, notes, tracks and action items: 16 rows at S, about
+# 17,000 at L.
+COMMON_WORD = "churn"
+# A number only a few links carry (a dashboard, a notebook, a commit): 1 row at S, 3 at L.
+RARE_WORD = "208"
+# A metric of three words, as a phrase: 11 rows at S, about 12,000 at L.
+PHRASE = '"weekly active users"'
+SEARCH_VIEWS: dict[str, dict[str, str]] = {
+    "common word": {"q": COMMON_WORD},
+    "rare word": {"q": RARE_WORD},
+    "phrase": {"q": PHRASE},
+    # The common word narrowed to findings, newest first.
+    "with filters": {"q": COMMON_WORD, "kind": "finding", "sort": "date"},
+}
+
 
 @dataclass(frozen=True)
 class Target:
@@ -131,7 +147,9 @@ def _views(
 ) -> list[tuple[str, dict[str, str]]]:
     """The views of ``page`` worth measuring: its natural state first."""
     views: list[tuple[str, dict[str, str]]] = [(DEFAULT, {})]
-    if page in ("questions", "answers"):
+    if page == "search":  # with no words it shows only its box
+        views = list(SEARCH_VIEWS.items())
+    elif page in ("questions", "answers"):
         root = biggest_root(session)
         if root is not None:
             views.append(("biggest tree", {"root": str(root)}))
