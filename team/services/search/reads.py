@@ -161,8 +161,9 @@ def similar(
     """Up to ``limit`` existing things of ``kind`` (questions or findings) sharing the
     most telling words with ``text``, best first: "have we asked this before?". Any of
     the words counts, the rarer the more; short words, common English ones and words
-    most rows hold (past SIMILAR_CAP) are left out, so the lookup reads a bounded number
-    of rows at any size. Text past the search's limits is cut, never refused (this is a
+    many rows hold (SIMILAR_CAP or more) are left out, so the lookup reads a bounded
+    number of rows at any size; when every word is that common, a row must hold them
+    all. Text past the search's limits is cut, never refused (this is a
     hint, not a search). Three statements: the words' counts, the hits, their details."""
     scope = reader(session, person_id)
     telling = [w for w in dict.fromkeys(words(text)) if len(w) > 2 and w not in COMMON]
@@ -170,13 +171,18 @@ def similar(
         return []
     postgres = session.get_bind().dialect.name == "postgresql"
     counted = _counts(session, kind, telling[:MAX_TERMS], postgres)
-    kept = [w for w, n in counted if n < SIMILAR_CAP] or [w for w, _ in counted[:2]]
-    if not kept:
+    if not counted:
         return []
-    query = Query((tuple(Term((w,)) for w in kept),))
-    counts = dict(counted)
-    weights = [math.log(1 + SIMILAR_CAP / max(counts[w], 1)) for w in kept]
-    rank = sql.weighted_rank(weights) if postgres else None
+    kept = [w for w, n in counted if n < SIMILAR_CAP]
+    if kept:  # any of the telling words, the rarer the more
+        query = Query((tuple(Term((w,)) for w in kept),))
+        counts = dict(counted)
+        weights = [math.log(1 + SIMILAR_CAP / max(counts[w], 1)) for w in kept]
+        rank = sql.weighted_rank(weights) if postgres else None
+    else:  # only words most rows hold: alike means holding all of them
+        kept = []
+        query = Query(tuple((Term((w,)),) for w, _ in counted))
+        rank = None
     base = sql.hits_cte(
         scope, EVERYTHING, postgres=postgres, now=now or utcnow(), only=(kind,), rank=rank
     )

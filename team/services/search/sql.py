@@ -125,7 +125,7 @@ def hits_cte(
         if (sql := _branch(source, scope, filters, postgres, rank)) is not None
     ]
     age = (
-        # date_part, a double: EXTRACT returns numeric, a third of the CTE's time at L
+        # date_part, a double: EXTRACT returns numeric, a quarter of the CTE's time at L
         "(date_part('epoch', :now - u.at) / 86400.0)"
         if postgres
         else "(julianday(:now) - julianday(u.at))"
