@@ -133,16 +133,10 @@ def head_revision() -> str:
 
 
 def search_index_part(name: str | None, type_: str) -> bool:
-    """True for what the search index adds beside the models (migration 0004): SQLite's
-    FTS5 tables and their shadow tables, PostgreSQL's ``search`` columns and their GIN
-    indexes. Schema comparisons leave them out (Alembic's ``include_name``)."""
-    if name is None:
-        return False
-    if type_ == "table":
-        return "_fts" in name
-    if type_ == "column":
-        return name == "search"
-    return type_ == "index" and name.endswith("_search")
+    """True for what the search index adds beside the models (migration 0004): the
+    ``<table>_fts`` tables (on SQLite FTS5 tables, with their shadow tables). Schema
+    comparisons leave them out (Alembic's ``include_name``)."""
+    return type_ == "table" and name is not None and "_fts" in name
 
 
 def current_revision(engine: Engine) -> str | None:

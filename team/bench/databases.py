@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import SQLModel
 
 from team import db
+from team.services.search.kinds import SOURCES
 
 ALEMBIC_TABLE = "alembic_version"
 
@@ -28,8 +29,8 @@ def _is_blank(engine: Engine) -> bool:
     ours = set(SQLModel.metadata.tables)
     with engine.connect() as conn:
         for name in inspect(conn).get_table_names():
-            if name == ALEMBIC_TABLE:
-                continue
+            if name == ALEMBIC_TABLE or db.search_index_part(name, "table"):
+                continue  # the index of empty tables is empty (FTS5 keeps a few rows)
             if name not in ours:
                 return False
             if conn.scalar(select(func.count()).select_from(table(name))):
@@ -37,16 +38,19 @@ def _is_blank(engine: Engine) -> bool:
     return True
 
 
-# What the migrations create on PostgreSQL besides tables (0004: the search's folding).
-POSTGRES_FUNCTIONS = ("team_fold(text)",)
+# The search index beside the tables (migration 0004): a ``<table>_fts`` table per
+# searched table; on PostgreSQL, its trigger's function and the folding function.
+SEARCH_TABLES = tuple(f"{source.table}_fts" for source in SOURCES)
+POSTGRES_FUNCTIONS = ("team_fold(text)", *(f"team_{name}()" for name in SEARCH_TABLES))
 
 
 def _wipe(engine: Engine) -> None:
-    """Drop this app's tables (SQLite's search index goes with them), its functions and
-    its migration stamp; nothing else is touched."""
+    """Drop this app's tables with their search index, its functions and its migration
+    stamp; nothing else is touched."""
     postgres = engine.dialect.name == "postgresql"
     cascade = " CASCADE" if postgres else ""
-    names = [t.name for t in reversed(SQLModel.metadata.sorted_tables)] + [ALEMBIC_TABLE]
+    tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
+    names = [*SEARCH_TABLES, *tables, ALEMBIC_TABLE]
     quote = engine.dialect.identifier_preparer.quote
     with engine.begin() as conn:
         for name in names:
@@ -93,6 +97,7 @@ def settle(engine: Engine) -> None:
     if engine.dialect.name != "postgresql":
         return
     quote = engine.dialect.identifier_preparer.quote
-    names = ", ".join(quote(t.name) for t in SQLModel.metadata.sorted_tables)
+    tables = [t.name for t in SQLModel.metadata.sorted_tables]
+    names = ", ".join(quote(name) for name in [*tables, *SEARCH_TABLES])
     with engine.begin() as conn:
         conn.exec_driver_sql(f"ANALYZE {names}")

@@ -5,10 +5,9 @@
   rows (the database is taken back to 0003 first, untimed, and left at head);
 - keeping the index in step on writes: the same realistic writes through the services
   with the index and without it. On SQLite the two are copies of the last size's file,
-  one without the search triggers, written to in turns. On PostgreSQL the index is the
-  generated ``search`` columns, which cannot be dropped and restored cheaply: the writes
-  run with them, then without them (taken back to 0003), and the timed rebuild comes
-  last.
+  one without the search triggers, written to in turns. On PostgreSQL the index (its
+  ``<table>_fts`` tables and triggers) is not dropped and restored cheaply: the writes
+  run with it, then without it (taken back to 0003), and the timed rebuild comes last.
 """
 
 from __future__ import annotations
@@ -240,7 +239,7 @@ def postgres_index_costs(
     engine: Engine, rounds: int = WRITE_ROUNDS, per_round: int = WRITES_PER_ROUND
 ) -> IndexCosts:
     """In the database itself, which keeps the written findings and is left at head:
-    the writes with the search columns, then without them (taken back to 0003), then
+    the writes with the search index, then without it (taken back to 0003), then
     the rebuild (timed)."""
     manager, writes = _writes(engine, rounds, per_round)
 

@@ -124,7 +124,7 @@ def index_lines(size: str, costs: IndexCosts) -> list[str]:
         if w.in_turns
         else "one after the other: with the columns, then without (at 0003)"
     )
-    without = "without the search triggers" if w.in_turns else "without the search columns"
+    without = "without the search triggers" if w.in_turns else "without the search index"
     built = costs.build_s
     return [
         f"index build at {size} (migration 0004 over its rows, from 0003): {built:.1f} s; "

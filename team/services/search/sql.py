@@ -2,8 +2,9 @@
 may not see left out or narrowed (the permission is part of the match, so no count or
 facet can see past it), then filters, facets and one page of hits.
 
-SQLite matches through FTS5 (``MATCH``, ranked by ``bm25``); PostgreSQL through the
-``search`` tsvector column (``@@``, ranked by ``ts_rank``). The rest is the same SQL."""
+Each searched table has its index beside it in ``<table>_fts`` (migration 0004): SQLite
+matches through FTS5 (``MATCH``, ranked by ``bm25``), PostgreSQL through a tsvector
+column with a GIN index (``@@``, ranked by ``ts_rank``). The rest is the same SQL."""
 
 from __future__ import annotations
 
@@ -81,13 +82,14 @@ def _branch(
         conditions.append(source.current)
     manager, report = source.pair or (NO_ID, NO_ID)
     if postgres:
-        rank = rank or "ts_rank(x.search, to_tsquery('simple', :match), 1)"
+        rank = rank or "ts_rank(m.search, to_tsquery('simple', :match), 1)"
         # The match on its own (OFFSET 0 keeps the planner from folding it into the
-        # joins): always read through the GIN index. Folded in, PostgreSQL reads a rare
+        # joins): always read through the GIN index. Folded in, PostgreSQL read a rare
         # word's notes by a parallel scan of the whole table (36 ms at L, not 2).
         frm = (
-            f"(SELECT * FROM {source.table} WHERE search @@ to_tsquery('simple', :match) "
-            "OFFSET 0) x"
+            f"(SELECT id, search FROM {source.table}_fts "
+            "WHERE search @@ to_tsquery('simple', :match) OFFSET 0) m "
+            f"JOIN {source.table} x ON x.id = m.id"
         )
     else:
         fts = f"{source.table}_fts"
@@ -286,7 +288,7 @@ def document_counts(kind: Kind, lexemes: list[str], *, postgres: bool, cap: int)
     parts = []
     for i, lexeme in enumerate(lexemes):
         if postgres:
-            match = f"SELECT 1 FROM {source.table} x WHERE x.search @@ to_tsquery('simple', :w{i})"
+            match = f"SELECT 1 FROM {source.table}_fts WHERE search @@ to_tsquery('simple', :w{i})"
         else:
             match = f"SELECT 1 FROM {source.table}_fts WHERE {source.table}_fts MATCH :w{i}"
         parts.append(f"SELECT {i} AS word, count(*) AS n FROM ({match} LIMIT {cap}) w{i}")
@@ -300,7 +302,7 @@ def weighted_rank(weights: list[float]) -> str:
     rarer words weigh more: PostgreSQL's ``ts_rank`` does not weigh words by rarity
     (SQLite's ``bm25`` does)."""
     held = [
-        f"CASE WHEN x.search @@ to_tsquery('simple', :w{i}) THEN {w:.6f} ELSE 0 END"
+        f"CASE WHEN m.search @@ to_tsquery('simple', :w{i}) THEN {w:.6f} ELSE 0 END"
         for i, w in enumerate(weights)
     ]
     return "(" + " + ".join(held) + ")"
