@@ -8,9 +8,13 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine
+from sqlmodel import Session, col, select
 from streamlit.testing.v1 import AppTest
 
 from team.db import make_engine
+from team.demo.load import load_demo
+from team.models import Person
+from team.vocabulary import Role
 from tests.conftest import migrated_copy
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,3 +63,20 @@ def assert_no_exception(at: AppTest) -> None:
 
 
 os.environ.setdefault("STREAMLIT_SERVER_ADDRESS", "127.0.0.1")
+
+
+@pytest.fixture
+def demo_engine(app_engine: Engine) -> Engine:
+    """The app's database with the demo team loaded."""
+    with Session(app_engine) as session:
+        load_demo(session)
+    return app_engine
+
+
+def first_of(engine: Engine, role: Role) -> int:
+    """The id of the first active person of ``role``."""
+    with Session(engine) as session:
+        query = select(col(Person.id)).where(col(Person.role) == role, col(Person.active))
+        found = session.scalars(query.order_by(col(Person.id))).first()
+    assert found is not None
+    return int(found)

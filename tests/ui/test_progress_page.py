@@ -15,7 +15,6 @@ from sqlmodel import Session, col
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
-from team.demo.load import load_demo
 from team.models import Person, Project, Question
 from team.services.progress.roots import PANELS
 from team.services.questions import writes as questions
@@ -24,24 +23,9 @@ from team.ui.progress_charts import DEADLINES, EMPTY, FILTERED
 from team.vocabulary import Priority, Role
 from tests.factories import make_team
 from tests.ui.conftest import assert_no_exception
+from tests.ui.conftest import first_of as _first
 
 CHART = "vega_lite_chart"
-
-
-@pytest.fixture
-def demo_engine(app_engine: Engine) -> Engine:
-    with Session(app_engine) as session:
-        load_demo(session)
-    return app_engine
-
-
-def _first(engine: Engine, role: Role) -> int:
-    with Session(engine) as session:
-        found = session.scalars(
-            select(col(Person.id)).where(col(Person.role) == role).order_by(col(Person.id))
-        ).first()
-        assert found is not None
-        return int(found)
 
 
 def _specs(at: AppTest) -> list[dict[str, Any]]:

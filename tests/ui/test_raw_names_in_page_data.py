@@ -16,38 +16,21 @@ from typing import Any
 import pandas as pd
 import pytest
 from sqlalchemy import Engine
-from sqlmodel import Session, col, select
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block, Dataframe, Node
 
-from team.demo.load import load_demo
-from team.models import Person
 from team.ui.navigation import page_names_for
 from team.vocabulary import Role
 from tests.raw_words import raw_names_in
 from tests.ui.conftest import assert_no_exception
+from tests.ui.conftest import first_of as _first
 
 ROLES = (Role.MANAGER, Role.IC, Role.VIEWER)
 STOPS = [(name, role) for role in ROLES for name in page_names_for(role)]
 # The fields of an element's message that a person reads.
 READ = frozenset({"body", "label", "help", "placeholder", "options", "text", "caption"})
 LINK_TARGET = re.compile(r"\]\([^)]*\)")  # a Markdown link's address is not read
-
-
-@pytest.fixture
-def demo_engine(app_engine: Engine) -> Engine:
-    with Session(app_engine) as session:
-        load_demo(session)
-    return app_engine
-
-
-def _first(engine: Engine, role: Role) -> int:
-    with Session(engine) as session:
-        query = select(col(Person.id)).where(col(Person.role) == role, col(Person.active))
-        found = session.scalars(query.order_by(col(Person.id))).first()
-        assert found is not None
-        return int(found)
 
 
 def _nodes(node: Node) -> Iterator[Node]:

@@ -11,14 +11,12 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import Engine, select
-from sqlmodel import Session, col
+from sqlalchemy import Engine
+from sqlmodel import Session
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block
 
 from team import colours
-from team.demo.load import load_demo
-from team.models import Person
 from team.services.findings import writes as findings
 from team.services.findings.writes import SUMMARY_MAX, FindingInput
 from team.services.search.kinds import Kind
@@ -28,28 +26,13 @@ from tests.e2e.payloads import PAYLOADS, Payload, markdown_corpus, normalise
 from tests.factories import Team, make_team, root
 from tests.markdown_checks import shown, unsafe
 from tests.ui.conftest import assert_no_exception
+from tests.ui.conftest import first_of as _first
 from tests.ui.test_text import STREAMLIT_TEXT
 
 # A highlighted word as team/ui/text.py::highlighted writes it (the hit colour's badge).
 HIGHLIGHT = re.compile(rf":{colours.HIT.badge}-background\[\*\*([^\W_]+)\*\*\]")
 COUNTED = re.compile(r"^.+ \((\d[\d,]*)\)$")  # a facet option: "Finding (6)"
 PRIVATE = (Kind.REVIEW, Kind.ONE_ON_ONE, Kind.TRACK, Kind.ACTION_ITEM)
-
-
-@pytest.fixture
-def demo_engine(app_engine: Engine) -> Engine:
-    with Session(app_engine) as session:
-        load_demo(session)
-    return app_engine
-
-
-def _first(engine: Engine, role: Role) -> int:
-    with Session(engine) as session:
-        found = session.scalars(
-            select(col(Person.id)).where(col(Person.role) == role).order_by(col(Person.id))
-        ).first()
-        assert found is not None
-        return int(found)
 
 
 # --------------------------------------------------------------------------- reading
