@@ -154,8 +154,8 @@ def _linked_version(versions: list[AnswerVersion], root_id: int) -> None:
     if older:
         with st.container(border=True, key=f"older_version_{older[0].number}"):
             st.caption(
-                f"An older version, as a link asked; the current one is version "
-                f"{versions[-1].number}, below."
+                f"Version {older[0].number}, an older one, opened by the link you followed; "
+                f"the current one, version {versions[-1].number}, is below."
             )
             _show_version(older[0], root_id)
 
