@@ -122,7 +122,7 @@ def index_lines(size: str, costs: IndexCosts) -> list[str]:
     how = (
         "the two copies written to in turns"
         if w.in_turns
-        else "one after the other: with the columns, then without (at 0003)"
+        else "one after the other: with the index, then without (at 0003)"
     )
     without = "without the search triggers" if w.in_turns else "without the search index"
     built = costs.build_s
