@@ -238,6 +238,14 @@ def test_the_snippet_marks_the_folded_hit_as_written(
     assert [p.text for p in hit.title_marks if p.hit] == ["Café", "loyalty"]
 
 
+def test_a_title_is_shown_whole_with_its_hits_marked(session: Session, team: Team) -> None:
+    title = "Did the July list price change of the Starter plan make the zeppelin churn worse?"
+    _question(session, team, title)
+    [hit] = _results(session, team.manager, "zeppelin").hits.items
+    assert "".join(p.text for p in hit.title_marks) == title
+    assert [p.text for p in hit.title_marks if p.hit] == ["zeppelin"]
+
+
 def test_text_typed_with_separate_accents_is_found(session: Session, team: Team) -> None:
     decomposed = _question(session, team, "Cafe\u0301 au lait")
     assert _ids(session, team, "café") == {decomposed}

@@ -206,8 +206,8 @@ def _best_window(spans: list[tuple[int, int, bool]], size: int) -> int:
     """The first word of the ``size``-word window with the most hits (starting a few
     words before the first hit of it, for context)."""
     hits = [int(h) for _, _, h in spans]
-    if not any(hits):
-        return 0
+    if len(hits) <= size or not any(hits):
+        return 0  # the whole text fits (a title, a short note), or nothing to centre on
     best, best_count, count = 0, -1, 0
     for i, h in enumerate(hits):
         count += h
