@@ -201,13 +201,17 @@ _FACET_SQL = {
 # A hit row: its kind, id, time, author's name, question, general question, status,
 # finding kind, a one-on-one's two people with their names, and its score.
 HIT_COLUMNS = 13
+# The page is cut from the hits first and only its rows get their people's names (named
+# before the cut, every match was joined three times and sorted with the names along).
 _PAGE_SQL = (
     "SELECT h.kind, h.id, h.at, p.name, h.question_id, h.root_id, h.status, "
     "h.finding_kind, h.manager_id, pm.name, h.report_id, pr.name, h.score{facet_columns} "
-    "FROM hits h LEFT JOIN person p ON p.id = h.person_id "
+    "FROM (SELECT * FROM hits h WHERE {where} ORDER BY {order}, h.kind, h.id "
+    "LIMIT :limit OFFSET :offset) h "
+    "LEFT JOIN person p ON p.id = h.person_id "
     "LEFT JOIN person pm ON pm.id = h.manager_id "
     "LEFT JOIN person pr ON pr.id = h.report_id "
-    "WHERE {where} ORDER BY {order}, h.kind, h.id LIMIT :limit OFFSET :offset"
+    "ORDER BY {order}, h.kind, h.id"
 )
 # A facet row: NULL in the hit columns, then the facet, a value, its label and count.
 _NO_HIT = "SELECT " + ", ".join(["NULL"] * HIT_COLUMNS) + ", "
