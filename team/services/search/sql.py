@@ -56,6 +56,8 @@ class Statement:
     params: dict[str, Any] = field(default_factory=dict)
     expanding: set[str] = field(default_factory=set)
     stamps: set[str] = field(default_factory=set)
+    # facet rows counted apart from the hits (kinds a kind filter left out of them)
+    facet_rows: list[str] = field(default_factory=list)
 
     def clause(self) -> TextClause:
         binds: list[BindParameter[Any]] = [bindparam(n, expanding=True) for n in self.expanding]
@@ -119,7 +121,25 @@ def hits_cte(
     boost for recent ones), its place (question, general question, project) and the
     fields the filters read. The filters apply afterwards, so each facet can count what
     the other filters leave. ``only`` leaves out every other kind's branch; ``rank``
-    replaces the index's own rank (SQL over ``x``)."""
+    replaces the index's own rank (SQL over ``x``).
+
+    When a search is narrowed by kind alone, the other kinds are only counted (for the
+    kind facet), not ranked, placed and kept: a search of findings does not pay for
+    every note that holds the words."""
+    by_kind_alone = filters.kinds and filters == Filters(
+        kinds=filters.kinds, older_versions=filters.older_versions
+    )
+    if by_kind_alone and not only:
+        only = filters.kinds
+        facet_rows = [
+            f"{_NO_HIT}'kind', '{source.kind.value}', NULL, count(*) FROM ({sql}) b "
+            "HAVING count(*) > 0"
+            for source in SOURCES
+            if source.kind not in only
+            if (sql := _branch(source, scope, filters, postgres, rank)) is not None
+        ]
+    else:
+        facet_rows = []
     branches = [
         sql
         for source in SOURCES
@@ -146,7 +166,8 @@ def hits_cte(
         "u.manager_id, u.report_id, q.root_id, q.project_id, q.technique "
         f"FROM ({union}) u LEFT JOIN question q ON q.id = u.question_id) "
     )
-    return Statement(sql, {"me": scope.person_id, "now": now}, stamps={"now"})
+    params = {"me": scope.person_id, "now": now}
+    return Statement(sql, params, stamps={"now"}, facet_rows=facet_rows)
 
 
 def _conditions(filters: Filters, leave_out: str = "") -> tuple[list[str], dict[str, Any]]:
@@ -226,7 +247,9 @@ def _order(by_date: bool) -> str:
 
 
 def _copy(base: Statement) -> Statement:
-    return Statement(base.sql, dict(base.params), set(base.expanding), set(base.stamps))
+    return Statement(
+        base.sql, dict(base.params), set(base.expanding), set(base.stamps), list(base.facet_rows)
+    )
 
 
 def page_statement(
@@ -256,6 +279,7 @@ def search_statement(
         parts.append(_NO_HIT + _with_filters(statement, _FACET_SQL[facet], filters, facet))
     total = "'total', '', NULL, count(*) FROM hits h WHERE {where}"
     parts.append(_NO_HIT + _with_filters(statement, total, filters))
+    parts += statement.facet_rows
     statement.sql += " UNION ALL ".join(parts)
     statement.params |= {"limit": limit, "offset": offset}
     return statement
