@@ -15,7 +15,7 @@ from team.services.search.kinds import Kind
 from team.ui import reads
 from team.ui.navigation import pages_once
 from team.ui.paging import words
-from team.ui.text import plain
+from team.ui.text import path_line, plain
 
 _INTRO = {
     Kind.QUESTION: ("**Have we asked this before?**", "Questions with similar words"),
@@ -52,5 +52,5 @@ def asked_before(person_id: int, kind: Kind, text: str | None, *, key: str, save
             )
             where = hit.path[:-1] if kind == Kind.QUESTION else hit.path
             if where:
-                st.caption(" \u203a ".join(plain(t) for t in where))
+                st.caption(path_line(where))
     return True

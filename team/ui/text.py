@@ -188,6 +188,12 @@ def highlighted(pieces: Iterable[Piece]) -> str:
     )
 
 
+def path_line(titles: Iterable[str], *, width: int = 60) -> str:
+    """Where something lives (general question, ..., question) on one line, each title
+    escaped and cut to ``width`` characters."""
+    return " \u203a ".join(plain(t if len(t) <= width else t[: width - 1] + "…") for t in titles)
+
+
 def _spaced(text: str) -> str:
     """``text`` as a plain field, keeping a space at either end (``plain`` trims a line,
     and the words beside a highlight must not run into it)."""

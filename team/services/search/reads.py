@@ -29,7 +29,8 @@ from team.services.search.terms import (
     Piece,
     Query,
     Term,
-    fts5_match,
+    in_syntax,
+    one_word,
     parse,
     snippet,
     tsquery,
@@ -122,7 +123,7 @@ def search(
         return Results(Paged([], 0, window), {}, query)
     postgres = session.get_bind().dialect.name == "postgresql"
     base = sql.hits_cte(scope, filters, postgres=postgres, now=now or utcnow())
-    base.params["match"] = tsquery(query) if postgres else fts5_match(query)
+    base.params["match"] = in_syntax(query, postgres=postgres)
     both = sql.search_statement(
         base, filters, by_date=by_date, limit=window.size, offset=window.offset
     )
@@ -186,9 +187,9 @@ def similar(
     base = sql.hits_cte(
         scope, EVERYTHING, postgres=postgres, now=now or utcnow(), only=(kind,), rank=rank
     )
-    base.params["match"] = tsquery(query) if postgres else fts5_match(query)
+    base.params["match"] = in_syntax(query, postgres=postgres)
     if postgres:
-        base.params |= {f"w{i}": tsquery(Query(((Term((w,)),),))) for i, w in enumerate(kept)}
+        base.params |= {f"w{i}": tsquery(one_word(w)) for i, w in enumerate(kept)}
     page = sql.page_statement(base, EVERYTHING, by_date=False, limit=limit, offset=0)
     rows: Sequence[Any] = session.execute(page.clause(), page.params).all()
     return _hits(session, rows, query, postgres)
@@ -199,8 +200,7 @@ def _counts(
 ) -> list[tuple[str, int]]:
     """Each word with how many rows of ``kind`` hold it (up to SIMILAR_CAP), rarest
     first; words no row holds are left out."""
-    one = [Query(((Term((w,)),),)) for w in telling]
-    lexemes = [tsquery(q) if postgres else fts5_match(q) for q in one]
+    lexemes = [in_syntax(one_word(w), postgres=postgres) for w in telling]
     statement = sql.document_counts(kind, lexemes, postgres=postgres, cap=SIMILAR_CAP)
     counts = {int(i): int(n) for i, n in session.execute(statement.clause(), statement.params)}
     found = [(w, counts.get(i, 0)) for i, w in enumerate(telling) if counts.get(i, 0)]

@@ -144,6 +144,16 @@ def fts5_match(query: Query) -> str:
     return expression
 
 
+def in_syntax(query: Query, *, postgres: bool) -> str:
+    """``query`` as the index of the database takes it."""
+    return tsquery(query) if postgres else fts5_match(query)
+
+
+def one_word(word: str) -> Query:
+    """A query of one (folded) word."""
+    return Query(((Term((word,)),),))
+
+
 def _ts_term(term: Term) -> str:
     lexemes = [f"'{w}'" for w in term.words]
     if term.prefix:

@@ -19,7 +19,7 @@ from team.ui import auth, reads
 from team.ui.labels import badge
 from team.ui.navigation import PageFor, pages_once
 from team.ui.paging import pager, requested_page, words
-from team.ui.text import highlighted, plain
+from team.ui.text import highlighted, path_line, plain
 from team.vocabulary import FindingKind
 
 BOX = "search_q"
@@ -167,7 +167,7 @@ def _hit(hit: Hit, page_for: PageFor) -> None:
                 width="stretch",
             )
         path = hit.path[:-1] if hit.kind == Kind.QUESTION else hit.path
-        where = " \u203a ".join(plain(t if len(t) <= 60 else t[:59] + "…") for t in path)
+        where = path_line(path)
         facts = [where or plain(hit.where)]
         if hit.status:
             facts.append(plain(status_label(hit.kind, hit.status)))
