@@ -14,8 +14,12 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from team.vocabulary import Cadence
 
 CONFIG_ENV = "TEAM_CONFIG"
 DATABASE_URL_ENV = "TEAM_DATABASE_URL"
@@ -86,9 +90,111 @@ class AuthSettings(_Strict):
         return value
 
 
+class AppSettings(_Strict):
+    # The address people open the app at: every message links back to it.
+    public_url: str = "http://127.0.0.1:8501"
+
+    @field_validator("public_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not re.match(r"^https?://[^\s/?#]+(/[^\s]*)?$", value):
+            raise ValueError("an http:// or https:// address such as https://team.example.com")
+        return value.rstrip("/")
+
+
+class SmtpSecurity(StrEnum):
+    STARTTLS = "starttls"  # plain connection upgraded with STARTTLS (usually port 587)
+    TLS = "tls"  # TLS from the first byte (usually port 465)
+    NONE = "none"  # no encryption: only for a relay on this machine or in tests
+
+
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,100}$")
+
+
+def _env_name(value: str) -> str:
+    if value and not _ENV_NAME.match(value):
+        raise ValueError("the name of an environment variable such as TEAM_SMTP_PASSWORD")
+    return value
+
+
+class EmailSettings(_Strict):
+    host: str = Field(min_length=1)
+    port: int = Field(default=587, ge=1, le=65535)
+    security: SmtpSecurity = SmtpSecurity.STARTTLS
+    user: str = ""
+    # The password is never in this file: the name of the environment variable holding it.
+    password_env: str = ""
+    sender: str = Field(alias="from", min_length=3)
+
+    _password_env = field_validator("password_env")(lambda cls, v: _env_name(v))
+
+
+class SlackSettings(_Strict):
+    # The team's Slack-compatible incoming webhook, from the environment (its address is
+    # a secret); a person may give their own on My settings.
+    url_env: str = ""
+
+    _url_env = field_validator("url_env")(lambda cls, v: _env_name(v))
+
+
+class WebhookSettings(_Strict):
+    url: str = Field(min_length=8)
+    # Bodies are signed with HMAC-SHA256 of this environment variable's value.
+    secret_env: str = Field(min_length=1)
+
+    _secret_env = field_validator("secret_env")(lambda cls, v: _env_name(v))
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("an http:// or https:// address")
+        return value
+
+
+class ChannelDefaults(_Strict):
+    email: Cadence = Cadence.DAILY
+    slack: Cadence = Cadence.OFF
+    webhook: Cadence = Cadence.OFF
+
+
+class NotifySettings(_Strict):
+    email: EmailSettings | None = None  # no section: no email
+    slack: SlackSettings | None = None
+    webhook: WebhookSettings | None = None
+    # What a person who has not chosen gets.
+    defaults: ChannelDefaults = ChannelDefaults()
+    time_zone: str = "UTC"
+    digest_hour: int = Field(default=8, ge=0, le=23)
+    # Sending: tries before a message is marked failed, the wait after the first failed
+    # try (doubling each time), how long one send may take, how long a worker's claim on
+    # a message lasts (a worker killed mid-send: its messages are retried after this).
+    max_attempts: int = Field(default=5, ge=1, le=50)
+    retry_seconds: float = Field(default=60.0, ge=0, le=86_400)
+    timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    lease_seconds: float = Field(default=300.0, gt=0, le=86_400)
+    batch: int = Field(default=100, ge=1, le=10_000)
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        return known_time_zone(value)
+
+
+def known_time_zone(value: str) -> str:
+    """``value`` if it names an IANA time zone (Europe/Berlin), else ValueError."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError("an IANA time zone such as Europe/Berlin or UTC") from None
+    return value
+
+
 class Settings(_Strict):
     database: DatabaseSettings = DatabaseSettings()
     auth: AuthSettings = AuthSettings()
+    app: AppSettings = AppSettings()
+    notify: NotifySettings = NotifySettings()
     techniques: tuple[str, ...] = Field(default=DEFAULT_TECHNIQUES, min_length=1)
     stale_after_days: int = Field(default=14, ge=1, le=365)
     review_sla_hours: int = Field(default=48, ge=1, le=24 * 60)

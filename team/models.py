@@ -26,10 +26,15 @@ from sqlmodel import Field, SQLModel
 
 from team.vocabulary import (
     AnswerState,
+    Cadence,
+    Channel,
     Confidence,
+    DeliveryKind,
+    DeliveryStatus,
     FindingKind,
     FindingStatus,
     NoteKind,
+    NotificationKind,
     Priority,
     QuestionStatus,
     ReviewStatus,
@@ -335,6 +340,123 @@ class Event(SQLModel, table=True):
     root_id: int | None = None
 
 
+# --------------------------------------------------------------------------- notifications
+
+
+class Notification(SQLModel, table=True):
+    """Something that concerns ``person_id``, written in the transaction of the change
+    that caused it (the outbox the notify worker sends from). ``title`` and ``detail``
+    are what it said when it was written (the thing may change later); ``key``, when
+    set, makes it once-only (the worker's due-date reminders: once per item and day)."""
+
+    __tablename__ = "notification"
+    __table_args__ = (
+        _check("kind", NotificationKind, "ck_notification_kind"),
+        UniqueConstraint("key", name="uq_notification_key"),
+        Index("ix_notification_person_id_at", "person_id", "at"),
+        Index("ix_notification_person_id_read_at", "person_id", "read_at"),
+        Index("ix_notification_planned_at_id", "planned_at", "id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id")
+    kind: NotificationKind = Field(sa_type=String(24))
+    at: datetime = Field(default_factory=utcnow)
+    actor_id: int | None = Field(default=None, foreign_key="person.id")
+    entity: str = Field(sa_type=String(32))  # what it links to: a table's name
+    entity_id: int
+    root_id: int | None = None  # the general question it belongs to, if any
+    title: str = Field(default="", sa_type=String(300))
+    detail: str = Field(default="", sa_type=Text)
+    link: str = Field(default="", sa_type=String(300))  # "page?query" in the app
+    read_at: datetime | None = None
+    planned_at: datetime | None = None  # when the worker gave it its messages
+    key: str | None = Field(default=None, sa_type=String(120))
+
+
+class Follow(SQLModel, table=True):
+    """A person following a question's answer (a general question's: its whole tree)."""
+
+    __tablename__ = "follow"
+    __table_args__ = (
+        UniqueConstraint("person_id", "question_id", name="uq_follow_person_id_question_id"),
+        Index("ix_follow_question_id", "question_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id")
+    question_id: int = Field(foreign_key="question.id")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class PersonSetting(SQLModel, table=True):
+    """A person's own settings: their time zone, when digests come, and how each
+    channel brings them notifications. No row: the deployment's defaults."""
+
+    __tablename__ = "person_setting"
+    __table_args__ = (
+        _check("email", Cadence, "ck_person_setting_email"),
+        _check("slack", Cadence, "ck_person_setting_slack"),
+        _check("webhook", Cadence, "ck_person_setting_webhook"),
+        CheckConstraint("digest_hour BETWEEN 0 AND 23", name="ck_person_setting_digest_hour"),
+        CheckConstraint("digest_weekday BETWEEN 0 AND 6", name="ck_person_setting_weekday"),
+        UniqueConstraint("person_id", name="uq_person_setting_person_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id")
+    time_zone: str = Field(default="UTC", sa_type=String(64))
+    digest_hour: int = 8  # local hour of the daily and weekly digests
+    digest_weekday: int = 0  # 0 = Monday: the day of the weekly digests
+    email: Cadence = Field(default=Cadence.DAILY, sa_type=String(16))
+    slack: Cadence = Field(default=Cadence.OFF, sa_type=String(16))
+    webhook: Cadence = Field(default=Cadence.OFF, sa_type=String(16))
+    slack_url: str = Field(default="", sa_type=String(2000))  # their own, else the team's
+    updated_at: datetime = Field(default_factory=utcnow)
+    version: int = 1
+
+
+class Delivery(SQLModel, table=True):
+    """One message to one person on one channel: a notification sent at once, a digest
+    of a day or a week, or the weekly "what we now believe". ``key`` (unique) is its
+    idempotency key, recorded before any send and sent with it."""
+
+    __tablename__ = "delivery"
+    __table_args__ = (
+        _check("channel", Channel, "ck_delivery_channel"),
+        _check("kind", DeliveryKind, "ck_delivery_kind"),
+        _check("status", DeliveryStatus, "ck_delivery_status"),
+        UniqueConstraint("key", name="uq_delivery_key"),
+        Index("ix_delivery_status_due_at", "status", "due_at"),
+        Index("ix_delivery_person_id_status", "person_id", "status"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id")
+    channel: Channel = Field(sa_type=String(16))
+    kind: DeliveryKind = Field(sa_type=String(16))
+    key: str = Field(sa_type=String(120))
+    status: DeliveryStatus = Field(default=DeliveryStatus.PENDING, sa_type=String(16))
+    period_start: datetime | None = None  # a digest's: what it covers is [start, due_at)
+    due_at: datetime = Field(default_factory=utcnow)
+    attempts: int = 0
+    claimed_until: datetime | None = None  # a worker's lease while it sends
+    last_error: str = Field(default="", sa_type=Text)
+    created_at: datetime = Field(default_factory=utcnow)
+    sent_at: datetime | None = None
+
+
+class DeliveryItem(SQLModel, table=True):
+    """A notification a message carries."""
+
+    __tablename__ = "delivery_item"
+    __table_args__ = (
+        UniqueConstraint(
+            "delivery_id", "notification_id", name="uq_delivery_item_delivery_id_notification_id"
+        ),
+        Index("ix_delivery_item_notification_id", "notification_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    delivery_id: int = Field(foreign_key="delivery.id")
+    notification_id: int = Field(foreign_key="notification.id")
+
+
 def table_of(model: type[SQLModel]) -> Table:
     """The table of a table model (what SQLModel sets, undeclared, as ``__table__``)."""
     name = model.__tablename__
@@ -356,4 +478,9 @@ TABLES: tuple[type[SQLModel], ...] = (
     TrackNote,
     ActionItem,
     Event,
+    Notification,
+    Follow,
+    PersonSetting,
+    Delivery,
+    DeliveryItem,
 )

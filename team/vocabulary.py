@@ -177,3 +177,85 @@ class Entity(Vocabulary):
     @property
     def label(self) -> str:
         return "one-on-one" if self == Entity.ONE_ON_ONE else super().label
+
+
+class NotificationKind(Vocabulary):
+    """What a notification tells its person (written with the change, or by the worker
+    for due dates)."""
+
+    ASSIGNED = "assigned"  # a question assigned to you
+    UNASSIGNED = "unassigned"  # a question of yours assigned to someone else or no one
+    REVIEW_REQUESTED = "review_requested"  # someone asks you to review
+    REVIEW_RESPONDED = "review_responded"  # the reviewer's first response on your request
+    CHANGES_REQUESTED = "changes_requested"  # on your request
+    REVIEW_APPROVED = "review_approved"  # your request approved
+    MUST_FIX = "must_fix"  # a must-fix note on your request
+    NOTE = "note"  # a note on your finding, answer or question
+    FINDING_ACCEPTED = "finding_accepted"
+    FINDING_SENT_BACK = "finding_sent_back"
+    ACTION_ITEM = "action_item"  # an action item given to you
+    DUE_SOON = "due_soon"  # your question or action item is due within two days
+    OVERDUE = "overdue"  # your question or action item is past its due date
+    ANSWER_CHANGED = "answer_changed"  # an answer you follow changed state or confidence
+
+    @property
+    def label(self) -> str:
+        return _NOTIFICATION_LABELS.get(self, super().label)
+
+
+_NOTIFICATION_LABELS = {
+    NotificationKind.UNASSIGNED: "assigned away",
+    NotificationKind.REVIEW_RESPONDED: "review started",
+    NotificationKind.MUST_FIX: "must-fix note",
+    NotificationKind.FINDING_SENT_BACK: "finding sent back",
+}
+
+
+class Channel(Vocabulary):
+    """Where notifications reach a person outside the app."""
+
+    EMAIL = "email"
+    SLACK = "slack"
+    WEBHOOK = "webhook"
+
+    @property
+    def label(self) -> str:
+        return {"email": "Email", "slack": "Slack", "webhook": "Webhook"}[self.value]
+
+
+class Cadence(Vocabulary):
+    """How often a channel brings a person their notifications."""
+
+    IMMEDIATE = "immediate"
+    DAILY = "daily"  # one digest a day, at the person's hour
+    WEEKLY = "weekly"  # one digest a week, on the person's day at their hour
+    OFF = "off"
+
+    @property
+    def label(self) -> str:
+        return {
+            "immediate": "Immediately",
+            "daily": "Daily digest",
+            "weekly": "Weekly digest",
+            "off": "Off",
+        }[self.value]
+
+
+class DeliveryStatus(Vocabulary):
+    """A message's way out: gathering (a digest still collecting), pending (due; after a
+    failure, waiting for its next try), sending (claimed by a worker), sent, failed
+    (given up after the last try; the reason is kept)."""
+
+    GATHERING = "gathering"
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class DeliveryKind(Vocabulary):
+    """What a message carries."""
+
+    SINGLE = "single"  # one notification, sent immediately
+    DIGEST = "digest"  # the notifications of a day or a week
+    BELIEVE = "believe"  # the weekly "what we now believe" digest

@@ -9,18 +9,19 @@ reading it live in team.demo.spec.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import delete, func, select, update
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from team.db import is_empty
 from team.demo.spec import (
     read_demo,
 )
 from team.demo.writer import DemoWriter
-from team.models import TABLES, Person, Question, utcnow
+from team.models import TABLES, Notification, Person, Question, utcnow
+from team.services.core import events
 from team.services.core.errors import InvalidInput
 
 DEMO_FILE = Path(__file__).resolve().parents[2] / "data" / "demo_team.yaml"
@@ -56,6 +57,11 @@ class DemoSummary:
     track_notes: int
     action_items: int
     events: int
+    notifications: int
+    follows: int
+    person_settings: int
+    deliveries: int
+    delivery_items: int
 
     def __str__(self) -> str:
         return ", ".join(f"{getattr(self, name)} {label}" for name, label in _SHOWN.items())
@@ -69,12 +75,27 @@ def _wipe(session: Session) -> None:
         session.execute(delete(table))
 
 
+SEEN_DAYS = 3  # the demo's notifications older than this are read
+
+
+def _settle_notifications(session: Session, moment: datetime) -> None:
+    """The demo's history made notifications like any change; they are history, not news:
+    none is sent by the notify worker, and those older than a few days are read."""
+    events.notify(session)
+    session.execute(update(Notification).values(planned_at=moment))
+    session.execute(
+        update(Notification)
+        .where(col(Notification.at) < moment - timedelta(days=SEEN_DAYS))
+        .values(read_at=moment)
+    )
+
+
 def summarize(session: Session) -> DemoSummary:
     """Row counts of every table."""
     counts = {}
     for table in TABLES:
         name = str(table.__tablename__)
-        plural = "people" if name == "person" else f"{name}s"
+        plural = {"person": "people", "delivery": "deliveries"}.get(name, f"{name}s")
         counts[plural] = int(session.scalar(select(func.count()).select_from(table)) or 0)
     return DemoSummary(**counts)
 
@@ -100,6 +121,7 @@ def load_demo(
         elif not is_empty(session):
             raise InvalidInput(NOT_EMPTY)
         DemoWriter(session, moment, source.name).load(spec)
+        _settle_notifications(session, moment)
         summary = summarize(session)
         session.commit()
     except BaseException:

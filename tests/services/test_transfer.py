@@ -227,6 +227,44 @@ def populate(engine: Engine) -> None:
                 root_id=root.id,
             ),
         )
+        notice = _added(
+            s,
+            models.Notification(
+                person_id=pk(ic),
+                kind="assigned",
+                at=_at(6),
+                actor_id=manager.id,
+                entity="question",
+                entity_id=pk(child),
+                root_id=root.id,
+                title="Which cohorts?",
+                detail="a “detail”",
+                link=f"questions?root={root.id}&node={child.id}",
+                read_at=_at(7),
+                planned_at=_at(6),
+            ),
+        )
+        _added(s, models.Follow(person_id=pk(viewer), question_id=pk(root), created_at=_at(3)))
+        _added(
+            s,
+            models.PersonSetting(
+                person_id=pk(ic), time_zone="Europe/Berlin", digest_hour=7, email="weekly"
+            ),
+        )
+        delivery = _added(
+            s,
+            models.Delivery(
+                person_id=pk(ic),
+                channel="email",
+                kind="single",
+                key=f"n{notice.id}:email",
+                status="failed",
+                attempts=5,
+                last_error="550 mailbox unavailable",
+                due_at=_at(6),
+            ),
+        )
+        _added(s, models.DeliveryItem(delivery_id=pk(delivery), notification_id=pk(notice)))
         s.commit()
 
 

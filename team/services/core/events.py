@@ -6,9 +6,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import Enum
 
+from sqlalchemy import event as sa_event
 from sqlmodel import Session
 
 from team.models import Event, utcnow
+from team.services.notify.outbox import write_notifications
+
+PENDING = "team_events"  # session.info key: the events of the transaction under way
 
 
 def text_of(value: object) -> str | None:
@@ -57,4 +61,25 @@ def record(
         root_id=root_id,
     )
     session.add(event)
+    session.info.setdefault(PENDING, []).append(event)
     return event
+
+
+def notify(session: Session) -> None:
+    """Turn the transaction's events so far into notifications (outbox.py); a commit
+    does it for whatever is left."""
+    events = session.info.pop(PENDING, None)
+    if events:
+        write_notifications(session, events)
+        session.flush()
+
+
+@sa_event.listens_for(Session, "before_commit")
+def _notify_before_commit(session: Session) -> None:
+    """The transaction's events become notifications, committed with them."""
+    notify(session)
+
+
+@sa_event.listens_for(Session, "after_rollback")
+def _forget_events(session: Session) -> None:
+    session.info.pop(PENDING, None)
