@@ -229,7 +229,6 @@ def _sign_out() -> NoReturn:
 
 
 def attention_count(person: PersonView) -> int:
-    """How many things wait on ``person`` (shown in the navigation)."""
-    if person.role == Role.VIEWER:
-        return 0
-    return reads.attention_count(person.id)  # counted in SQL, cached by data version
+    """How many of ``person``'s notifications are unread (shown in the navigation):
+    "Needs my attention (3)" says what is new, every role, viewers included."""
+    return reads.unread_count(person.id)

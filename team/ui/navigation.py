@@ -15,8 +15,9 @@ PAGES_DIR = Path(__file__).parent / "pages"
 
 # name -> (file, title, icon, roles that may see it)
 WORKERS = frozenset({Role.MANAGER, Role.IC})
+EVERYONE = frozenset(Role)
 _PAGES: dict[str, tuple[str, str, str, frozenset[Role]]] = {
-    "attention": ("attention.py", "Needs my attention", ":material/notifications:", WORKERS),
+    "attention": ("attention.py", "Needs my attention", ":material/notifications:", EVERYONE),
     "overview": ("overview.py", "Overview", ":material/dashboard:", frozenset(Role)),
     "questions": ("questions.py", "Questions", ":material/account_tree:", frozenset(Role)),
     "answers": ("answers.py", "Answers", ":material/lightbulb:", frozenset(Role)),
@@ -27,6 +28,7 @@ _PAGES: dict[str, tuple[str, str, str, frozenset[Role]]] = {
     "team": ("team.py", "Team", ":material/groups:", WORKERS),
     "admin": ("admin.py", "Admin", ":material/admin_panel_settings:", frozenset({Role.MANAGER})),
     "search": ("search.py", "Search", ":material/search:", frozenset(Role)),
+    "settings": ("settings.py", "My settings", ":material/tune:", EVERYONE),
 }
 DEFAULT_PAGE = "overview"
 
@@ -43,7 +45,8 @@ def page(name: str, *, title: str | None = None) -> StreamlitPage:
 
 
 def pages_for(role: Role, *, attention: int = 0) -> list[StreamlitPage]:
-    """The pages ``role`` may use; the attention page carries the count in its title."""
+    """The pages ``role`` may use; the attention page carries the count of unread
+    notifications in its title."""
     titles = {"attention": f"Needs my attention ({attention})" if attention else None}
     return [
         page(name, title=titles.get(name)) for name, spec in _PAGES.items() if Role(role) in spec[3]

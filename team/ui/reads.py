@@ -7,6 +7,7 @@ import pandas and Altair: progress_charts.chart_spec and team_tables.tables."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 from team import db
 from team.services.admin import audit
@@ -17,6 +18,8 @@ from team.services.answers import reads as answers
 from team.services.findings import reads as findings
 from team.services.inbox import attention, my_work
 from team.services.notes import reads as notes
+from team.services.notify import follows
+from team.services.notify import inbox as notify_inbox
 from team.services.one_on_ones import agenda
 from team.services.one_on_ones import reads as one_on_ones
 from team.services.progress import overdue, roots
@@ -25,6 +28,8 @@ from team.services.reviews import reads as reviews
 from team.services.search import reads as search_reads
 from team.ui import resources
 from team.ui.resources import cached, once_per_run
+
+T = TypeVar("T")
 
 # People and projects: read once per run too (a page asks for them many times).
 people = cached(admin.list_people, max_entries=32)
@@ -88,9 +93,23 @@ def waiting_on(person_id: int) -> dict[str, int]:
     return once_per_run(f"attention:{person_id}", lambda: attention_counts(person_id=person_id))
 
 
-def attention_count(person_id: int) -> int:
-    """How many things wait on this person (for the navigation)."""
-    return sum(waiting_on(person_id).values())
+def fresh(read: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """``read(session, *args, **kwargs)`` now, not cached. For what a write may change
+    without writing an event (marking notifications read, following, one's settings,
+    the worker's deliveries), so the data version, which the cache keys on, stays."""
+    with resources.session() as s:
+        return read(s, *args, **kwargs)
+
+
+def unread_count(person_id: int) -> int:
+    """How many of this person's notifications are unread (the count in the
+    navigation): one COUNT over an index, read once per run and never cached, since
+    marking read moves no data version."""
+    return once_per_run(f"unread:{person_id}", lambda: fresh(notify_inbox.unread_count, person_id))
+
+
+def is_following(person_id: int, question_id: int) -> bool:
+    return fresh(follows.is_following, person_id, question_id)
 
 
 def memo_builder(question_id: int) -> Callable[[], str]:

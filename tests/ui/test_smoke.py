@@ -115,6 +115,7 @@ EMPTY_STATES = {
     "team": "No open question is assigned to anyone yet",
     "admin": "No change matches these filters",
     "search": "Every word must occur",
+    "settings": "every message so far reached its place",
 }
 
 
@@ -134,7 +135,8 @@ def test_empty_database_pages_say_what_to_do(
 
 
 def test_navigation_follows_roles() -> None:
-    assert set(page_names_for(Role.VIEWER)) == {"overview", "questions", "answers", "search"}
+    viewer = {"attention", "overview", "questions", "answers", "search", "settings"}
+    assert set(page_names_for(Role.VIEWER)) == viewer
     assert set(page_names_for(Role.IC)) == set(all_page_names()) - {"admin"}
     assert set(page_names_for(Role.MANAGER)) == set(all_page_names())
 

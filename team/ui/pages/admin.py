@@ -1,5 +1,5 @@
-"""Admin (managers): the audit log with filters and CSV export, how to back up, and the
-configuration in force (never a secret)."""
+"""Admin (managers): the audit log with filters and CSV export, messages that could not
+be delivered, how to back up, and the configuration in force (never a secret)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from team.services.admin import audit
 from team.services.admin.audit import AuditFilter
 from team.services.admin.audit_words import kind_label, zone_of
 from team.services.admin.reads import PersonView
-from team.ui import auth, reads, resources
+from team.ui import auth, reads, resources, state
 from team.ui.text import plain
+from team.ui.undelivered import undelivered
 
 
 def _zone() -> str | None:
@@ -128,7 +129,14 @@ def render() -> None:
     if person is None:
         st.stop()
     st.title("Admin")
+    state.show_flash()
     _audit(person)
+    st.subheader("Messages that could not be delivered")
+    st.caption(
+        "Everyone's email, Slack and webhook messages the worker gave up on, with the "
+        "reason of its last try. Fix the cause (config.yaml, the endpoint), then send again."
+    )
+    undelivered(person, everyone=True, key="undelivered_all")
     _backups()
     _configuration()
 

@@ -12,6 +12,7 @@ from team.services.answers.memo import compare
 from team.services.answers.reads import AnswerVersion
 from team.services.core.actors import Actor
 from team.services.core.paging import PAGE_SIZE, Window
+from team.services.notify import follows
 from team.services.questions.rules import works_on
 from team.services.questions.tree import TreeNode
 from team.services.questions.view import TreeView
@@ -231,6 +232,25 @@ def _compare(versions: list[AnswerVersion], qid: int) -> None:
     st.code("\n".join(diff.text) or "(the text is the same)", language="diff")
 
 
+def _follow(person: PersonView, question_id: int) -> None:
+    """Follow this answer (anyone, viewers too): its changes of state or confidence come
+    to the inbox, and for a general question, the week's "what we now believe"."""
+    following = reads.is_following(person.id, question_id)
+    label = "Following" if following else "Follow this answer"
+    icon = ":material/notifications_active:" if following else ":material/notifications:"
+    help_ = (
+        "You hear when this answer changes state or confidence. Click to stop."
+        if following
+        else "Hear when this answer changes state or confidence."
+    )
+    if st.button(label, key=f"follow_{question_id}", icon=icon, help=help_):
+        if following:
+            action, done = follows.unfollow, "You no longer follow this answer."
+        else:
+            action, done = follows.follow, "You follow this answer now."
+        attempt(bind(action, person.id, question_id=question_id), done, key="follow")
+
+
 def render() -> None:
     person = auth.current_person()
     if person is None:
@@ -264,6 +284,7 @@ def render() -> None:
         _evidence(view)
     with right:
         st.markdown(f"#### Answer to “{plain(q.title)}”")
+        _follow(person, q.id)
         _linked_version(versions, view.root_id)
         if latest:
             _show_version(latest, view.root_id)

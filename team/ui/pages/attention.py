@@ -1,4 +1,5 @@
-"""Needs my attention: what waits on the current person, in four sections."""
+"""Needs my attention: the inbox of notifications, then what waits on the current person,
+in four sections (viewers: the inbox only)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ from team.models import utcnow
 from team.services.admin.reads import PersonView
 from team.services.inbox.attention import SECTION_SIZE, SECTIONS, AttentionPage
 from team.services.notes.reads import NoteItem
-from team.ui import auth, reads, resources, state
+from team.ui import auth, inbox, reads, resources, state
 from team.ui.finding_cards import finding_cards
 from team.ui.labels import ago, note_badge
 from team.ui.navigation import PageFor, pages_once
 from team.ui.paging import requested_page, window
 from team.ui.review_widgets import review_row
 from team.ui.text import plain, safe_markdown
+from team.vocabulary import Role
 
 
 def _note(item: NoteItem, page_for: PageFor) -> None:
@@ -69,30 +71,50 @@ def _section(person: PersonView, name: str, items: AttentionPage) -> None:
             _note(note, page_for)
 
 
+INBOX = "Inbox"
+NOTHING = "Nothing waits on you right now."
+
+
+def _viewer(person: PersonView) -> None:
+    """A viewer's page: the inbox only (they hear of the answers they follow)."""
+    shown = inbox.read(person)
+    inbox.draw(person, shown, reads.unread_count(person.id))
+
+
 def render() -> None:
     person = auth.current_person()
     if person is None:
         st.stop()
     st.title("Needs my attention")
     state.show_flash()
+    if person.role == Role.VIEWER:
+        _viewer(person)
+        return
     pages = {name: requested_page(f"attention_{name}") for name in SECTIONS}
     totals = reads.waiting_on(person.id)
     items = reads.attention_page(person_id=person.id, pages=pages, totals=totals)
+    shown, unread = inbox.read(person), reads.unread_count(person.id)
     if items.count == 0:
-        st.success("Nothing waits on you right now.", icon=":material/celebration:")
-        return
+        st.success(NOTHING, icon=":material/celebration:")
+        if not (shown.total or inbox.unread_only()):
+            return
     waiting = [name for name in SECTIONS if getattr(items, name).total]
     st.caption(
         " · ".join(
-            f"{SECTION_LABELS[name][0]}: **{getattr(items, name).total:,}**" for name in waiting
+            [f"{INBOX}: **{unread:,}** new"]
+            + [f"{SECTION_LABELS[name][0]}: **{getattr(items, name).total:,}**" for name in waiting]
         )
     )
     # One tab a section, and only the tab on show is drawn (choosing another reruns the
-    # page): a full inbox draws one page of one list, not four.
-    tabs = st.tabs(
-        [SECTION_LABELS[name][0] for name in waiting], key="attention_tab", on_change="rerun"
-    )
-    for name, tab in zip(waiting, tabs, strict=True):
+    # page): a full inbox draws one page of one list, not four. The page opens on the
+    # inbox when something is new there, else on the first section.
+    labels = [INBOX] + [SECTION_LABELS[name][0] for name in waiting]
+    first = INBOX if unread or not waiting else labels[1]
+    tabs = st.tabs(labels, key="attention_tab", on_change="rerun", default=first)
+    if tabs[0].open:
+        with tabs[0]:
+            inbox.draw(person, shown, unread)
+    for name, tab in zip(waiting, tabs[1:], strict=True):
         if tab.open:
             with tab:
                 _section(person, name, items)
