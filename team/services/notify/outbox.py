@@ -8,7 +8,7 @@ just written, so reading them costs nothing (they are in the session).
 
 Rules: never for your own acts; never to a deactivated person; one notification per
 person and thing per change (a must-fix note that moves a request to "changes
-requested" is one notification, the more telling one).
+requested" is one notification, the more telling one, carrying the note's words).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import insert, or_, select
 from sqlmodel import Session, col
 
 from team.models import (
@@ -69,14 +69,17 @@ class Draft:
 
 
 def write_notifications(session: Session, events: Iterable[Event]) -> int:
-    """Add the notifications ``events`` call for to the session (they are flushed with
-    the commit under way); how many."""
+    """Insert the notifications ``events`` call for, in the transaction under way, with
+    one statement however many people they reach; how many."""
     kept: dict[tuple[int, str, int], tuple[Draft, Event]] = {}
+    words: dict[tuple[int, str, int], str] = {}  # a note's words, kept when a kind wins
     for event in events:
         for draft in _drafts(session, event):
             if draft.person_id == event.actor_id:
                 continue  # never for your own acts
             key = (draft.person_id, draft.entity, draft.entity_id)
+            if event.entity == "note" and draft.detail:
+                words.setdefault(key, draft.detail)
             if key not in kept or _PRIORITY.index(draft.kind) > _PRIORITY.index(kept[key][0].kind):
                 kept[key] = (draft, event)
     if not kept:
@@ -88,23 +91,32 @@ def write_notifications(session: Session, events: Iterable[Event]) -> int:
         )
     )
     rows = [
-        Notification(
-            person_id=d.person_id,
-            kind=d.kind,
-            at=event.at,
-            actor_id=event.actor_id,
-            entity=d.entity,
-            entity_id=d.entity_id,
-            root_id=d.root_id,
-            title=d.title[:300],
-            detail=d.detail,
-            link=d.link[:300],
-        )
-        for d, event in kept.values()
+        _row(d, event, words.get(key, d.detail))
+        for key, (d, event) in kept.items()
         if d.person_id in active
     ]
-    session.add_all(rows)
+    if rows:
+        # Core executemany: the ORM would insert row by row to read each id back.
+        session.execute(insert(Notification), rows)
     return len(rows)
+
+
+def _row(draft: Draft, event: Event, detail: str) -> dict[str, object]:
+    return {
+        "person_id": draft.person_id,
+        "kind": draft.kind,
+        "at": event.at,
+        "actor_id": event.actor_id,
+        "entity": draft.entity,
+        "entity_id": draft.entity_id,
+        "root_id": draft.root_id,
+        "title": draft.title[:300],
+        "detail": detail,
+        "link": draft.link[:300],
+        "read_at": None,
+        "planned_at": None,
+        "key": None,
+    }
 
 
 def _drafts(session: Session, event: Event) -> Iterator[Draft]:
@@ -217,8 +229,10 @@ def _review(session: Session, event: Event) -> Iterator[Draft]:
     elif event.action == "updated" and event.field == "first_response_at":
         yield _review_draft(session, review, review.requester_id, K.REVIEW_RESPONDED)
     elif event.action == "updated" and event.field == "status":
-        kind = _REVIEW_MOVES.get(ReviewStatus(event.new_value or "open"))
-        if kind is not None:
+        status = ReviewStatus(event.new_value or "open")
+        if status == ReviewStatus.OPEN:  # the requester asks again: it waits on the reviewer
+            yield _review_draft(session, review, review.reviewer_id, K.REVIEW_REQUESTED)
+        elif (kind := _REVIEW_MOVES.get(status)) is not None:
             yield _review_draft(session, review, review.requester_id, kind)
 
 
