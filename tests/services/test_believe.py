@@ -28,6 +28,7 @@ from team.services.notify.believe import (
     weekly_beliefs,
 )
 from team.services.notify.follows import follow
+from team.services.notify.message import one_line
 from team.services.questions import writes as questions
 from team.services.questions.status import set_status
 from team.services.questions.writes import SubQuestion
@@ -413,6 +414,7 @@ def test_hostile_text_stays_text(payload: Payload) -> None:
     parser.feed(message.html)
     assert parser.tags <= {"h2", "h3", "p", "a", "div", "blockquote"}
     assert parser.hrefs == {"https://team.example/answers?root=7"}
+    assert one_line(text) in "".join(parser.text)  # the reader sees the title as typed
     assert "\n" not in message.subject and "\r" not in message.subject
     for block in message.blocks[2:]:
         mrkdwn = OUR_LINK.sub("", block["text"]["text"])

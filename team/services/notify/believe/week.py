@@ -1,7 +1,7 @@
-"""The weekly "what we now believe": for a manager or a viewer, per general question they
-own or follow, what changed in a week: the answer's state and confidence before and
-after, the new answer's first paragraph, coverage before and after, the findings
-accepted, and the sub-questions overdue at the end.
+"""The week a "what we now believe" digest tells: for a manager or a viewer, per
+general question they own or follow, what changed in a week: the answer's state and
+confidence before and after, the new answer's first paragraph, coverage before and
+after, the findings accepted, and the sub-questions overdue at the end.
 
 State at a moment is read from the Event log with the Progress page's own SQL
 (progress/history.py: coverage over time and the newest answer version by then), at two
@@ -12,11 +12,9 @@ A fixed number of statements, whatever the number of general questions.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import (
     Integer,
@@ -35,8 +33,6 @@ from sqlmodel import Session, col
 
 from team.models import Answer, Event, Finding, Follow, Person, Question
 from team.services.core.due import overdue
-from team.services.notify.links import absolute, link
-from team.services.notify.message import Message, html_text, one_line, slack_text
 from team.services.progress.history import _TS, Calendar, _confidence, _coverage
 from team.vocabulary import AnswerState, Confidence, FindingStatus, Role
 
@@ -327,151 +323,3 @@ def _assemble(
         )
         for root_id, title in ordered
     ]
-
-
-# --------------------------------------------------------------------------- the message
-
-SHOWN = 5  # accepted findings and overdue sub-questions listed per general question
-PARAGRAPH_SHOWN = 1000  # characters of the new answer's first paragraph in a message
-SLACK_ROOTS = 45  # Slack takes 50 blocks: a header, the period, and this many sections
-SLACK_SECTION = 3000  # characters Slack takes in a section
-
-
-@dataclass(frozen=True)
-class _Part:
-    """One general question as the message tells it: lines of plain text (user text
-    marked by the caller's escape function), its link."""
-
-    title: str
-    lines: list[str]
-    quote: str | None
-    url: str
-
-
-def believe_message(digest: BelieveDigest, *, public_url: str, time_zone: str) -> Message:
-    """The digest as an email (text and HTML) and a Slack message. Every piece of user
-    text is escaped for the form it goes into; the answer is shown as written, plain
-    text (its Markdown is not rendered)."""
-    zone = _zone(time_zone)
-    start, end = digest.start.astimezone(zone), digest.end.astimezone(zone)
-    subject = one_line(f"What we now believe — week of {_day(start)}")
-    period = f"What changed from {_day(start)} to {_day(end)} ({time_zone}) in the general "
-    period += "questions you own or follow."
-    urls = {c.root_id: absolute(public_url, link("answers", root=c.root_id)) for c in digest.roots}
-    parts = [_part(c, urls[c.root_id], lambda s: s) for c in digest.roots]
-    html_parts = [_part(c, urls[c.root_id], html_text) for c in digest.roots]
-    slack_parts = [_part(c, urls[c.root_id], slack_text) for c in digest.roots]
-    only = next(iter(urls.values())) if len(urls) == 1 else absolute(public_url, link("answers"))
-    return Message(
-        subject=subject,
-        text=_text(subject, period, parts),
-        html=_html(subject, period, html_parts),
-        link=only,
-        blocks=_blocks(subject, period, slack_parts),
-    )
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
-def _day(moment: datetime) -> str:
-    return f"{moment:%a} {moment.day} {moment:%b %Y}"
-
-
-def _answer(at: AnswerAt | None) -> str:
-    return "no answer yet" if at is None else f"{at.state.label}, {at.confidence.label} confidence"
-
-
-def _coverage_words(c: Coverage | None) -> str:
-    if c is None or not c.leaves:
-        return "no sub-questions in scope"
-    return f"{c.answered} of {c.leaves} answered ({round(100 * (c.share or 0))}%)"
-
-
-def _part(change: RootChange, url: str, esc: Callable[[str], str]) -> _Part:
-    lines = [
-        f"Answer: {_answer(change.answer_before)} → {_answer(change.answer_after)}"
-        if change.answer_moved
-        else f"Answer: {_answer(change.answer_after)} (unchanged)",
-        f"Coverage: {_coverage_words(change.coverage_before)} → "
-        f"{_coverage_words(change.coverage_after)}"
-        if change.coverage_moved
-        else f"Coverage: {_coverage_words(change.coverage_after)} (unchanged)",
-    ]
-    if change.new_version is not None:
-        lines.append(f"New answer, version {change.new_version}:")
-    lines += _listed(
-        "Findings accepted this week", [esc(one_line(f.summary)) for f in change.accepted]
-    )
-    late = [f"{esc(one_line(q.title))} (due {q.due_date:%d %b %Y}" for q in change.overdue]
-    late = [
-        f"{words}, {esc(one_line(q.assignee))})" if q.assignee else f"{words})"
-        for words, q in zip(late, change.overdue, strict=True)
-    ]
-    lines += _listed("Sub-questions overdue", late)
-    quote = None
-    if change.paragraph is not None:
-        quote = esc(_cut(change.paragraph, PARAGRAPH_SHOWN))
-    return _Part(esc(one_line(change.title)), lines, quote, url)
-
-
-def _listed(heading: str, items: list[str]) -> list[str]:
-    if not items:
-        return []
-    shown = [f"  - {item}" for item in items[:SHOWN]]
-    more = [f"  - and {len(items) - SHOWN} more"] if len(items) > SHOWN else []
-    return [f"{heading} ({len(items)}):", *shown, *more]
-
-
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _text(subject: str, period: str, parts: list[_Part]) -> str:
-    out = [subject, "", period]
-    for p in parts:
-        out += ["", p.title, *(f"  {line}" for line in p.lines)]
-        if p.quote is not None:
-            out += [f"    | {line}" for line in p.quote.split("\n")]
-        out.append(f"  Open the answer: {p.url}")
-    return "\n".join(out) + "\n"
-
-
-def _html(subject: str, period: str, parts: list[_Part]) -> str:
-    out = [f"<h2>{html_text(subject)}</h2>", f"<p>{html_text(period)}</p>"]
-    for p in parts:
-        href = html_text(p.url)
-        out.append(f'<h3><a href="{href}">{p.title}</a></h3>')
-        out.append('<div style="white-space:pre-wrap">' + "\n".join(p.lines) + "</div>")
-        if p.quote is not None:
-            out.append(f'<blockquote style="white-space:pre-wrap">{p.quote}</blockquote>')
-        out.append(f'<p><a href="{href}">Open the answer</a></p>')
-    return "\n".join(out)
-
-
-def _blocks(subject: str, period: str, parts: list[_Part]) -> list[dict[str, Any]]:
-    def mrkdwn(text: str) -> dict[str, Any]:
-        return {"type": "mrkdwn", "text": _cut(text, SLACK_SECTION)}
-
-    blocks: list[dict[str, Any]] = [
-        {"type": "header", "text": {"type": "plain_text", "text": _cut(subject, 150)}},
-        {"type": "context", "elements": [mrkdwn(slack_text(period))]},
-    ]
-    for p in parts[:SLACK_ROOTS]:
-        quote = "" if p.quote is None else "\n" + _slack_quote(p.quote)
-        body = f"*{p.title}*\n" + "\n".join(p.lines) + quote
-        link_line = f"\n<{slack_text(p.url)}|Open the answer>"
-        body = _cut(body, SLACK_SECTION - len(link_line)) + link_line
-        blocks.append({"type": "section", "text": mrkdwn(body)})
-    if len(parts) > SLACK_ROOTS:
-        more = f"and {len(parts) - SLACK_ROOTS} more general questions: see the email or the app."
-        blocks.append({"type": "context", "elements": [mrkdwn(more)]})
-    return blocks
-
-
-def _slack_quote(text: str) -> str:
-    return "\n".join(f"&gt; {line}" for line in _cut(text, 500).split("\n"))
