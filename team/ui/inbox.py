@@ -91,10 +91,16 @@ def _item(person: PersonView, item: NotificationView, page_for: PageFor, allowed
 
 
 def _mark_all(person: PersonView, shown: Paged[NotificationView], unread: int) -> None:
+    """ "Mark all read" up to the newest notification the page showed when it was
+    clicked (kept from the run that drew it): one that arrived since stays unread."""
     if not unread:
         return
-    if st.button("Mark all read", key="inbox_mark_all", icon=":material/done_all:"):
-        through = _newest_id(person.id, shown)
+    through_key = f"inbox_through_{person.id}"
+    drawn_with = st.session_state.get(through_key)
+    clicked = st.button("Mark all read", key="inbox_mark_all", icon=":material/done_all:")
+    st.session_state[through_key] = _newest_id(person.id, shown)
+    if clicked:
+        through = drawn_with if drawn_with is not None else st.session_state[through_key]
         attempt(bind(inbox.mark_all_read, person.id, through=through), "All marked read.", key=KEY)
 
 
