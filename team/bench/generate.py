@@ -1,7 +1,7 @@
 """Fill an empty, migrated database with a generated organisation of a given size, for
 benchmarks: people and projects, question trees, findings, reviews, notes, answer
-versions with citations, one-on-ones and the event log, over the two years that end at
-the start (UTC) of ``today``.
+versions with citations, one-on-ones, the event log and the notifications it calls for
+(notices.py), over the two years that end at the start (UTC) of ``today``.
 
 Rows are built in memory with their ids assigned up front (so children name their
 parents without a round trip), then bulk-written table by table (write.py) in one
@@ -23,6 +23,7 @@ from team.backup.bulk import reset_sequences
 from team.bench.eventlog import build_events
 from team.bench.meetings import build_meetings
 from team.bench.notes import build_notes
+from team.bench.notices import build_follows, build_notifications
 from team.bench.people import build_people, build_projects
 from team.bench.plan import Plan
 from team.bench.sizes import SIZES, Size, check_size, scaled
@@ -71,6 +72,8 @@ def _plan(size: Size, seed: int, today: date) -> Plan:
     build_notes(plan, nodes, findings, reviews, answers)
     build_meetings(plan)
     build_events(plan, nodes)
+    build_follows(plan)
+    build_notifications(plan, nodes)
     return plan
 
 
