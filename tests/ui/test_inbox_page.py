@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine
@@ -27,10 +28,10 @@ def team(app_engine: Engine) -> Team:
         return make_team(session)
 
 
-def _notify(engine: Engine, person: int, title: str, *, hours_ago: float = 1, **kw: object) -> int:
+def _notify(engine: Engine, person: int, title: str, *, hours_ago: float = 1, **kw: Any) -> int:
     """A notification for ``person`` written directly (the outbox's own tests prove
     which changes write which)."""
-    fields: dict[str, object] = {
+    fields: dict[str, Any] = {
         "kind": K.ASSIGNED,
         "entity": "question",
         "entity_id": 1,
@@ -48,13 +49,13 @@ def _notify(engine: Engine, person: int, title: str, *, hours_ago: float = 1, **
 
 def _nav_title(at: AppTest, page: str = "attention") -> str:
     """The title the navigation shows for ``page``."""
-    pages = at._registered_pages.values()  # noqa: SLF001 (AppTest has no public view)
+    pages = at._registered_pages.values()  # AppTest has no public view of it
     return next(p["page_name"] for p in pages if p["url_pathname"] == page)
 
 
 def _line_of(at: AppTest, notification_id: int) -> str:
     box = at.main.get_by_key(f"inbox_item_{notification_id}")
-    return str(box.markdown[0].value)  # type: ignore[union-attr]
+    return str(box.markdown[0].value)
 
 
 def _order(at: AppTest, ids: list[int]) -> list[int]:
@@ -74,7 +75,7 @@ def _unread(engine: Engine, person: int) -> set[int]:
                 col(Notification.person_id) == person, col(Notification.read_at).is_(None)
             )
         )
-        return set(rows)
+        return {int(i) for i in rows if i is not None}
 
 
 def test_the_navigation_counts_unread_notifications(
