@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import event
@@ -143,6 +144,24 @@ def test_the_week_reads_before_and_after(session: Session) -> None:
     assert change.coverage_after == Coverage(answered=1, leaves=3)
     assert change.accepted == ()
     assert change.overdue == ()
+
+
+def test_a_week_in_another_time_zone_reads_the_same_moments(session: Session) -> None:
+    t = tree(session)
+    answer_sub(session, t, 0)
+    end = utcnow() + timedelta(seconds=1)
+    berlin = end.astimezone(ZoneInfo("Europe/Berlin"))
+    in_utc = weekly_beliefs(session, t.team.manager, start=end - WEEK, end=end)
+    in_berlin = weekly_beliefs(session, t.team.manager, start=berlin - WEEK, end=berlin)
+    assert in_utc is not None and in_berlin is not None
+    assert in_berlin.roots == in_utc.roots
+    just_before = weekly_beliefs(  # the week that ended an hour before the change
+        session,
+        t.team.manager,
+        start=berlin - WEEK - timedelta(hours=1),
+        end=berlin - timedelta(hours=1),
+    )
+    assert just_before is None
 
 
 def test_a_first_answer_has_no_before(session: Session) -> None:
@@ -370,7 +389,7 @@ def test_the_message_tells_the_week() -> None:
     for body in (message.text, message.html, str(message.blocks)):
         assert "Why did retention drop?" in body
         assert "working hypothesis, low confidence → answered, high confidence" in body
-        assert "1 of 4 answered (25%) → 3 of 4 answered (75%)" in body
+        assert "1 of 4 sub-questions answered (25%) → 3 of 4 sub-questions answered (75%)" in body
         assert "Findings accepted this week (1)" in body
         assert "Sub-questions overdue (1)" in body
         assert url in body

@@ -78,9 +78,11 @@ def _answer(at: AnswerAt | None) -> str:
 
 
 def _coverage_words(c: Coverage | None) -> str:
-    if c is None or not c.leaves:
-        return "no sub-questions in scope"
-    return f"{c.answered} of {c.leaves} answered ({round(100 * (c.share or 0))}%)"
+    if c is None:
+        return "not asked yet"
+    if not c.leaves:
+        return "nothing in scope"
+    return f"{c.answered} of {c.leaves} sub-questions answered ({round(100 * (c.share or 0))}%)"
 
 
 def _as_is(text: str) -> str:

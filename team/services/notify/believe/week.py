@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -126,6 +126,7 @@ def weekly_beliefs(
     person = session.get(Person, person_id)
     if person is None or not person.active or person.role not in READERS:
         return None
+    start, end = _utc(start), _utc(end)
     roots = concerned_roots(person_id)
     titles = dict(
         session.execute(
@@ -148,6 +149,12 @@ def weekly_beliefs(
         if change.worth_telling
     ]
     return BelieveDigest(person_id, start, end, changes) if changes else None
+
+
+def _utc(moment: datetime) -> datetime:
+    """``moment`` in UTC, as timestamps are stored (SQLite compares them as text, so a
+    moment in another zone would be read as UTC wall time); naive means UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def concerned_roots(person_id: int) -> Select[Any]:
