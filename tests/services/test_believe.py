@@ -438,3 +438,20 @@ def test_hostile_text_stays_text(payload: Payload) -> None:
     for block in message.blocks[2:]:
         mrkdwn = OUR_LINK.sub("", block["text"]["text"])
         assert "<" not in mrkdwn and ">" not in mrkdwn  # no link, mention or <!channel>
+
+
+def test_a_long_week_fits_slack_and_lists_the_first_few() -> None:
+    late = tuple(OverdueQuestion(i, f"Late {i}", date(2026, 11, 1), None) for i in range(8))
+    many = [
+        RootChange(**{**change(f"Question {n:02}").__dict__, "root_id": n, "overdue": late})
+        for n in range(60)
+    ]
+    message = believe_message(digest_of(*many), public_url="https://t.example", time_zone="UTC")
+    assert len(message.blocks) <= 50  # Slack refuses a message of more blocks
+    assert "and 15 more general questions" in message.blocks[-1]["elements"][0]["text"]
+    assert all(len(b["text"]["text"]) <= 3000 for b in message.blocks if b["type"] == "section")
+    assert "Question 59" in message.text  # the email has them all
+    assert "Sub-questions overdue (8):" in message.text
+    assert "Late 4 (due 1 Nov 2026)" in message.text
+    assert "Late 5" not in message.text
+    assert "and 3 more" in message.text
