@@ -4,7 +4,7 @@ general questions they own or follow, for one week, and the message that carries
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
@@ -398,7 +398,7 @@ def test_the_message_tells_the_week() -> None:
 
 
 def test_the_message_links_to_answers_when_several() -> None:
-    two = digest_of(change("One"), RootChange(**{**change("Two").__dict__, "root_id": 8}))
+    two = digest_of(change("One"), replace(change("Two"), root_id=8))
     message = believe_message(two, public_url="https://team.example", time_zone="Nowhere/Odd")
     assert message.link == "https://team.example/answers"
     assert "https://team.example/answers?root=8" in message.text
@@ -442,10 +442,7 @@ def test_hostile_text_stays_text(payload: Payload) -> None:
 
 def test_a_long_week_fits_slack_and_lists_the_first_few() -> None:
     late = tuple(OverdueQuestion(i, f"Late {i}", date(2026, 11, 1), None) for i in range(8))
-    many = [
-        RootChange(**{**change(f"Question {n:02}").__dict__, "root_id": n, "overdue": late})
-        for n in range(60)
-    ]
+    many = [replace(change(f"Question {n:02}"), root_id=n, overdue=late) for n in range(60)]
     message = believe_message(digest_of(*many), public_url="https://t.example", time_zone="UTC")
     assert len(message.blocks) <= 50  # Slack refuses a message of more blocks
     assert "and 15 more general questions" in message.blocks[-1]["elements"][0]["text"]
