@@ -9,12 +9,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
 from team.config import NotifySettings, known_time_zone
 from team.models import Delivery, Person, PersonSetting, utcnow
 from team.services.core.actors import acting
-from team.services.core.errors import InvalidInput, NotFound, PermissionDenied
+from team.services.core.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
 from team.services.core.paging import Paged, Window, read_page
 from team.services.core.tx import atomic
 from team.services.core.writes import claim_version
@@ -22,6 +23,7 @@ from team.vocabulary import Cadence, Channel, DeliveryKind, DeliveryStatus
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 SLACK_URL_MAX = 2000
+STALE = "Your settings changed since you opened them; reload and choose again."
 
 
 def available_channels(notify: NotifySettings) -> list[Channel]:
@@ -153,12 +155,15 @@ def save_settings(
     row = session.scalar(select(PersonSetting).where(col(PersonSetting.person_id) == person_id))
     if row is None:
         if version != 0:
-            raise InvalidInput(
-                "Your settings changed since you opened them; reload and choose again.",
-            )
-        row = PersonSetting(person_id=person_id, **values)
+            raise StaleEdit(STALE)
+        # A channel the form did not offer keeps the deployment's default, not the table's.
+        unchosen = {c.value: v for c, v in defaults(person_id, notify).cadences.items()}
+        row = PersonSetting(person_id=person_id, **(unchosen | values))
         session.add(row)
-        session.flush()
+        try:
+            session.flush()
+        except IntegrityError:  # saved a moment ago in another tab
+            raise StaleEdit(STALE) from None
     else:
         claim_version(session, row, version, "Your settings", touch=True)
         for name, value in values.items():
