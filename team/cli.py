@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
+import threading
 import tomllib
 import unicodedata
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
 import typer
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from team import db
@@ -465,6 +469,63 @@ def bench_cmd(
             f"{len(failed)} page run(s) raised an error or ran out of time "
             f"({', '.join(failed)}); see the report."
         )
+
+
+# A test hook: TEAM_NOW (an ISO date and time, UTC unless it says otherwise) fixes the
+# clock of `team notify` (due dates, digest periods, what is due), so tests can stand on
+# either side of a digest hour. Not for production use.
+NOW_ENV = "TEAM_NOW"
+
+
+def _fixed_now() -> datetime | None:
+    given = os.environ.get(NOW_ENV, "").strip()
+    if not given:
+        return None
+    try:
+        moment = datetime.fromisoformat(given)
+    except ValueError:
+        _fail(f"{NOW_ENV}: expected an ISO date and time such as 2026-12-07T08:00:00+00:00.")
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@app.command("notify")
+def notify_cmd(
+    config: ConfigOption = None,
+    loop: Annotated[
+        bool, typer.Option("--loop", help="keep running (for a service manager) until stopped")
+    ] = False,
+    every: Annotated[
+        float, typer.Option(min=1, help="with --loop: seconds from one run's start to the next")
+    ] = 60.0,
+) -> None:
+    """Send the notifications that are due (email, Slack, webhook) once and exit; with
+    --loop, keep sending until SIGTERM or Ctrl-C (the message in hand is finished)."""
+    from team.services.notify.channels import SecretMissing, read_secrets
+    from team.services.notify.worker import run_loop, run_once
+
+    settings = _settings(config)
+    try:
+        secrets = read_secrets(settings.notify)
+    except SecretMissing as exc:
+        _fail(str(exc))
+    engine = _engine(settings, migrate=False)
+    stopping = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stopping.set())
+
+    def log(line: str) -> None:
+        typer.echo(f"notify: {line}" if not line.startswith("notify:") else line, err=True)
+
+    try:
+        if loop:
+            run_loop(engine, settings, every=every, stopping=stopping, log=log, secrets=secrets)
+        else:
+            summary = run_once(
+                engine, settings, now=_fixed_now(), log=log, stop=stopping.is_set, secrets=secrets
+            )
+            log(summary.line())
+    except OperationalError as exc:
+        _fail(db.unreachable(settings.database_url, exc))
 
 
 def main() -> None:
