@@ -48,7 +48,7 @@ from team.vocabulary import QuestionStatus
 WEEKS = 12
 AT_RISK_MARGIN = 0.10  # coverage this far behind the expected pace is "at risk"
 CONFIDENCE_LEVEL = {"low": 1, "medium": 2, "high": 3}
-_TS = DateTime(timezone=True)
+TIMESTAMP = DateTime(timezone=True)
 
 
 @dataclass(frozen=True)
@@ -69,8 +69,8 @@ def calendar(now: datetime, weeks: int, name: str = "calendar") -> Calendar:
     rows = [
         select(
             literal_column(str(i), Integer).label("week"),
-            literal(end - timedelta(weeks=1), _TS).label("week_start"),
-            literal(end, _TS).label("week_end"),
+            literal(end - timedelta(weeks=1), TIMESTAMP).label("week_start"),
+            literal(end, TIMESTAMP).label("week_end"),
         )
         for i, end in enumerate(ends)
     ]
@@ -132,7 +132,7 @@ def _ancestry(roots: Select[Any]) -> CTE:
     )
 
 
-def _coverage(session: Session, roots: Select[Any], cal: Calendar) -> pd.DataFrame:
+def coverage_weeks(session: Session, roots: Select[Any], cal: Calendar) -> pd.DataFrame:
     """(root_id, week, scope, answered) per tree and calendar week; see answer_progress."""
     spans = _status_intervals(roots)
     c = cal.cte
@@ -178,7 +178,7 @@ def _coverage(session: Session, roots: Select[Any], cal: Calendar) -> pd.DataFra
     )
 
 
-def _confidence(session: Session, roots: Select[Any], cal: Calendar) -> pd.DataFrame:
+def confidence_weeks(session: Session, roots: Select[Any], cal: Calendar) -> pd.DataFrame:
     """(root_id, week, confidence, state) of each root's newest answer version by then."""
     c = cal.cte
     newest = func.row_number().over(
@@ -253,8 +253,8 @@ def answer_progress(
     now = now or utcnow()
     roots = drawn(project_id, person_id, chosen, limit)
     cal = calendar(now, weeks)
-    counts = _coverage(session, roots, cal)
-    confidence = _confidence(session, roots, cal)  # read even when empty: queries stay fixed
+    counts = coverage_weeks(session, roots, cal)
+    confidence = confidence_weeks(session, roots, cal)  # read even when empty: queries stay fixed
     titles = _titles(session, roots)[["root_id", "title"]]
     if counts.empty:
         return pd.DataFrame(columns=PROGRESS_COLUMNS)

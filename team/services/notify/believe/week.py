@@ -33,7 +33,7 @@ from sqlmodel import Session, col
 
 from team.models import Answer, Event, Finding, Follow, Person, Question
 from team.services.core.due import overdue
-from team.services.progress.history import _TS, Calendar, _confidence, _coverage
+from team.services.progress.history import TIMESTAMP, Calendar, confidence_weeks, coverage_weeks
 from team.vocabulary import AnswerState, Confidence, FindingStatus, Role
 
 PARAGRAPH_CHARS = 4000  # of an answer's body read to find its first paragraph
@@ -176,8 +176,8 @@ def _moments(before: datetime, after: datetime) -> Calendar:
     rows = [
         select(
             literal_column(str(i), Integer).label("week"),
-            literal(at, _TS).label("week_start"),
-            literal(at, _TS).label("week_end"),
+            literal(at, TIMESTAMP).label("week_start"),
+            literal(at, TIMESTAMP).label("week_end"),
         )
         for i, at in enumerate((before, after))
     ]
@@ -188,7 +188,7 @@ Keyed = dict[tuple[int, int], Any]  # (root id, moment) -> value
 
 
 def _coverage_at(session: Session, roots: Select[Any], moments: Calendar) -> Keyed:
-    frame = _coverage(session, roots, moments)[["root_id", "week", "answered", "scope"]]
+    frame = coverage_weeks(session, roots, moments)[["root_id", "week", "answered", "scope"]]
     return {
         (int(root_id), int(moment)): Coverage(int(answered), int(scope))
         for root_id, moment, answered, scope in frame.itertuples(index=False, name=None)
@@ -196,7 +196,9 @@ def _coverage_at(session: Session, roots: Select[Any], moments: Calendar) -> Key
 
 
 def _answers_at(session: Session, roots: Select[Any], moments: Calendar) -> Keyed:
-    frame = _confidence(session, roots, moments)[["root_id", "week", "answer_state", "confidence"]]
+    frame = confidence_weeks(session, roots, moments)[
+        ["root_id", "week", "answer_state", "confidence"]
+    ]
     return {
         (int(root_id), int(moment)): AnswerAt(AnswerState(state), Confidence(confidence))
         for root_id, moment, state, confidence in frame.itertuples(index=False, name=None)
@@ -220,8 +222,8 @@ def _written(
         )
         .where(
             col(Answer.question_id).in_(roots),
-            col(Answer.created_at) >= literal(start, _TS),
-            col(Answer.created_at) < literal(end, _TS),
+            col(Answer.created_at) >= literal(start, TIMESTAMP),
+            col(Answer.created_at) < literal(end, TIMESTAMP),
         )
         .subquery()
     )
@@ -254,7 +256,7 @@ def _accepted(
             col(later.at) > col(accept.at),
             and_(col(later.at) == col(accept.at), col(later.id) > col(accept.id)),
         ),
-        col(later.at) < literal(end, _TS),
+        col(later.at) < literal(end, TIMESTAMP),
         col(later.new_value) != FindingStatus.ACCEPTED.value,
     )
     query = (
@@ -268,8 +270,8 @@ def _accepted(
         .where(
             status_of_finding,
             col(accept.new_value) == FindingStatus.ACCEPTED.value,
-            col(accept.at) >= literal(start, _TS),
-            col(accept.at) < literal(end, _TS),
+            col(accept.at) >= literal(start, TIMESTAMP),
+            col(accept.at) < literal(end, TIMESTAMP),
             col(Question.root_id).in_(roots),
             ~undone,
         )
