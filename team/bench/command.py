@@ -10,6 +10,7 @@ from typing import TextIO
 from sqlmodel import Session
 
 from team.bench.databases import BenchError
+from team.bench.notify_costs import INBOX_PAGE, NotifyCosts
 from team.bench.report import report
 from team.bench.runner import Options, SizeResult, run
 from team.bench.search_costs import SearchCosts
@@ -101,18 +102,24 @@ def bench(
     in_browser: list[str] = []
     # The search index's own costs, when the Search page is measured.
     search = SearchCosts(progress) if options.pages is None or "search" in options.pages else None
+    # The notifications' costs, when the inbox ("Needs my attention") is measured.
+    notify = NotifyCosts(progress) if options.pages is None or INBOX_PAGE in options.pages else None
 
     def after(results: list[SizeResult], folder: Path) -> None:
         if verbose:
             plans.extend([*_plan_lines(results[-1]), ""])
         if browser:
             in_browser.extend(_browser_lines(results[-1], folder, options.repeat))
+        if notify is not None:  # before search: on PostgreSQL it takes the schema back
+            notify.after(results, folder)
         if search is not None:  # last: on PostgreSQL it writes to the database
             search.after(results, folder)
 
     results = run(options, progress=progress, after=after, each=search.each if search else None)
     backend = shown(options.url) if options.url else "SQLite (one file per size)"
-    extra = in_browser + (search.lines() if search else [])
+    extra = (
+        in_browser + (notify.lines(results) if notify else []) + (search.lines() if search else [])
+    )
     lines = report(
         results, backend=backend, repeat=options.repeat, budget=options.budget, extra=extra
     )
