@@ -19,6 +19,7 @@ from tests.notify.receivers import HttpReceiver, SmtpServer
 
 SECRET = "s3cret-for-tests"
 SECRET_ENV = "TEAM_TEST_WEBHOOK_SECRET"
+SLACK_ENV = "TEAM_TEST_SLACK_URL"
 TEAM = str(Path(sys.executable).parent / "team")
 
 
@@ -49,6 +50,7 @@ def write_config(
     *,
     smtp: SmtpServer | None = None,
     hook: str | None = None,
+    slack: bool = False,
     defaults: dict[str, str] | None = None,
     **notify: Any,
 ) -> Path:
@@ -63,6 +65,8 @@ def write_config(
         }
     if hook is not None:
         section["webhook"] = {"url": hook, "secret_env": SECRET_ENV}
+    if slack:
+        section["slack"] = {"url_env": SLACK_ENV}
     section["defaults"] = defaults or {"email": "immediate", "webhook": "immediate"}
     config = {
         "database": {"url": url_of(engine)},
@@ -74,21 +78,28 @@ def write_config(
     return path
 
 
-def worker_env(config: Path, now: str | None = None) -> dict[str, str]:
+def worker_env(
+    config: Path, now: str | None = None, slack_url: str = "http://127.0.0.1:9/none"
+) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("TEAM_DATABASE_URL", "TEAM_NOW")}
-    env.update({"TEAM_CONFIG": str(config), SECRET_ENV: SECRET})
+    env.update({"TEAM_CONFIG": str(config), SECRET_ENV: SECRET, SLACK_ENV: slack_url})
     if now is not None:
         env["TEAM_NOW"] = now
     return env
 
 
 def run_worker(
-    config: Path, *, now: str | None = None, args: tuple[str, ...] = (), timeout: float = 120
+    config: Path,
+    *,
+    now: str | None = None,
+    args: tuple[str, ...] = (),
+    timeout: float = 120,
+    slack_url: str = "http://127.0.0.1:9/none",
 ) -> subprocess.CompletedProcess[str]:
     """`team notify` once, as a subprocess; its exit code and stderr."""
     return subprocess.run(
         [TEAM, "notify", *args],
-        env=worker_env(config, now),
+        env=worker_env(config, now, slack_url),
         capture_output=True,
         text=True,
         timeout=timeout,

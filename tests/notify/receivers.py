@@ -78,6 +78,7 @@ class HttpState:
     hits: list[Hit] = field(default_factory=list)
     status: int = 200  # what to answer
     hang: float = 0.0  # seconds to wait before answering
+    tries: int = 0  # requests received, answered or not
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -90,6 +91,8 @@ class HttpReceiver:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
+                with state.lock:
+                    state.tries += 1
                 if state.hang:
                     time.sleep(state.hang)
                     return
