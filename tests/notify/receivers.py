@@ -78,6 +78,7 @@ class HttpState:
     hits: list[Hit] = field(default_factory=list)
     status: int = 200  # what to answer
     hang: float = 0.0  # seconds to wait before answering
+    delay: float = 0.0  # seconds to wait before answering 200 (a slow receiver)
     tries: int = 0  # requests received, answered or not
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -93,6 +94,8 @@ class HttpReceiver:
                 body = self.rfile.read(length)
                 with state.lock:
                     state.tries += 1
+                if state.delay:
+                    time.sleep(state.delay)
                 if state.hang:
                     time.sleep(state.hang)
                     return
