@@ -18,11 +18,17 @@ def _vocabularies(base: type[Vocabulary] = Vocabulary) -> Iterable[type[Vocabula
         yield from _vocabularies(sub)
 
 
+# Values that read differently from their labels but are plain words a sentence holds
+# ("weekly demand", "unassigned", "by email", "off"): the notification vocabularies'
+# (Cadence, Channel, NotificationKind.UNASSIGNED).
+WORDS = frozenset(
+    {"daily", "weekly", "immediate", "off", "email", "slack", "webhook", "unassigned"}
+)
 # Every value of every vocabulary that reads differently from its label; a value that is
 # its own label ("open", "manager") may well stand in a sentence.
 RAW_NAMES = tuple(
     sorted(
-        {m.value for v in _vocabularies() for m in v if m.value != m.label},
+        {m.value for v in _vocabularies() for m in v if m.value != m.label} - WORDS,
         key=lambda name: (-len(name), name),  # the longest first, so none hides another
     )
 )
@@ -30,7 +36,12 @@ RAW_NAMES = tuple(
 # that case; any other raw name ("in_progress", "IN_PROGRESS") is raw in any case. A name
 # is found on its own, not inside a word ("ic" in "pricing"), but it may sit in a longer
 # identifier ("status_in_progress").
-_CASED = {m.value for v in _vocabularies() for m in v if m.value.lower() == m.label.lower()}
+_CASED = {
+    m.value
+    for v in _vocabularies()
+    for m in v
+    if m.value.lower() == m.label.lower() and m.value not in WORDS
+}
 _FOUND = re.compile(
     "|".join(
         rf"(?<![A-Za-z0-9])(?{'' if name in _CASED else 'i'}:{re.escape(name)})(?![A-Za-z0-9])"
