@@ -139,8 +139,15 @@ def test_attention_sections_show_their_totals_and_page(
             )
     at = open_app(busy.team.manager, "attention")
     assert_no_exception(at)
-    # Every section's total above its tab; the first tab is drawn, ten a page.
-    assert "Reviews to do: **22** · Awaiting acceptance: **23**" in _captions(at)
+    # Every section's total above its tab, after the inbox's unread count; the page
+    # opens on the inbox (the 22 review requests are new there) and draws no section.
+    assert "Inbox: **22** new · Reviews to do: **22** · Awaiting acceptance: **23**" in (
+        _captions(at)
+    )
+    assert at.subheader == [] and len(_rows(at, "inbox_item_")) == 10
+    at.session_state["attention_tab"] = "Reviews to do"  # as choosing the tab does
+    at.run()
+    # The tab on show is drawn, ten a page.
     assert [h.value for h in at.subheader] == ["Reviews to do (22)"]
     assert len(_rows(at, "review_row_attention_")) == 10
     assert len(at.expander) == 0  # the findings' tab is not drawn
@@ -156,6 +163,8 @@ def test_attention_sections_show_their_totals_and_page(
 
     # The IC: the three must-fix notes the manager left on her findings.
     at = open_app(busy.team.ic, "attention")
+    at.session_state["attention_tab"] = "Must-fix notes"
+    at.run()
     assert "Must-fix notes still open on your work (3)" in [h.value for h in at.subheader]
 
 
@@ -189,6 +198,8 @@ def test_a_review_row_opens_its_thread_from_every_list(
     open_app: Callable[..., AppTest], busy: Busy
 ) -> None:
     at = open_app(busy.team.manager, "attention")
+    at.session_state["attention_tab"] = "Reviews to do"
+    at.run()
     at.button(key=f"review_row_attention_{busy.reviews[3]}").click().run()
     assert_no_exception(at)
     assert at.query_params["review"] == str(busy.reviews[3])
