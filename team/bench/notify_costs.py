@@ -87,9 +87,7 @@ def planned_writes(
         session,
         select(col(Finding.id)).where(col(Finding.author_id).in_(ics)).order_by(col(Finding.id)),
     )
-    assignees = dict(
-        session.execute(select(col(Question.id), col(Question.assignee_id))).tuples().all()
-    )
+    assignees = dict(session.execute(select(col(Question.id), col(Question.assignee_id))).all())
     rng = Random(seed)
     text = Texts(rng)
     picked = rng.sample(questions, min(len(questions), 2 * count))

@@ -287,7 +287,7 @@ def test_bench_prints_the_search_index_lines_when_search_is_measured(tmp_path: P
     assert text.rstrip().splitlines()[-1].startswith("worst warm")
     out = io.StringIO()
     bench(
-        Options(sizes=sizes[:1], repeat=1, folder=tmp_path / "o", pages=["attention"]),
+        Options(sizes=sizes[:1], repeat=1, folder=tmp_path / "o", pages=["overview"]),
         out=out,
         progress=None,
     )
