@@ -1,7 +1,8 @@
 """The IC review loop in a real browser, one context, switching who you are in the sidebar:
 Ines logs a finding and asks Maya for a review; Maya starts it, leaves a must-fix note
 and requests changes; Ines resolves the note and asks again; Maya approves. The review
-queue and the attention count in the navigation follow along, and the database agrees.
+queue and the count of unread notifications in the navigation follow along, and the
+database agrees.
 
 A second test works a review from the Reviews page's own lists (a row of a queue, then
 "All reviews"): links from the Reviews page to the Reviews page itself."""
@@ -17,6 +18,7 @@ from playwright.sync_api import expect
 from sqlmodel import Session, col, select
 
 from team.models import Finding, Note, ReviewRequest
+from team.services.notify import inbox
 from team.services.questions import writes as questions
 from team.services.reviews import writes as reviews
 from team.vocabulary import FindingKind, NoteKind, ReviewStatus
@@ -63,6 +65,19 @@ def _attention_count(page: Any) -> int:
     expect(link).to_be_visible()
     found = re.search(r"Needs my attention \((\d+)\)", link.inner_text())
     return int(found.group(1)) if found else 0
+
+
+def _unread(server: Server, person_id: int) -> int:
+    """How many of the person's notifications are unread, as the database says."""
+    with Session(server.engine) as session:
+        return inbox.unread_count(session, person_id)
+
+
+def _tab(page: Any, name: str) -> None:
+    """Open the tab ``name`` (Needs my attention opens on its inbox when something is
+    new there)."""
+    page.get_by_role("tab", name=name).click()
+    wait_idle(page)
 
 
 def _click(page: Any, name: str, *, scope: Any = None) -> None:
@@ -187,13 +202,15 @@ def test_ic_asks_manager_reviews_ic_fixes_manager_approves(server: Server, page:
     expect(row).to_contain_text("1 open review")
     expect(page.locator(f".st-key-review_row_mine_{review_id}")).to_contain_text(summary)
 
-    # 2. Maya sees what waits on her, with the count in the navigation: the review to
-    # do, and Ines's shared finding awaiting her acceptance.
+    # 2. Maya sees what waits on her: the count of what is new in the navigation (the
+    # review Ines asked of her), then the review to do in its tab.
     _be(page, "Maya · manager")
     before = _attention_count(page)
-    assert before == 2
+    assert before == _unread(server, team.manager) >= 1
     _nav(page, ATTENTION)
     expect(page.get_by_role("heading", name="Needs my attention")).to_be_visible()
+    expect(page.locator(".st-key-inbox_tools")).to_be_visible()  # the inbox opens first
+    _tab(page, "Reviews to do")
     expect(page.get_by_role("heading", name="Reviews to do (1)")).to_be_visible()
     to_do = page.locator(f".st-key-review_row_attention_{review_id}")
     expect(to_do).to_contain_text(summary)
@@ -230,8 +247,9 @@ def test_ic_asks_manager_reviews_ic_fixes_manager_approves(server: Server, page:
 
     # 3. Ines finds the must-fix note waiting on her, resolves it and asks again.
     _be(page, "Ines · IC")
-    assert _attention_count(page) == 1
+    assert _attention_count(page) == _unread(server, team.ic) >= 1
     _nav(page, ATTENTION)
+    _tab(page, "Must-fix notes")
     expect(
         page.get_by_role("heading", name="Must-fix notes still open on your work (1)")
     ).to_be_visible()
@@ -246,7 +264,7 @@ def test_ic_asks_manager_reviews_ic_fixes_manager_approves(server: Server, page:
     _flash(page, "Note resolved.")
     expect(page.locator(f".st-key-note_{note_id}")).to_contain_text("resolved")
     expect(page.get_by_text("must-fix note is still open", exact=False)).to_have_count(0)
-    assert _attention_count(page) == 0  # nothing waits on her any more
+    assert _attention_count(page) == _unread(server, team.ic)  # what is new stays new
 
     _click(page, "Ask again")
     _flash(page, f"You asked again for a review of “{summary}”.")
@@ -255,8 +273,9 @@ def test_ic_asks_manager_reviews_ic_fixes_manager_approves(server: Server, page:
 
     # 4. Maya: the review waits on her again; she opens it and approves.
     _be(page, "Maya · manager")
-    assert _attention_count(page) == before
+    assert _attention_count(page) == _unread(server, team.manager) >= before
     _nav(page, ATTENTION)
+    _tab(page, "Reviews to do")
     to_do = page.locator(f".st-key-review_row_attention_{review_id}")
     to_do.get_by_role("button").click()  # the whole row opens the thread
     wait_idle(page)
@@ -267,9 +286,9 @@ def test_ic_asks_manager_reviews_ic_fixes_manager_approves(server: Server, page:
     _status_is(page, "approved")
     expect(page.get_by_role("button", name="Approve", exact=True)).to_have_count(0)
 
-    # Her attention count dropped by one, and her queue on Reviews no longer lists it.
-    assert _attention_count(page) == before - 1
+    # Nothing waits on her any more, and her queue on Reviews no longer lists it.
     _nav(page, ATTENTION)
+    expect(page.get_by_role("tab", name="Reviews to do")).to_have_count(0)
     expect(page.get_by_role("heading", name=re.compile(r"^Reviews to do"))).to_have_count(0)
     _nav(page, "Reviews")
     expect(page.get_by_role("heading", name="Reviews", exact=True)).to_be_visible()
