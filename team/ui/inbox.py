@@ -82,7 +82,9 @@ def _item(person: PersonView, item: NotificationView, page_for: PageFor, allowed
         )
         caption = f"{ago(item.at)}" + (f" · {plain(detail)}" if detail else "")
         st.caption(caption)
-        with st.container(horizontal=True, key=f"inbox_actions_{item.id}", gap="medium"):
+        with st.container(
+            horizontal=True, key=f"inbox_actions_{item.id}", vertical_alignment="center"
+        ):
             _link(item, page_for, allowed)
             if not item.read and st.button(
                 "Mark read", key=f"inbox_read_{item.id}", type="tertiary", icon=":material/done:"
