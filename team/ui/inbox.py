@@ -8,7 +8,7 @@ import streamlit as st
 
 from team.services.admin.reads import PersonView
 from team.services.core.paging import PAGE_SIZE, Paged, Window
-from team.services.notify import inbox, links
+from team.services.notify import inbox, links, words
 from team.services.notify.inbox import NotificationView
 from team.ui import reads
 from team.ui.actions import attempt, bind
@@ -22,33 +22,12 @@ KEY = "inbox"
 UNREAD_ONLY = "inbox_unread_only"
 DETAIL_CHARS = 280  # a note's body or a reason, cut to a few lines
 
-K = NotificationKind
-# What happened, said to the person it concerns: "{who} {what} “{title}”".
-_WHAT = {
-    K.ASSIGNED: "assigned you",
-    K.UNASSIGNED: "assigned away from you",
-    K.REVIEW_REQUESTED: "asked you to review",
-    K.REVIEW_RESPONDED: "started reviewing",
-    K.CHANGES_REQUESTED: "asked for changes on",
-    K.REVIEW_APPROVED: "approved",
-    K.MUST_FIX: "left a must-fix note on",
-    K.NOTE: "left a note on",
-    K.FINDING_ACCEPTED: "accepted your finding",
-    K.FINDING_SENT_BACK: "sent back your finding",
-    K.ACTION_ITEM: "gave you an action item:",
-    K.ANSWER_CHANGED: "changed the answer you follow:",
-}
-_REMINDERS = {K.DUE_SOON: "Due soon:", K.OVERDUE: "Overdue:"}
-
 
 def sentence(kind: NotificationKind, actor: str | None, title: str) -> str:
-    """The notification in one line of Markdown, user text escaped."""
-    kind = NotificationKind(kind)
-    quoted = f"“{plain(title)}”"
-    if kind in _REMINDERS:
-        return f"{_REMINDERS[kind]} {quoted}"
-    who = f"**{plain(actor)}**" if actor else "Someone"
-    return f"{who} {_WHAT.get(kind, kind.label)} {quoted}"
+    """The notification in one line of Markdown, as every email and chat message says
+    it (notify.words), the person in bold, user text escaped."""
+    who = f"**{plain(actor)}**" if actor and actor.strip() else ""
+    return words.sentence(kind, who, plain(title))
 
 
 def _read_page(person_id: int, unread_only: bool) -> Paged[NotificationView]:

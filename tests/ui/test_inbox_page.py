@@ -208,7 +208,7 @@ def test_a_viewer_sees_the_inbox_only(
     at.switch_page("team/ui/pages/attention.py").run()
     assert_no_exception(at)
     assert not at.tabs
-    assert "changed the answer you follow" in _line_of(at, item)
+    assert "**Maya** changed the answer to “Why did retention drop?”" in _line_of(at, item)
     at.button(key="inbox_mark_all").click().run()
     assert _nav_title(at) == "Needs my attention"
 
@@ -245,3 +245,12 @@ def test_follow_and_unfollow_an_answer(
     assert at.button(key=f"follow_{q.id}").label == "Follow this answer"
     with Session(app_engine) as session:
         assert session.scalars(select(Follow)).all() == []
+
+
+def test_a_title_shows_as_typed(
+    app_engine: Engine, open_app: Callable[..., AppTest], team: Team
+) -> None:
+    item = _notify(app_engine, team.ic, "<b>x</b> **y** {actor}", actor_id=team.manager)
+    at = open_app(team.ic, "attention")
+    shown = "“\\<b\\>x\\</b\\> \\*\\*y\\*\\* \\{actor\\}”"  # escaped: shown as typed
+    assert f"**Maya** assigned you {shown}" in _line_of(at, item)
