@@ -254,3 +254,12 @@ def test_a_title_shows_as_typed(
     at = open_app(team.ic, "attention")
     shown = "“\\<b\\>x\\</b\\> \\*\\*y\\*\\* \\{actor\\}”"  # escaped: shown as typed
     assert f"**Maya** assigned you {shown}" in _line_of(at, item)
+
+
+def test_a_viewer_with_nothing_new_is_told_so(
+    app_engine: Engine, open_app: Callable[..., AppTest], team: Team
+) -> None:
+    at = open_app(team.viewer, "attention")
+    assert_no_exception(at)
+    assert any("Nothing waits on you right now" in s.value for s in at.success)
+    assert any("No notifications yet" in c.value for c in at.caption)

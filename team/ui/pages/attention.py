@@ -78,6 +78,8 @@ NOTHING = "Nothing waits on you right now."
 def _viewer(person: PersonView) -> None:
     """A viewer's page: the inbox only (they hear of the answers they follow)."""
     shown = inbox.read(person)
+    if not (shown.total or inbox.unread_only()):
+        st.success(NOTHING, icon=":material/celebration:")
     inbox.draw(person, shown, reads.unread_count(person.id))
 
 
