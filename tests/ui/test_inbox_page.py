@@ -263,3 +263,15 @@ def test_a_viewer_with_nothing_new_is_told_so(
     assert_no_exception(at)
     assert any("Nothing waits on you right now" in s.value for s in at.success)
     assert any("No notifications yet" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize("who", ["ic", "viewer"])
+def test_something_new_is_not_called_nothing(
+    app_engine: Engine, open_app: Callable[..., AppTest], team: Team, who: str
+) -> None:
+    """No section waits, but the inbox has news: the page does not say nothing waits."""
+    _notify(app_engine, getattr(team, who), "Fresh", actor_id=team.manager)
+    at = open_app(getattr(team, who), "attention")
+    assert_no_exception(at)
+    assert not any("Nothing waits" in s.value for s in at.success)
+    assert any("1 new" in m.value for m in at.markdown)

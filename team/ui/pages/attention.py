@@ -77,10 +77,10 @@ NOTHING = "Nothing waits on you right now."
 
 def _viewer(person: PersonView) -> None:
     """A viewer's page: the inbox only (they hear of the answers they follow)."""
-    shown = inbox.read(person)
-    if not (shown.total or inbox.unread_only()):
+    shown, unread = inbox.read(person), reads.unread_count(person.id)
+    if unread == 0:
         st.success(NOTHING, icon=":material/celebration:")
-    inbox.draw(person, shown, reads.unread_count(person.id))
+    inbox.draw(person, shown, unread)
 
 
 def render() -> None:
@@ -96,7 +96,8 @@ def render() -> None:
     totals = reads.waiting_on(person.id)
     items = reads.attention_page(person_id=person.id, pages=pages, totals=totals)
     shown, unread = inbox.read(person), reads.unread_count(person.id)
-    if items.count == 0:
+    if items.count == 0 and unread == 0:
+        # Nothing new and no section waits; read notifications stay below for reference.
         st.success(NOTHING, icon=":material/celebration:")
         if not (shown.total or inbox.unread_only()):
             return
