@@ -110,7 +110,7 @@ def planned_writes(
     return writes
 
 
-def _no_notifications(_session: Session, _events: object) -> int:
+def _no_notifications(_session: Session, _events: object, _held: object = None) -> int:
     return 0
 
 

@@ -13,6 +13,7 @@ from team.models import Event, utcnow
 from team.services.notify.outbox import write_notifications
 
 PENDING = "team_events"  # session.info key: the events of the transaction under way
+ROWS = "team_event_rows"  # session.info key: the rows they are about, held till commit
 
 
 def text_of(value: object) -> str | None:
@@ -42,6 +43,7 @@ def record(
     new: object = None,
     root_id: int | None = None,
     at: datetime | None = None,
+    row: object = None,
 ) -> Event:
     """Add one event to the session (it commits with the change it describes).
 
@@ -62,6 +64,10 @@ def record(
     )
     session.add(event)
     session.info.setdefault(PENDING, []).append(event)
+    if row is not None:
+        # The session's identity map holds rows weakly: a row the service no longer
+        # refers to (a note just added) would be read again for its notifications.
+        session.info.setdefault(ROWS, {})[(entity, entity_id)] = row
     return event
 
 
@@ -69,8 +75,9 @@ def notify(session: Session) -> None:
     """Turn the transaction's events so far into notifications (outbox.py); a commit
     does it for whatever is left."""
     events = session.info.pop(PENDING, None)
+    rows = session.info.pop(ROWS, None) or {}
     if events:
-        write_notifications(session, events)
+        write_notifications(session, events, rows)
         session.flush()
 
 
@@ -83,3 +90,4 @@ def _notify_before_commit(session: Session) -> None:
 @sa_event.listens_for(Session, "after_rollback")
 def _forget_events(session: Session) -> None:
     session.info.pop(PENDING, None)
+    session.info.pop(ROWS, None)

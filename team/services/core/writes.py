@@ -107,6 +107,7 @@ def record(
         new=new,
         root_id=root_id,
         at=at,
+        row=row,
     )
 
 

@@ -13,11 +13,12 @@ requested" is one notification, the more telling one, carrying the note's words)
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
-from sqlalchemy import insert, or_, select
-from sqlmodel import Session, col
+from sqlalchemy import Insert, bindparam, insert, or_, select
+from sqlmodel import Session, SQLModel, col
 
 from team.models import (
     ActionItem,
@@ -31,11 +32,13 @@ from team.models import (
     Person,
     Question,
     ReviewRequest,
+    table_of,
 )
 from team.services.notify.links import link, question_link
 from team.vocabulary import FindingStatus, NoteKind, NotificationKind, ReviewStatus
 
 K = NotificationKind
+Row = TypeVar("Row", bound=SQLModel)
 DETAIL_CHARS = 280  # a note's words carried in its notification (and so in messages)
 
 # When one change makes two notifications for one person about one thing, the later
@@ -68,13 +71,31 @@ class Draft:
     detail: str = ""
 
 
-def write_notifications(session: Session, events: Iterable[Event]) -> int:
+class Look:
+    """Reads the rows events name: the ones the transaction wrote first (held by the
+    event log until the commit), then the session's identity map, then the database."""
+
+    def __init__(self, session: Session, rows: Mapping[tuple[str, int], object]) -> None:
+        self.session, self.rows = session, rows
+
+    def get(self, model: type[Row], row_id: int) -> Row | None:
+        held = self.rows.get((str(model.__tablename__), row_id))
+        return held if isinstance(held, model) else self.session.get(model, row_id)
+
+
+def write_notifications(
+    session: Session,
+    events: Iterable[Event],
+    held: Mapping[tuple[str, int], object] | None = None,
+) -> int:
     """Insert the notifications ``events`` call for, in the transaction under way, with
-    one statement however many people they reach; how many."""
+    one statement however many people they reach; how many. ``held``: the rows the
+    events are about, by (table, id), when the caller holds them."""
+    look = Look(session, held or {})
     kept: dict[tuple[int, str, int], tuple[Draft, Event]] = {}
     words: dict[tuple[int, str, int], str] = {}  # a note's words, kept when a kind wins
     for event in events:
-        for draft in _drafts(session, event):
+        for draft in _drafts(look, event):
             if draft.person_id == event.actor_id:
                 continue  # never for your own acts
             key = (draft.person_id, draft.entity, draft.entity_id)
@@ -84,27 +105,18 @@ def write_notifications(session: Session, events: Iterable[Event]) -> int:
                 kept[key] = (draft, event)
     if not kept:
         return 0
-    wanted = {person for person, _e, _i in kept}
-    active = set(
-        session.scalars(
-            select(col(Person.id)).where(col(Person.id).in_(wanted), col(Person.active))
-        )
-    )
-    rows = [
-        _row(d, event, words.get(key, d.detail))
-        for key, (d, event) in kept.items()
-        if d.person_id in active
-    ]
-    if rows:
-        # Core executemany: the ORM would insert row by row to read each id back.
-        session.execute(insert(Notification), rows)
-    return len(rows)
+    rows = [_row(d, event, words.get(key, d.detail)) for key, (d, event) in kept.items()]
+    result = session.execute(_INSERT, rows)
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+_COLUMNS = ("kind", "at", "actor_id", "entity", "entity_id", "root_id", "title", "detail", "link")
 
 
 def _row(draft: Draft, event: Event, detail: str) -> dict[str, object]:
     return {
         "person_id": draft.person_id,
-        "kind": draft.kind,
+        "kind": draft.kind.value,
         "at": event.at,
         "actor_id": event.actor_id,
         "entity": draft.entity,
@@ -113,16 +125,28 @@ def _row(draft: Draft, event: Event, detail: str) -> dict[str, object]:
         "title": draft.title[:300],
         "detail": detail,
         "link": draft.link[:300],
-        "read_at": None,
-        "planned_at": None,
-        "key": None,
     }
 
 
-def _drafts(session: Session, event: Event) -> Iterator[Draft]:
+def _insert_for_the_active() -> Insert:
+    """INSERT ... SELECT of one notification, written only if its person is active (a
+    deactivated person is told nothing): the check costs no statement of its own. Built
+    once; executed with every row's values at once."""
+    table, person = table_of(Notification), table_of(Person)
+    values = (bindparam(name, type_=table.c[name].type).label(name) for name in _COLUMNS)
+    source = select(person.c.id, *values).where(
+        person.c.id == bindparam("person_id", type_=person.c.id.type), person.c.active
+    )
+    return insert(table).from_select(["person_id", *_COLUMNS], source)
+
+
+_INSERT = _insert_for_the_active()
+
+
+def _drafts(look: Look, event: Event) -> Iterator[Draft]:
     rule = _RULES.get(event.entity)
     if rule is not None:
-        yield from rule(session, event)
+        yield from rule(look, event)
 
 
 def _id(text: str | None) -> int | None:
@@ -137,8 +161,8 @@ def _short(text: str) -> str:
 # --------------------------------------------------------------------------- questions
 
 
-def _question(session: Session, event: Event) -> Iterator[Draft]:
-    question = session.get(Question, event.entity_id)
+def _question(look: Look, event: Event) -> Iterator[Draft]:
+    question = look.get(Question, event.entity_id)
     if question is None or question.id is None:
         return
     where = question_link(question.root_id, question.id)
@@ -167,22 +191,31 @@ _FINDING_MOVES = {
 }
 
 
-def _finding(session: Session, event: Event) -> Iterator[Draft]:
+def _finding(look: Look, event: Event) -> Iterator[Draft]:
     if event.action != "updated" or event.field != "status":
         return
     kind = _FINDING_MOVES.get(FindingStatus(event.new_value or "draft"))
-    finding = session.get(Finding, event.entity_id)
+    finding = look.get(Finding, event.entity_id)
     if kind is None or finding is None:
         return
-    yield _finding_draft(session, finding, finding.author_id, kind)
+    yield _finding_draft(look, event, finding, finding.author_id, kind)
 
 
 def _finding_draft(
-    session: Session, finding: Finding, person_id: int, kind: NotificationKind, detail: str = ""
+    look: Look,
+    event: Event,
+    finding: Finding,
+    person_id: int,
+    kind: NotificationKind,
+    detail: str = "",
 ) -> Draft:
+    """The draft about ``finding``; its general question is the event's (every event
+    about a finding or a note on one names it), else read."""
     assert finding.id is not None
-    question = session.get(Question, finding.question_id)
-    root = question.root_id if question else None
+    root = event.root_id
+    if root is None:
+        question = look.get(Question, finding.question_id)
+        root = question.root_id if question else None
     where = question_link(root, finding.question_id, finding=finding.id)
     return Draft(person_id, kind, "finding", finding.id, root, finding.summary, where, detail)
 
@@ -197,14 +230,14 @@ _REVIEW_MOVES = {
 
 
 def _review_draft(
-    session: Session,
+    look: Look,
     review: ReviewRequest,
     person_id: int,
     kind: NotificationKind,
     detail: str = "",
 ) -> Draft:
     assert review.id is not None
-    question = session.get(Question, review.question_id)
+    question = look.get(Question, review.question_id)
     title = question.title if question else review.artifact_url
     root = question.root_id if question else None
     where = link("reviews", review=review.id)
@@ -220,47 +253,47 @@ def _review_draft(
     )
 
 
-def _review(session: Session, event: Event) -> Iterator[Draft]:
-    review = session.get(ReviewRequest, event.entity_id)
+def _review(look: Look, event: Event) -> Iterator[Draft]:
+    review = look.get(ReviewRequest, event.entity_id)
     if review is None:
         return
     if event.action == "created" or (event.action == "updated" and event.field == "reviewer_id"):
-        yield _review_draft(session, review, review.reviewer_id, K.REVIEW_REQUESTED)
+        yield _review_draft(look, review, review.reviewer_id, K.REVIEW_REQUESTED)
     elif event.action == "updated" and event.field == "first_response_at":
-        yield _review_draft(session, review, review.requester_id, K.REVIEW_RESPONDED)
+        yield _review_draft(look, review, review.requester_id, K.REVIEW_RESPONDED)
     elif event.action == "updated" and event.field == "status":
         status = ReviewStatus(event.new_value or "open")
         if status == ReviewStatus.OPEN:  # the requester asks again: it waits on the reviewer
-            yield _review_draft(session, review, review.reviewer_id, K.REVIEW_REQUESTED)
+            yield _review_draft(look, review, review.reviewer_id, K.REVIEW_REQUESTED)
         elif (kind := _REVIEW_MOVES.get(status)) is not None:
-            yield _review_draft(session, review, review.requester_id, kind)
+            yield _review_draft(look, review, review.requester_id, kind)
 
 
 # --------------------------------------------------------------------------- notes
 
 
-def _note(session: Session, event: Event) -> Iterator[Draft]:
+def _note(look: Look, event: Event) -> Iterator[Draft]:
     if event.action != "created":
         return
-    note = session.get(Note, event.entity_id)
+    note = look.get(Note, event.entity_id)
     if note is None:
         return
     detail = _short(note.body)
     if note.review_request_id is not None:
-        review = session.get(ReviewRequest, note.review_request_id)
+        review = look.get(ReviewRequest, note.review_request_id)
         if review is not None:
             must_fix = note.kind == NoteKind.MUST_FIX
             yield _review_draft(
-                session, review, review.requester_id, K.MUST_FIX if must_fix else K.NOTE, detail
+                look, review, review.requester_id, K.MUST_FIX if must_fix else K.NOTE, detail
             )
-            yield _review_draft(session, review, review.reviewer_id, K.NOTE, detail)
+            yield _review_draft(look, review, review.reviewer_id, K.NOTE, detail)
     elif note.finding_id is not None:
-        finding = session.get(Finding, note.finding_id)
+        finding = look.get(Finding, note.finding_id)
         if finding is not None:
-            yield _finding_draft(session, finding, finding.author_id, K.NOTE, detail)
+            yield _finding_draft(look, event, finding, finding.author_id, K.NOTE, detail)
     elif note.answer_id is not None:
-        answer = session.get(Answer, note.answer_id)
-        question = session.get(Question, answer.question_id) if answer else None
+        answer = look.get(Answer, note.answer_id)
+        question = look.get(Question, answer.question_id) if answer else None
         if answer is not None and question is not None and question.id is not None:
             where = link("answers", root=question.root_id, node=question.id)
             yield Draft(
@@ -274,7 +307,7 @@ def _note(session: Session, event: Event) -> Iterator[Draft]:
                 detail,
             )
     elif note.question_id is not None:
-        question = session.get(Question, note.question_id)
+        question = look.get(Question, note.question_id)
         if question is not None and question.id is not None:
             where = question_link(question.root_id, question.id)
             for person in {question.owner_id, question.assignee_id} - {None}:
@@ -294,12 +327,12 @@ def _note(session: Session, event: Event) -> Iterator[Draft]:
 # --------------------------------------------------------------------------- action items
 
 
-def _action_item(session: Session, event: Event) -> Iterator[Draft]:
+def _action_item(look: Look, event: Event) -> Iterator[Draft]:
     given = event.action == "created" or (event.action == "updated" and event.field == "owner_id")
-    item = session.get(ActionItem, event.entity_id) if given else None
+    item = look.get(ActionItem, event.entity_id) if given else None
     if item is None or item.id is None:
         return
-    meeting = session.get(OneOnOne, item.one_on_one_id)
+    meeting = look.get(OneOnOne, item.one_on_one_id)
     if meeting is None:
         return
     where = link("one_on_ones", report=meeting.report_id, manager=meeting.manager_id)
@@ -309,14 +342,14 @@ def _action_item(session: Session, event: Event) -> Iterator[Draft]:
 # --------------------------------------------------------------------------- answers
 
 
-def _answer(session: Session, event: Event) -> Iterator[Draft]:
+def _answer(look: Look, event: Event) -> Iterator[Draft]:
     if event.action != "created":
         return
-    answer = session.get(Answer, event.entity_id)
-    question = session.get(Question, answer.question_id) if answer else None
+    answer = look.get(Answer, event.entity_id)
+    question = look.get(Question, answer.question_id) if answer else None
     if answer is None or question is None or question.id is None:
         return
-    before = session.execute(
+    before = look.session.execute(
         select(col(Answer.state), col(Answer.confidence)).where(
             col(Answer.question_id) == answer.question_id, col(Answer.number) == answer.number - 1
         )
@@ -328,7 +361,7 @@ def _answer(session: Session, event: Event) -> Iterator[Draft]:
         detail = f"{_label(before[0])}, {_label(before[1])} confidence → {now}"
     else:
         detail = f"First answer: {now}"
-    followers = session.scalars(
+    followers = look.session.scalars(
         select(col(Follow.person_id)).where(
             or_(col(Follow.question_id) == question.id, col(Follow.question_id) == question.root_id)
         )
