@@ -19,3 +19,9 @@ def insert_ignore(session: Session, table: Table) -> Any:
 
 def is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
+
+
+def inserted(session: Session, statement: Any, table: Table) -> int:
+    """Run an insert-or-ignore and say how many rows it added. Counted from RETURNING:
+    psycopg reports no row count (-1) for these statements."""
+    return len(session.execute(statement.returning(table.c.id)).all())

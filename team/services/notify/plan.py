@@ -21,7 +21,7 @@ from sqlmodel import Session, col
 
 from team.config import NotifySettings
 from team.models import Delivery, DeliveryItem, Notification, table_of
-from team.services.notify.dialect import insert_ignore, is_postgres
+from team.services.notify.dialect import insert_ignore, inserted, is_postgres
 from team.services.notify.periods import Period, aware, next_period, period_of
 from team.services.notify.settings import SettingsView, available_channels, settings_of
 from team.vocabulary import Cadence, Channel, DeliveryKind, DeliveryStatus
@@ -56,8 +56,8 @@ class _DigestWant:
 def _insert(session: Session, rows: list[dict[str, Any]]) -> int:
     if not rows:
         return 0
-    result = session.execute(insert_ignore(session, table_of(Delivery)).values(rows))
-    return int(getattr(result, "rowcount", 0) or 0)
+    table = table_of(Delivery)
+    return inserted(session, insert_ignore(session, table).values(rows), table)
 
 
 def _ids_by_key(session: Session, keys: Sequence[str], *, lock: bool) -> dict[str, tuple[int, str]]:

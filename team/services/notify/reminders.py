@@ -12,7 +12,7 @@ from sqlalchemy import String, and_, case, cast, func, literal, select
 from sqlmodel import Session, col
 
 from team.models import ActionItem, Notification, OneOnOne, Person, Question, table_of
-from team.services.notify.dialect import insert_ignore
+from team.services.notify.dialect import insert_ignore, inserted
 from team.vocabulary import NotificationKind, QuestionStatus
 
 SOON_DAYS = 2  # due today, tomorrow or the day after: "due soon"
@@ -98,6 +98,6 @@ def write_reminders(session: Session, now: datetime) -> int:
             statement = insert_ignore(session, table).from_select(
                 [*_COLUMNS, "key"], build(kind, now, today)
             )
-            written += getattr(session.execute(statement), "rowcount", 0) or 0
+            written += inserted(session, statement, table)
     session.commit()
     return written

@@ -15,7 +15,7 @@ from sqlmodel import Session, col
 from team.config import NotifySettings
 from team.models import Delivery, Person, table_of
 from team.services.notify import believe
-from team.services.notify.dialect import insert_ignore
+from team.services.notify.dialect import insert_ignore, inserted
 from team.services.notify.periods import Period, last_week
 from team.services.notify.settings import available_channels, settings_of
 from team.vocabulary import Cadence, DeliveryKind, DeliveryStatus, Role
@@ -80,7 +80,7 @@ def plan_beliefs(
         ]
     added = 0
     if rows:
-        result = session.execute(insert_ignore(session, table_of(Delivery)).values(rows))
-        added = int(getattr(result, "rowcount", 0) or 0)
+        table = table_of(Delivery)
+        added = inserted(session, insert_ignore(session, table).values(rows), table)
     session.commit()
     return added
