@@ -34,6 +34,7 @@ from team.services.findings.writes import FindingInput, edit_finding, log_findin
 from team.vocabulary import QuestionStatus
 
 BEFORE_INDEX = "0003"  # the revision before migration 0004 (the search index)
+INDEX = "0004"
 WRITE_ROUNDS = 12  # per side
 WRITES_PER_ROUND = 10  # each a finding logged and then edited: twice as many writes
 SEED = 2026  # the written texts differ from the generated ones (seed 7), words alike
@@ -44,9 +45,16 @@ def time_index_build(engine: Engine) -> float:
     """Seconds migration 0004 takes over the rows the database holds. The database is
     taken back to 0003 first (untimed) and left at head."""
     command.downgrade(db._alembic_config(engine), BEFORE_INDEX)
+    return _index_upgrade(engine)
+
+
+def _index_upgrade(engine: Engine) -> float:
+    """Seconds migration 0004 alone takes from 0003; the later ones follow, untimed."""
     start = time.perf_counter()
+    command.upgrade(db._alembic_config(engine), INDEX)
+    seconds = time.perf_counter() - start
     db.upgrade(engine)
-    return time.perf_counter() - start
+    return seconds
 
 
 # --------------------------------------------------------------------------- writes
@@ -255,9 +263,7 @@ def postgres_index_costs(
     command.downgrade(db._alembic_config(engine), BEFORE_INDEX)
     without_ms = one_side()
     _checkpoint(engine)
-    start = time.perf_counter()
-    db.upgrade(engine)
-    build_s = time.perf_counter() - start
+    build_s = _index_upgrade(engine)
     cost = WriteCost(rounds * per_round * 2, per_round * 2, with_ms, without_ms, False)
     return IndexCosts(build_s, cost)
 
