@@ -21,6 +21,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlmodel import Field, SQLModel
 
@@ -352,7 +353,14 @@ class Notification(SQLModel, table=True):
     __tablename__ = "notification"
     __table_args__ = (
         _check("kind", NotificationKind, "ck_notification_kind"),
-        UniqueConstraint("key", name="uq_notification_key"),
+        # Only the worker's reminders have a key: the outbox's rows stay out of the index.
+        Index(
+            "uq_notification_key",
+            "key",
+            unique=True,
+            sqlite_where=text("key IS NOT NULL"),
+            postgresql_where=text("key IS NOT NULL"),
+        ),
         Index("ix_notification_person_id_at", "person_id", "at"),
         Index("ix_notification_person_id_read_at", "person_id", "read_at"),
         Index("ix_notification_planned_at_id", "planned_at", "id"),

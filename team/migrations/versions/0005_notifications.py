@@ -57,7 +57,16 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["actor_id"], ["person.id"]),
         sa.ForeignKeyConstraint(["person_id"], ["person.id"]),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("key", name="uq_notification_key"),
+    )
+    # Unique where set: only the worker's reminders have a key, so the rows the outbox
+    # writes with every change stay out of this index.
+    op.create_index(
+        "uq_notification_key",
+        "notification",
+        ["key"],
+        unique=True,
+        sqlite_where=sa.text("key IS NOT NULL"),
+        postgresql_where=sa.text("key IS NOT NULL"),
     )
     op.create_index("ix_notification_person_id_at", "notification", ["person_id", "at"])
     op.create_index("ix_notification_person_id_read_at", "notification", ["person_id", "read_at"])

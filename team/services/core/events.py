@@ -77,8 +77,7 @@ def notify(session: Session) -> None:
     events = session.info.pop(PENDING, None)
     rows = session.info.pop(ROWS, None) or {}
     if events:
-        write_notifications(session, events, rows)
-        session.flush()
+        write_notifications(session, events, rows)  # executed at once: nothing to flush
 
 
 @sa_event.listens_for(Session, "before_commit")

@@ -106,7 +106,8 @@ def write_notifications(
     if not kept:
         return 0
     rows = [_row(d, event, words.get(key, d.detail)) for key, (d, event) in kept.items()]
-    result = session.execute(_INSERT, rows)
+    # On the connection: the Core path, a fraction of the ORM session's overhead.
+    result = session.connection().execute(_INSERT, rows[0] if len(rows) == 1 else rows)
     return int(getattr(result, "rowcount", 0) or 0)
 
 
