@@ -13,6 +13,7 @@ from datetime import datetime
 from threading import Event
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from team.config import Settings
@@ -139,10 +140,16 @@ def run_loop(
     runs = 0
     while not stopping.is_set():
         begun = time.monotonic()
-        summary = run_once(
-            engine, settings, log=log, stop=stopping.is_set, secrets=secrets, checked=checked
-        )
-        log(summary.line())
+        try:
+            summary = run_once(
+                engine, settings, log=log, stop=stopping.is_set, secrets=secrets, checked=checked
+            )
+            log(summary.line())
+        except OperationalError as exc:
+            # The database restarting (or SQLite busy) is not the end of the service:
+            # nothing was marked sent that was not, so the next run takes it up.
+            reason = " ".join(str(exc.orig or exc).split())[:200]
+            log(f"the database did not answer ({reason}); trying again in {every:g} s")
         runs += 1
         stopping.wait(max(0.0, every - (time.monotonic() - begun)))
     return runs
