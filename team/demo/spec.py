@@ -51,6 +51,7 @@ class PersonSpec(_Spec):
     role: Role
     reports_to: str | None = None
     days_ago: float
+    follows: tuple[str, ...] = ()  # keys of questions whose answer they follow
 
 
 class ProjectSpec(_Spec):

@@ -26,6 +26,7 @@ from team.models import (
     Answer,
     Citation,
     Finding,
+    Follow,
     Note,
     OneOnOne,
     Person,
@@ -136,6 +137,20 @@ class DemoWriter:
             rows[key].reports_to_id = boss
             actor = boss or self.people[key]
             self.event(rows[key].created_at, actor, rows[key], "created", new=spec.name)
+
+    def load_follows(self, specs: dict[str, PersonSpec]) -> None:
+        """Who follows which answers (before the answers are written, so each change of
+        state or confidence tells them, as it would have)."""
+        for key, spec in specs.items():
+            for question_key in spec.follows:
+                question = self.ref(self.questions, question_key, "question", f"person '{key}'")
+                self.add(
+                    Follow(
+                        person_id=self.people[key],
+                        question_id=_id(question),
+                        created_at=self.at(spec.days_ago),
+                    )
+                )
 
     def load_projects(self, specs: dict[str, ProjectSpec]) -> None:
         for key, p in specs.items():
@@ -383,6 +398,7 @@ class DemoWriter:
         self.load_projects(spec.projects)
         for index, question in enumerate(spec.questions):
             self.load_question(question, None, index, float("inf"))
+        self.load_follows(spec.people)
         for finding in spec.findings:
             self.load_finding(finding)
         for review in spec.reviews:
