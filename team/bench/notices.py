@@ -16,38 +16,19 @@ from datetime import UTC, date, datetime, time, timedelta
 from team.bench.plan import DAY, Plan, Row
 from team.bench.trees import Node
 from team.services.notify.links import link, question_link
-from team.vocabulary import NotificationKind
+from team.services.notify.outbox import DETAIL_CHARS, FINDING_MOVES, PRIORITY, REVIEW_MOVES
+from team.vocabulary import FindingStatus, NotificationKind, ReviewStatus
 
 K = NotificationKind
-DETAIL_CHARS = 280
+
 READ_AFTER_DAYS = 14  # older than this: almost all read
 READ_OLD, READ_RECENT = 0.97, 0.35
 OVERDUE_DAYS = 7  # daily overdue reminders an item gets at most (then it is moved or done)
 VIEWER_FOLLOWS, MANAGER_FOLLOWS = 6, 2  # general questions each follows
 
-# When one change makes two notifications for one person about one thing, the later
-# kind here is kept (as in the outbox).
-RANK = {
-    kind: rank
-    for rank, kind in enumerate(
-        [
-            K.NOTE,
-            K.REVIEW_RESPONDED,
-            K.UNASSIGNED,
-            K.ANSWER_CHANGED,
-            K.ACTION_ITEM,
-            K.FINDING_ACCEPTED,
-            K.FINDING_SENT_BACK,
-            K.REVIEW_APPROVED,
-            K.MUST_FIX,
-            K.CHANGES_REQUESTED,
-            K.REVIEW_REQUESTED,
-            K.ASSIGNED,
-        ]
-    )
-}
-REVIEW_MOVES = {"changes_requested": K.CHANGES_REQUESTED, "approved": K.REVIEW_APPROVED}
-FINDING_MOVES = {"accepted": K.FINDING_ACCEPTED, "needs_work": K.FINDING_SENT_BACK}
+# When one change makes two notifications for one person about one thing, the one the
+# outbox keeps is kept; moves that notify are the outbox's (its keys are string enums).
+RANK = {kind: rank for rank, kind in enumerate(PRIORITY)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +112,8 @@ def _question(rows: Rows, ev: Row) -> Iterator[Draft]:
 
 
 def _finding(rows: Rows, ev: Row) -> Iterator[Draft]:
-    kind = FINDING_MOVES.get(ev["new_value"] or "") if ev["field"] == "status" else None
+    moved = ev["field"] == "status" and ev["new_value"]
+    kind = FINDING_MOVES.get(FindingStatus(ev["new_value"])) if moved else None
     if kind is not None:
         f = rows.finding[ev["entity_id"]]
         yield _finding_draft(rows, f, f["author_id"], kind)
@@ -142,7 +124,7 @@ def _review(rows: Rows, ev: Row) -> Iterator[Draft]:
     if ev["action"] == "created":
         yield _review_draft(rows, r, r["reviewer_id"], K.REVIEW_REQUESTED)
     elif ev["field"] == "status":
-        kind = REVIEW_MOVES.get(ev["new_value"] or "")
+        kind = REVIEW_MOVES.get(ReviewStatus(ev["new_value"])) if ev["new_value"] else None
         if kind is None and ev["at"] == r["first_response_at"]:
             kind = K.REVIEW_RESPONDED  # the reviewer's first act stamps the first response
         if kind is not None:

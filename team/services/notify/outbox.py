@@ -43,7 +43,7 @@ DETAIL_CHARS = 280  # a note's words carried in its notification (and so in mess
 
 # When one change makes two notifications for one person about one thing, the later
 # kind in this list is kept.
-_PRIORITY = [
+PRIORITY = [
     K.NOTE,
     K.REVIEW_RESPONDED,
     K.UNASSIGNED,
@@ -101,7 +101,7 @@ def write_notifications(
             key = (draft.person_id, draft.entity, draft.entity_id)
             if event.entity == "note" and draft.detail:
                 words.setdefault(key, draft.detail)
-            if key not in kept or _PRIORITY.index(draft.kind) > _PRIORITY.index(kept[key][0].kind):
+            if key not in kept or PRIORITY.index(draft.kind) > PRIORITY.index(kept[key][0].kind):
                 kept[key] = (draft, event)
     if not kept:
         return 0
@@ -186,7 +186,7 @@ def _question(look: Look, event: Event) -> Iterator[Draft]:
 # --------------------------------------------------------------------------- findings
 
 
-_FINDING_MOVES = {
+FINDING_MOVES = {
     FindingStatus.ACCEPTED: K.FINDING_ACCEPTED,
     FindingStatus.NEEDS_WORK: K.FINDING_SENT_BACK,
 }
@@ -195,7 +195,7 @@ _FINDING_MOVES = {
 def _finding(look: Look, event: Event) -> Iterator[Draft]:
     if event.action != "updated" or event.field != "status":
         return
-    kind = _FINDING_MOVES.get(FindingStatus(event.new_value or "draft"))
+    kind = FINDING_MOVES.get(FindingStatus(event.new_value or "draft"))
     finding = look.get(Finding, event.entity_id)
     if kind is None or finding is None:
         return
@@ -224,7 +224,7 @@ def _finding_draft(
 # --------------------------------------------------------------------------- reviews
 
 
-_REVIEW_MOVES = {
+REVIEW_MOVES = {
     ReviewStatus.CHANGES_REQUESTED: K.CHANGES_REQUESTED,
     ReviewStatus.APPROVED: K.REVIEW_APPROVED,
 }
@@ -266,7 +266,7 @@ def _review(look: Look, event: Event) -> Iterator[Draft]:
         status = ReviewStatus(event.new_value or "open")
         if status == ReviewStatus.OPEN:  # the requester asks again: it waits on the reviewer
             yield _review_draft(look, review, review.reviewer_id, K.REVIEW_REQUESTED)
-        elif (kind := _REVIEW_MOVES.get(status)) is not None:
+        elif (kind := REVIEW_MOVES.get(status)) is not None:
             yield _review_draft(look, review, review.requester_id, kind)
 
 
