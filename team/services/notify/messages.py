@@ -21,7 +21,7 @@ from team.services.notify.words import GROUPS, sentence
 from team.vocabulary import Cadence, NotificationKind
 
 SLACK_SECTION_CHARS = 2900  # Slack refuses a section text over 3000 characters
-SETTINGS_PAGE = "my_settings"
+SETTINGS_PAGE = "settings"  # the url path of My settings (team/ui/navigation.py)
 
 
 @dataclass(frozen=True)
