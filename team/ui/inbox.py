@@ -10,7 +10,7 @@ from team.services.admin.reads import PersonView
 from team.services.core.paging import PAGE_SIZE, Paged, Window
 from team.services.notify import inbox, links, words
 from team.services.notify.inbox import NotificationView
-from team.ui import reads
+from team.ui import reads, resources
 from team.ui.actions import attempt, bind
 from team.ui.labels import ago, badge
 from team.ui.navigation import PageFor, page_names_for, pages_once
@@ -20,6 +20,7 @@ from team.vocabulary import NotificationKind, Role
 
 KEY = "inbox"
 UNREAD_ONLY = "inbox_unread_only"
+SEEN = "seen"  # query parameter of an inbox link: the notification it was opened from
 DETAIL_CHARS = 280  # a note's body or a reason, cut to a few lines
 
 
@@ -47,9 +48,23 @@ def _newest_id(person_id: int, shown: Paged[NotificationView]) -> int | None:
 def _link(item: NotificationView, page_for: PageFor, allowed: set[str]) -> None:
     page, params = links.split(item.link)
     if page in allowed:
+        params[SEEN] = str(item.id)  # opening it marks it read (take_seen)
         st.page_link(
             page_for(page), label="Open", icon=":material/open_in_new:", query_params=params
         )
+
+
+def take_seen(person: PersonView) -> None:
+    """A page opened from an inbox link (``?seen=ID``): that notification is read now,
+    and the parameter leaves the address (a reload or a shared link marks nothing)."""
+    wanted = st.query_params.get(SEEN)
+    if wanted is None:
+        return
+    del st.query_params[SEEN]
+    if wanted.isdigit():
+        # mark_read touches only the person's own: someone else's id marks nothing.
+        with resources.session() as session:
+            inbox.mark_read(session, person.id, ids=[int(wanted)])
 
 
 def _item(person: PersonView, item: NotificationView, page_for: PageFor, allowed: set[str]) -> None:

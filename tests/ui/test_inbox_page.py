@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 from team.models import Follow, Notification, utcnow
 from team.services.questions import writes as questions
 from team.services.questions.writes import QuestionCreate
+from team.ui.inbox import SEEN
 from team.vocabulary import NotificationKind
 from tests.factories import Team, make_team
 from tests.ui.conftest import assert_no_exception
@@ -275,3 +276,28 @@ def test_something_new_is_not_called_nothing(
     assert_no_exception(at)
     assert not any("Nothing waits" in s.value for s in at.success)
     assert any("1 new" in m.value for m in at.markdown)
+
+
+def test_opening_a_notification_marks_it_read(
+    app_engine: Engine, open_app: Callable[..., AppTest], team: Team
+) -> None:
+    """The inbox's Open link carries ?seen=ID: the page it opens marks that one read and
+    drops the parameter; someone else's id marks nothing."""
+    mine = _notify(app_engine, team.ic, "Mine", actor_id=team.manager)
+    other = _notify(app_engine, team.ic, "Also mine", actor_id=team.manager)
+    theirs = _notify(app_engine, team.other_ic, "Theirs", actor_id=team.manager)
+    at = open_app(team.ic, "attention")
+    assert f"{SEEN}={mine}" in _open_link_of(at, mine)
+    at = open_app(team.ic, None, **{SEEN: str(mine)})
+    assert_no_exception(at)
+    assert SEEN not in at.query_params
+    assert _unread(app_engine, team.ic) == {other}
+    assert _nav_title(at) == "Needs my attention (1)"
+    open_app(team.ic, None, **{SEEN: str(theirs)})
+    assert _unread(app_engine, team.other_ic) == {theirs}
+
+
+def _open_link_of(at: AppTest, notification_id: int) -> str:
+    """The address (page and query) of the Open link carrying ``notification_id``."""
+    links = [f"{link.proto.page}?{link.proto.query_string}" for link in at.get("page_link")]
+    return next(text for text in links if f"{SEEN}={notification_id}" in text)
