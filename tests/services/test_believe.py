@@ -17,6 +17,7 @@ from team.models import Answer, Event, Person, Question, utcnow
 from team.services.answers import writes as answers
 from team.services.answers.writes import AnswerInput
 from team.services.findings import writes as findings
+from team.services.findings.reads import get_finding
 from team.services.findings.writes import FindingInput
 from team.services.notify.believe import (
     AcceptedFinding,
@@ -191,7 +192,7 @@ def test_a_week_that_only_grew_scope_reads_it(session: Session) -> None:
 def test_accepted_findings_count_once(session: Session) -> None:
     t = tree(session)
     kept = accepted_finding(session, t, "Prices rose 8% in July")
-    again = findings.get_finding(session, finding_id=kept)
+    again = get_finding(session, finding_id=kept)
     assert again is not None
     sent = findings.move_finding(
         session,
@@ -212,7 +213,7 @@ def test_accepted_findings_count_once(session: Session) -> None:
         status=FindingStatus.ACCEPTED,
     )
     other = accepted_finding(session, t, "Support answered slower")
-    current = findings.get_finding(session, finding_id=other)
+    current = get_finding(session, finding_id=other)
     assert current is not None
     findings.move_finding(  # accepted, then sent back in the same week: not news
         session,

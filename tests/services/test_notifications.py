@@ -33,6 +33,7 @@ from team.vocabulary import (
     NoteKind,
     NotificationKind,
     ReviewStatus,
+    Role,
 )
 from tests.factories import Team, pk, root
 
@@ -55,7 +56,7 @@ def _who_what(session: Session, mark: int) -> list[tuple[int, K]]:
 
 
 def _version(session: Session, model: Any, row_id: int) -> int:
-    return int(session.scalar(select(model.version).where(model.id == row_id)))
+    return int(session.scalar(select(model.version).where(model.id == row_id)) or 0)
 
 
 def _finding(session: Session, team: Team, qid: int, summary: str = "Churn is seasonal") -> int:
@@ -463,7 +464,7 @@ def test_a_rolled_back_transaction_leaves_none_and_its_events_are_forgotten(
 def test_a_change_whose_commit_fails_leaves_no_notification(session: Session, team: Team) -> None:
     mark = _mark(session)
     # Someone else's row in the same session that cannot be saved (a duplicate email).
-    session.add(Person(name="Twin", email="ines@example.com", role="ic"))
+    session.add(Person(name="Twin", email="ines@example.com", role=Role.IC))
     with pytest.raises(Exception):  # noqa: B017, PT011 - the database's own error
         questions.create_question(
             session,
@@ -494,7 +495,8 @@ def _counting(session: Session) -> Iterator[list[str]]:
 
 def _followers(session: Session, qid: int, n: int) -> None:
     people = [
-        Person(name=f"Fan {i}", email=f"fan{qid}.{i}@example.com", role="viewer") for i in range(n)
+        Person(name=f"Fan {i}", email=f"fan{qid}.{i}@example.com", role=Role.VIEWER)
+        for i in range(n)
     ]
     session.add_all(people)
     session.flush()

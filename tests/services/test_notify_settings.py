@@ -5,6 +5,7 @@ a stale tab refused, retrying a failed message. On SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -123,7 +124,7 @@ def test_a_channel_the_form_did_not_offer_keeps_the_deployments_default(
     ],
 )
 def test_a_bad_setting_is_a_sentence_and_saves_nothing(
-    session: Session, team: Team, changes: dict[str, object], field: str, words: str
+    session: Session, team: Team, changes: dict[str, Any], field: str, words: str
 ) -> None:
     with pytest.raises(InvalidInput, match=words) as caught:
         _save(session, team.ic, **changes)

@@ -38,10 +38,15 @@ from team.models import (
 from team.services.core.errors import InvalidInput
 from team.vocabulary import (
     AnswerState,
+    Cadence,
+    Channel,
     Confidence,
+    DeliveryKind,
+    DeliveryStatus,
     FindingKind,
     FindingStatus,
     NoteKind,
+    NotificationKind,
     Priority,
     QuestionStatus,
     ReviewStatus,
@@ -231,7 +236,7 @@ def populate(engine: Engine) -> None:
             s,
             models.Notification(
                 person_id=pk(ic),
-                kind="assigned",
+                kind=NotificationKind.ASSIGNED,
                 at=_at(6),
                 actor_id=manager.id,
                 entity="question",
@@ -248,17 +253,17 @@ def populate(engine: Engine) -> None:
         _added(
             s,
             models.PersonSetting(
-                person_id=pk(ic), time_zone="Europe/Berlin", digest_hour=7, email="weekly"
+                person_id=pk(ic), time_zone="Europe/Berlin", digest_hour=7, email=Cadence.WEEKLY
             ),
         )
         delivery = _added(
             s,
             models.Delivery(
                 person_id=pk(ic),
-                channel="email",
-                kind="single",
+                channel=Channel.EMAIL,
+                kind=DeliveryKind.SINGLE,
                 key=f"n{notice.id}:email",
-                status="failed",
+                status=DeliveryStatus.FAILED,
                 attempts=5,
                 last_error="550 mailbox unavailable",
                 due_at=_at(6),

@@ -126,8 +126,8 @@ def test_inbox_lists_newest_first_with_who_and_a_link(
     assert "\\*\\*SQL\\*\\* \\<b\\>joins\\</b\\>" in captions
     links = [link.proto for link in at.get("page_link")]
     assert [(p.page, p.query_string) for p in links] == [
-        ("reviews", "review=7"),
-        ("questions", "root=1"),
+        ("reviews", f"review=7&{SEEN}={new}"),
+        ("questions", f"root=1&{SEEN}={old}"),
     ]
     assert any("2 new" in m.value and "since your last visit" in m.value for m in at.markdown)
 
