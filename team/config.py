@@ -156,6 +156,12 @@ class ChannelDefaults(_Strict):
     slack: Cadence = Cadence.OFF
     webhook: Cadence = Cadence.OFF
 
+    @field_validator("email", "slack", "webhook", mode="before")
+    @classmethod
+    def _yaml_off(cls, value: object) -> object:
+        """YAML reads a bare ``off`` as false: it means off."""
+        return Cadence.OFF if value is False else value
+
 
 class NotifySettings(_Strict):
     email: EmailSettings | None = None  # no section: no email
