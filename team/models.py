@@ -361,8 +361,9 @@ class Notification(SQLModel, table=True):
             sqlite_where=text("key IS NOT NULL"),
             postgresql_where=text("key IS NOT NULL"),
         ),
-        Index("ix_notification_person_id_at", "person_id", "at"),
-        Index("ix_notification_person_id_read_at", "person_id", "read_at"),
+        # One index serves the inbox (newest first) and the unread count (read_at is in
+        # it): every change that notifies writes to as few indexes as it can.
+        Index("ix_notification_person_id_at_read_at", "person_id", "at", "read_at"),
         Index("ix_notification_planned_at_id", "planned_at", "id"),
     )
     id: int | None = Field(default=None, primary_key=True)

@@ -68,8 +68,9 @@ def upgrade() -> None:
         sqlite_where=sa.text("key IS NOT NULL"),
         postgresql_where=sa.text("key IS NOT NULL"),
     )
-    op.create_index("ix_notification_person_id_at", "notification", ["person_id", "at"])
-    op.create_index("ix_notification_person_id_read_at", "notification", ["person_id", "read_at"])
+    op.create_index(
+        "ix_notification_person_id_at_read_at", "notification", ["person_id", "at", "read_at"]
+    )
     op.create_index("ix_notification_planned_at_id", "notification", ["planned_at", "id"])
 
     op.create_table(
