@@ -314,3 +314,36 @@ def wait_idle(
         polling=50,
     )
     page.evaluate("() => { window.__teamSeen = window.__teamRuns ?? 0; }")
+
+
+# --------------------------------------------------------------------------- pickers
+
+
+def choose(page: Any, scope: Any, label: str, option: str) -> None:
+    """Choose ``option`` in the selectbox labelled ``label`` inside ``scope`` (no wait:
+    inside a form a choice does not rerun the app). A list that closes before its option
+    is clicked (a rerun that ends just then redraws the box; seen about one run in five
+    on My work) is opened again."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    box = scope.get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True))
+    for attempt in range(3):
+        box.get_by_role("combobox").click()
+        try:
+            page.get_by_role("option", name=option, exact=True).click(timeout=5_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
+            wait_idle(page)
+
+
+def be(page: Any, who: str) -> None:
+    """Switch person with the sidebar's "Who are you?" picker."""
+    from playwright.sync_api import expect
+
+    choose(page, page.get_by_test_id("stSidebar"), "Who are you?", who)
+    wait_idle(page)
+    picker = page.get_by_test_id("stSidebar").get_by_role("combobox", name="Who are you?")
+    expect(picker).to_have_value(who)

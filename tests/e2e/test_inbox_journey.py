@@ -9,38 +9,14 @@ import re
 import uuid
 from typing import Any
 
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 from sqlmodel import Session, col, select
 
 from team.models import Notification
 from team.services.questions import writes as questions
 from team.vocabulary import NotificationKind
-from tests.e2e.conftest import Server, click_to_run, wait_idle
+from tests.e2e.conftest import Server, be, choose, click_to_run, wait_idle
 from tests.factories import root
-
-
-def _choose(page: Any, scope: Any, label: str, option: str) -> None:
-    """Choose ``option`` in the selectbox labelled ``label`` inside ``scope``; a list that
-    closes before its option is clicked (a rerun redrew the box) is opened again."""
-    box = scope.get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True))
-    for attempt in range(3):
-        wait_idle(page)
-        box.get_by_role("combobox").click()
-        try:
-            page.get_by_role("option", name=option, exact=True).click(timeout=5_000)
-            return
-        except PlaywrightTimeout:
-            if attempt == 2:
-                raise
-            page.keyboard.press("Escape")
-
-
-def _be(page: Any, who: str) -> None:
-    _choose(page, page.get_by_test_id("stSidebar"), "Who are you?", who)
-    wait_idle(page)
-    picker = page.get_by_test_id("stSidebar").get_by_role("combobox", name="Who are you?")
-    expect(picker).to_have_value(who)
 
 
 def _nav_link(page: Any) -> Any:
@@ -67,10 +43,10 @@ def test_assigned_question_reaches_the_inbox(server: Server, page: Any) -> None:
     # 1. Maya assigns the sub-question to Ines in its plan form.
     page.goto(f"{server.base_url}/questions?root={root_id}&node={sub.id}")
     wait_idle(page)
-    _be(page, "Maya · manager")
+    be(page, "Maya · manager")
     expect(page.get_by_role("heading", name=title)).to_be_visible()
     plan = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Save plan"))
-    _choose(page, plan, "Assignee", "Ines")
+    choose(page, plan, "Assignee", "Ines")
     click_to_run(page, page.get_by_role("button", name="Save plan"))
     expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text("assigned to Ines")
     expect(_nav_link(page)).to_have_accessible_name("Needs my attention")  # not for her own act
@@ -85,7 +61,7 @@ def test_assigned_question_reaches_the_inbox(server: Server, page: Any) -> None:
         )
 
     # 2. Ines: the count in the navigation, the inbox open on what is new.
-    _be(page, "Ines · IC")
+    be(page, "Ines · IC")
     expect(_nav_link(page)).to_have_accessible_name("Needs my attention (2)")
     _nav_link(page).click()
     wait_idle(page)

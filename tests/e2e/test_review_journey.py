@@ -13,7 +13,6 @@ import re
 import uuid
 from typing import Any
 
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 from sqlmodel import Session, col, select
 
@@ -22,36 +21,10 @@ from team.services.notify import inbox
 from team.services.questions import writes as questions
 from team.services.reviews import writes as reviews
 from team.vocabulary import FindingKind, NoteKind, ReviewStatus
-from tests.e2e.conftest import Server, click_to_run, wait_idle
+from tests.e2e.conftest import Server, be, choose, click_to_run, wait_idle
 from tests.factories import root
 
 ATTENTION = re.compile(r"^Needs my attention( \(\d+\))?$")
-
-
-def _choose(page: Any, scope: Any, label: str, option: str) -> None:
-    """Choose ``option`` in the selectbox labelled ``label`` inside ``scope`` (no wait:
-    inside a form a choice does not rerun the app). A list that closes before its option
-    is clicked (a rerun that ends just then redraws the box; seen about one run in five
-    on My work) is opened again."""
-    box = scope.get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True))
-    for attempt in range(3):
-        box.get_by_role("combobox").click()
-        try:
-            page.get_by_role("option", name=option, exact=True).click(timeout=5_000)
-            return
-        except PlaywrightTimeout:
-            if attempt == 2:
-                raise
-            page.keyboard.press("Escape")
-            wait_idle(page)
-
-
-def _be(page: Any, who: str) -> None:
-    """Switch person with the sidebar's "Who are you?" picker."""
-    _choose(page, page.get_by_test_id("stSidebar"), "Who are you?", who)
-    wait_idle(page)
-    picker = page.get_by_test_id("stSidebar").get_by_role("combobox", name="Who are you?")
-    expect(picker).to_have_value(who)
 
 
 def _nav(page: Any, name: str | re.Pattern[str]) -> None:
@@ -132,7 +105,7 @@ def test_ic_asks_manager_reviews_ic_fixes_manager_approves(server: Server, page:
     page.goto(server.base_url)
     wait_idle(page)
     expect(page.get_by_role("heading", name="Who are you?")).to_be_visible()
-    _be(page, "Ines · IC")
+    be(page, "Ines · IC")
     _nav(page, "My work")
     expect(page.get_by_role("heading", name="My work")).to_be_visible()
     row = page.locator(f".st-key-work_row_{sub_id}")
@@ -145,8 +118,8 @@ def test_ic_asks_manager_reviews_ic_fixes_manager_approves(server: Server, page:
         "**SMB** accounts churned at twice the rate after the *March* price change."
     )
     form.get_by_label(re.compile(r"^Evidence links, one per line")).fill(evidence)
-    _choose(page, form, "Kind", "negative result")
-    _choose(page, form, "Confidence", "high")
+    choose(page, form, "Kind", "negative result")
+    choose(page, form, "Confidence", "high")
     _click(page, "Log finding", scope=form)
     _flash(page, f"Finding logged: {summary} on “{sub_title}”.")
     expect(row).to_contain_text("last evidence 0 days ago")
@@ -185,8 +158,8 @@ def test_ic_asks_manager_reviews_ic_fixes_manager_approves(server: Server, page:
     form.get_by_label("What should the reviewer focus on?").fill(
         "Check the *segment* definitions and the date window."
     )
-    _choose(page, form, "Reviewer", "Maya")
-    _choose(page, form, "About the finding (optional)", summary)
+    choose(page, form, "Reviewer", "Maya")
+    choose(page, form, "About the finding (optional)", summary)
     _click(page, "Request review", scope=form)
     _flash(page, "Review requested from Maya")
 
@@ -204,7 +177,7 @@ def test_ic_asks_manager_reviews_ic_fixes_manager_approves(server: Server, page:
 
     # 2. Maya sees what waits on her: the count of what is new in the navigation (the
     # review Ines asked of her), then the review to do in its tab.
-    _be(page, "Maya · manager")
+    be(page, "Maya · manager")
     before = _attention_count(page)
     assert before == _unread(server, team.manager) >= 1
     _nav(page, ATTENTION)
@@ -228,7 +201,7 @@ def test_ic_asks_manager_reviews_ic_fixes_manager_approves(server: Server, page:
 
     note_form = _form(page, f"add_note_review_{review_id}")
     note_form.get_by_label("Add a note (Markdown)").fill(must_fix)
-    _choose(page, note_form, "Kind", "must fix")
+    choose(page, note_form, "Kind", "must fix")
     _click(page, "Add note", scope=note_form)
     _flash(page, "Must-fix note added. You asked for changes")
     with Session(server.engine) as session:
@@ -246,7 +219,7 @@ def test_ic_asks_manager_reviews_ic_fixes_manager_approves(server: Server, page:
     expect(page.get_by_role("button", name="Approve", exact=True)).to_have_count(0)
 
     # 3. Ines finds the must-fix note waiting on her, resolves it and asks again.
-    _be(page, "Ines · IC")
+    be(page, "Ines · IC")
     assert _attention_count(page) == _unread(server, team.ic) >= 1
     _nav(page, ATTENTION)
     _tab(page, "Must-fix notes")
@@ -272,7 +245,7 @@ def test_ic_asks_manager_reviews_ic_fixes_manager_approves(server: Server, page:
     expect(page.get_by_role("button", name="Ask again", exact=True)).to_have_count(0)
 
     # 4. Maya: the review waits on her again; she opens it and approves.
-    _be(page, "Maya · manager")
+    be(page, "Maya · manager")
     assert _attention_count(page) == _unread(server, team.manager) >= before
     _nav(page, ATTENTION)
     _tab(page, "Reviews to do")
@@ -333,7 +306,7 @@ def test_reviewer_works_a_review_from_the_reviews_page(server: Server, page: Any
 
     page.goto(server.base_url)
     wait_idle(page)
-    _be(page, "Maya · manager")
+    be(page, "Maya · manager")
     _nav(page, "Reviews")
     expect(page.get_by_role("heading", name="Reviews", exact=True)).to_be_visible()
     queued = page.locator(f".st-key-review_row_queue_{review_id}")
@@ -360,5 +333,5 @@ def test_reviewer_works_a_review_from_the_reviews_page(server: Server, page: Any
     expect(page, "All reviews must drop ?review= from the address bar").not_to_have_url(
         re.compile(r"[?&]review=")
     )
-    _be(page, "Omar · manager")
+    be(page, "Omar · manager")
     expect(page.get_by_role("heading", name="Reviews", exact=True)).to_be_visible()
