@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import Session
 
 from team.models import ActionItem, Event, Finding, Note, OneOnOne, ReviewRequest
@@ -30,6 +27,7 @@ from team.vocabulary import (
     Role,
 )
 from tests.factories import Team, make_team, node, pk
+from tests.statements import counting
 
 BERLIN = "Europe/Berlin"
 T0 = datetime(2026, 10, 1, 9, tzinfo=UTC)
@@ -259,25 +257,10 @@ def test_another_manager_sees_that_a_one_on_one_changed_not_what_it_says(
     assert rows[0]["Before"] == ""  # nothing was there before a creation
 
 
-@contextmanager
-def _counted(session: Session) -> Iterator[list[str]]:
-    seen: list[str] = []
-    engine = session.get_bind()
-
-    def count(*args: object) -> None:
-        seen.append(str(args[2]))
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-
-
 def test_titles_are_read_once_per_kind_of_thing_whatever_the_rows(
     session: Session, story: Team
 ) -> None:
-    with _counted(session) as few:
+    with counting(session) as few:
         audit.search(session, story.manager, f=AuditFilter())
     for n in range(60):  # many more events about more questions: the same queries
         q = node(session, story, None, f"Question {n}")
@@ -294,7 +277,7 @@ def test_titles_are_read_once_per_kind_of_thing_whatever_the_rows(
             new=story.ic if n % 2 else story.other_ic,
         )
     session.commit()
-    with _counted(session) as many:
+    with counting(session) as many:
         frame, total = audit.search(session, story.manager, f=AuditFilter())
     assert total == len(frame) == 13 + 120
     assert len(many) == len(few)

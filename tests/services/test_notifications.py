@@ -5,13 +5,11 @@ SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, event, func, select
+from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from team.models import Answer, Finding, Follow, Notification, Person, Question, ReviewRequest
@@ -36,6 +34,7 @@ from team.vocabulary import (
     Role,
 )
 from tests.factories import Team, pk, root
+from tests.statements import counting
 
 K = NotificationKind
 PR = "https://github.com/acme/churn/pull/7"
@@ -478,21 +477,6 @@ def test_a_change_whose_commit_fails_leaves_no_notification(session: Session, te
 # --------------------------------------------------------------------------- cost
 
 
-@contextmanager
-def _counting(session: Session) -> Iterator[list[str]]:
-    seen: list[str] = []
-    engine = session.get_bind()
-
-    def count(conn: Connection, cursor: Any, statement: str, *args: Any) -> None:
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-
-
 def _followers(session: Session, qid: int, n: int) -> None:
     people = [
         Person(name=f"Fan {i}", email=f"fan{qid}.{i}@example.com", role=Role.VIEWER)
@@ -511,9 +495,9 @@ def test_the_statements_of_a_write_do_not_grow_with_its_followers(
     _followers(session, few, 1)
     _followers(session, many, 40)
     _answer(session, team.manager, few, None)  # warm: the first write reads the schema
-    with _counting(session) as one:
+    with counting(session) as one:
         _answer(session, team.manager, few, 1, AnswerState.ANSWERED)
-    with _counting(session) as forty:
+    with counting(session) as forty:
         _answer(session, team.manager, many, None)
     assert (
         session.scalar(select(func.count()).where(col(Notification.kind) == K.ANSWER_CHANGED))

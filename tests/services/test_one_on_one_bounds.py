@@ -20,12 +20,12 @@ from tests.services.test_one_on_ones import (
     PR,
     STALE,
     _age,
-    _counting,
     _fill_every_section,
     _finding,
     _meeting,
     _question,
 )
+from tests.statements import counting
 
 
 def _bounded(session: Session, team: Team, limit: int) -> agenda.Agenda:
@@ -102,7 +102,7 @@ def test_agenda_queries_do_not_grow_with_the_limit_or_the_data(
     def measure(n: int) -> int:
         _fill_every_section(session, team, n)
         session.expire_all()
-        with _counting(session) as built:
+        with counting(session) as built:
             _bounded(session, team, limit=2)
         return len(built)
 
@@ -184,7 +184,7 @@ def test_history_pages_cost_the_same_whatever_the_count(session: Session, team: 
             oo.add_track_note(
                 session, team.manager, one_on_one_id=meeting, track="Feedback", body="Note"
             )
-        with _counting(session) as statements:
+        with counting(session) as statements:
             reads.meetings(
                 session,
                 team.manager,

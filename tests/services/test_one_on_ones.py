@@ -3,13 +3,11 @@ assembled case by case (each section gets exactly one item; every other stays em
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any, Literal, overload
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlmodel import Session, SQLModel, col
 
 from team.models import ActionItem, Event, Finding, OneOnOne, Person, Question, utcnow
@@ -27,6 +25,7 @@ from team.services.questions.writes import SubQuestion
 from team.services.reviews import writes as reviews
 from team.vocabulary import NoteKind, QuestionStatus
 from tests.factories import Team, backdate_question, root
+from tests.statements import counting
 
 STALE = 14
 PR = "https://github.com/example-org/churn/pull/7"
@@ -494,21 +493,6 @@ def test_history_is_newest_first_with_everything(session: Session, team: Team) -
     assert [(a.description, a.owner) for a in past[0].actions] == [("Share", "Ines")]
 
 
-@contextmanager
-def _counting(session: Session) -> Iterator[list[str]]:
-    statements: list[str] = []
-    engine = session.get_bind()
-
-    def count(*args: object) -> None:
-        statements.append(str(args[2]))
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-
-
 def _fill_every_section(session: Session, team: Team, n: int) -> None:
     old = _meeting(session, team, days_ago=30 + n)
     for i in range(n):
@@ -545,14 +529,14 @@ def test_reads_make_a_fixed_number_of_queries(session: Session, team: Team) -> N
     def measure(n: int, total: int) -> tuple[int, int, int]:
         _fill_every_section(session, team, n)
         session.expire_all()
-        with _counting(session) as built:
+        with counting(session) as built:
             result = _agenda(session, team)
         assert {s.key: s.count for s in result.sections()} == {
             key: total for key, _, _ in agenda.SECTIONS
         }
-        with _counting(session) as past:
+        with counting(session) as past:
             reads.history(session, team.manager, manager_id=team.manager, report_id=team.ic)
-        with _counting(session) as pairs:
+        with counting(session) as pairs:
             reads.pairs_for(session, team.manager)
         return len(built), len(past), len(pairs)
 

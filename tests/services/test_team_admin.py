@@ -4,12 +4,11 @@ numbers (workload, technique breadth, general questions per project)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date
 
 import pytest
-from sqlalchemy import Engine, event, func, select
+from sqlalchemy import Engine, func, select
 from sqlmodel import Session, col
 
 from team.models import Event, Finding, Person, Project, Question
@@ -26,6 +25,7 @@ from team.services.questions import writes as questions
 from team.services.questions.writes import QuestionCreate, SubQuestion
 from team.vocabulary import QuestionStatus, Role
 from tests.factories import Team, root
+from tests.statements import counting
 
 TODAY = date(2026, 6, 15)
 
@@ -523,20 +523,6 @@ def test_people_show_their_manager(session: Session, team: Team) -> None:
     assert list(rows)[-1] == "Ivan"  # the inactive come last
 
 
-@contextmanager
-def _counting(engine: Engine) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def _count_statement(*args: object) -> None:
-        statements.append(str(args[2]))
-
-    event.listen(engine, "before_cursor_execute", _count_statement)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", _count_statement)
-
-
 def _read_everything(session: Session) -> None:
     admin_reads.people_overview(session)
     admin_reads.projects_overview(session)
@@ -545,7 +531,7 @@ def _read_everything(session: Session) -> None:
 
 
 def test_reads_make_a_fixed_number_of_queries(session: Session, engine: Engine, team: Team) -> None:
-    with _counting(engine) as few:
+    with counting(engine) as few:
         _read_everything(session)
     rid = root(session, team)
     questions.add_subquestions(
@@ -554,6 +540,6 @@ def test_reads_make_a_fixed_number_of_queries(session: Session, engine: Engine, 
         parent_id=rid,
         items=[SubQuestion(f"Q{i}", assignee_id=team.ic, technique=f"t{i}") for i in range(8)],
     )
-    with _counting(engine) as many:
+    with counting(engine) as many:
         _read_everything(session)
     assert len(many) == len(few), many

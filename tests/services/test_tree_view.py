@@ -4,12 +4,7 @@ of its title, and a fixed number of queries whatever the size of the tree."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
 import pytest
-from sqlalchemy import Connection, event
 from sqlmodel import Session
 
 from team.models import Question
@@ -21,27 +16,13 @@ from team.services.questions import view as tree_view
 from team.services.questions.view import DIAGRAM_CHILDREN, DIAGRAM_NODES
 from team.vocabulary import QuestionStatus
 from tests.factories import Team, node, pk
+from tests.statements import counting
 
 S = QuestionStatus
 
 
 def _children(session: Session, team: Team, parent: Question, n: int, name: str) -> list[Question]:
     return [node(session, team, parent, f"{name} {i}") for i in range(n)]
-
-
-@contextmanager
-def _counting(session: Session) -> Iterator[list[str]]:
-    seen: list[str] = []
-    engine = session.get_bind()
-
-    def count(conn: Connection, cursor: Any, statement: str, *args: Any) -> None:
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def _titles(items: list[tree.TreeNode]) -> list[str]:
@@ -157,9 +138,9 @@ def test_the_view_reads_the_same_number_of_queries_for_a_big_tree(
     for kid in _children(session, team, big, 6, "k"):
         for grand in _children(session, team, kid, 5, "g"):
             _children(session, team, grand, 3, "d")
-    with _counting(session) as small_queries:
+    with counting(session) as small_queries:
         tree_view.tree_view(session, root_id=pk(small), node_id=None, window=Window())
-    with _counting(session) as big_queries:
+    with counting(session) as big_queries:
         view = tree_view.tree_view(
             session, root_id=pk(big), node_id=None, window=Window(1, 20), fit=None
         )

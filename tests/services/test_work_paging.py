@@ -5,13 +5,11 @@ does not grow with the data."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 from sqlmodel import Session
 
 from team.models import Finding, Note, ReviewRequest, utcnow
@@ -27,6 +25,7 @@ from team.services.questions.writes import SubQuestion
 from team.services.reviews import reads as reviews_reads
 from team.vocabulary import FindingStatus, NoteKind, QuestionStatus, ReviewStatus
 from tests.factories import Team
+from tests.statements import counting
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 URL = "https://github.com/acme/churn/pull/7"
@@ -79,21 +78,6 @@ def _all_pages(read: Callable[[Window], Paged[Any]], size: int) -> tuple[list[An
     for page in range(2, first.pages + 1):
         items += read(Window(page, size)).items
     return items, first.total
-
-
-@contextmanager
-def _statements(session: Session) -> Iterator[list[str]]:
-    seen: list[str] = []
-    engine = session.get_bind()
-
-    def count(*args: Any) -> None:
-        seen.append(args[2])
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 # --------------------------------------------------------------------------- my work
@@ -295,7 +279,7 @@ def test_attention_page_past_the_end_reads_the_last_page(
 
 def test_queries_do_not_grow_with_the_data(session: Session, team: Team, qid: int) -> None:
     def every_read() -> int:
-        with _statements(session) as seen:
+        with counting(session) as seen:
             for person in (team.manager, team.ic):
                 inbox_attention.attention_page(session, person_id=person)
                 inbox_attention.attention_counts(session, person_id=person)
@@ -327,7 +311,7 @@ def test_notes_on_many_reads_each_thread_in_order(session: Session, team: Team, 
             (team.ic, a, "Second on A"),
         ]
     ]
-    with _statements(session) as seen:
+    with counting(session) as seen:
         threads = notes_reads.notes_on_many(session, target="finding", target_ids=[b, a, quiet, a])
     assert len(seen) == 1
     assert set(threads) == {a, b, quiet}
