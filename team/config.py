@@ -16,7 +16,14 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from team.vocabulary import Cadence
 
@@ -126,6 +133,15 @@ class EmailSettings(_Strict):
     sender: str = Field(alias="from", min_length=3)
 
     _password_env = field_validator("password_env")(lambda cls, v: _env_name(v))
+
+    @model_validator(mode="after")
+    def _password_with_user(self) -> EmailSettings:
+        if self.user and not self.password_env:
+            raise ValueError(
+                "password_env too when user is set: the name of the environment variable "
+                "holding the password"
+            )
+        return self
 
 
 class SlackSettings(_Strict):

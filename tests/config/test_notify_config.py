@@ -48,6 +48,7 @@ def test_a_bare_off_in_yaml_means_off() -> None:
             "'notify.email.password_env'",
         ),
         ({"notify": {"email": {"host": "h"}}}, "'notify.email.from'"),
+        ({"notify": {"email": {"host": "h", "from": "a@b.c", "user": "bot"}}}, "password_env"),
         ({"notify": {"webhook": {"url": "ftp://x/y", "secret_env": "S"}}}, "'notify.webhook.url'"),
         ({"notify": {"webhook": {"url": "https://x/y"}}}, "'notify.webhook.secret_env'"),
         ({"notify": {"defaults": {"email": "hourly"}}}, "'notify.defaults.email'"),
