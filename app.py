@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from team.ui import auth, faults, inbox, look, navigation, search_box
+from team.ui import auth, faults, inbox, look, navigation, reads, search_box
 
 # An emoji icon is drawn in the browser; a ":material/…:" one is fetched from
 # fonts.gstatic.com, which an offline or loopback-only deployment cannot reach.
@@ -11,8 +11,6 @@ look.apply()
 with faults.database_failures():  # a database gone mid-run is a sentence, not a traceback
     person = auth.gate()
     inbox.take_seen(person)  # a page opened from the inbox: that notification is read
-    chosen = st.navigation(
-        navigation.pages_for(person.role, attention=auth.attention_count(person))
-    )
+    chosen = st.navigation(navigation.pages_for(person.role, unread=reads.unread_count(person.id)))
     search_box.draw()
     chosen.run()

@@ -226,9 +226,3 @@ def _sign_out() -> NoReturn:
     st.session_state.pop(state.PERSON_ID, None)
     st.logout()
     _sign_in_page()
-
-
-def attention_count(person: PersonView) -> int:
-    """How many of ``person``'s notifications are unread (shown in the navigation):
-    "Needs my attention (3)" says what is new, every role, viewers included."""
-    return reads.unread_count(person.id)

@@ -18,16 +18,16 @@ WORKERS = frozenset({Role.MANAGER, Role.IC})
 EVERYONE = frozenset(Role)
 _PAGES: dict[str, tuple[str, str, str, frozenset[Role]]] = {
     "attention": ("attention.py", "Needs my attention", ":material/notifications:", EVERYONE),
-    "overview": ("overview.py", "Overview", ":material/dashboard:", frozenset(Role)),
-    "questions": ("questions.py", "Questions", ":material/account_tree:", frozenset(Role)),
-    "answers": ("answers.py", "Answers", ":material/lightbulb:", frozenset(Role)),
+    "overview": ("overview.py", "Overview", ":material/dashboard:", EVERYONE),
+    "questions": ("questions.py", "Questions", ":material/account_tree:", EVERYONE),
+    "answers": ("answers.py", "Answers", ":material/lightbulb:", EVERYONE),
     "my_work": ("my_work.py", "My work", ":material/assignment_ind:", WORKERS),
     "reviews": ("reviews.py", "Reviews", ":material/rate_review:", WORKERS),
     "one_on_ones": ("one_on_ones.py", "One-on-ones", ":material/forum:", WORKERS),
     "progress": ("progress.py", "Progress", ":material/monitoring:", WORKERS),
     "team": ("team.py", "Team", ":material/groups:", WORKERS),
     "admin": ("admin.py", "Admin", ":material/admin_panel_settings:", frozenset({Role.MANAGER})),
-    "search": ("search.py", "Search", ":material/search:", frozenset(Role)),
+    "search": ("search.py", "Search", ":material/search:", EVERYONE),
     "settings": ("settings.py", "My settings", ":material/tune:", EVERYONE),
 }
 DEFAULT_PAGE = "overview"
@@ -44,10 +44,10 @@ def page(name: str, *, title: str | None = None) -> StreamlitPage:
     )
 
 
-def pages_for(role: Role, *, attention: int = 0) -> list[StreamlitPage]:
+def pages_for(role: Role, *, unread: int = 0) -> list[StreamlitPage]:
     """The pages ``role`` may use; the attention page carries the count of unread
     notifications in its title."""
-    titles = {"attention": f"Needs my attention ({attention})" if attention else None}
+    titles = {"attention": f"Needs my attention ({unread})" if unread else None}
     return [
         page(name, title=titles.get(name)) for name, spec in _PAGES.items() if Role(role) in spec[3]
     ]
