@@ -396,6 +396,23 @@ class Follow(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
 
 
+class QuestionKey(SQLModel, table=True):
+    """The key a question had in the tracker or sheet it was imported from (a Jira
+    issue key, a row ID), unique within its project: importing the same file again
+    finds the question by it and updates it instead of adding a second one. The key
+    stays with the project it was imported into, wherever the question moves."""
+
+    __tablename__ = "question_key"
+    __table_args__ = (
+        UniqueConstraint("project_id", "key", name="uq_question_key_project_id_key"),
+        UniqueConstraint("question_id", name="uq_question_key_question_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    project_id: int = Field(foreign_key="project.id")
+    key: str = Field(sa_type=String(200))
+    question_id: int = Field(foreign_key="question.id")
+
+
 class PersonSetting(SQLModel, table=True):
     """A person's own settings: their time zone, when digests come, and how each
     channel brings them notifications. No row: the deployment's defaults."""
@@ -492,4 +509,5 @@ TABLES: tuple[type[SQLModel], ...] = (
     PersonSetting,
     Delivery,
     DeliveryItem,
+    QuestionKey,
 )

@@ -62,6 +62,7 @@ class DemoSummary:
     person_settings: int
     deliveries: int
     delivery_items: int
+    question_keys: int
 
     def __str__(self) -> str:
         return ", ".join(f"{getattr(self, name)} {label}" for name, label in _SHOWN.items())

@@ -270,6 +270,9 @@ def populate(engine: Engine) -> None:
             ),
         )
         _added(s, models.DeliveryItem(delivery_id=pk(delivery), notification_id=pk(notice)))
+        _added(
+            s, models.QuestionKey(project_id=pk(project), key="CHURN-12 ✓", question_id=pk(child))
+        )
         s.commit()
 
 
