@@ -229,7 +229,7 @@ def _breakdown_form(person: PersonView, node: TreeNode) -> None:
     if submitted:
         submit(
             lambda session: questions.add_subquestions_from_text(
-                session, person.id, parent_id=q.id, text=text
+                session, person.id, parent_id=q.id, text=text, techniques=_technique_options()
             ),
             lambda added: _added(q, added),
             fields={key: ""},

@@ -7,6 +7,7 @@ save based on an older version is refused and overwrites nothing.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -145,10 +146,16 @@ def add_subquestions(
 
 
 def add_subquestions_from_text(
-    session: Session, actor_id: int, *, parent_id: int, text: str
+    session: Session,
+    actor_id: int,
+    *,
+    parent_id: int,
+    text: str,
+    techniques: Sequence[str] = (),
 ) -> list[QuestionView]:
     """Typed lines, one sub-question each, with what each line says of its assignee, due
-    date and priority (the syntax is in breakdown.py)."""
+    date, priority and technique (one of ``techniques``, the team's; the syntax is in
+    breakdown.py)."""
     lines = breakdown.parse_lines(text)
     if not lines:
         raise InvalidInput("Type at least one sub-question, one per line.", field="lines")
@@ -159,6 +166,11 @@ def add_subquestions_from_text(
             assignee_id=assignees.get(line.assignee) if line.assignee else None,
             priority=line.priority,
             due_date=line.due_date,
+            technique=(
+                breakdown.technique_of(line.number, line.technique, techniques)
+                if line.technique
+                else None
+            ),
         )
         for line in lines
     ]
