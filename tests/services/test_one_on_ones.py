@@ -284,7 +284,7 @@ def test_one_per_pair_and_day_and_never_ahead(session: Session, team: Team) -> N
     _meeting(session, team)
     with pytest.raises(InvalidInput, match="already exists"):
         _meeting(session, team)
-    with pytest.raises(InvalidInput, match="not ahead"):
+    with pytest.raises(InvalidInput, match="is still ahead"):
         oo.start(session, team.manager, report_id=team.ic, held_on=date.today() + timedelta(days=1))
 
 

@@ -250,20 +250,40 @@ def history(
     return _views(session, session.execute(_named(*_of_pair(manager_id, report_id))).all())
 
 
+def pair_actions(
+    session: Session, actor_id: int, *, manager_id: int, report_id: int
+) -> list[ActionItemView]:
+    """Every action item of the pair, open and done, by the day of the meeting that
+    raised it (oldest first): one query after the check."""
+    actor = acting(session, actor_id)
+    require_member(actor, manager_id, report_id)
+    return _actions(session, *_of_pair(manager_id, report_id))
+
+
 @dataclass(frozen=True)
 class Meetings:
     """What the One-on-ones page shows of a pair's meetings: the one held on the day (if
-    any), the newest of all (for the export) and one page of the earlier ones."""
+    any), the one held on the day chosen (if any), the newest of all (for the export)
+    and one page of those held before the day."""
 
     today: OneOnOneView | None
     latest: OneOnOneView | None
     past: Paged[OneOnOneView]
+    chosen: OneOnOneView | None = None
 
 
 def meetings(
-    session: Session, actor_id: int, *, manager_id: int, report_id: int, day: date, window: Window
+    session: Session,
+    actor_id: int,
+    *,
+    manager_id: int,
+    report_id: int,
+    day: date,
+    window: Window,
+    chosen: date | None = None,
 ) -> Meetings:
-    """The pair's meeting on ``day``, its newest meeting and one ``window`` of the ones
+    """The pair's meeting on ``day`` and on ``chosen`` (a day the manager picked to
+    record or edit), its newest meeting (by the day held) and one ``window`` of the ones
     held before ``day`` (newest first, with the total): five queries whatever the count.
     A page past the end reads the last page."""
     actor = acting(session, actor_id)
@@ -281,16 +301,17 @@ def meetings(
     )
     on_page = col(OneOnOne.id).in_(page_ids)
     newest = select(func.max(OneOnOne.held_on)).where(*pair).scalar_subquery()
+    days = [day] if chosen is None else [day, chosen]
     rows = session.execute(
         _named(
-            *pair, or_(on_page, col(OneOnOne.held_on) == day, col(OneOnOne.held_on) == newest)
+            *pair, or_(on_page, col(OneOnOne.held_on).in_(days), col(OneOnOne.held_on) == newest)
         ).add_columns(on_page.label("on_page"))
     ).all()
     views = dict(zip((int(r[0].id) for r in rows), _views(session, rows), strict=True))
-    today = next((v for v in views.values() if v.held_on == day), None)
     page = [views[int(r[0].id)] for r in rows if r.on_page]
     return Meetings(
-        today=today,
+        today=next((v for v in views.values() if v.held_on == day), None),
         latest=next(iter(views.values()), None),
         past=Paged(items=page, total=total, window=window),
+        chosen=next((v for v in views.values() if v.held_on == chosen), None),
     )

@@ -3,6 +3,10 @@
 - only the manager and the report of a one-on-one see it; viewers see none (nor does
   another manager: its text stays private to the pair);
 - a manager starts one-on-ones only with their own active reports (reports-to);
+- a one-on-one is recorded for the day it was held: today, or an earlier day (one held
+  while away from the app), at most ``BACKDATE_YEARS`` years back (an older day is a
+  mistyped year); never a day still ahead (a meeting not yet held has no notes: plan
+  the next one with an action item due that day); one per pair and day;
 - the manager of a one-on-one writes its notes and track notes and adds action items,
   owned by themselves or by the report;
 - the owner of an action item ticks it done (or reopens it); the manager of the
@@ -11,12 +15,43 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlmodel import Session
 
 from team.models import OneOnOne, Person
 from team.services.core.actors import Actor, require_writer
 from team.services.core.errors import InvalidInput, PermissionDenied
 from team.services.core.writes import load as load_row
+
+BACKDATE_YEARS = 3
+
+
+def earliest_day(today: date) -> date:
+    """The oldest day a one-on-one can be recorded for, ``BACKDATE_YEARS`` years back."""
+    year = today.year - BACKDATE_YEARS
+    try:
+        return today.replace(year=year)
+    except ValueError:  # 29 February
+        return today.replace(year=year, day=28)
+
+
+def check_day(day: date, today: date) -> None:
+    """``day`` as the day a one-on-one was held, or InvalidInput saying what to pick."""
+    if day > today:
+        raise InvalidInput(
+            f"{day.isoformat()} is still ahead: a one-on-one is recorded once it is held. "
+            "Pick today or the earlier day it was held; to plan the next one, add an "
+            "action item due that day.",
+            field="held_on",
+        )
+    oldest = earliest_day(today)
+    if day < oldest:
+        raise InvalidInput(
+            f"{day.isoformat()} is more than {BACKDATE_YEARS} years ago; check the year. "
+            f"One-on-ones can be recorded back to {oldest.isoformat()}.",
+            field="held_on",
+        )
 
 
 def load(session: Session, one_on_one_id: int) -> OneOnOne:

@@ -18,6 +18,7 @@ from team.services.core.tx import atomic
 from team.services.core.writes import insert, lock_row, record, save_fields
 from team.services.core.writes import load as load_row
 from team.services.one_on_ones.rules import (
+    check_day,
     current_report,
     load,
     may_tick,
@@ -43,13 +44,15 @@ def _text(
 
 @atomic
 def start(session: Session, actor_id: int, *, report_id: int, held_on: date | None = None) -> int:
-    """The manager starts a one-on-one with a report (today by default); returns its id."""
+    """The manager starts today's one-on-one with a report, or records one held on an
+    earlier day (``held_on``: rules.py says how far back); returns its id. Where it sits
+    among the pair's meetings (the history, the agenda's "since", carry-over) follows
+    the day it was held, not when it was recorded."""
     actor = acting(session, actor_id)
     require_writer(actor)
     report = current_report(session, actor, report_id)
     day = held_on or date.today()
-    if day > date.today():
-        raise InvalidInput("Start a one-on-one on the day it is held, not ahead.", field="held_on")
+    check_day(day, date.today())
     lock_row(session, Person, report_id)  # two starts of the same day take turns
     exists = session.scalar(
         select(col(OneOnOne.id)).where(
@@ -60,7 +63,9 @@ def start(session: Session, actor_id: int, *, report_id: int, held_on: date | No
     )
     if exists is not None:
         raise InvalidInput(
-            f"A one-on-one with {report.name} on {day.isoformat()} already exists; add to it."
+            f"A one-on-one with {report.name} on {day.isoformat()} already exists: pick that "
+            "day to add its notes and action items.",
+            field="held_on",
         )
     meeting = OneOnOne(manager_id=actor.id, report_id=report_id, held_on=day)
     insert(session, actor, meeting, new=day)
