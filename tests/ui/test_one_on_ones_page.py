@@ -105,7 +105,7 @@ def test_manager_holds_a_one_on_one_from_the_agenda(
     # The page says how the meeting's notes differ from a track note.
     assert forms.NOTES_AND_TRACKS in [c.value for c in at.caption]
     assert at.text_input(key="oo_track").help == forms.TRACK_HELP
-    assert at.text_area(key="oo_notes").help == forms.NOTES_HELP
+    assert at.text_area(key=forms.notes_key(meeting.id or 0)).help == forms.NOTES_HELP
 
     at.text_input(key="oo_track").input("Career growth")
     at.text_area(key="oo_track_body").input("Wants to present at the **all-hands**")
@@ -140,9 +140,9 @@ def test_manager_saves_notes(
     app_engine: Engine, open_app: Callable[..., AppTest], setup: Setup
 ) -> None:
     with Session(app_engine) as session:
-        one_on_ones.start(session, setup.team.manager, report_id=setup.team.ic)
+        meeting = one_on_ones.start(session, setup.team.manager, report_id=setup.team.ic)
     at = open_app(setup.team.manager, "one_on_ones")
-    at.text_area(key="oo_notes").input("Peeking analysis landed well.")
+    at.text_area(key=forms.notes_key(meeting)).input("Peeking analysis landed well.")
     at.button(key="FormSubmitter:oo_notes_form-Save notes").click().run()
     assert_no_exception(at)
     assert "Notes saved." in _texts(at)

@@ -1,7 +1,9 @@
 """One-on-ones: the manager picks a report and gets an agenda built from live state,
-starts today's meeting, keeps notes in tracks and adds action items; the report sees
-their own one-on-ones and ticks their own action items. Every write goes through a
-service, which checks the rules again."""
+starts today's meeting (or picks an earlier day to record one held while away from the
+app, or to add to a past one), keeps notes in tracks and adds action items; the report
+sees their own one-on-ones and ticks their own action items; either downloads the
+pair's action items as CSV. Every write goes through a service, which checks the rules
+again."""
 
 from __future__ import annotations
 
@@ -16,7 +18,6 @@ from team.services.core.errors import TeamError
 from team.services.core.paging import Window
 from team.services.inbox.my_work import AssignedQuestion
 from team.services.notes.reads import NoteItem
-from team.services.one_on_ones import agenda as agendas
 from team.services.one_on_ones import writes as one_on_ones
 from team.services.one_on_ones.agenda import Agenda, Section
 from team.services.one_on_ones.agenda_sections import FindingItem, ReviewItem
@@ -170,18 +171,24 @@ def _agenda_view(person: PersonView, pair: Pair, agenda: Agenda) -> None:
 
 
 def _meeting_body(
-    person: PersonView, pair: Pair, meeting: OneOnOneView, today: date, *, tick: bool = True
+    person: PersonView,
+    pair: Pair,
+    meeting: OneOnOneView,
+    today: date,
+    *,
+    tick: bool = True,
+    edit: bool = False,
 ) -> None:
     """Notes, tracks and action items; items are ticked here only when ``tick`` (open
-    items of past meetings are ticked on the agenda, where they carry over)."""
+    items of past meetings are ticked on the agenda, where they carry over), track
+    notes fixed only when ``edit``."""
     st.markdown("**Notes**")
     st.markdown(safe_markdown(meeting.notes) if meeting.notes else "_No notes._")
-    editable = tick and person.id == pair.manager_id
     for track, notes in meeting.by_track().items():
         st.markdown(f"**Track notes · {plain(track)}**")
         for note in notes:
             st.markdown(safe_markdown(note.body))
-            if editable:
+            if edit:
                 forms.edit_track_note(person, note)
     if not tick and meeting.actions:
         st.markdown(
@@ -195,25 +202,30 @@ def _meeting_body(
         _action_row(person, pair, item, today)
 
 
-def _today(person: PersonView, pair: Pair, meeting: OneOnOneView | None, today: date) -> None:
-    st.header("Today's one-on-one", anchor=False)
+def meeting_title(day: date, today: date) -> str:
+    return "Today's one-on-one" if day == today else f"One-on-one of {forms.day_label(day)}"
+
+
+def _meeting(
+    person: PersonView, pair: Pair, meeting: OneOnOneView | None, day: date, today: date
+) -> None:
+    """The meeting of ``day`` (today unless the manager picked another): its notes and
+    action items, and for its manager the forms to add to them; or, when there is none
+    yet, the button that starts (today) or records (an earlier day) it."""
     holder = person.id == pair.manager_id
     if meeting is None:
         if holder and pair.current:
-            st.caption("Start it to keep notes in tracks and add action items.")
-            if st.button("Start today's one-on-one", key="oo_start", type="primary"):
-                attempt(
-                    bind(one_on_ones.start, person.id, report_id=pair.report_id),
-                    "One-on-one started.",
-                    key="oo_start",
-                )
+            forms.record_button(person, pair, day, today)
         else:
             st.caption(
                 f"No one-on-one today. When {plain(pair.manager)} starts one, its notes and "
                 "action items appear here."
             )
         return
-    _meeting_body(person, pair, meeting, today)
+    past = day != today
+    _meeting_body(person, pair, meeting, today, tick=not past, edit=holder)
+    if past and any(not a.done for a in meeting.actions):
+        st.caption(forms.TICK_ON_AGENDA)
     if holder:
         st.caption(forms.NOTES_AND_TRACKS)
         forms.notes_form(person, meeting)
@@ -237,16 +249,21 @@ def _history_view(
             "and action items."
         )
     window(past.total, key, size=past.window.size, noun="past one-on-ones")
+    editable = person.id == pair.manager_id and pair.current
+    shown = meetings.chosen.id if meetings.chosen else None
     for meeting in past.items:
         open_items = sum(not a.done for a in meeting.actions)
         card = st.expander(
-            f"{meeting.held_on.isoformat()} · {open_items} open action items",
+            f"{forms.day_label(meeting.held_on)} · {open_items} open action items"
+            + (" · open above" if meeting.id == shown else ""),
             key=meeting_key(meeting.id),
             on_change="rerun",
         )
         if card.open:  # drawn only while open: a page of closed ones costs five elements
             with card:
                 _meeting_body(person, pair, meeting, today, tick=False)
+                if editable and meeting.id != shown:
+                    forms.edit_button(pair, meeting.held_on, meeting.id)
 
 
 # --------------------------------------------------------------------------- page
@@ -295,44 +312,41 @@ def _pick(person: PersonView, pairs: list[Pair]) -> Pair | None:
     return by_manager[picked if picked is not None else mine[0].manager_id]
 
 
-def _download(agenda: Agenda, meeting: OneOnOneView | None) -> None:
-    st.download_button(
-        "Download agenda and notes (Markdown)",
-        data=agendas.to_markdown(agenda, meeting),
-        file_name=f"one-on-one-{agenda.report_id}-{agenda.day.isoformat()}.md",
-        mime="text/markdown",
-        key="oo_download",
-        on_click="ignore",  # no rerun: it could drop the file the click asks for
-        icon=":material/download:",
-    )
-
-
 def _show(person: PersonView, pair: Pair) -> None:
     today = date.today()
     history_key = f"oo_history_{pair.manager_id}_{pair.report_id}"
+    other = pair.report if person.id == pair.manager_id else pair.manager
+    st.subheader(f"With {plain(other)}", anchor=False)
+    top = st.container()  # filled once the meetings are read (they need the day picked)
+    title = st.empty()
+    recording = person.id == pair.manager_id and pair.current
+    day = forms.meeting_day(pair, today) if recording else today
     meetings = reads.meetings(
         person.id,
         manager_id=pair.manager_id,
         report_id=pair.report_id,
         day=today,
         window=Window(requested_page(history_key), HISTORY_PAGE),
+        chosen=None if day == today else day,
     )
-    other = pair.report if person.id == pair.manager_id else pair.manager
-    st.subheader(f"With {plain(other)}", anchor=False)
-    if pair.current:
-        stale_days = resources.settings().stale_after_days
-        agenda = reads.agenda_of(
-            person.id,
-            manager_id=pair.manager_id,
-            report_id=pair.report_id,
-            stale_after_days=stale_days,
-            today=today,
-        )
-        _download(agenda, meetings.latest)
-        _agenda_view(person, pair, agenda)
-    else:
-        st.info(f"{plain(pair.report)} no longer reports here; past one-on-ones stay below.")
-    _today(person, pair, meetings.today, today)
+    meeting = meetings.today if day == today else meetings.chosen
+    with top:
+        agenda = None
+        if pair.current:
+            agenda = reads.agenda_of(
+                person.id,
+                manager_id=pair.manager_id,
+                report_id=pair.report_id,
+                stale_after_days=resources.settings().stale_after_days,
+                today=today,
+            )
+        else:
+            st.info(f"{plain(pair.report)} no longer reports here; past one-on-ones stay below.")
+        forms.downloads(person, pair, agenda, meeting or meetings.latest)
+        if agenda is not None:
+            _agenda_view(person, pair, agenda)
+    title.header(meeting_title(day, today), anchor=False)
+    _meeting(person, pair, meeting, day, today)
     _history_view(person, pair, meetings, history_key, today)
 
 
