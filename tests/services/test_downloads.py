@@ -1,8 +1,8 @@
 """Every download of a team whose every text field holds the hostile corpus is safe
 where it goes: the memo and the one-on-one agenda render, in a CommonMark renderer with
 raw HTML on, to no element and no link the user did not write as text (titles, names and
-summaries literal, bodies defused, fences closed), and the audit CSV has no cell a
-spreadsheet would take for a formula."""
+summaries literal, bodies defused, fences closed), and the audit CSV and every list's
+CSV have no cell a spreadsheet would take for a formula, every title exact otherwise."""
 
 from __future__ import annotations
 
@@ -20,14 +20,19 @@ from team.services.admin import audit
 from team.services.admin.audit import AuditFilter
 from team.services.answers import writes as answers
 from team.services.answers.memo import memo
+from team.services.core.exports import FORMULA_START
 from team.services.findings import writes as findings
+from team.services.findings.export import findings_csv
 from team.services.findings.writes import FindingInput
+from team.services.inbox.export import my_work_csv
 from team.services.notes import writes as notes
 from team.services.one_on_ones import agenda
 from team.services.one_on_ones import writes as one_on_ones
 from team.services.questions import writes as questions
+from team.services.questions.export import tree_csv
 from team.services.questions.writes import SubQuestion
 from team.services.reviews import writes as reviews
+from team.services.reviews.export import reviews_csv
 from team.services.reviews.writes import ReviewInput
 from team.vocabulary import NoteKind
 from tests.e2e.payloads import EVIL, PAYLOADS, as_line, markdown_corpus, normalise
@@ -179,3 +184,23 @@ def test_the_audit_csv_has_no_formula_and_no_nan(session: Session, corpus: Corpu
     assert "nan" not in cells
     for formula in FORMULAS:  # they are there, made text
         assert "'" + formula in cells
+
+
+def test_every_list_csv_keeps_titles_and_names_exact_and_starts_no_formula(
+    session: Session, corpus: Corpus
+) -> None:
+    manager, ic = corpus.team.manager, corpus.team.ic
+    reviewed = corpus.titles[: len(PAYLOADS)]  # the questions with a finding and a review
+    lists = {  # name: (CSV, the titles and the people's names it must hold)
+        "tree": (tree_csv(session, manager, root_id=corpus.root), corpus.titles + corpus.names),
+        "findings": (findings_csv(session, manager, question_id=corpus.root), reviewed),
+        "reviews": (reviews_csv(session, manager, which="queue"), reviewed + corpus.names),
+        "my work": (my_work_csv(session, ic, stale_after_days=14), corpus.titles),
+    }
+    for name, (text, words) in lists.items():
+        rows = list(csv.reader(io.StringIO(text)))
+        cells = {cell for row in rows[1:] for cell in row}
+        assert not [c for c in cells if c.startswith(FORMULA_START)], name
+        assert "nan" not in cells, name
+        for word in words:
+            assert ("'" + word if word.startswith(FORMULA_START) else word) in cells, (name, word)

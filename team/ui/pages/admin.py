@@ -9,11 +9,11 @@ import streamlit as st
 
 from team import db
 from team.config import AuthMode, Settings
-from team.services.admin import audit
 from team.services.admin.audit import AuditFilter
 from team.services.admin.audit_words import kind_label, zone_of
 from team.services.admin.reads import PersonView
 from team.ui import auth, reads, resources, state
+from team.ui.list_exports import audit_csv_button
 from team.ui.text import plain
 from team.ui.undelivered import undelivered
 
@@ -73,19 +73,7 @@ def _audit(person: PersonView) -> None:
             "Title": st.column_config.TextColumn(width="medium"),
         },
     )
-    if st.button("Prepare CSV of all matching changes", key="audit_csv_prepare"):
-        with resources.session() as s:
-            st.session_state["audit_csv"] = (f, audit.to_csv(s, person.id, f=f))
-    prepared = st.session_state.get("audit_csv")
-    if prepared is not None and prepared[0] == f:  # not a CSV of other filters
-        st.download_button(
-            "Download CSV",
-            data=prepared[1],
-            file_name="audit-log.csv",
-            mime="text/csv",
-            key="audit_csv_download",
-            on_click="ignore",  # no rerun: it could drop the file the click asks for
-        )
+    audit_csv_button(person, f)
 
 
 def _backups() -> None:

@@ -16,6 +16,7 @@ from team.services.inbox.my_work import WorkItem
 from team.ui import auth, reads, resources, state
 from team.ui.finding_cards import finding_cards, log_finding_form
 from team.ui.labels import status_badge
+from team.ui.list_exports import my_work_csv_button
 from team.ui.navigation import PageFor, pages_once
 from team.ui.paging import requested_page, searched, window
 from team.ui.review_widgets import request_review_form, review_row
@@ -77,6 +78,8 @@ def _queue(run: _Run) -> None:
     window(queue.total, "mywork_queue", noun="questions")
     for item in queue.items:
         _queue_row(run, item)
+    if queue.total:
+        my_work_csv_button(run.person)
 
 
 def _forms(run: _Run) -> None:

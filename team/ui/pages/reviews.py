@@ -11,11 +11,13 @@ from team.services.core.paging import Paged, Window
 from team.services.reviews import rules
 from team.services.reviews.reads import ReviewView
 from team.ui import auth, reads, resources, state
+from team.ui.chips import chip
 from team.ui.labels import ago, hours_text, review_badge
+from team.ui.list_exports import reviews_csv_button
 from team.ui.note_thread import note_thread
 from team.ui.paging import requested_page, window, words
 from team.ui.review_widgets import review_actions, review_row
-from team.ui.text import plain, safe_markdown, web_link
+from team.ui.text import plain, safe_markdown
 from team.vocabulary import Role
 
 
@@ -34,7 +36,7 @@ def _thread(person: PersonView, review: ReviewView, names: dict[int, str]) -> No
     if review.resolved_at:
         who += f" · resolved {ago(review.resolved_at)}"
     st.markdown(who)
-    st.markdown(f"Artifact: {web_link(review.artifact_url)}")
+    st.markdown(f"Artifact: {chip(review.artifact_url)}")
     if review.finding_summary:
         st.markdown(f"Finding: {plain(review.finding_summary)}")
     if review.focus:
@@ -59,7 +61,7 @@ def _list(
         review_row(review, names, now=now, sla_hours=sla, key=key, on_reviews_page=True)
 
 
-def _all_open(names: dict[int, str]) -> None:
+def _all_open(person: PersonView, names: dict[int, str]) -> None:
     search = words(
         st.text_input(
             "Search", placeholder="Words in the question or the finding", key="reviews_all_search"
@@ -68,6 +70,8 @@ def _all_open(names: dict[int, str]) -> None:
     found = reads.open_reviews(window=Window(requested_page("reviews_all")), search=search)
     empty = "No open review matches; clear the search to see all." if search else ""
     _list(found, names, "all", empty or "No review is open.", "open reviews")
+    if found.total:
+        reviews_csv_button(person, "open", search=search)
 
 
 def render() -> None:
@@ -97,6 +101,8 @@ def render() -> None:
                 reviewer_id=person.id, window=Window(requested_page("reviews_queue"))
             )
             _list(queue, names, "queue", "Nothing waits on you.", "reviews")
+            if queue.total:
+                reviews_csv_button(person, "queue")
     if panes[1].open:
         with panes[1]:
             st.caption("Requests still open first, then closed ones, newest first.")
@@ -105,9 +111,11 @@ def render() -> None:
             )
             empty = "You have not asked for a review yet; do it from My work."
             _list(mine, names, "mine", empty, "review requests")
+            if mine.total:
+                reviews_csv_button(person, "mine")
     if len(panes) > 2 and panes[2].open:
         with panes[2]:
-            _all_open(names)
+            _all_open(person, names)
 
 
 if __name__ == "__main__":
