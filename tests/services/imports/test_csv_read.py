@@ -116,6 +116,12 @@ def test_each_separator_is_detected(separator: str) -> None:
     assert table.rows == ROWS
 
 
+def test_excel_unicode_text_is_read_as_utf16_with_tabs() -> None:
+    table = read_table(written(HEADER, ROWS, delimiter="\t").encode("utf-16"))
+    assert (table.encoding, table.separator) == ("utf-16", "\t")
+    assert table.rows == ROWS
+
+
 def test_separators_inside_quoted_header_names_do_not_count() -> None:
     table = read_table(b'"Title; short";"Due; date";Owner,Email\n"a";"b";"c,d"\n')
     assert table.separator == ";"
