@@ -530,3 +530,6 @@ def notify_cmd(
 
 def main() -> None:
     app()
+
+
+from team import cli_imports  # noqa: E402, F401  (its commands join `app`)

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, text
 from sqlmodel import Session, col
 
-from team.models import Project, Question, QuestionKey, utcnow
+from team.models import Event, Project, Question, QuestionKey, table_of, utcnow
+from team.services.core import events
 from team.services.core.actors import Actor
-from team.services.core.writes import lock_row, record
+from team.services.core.writes import lock_row
 from team.services.imports.plan import Item, Plan
 from team.vocabulary import Priority, QuestionStatus
 
@@ -60,7 +61,7 @@ def write_plan(
     ids: list[int | None] = [None] * len(plan.items)
     rows: dict[int, Question] = {}  # item index -> its question
     known = _read(session, [i.existing for i in plan.items if i.existing is not None], lock=True)
-    above = _read(session, _places(plan))
+    above = _read(session, _places(plan))  # where new questions go: their next positions
     done = 0
     for index, item in enumerate(plan.items):
         if item.existing is not None:
@@ -118,6 +119,13 @@ def _read(
 def _places(plan: Plan) -> list[int]:
     """The questions already there that new items go under."""
     places = {item.under for item in plan.items if item.parent is None and item.under is not None}
+    places |= {  # questions imported before that get new children now
+        existing
+        for item in plan.items
+        if item.existing is None
+        and item.parent is not None
+        and (existing := plan.items[item.parent].existing) is not None
+    }
     if plan.target.question_id is not None:
         places.add(plan.target.question_id)
     return sorted(places)
@@ -154,24 +162,42 @@ def _create(
     positions: dict[int | None, int],
 ) -> None:
     """Insert the questions of ``chunk`` (items whose parents exist by now) and their
-    events."""
+    events. Their ids are taken first, so the rows go in one executemany and each new
+    general question names itself as its root in the same INSERT."""
+    ids = _new_ids(session, len(chunk))
     made: list[Question] = []
-    for i in chunk:
+    for i, question_id in zip(chunk, ids, strict=True):
         item = plan.items[i]
         parent = _parent(plan, item, rows, above)
         parent_id = parent.id if parent is not None else None
         position = positions.get(parent_id, 0)
         positions[parent_id] = position + 1
         question = _question(plan, item, parent, position, actor)
+        question.id = question_id
+        question.root_id = question.root_id or question_id
         rows[i] = question
         made.append(question)
     session.add_all(made)
     session.flush()
-    for question in made:
-        if question.root_id is None:
-            question.root_id = question.id
-    for question in made:
-        _created_events(session, actor, question)
+    events.record_all(
+        session,
+        [e for q in made for e in _created_events(actor, q)],
+        {("question", _id(q)): q for q in made},
+    )
+
+
+def _new_ids(session: Session, count: int) -> list[int]:
+    """``count`` ids for new questions in one statement: the sequence's next values on
+    PostgreSQL; on SQLite the ids after the largest (the write lock taken at the start
+    keeps them free: SQLite gives a new row the largest id plus one)."""
+    if session.get_bind().dialect.name == "postgresql":
+        query = text(
+            "SELECT nextval(pg_get_serial_sequence('question', 'id')) "
+            "FROM generate_series(1, :count)"
+        )
+        return [int(v) for v in session.scalars(query, {"count": count})]
+    top = session.scalar(select(func.max(Question.id))) or 0
+    return list(range(top + 1, top + 1 + count))
 
 
 def _parent(
@@ -206,32 +232,33 @@ def _question(
     )
 
 
-def _created_events(session: Session, actor: Actor, question: Question) -> None:
+def _event(
+    actor: Actor, question: Question, action: str, field: str | None, old: object, new: object
+) -> Event:
+    return Event(
+        at=utcnow(),
+        actor_id=actor.id,
+        entity="question",
+        entity_id=_id(question),
+        action=action,
+        field=field,
+        old_value=events.text_of(old),
+        new_value=events.text_of(new),
+        root_id=question.root_id,
+    )
+
+
+def _created_events(actor: Actor, question: Question) -> list[Event]:
     """What creating a question records (store.insert's events), and its status when
     the file gives one other than open."""
-    root = question.root_id
-    record(session, actor, question, "created", new=question.title, root_id=root)
+    made = [_event(actor, question, "created", None, None, question.title)]
     if question.assignee_id is not None:
-        record(
-            session,
-            actor,
-            question,
-            "updated",
-            field="assignee_id",
-            new=question.assignee_id,
-            root_id=root,
-        )
+        made.append(_event(actor, question, "updated", "assignee_id", None, question.assignee_id))
     if question.status != QuestionStatus.OPEN:
-        record(
-            session,
-            actor,
-            question,
-            "updated",
-            field="status",
-            old=QuestionStatus.OPEN,
-            new=question.status,
-            root_id=root,
+        made.append(
+            _event(actor, question, "updated", "status", QuestionStatus.OPEN, question.status)
         )
+    return made
 
 
 def _update(
@@ -243,29 +270,23 @@ def _update(
 ) -> int:
     """Set what the file changed on questions an earlier import made: one event per
     changed field and a new version, as an edit on the page would; how many changed."""
-    changed_rows = 0
+    made: list[Event] = []
+    touched: dict[tuple[str, int], object] = {}
     now = utcnow()
     for index, question in rows.items():
         wanted = _wanted(plan.items[index], fields)
         changed = {k: getattr(question, k) for k, v in wanted.items() if getattr(question, k) != v}
         if not changed:
             continue
-        changed_rows += 1
+        touched[("question", _id(question))] = question
         for name, old in changed.items():
-            record(
-                session,
-                actor,
-                question,
-                "updated",
-                field=name,
-                old=old,
-                new=wanted[name],
-                root_id=question.root_id,
-            )
+            made.append(_event(actor, question, "updated", name, old, wanted[name]))
             setattr(question, name, wanted[name])
         question.version += 1
         question.updated_at = now
-    return changed_rows
+    session.flush()
+    events.record_all(session, made, touched)
+    return len(touched)
 
 
 def _wanted(item: Item, fields: Sequence[str]) -> dict[str, Any]:
@@ -291,10 +312,12 @@ def _id(question: Question) -> int:
 
 
 def _keys(session: Session, plan: Plan, rows: dict[int, Question]) -> None:
+    """The keys of the new questions, in one executemany (the ORM would send one INSERT
+    a row to learn ids nobody needs)."""
     keys = [
-        QuestionKey(project_id=plan.target.project_id, key=item.key, question_id=_id(rows[i]))
+        {"project_id": plan.target.project_id, "key": item.key, "question_id": _id(rows[i])}
         for i, item in enumerate(plan.items)
         if item.key and item.existing is None
     ]
     if keys:
-        session.add_all(keys)
+        session.connection().execute(insert(table_of(QuestionKey)), keys)

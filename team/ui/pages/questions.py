@@ -12,7 +12,7 @@ from team.services.core.paging import Window
 from team.services.findings.rules import may_log
 from team.services.questions.tree import TreeNode
 from team.services.questions.view import TreeView
-from team.ui import auth, reads, state
+from team.ui import auth, import_panel, reads, state
 from team.ui.finding_cards import finding_cards, log_finding_form
 from team.ui.labels import COVERAGE_HELP, status_badge
 from team.ui.paging import pager, requested_page
@@ -236,9 +236,12 @@ def render() -> None:
     state.show_flash()
     if person.role == Role.MANAGER:
         new_question_form(person)
+    importing = st.container()  # filled once the question open below is known
     state.keep_question()
     root_id = pick_root()
     if root_id is None:
+        with importing:
+            import_panel.panel(person, None)
         st.info(
             "No general questions yet. "
             + (
@@ -254,6 +257,8 @@ def render() -> None:
         root_id=root_id, node_id=node_id, window=Window(requested_page(rows_key), ROWS)
     )
     node = view.node
+    with importing:
+        import_panel.panel(person, (node.question.id, node.question.title))
     people = reads.all_people()
     names = names_of(people)
     projects = {p.id: p.name for p in reads.all_projects()}

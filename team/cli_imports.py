@@ -1,0 +1,225 @@
+"""`team import-outline` and `team import-csv`: bring an indented outline or a tracker's
+CSV export in as question trees, as the Questions page does. Every problem is printed by
+line or row, nothing is written while one remains, and the exit code is 1."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from sqlalchemy import select
+from sqlmodel import Session, col
+
+from team import db
+from team.cli import ConfigOption, _engine, _fail, _searcher, _settings, _shown, app
+from team.models import Project
+from team.services.core.errors import TeamError
+from team.services.imports import columns
+from team.services.imports.columns import Column
+from team.services.imports.csv_plan import Choices, import_csv, plan_csv
+from team.services.imports.csv_read import read_table
+from team.services.imports.outline import import_outline, plan_outline
+from team.services.imports.plan import Plan
+from team.services.imports.problems import ImportRefused
+from team.services.imports.write import Imported
+
+Under = Annotated[
+    int | None, typer.Option("--under", help="id of the question the import goes under")
+]
+ProjectName = Annotated[
+    str | None,
+    typer.Option("--project", help="or: the project whose new general questions these are"),
+]
+As = Annotated[str, typer.Option("--as", help="import as this person (their email)")]
+DryRun = Annotated[
+    bool, typer.Option("--dry-run", help="check the file and show what it would do; write nothing")
+]
+
+
+def _read(file: Path) -> bytes:
+    if str(file) == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return file.read_bytes()
+    except OSError as exc:
+        _fail(f"cannot read {file}: {exc.strerror or exc}; check the path.")
+
+
+def _project(session: Session, name: str | None, under: int | None) -> int | None:
+    if under is not None and name is not None:
+        _fail("give --under or --project, not both.")
+    if under is None and name is None:
+        _fail("say where the questions go: --under QUESTION_ID or --project NAME.")
+    if name is None:
+        return None
+    found = session.scalar(select(col(Project.id)).where(col(Project.name) == name))
+    if found is None:
+        _fail(f"no project is called {name!r}; use a project's name as the Team page shows it.")
+    return found
+
+
+def _refused(exc: ImportRefused) -> NoReturn:
+    for line in exc.lines():
+        typer.echo(_shown(line), err=True)
+    _fail(f"nothing was imported: {len(exc.problems):,} problem(s) to fix in the file.")
+
+
+def _progress(done: int, total: int) -> None:
+    typer.echo(f"\r{done:,} of {total:,} questions", err=True, nl=done == total)
+
+
+def _tree(plan: Plan) -> str:
+    lines = [
+        f"{'  ' * depth}- {_shown(item.title)}"
+        + (" (updates an earlier import)" if item.existing else "")
+        for item, depth in zip(plan.items, plan.depths, strict=True)
+    ]
+    where = (
+        f"under “{_shown(plan.target.title)}”"
+        if plan.target.question_id
+        else (f"as new general questions of {_shown(plan.target.title)}")
+    )
+    return "\n".join([f"Would import {plan.new:,} new, {plan.updated:,} known, {where}:", *lines])
+
+
+def _done(result: Imported) -> str:
+    return (
+        f"Imported: {result.created:,} created, {result.updated:,} updated, "
+        f"{result.unchanged:,} unchanged."
+    )
+
+
+@app.command("import-outline")
+def import_outline_cmd(
+    file: Annotated[Path, typer.Argument(help="an indented list (Markdown or plain); - for stdin")],
+    email: As,
+    under: Under = None,
+    project: ProjectName = None,
+    dry_run: DryRun = False,
+    config: ConfigOption = None,
+) -> None:
+    """Create a question tree from an indented outline, one question a line, with
+    @name, due:, priority: and technique: at a line's end."""
+    settings = _settings(config)
+    text = _read(file).decode("utf-8-sig", errors="replace")
+    engine = _engine(settings, migrate=False)
+    try:
+        with db.session_scope(engine) as session:
+            who = _searcher(session, email)
+            project_id = _project(session, project, under)
+            techniques = settings.techniques
+            if dry_run:
+                plan = plan_outline(
+                    session,
+                    who.id,
+                    text=text,
+                    under_id=under,
+                    project_id=project_id,
+                    techniques=techniques,
+                )
+                typer.echo(_tree(plan))
+                return
+            result = import_outline(
+                session,
+                who.id,
+                text=text,
+                under_id=under,
+                project_id=project_id,
+                techniques=techniques,
+                progress=_progress,
+            )
+    except ImportRefused as exc:
+        _refused(exc)
+    except TeamError as exc:
+        _fail(str(exc))
+    typer.echo(_done(result))
+
+
+@app.command("import-csv")
+def import_csv_cmd(
+    file: Annotated[Path, typer.Argument(help="a CSV export (Jira, Linear, GitHub, a sheet)")],
+    email: As,
+    under: Under = None,
+    project: ProjectName = None,
+    column: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--column",
+            help="FIELD=HEADER to read a field from a column (repeatable), e.g. title=Summary; "
+            "the rest are guessed from the header",
+        ),
+    ] = None,
+    encoding: Annotated[
+        str | None, typer.Option(help="utf-8, utf-16 or latin-1 (default: detected)")
+    ] = None,
+    separator: Annotated[
+        str | None, typer.Option(help="',' ';' or 'tab' (default: detected)")
+    ] = None,
+    date_order: Annotated[
+        str | None, typer.Option("--date-order", help="dmy or mdy for dates like 03/04/2026")
+    ] = None,
+    dry_run: DryRun = False,
+    config: ConfigOption = None,
+) -> None:
+    """Create questions from a CSV, or update those an earlier import of the same keys
+    made."""
+    settings = _settings(config)
+    data = _read(file)
+    sep = "\t" if separator == "tab" else separator
+    engine = _engine(settings, migrate=False)
+    try:
+        table = read_table(data, encoding=encoding, separator=sep)
+        mapping = columns.guess_mapping(table.header)
+        mapping.update(_columns(column or [], table.header))
+        typer.echo(
+            "Columns: "
+            + ", ".join(f"{c.label} ← {_shown(table.header[i])}" for c, i in mapping.items()),
+            err=True,
+        )
+        choices = Choices(mapping, date_order, columns.id_column(table.header, mapping))
+        with db.session_scope(engine) as session:
+            who = _searcher(session, email)
+            project_id = _project(session, project, under)
+            if dry_run:
+                plan = plan_csv(
+                    session,
+                    who.id,
+                    table=table,
+                    choices=choices,
+                    under_id=under,
+                    project_id=project_id,
+                    techniques=settings.techniques,
+                )
+                typer.echo(_tree(plan))
+                return
+            result = import_csv(
+                session,
+                who.id,
+                table=table,
+                choices=choices,
+                under_id=under,
+                project_id=project_id,
+                techniques=settings.techniques,
+                progress=_progress,
+            )
+    except ImportRefused as exc:
+        _refused(exc)
+    except TeamError as exc:
+        _fail(str(exc))
+    typer.echo(_done(result))
+
+
+def _columns(given: list[str], header: tuple[str, ...]) -> dict[Column, int]:
+    chosen: dict[Column, int] = {}
+    for pair in given:
+        field, _, name = pair.partition("=")
+        try:
+            column = Column(field.strip().lower())
+        except ValueError:
+            _fail(f"--column {pair!r}: {field!r} is not a field; use one of {', '.join(Column)}.")
+        if name not in header:
+            _fail(f"--column {pair!r}: the file has no column {name!r}.")
+        chosen[column] = header.index(name)
+    return chosen

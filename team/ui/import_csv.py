@@ -1,0 +1,172 @@
+"""Import questions from a CSV: upload, see how it was read, map its columns (guessed
+from the header names), check it (a dry run listing every problem by row), import."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import streamlit as st
+
+from team.services.admin.reads import PersonView
+from team.services.core.errors import TeamError
+from team.services.imports import columns
+from team.services.imports.columns import Column, Mapping
+from team.services.imports.csv_plan import Choices, import_csv, plan_csv
+from team.services.imports.csv_read import ENCODINGS, MAX_BYTES, SEPARATORS, Table, read_table
+from team.services.imports.plan import Plan
+from team.services.imports.problems import ImportRefused
+from team.ui import imports, reads, resources, state
+from team.ui.imports import Where
+from team.ui.text import plain
+
+TABLE = "imp_csv_table"  # session key: ((file digest, encoding, separator), Table | None)
+PLAN = "imp_csv_plan"  # session key: (what was checked, its plan)
+ORDERS = {None: "As the dates tell (day first if they don't)", "dmy": "Day first: 20/12/2026",
+          "mdy": "Month first: 12/20/2026"}  # fmt: skip
+SAMPLE_ROWS = 5
+
+
+def form(person: PersonView, where: Where) -> None:
+    upload = st.file_uploader(
+        f"CSV file (Jira, Linear, GitHub issues, a sheet; up to {MAX_BYTES // 2**20} MB)",
+        type=["csv", "tsv", "txt"],
+        key="imp_csv_file",
+    )
+    if upload is None:
+        st.caption(
+            "Export the issues of your tracker as CSV, or save a sheet as CSV. Rows name "
+            "their parent by its key; importing the same file again updates the questions "
+            "it made instead of adding them twice."
+        )
+        return
+    data = upload.getvalue()
+    c1, c2, c3 = st.columns(3)
+    encoding = c1.selectbox(
+        "Encoding", [None, *ENCODINGS], format_func=_encoding_label, key="imp_csv_encoding"
+    )
+    separator = c2.selectbox(
+        "Separator", [None, *SEPARATORS], format_func=_separator_label, key="imp_csv_separator"
+    )
+    order = c3.selectbox(
+        "Dates like 03/04/2026", list(ORDERS), format_func=ORDERS.__getitem__, key="imp_csv_dates"
+    )
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    table = _table(data, digest, encoding, separator)
+    if table is None:
+        return
+    st.caption(
+        f"Read as {ENCODINGS[table.encoding]}, separated by {SEPARATORS[table.separator]}s: "
+        f"{len(table.rows):,} rows, {len(table.header)} columns."
+    )
+    st.dataframe(_sample(table), hide_index=True, key="imp_csv_sample")
+    mapping = _mapping(table, digest)
+    choices = Choices(mapping, order, columns.id_column(table.header, mapping))
+    asked = (digest, encoding, separator, order, tuple(sorted(mapping.items())), where)
+    if st.button("Check the file (dry run)", key="imp_csv_check", icon=":material/rule:"):
+        st.session_state[PLAN] = (asked, _plan(person, table, choices, where))
+    shown = st.session_state.get(PLAN)
+    if shown is None or shown[0] != asked or not isinstance(shown[1], Plan):
+        return
+    plan: Plan = shown[1]
+    imports.preview(plan, {p.id: p.name for p in reads.all_people()})
+    if st.button(
+        f"Import {len(plan.items):,} row{'s' if len(plan.items) != 1 else ''}",
+        type="primary",
+        key="imp_csv_import",
+    ):
+        _import(person, table, choices, where)
+
+
+def _encoding_label(code: str | None) -> str:
+    return "Detect" if code is None else ENCODINGS[code]
+
+
+def _separator_label(separator: str | None) -> str:
+    return "Detect" if separator is None else SEPARATORS[separator].capitalize()
+
+
+def _table(data: bytes, digest: str, encoding: str | None, separator: str | None) -> Table | None:
+    """The file read (kept for the session while the file and choices stay), or None
+    with its problems shown."""
+    asked = (digest, encoding, separator)
+    kept = st.session_state.get(TABLE)
+    if kept is None or kept[0] != asked:
+        try:
+            kept = (asked, read_table(data, encoding=encoding, separator=separator))
+        except ImportRefused as exc:
+            kept = (asked, exc)
+        st.session_state[TABLE] = kept
+    if isinstance(kept[1], ImportRefused):
+        imports.refused(kept[1])
+        return None
+    return kept[1]
+
+
+def _sample(table: Table) -> pd.DataFrame:
+    return pd.DataFrame(list(table.rows[:SAMPLE_ROWS]), columns=list(_headers(table)))
+
+
+def _headers(table: Table) -> list[str]:
+    return [name or f"(column {i + 1})" for i, name in enumerate(table.header)]
+
+
+def _mapping(table: Table, digest: str) -> Mapping:
+    """A picker per field, starting from the guess; {field: column index}."""
+    guessed = columns.guess_mapping(table.header)
+    names = _headers(table)
+    options: list[int | None] = [None, *range(len(names))]
+    st.markdown("**Which column holds what**")
+    mapping: Mapping = {}
+    grid = st.columns(3)
+    for at, column in enumerate(Column):
+        key = f"imp_map_{column.value}_{digest}"
+        state.start_widgets({key: guessed.get(column)})
+        picked = grid[at % 3].selectbox(
+            column.label,
+            options,
+            format_func=lambda i: "(not imported)" if i is None else names[i],
+            key=key,
+        )
+        if picked is not None:
+            mapping[column] = picked
+    return mapping
+
+
+def _plan(person: PersonView, table: Table, choices: Choices, where: Where) -> Plan | None:
+    try:
+        with resources.session() as session:
+            return plan_csv(
+                session,
+                person.id,
+                table=table,
+                choices=choices,
+                under_id=where.under_id,
+                project_id=where.project_id,
+                techniques=imports.techniques(),
+            )
+    except ImportRefused as exc:
+        imports.refused(exc)
+    except TeamError as exc:
+        st.error(plain(exc.message), icon=":material/warning:")
+    return None
+
+
+def _import(person: PersonView, table: Table, choices: Choices, where: Where) -> None:
+    result = imports.run(
+        lambda session, tick: import_csv(
+            session,
+            person.id,
+            table=table,
+            choices=choices,
+            under_id=where.under_id,
+            project_id=where.project_id,
+            techniques=imports.techniques(),
+            progress=tick,
+        ),
+        total=len(table.rows),
+        key="imp_csv",
+    )
+    if result is not None:
+        st.session_state.pop(PLAN, None)
+        imports.finished(result, where)
