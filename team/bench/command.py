@@ -10,6 +10,7 @@ from typing import TextIO
 from sqlmodel import Session
 
 from team.bench.databases import BenchError
+from team.bench.import_costs import ImportCosts
 from team.bench.notify_costs import INBOX_PAGE, NotifyCosts
 from team.bench.report import report
 from team.bench.runner import Options, SizeResult, run
@@ -104,6 +105,10 @@ def bench(
     search = SearchCosts(progress) if options.pages is None or "search" in options.pages else None
     # The notifications' costs, when the inbox ("Needs my attention") is measured.
     notify = NotifyCosts(progress) if options.pages is None or INBOX_PAGE in options.pages else None
+    # The imports' costs, with the Questions page (where imports are).
+    imports = (
+        ImportCosts(progress) if options.pages is None or "questions" in options.pages else None
+    )
 
     def after(results: list[SizeResult], folder: Path) -> None:
         if verbose:
@@ -112,13 +117,18 @@ def bench(
             in_browser.extend(_browser_lines(results[-1], folder, options.repeat))
         if notify is not None:  # before search: on PostgreSQL it takes the schema back
             notify.after(results, folder)
-        if search is not None:  # last: on PostgreSQL it writes to the database
+        if search is not None:  # on PostgreSQL it writes to the database
             search.after(results, folder)
+        if imports is not None:  # last: on PostgreSQL it adds 21,000 questions
+            imports.after(results, folder)
 
     results = run(options, progress=progress, after=after, each=search.each if search else None)
     backend = shown(options.url) if options.url else "SQLite (one file per size)"
     extra = (
-        in_browser + (notify.lines(results) if notify else []) + (search.lines() if search else [])
+        in_browser
+        + (notify.lines(results) if notify else [])
+        + (search.lines() if search else [])
+        + (imports.lines() if imports else [])
     )
     lines = report(
         results, backend=backend, repeat=options.repeat, budget=options.budget, extra=extra

@@ -1,5 +1,5 @@
 """Counting the SQL statements a piece of code sends: the tests that prove a read or a
-write costs the same number of statements whatever the data."""
+write costs the same number of statements whatever the data, and the bench."""
 
 from __future__ import annotations
 

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import Session
 
+from team.bench.statements import counting
 from team.models import ActionItem, Event, Finding, Note, OneOnOne, ReviewRequest
 from team.services.admin import audit
 from team.services.admin.audit import AuditFilter
@@ -27,7 +28,6 @@ from team.vocabulary import (
     Role,
 )
 from tests.factories import Team, make_team, node, pk
-from tests.statements import counting
 
 BERLIN = "Europe/Berlin"
 T0 = datetime(2026, 10, 1, 9, tzinfo=UTC)

@@ -17,6 +17,7 @@ from datetime import date
 import pytest
 from sqlmodel import Session
 
+from team.bench.statements import counting
 from team.services.core.errors import PermissionDenied
 from team.services.core.exports import FORMULA_START
 from team.services.findings import writes as findings
@@ -33,7 +34,6 @@ from team.services.reviews.writes import ReviewInput
 from team.vocabulary import Confidence, FindingKind, Priority, QuestionStatus
 from tests.factories import Team, make_team, root
 from tests.raw_words import raw_names_in
-from tests.statements import counting
 
 URL = "https://team.example.com"
 PR = "https://github.com/acme/churn/pull/418"

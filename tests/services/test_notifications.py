@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session, col
 
+from team.bench.statements import counting
 from team.models import Answer, Finding, Follow, Notification, Person, Question, ReviewRequest
 from team.services.admin.people import set_person_active
 from team.services.answers.writes import AnswerInput, save_answer
@@ -34,7 +35,6 @@ from team.vocabulary import (
     Role,
 )
 from tests.factories import Team, pk, root
-from tests.statements import counting
 
 K = NotificationKind
 PR = "https://github.com/acme/churn/pull/7"

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 from sqlmodel import Session
 
+from team.bench.statements import counting
 from team.models import Finding, Question
 from team.services.core.paging import Window
 from team.services.notes import writes as notes
@@ -25,7 +26,6 @@ from tests.services.test_one_on_ones import (
     _meeting,
     _question,
 )
-from tests.statements import counting
 
 
 def _bounded(session: Session, team: Team, limit: int) -> agenda.Agenda:

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import Session, SQLModel, col
 
+from team.bench.statements import counting
 from team.models import ActionItem, Event, Finding, OneOnOne, Person, Question, utcnow
 from team.services.core.errors import InvalidInput, PermissionDenied, StaleEdit
 from team.services.findings import writes as findings
@@ -25,7 +26,6 @@ from team.services.questions.writes import SubQuestion
 from team.services.reviews import writes as reviews
 from team.vocabulary import NoteKind, QuestionStatus
 from tests.factories import Team, backdate_question, root
-from tests.statements import counting
 
 STALE = 14
 PR = "https://github.com/example-org/churn/pull/7"

@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 from sqlmodel import Session, col
 
+from team.bench.statements import counting
 from team.models import Event, Finding, OneOnOne, Person
 from team.services.core.errors import InvalidInput, PermissionDenied, StaleEdit
 from team.services.core.paging import Window
@@ -19,7 +20,6 @@ from team.services.one_on_ones import agenda, reads, rules
 from team.services.one_on_ones import writes as oo
 from tests.factories import Team
 from tests.services.test_one_on_ones import STALE, _age, _finding, _question
-from tests.statements import counting
 
 TODAY = date.today()
 THURSDAY, TUESDAY = TODAY - timedelta(days=2), TODAY - timedelta(days=4)

@@ -13,12 +13,12 @@ import pytest
 from sqlalchemy import update
 from sqlmodel import Session, col
 
+from team.bench.statements import counting
 from team.models import Person, utcnow
 from team.services.core.errors import PermissionDenied
 from team.services.one_on_ones import export
 from team.services.one_on_ones import writes as oo
 from tests.factories import Team
-from tests.statements import counting
 
 TODAY = date.today()
 FORMULAS = ['=HYPERLINK("http://evil.example","x")', "@SUM(1+1)", "+1-1", "-2+3"]

@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlmodel import Session, col
 
+from team.bench.statements import counting
 from team.models import Event, Finding, Person, Project, Question
 from team.services.admin import people as team_admin
 from team.services.admin import projects as admin_projects
@@ -25,7 +26,6 @@ from team.services.questions import writes as questions
 from team.services.questions.writes import QuestionCreate, SubQuestion
 from team.vocabulary import QuestionStatus, Role
 from tests.factories import Team, root
-from tests.statements import counting
 
 TODAY = date(2026, 6, 15)
 

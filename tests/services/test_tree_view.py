@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import Session
 
+from team.bench.statements import counting
 from team.models import Question
 from team.services.core.errors import NotFound
 from team.services.core.paging import Window
@@ -16,7 +17,6 @@ from team.services.questions import view as tree_view
 from team.services.questions.view import DIAGRAM_CHILDREN, DIAGRAM_NODES
 from team.vocabulary import QuestionStatus
 from tests.factories import Team, node, pk
-from tests.statements import counting
 
 S = QuestionStatus
 

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlmodel import Session
 
+from team.bench.statements import counting
 from team.models import Finding, Note, ReviewRequest, utcnow
 from team.services.core.paging import Paged, Window
 from team.services.findings import reads as findings_reads
@@ -25,7 +26,6 @@ from team.services.questions.writes import SubQuestion
 from team.services.reviews import reads as reviews_reads
 from team.vocabulary import FindingStatus, NoteKind, QuestionStatus, ReviewStatus
 from tests.factories import Team
-from tests.statements import counting
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 URL = "https://github.com/acme/churn/pull/7"
