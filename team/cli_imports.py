@@ -67,7 +67,9 @@ def _refused(exc: ImportRefused) -> NoReturn:
 
 
 def _progress(done: int, total: int) -> None:
-    typer.echo(f"\r{done:,} of {total:,} questions", err=True, nl=done == total)
+    """A line at each tenth of the way (the writer calls this after each batch)."""
+    if total and done and (done == total or done * 10 // total > (done - 1) * 10 // total):
+        typer.echo(f"import: {done:,} of {total:,} questions", err=True)
 
 
 def _tree(plan: Plan) -> str:
