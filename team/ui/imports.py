@@ -61,7 +61,7 @@ def preview(plan: Plan, names: dict[int, str]) -> None:
         facts = [
             f"@{names.get(item.assignee_id, '?')}" if item.assignee_id else "",
             item.technique or "",
-            item.priority.label if item.priority else "",
+            f"{item.priority.label} priority" if item.priority else "",
             f"due {item.due_date.isoformat()}" if item.due_date else "",
             item.status.label if item.status else "",
             "updates an earlier import" if item.existing else "",
