@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlmodel import Session
 
@@ -73,6 +73,8 @@ def read_outline(text: str) -> tuple[list[Read], list[Problem]]:
         body = _BULLET.sub("", line[len(indent) :], count=1).strip()
         try:
             words = breakdown.read_line(number, body)
+            # A title is one line of single spaces, as every other way of writing one.
+            words = replace(words, title=" ".join(words.title.split()))
         except InvalidInput as exc:
             problems.append(Problem(number, exc.message.removeprefix(f"Line {number}: ")))
             continue
