@@ -15,6 +15,7 @@ from team.services.questions.view import TreeView
 from team.ui import auth, import_panel, reads, state
 from team.ui.finding_cards import finding_cards, log_finding_form
 from team.ui.labels import COVERAGE_HELP, status_badge
+from team.ui.list_exports import findings_csv_button, tree_csv_button
 from team.ui.paging import pager, requested_page
 from team.ui.question_forms import bulk_editor, detail_actions, new_question_form
 from team.ui.text import dot_label, plain, safe_markdown
@@ -212,6 +213,8 @@ def _findings(person: PersonView, node: TreeNode) -> None:
         st.caption("No findings on this question yet.")
     pager(found, key, noun="findings, newest first")
     finding_cards(person, found.items, linked=str(linked) if linked else None)
+    if found.total or node.children:  # the file holds the findings below it too
+        findings_csv_button(person, q.id)
     if may_log(Actor.of(person), q):
         with st.expander("Log a finding", icon=":material/add_notes:"):
             log_finding_form(person, q.id, key=f"q{q.id}")
@@ -269,6 +272,7 @@ def render() -> None:
         left, right = st.columns([1, 1], gap="large")
         with left:
             _outline(view, names, rows_key)
+            tree_csv_button(person, root_id)
         with right:
             _detail(node, names, projects)
             detail_actions(person, view, people)
