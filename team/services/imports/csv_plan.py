@@ -88,7 +88,10 @@ def plan_csv(
         for number, cells in zip(table.numbers, table.rows, strict=True)
     ]
     rows = _by_ids(rows, table, choices.ids, mapping)
-    known = _known_keys(session, target, [r.key for r in rows if r.key])
+    # The rows' keys (updated if known) and their parents' (a row may go under a
+    # question an earlier import made, its key not in this file).
+    named = [k for r in rows for k in (r.key, r.parent_key) if k]
+    known = _known_keys(session, target, named)
     items = _placed(rows, known, problems)
     plan = Plan(target, tuple(items), "row", inherit=False)
     problems += check_depth(plan)
