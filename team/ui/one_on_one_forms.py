@@ -56,6 +56,7 @@ def meeting_day(pair: Pair, today: date) -> date:
         max_value=today,
         format="YYYY-MM-DD",
         help=DAY_HELP,
+        width=220,
     )
     return picked if isinstance(picked, date) and picked <= today else today
 
@@ -63,7 +64,10 @@ def meeting_day(pair: Pair, today: date) -> date:
 def record_button(person: PersonView, pair: Pair, day: date, today: date) -> None:
     """Start today's one-on-one, or record the one held on an earlier ``day``."""
     if day == today:
-        st.caption("Start it to keep notes in tracks and add action items.")
+        st.caption(
+            "Start it to keep notes in tracks and add action items. To record a one-on-one "
+            "held while away from the app, pick its day under “Held on”."
+        )
         label, done = "Start today's one-on-one", "One-on-one started."
     else:
         st.caption(

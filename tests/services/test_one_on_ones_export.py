@@ -20,7 +20,6 @@ from team.services.one_on_ones import export
 from team.services.one_on_ones import writes as oo
 from tests.factories import Team
 
-TODAY = date.today()
 FORMULAS = ['=HYPERLINK("http://evil.example","x")', "@SUM(1+1)", "+1-1", "-2+3"]
 
 
@@ -56,10 +55,17 @@ def _item(
 def test_every_item_of_the_pair_by_meeting_day_in_words(session: Session, team: Team) -> None:
     today = oo.start(session, team.manager, report_id=team.ic)
     earlier = oo.start(
-        session, team.manager, report_id=team.ic, held_on=TODAY - timedelta(days=14)
+        session, team.manager, report_id=team.ic, held_on=date.today() - timedelta(days=14)
     )  # recorded after today's, held before it
-    _item(session, team, today, "Book a slot", owner=team.manager, due=TODAY + timedelta(days=3))
-    _item(session, team, earlier, "Share the notebook", due=TODAY - timedelta(days=2))
+    _item(
+        session,
+        team,
+        today,
+        "Book a slot",
+        owner=team.manager,
+        due=date.today() + timedelta(days=3),
+    )
+    _item(session, team, earlier, "Share the notebook", due=date.today() - timedelta(days=2))
     done = _item(session, team, earlier, "Draft the MDE table")
     oo.set_done(session, team.ic, action_item_id=done, version=1)
     other = oo.start(session, team.manager, report_id=team.other_ic)
@@ -67,15 +73,15 @@ def test_every_item_of_the_pair_by_meeting_day_in_words(session: Session, team: 
     assert _rows(_csv(session, team)) == [
         ["Meeting date", "Action item", "Owner", "Due", "Status", "Done on"],
         [
-            (TODAY - timedelta(days=14)).isoformat(),
+            (date.today() - timedelta(days=14)).isoformat(),
             "Share the notebook",
             "Ines",
-            (TODAY - timedelta(days=2)).isoformat(),
+            (date.today() - timedelta(days=2)).isoformat(),
             "Overdue",
             "",
         ],
         [
-            (TODAY - timedelta(days=14)).isoformat(),
+            (date.today() - timedelta(days=14)).isoformat(),
             "Draft the MDE table",
             "Ines",
             "",
@@ -83,10 +89,10 @@ def test_every_item_of_the_pair_by_meeting_day_in_words(session: Session, team: 
             utcnow().date().isoformat(),
         ],
         [
-            TODAY.isoformat(),
+            date.today().isoformat(),
             "Book a slot",
             "Maya",
-            (TODAY + timedelta(days=3)).isoformat(),
+            (date.today() + timedelta(days=3)).isoformat(),
             "Open",
             "",
         ],
@@ -124,7 +130,9 @@ def test_only_the_pairs_two_people_export(session: Session, team: Team) -> None:
 
 
 def test_a_former_report_keeps_the_export_of_their_history(session: Session, team: Team) -> None:
-    meeting = oo.start(session, team.manager, report_id=team.ic, held_on=TODAY - timedelta(1))
+    meeting = oo.start(
+        session, team.manager, report_id=team.ic, held_on=date.today() - timedelta(1)
+    )
     _item(session, team, meeting, "Hand over the dashboard")
     session.execute(
         update(Person).where(col(Person.id) == team.ic).values(reports_to_id=team.other_manager)
@@ -139,7 +147,7 @@ def test_a_former_report_keeps_the_export_of_their_history(session: Session, tea
 def test_the_export_costs_the_same_whatever_the_items(session: Session, team: Team) -> None:
     def measure(n: int) -> int:
         meeting = oo.start(
-            session, team.manager, report_id=team.ic, held_on=TODAY - timedelta(days=n)
+            session, team.manager, report_id=team.ic, held_on=date.today() - timedelta(days=n)
         )
         for i in range(n):
             _item(session, team, meeting, f"Item {i}")

@@ -203,7 +203,9 @@ def _meeting_body(
 
 
 def meeting_title(day: date, today: date) -> str:
-    return "Today's one-on-one" if day == today else f"One-on-one of {forms.day_label(day)}"
+    """The meeting section's heading; the day in words, so a narrow screen wraps it
+    between words, not inside the date."""
+    return "Today's one-on-one" if day == today else f"One-on-one of {day:%a} {day.day} {day:%b %Y}"
 
 
 def _meeting(
@@ -254,7 +256,8 @@ def _history_view(
     for meeting in past.items:
         open_items = sum(not a.done for a in meeting.actions)
         card = st.expander(
-            f"{forms.day_label(meeting.held_on)} · {open_items} open action items"
+            f"{forms.day_label(meeting.held_on)} · {open_items} open action "
+            + ("item" if open_items == 1 else "items")
             + (" · open above" if meeting.id == shown else ""),
             key=meeting_key(meeting.id),
             on_change="rerun",
