@@ -39,6 +39,7 @@ from team.services.findings import writes as findings
 from team.services.findings.writes import FindingInput
 from team.services.notes import writes as notes
 from team.services.one_on_ones import agenda, reads
+from team.services.one_on_ones import export as one_on_one_export
 from team.services.one_on_ones import writes as one_on_ones
 from team.services.questions import status as question_status
 from team.services.questions import writes as questions
@@ -546,6 +547,12 @@ ACTIONS: dict[str, Callable[[World], Case]] = {
     ),
     "export the agenda and notes": lambda w: _meeting_read(
         w, lambda who, m: agenda.export(w.s, who, **_pair(w), one_on_one_id=m)
+    ),
+    "export the pair's action items as CSV": lambda w: _meeting_read(
+        w,
+        lambda who, _m: one_on_one_export.action_items_csv(
+            w.s, who, manager_id=w.t.manager, report_id=w.t.ic
+        ),
     ),
     "read the audit log": lambda w: _audit(w, lambda s, who, f: audit.search(s, who, f=f)[1]),
     "list the audit log's entities": lambda w: _audit(w, lambda s, who, _f: audit.entities(s, who)),

@@ -101,6 +101,7 @@ MATRIX: dict[str, Row] = {
     "read the pair's one-on-one history":              (ok,   no,   ok,   no,   no,   no),
     "build the pair's agenda":                         (ok,   no,   ok,   no,   no,   no),
     "export the agenda and notes":                     (ok,   no,   ok,   no,   no,   no),
+    "export the pair's action items as CSV":           (ok,   no,   ok,   no,   no,   no),
     "read the audit log":                              (ok,   ok,   no,   no,   no,   no),
     "list the audit log's entities":                   (ok,   ok,   no,   no,   no,   no),
     "export the audit log as CSV":                     (ok,   ok,   no,   no,   no,   no),
