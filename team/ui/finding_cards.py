@@ -16,10 +16,11 @@ from team.services.notes.reads import NoteView
 from team.services.search.kinds import Kind
 from team.ui import reads, state
 from team.ui.actions import attempt, bind, link_to, submit
+from team.ui.chips import evidence_chips
 from team.ui.labels import ago, badge, finding_badge
 from team.ui.note_thread import note_thread
 from team.ui.similar import asked_before
-from team.ui.text import plain, safe_markdown, web_link
+from team.ui.text import plain, safe_markdown
 from team.vocabulary import Confidence, FindingKind, FindingStatus
 
 FINDING_ACTIONS = {
@@ -86,8 +87,7 @@ def _finding_details(person: PersonView, finding: FindingView, thread: list[Note
     )
     if finding.body:
         st.markdown(safe_markdown(finding.body))
-    for link in finding.links:
-        st.markdown(f"- {web_link(link)}")
+    evidence_chips(finding.links)
     _finding_actions(person, finding)
     st.markdown("**Notes**")
     note_thread(person, "finding", finding.id, key=f"finding_{finding.id}", thread=thread)

@@ -16,6 +16,7 @@ from team.services.reviews import writes as reviews
 from team.services.reviews.reads import ReviewView
 from team.ui import navigation, state
 from team.ui.actions import attempt, bind, link_to, submit
+from team.ui.chips import chip
 from team.ui.labels import hours_text, review_badge
 from team.ui.navigation import PageFor
 from team.ui.text import plain
@@ -102,9 +103,9 @@ def review_row(
     on_reviews_page: bool = False,
     page_for: PageFor = navigation.page,
 ) -> None:
-    """One line of a review list: status, what, who, age and first response, drawn as a
-    single button that opens the thread (a list costs what it draws: one element a row
-    instead of a row of three)."""
+    """One line of a review list: status, what (with the artifact's chip, "PR #418 ·
+    acme/churn"), who, age and first response, drawn as a single button that opens the
+    thread (a list costs what it draws: one element a row instead of a row of three)."""
     about = plain(reviewed_title(review))
     age = hours_text(review.age_hours(now))
     waiting = (
@@ -114,7 +115,7 @@ def review_row(
     )
     must_fix = f" · {review.open_must_fix} must-fix open" if review.open_must_fix else ""
     text = (
-        f"{review_badge(review.status)} **{about}** · "
+        f"{review_badge(review.status)} **{about}** {chip(review.artifact_url, linked=False)} · "
         f"{plain(names.get(review.requester_id, '?'))} → "
         f"{plain(names.get(review.reviewer_id, '?'))}{must_fix} · {waiting} · "
         f"first response: {hours_text(review.first_response_hours())}"
