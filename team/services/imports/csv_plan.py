@@ -229,7 +229,7 @@ def _known_keys(session: Session, target: Target, keys: list[str]) -> dict[str, 
             col(QuestionKey.project_id) == target.project_id,
             col(QuestionKey.key).in_(wanted[start : start + IDS]),
         )
-        found.update(dict(session.execute(query).tuples().all()))
+        found.update(dict(session.execute(query).all()))
     return found
 
 
