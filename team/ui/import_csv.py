@@ -22,9 +22,10 @@ from team.ui.text import plain
 
 TABLE = "imp_csv_table"  # session key: ((file digest, encoding, separator), Table | None)
 PLAN = "imp_csv_plan"  # session key: (what was checked, its plan)
-ORDERS = {None: "As the dates tell (day first if they don't)", "dmy": "Day first: 20/12/2026",
+ORDERS = {"": "As the dates tell (day first if they don't)", "dmy": "Day first: 20/12/2026",
           "mdy": "Month first: 12/20/2026"}  # fmt: skip
 SAMPLE_ROWS = 5
+NOT_IMPORTED = -1  # the mapping pickers' "(not imported)"
 
 
 def form(person: PersonView, where: Where) -> None:
@@ -41,16 +42,7 @@ def form(person: PersonView, where: Where) -> None:
         )
         return
     data = upload.getvalue()
-    c1, c2, c3 = st.columns(3)
-    encoding = c1.selectbox(
-        "Encoding", [None, *ENCODINGS], format_func=_encoding_label, key="imp_csv_encoding"
-    )
-    separator = c2.selectbox(
-        "Separator", [None, *SEPARATORS], format_func=_separator_label, key="imp_csv_separator"
-    )
-    order = c3.selectbox(
-        "Dates like 03/04/2026", list(ORDERS), format_func=ORDERS.__getitem__, key="imp_csv_dates"
-    )
+    encoding, separator, order = _reading()
     digest = hashlib.sha256(data).hexdigest()[:16]
     table = _table(data, digest, encoding, separator)
     if table is None:
@@ -78,12 +70,38 @@ def form(person: PersonView, where: Where) -> None:
         _import(person, table, choices, where)
 
 
-def _encoding_label(code: str | None) -> str:
-    return "Detect" if code is None else ENCODINGS[code]
+def _reading() -> tuple[str | None, str | None, str | None]:
+    """How to read the file: its encoding, separator and date order (None: detect).
+    "Detect" is an option of its own (""), not None: Streamlit draws a None value as a
+    clearable box, and a cleared one as "Choose an option"."""
+    c1, c2, c3 = st.columns(3)
+    encoding = c1.selectbox(
+        "Encoding",
+        ["", *ENCODINGS],
+        format_func=_encoding_label,
+        key="imp_csv_encoding",
+    )
+    separator = c2.selectbox(
+        "Separator",
+        ["", *SEPARATORS],
+        format_func=_separator_label,
+        key="imp_csv_separator",
+    )
+    order = c3.selectbox(
+        "Dates like 03/04/2026",
+        list(ORDERS),
+        format_func=ORDERS.__getitem__,
+        key="imp_csv_dates",
+    )
+    return encoding or None, separator or None, order or None
 
 
-def _separator_label(separator: str | None) -> str:
-    return "Detect" if separator is None else SEPARATORS[separator].capitalize()
+def _encoding_label(code: str) -> str:
+    return ENCODINGS[code] if code else "Detect"
+
+
+def _separator_label(separator: str) -> str:
+    return SEPARATORS[separator].capitalize() if separator else "Detect"
 
 
 def _table(data: bytes, digest: str, encoding: str | None, separator: str | None) -> Table | None:
@@ -112,24 +130,27 @@ def _headers(table: Table) -> list[str]:
 
 
 def _mapping(table: Table, digest: str) -> Mapping:
-    """A picker per field, starting from the guess; {field: column index}."""
+    """A picker per field, starting from the guess; {field: column index}. "Not
+    imported" is an option of its own (-1): a None value would show Streamlit's
+    "Choose an option" placeholder, as if a choice were still missing."""
     guessed = columns.guess_mapping(table.header)
     names = _headers(table)
-    options: list[int | None] = [None, *range(len(names))]
+    options = [NOT_IMPORTED, *range(len(names))]
     st.markdown("**Which column holds what**")
     mapping: Mapping = {}
-    grid = st.columns(3)
-    for at, column in enumerate(Column):
-        key = f"imp_map_{column.value}_{digest}"
-        state.start_widgets({key: guessed.get(column)})
-        picked = grid[at % 3].selectbox(
-            column.label,
-            options,
-            format_func=lambda i: "(not imported)" if i is None else names[i],
-            key=key,
-        )
-        if picked is not None:
-            mapping[column] = picked
+    fields = list(Column)
+    for start in range(0, len(fields), 3):  # a row of three: stacked, they keep their order
+        for cell, column in zip(st.columns(3), fields[start : start + 3], strict=False):
+            key = f"imp_map_{column.value}_{digest}"
+            state.start_widgets({key: guessed.get(column, NOT_IMPORTED)})
+            picked = cell.selectbox(
+                column.label,
+                options,
+                format_func=lambda i: "(not imported)" if i == NOT_IMPORTED else names[i],
+                key=key,
+            )
+            if picked is not None and picked != NOT_IMPORTED:
+                mapping[column] = picked
     return mapping
 
 

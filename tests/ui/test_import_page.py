@@ -227,8 +227,8 @@ def test_a_jira_csv_is_mapped_checked_imported_and_imported_again_unchanged(
         Column.STATUS: "Status",
         Column.PRIORITY: "Priority",
         Column.DUE_DATE: "Due date",
-        Column.TECHNIQUE: None,
-        Column.CONTEXT: None,
+        Column.TECHNIQUE: "(not imported)",
+        Column.CONTEXT: "(not imported)",
     }
     assert not [b for b in at.button if b.key == "imp_csv_import"]
     at.button(key="imp_csv_check").click().run()
@@ -274,7 +274,7 @@ def test_a_csv_mapping_can_be_changed_by_hand(
     _upload(at, sheet, "sheet.csv")
     assert "separated by semicolons" in _texts(at)
     assert _picker(at, Column.TITLE) == "Question"
-    assert _picker(at, Column.ASSIGNEE) is None
+    assert _picker(at, Column.ASSIGNEE) == "(not imported)"
     [who] = [s for s in at.selectbox if s.key and s.key.startswith("imp_map_assignee_")]
     who.set_value(1).run()
     at.button(key="imp_csv_check").click().run()
