@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 import streamlit as st
 from sqlmodel import Session
@@ -19,6 +20,7 @@ from team.ui.actions import link_to
 from team.ui.text import plain
 
 PREVIEW_ROWS = 200  # items a preview lists; the count says how many more
+SCROLL_AFTER = 12  # items a preview shows whole; more scroll in a box
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,10 @@ def preview(plan: Plan, names: dict[int, str]) -> None:
         )
     if len(plan.items) > PREVIEW_ROWS:
         lines.append(f"- … and {len(plan.items) - PREVIEW_ROWS:,} more")
-    with st.container(height=min(420, 40 + 28 * len(lines)), key="imp_preview_box"):
+    # A short list shows whole (a height by its line count cut it short where titles
+    # wrap, at phone width); a long one scrolls in its box.
+    height: int | Literal["content"] = 420 if len(lines) > SCROLL_AFTER else "content"
+    with st.container(height=height, border=True, key="imp_preview_box"):
         st.markdown("\n".join(lines))
 
 
