@@ -35,6 +35,7 @@ from team.models import (
     TrackNote,
 )
 from team.services.admin import rules as admin_rules
+from team.services.findings.artifacts import describe
 from team.services.one_on_ones import writes as one_on_ones
 from team.services.questions import writes as questions
 from team.services.questions.writes import SubQuestion
@@ -151,8 +152,11 @@ def _finding(page: Any, server: Server, seen: h.Watch, root_id: int) -> int:
     shown = card.get_by_role("link").evaluate_all(
         "(links) => links.map((a) => [a.innerText, a.getAttribute('href')])"
     )
+    # Each link is a chip saying what it is ("link · example.org"), linking to it whole.
     shown = [(normalise(text), unquote(href)) for text, href in shown]
-    assert [link for link in ODD_LINKS if (link, link) not in shown] == []
+    chips = [(text, href) for text, href in shown if href in ODD_LINKS]
+    assert [href for _, href in chips] == ODD_LINKS
+    assert all(describe(href).label in text for text, href in chips), chips
     h.assert_harmless(page, seen)
     return int(finding.id)
 
@@ -249,7 +253,7 @@ def _review_thread(page: Any, server: Server, seen: h.Watch, rid: int) -> None:
     page.locator(f".st-key-review_row_queue_{rid} button").click()
     wait_idle(page)
     h.shows_corpus(page, "focus")
-    [artifact] = page.get_by_role("link").filter(has_text="evil.example/x)").all()
+    [artifact] = page.get_by_role("link").filter(has_text=describe(ODD_LINKS[0]).label).all()
     assert unquote(artifact.get_attribute("href")) == ODD_LINKS[0]
     form = h.form(page, f"add_note_review_{rid}")
     form.get_by_label("Add a note (Markdown)").fill(h.framed("review-note"))

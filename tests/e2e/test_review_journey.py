@@ -148,7 +148,9 @@ def test_ic_asks_manager_reviews_ic_fixes_manager_approves(server: Server, page:
     card.get_by_text(summary).first.click()
     wait_idle(page)
     expect(card.locator("strong", has_text="SMB")).to_be_visible()
-    expect(card.get_by_role("link", name=evidence)).to_have_attribute("href", evidence)
+    # Its evidence link is a chip naming the notebook.
+    notebook = card.get_by_role("link", name=re.compile(r"notebook · churn-\w+\.ipynb"))
+    expect(notebook).to_have_attribute("href", evidence)
 
     # ... then asks Maya to review it.
     page.get_by_role("tab", name="Request a review").click()
@@ -193,7 +195,9 @@ def test_ic_asks_manager_reviews_ic_fixes_manager_approves(server: Server, page:
     expect(page).to_have_url(re.compile(rf"/reviews\?review={review_id}$"))
     expect(_thread_heading(page)).to_contain_text(sub_title)
     _status_is(page, "open")
-    expect(page.get_by_role("link", name=artifact)).to_have_attribute("href", artifact)
+    # The artifact is a chip naming the pull request, a link to it.
+    chip = page.get_by_role("link", name="PR #1 · example-org/churn-analysis")
+    expect(chip).to_have_attribute("href", artifact)
 
     _click(page, "Start review")
     _flash(page, f"You started reviewing “{summary}”.")
