@@ -17,7 +17,7 @@ from team.services.imports.csv_read import ENCODINGS, MAX_BYTES, SEPARATORS, Tab
 from team.services.imports.plan import Plan
 from team.services.imports.problems import ImportRefused
 from team.ui import imports, reads, resources, state
-from team.ui.imports import Where
+from team.ui.imports import Where, upload_limit
 from team.ui.text import plain
 
 TABLE = "imp_csv_table"  # session key: ((file digest, encoding, separator), Table | None)
@@ -29,10 +29,12 @@ NOT_IMPORTED = -1  # the mapping pickers' "(not imported)"
 
 
 def form(person: PersonView, where: Where) -> None:
+    limit = upload_limit(MAX_BYTES)
     upload = st.file_uploader(
-        f"CSV file (Jira, Linear, GitHub issues, a sheet; up to {MAX_BYTES // 2**20} MB)",
+        f"CSV file (Jira, Linear, GitHub issues, a sheet; up to {limit} MB)",
         type=["csv", "tsv", "txt"],
         key="imp_csv_file",
+        max_upload_size=limit,
     )
     if upload is None:
         st.caption(

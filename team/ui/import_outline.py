@@ -32,7 +32,10 @@ def form(person: PersonView, where: Where) -> None:
         "Outline", key="imp_outline_text", height=200, placeholder=EXAMPLE, help=HELP
     )
     upload = st.file_uploader(
-        "…or upload a text or Markdown file", type=["txt", "md", "markdown"], key="imp_outline_file"
+        "…or upload a text or Markdown file",
+        type=["txt", "md", "markdown"],
+        key="imp_outline_file",
+        max_upload_size=imports.upload_limit(MAX_CHARS),
     )
     if upload is not None:
         if upload.size > MAX_CHARS:

@@ -37,6 +37,14 @@ def techniques() -> tuple[str, ...]:
     return tuple(resources.settings().techniques)
 
 
+def upload_limit(largest: int) -> int:
+    """The megabytes an uploader takes: what the import reads (``largest`` bytes,
+    rounded up) or, if smaller, what the server accepts (``server.maxUploadSize``;
+    a larger file would fail in the browser with no sentence of ours)."""
+    server = int(st.get_option("server.maxUploadSize"))
+    return max(1, min(-(-largest // 2**20), server))
+
+
 def refused(exc: ImportRefused) -> None:
     """Every problem, by line or row, as text."""
     st.error(
