@@ -9,7 +9,6 @@ from team.services.core.errors import TeamError
 from team.services.imports.outline import MAX_CHARS, import_outline, plan_outline
 from team.services.imports.plan import Plan
 from team.services.imports.problems import ImportRefused
-from team.services.questions import breakdown
 from team.ui import imports, reads, resources, state
 from team.ui.imports import Where
 from team.ui.text import plain
@@ -23,7 +22,11 @@ EXAMPLE = (
 )
 HELP = (
     "One question a line; indent a line (spaces or tabs, Markdown bullets or numbers) to "
-    "put it under the line above. " + breakdown.HELP.split(". ", 1)[1]
+    "put it under the line above. End a line with `@name` to assign it to an IC (first "
+    "name, or the start of their email), `due:2026-12-20` for its due date, "
+    "`priority:high` (low, medium, high, urgent) and `technique:modeling`, in any order. "
+    "What a line leaves out of priority, due date and technique it takes from the "
+    "question it goes under."
 )
 
 
@@ -41,6 +44,8 @@ def form(person: PersonView, where: Where) -> None:
         if upload.size > MAX_CHARS:
             st.error(f"The file is larger than {MAX_CHARS:,} bytes; split it.")
             return
+        if text.strip():
+            st.caption("The file is imported, not the text above; remove the file to use it.")
         text = upload.getvalue().decode("utf-8-sig", errors="replace")
     asked = (text, where)
     if st.button("Preview", key="imp_outline_preview", icon=":material/visibility:"):
