@@ -166,6 +166,30 @@ def test_an_outline_changed_after_its_preview_must_be_previewed_again(
     assert not [b for b in at.button if b.key == "imp_outline_create"]
 
 
+def test_an_uploaded_outline_file_is_imported_in_place_of_the_text(
+    app_engine: Engine, open_app: Callable[..., AppTest], seeded: Seeded
+) -> None:
+    at = _open(open_app, seeded)
+    at.text_area(key="imp_outline_text").input("Typed, not imported\n").run()
+    plan = "\ufeff# not a heading: a title\n   1. By region @ines\n   2. By plan\n"
+    at.file_uploader(key="imp_outline_file").set_value(("plan.md", plan.encode(), "text/markdown"))
+    at.run()
+    assert "The file is imported, not the text above" in _texts(at)
+    at.button(key="imp_outline_preview").click().run()
+    assert _preview(at).splitlines() == [
+        "- # not a heading: a title",
+        "    - By region — *@Ines*",
+        "    - By plan",
+    ]
+    at.button(key="imp_outline_create").click().run()
+    assert_no_exception(at)
+    assert [q.title for q in _questions(app_engine)[1:]] == [
+        "# not a heading: a title",
+        "By region",
+        "By plan",
+    ]
+
+
 def test_an_outline_becomes_new_general_questions_of_a_project(
     app_engine: Engine, open_app: Callable[..., AppTest], seeded: Seeded
 ) -> None:
