@@ -442,6 +442,23 @@ def test_every_problem_of_the_rows_is_listed_by_row_and_nothing_is_written(
     assert "deactivated" in problems[15]
 
 
+def test_an_unknown_technique_and_a_key_too_long_are_problems_of_their_rows(
+    session: Session, team: Team
+) -> None:
+    rows = [
+        "1;Fine;;;;;statistics;",
+        "2;Stars;;;;;astrology;",
+        f"{'K' * 201};Long key;;;;;;",
+        "4;Clean;;;;;DATA-CLEANING;",
+    ]
+    data = "\n".join([SHEET.replace(",", ";"), *rows]).encode()
+    problems = refused(session, data, team.manager, project_id=team.project)
+    assert sorted(problems) == [3, 4]
+    assert "“astrology” is not one of the team's techniques" in problems[3]
+    assert "data-cleaning" in problems[3] and "technique:" not in problems[3]
+    assert "longer than 200" in problems[4]
+
+
 def bad_file(name: str) -> tuple[bytes, list[int], str]:
     """A file that cannot be read as a table: its bytes, the rows its problems are on
     and words of the first problem."""
@@ -662,7 +679,9 @@ def changed_export(count: int) -> bytes:
     """``jira_export(count)`` edited in its tracker: every title reworded, and every row
     that had no assignee given to Ines (so rows change different sets of fields)."""
     text = jira_export(count).decode()
-    return text.replace("Question ", "Reworded question ").replace(",,To Do,", ",Ines,To Do,").encode()
+    return (
+        text.replace("Question ", "Reworded question ").replace(",,To Do,", ",Ines,To Do,").encode()
+    )
 
 
 def test_statements_grow_with_the_rows_only_through_batches(session: Session, team: Team) -> None:

@@ -15,7 +15,7 @@ from sqlmodel import Session, col
 
 from team.config import DEFAULT_TECHNIQUES
 from team.models import Event, Notification, Question
-from team.services.core.errors import PermissionDenied
+from team.services.core.errors import InvalidInput, PermissionDenied
 from team.services.imports.outline import import_outline, plan_outline
 from team.services.imports.problems import ImportRefused
 from team.services.questions import writes as questions
@@ -102,6 +102,14 @@ def test_top_lines_become_new_general_questions_of_a_project(session: Session, t
     assert [q.title for q in children(session, None, team.project)] == ["Already here", "A", "B"]
     assert old not in {q.id for q in made}
     assert {q.project_id for q in made} == {team.project}
+    logged = session.scalars(
+        select(Event).where(col(Event.entity_id).in_([q.id for q in made]))
+    ).all()
+    roots = {q.id: q.root_id for q in made}
+    assert [(e.action, e.root_id) for e in logged] == [
+        ("created", roots[e.entity_id]) for e in logged
+    ]
+    assert len(logged) == len(made)
 
 
 def test_a_title_keeps_its_words_and_loses_stray_whitespace(session: Session, team: Team) -> None:
@@ -194,8 +202,10 @@ def test_each_question_has_its_events_and_the_assignee_is_told(
 def test_an_ic_imports_under_their_own_question_and_keeps_the_work(
     session: Session, team: Team, qid: int
 ) -> None:
+    told = counts(session).notifications
     made = imported(session, team.ic, "- Split one\n  - Deeper @ines\n- Split two", under_id=qid)
     assert {(q.assignee_id, q.owner_id) for q in made} == {(team.ic, team.ic)}
+    assert counts(session).notifications == told  # nobody is told of their own act
     assert outline_of(session, qid) == [(0, "Split one"), (1, "Deeper"), (0, "Split two")]
 
 
@@ -228,7 +238,7 @@ def test_a_viewer_is_refused(session: Session, team: Team, qid: int) -> None:
 
 
 def test_an_archived_project_is_refused(session: Session, team: Team) -> None:
-    with pytest.raises(Exception, match="archived"):
+    with pytest.raises(InvalidInput, match="archived"):
         import_outline(session, team.manager, text="Old", project_id=team.archived_project)
 
 
