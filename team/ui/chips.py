@@ -5,7 +5,8 @@ from the URL alone (services/findings/artifacts.py).
 A chip is Markdown for ``st.markdown`` (or a button's label), made of user text, so:
 the label is escaped as a plain field (``text.plain``: a "]" in a file name cannot close
 the badge, a ":material/...:" or a link in it stays text); only an http(s) URL becomes a
-link, its destination escaped by ``text.web_link``; anything else is shown as text."""
+link (the whole badge, ending in an "opens" icon), its destination escaped by
+``text.web_link``; anything else is a badge of text."""
 
 from __future__ import annotations
 
