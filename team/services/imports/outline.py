@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from sqlmodel import Session
 
@@ -70,11 +70,10 @@ def read_outline(text: str) -> tuple[list[Read], list[Problem]]:
         if level is None:
             problems.append(Problem(number, _between(len(indent), widths, indent_char)))
             continue
-        body = _BULLET.sub("", line[len(indent) :], count=1).strip()
+        # Single spaces, as every title has; a tab before "@name" still ends the title.
+        body = " ".join(_BULLET.sub("", line[len(indent) :], count=1).split())
         try:
             words = breakdown.read_line(number, body)
-            # A title is one line of single spaces, as every other way of writing one.
-            words = replace(words, title=" ".join(words.title.split()))
         except InvalidInput as exc:
             problems.append(Problem(number, exc.message.removeprefix(f"Line {number}: ")))
             continue

@@ -114,8 +114,11 @@ def test_top_lines_become_new_general_questions_of_a_project(session: Session, t
 
 def test_a_title_keeps_its_words_and_loses_stray_whitespace(session: Session, team: Team) -> None:
     rid = root(session, team)
-    imported(session, team.manager, "- Why  did\tit   drop?  \n  - Which\u00a0one?", under_id=rid)
+    text = "- Why  did\tit   drop?  \n  - Which\u00a0one?\t@ines\tpriority:high"
+    imported(session, team.manager, text, under_id=rid)
     assert outline_of(session, rid) == [(0, "Why did it drop?"), (1, "Which one?")]
+    which = by_title(session)["Which one?"]
+    assert (which.assignee_id, which.priority) == (team.ic, Priority.HIGH)
 
 
 # --------------------------------------------------------------------------- per-line words
