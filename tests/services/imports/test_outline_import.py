@@ -41,7 +41,7 @@ OUTLINES = {
 
 
 def imported(session: Session, actor: int, text: str, **where: Unpack[Where]) -> list[Question]:
-    """Import ``text`` and return the questions it made, in the plan's order."""
+    """Import ``text`` and return the questions it made, in the order of their ids."""
     before = {q.id for q in session.scalars(select(Question))}
     import_outline(session, actor, text=text, techniques=TECHNIQUES, **where)
     session.expire_all()
