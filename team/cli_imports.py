@@ -19,7 +19,7 @@ from team.services.core.errors import TeamError
 from team.services.imports import columns
 from team.services.imports.columns import Column
 from team.services.imports.csv_plan import Choices, import_csv, plan_csv
-from team.services.imports.csv_read import read_table
+from team.services.imports.csv_read import read_table, read_text
 from team.services.imports.outline import import_outline, plan_outline
 from team.services.imports.plan import Plan
 from team.services.imports.problems import ImportRefused
@@ -105,9 +105,10 @@ def import_outline_cmd(
     """Create a question tree from an indented outline, one question a line, with
     @name, due:, priority: and technique: at a line's end."""
     settings = _settings(config)
-    text = _read(file).decode("utf-8-sig", errors="replace")
+    data = _read(file)
     engine = _engine(settings, migrate=False)
     try:
+        text = read_text(data)
         with db.session_scope(engine) as session:
             who = _searcher(session, email)
             project_id = _project(session, project, under)

@@ -6,6 +6,7 @@ import streamlit as st
 
 from team.services.admin.reads import PersonView
 from team.services.core.errors import TeamError
+from team.services.imports.csv_read import read_text
 from team.services.imports.outline import MAX_CHARS, import_outline, plan_outline
 from team.services.imports.plan import Plan
 from team.services.imports.problems import ImportRefused
@@ -46,7 +47,11 @@ def form(person: PersonView, where: Where) -> None:
             return
         if text.strip():
             st.caption("The file is imported, not the text above; remove the file to use it.")
-        text = upload.getvalue().decode("utf-8-sig", errors="replace")
+        try:
+            text = read_text(upload.getvalue())
+        except ImportRefused as exc:
+            imports.refused(exc)
+            return
     asked = (text, where)
     if st.button("Preview", key="imp_outline_preview", icon=":material/visibility:"):
         st.session_state[PLAN] = (asked, _plan(person, text, where))

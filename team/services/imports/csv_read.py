@@ -112,6 +112,25 @@ def read_table(data: bytes, *, encoding: str | None = None, separator: str | Non
     return table
 
 
+def read_text(data: bytes) -> str:
+    """A text file's bytes (an outline's) as text, its encoding found as a CSV's is:
+    UTF-8 with or without BOM, UTF-16, else Windows-1252/Latin-1; a binary file (a
+    workbook, a PDF) is refused with what to do."""
+    code, codec = _codec(data, None)
+    if _magic(data) or (code != "utf-16" and _binary(data[:SAMPLE])):
+        raise ImportRefused(
+            [
+                Problem(
+                    0,
+                    "This file is not text (a workbook, a PDF or an archive?): paste the "
+                    "outline, or upload it saved as plain text (.txt or .md).",
+                )
+            ],
+            noun="line",
+        )
+    return _decode(data, codec)[0]
+
+
 def _refuse_whole_file(data: bytes) -> None:
     """Refuse a file too big, empty, or of a kind that is not text, before reading it."""
     if len(data) > MAX_BYTES:
