@@ -399,13 +399,15 @@ class Follow(SQLModel, table=True):
 class QuestionKey(SQLModel, table=True):
     """The key a question had in the tracker or sheet it was imported from (a Jira
     issue key, a row ID), unique within its project: importing the same file again
-    finds the question by it and updates it instead of adding a second one. The key
-    stays with the project it was imported into, wherever the question moves."""
+    finds the question by it and updates it instead of adding a second one. A Jira
+    export's Issue id is kept too, as ``id:<id>``, since its Parent column names
+    parents by it. The keys stay with the project they were imported into, wherever the
+    question moves."""
 
     __tablename__ = "question_key"
     __table_args__ = (
         UniqueConstraint("project_id", "key", name="uq_question_key_project_id_key"),
-        UniqueConstraint("question_id", name="uq_question_key_question_id"),
+        Index("ix_question_key_question_id", "question_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     project_id: int = Field(foreign_key="project.id")

@@ -1,7 +1,8 @@
 """The keys imported questions had in the tracker or sheet they came from.
 
 - question_key: (project, key) → question, so importing the same CSV again updates the
-  questions it made instead of adding them twice.
+  questions it made instead of adding them twice (a question may also have its
+  tracker's id, ``id:<id>``, as a second key).
 
 Only a table is added: nothing existing is touched; the downgrade removes only it.
 
@@ -31,8 +32,8 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["question_id"], ["question.id"]),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("project_id", "key", name="uq_question_key_project_id_key"),
-        sa.UniqueConstraint("question_id", name="uq_question_key_question_id"),
     )
+    op.create_index("ix_question_key_question_id", "question_key", ["question_id"])
 
 
 def downgrade() -> None:

@@ -31,6 +31,7 @@ from team.services.questions.store import clean_context, clean_title
 from team.vocabulary import QuestionStatus
 
 IDS = 1000
+ALIAS = "id:"  # a question_key holding a row's id rather than its key (Jira's Issue id)
 KEY_MAX = 200
 # The question field each column sets (on an update, only the columns mapped change).
 FIELD_OF = {
@@ -89,12 +90,13 @@ def plan_csv(
     ]
     rows = _by_ids(rows, table, choices.ids, mapping)
     # The rows' keys (updated if known) and their parents' (a row may go under a
-    # question an earlier import made, its key not in this file).
+    # question an earlier import made, its key not in this file, or named by its id).
     named = [k for r in rows for k in (r.key, r.parent_key) if k]
+    named += [ALIAS + r.parent_key for r in rows if r.parent_key]
     known = _known_keys(session, target, named)
     items = _placed(rows, known, problems)
     plan = Plan(target, tuple(items), "row", inherit=False)
-    problems += check_depth(plan)
+    problems += check_depth(session, plan)
     problems += _moves(session, plan)
     if problems:
         raise ImportRefused(problems, noun="row")
@@ -203,20 +205,21 @@ def _clean(clean: Callable[[str], str], text: str, said: Callable[[str], None]) 
 
 def _by_ids(rows: list[_Row], table: Table, ids: int | None, mapping: Mapping) -> list[_Row]:
     """Parents named by another column of ids (Jira Cloud's "Parent" holds the parent's
-    Issue id, not its key) are named by their key instead."""
+    Issue id, not its key) are named by their key instead; each row keeps its id, so a
+    later file naming it as a parent finds it (kept as the key ``id:<id>``)."""
     if ids is None or Column.KEY not in mapping:
         return rows
     keys = {r.key for r in rows if r.key}
-    alias = {
-        cells[ids].strip(): row.key
-        for cells, row in zip(table.rows, rows, strict=True)
-        if row.key and cells[ids].strip()
-    }
+    with_ids = [
+        replace(r, item=replace(r.item, alias=cells[ids].strip() or None))
+        for cells, r in zip(table.rows, rows, strict=True)
+    ]
+    alias = {r.item.alias: r.key for r in with_ids if r.key and r.item.alias}
     return [
         replace(r, parent_key=alias[r.parent_key])
         if r.parent_key and r.parent_key not in keys and r.parent_key in alias
         else r
-        for r in rows
+        for r in with_ids
     ]
 
 
@@ -255,8 +258,8 @@ def _placed(rows: list[_Row], known: dict[str, int], problems: list[Problem]) ->
     for row in rows:
         parent = row.parent_key
         if parent is not None and parent not in first:
-            if parent in known:
-                under[row.where] = known[parent]
+            if parent in known or ALIAS + parent in known:
+                under[row.where] = known.get(parent) or known[ALIAS + parent]
                 parent = None
             else:
                 problems.append(

@@ -152,7 +152,7 @@ def plan_outline(
     read, problems = read_outline(text)
     items = _items(read, People(session), actor, techniques, problems)
     plan = Plan(target, tuple(items), "line", inherit=True)
-    problems += check_depth(plan)
+    problems += check_depth(session, plan)
     if problems:
         raise ImportRefused(problems, noun="line")
     return plan

@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, literal, select
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from team.models import Person, Project, Question
@@ -42,6 +43,7 @@ class Item:
     due_date: date | None = None
     status: QuestionStatus | None = None
     existing: int | None = None
+    alias: str | None = None  # another id the tracker gives it (Jira's Issue id)
 
 
 @dataclass(frozen=True)
@@ -115,20 +117,61 @@ def target_for(
     return Target(project.id, None, project.name)
 
 
-def check_depth(plan: Plan) -> list[Problem]:
-    """A problem for the first item that would sit deeper than a tree may go."""
+def check_depth(session: Session, plan: Plan) -> list[Problem]:
+    """A problem for the first new item that would sit deeper than a tree may go,
+    counting from where each item really goes: under the target, under a new item, or
+    under a question already there (an earlier import's; their levels read at once)."""
     target, noun = plan.target, plan.noun
-    room = MAX_DEPTH - (target.depth + 1)
-    for item, depth in zip(plan.items, plan.depths, strict=True):
-        if depth > room:
+    there = [i.existing for i in plan.items if i.existing] + [
+        i.under for i in plan.items if i.under
+    ]
+    levels = levels_of(session, [q for q in there if q is not None])
+    depths: list[int] = []
+    for item in plan.items:
+        if item.existing is not None:
+            depth = levels.get(item.existing, 0)
+        elif item.parent is not None:
+            depth = depths[item.parent] + 1
+        elif item.under is not None:
+            depth = levels.get(item.under, 0) + 1
+        else:
+            depth = target.depth + 1
+        depths.append(depth)
+        if item.existing is None and depth > MAX_DEPTH:
             return [
                 Problem(
                     item.where,
-                    f"this {noun} would sit {target.depth + 1 + depth} levels below its "
-                    f"general question; a tree goes at most {MAX_DEPTH} levels deep.",
+                    f"this {noun} would sit {depth} levels below its general question; a "
+                    f"tree goes at most {MAX_DEPTH} levels deep.",
                 )
             ]
     return []
+
+
+def levels_of(session: Session, question_ids: Sequence[int]) -> dict[int, int]:
+    """{question: its levels below its general question} (one recursive query per
+    thousand; a chain is followed no further than a tree may go)."""
+    found: dict[int, int] = {}
+    wanted = sorted(set(question_ids))
+    for start in range(0, len(wanted), 1000):
+        top = (
+            select(
+                col(Question.id).label("start"),
+                col(Question.parent_id).label("up"),
+                literal(0).label("depth"),
+            )
+            .where(col(Question.id).in_(wanted[start : start + 1000]))
+            .cte("up", recursive=True)
+        )
+        above = aliased(Question)
+        walk = top.union_all(
+            select(top.c.start, col(above.parent_id), top.c.depth + 1).where(
+                col(above.id) == top.c.up, top.c.depth <= MAX_DEPTH
+            )
+        )
+        query = select(walk.c.start, func.max(walk.c.depth)).group_by(walk.c.start)
+        found.update({int(q): int(d) for q, d in session.execute(query).all()})
+    return found
 
 
 class People:

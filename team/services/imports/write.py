@@ -329,10 +329,13 @@ def _id(question: Question) -> int:
 def _keys(session: Session, plan: Plan, rows: dict[int, Question]) -> None:
     """The keys of the new questions, in one executemany (the ORM would send one INSERT
     a row to learn ids nobody needs)."""
+    project = plan.target.project_id
     keys = [
-        {"project_id": plan.target.project_id, "key": item.key, "question_id": _id(rows[i])}
+        {"project_id": project, "key": key, "question_id": _id(rows[i])}
         for i, item in enumerate(plan.items)
         if item.key and item.existing is None
+        for key in (item.key, f"id:{item.alias}" if item.alias else None)
+        if key
     ]
     if keys:
         session.connection().execute(insert(table_of(QuestionKey)), keys)

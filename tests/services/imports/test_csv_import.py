@@ -24,7 +24,7 @@ from team.models import Event, Notification, Project, Question, QuestionKey
 from team.services.core.errors import InvalidInput, PermissionDenied
 from team.services.imports import write
 from team.services.imports.columns import Column, guess_mapping, id_column
-from team.services.imports.csv_plan import Choices, import_csv, plan_csv
+from team.services.imports.csv_plan import ALIAS, Choices, import_csv, plan_csv
 from team.services.imports.csv_read import read_table
 from team.services.imports.problems import ImportRefused
 from team.services.imports.write import Imported
@@ -128,10 +128,12 @@ def refused(session: Session, data: bytes, actor: int, **where: Unpack[Where]) -
 
 
 def keyed(session: Session) -> dict[str, Question]:
-    """The imported questions by their key."""
+    """The imported questions by their key (not by the Jira ids kept beside them)."""
     session.expire_all()
-    query = select(col(QuestionKey.key), Question).join(
-        Question, col(Question.id) == col(QuestionKey.question_id)
+    query = (
+        select(col(QuestionKey.key), Question)
+        .join(Question, col(Question.id) == col(QuestionKey.question_id))
+        .where(~col(QuestionKey.key).startswith(ALIAS))
     )
     return dict(session.execute(query).all())
 
@@ -392,6 +394,23 @@ def test_a_new_row_joins_the_question_an_earlier_import_made(session: Session, t
     ]
 
 
+def test_a_partial_jira_export_names_parents_imported_before_by_their_issue_id(
+    session: Session, team: Team
+) -> None:
+    """Jira Cloud's Parent column holds the parent's Issue id: a later export of the new
+    issues alone still finds the parents an earlier import made."""
+    run(session, team.manager, small_jira(), project_id=team.project)
+    later = jira_file(jira_row(8, "Pricing by region", 4, "", "To Do"))  # parent: 10004
+    done = run(session, team.manager, later.encode(), project_id=team.project)
+    assert (done.created, done.updated, done.unchanged) == (1, 0, 0)
+    q = keyed(session)
+    assert q["DS-8"].parent_id == q["DS-4"].id
+    # An id nobody has is still a problem of its row.
+    stray = jira_file(jira_row(9, "Orphan", 77, "", "To Do")).encode()
+    problems = refused(session, stray, team.manager, project_id=team.project)
+    assert list(problems) == [2] and "10077" in problems[2]
+
+
 def test_a_key_is_known_only_in_its_own_project(session: Session, team: Team) -> None:
     other = Project(name="Pricing")
     session.add(other)
@@ -547,6 +566,21 @@ def test_a_tree_deeper_than_allowed_is_refused(session: Session, team: Team) -> 
     assert "at most 50 levels" in problems[53]
 
 
+def test_a_row_under_the_deepest_question_imported_before_is_too_deep(
+    session: Session, team: Team
+) -> None:
+    """The depth counts from where a row really goes, even under an earlier import."""
+    rows = [jira_row(n, f"Level {n}", n - 1 if n > 1 else None, "", "") for n in range(1, 52)]
+    run(session, team.manager, jira_file(*rows).encode(), project_id=team.project)  # 0..50
+    before = counts(session)
+    deeper = jira_file(jira_row(60, "Level 52", 51, "", "")).encode()
+    problems = refused(session, deeper, team.manager, project_id=team.project)
+    assert list(problems) == [2] and "51 levels" in problems[2]
+    assert counts(session) == before
+    beside = jira_file(jira_row(61, "Beside level 51", 50, "", "")).encode()
+    assert run(session, team.manager, beside, project_id=team.project).created == 1
+
+
 # --------------------------------------------------------------------------- who may
 
 
@@ -647,7 +681,7 @@ def test_a_failure_late_in_the_write_leaves_nothing(
     # The database is whole: the same file goes in afterwards, numbered afresh.
     done = run(session, team.manager, jira_export(30), project_id=team.project)
     assert done.created == 30
-    assert counts(session).keys == 30
+    assert counts(session).keys == 60  # each issue's key and its Jira Issue id
 
 
 def test_ten_thousand_rows_arrive_and_arrive_once(session: Session, team: Team) -> None:
