@@ -16,12 +16,13 @@ from team.services.imports.csv_plan import Choices, import_csv, plan_csv
 from team.services.imports.csv_read import ENCODINGS, MAX_BYTES, SEPARATORS, Table, read_table
 from team.services.imports.plan import Plan
 from team.services.imports.problems import ImportRefused
-from team.ui import imports, reads, resources, state
+from team.ui import imports, reads, resources
 from team.ui.imports import Where, upload_limit
 from team.ui.text import plain
 
 TABLE = "imp_csv_table"  # session key: ((file digest, encoding, separator), Table | None)
 PLAN = "imp_csv_plan"  # session key: (what was checked, its plan)
+MAPPED = "imp_csv_mapping"  # session key: (file and header digest, {field: column picked})
 ORDERS = {"": "As the dates tell (day first if they don't)", "dmy": "Day first: 20/12/2026",
           "mdy": "Month first: 12/20/2026"}  # fmt: skip
 SAMPLE_ROWS = 5
@@ -132,28 +133,35 @@ def _headers(table: Table) -> list[str]:
 
 
 def _mapping(table: Table, digest: str) -> Mapping:
-    """A picker per field, starting from the guess; {field: column index}. "Not
-    imported" is an option of its own (-1): a None value would show Streamlit's
+    """A picker per field, starting from the guess; {field: column index}.
+
+    The pickers are drawn with ``index=`` the choice so far (kept under MAPPED, not in
+    the widgets' own state): a picker that leaves the page for a run (a file replaced,
+    an encoding that fails) comes back showing what the server holds. Seeded through
+    session state instead, it came back on the browser's first option while the
+    server kept the guess, and the next click sent "(not imported)" for every field.
+    "Not imported" is an option of its own (-1): a None value shows Streamlit's
     "Choose an option" placeholder, as if a choice were still missing."""
+    sheet = hashlib.sha256("\x1f".join([digest, *table.header]).encode()).hexdigest()[:16]
+    kept = st.session_state.get(MAPPED)
+    picks: dict[Column, int] = dict(kept[1]) if kept and kept[0] == sheet else {}
     guessed = columns.guess_mapping(table.header)
     names = _headers(table)
     options = [NOT_IMPORTED, *range(len(names))]
     st.markdown("**Which column holds what**")
-    mapping: Mapping = {}
     fields = list(Column)
     for start in range(0, len(fields), 3):  # a row of three: stacked, they keep their order
         for cell, column in zip(st.columns(3), fields[start : start + 3], strict=False):
-            key = f"imp_map_{column.value}_{digest}"
-            state.start_widgets({key: guessed.get(column, NOT_IMPORTED)})
-            picked = cell.selectbox(
+            current = picks.get(column, guessed.get(column, NOT_IMPORTED))
+            picks[column] = cell.selectbox(
                 column.label,
                 options,
+                index=options.index(current) if current in options else 0,
                 format_func=lambda i: "(not imported)" if i == NOT_IMPORTED else names[i],
-                key=key,
+                key=f"imp_map_{column.value}_{sheet}",
             )
-            if picked is not None and picked != NOT_IMPORTED:
-                mapping[column] = picked
-    return mapping
+    st.session_state[MAPPED] = (sheet, picks)
+    return {c: i for c, i in picks.items() if i is not None and i != NOT_IMPORTED}
 
 
 def _plan(person: PersonView, table: Table, choices: Choices, where: Where) -> Plan | None:
