@@ -8,15 +8,24 @@ from __future__ import annotations
 import streamlit as st
 
 from team.services.admin.reads import PersonView
+from team.services.core.actors import Actor
+from team.services.questions.rules import works_on
+from team.services.questions.store import QuestionView
 from team.ui import import_csv, import_outline, reads
 from team.ui.imports import Where
 from team.ui.text import plain
 from team.vocabulary import Role
 
 
-def panel(person: PersonView, node: tuple[int, str] | None) -> None:
-    """The import expander of a manager: ``node`` is the question open on the page (id,
-    title), if any."""
+def panel(person: PersonView, open_question: QuestionView | None) -> None:
+    """The import expander: a manager's (an outline or a CSV, under the question open
+    on the page or as new general questions), or an IC's when the question open is
+    assigned to them (an outline under it, as their break-down)."""
+    node = (open_question.id, open_question.title) if open_question else None
+    if person.role == Role.IC and open_question and works_on(Actor.of(person), open_question):
+        with st.expander("Import an outline under this question", icon=":material/upload:"):
+            import_outline.form(person, Where(open_question.id, None, open_question.title))
+        return
     if person.role != Role.MANAGER:
         return
     with st.expander("Import an outline or a CSV", icon=":material/upload:"):

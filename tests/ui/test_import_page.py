@@ -18,6 +18,8 @@ from streamlit.testing.v1 import AppTest
 from team.models import Question, QuestionKey
 from team.services.core.markdown import JOINER
 from team.services.imports.columns import Column
+from team.services.questions import writes as questions
+from team.services.questions.writes import SubQuestion
 from team.vocabulary import Priority
 from tests.factories import Team, make_team, root
 from tests.ui.conftest import assert_no_exception
@@ -224,6 +226,33 @@ def test_an_ic_or_viewer_has_no_import_panel(
         assert_no_exception(at)
         assert not [e for e in at.expander if e.label == "Import an outline or a CSV"]
         assert not [t for t in at.text_area if t.key == "imp_outline_text"]
+
+
+def test_an_ic_imports_an_outline_under_a_question_assigned_to_them(
+    app_engine: Engine, open_app: Callable[..., AppTest], seeded: Seeded
+) -> None:
+    team = seeded.team
+    with Session(app_engine) as session:
+        mine = questions.add_subquestions(
+            session,
+            team.manager,
+            parent_id=seeded.root_id,
+            items=[SubQuestion("Which plans churned?", assignee_id=team.ic)],
+        )[0]
+    at = open_app(team.ic, "questions", root=str(seeded.root_id), node=str(mine.id))
+    assert_no_exception(at)
+    assert [e.label for e in at.expander if "Import" in e.label] == [
+        "Import an outline under this question"
+    ]
+    assert not [r for r in at.radio if r.key == "imp_where"]  # only under their own
+    at.text_area(key="imp_outline_text").input("Monthly vs annual\n  - Annual renewals\n")
+    at.button(key="imp_outline_preview").click().run()
+    at.button(key="imp_outline_create").click().run()
+    assert_no_exception(at)
+    made = {q.title: q for q in _questions(app_engine)[2:]}
+    assert sorted(made) == ["Annual renewals", "Monthly vs annual"]
+    assert {q.assignee_id for q in made.values()} == {team.ic}  # theirs to work on
+    assert made["Monthly vs annual"].parent_id == mine.id
 
 
 def _upload(at: AppTest, data: bytes, name: str = "jira.csv") -> None:

@@ -261,7 +261,7 @@ def render() -> None:
     )
     node = view.node
     with importing:
-        import_panel.panel(person, (node.question.id, node.question.title))
+        import_panel.panel(person, node.question)
     people = reads.all_people()
     names = names_of(people)
     projects = {p.id: p.name for p in reads.all_projects()}
