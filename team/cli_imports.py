@@ -5,6 +5,7 @@ line or row, nothing is written while one remains, and the exit code is 1."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -14,6 +15,7 @@ from sqlmodel import Session, col
 
 from team import db
 from team.cli import ConfigOption, _engine, _fail, _searcher, _settings, _shown, app
+from team.config import Settings
 from team.models import Project
 from team.services.core.errors import TeamError
 from team.services.imports import columns
@@ -106,33 +108,49 @@ def import_outline_cmd(
     @name, due:, priority: and technique: at a line's end."""
     settings = _settings(config)
     data = _read(file)
+
+    def text() -> str:
+        return read_text(data)
+
+    _carry_out(
+        settings,
+        email,
+        under,
+        project,
+        dry_run,
+        plan=lambda s, who, where: plan_outline(
+            s, who, text=text(), **where, techniques=settings.techniques
+        ),
+        write=lambda s, who, where: import_outline(
+            s, who, text=text(), **where, techniques=settings.techniques, progress=_progress
+        ),
+    )
+
+
+Where = dict[str, int | None]  # under_id and project_id, as the services take them
+
+
+def _carry_out(
+    settings: Settings,
+    email: str,
+    under: int | None,
+    project: str | None,
+    dry_run: bool,
+    *,
+    plan: Callable[[Session, int, Where], Plan],
+    write: Callable[[Session, int, Where], Imported],
+) -> None:
+    """Import as ``email`` under question ``under`` or into project ``project``: print
+    the plan (``dry_run``) or carry it out; every problem printed, exit 1."""
     engine = _engine(settings, migrate=False)
     try:
-        text = read_text(data)
         with db.session_scope(engine) as session:
             who = _searcher(session, email)
-            project_id = _project(session, project, under)
-            techniques = settings.techniques
+            where: Where = {"under_id": under, "project_id": _project(session, project, under)}
             if dry_run:
-                plan = plan_outline(
-                    session,
-                    who.id,
-                    text=text,
-                    under_id=under,
-                    project_id=project_id,
-                    techniques=techniques,
-                )
-                typer.echo(_tree(plan))
+                typer.echo(_tree(plan(session, who.id, where)))
                 return
-            result = import_outline(
-                session,
-                who.id,
-                text=text,
-                under_id=under,
-                project_id=project_id,
-                techniques=techniques,
-                progress=_progress,
-            )
+            result = write(session, who.id, where)
     except ImportRefused as exc:
         _refused(exc)
     except TeamError as exc:
@@ -171,47 +189,37 @@ def import_csv_cmd(
     settings = _settings(config)
     data = _read(file)
     sep = "\t" if separator == "tab" else separator
-    engine = _engine(settings, migrate=False)
     try:
         table = read_table(data, encoding=encoding, separator=sep)
-        mapping = columns.guess_mapping(table.header)
-        mapping.update(_columns(column or [], table.header))
-        typer.echo(
-            "Columns: "
-            + ", ".join(f"{c.label} ← {_shown(table.header[i])}" for c, i in mapping.items()),
-            err=True,
-        )
-        choices = Choices(mapping, date_order, columns.id_column(table.header, mapping))
-        with db.session_scope(engine) as session:
-            who = _searcher(session, email)
-            project_id = _project(session, project, under)
-            if dry_run:
-                plan = plan_csv(
-                    session,
-                    who.id,
-                    table=table,
-                    choices=choices,
-                    under_id=under,
-                    project_id=project_id,
-                    techniques=settings.techniques,
-                )
-                typer.echo(_tree(plan))
-                return
-            result = import_csv(
-                session,
-                who.id,
-                table=table,
-                choices=choices,
-                under_id=under,
-                project_id=project_id,
-                techniques=settings.techniques,
-                progress=_progress,
-            )
     except ImportRefused as exc:
         _refused(exc)
-    except TeamError as exc:
-        _fail(str(exc))
-    typer.echo(_done(result))
+    mapping = columns.guess_mapping(table.header)
+    mapping.update(_columns(column or [], table.header))
+    typer.echo(
+        "Columns: "
+        + ", ".join(f"{c.label} ← {_shown(table.header[i])}" for c, i in mapping.items()),
+        err=True,
+    )
+    choices = Choices(mapping, date_order, columns.id_column(table.header, mapping))
+    _carry_out(
+        settings,
+        email,
+        under,
+        project,
+        dry_run,
+        plan=lambda s, who, where: plan_csv(
+            s, who, table=table, choices=choices, **where, techniques=settings.techniques
+        ),
+        write=lambda s, who, where: import_csv(
+            s,
+            who,
+            table=table,
+            choices=choices,
+            **where,
+            techniques=settings.techniques,
+            progress=_progress,
+        ),
+    )
 
 
 def _columns(given: list[str], header: tuple[str, ...]) -> dict[Column, int]:

@@ -9,16 +9,14 @@ import pandas as pd
 import streamlit as st
 
 from team.services.admin.reads import PersonView
-from team.services.core.errors import TeamError
 from team.services.imports import columns
 from team.services.imports.columns import Column, Mapping
 from team.services.imports.csv_plan import Choices, import_csv, plan_csv
 from team.services.imports.csv_read import ENCODINGS, MAX_BYTES, SEPARATORS, Table, read_table
 from team.services.imports.plan import Plan
 from team.services.imports.problems import ImportRefused
-from team.ui import imports, reads, resources
+from team.ui import imports, reads
 from team.ui.imports import Where, upload_limit
-from team.ui.text import plain
 
 TABLE = "imp_csv_table"  # session key: ((file digest, encoding, separator), Table | None)
 PLAN = "imp_csv_plan"  # session key: (what was checked, its plan)
@@ -165,22 +163,17 @@ def _mapping(table: Table, digest: str) -> Mapping:
 
 
 def _plan(person: PersonView, table: Table, choices: Choices, where: Where) -> Plan | None:
-    try:
-        with resources.session() as session:
-            return plan_csv(
-                session,
-                person.id,
-                table=table,
-                choices=choices,
-                under_id=where.under_id,
-                project_id=where.project_id,
-                techniques=imports.techniques(),
-            )
-    except ImportRefused as exc:
-        imports.refused(exc)
-    except TeamError as exc:
-        st.error(plain(exc.message), icon=":material/warning:")
-    return None
+    return imports.checked(
+        lambda session: plan_csv(
+            session,
+            person.id,
+            table=table,
+            choices=choices,
+            under_id=where.under_id,
+            project_id=where.project_id,
+            techniques=imports.techniques(),
+        )
+    )
 
 
 def _import(person: PersonView, table: Table, choices: Choices, where: Where) -> None:

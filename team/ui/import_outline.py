@@ -5,14 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from team.services.admin.reads import PersonView
-from team.services.core.errors import TeamError
 from team.services.imports.csv_read import read_text
 from team.services.imports.outline import MAX_CHARS, import_outline, plan_outline
 from team.services.imports.plan import Plan
 from team.services.imports.problems import ImportRefused
-from team.ui import imports, reads, resources, state
+from team.ui import imports, reads, state
 from team.ui.imports import Where
-from team.ui.text import plain
 
 PLAN = "imp_outline_plan"  # session key: (the text and place previewed, its plan)
 EXAMPLE = (
@@ -72,21 +70,16 @@ def form(person: PersonView, where: Where) -> None:
 
 def _plan(person: PersonView, text: str, where: Where) -> Plan | None:
     """The plan of ``text``, or None with every problem shown."""
-    try:
-        with resources.session() as session:
-            return plan_outline(
-                session,
-                person.id,
-                text=text,
-                under_id=where.under_id,
-                project_id=where.project_id,
-                techniques=imports.techniques(),
-            )
-    except ImportRefused as exc:
-        imports.refused(exc)
-    except TeamError as exc:
-        st.error(plain(exc.message), icon=":material/warning:")
-    return None
+    return imports.checked(
+        lambda session: plan_outline(
+            session,
+            person.id,
+            text=text,
+            under_id=where.under_id,
+            project_id=where.project_id,
+            techniques=imports.techniques(),
+        )
+    )
 
 
 def _create(person: PersonView, text: str, where: Where, total: int) -> None:

@@ -45,6 +45,18 @@ def upload_limit(largest: int) -> int:
     return max(1, min(-(-largest // 2**20), server))
 
 
+def checked(plan: Callable[[Session], Plan]) -> Plan | None:
+    """``plan(session)`` (what an import would do), or None with every problem shown."""
+    try:
+        with resources.session() as session:
+            return plan(session)
+    except ImportRefused as exc:
+        refused(exc)
+    except TeamError as exc:
+        st.error(plain(exc.message), icon=":material/warning:")
+    return None
+
+
 def refused(exc: ImportRefused) -> None:
     """Every problem, by line or row, as text."""
     st.error(
