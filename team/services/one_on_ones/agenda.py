@@ -1,7 +1,8 @@
 """The one-on-one agenda, built from live state, and the Markdown export.
 
 The agenda of a pair on a day covers what happened since the pair's previous one-on-one
-(held before that day; the last ``DEFAULT_WINDOW_DAYS`` days when there is none). Each
+(the latest day held before that day, so a meeting recorded late for an earlier day does
+not move the window back; the last ``DEFAULT_WINDOW_DAYS`` days when there is none). Each
 thing shows in exactly one section, the most pressing one:
   - new findings: shared or reviewed findings by the report logged in the window
     (drafts stay private, withdrawn ones are gone);
