@@ -28,6 +28,7 @@ from team.services.inbox.export import my_work_csv
 from team.services.notes import writes as notes
 from team.services.one_on_ones import agenda
 from team.services.one_on_ones import writes as one_on_ones
+from team.services.one_on_ones.export import action_items_csv
 from team.services.questions import writes as questions
 from team.services.questions.export import tree_csv
 from team.services.questions.writes import SubQuestion
@@ -196,6 +197,10 @@ def test_every_list_csv_keeps_titles_and_names_exact_and_starts_no_formula(
         "findings": (findings_csv(session, manager, question_id=corpus.root), reviewed),
         "reviews": (reviews_csv(session, manager, which="queue"), reviewed + corpus.names),
         "my work": (my_work_csv(session, ic, stale_after_days=14), corpus.titles),
+        "action items": (
+            action_items_csv(session, manager, manager_id=manager, report_id=ic),
+            [d for p in PAYLOADS[:20] if (d := _line(p.text, 500))] + corpus.names[1:],
+        ),
     }
     for name, (text, words) in lists.items():
         rows = list(csv.reader(io.StringIO(text)))
