@@ -18,6 +18,8 @@ from team.models import ActionItem, OneOnOne, Person, TrackNote, utcnow
 from team.services.one_on_ones import writes as one_on_ones
 from team.services.questions import writes as questions
 from team.services.questions.writes import SubQuestion
+from team.services.reviews import writes as reviews
+from team.services.reviews.writes import ReviewInput
 from team.ui import one_on_one_forms as forms
 from team.ui.pages.one_on_ones import DONE_ICON, OPEN_ICON, meeting_key
 from team.vocabulary import Role
@@ -134,6 +136,26 @@ def test_manager_holds_a_one_on_one_from_the_agenda(
     assert "Action item added for Ines: “Share the notebook for review”." in _texts(at)
     assert at.text_input(key="oo_action_desc").value == ""
     assert at.date_input(key="oo_action_due").value is None
+
+
+def test_a_review_on_the_agenda_names_its_artifact(
+    app_engine: Engine, open_app: Callable[..., AppTest], setup: Setup
+) -> None:
+    """A review the report asked of the manager shows what it is (a PR and where)."""
+    team = setup.team
+    with Session(app_engine) as session:
+        reviews.request_review(
+            session,
+            team.ic,
+            data=ReviewInput(
+                setup.stale_question, team.manager, "https://github.com/acme/churn/pull/418"
+            ),
+        )
+    at = open_app(team.manager, "one_on_ones")
+    assert_no_exception(at)
+    [line] = [m for m in _texts(at).splitlines() if "Review of “Which plans churned?”" in m]
+    assert "PR \\#418 · acme/churn" in line  # the # escaped: no heading
+    assert "(<https://github.com/acme/churn/pull/418>)" in line  # a link to it
 
 
 def test_manager_saves_notes(

@@ -26,6 +26,7 @@ from team.services.one_on_ones.rules import may_tick
 from team.ui import auth, reads, resources, state
 from team.ui import one_on_one_forms as forms
 from team.ui.actions import attempt, bind
+from team.ui.chips import chip
 from team.ui.paging import requested_page, window
 from team.ui.text import plain, safe_markdown
 from team.vocabulary import Role
@@ -103,7 +104,8 @@ def _review_lines(items: list[ReviewItem]) -> str:
     return _list(
         [
             f"Review of “{plain(r.finding_summary or r.question_title)}” · "
-            f"{r.status.label} · requested {r.requested_at.date().isoformat()}"
+            f"{r.status.label} · requested {r.requested_at.date().isoformat()} · "
+            + chip(r.artifact_url)
             for r in items
         ]
     )
