@@ -13,6 +13,7 @@ from sqlmodel import Session, SQLModel, col
 from team.bench.statements import counting
 from team.models import ActionItem, Event, Finding, OneOnOne, Person, Question, utcnow
 from team.services.core.errors import InvalidInput, PermissionDenied, StaleEdit
+from team.services.core.markdown import literal
 from team.services.findings import writes as findings
 from team.services.inbox.my_work import AssignedQuestion
 from team.services.notes import writes as notes
@@ -562,6 +563,9 @@ def test_markdown_export_has_the_agenda_and_the_meeting(session: Session, team: 
     oo.add_action_item(
         session, team.manager, one_on_one_id=mid, owner_id=team.manager, description="Book a slot"
     )
+    reviews.request_review(
+        session, team.ic, data=reviews.ReviewInput(root(session, team), team.manager, PR)
+    )
     text = agenda.export(
         session,
         team.ic,
@@ -576,6 +580,7 @@ def test_markdown_export_has_the_agenda_and_the_meeting(session: Session, team: 
     assert "Peeking landed **well**." in text
     assert "## Career growth\n\nAll-hands talk" in text
     assert "- [ ] Book a slot (Maya;" in text
+    assert f"): [{literal('PR #7 · example-org/churn')}](<{PR}>)" in text  # named
     with pytest.raises(PermissionDenied):
         agenda.export(
             session,

@@ -17,8 +17,8 @@ from sqlmodel import Session, col
 
 from team.models import Person
 from team.services.answers.reads import AnswerVersion, latest_versions
-from team.services.core.markdown import defused, link, literal
-from team.services.findings.artifacts import describe
+from team.services.core.markdown import defused, literal
+from team.services.findings.artifacts import labelled_link
 from team.services.findings.reads import FindingView, findings_below
 from team.services.questions.tree import Tree, load_subtree
 from team.vocabulary import FindingStatus, QuestionStatus
@@ -39,22 +39,12 @@ def _answer_block(version: AnswerVersion | None) -> list[str]:
     ]
 
 
-def evidence_link(url: str) -> str:
-    """A link to ``url`` labelled with what it is ("PR #418 · acme/churn"), its
-    destination the one :func:`link` makes (escaped so it cannot end early); text that is
-    no web address shows as text."""
-    artifact, made, typed = describe(url), link(url), literal(url)
-    if not artifact.is_web or not made.startswith(f"[{typed}]("):
-        return literal(artifact.label)
-    return f"[{literal(artifact.label)}]{made[len(typed) + 2 :]}"
-
-
 def _evidence(usable: list[FindingView]) -> list[str]:
     if not usable:
         return ["_No findings yet._", ""]
     lines = []
     for f in sorted(usable, key=lambda f: f.id):
-        links = ", ".join(evidence_link(url) for url in f.links)
+        links = ", ".join(labelled_link(url) for url in f.links)
         lines.append(
             f"- **\\[F{f.id}\\]** {literal(f.summary)} — {f.kind.label}, "
             f"{f.confidence.value} confidence, {f.status.label}, by {literal(f.author)}"

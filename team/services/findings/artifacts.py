@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from urllib.parse import SplitResult, unquote, urlsplit
 
-from team.services.core.markdown import WEB_URL
+from team.services.core.markdown import WEB_URL, link, literal
 
 NAME_MAX = 48  # characters of a name or of text shown in a label, then an ellipsis
 SEP = " · "
@@ -355,3 +355,13 @@ _READERS = (
     _sql,
     _tool,
 )
+
+
+def labelled_link(url: str) -> str:
+    """A link to ``url`` labelled with what it is ("PR #418 · acme/churn"), its
+    destination the one :func:`link` makes (escaped so it cannot end early); text that is
+    no web address shows as text."""
+    artifact, made, typed = describe(url), link(url), literal(url)
+    if not artifact.is_web or not made.startswith(f"[{typed}]("):
+        return literal(artifact.label)
+    return f"[{literal(artifact.label)}]{made[len(typed) + 2 :]}"

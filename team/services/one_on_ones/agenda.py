@@ -36,7 +36,8 @@ from sqlmodel import Session, col
 from team.models import OneOnOne, Person, utcnow
 from team.services.core.actors import acting
 from team.services.core.errors import InvalidInput, PermissionDenied
-from team.services.core.markdown import defused, link, literal
+from team.services.core.markdown import defused, literal
+from team.services.findings.artifacts import labelled_link
 from team.services.inbox.my_work import AssignedQuestion
 from team.services.notes.reads import NoteItem
 from team.services.one_on_ones import agenda_sections
@@ -233,7 +234,7 @@ def _lines(agenda: Agenda, key: str) -> list[str]:
         return [
             f"Review of “{literal(r.finding_summary or r.question_title)}” "
             f"({r.status.label}, "
-            f"requested {r.requested_at.date().isoformat()}): {link(r.artifact_url)}"
+            f"requested {r.requested_at.date().isoformat()}): {labelled_link(r.artifact_url)}"
             for r in getattr(agenda, key)
         ]
     if key == "open_must_fix":
