@@ -21,9 +21,14 @@ from team.services.imports.columns import Column
 from team.services.questions import writes as questions
 from team.services.questions.writes import SubQuestion
 from team.vocabulary import Priority
+from tests.e2e.payloads import PAYLOADS, normalise
 from tests.factories import Team, make_team, root
+from tests.markdown_checks import shown as markdown_shown
+from tests.markdown_checks import unsafe
 from tests.ui.conftest import assert_no_exception
 
+BULLETS = ("- ", "* ", "+ ", "• ")
+WORDS = re.compile(r"^(@\S+|(due|priority|technique):\S*)$", re.IGNORECASE)  # read, not titles
 OUTLINE = (
     "Which plans churned? @ines\n"
     "  - Monthly vs annual priority:high\n"
@@ -226,6 +231,25 @@ def test_an_ic_or_viewer_has_no_import_panel(
         assert_no_exception(at)
         assert not [e for e in at.expander if e.label == "Import an outline or a CSV"]
         assert not [t for t in at.text_area if t.key == "imp_outline_text"]
+
+
+def test_hostile_titles_in_an_outline_preview_as_text(
+    app_engine: Engine, open_app: Callable[..., AppTest], seeded: Seeded
+) -> None:
+    """The preview draws each title as typed: no element, image or unsafe link."""
+    titles = [
+        p.line for p in PAYLOADS if p.line and not p.line[0].isspace() and p.line[:2] not in BULLETS
+    ][:40]
+    at = _open(open_app, seeded)
+    at.text_area(key="imp_outline_text").input("\n".join(titles))
+    at.button(key="imp_outline_preview").click().run()
+    assert_no_exception(at)
+    [preview] = [m.value for m in at.markdown if m.value.lstrip().startswith("- ")]
+    assert unsafe(str(preview)) == []
+    seen = markdown_shown(str(preview))
+    for title in titles:
+        made = title.rsplit(" ", 1)[0] if WORDS.search(title.rsplit(" ", 1)[-1]) else title
+        assert normalise(made) in seen, title
 
 
 def test_an_ic_imports_an_outline_under_a_question_assigned_to_them(

@@ -35,7 +35,7 @@ MAX_LINES = 5_000
 MAX_CHARS = 2_000_000
 # A bullet or number, then a task box ("- [ ] ..."): a bullet with nothing after it is
 # a line with no title (not a question titled "-").
-_BULLET = re.compile(r"(?:[-*+•]|\d+[.)]|\[[ xX]?\])(?:\s+|$)(?:\[[ xX]?\](?:\s+|$))?")
+_BULLET = re.compile(r"^(?:[-*+•]|\d+[.)]|\[[ xX]?\])(?:\s+|$)(?:\[[ xX]?\](?:\s+|$))?")
 _INDENT = re.compile(r"[ \t]*")
 
 

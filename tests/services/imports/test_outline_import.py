@@ -327,11 +327,13 @@ def test_a_tree_deeper_than_allowed_is_refused(session: Session, team: Team) -> 
 # --------------------------------------------------------------------------- hostile text
 
 
-def test_the_hostile_corpus_arrives_as_typed(session: Session, team: Team) -> None:
+@pytest.mark.parametrize("bullet", ["- ", ""], ids=["bullets", "plain"])
+def test_the_hostile_corpus_arrives_as_typed(session: Session, team: Team, bullet: str) -> None:
+    """With bullets or without: a title's own dashes are no bullet ('<!-- x -->')."""
     rid = root(session, team)
     titles = [as_line(p.text)[:300].strip() for p in PAYLOADS]
-    titles = [t for t in titles if t]
-    text = "\n".join(f"- {t}\n  - under: {t}" for t in titles)
+    titles = [t for t in titles if t and not (bullet == "" and t[:2] in ("- ", "* ", "+ "))]
+    text = "\n".join(f"{bullet}{t}\n  {bullet}under: {t}" for t in titles)
     imported(session, team.manager, text, under_id=rid)
     expected = [row for t in titles for row in ((0, t), (1, f"under: {t}"))]
     assert outline_of(session, rid) == expected
