@@ -15,10 +15,11 @@ from dataclasses import dataclass, replace
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from team.models import Question, QuestionKey
+from team.models import Project, Question, QuestionKey
 from team.services.core.actors import Actor, acting, require_manager
 from team.services.core.errors import InvalidInput
 from team.services.core.tx import atomic
+from team.services.core.writes import lock_row
 from team.services.imports import columns
 from team.services.imports.columns import Column, Mapping
 from team.services.imports.csv_read import Table
@@ -72,13 +73,18 @@ def plan_csv(
     under_id: int | None = None,
     project_id: int | None = None,
     techniques: Sequence[str] = (),
+    writing: bool = False,
 ) -> Plan:
-    """What importing ``table`` would do; ImportRefused lists every problem by row."""
+    """What importing ``table`` would do; ImportRefused lists every problem by row.
+    ``writing``: the plan is carried out in this transaction, so imports into the
+    project take turns from here (the keys read now are the keys there at the write)."""
     actor = acting(session, actor_id)
     require_manager(actor, "import questions from a CSV")
     target = target_for(
         session, actor, under_id=under_id, project_id=project_id, doing="import questions"
     )
+    if writing:
+        lock_row(session, Project, target.project_id)
     mapping = choices.mapping
     _check_mapping(mapping)
     problems: list[Problem] = []
@@ -93,8 +99,9 @@ def plan_csv(
     # question an earlier import made, its key not in this file, or named by its id).
     named = [k for r in rows for k in (r.key, r.parent_key) if k]
     named += [ALIAS + r.parent_key for r in rows if r.parent_key]
+    named += [ALIAS + r.item.alias for r in rows if r.item.alias]
     known = _known_keys(session, target, named)
-    items = _placed(rows, known, problems)
+    items = _free_aliases(_placed(rows, known, problems), known)
     plan = Plan(target, tuple(items), "row", inherit=False)
     problems += check_depth(session, plan)
     problems += _moves(session, plan)
@@ -221,6 +228,21 @@ def _by_ids(rows: list[_Row], table: Table, ids: int | None, mapping: Mapping) -
         else r
         for r in with_ids
     ]
+
+
+def _free_aliases(items: list[Item], known: dict[str, int]) -> list[Item]:
+    """Items keep an id to be found by only when no question holds it yet and no item
+    before them in the file has it (the first keeps it; their keys are theirs still)."""
+    taken = {key for key in known if key.startswith(ALIAS)}
+    kept = []
+    for item in items:
+        alias = ALIAS + item.alias if item.alias else None
+        if alias is not None and alias in taken:
+            item = replace(item, alias=None)
+        elif alias is not None:
+            taken.add(alias)
+        kept.append(item)
+    return kept
 
 
 def _known_keys(session: Session, target: Target, keys: list[str]) -> dict[str, int]:
@@ -364,6 +386,7 @@ def import_csv(
         under_id=under_id,
         project_id=project_id,
         techniques=techniques,
+        writing=True,
     )
     fields = [f for f in FIELDS if f in fields_of(choices.mapping)]
     done = write_plan(session, acting(session, actor_id), plan, fields=fields, progress=progress)

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Unpack
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlmodel import Session, col
 
 from team.bench.statements import counting
@@ -30,7 +31,7 @@ from team.services.imports.problems import ImportRefused
 from team.services.imports.write import Imported
 from team.vocabulary import NotificationKind, Priority, QuestionStatus
 from tests.e2e.payloads import PAYLOADS, as_body, as_line
-from tests.factories import Team, root
+from tests.factories import Team, make_team, root
 from tests.services.imports.written import Where, children, counts, outline_of
 
 TECHNIQUES = DEFAULT_TECHNIQUES
@@ -411,6 +412,31 @@ def test_a_partial_jira_export_names_parents_imported_before_by_their_issue_id(
     assert list(problems) == [2] and "10077" in problems[2]
 
 
+def test_issue_ids_held_already_or_twice_in_a_file_are_not_taken_again(
+    session: Session, team: Team
+) -> None:
+    """Two sheets whose ID columns both count 10001, 10002...: the second still
+    imports (its questions are found by their keys; the ids stay the first's), and a
+    file giving one id twice imports too."""
+    run(session, team.manager, small_jira(), project_id=team.project)
+    other = [jira_row(n, f"Other {n}", None, "", "To Do") for n in (1, 2)]
+    for row in other:
+        row[1] = f"OPS-{row[1]}"  # other keys, the same Issue ids (10001, 10002)
+    done = run(session, team.manager, jira_file(*other).encode(), project_id=team.project)
+    assert (done.created, done.updated, done.unchanged) == (2, 0, 0)
+    twice = [jira_row(n, f"Twice {n}", None, "", "To Do") for n in (3, 4)]
+    twice[0][1], twice[1][1] = "TW-1", "TW-2"
+    twice[0][2] = twice[1][2] = "77777"
+    done = run(session, team.manager, jira_file(*twice).encode(), project_id=team.project)
+    assert done.created == 2
+    ids = [k.key for k in session.scalars(select(QuestionKey)) if k.key.startswith(ALIAS)]
+    assert sorted(ids) == sorted({*ids})  # each id once
+    assert ids.count("id:77777") == 1 and "id:10001" in ids
+    assert keyed(session)["DS-1"].id == session.scalar(
+        select(col(QuestionKey.question_id)).where(col(QuestionKey.key) == "id:10001")
+    )
+
+
 def test_a_key_is_known_only_in_its_own_project(session: Session, team: Team) -> None:
     other = Project(name="Pricing")
     session.add(other)
@@ -742,3 +768,43 @@ def test_statements_grow_with_the_rows_only_through_batches(session: Session, te
     assert sent["10,000 new"] - sent["100 new"] <= (10_000 // write.CHUNK) * 6
     assert sent["10,000 changed"] < 400
     assert sent["10,000 changed"] - sent["100 changed"] <= (10_000 // write.IDS) * 6
+
+
+def test_two_imports_of_one_file_at_once_take_turns(engine: Engine) -> None:
+    """Two managers import the same file into one project at the same moment: one makes
+    the questions, the other then finds every key and changes nothing (no error, no
+    question twice)."""
+    with Session(engine, expire_on_commit=False) as s:
+        team = make_team(s)
+    data = jira_export(40)
+    writing, release = threading.Event(), threading.Event()
+    results: dict[str, Imported | BaseException] = {}
+
+    def first_waits(done: int, total: int) -> None:
+        writing.set()  # the first is mid-write, holding the project
+        release.wait(timeout=30)
+
+    def importer(name: str, progress: Callable[[int, int], None] | None) -> None:
+        try:
+            with Session(engine) as s:
+                results[name] = run(s, team.manager, data, progress, project_id=team.project)
+        except BaseException as exc:
+            results[name] = exc
+
+    first = threading.Thread(target=importer, args=("first", first_waits))
+    first.start()
+    assert writing.wait(timeout=30)
+    second = threading.Thread(target=importer, args=("second", None))
+    second.start()
+    second.join(timeout=0.5)  # it waits on the first (it has not finished)
+    waited = second.is_alive()
+    release.set()
+    first.join(timeout=60)
+    second.join(timeout=60)
+    done = [results["first"], results["second"]]
+    assert all(isinstance(r, Imported) for r in done), done
+    made = [r for r in done if isinstance(r, Imported)]
+    assert sorted((r.created, r.unchanged) for r in made) == [(0, 40), (40, 0)]
+    assert waited
+    with Session(engine) as s:
+        assert counts(s).questions == 40
