@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, NoReturn, TypeVar
 
 import typer
 from sqlalchemy import select
@@ -27,6 +27,7 @@ from team.services.imports.plan import Plan
 from team.services.imports.problems import ImportRefused
 from team.services.imports.write import Imported
 
+T = TypeVar("T")
 Under = Annotated[
     int | None, typer.Option("--under", help="id of the question the import goes under")
 ]
@@ -118,16 +119,27 @@ def import_outline_cmd(
         under,
         project,
         dry_run,
-        plan=lambda s, who, where: plan_outline(
-            s, who, text=text(), **where, techniques=settings.techniques
+        plan=lambda s, who, under_id, project_id: plan_outline(
+            s,
+            who,
+            text=text(),
+            under_id=under_id,
+            project_id=project_id,
+            techniques=settings.techniques,
         ),
-        write=lambda s, who, where: import_outline(
-            s, who, text=text(), **where, techniques=settings.techniques, progress=_progress
+        write=lambda s, who, under_id, project_id: import_outline(
+            s,
+            who,
+            text=text(),
+            under_id=under_id,
+            project_id=project_id,
+            techniques=settings.techniques,
+            progress=_progress,
         ),
     )
 
 
-Where = dict[str, int | None]  # under_id and project_id, as the services take them
+Act = Callable[[Session, int, int | None, int | None], T]  # (who, under_id, project_id)
 
 
 def _carry_out(
@@ -137,8 +149,8 @@ def _carry_out(
     project: str | None,
     dry_run: bool,
     *,
-    plan: Callable[[Session, int, Where], Plan],
-    write: Callable[[Session, int, Where], Imported],
+    plan: Act[Plan],
+    write: Act[Imported],
 ) -> None:
     """Import as ``email`` under question ``under`` or into project ``project``: print
     the plan (``dry_run``) or carry it out; every problem printed, exit 1."""
@@ -146,11 +158,11 @@ def _carry_out(
     try:
         with db.session_scope(engine) as session:
             who = _searcher(session, email)
-            where: Where = {"under_id": under, "project_id": _project(session, project, under)}
+            project_id = _project(session, project, under)
             if dry_run:
-                typer.echo(_tree(plan(session, who.id, where)))
+                typer.echo(_tree(plan(session, who.id, under, project_id)))
                 return
-            result = write(session, who.id, where)
+            result = write(session, who.id, under, project_id)
     except ImportRefused as exc:
         _refused(exc)
     except TeamError as exc:
@@ -207,15 +219,22 @@ def import_csv_cmd(
         under,
         project,
         dry_run,
-        plan=lambda s, who, where: plan_csv(
-            s, who, table=table, choices=choices, **where, techniques=settings.techniques
-        ),
-        write=lambda s, who, where: import_csv(
+        plan=lambda s, who, under_id, project_id: plan_csv(
             s,
             who,
             table=table,
             choices=choices,
-            **where,
+            under_id=under_id,
+            project_id=project_id,
+            techniques=settings.techniques,
+        ),
+        write=lambda s, who, under_id, project_id: import_csv(
+            s,
+            who,
+            table=table,
+            choices=choices,
+            under_id=under_id,
+            project_id=project_id,
             techniques=settings.techniques,
             progress=_progress,
         ),
