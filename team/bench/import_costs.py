@@ -123,7 +123,9 @@ class ImportCosts:
     def _measure(self, engine: Engine) -> None:
         with Session(engine) as session:
             manager = busiest_manager(session)
-            project = session.scalar(select(col(Project.id)).where(~col(Project.archived)))
+            project = session.scalar(
+                select(col(Project.id)).where(~col(Project.archived)).order_by(col(Project.id))
+            )
             ics = list(
                 session.scalars(
                     select(Person).where(col(Person.role) == Role.IC, col(Person.active))

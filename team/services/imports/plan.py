@@ -122,10 +122,11 @@ def check_depth(session: Session, plan: Plan) -> list[Problem]:
     counting from where each item really goes: under the target, under a new item, or
     under a question already there (an earlier import's; their levels read at once)."""
     target, noun = plan.target, plan.noun
-    there = [i.existing for i in plan.items if i.existing] + [
-        i.under for i in plan.items if i.under
-    ]
-    levels = levels_of(session, [q for q in there if q is not None])
+    # The levels of the questions already there that new items go under (an item
+    # imported before that gets new children, or a parent named by its key alone).
+    parents = {plan.items[i.parent].existing for i in plan.items if i.parent is not None}
+    there = {i.under for i in plan.items} | parents
+    levels = levels_of(session, sorted(q for q in there if q is not None))
     depths: list[int] = []
     for item in plan.items:
         if item.existing is not None:
