@@ -30,7 +30,10 @@ def _world(engine: Engine) -> tuple[int, int, int, int, int]:
             session,
             team.ic,
             question_id=a.id,
-            data=findings.FindingInput(summary="Monthly plans churn"),
+            data=findings.FindingInput(
+                summary="Monthly plans churn",
+                links=("https://github.com/acme/churn/pull/418",),
+            ),
         ).id
         f2 = findings.log_finding(
             session,
@@ -48,6 +51,8 @@ def test_write_cite_version_and_compare(
     at = open_app(manager, "answers", root=str(rid))
     assert_no_exception(at)
     assert any(f"[F{f1}]" in m.value for m in at.markdown)  # evidence shows its marker
+    # ... and what its links are, to open from here while writing
+    assert any("PR \\#418 · acme/churn" in m.value for m in at.markdown)
     at.text_area(key=f"answer_body_{rid}").input(f"Monthly plans drove it [F{f1}] [F{f2}].")
     at.button(key=f"FormSubmitter:answer_form_{rid}-Save as a new version").click().run()
     assert_no_exception(at)

@@ -111,7 +111,9 @@ def get_finding(session: Session, *, finding_id: int) -> FindingView | None:
 
 # --------------------------------------------------------------------------- evidence
 
-DetailQuery = Select[int | None, str, FindingStatus, FindingKind, Confidence, str, int | None, str]
+DetailQuery = Select[
+    int | None, str, FindingStatus, FindingKind, Confidence, str, int | None, str, list[str]
+]
 MARKER = re.compile(r"[Ff](\d+)")
 
 
@@ -125,6 +127,7 @@ class Citable:
     author: str
     question_id: int
     question_title: str
+    links: tuple[str, ...] = ()
 
 
 def _matches(word: str) -> ColumnElement[bool]:
@@ -162,6 +165,7 @@ def _details() -> DetailQuery:
             col(Person.name),
             col(Question.id),
             col(Question.title),
+            col(Finding.links),
         )
         .join(Question, col(Question.id) == col(Finding.question_id))
         .join(Person, col(Person.id) == col(Finding.author_id))
@@ -180,8 +184,9 @@ def _to_citable(rows: Iterable[Any]) -> list[Citable]:
             author=author,
             question_id=int(qid),
             question_title=title,
+            links=tuple(links or ()),
         )
-        for fid, summary, status, kind, confidence, author, qid, title in rows
+        for fid, summary, status, kind, confidence, author, qid, title, links in rows
     ]
 
 

@@ -18,6 +18,7 @@ from team.services.questions.tree import TreeNode
 from team.services.questions.view import TreeView
 from team.ui import auth, reads, state
 from team.ui.actions import attempt, bind
+from team.ui.chips import evidence_chips
 from team.ui.citations import citation_links, linked
 from team.ui.labels import COVERAGE_HELP, answer_state_badge, badge, finding_badge, status_badge
 from team.ui.paging import pager, requested_page, searched, words
@@ -123,6 +124,7 @@ def _findings_beneath(node_id: int) -> None:
                 f"{badge(f.kind.label, 'violet')} {f.confidence.value} confidence · "
                 f"{plain(f.author)} · on “{plain(f.question_title)}”"
             )
+            evidence_chips(f.links)
 
 
 def _children_key(node_id: int) -> str:
