@@ -23,7 +23,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from team.vocabulary import AnswerState, FindingKind, FindingStatus, NoteKind, QuestionStatus
+from team.vocabulary import (
+    AnswerState,
+    EvidenceStrength,
+    FindingKind,
+    FindingStatus,
+    NoteKind,
+    QuestionStatus,
+)
 from team.vocabulary import ReviewStatus as RS
 
 
@@ -54,6 +61,14 @@ FINDING = {
     FindingStatus.ACCEPTED: DONE,
     FindingStatus.NEEDS_WORK: SENT_BACK,
     FindingStatus.WITHDRAWN: QUIET,
+}
+STRENGTH = {  # a cited finding: reviewed is done; withdrawn evidence is a problem
+    EvidenceStrength.REVIEWED: DONE,
+    EvidenceStrength.ACCEPTED: MOVING,
+    EvidenceStrength.SHARED: QUIET,
+    EvidenceStrength.NEEDS_WORK: SENT_BACK,
+    EvidenceStrength.WITHDRAWN: PROBLEM,
+    EvidenceStrength.DRAFT: QUIET,
 }
 REVIEW = {
     RS.OPEN: MOVING,

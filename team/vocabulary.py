@@ -80,6 +80,30 @@ class Confidence(Vocabulary):
     HIGH = "high"
 
 
+class EvidenceStrength(Vocabulary):
+    """How far a cited finding can be trusted, from its state: accepted and its review
+    approved (reviewed), accepted, shared only, sent back for work, withdrawn."""
+
+    REVIEWED = "reviewed"
+    ACCEPTED = "accepted"
+    SHARED = "shared_only"
+    NEEDS_WORK = "needs_work"
+    WITHDRAWN = "withdrawn"
+    DRAFT = "draft"
+
+    @classmethod
+    def of(cls, status: FindingStatus, *, approved_review: bool) -> EvidenceStrength:
+        """The strength of a finding in ``status`` (``approved_review``: a review of it
+        was approved)."""
+        if status == FindingStatus.ACCEPTED:
+            return cls.REVIEWED if approved_review else cls.ACCEPTED
+        return {
+            FindingStatus.SHARED: cls.SHARED,
+            FindingStatus.NEEDS_WORK: cls.NEEDS_WORK,
+            FindingStatus.WITHDRAWN: cls.WITHDRAWN,
+        }.get(FindingStatus(status), cls.DRAFT)
+
+
 class FindingStatus(Vocabulary):
     DRAFT = "draft"
     SHARED = "shared"

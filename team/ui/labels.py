@@ -10,7 +10,14 @@ from team import colours
 from team.models import utcnow
 from team.services.questions.rollup import HELP as COVERAGE_HELP
 from team.ui.text import plain
-from team.vocabulary import AnswerState, FindingStatus, NoteKind, QuestionStatus, ReviewStatus
+from team.vocabulary import (
+    AnswerState,
+    EvidenceStrength,
+    FindingStatus,
+    NoteKind,
+    QuestionStatus,
+    ReviewStatus,
+)
 
 __all__ = ["COVERAGE_HELP"]
 
@@ -27,6 +34,11 @@ def status_badge(status: QuestionStatus) -> str:
 def finding_badge(status: FindingStatus) -> str:
     status = FindingStatus(status)
     return badge(status.label, colours.FINDING[status].badge)
+
+
+def strength_badge(strength: EvidenceStrength) -> str:
+    strength = EvidenceStrength(strength)
+    return badge(strength.label, colours.STRENGTH[strength].badge)
 
 
 def review_badge(status: ReviewStatus) -> str:

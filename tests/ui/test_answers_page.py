@@ -131,7 +131,9 @@ def test_a_cited_marker_links_to_the_finding_card_on_questions(
     link = rf"[\[F{fid}\]](questions?root={rid}&node={sub}&finding={fid})"
     body = [m.value for m in at.markdown if "Monthly plans drove it" in m.value]
     assert body and all(link in b for b in body), body
-    assert any(c.value == f"Cites: {link}" for c in at.caption)
+    # Each cited finding says how strong it is: this one is shared, not yet accepted.
+    assert any(c.value == f"Cites: {link} :gray-badge[shared only]" for c in at.caption)
+    assert "0 of 1 claim rests on reviewed evidence" in "".join(c.value for c in at.caption)
 
 
 def _open_root(at: AppTest) -> int:

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, func, select
+from sqlalchemy import ColumnElement, Select, Subquery, exists, func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from team.models import Answer, Citation, Finding, Person, Question
+from team.models import Answer, Citation, Finding, Person, Question, ReviewRequest
 from team.services.core.views import view_of
-from team.vocabulary import AnswerState, Confidence
+from team.vocabulary import AnswerState, Confidence, EvidenceStrength, ReviewStatus
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,7 @@ class CitedFinding:
     id: int
     question_id: int
     root_id: int
+    strength: EvidenceStrength = EvidenceStrength.ACCEPTED  # as the finding stands now
 
 
 @dataclass(frozen=True)
@@ -112,8 +114,15 @@ def _with_citations(session: Session, rows: list[tuple[Answer, str]]) -> list[An
     ids = [int(a.id) for a, _ in rows if a.id is not None]
     cited = aliased(Answer)
     cites: dict[int, list[tuple[Citation, int | None, CitedFinding | None]]] = {}
-    for c, cited_question, question_id, root_id in session.execute(
-        select(Citation, col(cited.question_id), col(Finding.question_id), col(Question.root_id))
+    for c, cited_question, question_id, root_id, status, approved in session.execute(
+        select(
+            Citation,
+            col(cited.question_id),
+            col(Finding.question_id),
+            col(Question.root_id),
+            col(Finding.status),
+            _approved_review(),
+        )
         .outerjoin(cited, col(cited.id) == col(Citation.cited_answer_id))
         .outerjoin(Finding, col(Finding.id) == col(Citation.finding_id))
         .outerjoin(Question, col(Question.id) == col(Finding.question_id))
@@ -121,7 +130,10 @@ def _with_citations(session: Session, rows: list[tuple[Answer, str]]) -> list[An
     ):
         place = None
         if c.finding_id is not None and question_id is not None:
-            place = CitedFinding(c.finding_id, int(question_id), int(root_id or question_id))
+            strength = EvidenceStrength.of(status, approved_review=bool(approved))
+            place = CitedFinding(
+                c.finding_id, int(question_id), int(root_id or question_id), strength
+            )
         cites.setdefault(c.answer_id, []).append((c, cited_question, place))
     result = []
     for answer, name in rows:
@@ -141,6 +153,18 @@ def _with_citations(session: Session, rows: list[tuple[Answer, str]]) -> list[An
             )
         )
     return result
+
+
+def _approved_review() -> Any:
+    """Whether a review of the row's finding was approved (a column of the query)."""
+    return (
+        exists()
+        .where(
+            col(ReviewRequest.finding_id) == col(Finding.id),
+            col(ReviewRequest.status) == ReviewStatus.APPROVED,
+        )
+        .correlate(Finding)
+    )
 
 
 @dataclass(frozen=True)

@@ -20,11 +20,18 @@ from team.ui import auth, reads, state
 from team.ui.actions import attempt, bind
 from team.ui.chips import evidence_chips
 from team.ui.citations import citation_links, linked
-from team.ui.labels import COVERAGE_HELP, answer_state_badge, badge, finding_badge, status_badge
+from team.ui.labels import (
+    COVERAGE_HELP,
+    answer_state_badge,
+    badge,
+    finding_badge,
+    status_badge,
+    strength_badge,
+)
 from team.ui.paging import pager, requested_page, searched, words
 from team.ui.text import plain, safe_markdown
 from team.ui.tree_nav import CHOICES, go, pick_root, query_int, unique_labels
-from team.vocabulary import AnswerState, Confidence
+from team.vocabulary import AnswerState, Confidence, EvidenceStrength
 
 EVIDENCE = 10  # citable findings on one page (a search finds the others)
 # A Material icon, not the emoji, which shows as a box where no emoji font is installed.
@@ -144,9 +151,20 @@ def _show_version(version: AnswerVersion, root_id: int) -> None:
         st.markdown(linked(safe_markdown(paragraph), links))
         if paragraph in unsupported:
             st.caption(UNSUPPORTED)
+    strengths = {f"F{f.id}": strength_badge(f.strength) for f in version.cited_findings}
     cites = [f"F{i}" for i in version.finding_ids] + [f"Q{q}" for q in version.cited_questions]
-    shown = [links.get(c, f"\\[{c}\\]") for c in cites]
+    shown = [
+        links.get(c, f"\\[{c}\\]") + (f" {strengths[c]}" if c in strengths else "") for c in cites
+    ]
     st.caption("Cites: " + (", ".join(shown) if shown else "nothing"))
+    reviewed = {f.id for f in version.cited_findings if f.strength == EvidenceStrength.REVIEWED}
+    rests, made = rules.claims_on_reviewed(version.body, reviewed)
+    if made:
+        st.caption(
+            f"{rests} of {made} claim{'s' if made != 1 else ''} "
+            f"rest{'s' if rests == 1 or made == 1 else ''} on reviewed evidence "
+            "(an accepted finding whose review was approved)."
+        )
 
 
 def _linked_version(versions: list[AnswerVersion], root_id: int) -> None:
