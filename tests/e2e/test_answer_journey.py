@@ -143,7 +143,10 @@ def test_manager_writes_cites_versions_and_exports_an_answer(
     _save(page, rid, first)
     _flash(page, "Saved version 1.")
     expect(page.get_by_text(re.compile(r"version 1 · Maya"))).to_be_visible()
-    expect(page.get_by_text(f"Cites: [F{f1}], [F{f2}]", exact=True)).to_be_visible()
+    # Each citation says how strong its finding is: both are shared, not yet accepted.
+    cites = rf"^Cites: \[F{f1}\]\s*shared only\s*·\s*\[F{f2}\]\s*shared only$"
+    expect(page.get_by_text(re.compile(cites))).to_be_visible()
+    expect(page.get_by_text("0 of 1 claim rests on reviewed evidence", exact=False)).to_be_visible()
     expect(page.get_by_text("Compare appears once there are two versions.")).to_be_visible()
     expect(page.get_by_text(re.compile("Unsupported"))).to_have_count(0)
 
@@ -153,7 +156,8 @@ def test_manager_writes_cites_versions_and_exports_an_answer(
     _save(page, rid, second)
     _flash(page, "Saved version 2.")
     expect(page.get_by_text(re.compile(r"version 2 · Maya"))).to_be_visible()
-    expect(page.get_by_text(f"Cites: [F{f1}]", exact=True)).to_be_visible()
+    cites = rf"^Cites: \[F{f1}\]\s*shared only$"
+    expect(page.get_by_text(re.compile(cites))).to_be_visible()
     expect(page.get_by_role("paragraph").filter(has_text=extra)).to_be_visible()
     # A marker the version cites is a link to the finding's card on Questions.
     body = page.get_by_role("paragraph").filter(has_text="Monthly plans drove the drop")

@@ -156,7 +156,7 @@ def _show_version(version: AnswerVersion, root_id: int) -> None:
     shown = [
         links.get(c, f"\\[{c}\\]") + (f" {strengths[c]}" if c in strengths else "") for c in cites
     ]
-    st.caption("Cites: " + (", ".join(shown) if shown else "nothing"))
+    st.caption("Cites: " + (" · ".join(shown) if shown else "nothing"))
     reviewed = {f.id for f in version.cited_findings if f.strength == EvidenceStrength.REVIEWED}
     rests, made = rules.claims_on_reviewed(version.body, reviewed)
     if made:
