@@ -11,6 +11,7 @@ from team.bench.statements import counting
 from team.services.answers import reads as answers_reads
 from team.services.answers import rules
 from team.services.answers import writes as answers
+from team.services.answers.memo import memo
 from team.services.findings import reads as findings_reads
 from team.services.findings import writes as findings
 from team.services.questions import writes as questions
@@ -91,6 +92,14 @@ def test_each_citation_says_how_strong_its_finding_is(session: Session, team: Te
     reviewed = {i for i, s in strength.items() if s == S.REVIEWED}
     # Four claims (the heading is none); one cites reviewed evidence.
     assert rules.claims_on_reviewed(version.body, reviewed) == (1, 4)
+    assert rules.on_reviewed(version.body, reviewed) == "1 of 4 claims rests on reviewed evidence"
+    # The memo says the same, and names each finding's strength in its evidence.
+    text = memo(session, question_id=rid)
+    assert "1 of 4 claims rests on reviewed evidence." in text
+    lines = {line.split("**")[1]: line for line in text.splitlines() if line.startswith("- **")}
+    assert ", reviewed, by " in lines[f"\\[F{f['reviewed']}\\]"]
+    assert ", accepted, by " in lines[f"\\[F{f['beside']}\\]"]
+    assert ", shared only, by " in lines[f"\\[F{f['shared']}\\]"]
 
 
 def test_strength_labels_read_as_words() -> None:

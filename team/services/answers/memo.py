@@ -15,13 +15,14 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from team.models import Person
+from team.models import Person, ReviewRequest
 from team.services.answers.reads import AnswerVersion, latest_versions
+from team.services.answers.rules import on_reviewed
 from team.services.core.markdown import defused, literal
 from team.services.findings.artifacts import labelled_link
 from team.services.findings.reads import FindingView, findings_below
 from team.services.questions.tree import Tree, load_subtree
-from team.vocabulary import FindingStatus, QuestionStatus
+from team.vocabulary import EvidenceStrength, FindingStatus, QuestionStatus, ReviewStatus
 
 SHOWN = FindingStatus.shared_ones()
 
@@ -29,28 +30,46 @@ SHOWN = FindingStatus.shared_ones()
 def _answer_block(version: AnswerVersion | None) -> list[str]:
     if version is None:
         return ["_No answer yet._", ""]
+    reviewed = {f.id for f in version.cited_findings if f.strength == EvidenceStrength.REVIEWED}
+    said = on_reviewed(version.body, reviewed)
     return [
         f"*{version.state.label.capitalize()}, {version.confidence.value} confidence "
         f"(version {version.number}, {literal(version.author)}, "
-        f"{version.created_at:%d %b %Y}).*",
+        f"{version.created_at:%d %b %Y}).{f' {said}.' if said else ''}*",
         "",
         defused(version.body.strip()),
         "",
     ]
 
 
-def _evidence(usable: list[FindingView]) -> list[str]:
+def _evidence(usable: list[FindingView], reviewed: set[int]) -> list[str]:
+    """Each finding with its evidence strength (reviewed: accepted, its review
+    approved)."""
     if not usable:
         return ["_No findings yet._", ""]
     lines = []
     for f in sorted(usable, key=lambda f: f.id):
         links = ", ".join(labelled_link(url) for url in f.links)
+        strength = EvidenceStrength.of(f.status, approved_review=f.id in reviewed)
         lines.append(
             f"- **\\[F{f.id}\\]** {literal(f.summary)} — {f.kind.label}, "
-            f"{f.confidence.value} confidence, {f.status.label}, by {literal(f.author)}"
+            f"{f.confidence.value} confidence, {strength.label}, by {literal(f.author)}"
             + (f". Evidence: {links}" if links else "")
         )
     return [*lines, ""]
+
+
+def approved_reviews(session: Session, usable: list[FindingView]) -> set[int]:
+    """Which of ``usable`` have a review that was approved (one query a thousand)."""
+    ids = [f.id for f in usable]
+    found: set[int] = set()
+    for start in range(0, len(ids), 1000):
+        query = select(col(ReviewRequest.finding_id)).where(
+            col(ReviewRequest.finding_id).in_(ids[start : start + 1000]),
+            col(ReviewRequest.status) == ReviewStatus.APPROVED,
+        )
+        found |= {int(i) for i in session.scalars(query) if i is not None}
+    return found
 
 
 def _gaps(tree: Tree, names: dict[int, str]) -> list[str]:
@@ -100,11 +119,8 @@ def memo(session: Session, *, question_id: int, now: datetime | None = None) -> 
             continue
         lines += [f"### \\[Q{child_id}\\] {literal(child.title)}", ""]
         lines += _answer_block(answers.get(child_id))
-    lines += [
-        "## Evidence",
-        "",
-        *_evidence(findings_below(session, node_id=question_id, statuses=SHOWN)),
-    ]
+    usable = findings_below(session, node_id=question_id, statuses=SHOWN)
+    lines += ["## Evidence", "", *_evidence(usable, approved_reviews(session, usable))]
     lines += ["## Gaps", "", *_gaps(tree, names)]
     stamp = f"{now:%d %b %Y}" if now else ""
     if stamp:

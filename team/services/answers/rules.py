@@ -45,3 +45,12 @@ def claims_on_reviewed(body: str, reviewed: set[int]) -> tuple[int, int]:
     answer rests on reviewed evidence ("2 of 3 claims")."""
     made = claims(body)
     return sum(1 for claim in made if markers(claim)[0] & reviewed), len(made)
+
+
+def on_reviewed(body: str, reviewed: set[int]) -> str:
+    """ "2 of 3 claims rest on reviewed evidence" for ``body`` ("" without a claim)."""
+    rests, made = claims_on_reviewed(body, reviewed)
+    if not made:
+        return ""
+    verb = "rests" if rests == 1 or made == 1 else "rest"
+    return f"{rests} of {made} claim{'s' if made != 1 else ''} {verb} on reviewed evidence"

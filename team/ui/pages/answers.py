@@ -158,13 +158,9 @@ def _show_version(version: AnswerVersion, root_id: int) -> None:
     ]
     st.caption("Cites: " + (" · ".join(shown) if shown else "nothing"))
     reviewed = {f.id for f in version.cited_findings if f.strength == EvidenceStrength.REVIEWED}
-    rests, made = rules.claims_on_reviewed(version.body, reviewed)
-    if made:
-        st.caption(
-            f"{rests} of {made} claim{'s' if made != 1 else ''} "
-            f"rest{'s' if rests == 1 or made == 1 else ''} on reviewed evidence "
-            "(an accepted finding whose review was approved)."
-        )
+    said = rules.on_reviewed(version.body, reviewed)
+    if said:
+        st.caption(f"{said} (an accepted finding whose review was approved).")
 
 
 def _linked_version(versions: list[AnswerVersion], root_id: int) -> None:
