@@ -25,7 +25,7 @@ from team.services.core.actors import Actor, acting, require_writer
 from team.services.core.errors import InvalidInput
 from team.services.core.text import without_controls
 from team.services.core.tx import atomic
-from team.services.imports.plan import Item, People, Plan, Target, check_depth, target_for
+from team.services.imports.plan import Item, People, Plan, check_depth, target_for
 from team.services.imports.problems import ImportRefused, Problem
 from team.services.imports.write import Imported, Progress, write_plan
 from team.services.questions import breakdown
@@ -237,6 +237,3 @@ def import_outline(
     done = write_plan(session, acting(session, actor_id), plan, progress=progress)
     session.commit()
     return done
-
-
-__all__ = ["Target", "import_outline", "plan_outline", "read_outline"]

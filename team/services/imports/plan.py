@@ -215,15 +215,3 @@ class People:
             f"nobody on the team goes by “{typed}”; use an IC's email or name (add them "
             "on the Team page first)."
         )
-
-
-def parents_of(session: Session, question_ids: Sequence[int]) -> dict[int, Question]:
-    """The questions ``question_ids`` (read in one query per thousand)."""
-    found: dict[int, Question] = {}
-    ids = sorted(set(question_ids))
-    for start in range(0, len(ids), 1000):
-        chunk = ids[start : start + 1000]
-        for row in session.scalars(select(Question).where(col(Question.id).in_(chunk))):
-            assert row.id is not None
-            found[row.id] = row
-    return found
