@@ -29,15 +29,18 @@ from team.vocabulary import (
     AnswerState,
     Cadence,
     Channel,
+    CheckState,
     Confidence,
     DeliveryKind,
     DeliveryStatus,
+    EvidenceChange,
     FindingKind,
     FindingStatus,
     NoteKind,
     NotificationKind,
     Priority,
     QuestionStatus,
+    ReviewKind,
     ReviewStatus,
     Role,
 )
@@ -169,6 +172,7 @@ class ReviewRequest(SQLModel, table=True):
     __tablename__ = "review_request"
     __table_args__ = (
         _check("status", ReviewStatus, "ck_review_request_status"),
+        _check("kind", ReviewKind, "ck_review_request_kind"),
         Index("ix_review_request_reviewer_id_status", "reviewer_id", "status"),
         Index("ix_review_request_requester_id", "requester_id"),
         Index("ix_review_request_question_id", "question_id"),
@@ -181,11 +185,38 @@ class ReviewRequest(SQLModel, table=True):
     reviewer_id: int = Field(foreign_key="person.id")
     artifact_url: str = Field(sa_type=String(2000))
     focus: str = Field(default="", sa_type=Text)
+    kind: ReviewKind = Field(
+        default=ReviewKind.ANALYSIS,
+        sa_type=String(24),
+        sa_column_kwargs={"server_default": "analysis"},
+    )
     status: ReviewStatus = Field(default=ReviewStatus.OPEN, sa_type=String(24))
     requested_at: datetime = Field(default_factory=utcnow)
     first_response_at: datetime | None = None
     resolved_at: datetime | None = None
     version: int = 1
+
+
+class ReviewCheck(SQLModel, table=True):
+    """One item of a review's checklist, copied from config.yaml when the review was
+    requested (a later change of the config leaves it as it was)."""
+
+    __tablename__ = "review_check"
+    __table_args__ = (
+        UniqueConstraint(
+            "review_request_id", "position", name="uq_review_check_review_request_id_position"
+        ),
+        _check("state", CheckState, "ck_review_check_state"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    review_request_id: int = Field(foreign_key="review_request.id")
+    position: int
+    text: str = Field(sa_type=String(300))
+    required: bool = True
+    state: CheckState = Field(default=CheckState.OPEN, sa_type=String(16))
+    reason: str = Field(default="", sa_type=Text)  # why it does not apply (waived)
+    checked_by_id: int | None = Field(default=None, foreign_key="person.id")
+    checked_at: datetime | None = None
 
 
 # --------------------------------------------------------------------------- notes
@@ -262,6 +293,53 @@ class Citation(SQLModel, table=True):
     answer_id: int = Field(foreign_key="answer.id")
     finding_id: int | None = Field(default=None, foreign_key="finding.id")
     cited_answer_id: int | None = Field(default=None, foreign_key="answer.id")
+
+
+class CitationFlag(SQLModel, table=True):
+    """Evidence an answer version cites changed after the version was saved: a cited
+    finding edited, sent back or withdrawn, or a cited child answer's new version less
+    sure or in another state. Open until the owner marks it reviewed (``cleared_at``);
+    a new version of the answer leaves it behind on the old one."""
+
+    __tablename__ = "citation_flag"
+    __table_args__ = (
+        _check("change", EvidenceChange, "ck_citation_flag_change"),
+        Index("ix_citation_flag_answer_id_cleared_at", "answer_id", "cleared_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    answer_id: int = Field(foreign_key="answer.id")  # the citing version
+    finding_id: int | None = Field(default=None, foreign_key="finding.id")
+    cited_answer_id: int | None = Field(default=None, foreign_key="answer.id")  # new child version
+    change: EvidenceChange = Field(sa_type=String(24))
+    detail: str = Field(default="", sa_type=String(500))
+    at: datetime = Field(default_factory=utcnow)
+    cleared_at: datetime | None = None
+    cleared_by_id: int | None = Field(default=None, foreign_key="person.id")
+
+
+class Decision(SQLModel, table=True):
+    """The decision an answer version informed: what was decided, by whom, when, and
+    when (or on what condition) to revisit it."""
+
+    __tablename__ = "decision"
+    __table_args__ = (
+        UniqueConstraint("answer_id", name="uq_decision_answer_id"),
+        Index("ix_decision_question_id", "question_id"),
+        Index("ix_decision_revisit_on", "revisit_on"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    answer_id: int = Field(foreign_key="answer.id")
+    question_id: int = Field(foreign_key="question.id")
+    what: str = Field(sa_type=Text)
+    decided_by: str = Field(sa_type=String(200))  # a name: deciders are often not users
+    decided_on: date
+    revisit_on: date | None = None
+    revisit_condition: str = Field(default="", sa_type=String(500))
+    revisited_at: datetime | None = None  # the owner marked the revisit done
+    recorded_by_id: int = Field(foreign_key="person.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    version: int = 1
 
 
 # --------------------------------------------------------------------------- one-on-ones
@@ -499,8 +577,11 @@ TABLES: tuple[type[SQLModel], ...] = (
     Question,
     Finding,
     ReviewRequest,
+    ReviewCheck,
     Answer,
     Citation,
+    CitationFlag,
+    Decision,
     Note,
     OneOnOne,
     TrackNote,

@@ -171,6 +171,53 @@ class ReviewStatus(Vocabulary):
         return tuple(s for s in cls if not s.is_open)
 
 
+class ReviewKind(Vocabulary):
+    """What a review request asks to be looked at; each kind has its checklist
+    (config.yaml ``review_checklists``)."""
+
+    CODE = "code"
+    ANALYSIS = "analysis"
+    DATA_CLEANING = "data_cleaning"
+
+    @property
+    def label(self) -> str:
+        return "data-cleaning decision" if self == ReviewKind.DATA_CLEANING else super().label
+
+
+class CheckState(Vocabulary):
+    """An item of a review's checklist: still to check, ticked, or waived (not applicable,
+    with a reason)."""
+
+    OPEN = "open"
+    TICKED = "ticked"
+    WAIVED = "waived"
+
+    @property
+    def label(self) -> str:
+        return "not applicable" if self == CheckState.WAIVED else super().label
+
+
+class EvidenceChange(Vocabulary):
+    """What happened to evidence an answer version cites, after that version was saved."""
+
+    EDITED = "edited"  # the cited finding's text, links, kind or confidence changed
+    SENT_BACK = "sent_back"  # the cited finding was sent back for work
+    WITHDRAWN = "withdrawn"  # the cited finding was withdrawn
+    CONFIDENCE_LOWER = "confidence_lower"  # a cited child answer: a new version, less sure
+    STATE_CHANGED = "state_changed"  # a cited child answer: a new version, another state
+
+    @property
+    def label(self) -> str:
+        return _CHANGE_LABELS.get(self, super().label)
+
+
+_CHANGE_LABELS = {
+    EvidenceChange.SENT_BACK: "sent back",
+    EvidenceChange.CONFIDENCE_LOWER: "confidence lower",
+    EvidenceChange.STATE_CHANGED: "state changed",
+}
+
+
 class NoteKind(Vocabulary):
     COMMENT = "comment"
     SUGGESTION = "suggestion"
@@ -197,6 +244,7 @@ class Entity(Vocabulary):
     ONE_ON_ONE = "one_on_one"
     TRACK_NOTE = "track_note"
     ACTION_ITEM = "action_item"
+    DECISION = "decision"
 
     @property
     def label(self) -> str:

@@ -63,6 +63,9 @@ class DemoSummary:
     deliveries: int
     delivery_items: int
     question_keys: int
+    review_checks: int
+    citation_flags: int
+    decisions: int
 
     def __str__(self) -> str:
         return ", ".join(f"{getattr(self, name)} {label}" for name, label in _SHOWN.items())

@@ -40,9 +40,11 @@ from team.vocabulary import (
     AnswerState,
     Cadence,
     Channel,
+    CheckState,
     Confidence,
     DeliveryKind,
     DeliveryStatus,
+    EvidenceChange,
     FindingKind,
     FindingStatus,
     NoteKind,
@@ -175,6 +177,41 @@ def populate(engine: Engine) -> None:
         _added(s, Answer(question_id=pk(root), author_id=pk(manager), number=2, body="v2"))
         _added(s, Citation(answer_id=pk(root_answer), finding_id=finding.id))
         _added(s, Citation(answer_id=pk(root_answer), cited_answer_id=child_answer.id))
+        _added(
+            s,
+            models.ReviewCheck(
+                review_request_id=pk(review),
+                position=0,
+                text="Is the comparison fair?",
+                state=CheckState.WAIVED,
+                reason="Not a comparison — “descriptive”",
+                checked_by_id=manager.id,
+                checked_at=_at(65),
+            ),
+        )
+        _added(
+            s,
+            models.CitationFlag(
+                answer_id=pk(root_answer),
+                finding_id=finding.id,
+                change=EvidenceChange.EDITED,
+                detail="summary changed",
+                at=_at(80),
+            ),
+        )
+        _added(
+            s,
+            models.Decision(
+                answer_id=pk(root_answer),
+                question_id=pk(root),
+                what="Keep the price; fix onboarding",
+                decided_by="Ünïcode VP",
+                decided_on=date(2026, 3, 6),
+                revisit_on=date(2026, 6, 1),
+                revisit_condition="if churn > 3 %",
+                recorded_by_id=pk(manager),
+            ),
+        )
         _added(
             s,
             Note(
