@@ -336,6 +336,10 @@ class Decision(SQLModel, table=True):
     revisit_on: date | None = None
     revisit_condition: str = Field(default="", sa_type=String(500))
     revisited_at: datetime | None = None  # the owner marked the revisit done
+    # The evidence when the decision was recorded: claims of the version, and those
+    # resting on reviewed evidence ("2 of 3 claims rest on reviewed evidence").
+    claims: int = 0
+    claims_reviewed: int = 0
     recorded_by_id: int = Field(foreign_key="person.id")
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)

@@ -90,6 +90,8 @@ def upgrade() -> None:
         sa.Column("revisit_on", sa.Date(), nullable=True),
         sa.Column("revisit_condition", sa.String(length=500), nullable=False),
         sa.Column("revisited_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("claims", sa.Integer(), nullable=False),
+        sa.Column("claims_reviewed", sa.Integer(), nullable=False),
         sa.Column("recorded_by_id", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
