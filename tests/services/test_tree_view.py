@@ -144,7 +144,8 @@ def test_the_view_reads_the_same_number_of_queries_for_a_big_tree(
         view = tree_view.tree_view(
             session, root_id=pk(big), node_id=None, window=Window(1, 20), fit=None
         )
-    assert len(small_queries) == len(big_queries) == 3
+    # The shape, the answers, the evidence, the nodes shown.
+    assert len(small_queries) == len(big_queries) == 4
     assert len(view.rows.items) == 20 and view.size == 6 + 30 + 90
 
 

@@ -108,6 +108,7 @@ def memo(session: Session, *, question_id: int, now: datetime | None = None) -> 
         f"Coverage: {node.answered_leaves} of {node.leaves} leaf questions answered"
         + (f" ({coverage:.0%})." if coverage is not None else "."),
         "",
+        *([f"Evidence: {node.evidence.text}.", ""] if node.evidence else []),
         "## Supporting arguments",
         "",
     ]

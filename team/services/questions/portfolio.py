@@ -21,6 +21,7 @@ from sqlmodel import Session, col
 from team.models import Person, Project, Question
 from team.services.core.due import is_overdue
 from team.services.core.paging import Paged, Window, read_page, words_in
+from team.services.questions.rollup import Evidence
 from team.services.questions.tree import involves, rollups_by_root
 from team.vocabulary import AnswerState, Confidence, QuestionStatus
 
@@ -52,6 +53,7 @@ class PortfolioRow:
     people: tuple[str, ...]
     person_ids: tuple[int, ...]
     version: int
+    evidence: Evidence | None = None  # cited findings in the tree, reviewed or not
 
     @property
     def coverage(self) -> float | None:
@@ -139,6 +141,7 @@ def page(session: Session, *, f: PortfolioFilter, window: Window) -> Paged[Portf
                 people=tuple(sorted(names.values())),
                 person_ids=tuple(sorted(names)),
                 version=q.version,
+                evidence=rolled.evidence,
             )
         )
     return Paged(items=rows, total=found.total, window=found.window)

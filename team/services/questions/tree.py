@@ -15,7 +15,8 @@ from sqlmodel import Session, col
 from team.models import Question
 from team.services.answers.reads import Latest, latest_in_trees
 from team.services.core.errors import NotFound
-from team.services.questions.rollup import Node, Rollup, roll_up
+from team.services.questions.evidence import evidence_by_node
+from team.services.questions.rollup import Evidence, Node, Rollup, roll_up
 from team.services.questions.store import QuestionView, view
 from team.vocabulary import Confidence, QuestionStatus
 
@@ -28,6 +29,7 @@ class TreeNode:
     answered_leaves: int = 0
     leaves: int = 0
     confidence: Confidence | None = None  # rolled up (own answer, else weakest child)
+    evidence: Evidence | None = None  # cited findings at and below it, reviewed or not
 
     @property
     def coverage(self) -> float | None:
@@ -110,7 +112,8 @@ def load_shape(session: Session, root_id: int) -> Shape:
 
 @dataclass(frozen=True)
 class Rolled:
-    """A tree's shape with every node's roll-up (two queries: the shape, the answers)."""
+    """A tree's shape with every node's roll-up (three queries: the shape, the answers,
+    the evidence)."""
 
     shape: Shape
     rollups: dict[int, Rollup]
@@ -129,6 +132,7 @@ class Rolled:
                 answered_leaves=r.answered_leaves,
                 leaves=r.leaves,
                 confidence=r.confidence,
+                evidence=r.evidence,
             )
         return nodes
 
@@ -139,6 +143,7 @@ def rolled_tree(session: Session, root_id: int) -> Rolled:
     rollups = roll_up(
         [Node(i, p, shape.status[i]) for i, p in shape.parent.items()],
         {qid: a.confidence for qid, a in latest.items()},
+        evidence_by_node(session, root_ids=[root_id]),
     )
     return Rolled(shape, rollups)
 
@@ -146,7 +151,7 @@ def rolled_tree(session: Session, root_id: int) -> Rolled:
 def load_subtree(session: Session, *, node_id: int) -> Tree:
     """The questions from ``node_id`` down, in display order, each with its coverage
     and confidence (rolled up over the whole tree, as dropped ancestors count): the
-    memo's read. Four queries; only the subtree is read in full."""
+    memo's read. Five queries; only the subtree is read in full."""
     root_id = session.scalar(select(col(Question.root_id)).where(col(Question.id) == node_id))
     if root_id is None:
         raise NotFound(f"Question #{node_id} does not exist.")
@@ -163,7 +168,7 @@ def rollups_by_root(
     session: Session, *, root_ids: list[int]
 ) -> dict[int, tuple[Rollup, Latest | None]]:
     """{root id: (its roll-up, its own latest answer)} for these trees: one query for the
-    nodes, one for the answers."""
+    nodes, one for the answers, one for the evidence of the roots."""
     if not root_ids:
         return {}
     rows = session.execute(
@@ -175,6 +180,7 @@ def rollups_by_root(
     rolled = roll_up(
         [Node(int(i), p, QuestionStatus(s)) for i, p, s in rows],
         {qid: a.confidence for qid, a in latest.items()},
+        evidence_by_node(session, root_ids=root_ids, only_roots=True),
     )
     return {r: (rolled.get(r, Rollup()), latest.get(r)) for r in root_ids}
 

@@ -2,7 +2,8 @@
 its path, one page of the rows below it to a bounded depth, and a bounded diagram.
 
 Coverage and confidence are rolled up over the whole tree from its light columns (id,
-parent, status); only the questions shown are read in full. Three queries per view.
+parent, status) and the evidence in one query (evidence.py); only the questions shown
+are read in full. Four queries per view.
 """
 
 from __future__ import annotations
