@@ -25,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from team.config_checklists import ReviewChecklists
 from team.vocabulary import Cadence
 
 CONFIG_ENV = "TEAM_CONFIG"
@@ -219,8 +220,16 @@ class Settings(_Strict):
     techniques: tuple[str, ...] = Field(default=DEFAULT_TECHNIQUES, min_length=1)
     stale_after_days: int = Field(default=14, ge=1, le=365)
     review_sla_hours: int = Field(default=48, ge=1, le=24 * 60)
+    # What a reviewer checks, by kind of review (team/config_checklists.py has the defaults).
+    review_checklists: ReviewChecklists = ReviewChecklists()
     # Where the file was read from; relative SQLite paths resolve against its folder.
     base_dir: Path = Field(default=Path("."), exclude=True)
+
+    @field_validator("review_checklists", mode="before")
+    @classmethod
+    def _checklists_or_defaults(cls, value: object) -> object:
+        """``review_checklists:`` with nothing under it keeps the built-in lists."""
+        return ReviewChecklists() if value is None else value
 
     @field_validator("techniques")
     @classmethod

@@ -13,8 +13,10 @@ from datetime import date, timedelta
 from functools import cached_property
 from typing import Any
 
-from sqlmodel import Session, SQLModel
+from sqlalchemy import select
+from sqlmodel import Session, SQLModel, col
 
+from team.config_checklists import ReviewChecklists
 from team.models import (
     ActionItem,
     Finding,
@@ -23,6 +25,7 @@ from team.models import (
     Person,
     Project,
     Question,
+    ReviewCheck,
     ReviewRequest,
     TrackNote,
 )
@@ -45,8 +48,17 @@ from team.services.questions import status as question_status
 from team.services.questions import writes as questions
 from team.services.questions.status import BulkEdit
 from team.services.questions.writes import QuestionCreate, QuestionUpdate, SubQuestion
+from team.services.reviews import checklist as review_checklist
 from team.services.reviews import writes as reviews
-from team.vocabulary import FindingStatus, NoteKind, Priority, QuestionStatus, ReviewStatus, Role
+from team.vocabulary import (
+    CheckState,
+    FindingStatus,
+    NoteKind,
+    Priority,
+    QuestionStatus,
+    ReviewStatus,
+    Role,
+)
 from tests.factories import Team
 
 # The matrix's columns, in order: a role name and the Team field of the person playing it.
@@ -62,6 +74,7 @@ PEOPLE = {
 NB = "https://nb.example.com/churn.ipynb"
 PR = "https://github.com/example-org/churn/pull/7"
 F, R, S = FindingStatus, ReviewStatus, QuestionStatus
+C = CheckState
 
 
 @dataclass(frozen=True)
@@ -301,6 +314,22 @@ def _request_review(w: World) -> Case:
     return Case(call, lambda rid: w.get(ReviewRequest, rid).question_id == q)
 
 
+# Review checklists: the reviewer ticks or waives an item of the request's checklist.
+def _set_check(w: World, reviewer: int, state: CheckState, reason: str = "") -> Case:
+    data = reviews.ReviewInput(w.assigned, reviewer, PR, "the join")
+    rid = reviews.request_review(w.s, w.t.ic, data=data, checklists=ReviewChecklists())
+    v = w.version(ReviewRequest, rid)
+    first = select(ReviewCheck).where(
+        col(ReviewCheck.review_request_id) == rid, col(ReviewCheck.position) == 0
+    )
+    return Case(
+        lambda who: review_checklist.set_check(
+            w.s, who, review_id=rid, position=0, version=v, state=state, reason=reason
+        ),
+        lambda _: w.s.scalars(first.execution_options(populate_existing=True)).one().state == state,
+    )
+
+
 def _answer(w: World, q: int) -> Case:
     data = AnswerInput(body="Churn is concentrated in SMB.")
     return Case(
@@ -525,6 +554,11 @@ ACTIONS: dict[str, Callable[[World], Case]] = {
         w, w.t.manager, R.CHANGES_REQUESTED, R.OPEN
     ),
     "withdraw a review request": lambda w: _move_review(w, w.t.manager, R.OPEN, R.WITHDRAWN),
+    "tick a checklist item (reviewer: Maya)": lambda w: _set_check(w, w.t.manager, C.TICKED),
+    "waive a checklist item (reviewer: Maya)": lambda w: _set_check(
+        w, w.t.manager, C.WAIVED, "No comparison is made"
+    ),
+    "tick a checklist item (reviewer: Ravi)": lambda w: _set_check(w, w.t.other_ic, C.TICKED),
     "write a note on the IC's finding": _add_note,
     "resolve Maya's note on the IC's finding": _resolve,
     "write the answer of the assigned question": lambda w: _answer(w, w.assigned),

@@ -21,7 +21,8 @@ Where PRODUCT.md is silent, the matrix decides:
 - An IC logs findings only on questions assigned to them (what the pages offer), but may
   ask for a review on any question, naming any active manager or IC but themselves.
 - Review decisions belong to the reviewer alone, a manager included; the requester or any
-  manager withdraws a request; only the requester asks again.
+  manager withdraws a request; only the requester asks again. The reviewer alone ticks
+  or waives the items of a request's checklist (another manager does not).
 - Anyone but a viewer writes notes; the note's author, the person whose work it is on, or
   a manager resolves one.
 """
@@ -86,6 +87,9 @@ MATRIX: dict[str, Row] = {
     "start a review (reviewer: Ravi)":                 (no,   no,   no,   ok,   no,   no),
     "ask again after changes were requested":          (no,   no,   ok,   no,   no,   no),
     "withdraw a review request":                       (ok,   ok,   ok,   no,   no,   no),
+    "tick a checklist item (reviewer: Maya)":          (ok,   no,   no,   no,   no,   no),
+    "waive a checklist item (reviewer: Maya)":         (ok,   no,   no,   no,   no,   no),
+    "tick a checklist item (reviewer: Ravi)":          (no,   no,   no,   ok,   no,   no),
     "write a note on the IC's finding":                (ok,   ok,   ok,   ok,   no,   no),
     "resolve Maya's note on the IC's finding":         (ok,   ok,   ok,   no,   no,   no),
     "write the answer of the assigned question":       (ok,   ok,   ok,   no,   no,   no),

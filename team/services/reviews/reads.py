@@ -1,12 +1,12 @@
-"""Review requests as pages show them: one request, a reviewer's queue, a requester's
-requests and every open request; long lists one page at a time with their total. A fixed
-number of queries whatever the size: the open must-fix notes of the requests shown are
-counted in one query."""
+"""Review requests as pages show them: one request (with its checklist), a reviewer's
+queue, a requester's requests and every open request; long lists one page at a time with
+their total. A fixed number of queries whatever the size: the open must-fix notes of the
+requests shown are counted in one query, their checklists' progress in another."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +18,9 @@ from team.services.core.errors import NotFound
 from team.services.core.paging import Paged, Window, keyed_page, words_in
 from team.services.core.views import view_of
 from team.services.notes.rules import open_must_fix
-from team.vocabulary import ReviewStatus
+from team.services.reviews.checklist import CheckView, check_counts, checklist_of
+from team.services.reviews.rules import checklist_refused
+from team.vocabulary import ReviewKind, ReviewStatus
 
 ReviewQuery = Select[ReviewRequest, str, int | None, str]
 Where = list[ColumnElement[bool]]
@@ -44,6 +46,15 @@ class ReviewView:
     resolved_at: datetime | None
     version: int
     open_must_fix: int
+    kind: ReviewKind
+    checks_total: int  # items of its checklist (0: none recorded)
+    checks_done: int  # of them ticked or waived
+    # The checklist itself: read for one request (get_review), not for lists.
+    checks: tuple[CheckView, ...] = ()
+
+    def checklist_refused(self) -> str | None:
+        """Why approval waits on the checklist (read with get_review), or None."""
+        return checklist_refused([c.text for c in self.checks if c.required and not c.done])
 
     def age_hours(self, now: datetime) -> float:
         """Hours since requested, up to resolution (or now)."""
@@ -95,9 +106,10 @@ def converter(session: Session) -> Callable[[Iterable[Any]], list[ReviewView]]:
 
     def convert(rows: Iterable[Any]) -> list[ReviewView]:
         found = list(rows)
-        fixes = must_fix_counts(session, [int(r.id) for r, *_ in found])
+        ids = [int(r.id) for r, *_ in found]
+        fixes, checks = must_fix_counts(session, ids), check_counts(session, ids)
         return [
-            _view(r, title, root, summary, fixes.get(int(r.id), 0))
+            _view(r, title, root, summary, fixes.get(int(r.id), 0), checks.get(int(r.id)))
             for r, title, root, summary in found
         ]
 
@@ -105,8 +117,14 @@ def converter(session: Session) -> Callable[[Iterable[Any]], list[ReviewView]]:
 
 
 def _view(
-    r: ReviewRequest, title: str, root_id: int | None, summary: str | None, fixes: int
+    r: ReviewRequest,
+    title: str,
+    root_id: int | None,
+    summary: str | None,
+    fixes: int,
+    checks: tuple[int, int] | None,
 ) -> ReviewView:
+    total, done = checks or (0, 0)
     return view_of(
         ReviewView,
         r,
@@ -114,6 +132,9 @@ def _view(
         root_id=root_id,
         finding_summary=summary,
         open_must_fix=fixes,
+        checks_total=total,
+        checks_done=done,
+        checks=(),
     )
 
 
@@ -196,10 +217,11 @@ def requested_by_page(
 
 
 def get_review(session: Session, *, review_id: int) -> ReviewView:
+    """One request, with its checklist."""
     found = _views(session, [col(ReviewRequest.id) == review_id])
     if not found:
         raise NotFound(f"Review request #{review_id} does not exist.")
-    return found[0]
+    return replace(found[0], checks=tuple(checklist_of(session, review_id=review_id)))
 
 
 def all_reviews(session: Session, *, open_only: bool = False) -> list[ReviewView]:

@@ -14,10 +14,17 @@ service and the page both ask). A must-fix note by the reviewer on a request wai
 them is a request for changes: the request moves to changes_requested with the note
 (:func:`must_fix_asks_for_changes`). The reviewer's first act (starting, a decision or a
 note) stamps ``first_response_at``; approval or withdrawal stamps ``resolved_at``.
+
+Checklists (checklist.py): approval is also refused while a required item of the
+request's checklist is neither ticked nor waived (:func:`checklist_refused`). Only the
+reviewer ticks, un-ticks or waives an item (a manager who is not the reviewer too does
+not: the checklist is the reviewer's own record), and only while the request is not
+closed; a tick is a response (it stamps ``first_response_at``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from team.services.core.actors import Actor
@@ -80,6 +87,33 @@ def approval_refused(open_must_fix: int) -> str | None:
         return None
     notes = "1 must-fix note is" if open_must_fix == 1 else f"{open_must_fix} must-fix notes are"
     return f"{notes} still open; they must be resolved before approval."
+
+
+def checklist_refused(open_required: Sequence[str]) -> str | None:
+    """Why the request cannot be approved yet (the required checklist items neither
+    ticked nor waived, by their texts), or None when it can."""
+    if not open_required:
+        return None
+    named = [f"“{text}”" for text in open_required]
+    items = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+    return f"Tick or waive {items} before approving."
+
+
+def checklist_refused_to(actor: Actor, review: Reviewed) -> str | None:
+    """Why ``actor`` may not tick, un-tick or waive an item of this request's checklist
+    (PermissionDenied's sentence), or None when they may: its reviewer only."""
+    if actor.is_viewer or actor.id != review.reviewer_id:
+        return "Only the reviewer ticks or waives the items of a review's checklist."
+    return None
+
+
+def checklist_closed(review: Reviewed) -> str | None:
+    """Why this request's checklist can no longer change (it is approved or withdrawn),
+    or None while it can."""
+    status = ReviewStatus(review.status)
+    if status in ReviewStatus.closed():
+        return f"This review is {status.label}; its checklist can no longer change."
+    return None
 
 
 def must_fix_asks_for_changes(actor: Actor, review: Reviewed) -> bool:

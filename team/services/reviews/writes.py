@@ -7,21 +7,27 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from team.config_checklists import ReviewChecklists
 from team.models import Finding, Person, Question, ReviewRequest, utcnow
 from team.services.core.actors import Actor, acting, require_writer
 from team.services.core.errors import IllegalTransition, InvalidInput
 from team.services.core.text import check_link, multi_line
 from team.services.core.tx import atomic
-from team.services.core.writes import insert, load, record, save_fields
+from team.services.core.writes import insert, load, save_fields
 from team.services.questions.store import root_of
+from team.services.reviews.checklist import copy_checklist, required_open
 from team.services.reviews.reads import must_fix_counts
+
+# notes/writes.py stamps a note's first response through this module.
+from team.services.reviews.responses import mark_first_response as mark_first_response
 from team.services.reviews.rules import (
     approval_refused,
     check_move,
+    checklist_refused,
     may_review,
     must_fix_asks_for_changes,
 )
-from team.vocabulary import FindingStatus, QuestionStatus, ReviewStatus
+from team.vocabulary import FindingStatus, QuestionStatus, ReviewKind, ReviewStatus
 
 FOCUS_MAX = 10_000
 
@@ -33,26 +39,7 @@ class ReviewInput:
     artifact_url: str
     focus: str = ""
     finding_id: int | None = None
-
-
-def mark_first_response(session: Session, actor: Actor, review: ReviewRequest) -> None:
-    """Stamp the first response if ``actor`` is the reviewer, none is stamped yet and the
-    request is not closed (a note after withdrawal answers nothing)."""
-    if (
-        actor.id == review.reviewer_id
-        and review.first_response_at is None
-        and review.resolved_at is None
-    ):
-        review.first_response_at = utcnow()
-        record(
-            session,
-            actor,
-            review,
-            "updated",
-            field="first_response_at",
-            new=review.first_response_at,
-            root_id=root_of(session, review.question_id),
-        )
+    kind: ReviewKind = ReviewKind.ANALYSIS
 
 
 def _check_reviewer(session: Session, requester: Actor, reviewer_id: int | None) -> None:
@@ -95,8 +82,17 @@ def _check_finding(session: Session, finding_id: int | None, question_id: int) -
 
 
 @atomic
-def request_review(session: Session, actor_id: int, *, data: ReviewInput) -> int:
-    """Ask for a review; returns the new request's id."""
+def request_review(
+    session: Session,
+    actor_id: int,
+    *,
+    data: ReviewInput,
+    checklists: ReviewChecklists | None = None,
+) -> int:
+    """Ask for a review of ``data.kind``; returns the new request's id. The kind's
+    checklist in ``checklists`` (config.yaml's ``review_checklists``, which pages pass)
+    is copied into the request; without ``checklists`` it has none (approval then waits
+    on nothing but must-fix notes, as before checklists existed)."""
     actor = acting(session, actor_id)
     require_writer(actor)
     url = check_link(data.artifact_url, field="artifact_url")
@@ -119,8 +115,12 @@ def request_review(session: Session, actor_id: int, *, data: ReviewInput) -> int
         reviewer_id=data.reviewer_id,
         artifact_url=url,
         focus=focus,
+        kind=ReviewKind(data.kind),
     )
     insert(session, actor, review, new=url, root_id=question.root_id)
+    if checklists is not None:
+        items = checklists.for_kind(review.kind)
+        copy_checklist(session, actor, review, items, root_id=question.root_id)
     session.commit()
     assert review.id is not None
     return review.id
@@ -128,6 +128,14 @@ def request_review(session: Session, actor_id: int, *, data: ReviewInput) -> int
 
 def open_must_fix_count(session: Session, review_id: int) -> int:
     return must_fix_counts(session, [review_id]).get(review_id, 0)
+
+
+def _approval_refused(session: Session, review_id: int) -> str | None:
+    """What still holds up approval: an open must-fix note, else a required checklist
+    item neither ticked nor waived."""
+    return approval_refused(open_must_fix_count(session, review_id)) or checklist_refused(
+        required_open(session, review_id)
+    )
 
 
 @atomic
@@ -140,9 +148,7 @@ def move_review(
     review = load(session, ReviewRequest, review_id, f"Review request #{review_id} does not exist.")
     new = ReviewStatus(status)
     check_move(actor, review, new)
-    if new == ReviewStatus.APPROVED and (
-        refused := approval_refused(open_must_fix_count(session, review_id))
-    ):
+    if new == ReviewStatus.APPROVED and (refused := _approval_refused(session, review_id)):
         raise IllegalTransition(refused)
     _move(session, actor, review, new, version)
     session.commit()
