@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from team.models import Answer, Citation, Finding, Question
+from team.services.answers import health
 from team.services.answers.reads import AnswerVersion, latest_ids, latest_numbers, version
 from team.services.answers.rules import markers
 from team.services.core.actors import Actor, acting, require_writer
@@ -136,5 +137,6 @@ def save_answer(
     assert answer.id is not None
     session.add_all([Citation(answer_id=answer.id, finding_id=f) for f in finding_ids])
     session.add_all([Citation(answer_id=answer.id, cited_answer_id=a) for a in answer_ids])
+    health.child_answer_saved(session, author, answer)  # flags the parents citing it, if less sure
     session.commit()
     return version(session, answer_id=answer.id)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from team.models import Finding, Question
+from team.services.answers import health
 from team.services.core.actors import Actor, acting, require_writer
 from team.services.core.errors import IllegalTransition, InvalidInput, PermissionDenied
 from team.services.core.text import check_link, multi_line, one_line
@@ -127,15 +128,16 @@ def edit_finding(
     if finding.status == F.ACCEPTED and any(getattr(finding, k) != v for k, v in wanted.items()):
         # The manager accepted what they read; changed content needs a fresh look.
         wanted["status"] = F.SHARED
-    _save(session, actor, finding, version, wanted)
+    changed = _save(session, actor, finding, version, wanted)
+    health.finding_edited(session, actor, finding, changed)  # flags the answers citing it
     session.commit()
     return _view(session, finding)
 
 
 def _save(
     session: Session, actor: Actor, finding: Finding, version: int, wanted: dict[str, object]
-) -> None:
-    save_fields(
+) -> dict[str, object]:
+    return save_fields(
         session,
         actor,
         finding,
@@ -169,6 +171,7 @@ def move_finding(
     if new == F.NEEDS_WORK and not reason:
         raise InvalidInput("Say what needs work, so the author knows what to fix.", field="reason")
     _save(session, actor, finding, version, {"status": new})
+    health.finding_moved(session, actor, finding, new, reason)  # sent back, withdrawn: flags
     if new == F.NEEDS_WORK:
         assert finding.id is not None
         insert_note(

@@ -19,6 +19,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from team.models import Person, Project, Question
+from team.services.answers.health_reads import flagged_by_root
 from team.services.core.due import is_overdue
 from team.services.core.paging import Paged, Window, read_page, words_in
 from team.services.questions.rollup import Evidence
@@ -54,6 +55,7 @@ class PortfolioRow:
     person_ids: tuple[int, ...]
     version: int
     evidence: Evidence | None = None  # cited findings in the tree, reviewed or not
+    flagged_answers: int = 0  # latest answers in the tree whose evidence changed since
 
     @property
     def coverage(self) -> float | None:
@@ -119,6 +121,7 @@ def page(session: Session, *, f: PortfolioFilter, window: Window) -> Paged[Portf
     rollups = rollups_by_root(session, root_ids=ids)
     people = _people_by_root(session, ids)
     open_counts = _open_counts(session, ids)
+    flagged = flagged_by_root(session, root_ids=ids)
     rows = []
     for q, project_name, owner_name in found.items:
         rolled, own = rollups[q.id]
@@ -142,6 +145,7 @@ def page(session: Session, *, f: PortfolioFilter, window: Window) -> Paged[Portf
                 person_ids=tuple(sorted(names)),
                 version=q.version,
                 evidence=rolled.evidence,
+                flagged_answers=flagged.get(q.id, 0),
             )
         )
     return Paged(items=rows, total=found.total, window=found.window)

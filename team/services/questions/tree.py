@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from team.models import Question
+from team.services.answers.health import latest_flagged
 from team.services.answers.reads import Latest, latest_in_trees
 from team.services.core.errors import NotFound
 from team.services.questions.evidence import evidence_by_node
@@ -30,6 +31,7 @@ class TreeNode:
     leaves: int = 0
     confidence: Confidence | None = None  # rolled up (own answer, else weakest child)
     evidence: Evidence | None = None  # cited findings at and below it, reviewed or not
+    flagged: bool = False  # its latest answer's evidence changed since (answers/health.py)
 
     @property
     def coverage(self) -> float | None:
@@ -120,9 +122,12 @@ class Rolled:
 
     def nodes(self, session: Session, ids: set[int]) -> dict[int, TreeNode]:
         """The questions ``ids`` read in full (one query), each with its roll-up."""
-        rows = session.scalars(select(Question).where(col(Question.id).in_(sorted(ids)))).all()
+        flagged = latest_flagged(col(Question.id)).label("flagged")
+        rows = session.execute(
+            select(Question, flagged).where(col(Question.id).in_(sorted(ids)))
+        ).all()
         nodes = {}
-        for row in rows:
+        for row, is_flagged in rows:
             q = view(row)
             r = self.rollups[q.id]
             nodes[q.id] = TreeNode(
@@ -133,6 +138,7 @@ class Rolled:
                 leaves=r.leaves,
                 confidence=r.confidence,
                 evidence=r.evidence,
+                flagged=bool(is_flagged),
             )
         return nodes
 
