@@ -129,7 +129,8 @@ def test_manager_holds_a_one_on_one_and_the_report_ticks_the_item(
     nothing = page.get_by_text(re.compile(r"^Nothing on: "))
     expect(nothing).to_have_text(
         "Nothing on: new findings, overdue questions, reviews awaiting the manager, reviews "
-        "the report owes, must-fix notes still open, overdue action items."
+        "the report owes, must-fix notes still open, overdue action items, decisions due for "
+        "revisit."
     )
     # The carried-over item's box is drawn by the icon font, not an emoji.
     carried_row = page.locator(f".st-key-oo_item_{seeded.carried_item}")

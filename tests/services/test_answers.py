@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from team.models import Answer, Citation, Finding
+from team.services.answers import decisions
 from team.services.answers import reads as answers_reads
 from team.services.answers import rules as answers_rules
 from team.services.answers import writes as answers
@@ -300,6 +301,18 @@ def test_memo_golden_file(session: Session, world: World) -> None:
         question_id=world.a1,
         data=findings.FindingInput(
             summary="Excluded test accounts", kind=FindingKind.DATA_DECISION
+        ),
+    )
+    decisions.record_decision(
+        session,
+        m,
+        answer_id=answers_reads.versions(session, question_id=world.root)[0].id,
+        data=decisions.DecisionInput(
+            "Move Starter customers to annual plans first",
+            "Dana (VP Sales)",
+            date(2026, 11, 2),
+            date(2027, 2, 1),
+            "monthly churn passes 5%",
         ),
     )
     _pin_times(session)

@@ -12,6 +12,8 @@ from sqlmodel import Session, SQLModel, col
 
 from team.bench.statements import counting
 from team.models import ActionItem, Event, Finding, OneOnOne, Person, Question, utcnow
+from team.services.answers import decisions
+from team.services.answers import writes as answers
 from team.services.core.errors import InvalidInput, PermissionDenied, StaleEdit
 from team.services.core.markdown import literal
 from team.services.findings import writes as findings
@@ -524,6 +526,17 @@ def _fill_every_section(session: Session, team: Team, n: int) -> None:
         oo.add_action_item(
             session, team.manager, one_on_one_id=old, owner_id=team.ic, description=f"Open {i}"
         )
+        _due_decision(session, team, late)
+
+
+def _due_decision(session: Session, team: Team, question_id: int) -> None:
+    """A decision on the question, its revisit due today (decisions due for revisit)."""
+    draft = answers.AnswerInput(body="A claim.")
+    version = answers.save_answer(
+        session, team.manager, question_id=question_id, based_on=None, data=draft
+    )
+    data = decisions.DecisionInput("Keep it", "Dana", date.today(), date.today())
+    decisions.record_decision(session, team.manager, answer_id=version.id, data=data)
 
 
 def test_reads_make_a_fixed_number_of_queries(session: Session, team: Team) -> None:

@@ -3,7 +3,8 @@
 The memo puts the answer first, then each sub-question's answer as a supporting
 argument, then the findings with their links as evidence (each labelled with what it is:
 "PR #418 · acme/churn", "notebook · retention_q3.ipynb"), then the open sub-questions as
-gaps. Links are absolute URLs, so the memo works when pasted into a wiki.
+gaps; it ends with the decision the newest answer version that has one informed (none:
+nothing). Links are absolute URLs, so the memo works when pasted into a wiki.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from team.models import Person, ReviewRequest
+from team.services.answers.decision_reads import DecisionView, latest_decision
 from team.services.answers.reads import AnswerVersion, latest_versions
 from team.services.answers.rules import on_reviewed
 from team.services.core.markdown import defused, literal
@@ -88,6 +90,21 @@ def _gaps(tree: Tree, names: dict[int, str]) -> list[str]:
     return [*(lines or ["_None: every sub-question is answered or dropped._"]), ""]
 
 
+def _decision(decision: DecisionView | None) -> list[str]:
+    """ "Decision: … — decided by …, on …; revisit by … or when …" (none: nothing)."""
+    if decision is None:
+        return []
+    revisit = f"; {literal(decision.revisit)}" if decision.has_revisit else ""
+    return [
+        "## Decision",
+        "",
+        f"**Decision:** {literal(decision.what)} — decided by {literal(decision.decided_by)}, "
+        f"on {decision.decided_on:%d %b %Y}{revisit} "
+        f"(informed by version {decision.answer_number}).",
+        "",
+    ]
+
+
 def memo(session: Session, *, question_id: int, now: datetime | None = None) -> str:
     """The memo of any question node, as Markdown: the whole subtree, so it is built
     only when someone asks for it (a fixed number of queries)."""
@@ -123,6 +140,7 @@ def memo(session: Session, *, question_id: int, now: datetime | None = None) -> 
     usable = findings_below(session, node_id=question_id, statuses=SHOWN)
     lines += ["## Evidence", "", *_evidence(usable, approved_reviews(session, usable))]
     lines += ["## Gaps", "", *_gaps(tree, names)]
+    lines += _decision(latest_decision(session, question_id=question_id))
     stamp = f"{now:%d %b %Y}" if now else ""
     if stamp:
         lines += [f"_Exported {stamp}._", ""]

@@ -1,6 +1,8 @@
 """What needs a person's attention: reviews to do, new notes by others on their work,
 must-fix notes still open on their work and (for a manager) findings of their reports
-awaiting acceptance. Counted in one query; each section read one page at a time."""
+awaiting acceptance, and the revisits due of decisions on questions they own
+(answers/decision_reads.py). Counted in one query; each section read one page at a
+time."""
 
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlmodel import Session, col
 
 from team.models import Finding, Note, Person, utcnow
+from team.services.answers import decision_reads
+from team.services.answers.decision_reads import DecisionView
 from team.services.core.paging import Paged, Window, keyed_page
 from team.services.findings.reads import FindingView, finding_query, finding_views, to_views
 from team.services.notes.reads import NoteItem, note_item, note_item_rows
@@ -21,7 +25,13 @@ from team.services.reviews.reads import ReviewView, queue_count, queue_for, queu
 from team.vocabulary import FindingStatus, NoteKind
 
 NEW_NOTE_DAYS = 7  # a note by someone else on your work is "new" for this many days
-SECTIONS = ("reviews_to_do", "open_must_fix", "new_notes", "awaiting_acceptance")
+SECTIONS = (
+    "reviews_to_do",
+    "open_must_fix",
+    "new_notes",
+    "awaiting_acceptance",
+    "decisions_due",  # revisits due of decisions on questions the person owns
+)
 SECTION_SIZE = 10  # items a page of each section shows: the page is an inbox of four lists
 
 
@@ -31,15 +41,11 @@ class Attention:
     new_notes: list[NoteItem] = field(default_factory=list)
     open_must_fix: list[NoteItem] = field(default_factory=list)
     awaiting_acceptance: list[FindingView] = field(default_factory=list)
+    decisions_due: list[DecisionView] = field(default_factory=list)
 
     @property
     def count(self) -> int:
-        return (
-            len(self.reviews_to_do)
-            + len(self.new_notes)
-            + len(self.open_must_fix)
-            + len(self.awaiting_acceptance)
-        )
+        return sum(len(getattr(self, name)) for name in SECTIONS)
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,7 @@ class AttentionPage:
     open_must_fix: Paged[NoteItem]
     new_notes: Paged[NoteItem]
     awaiting_acceptance: Paged[FindingView]
+    decisions_due: Paged[DecisionView]
 
     @property
     def count(self) -> int:
@@ -101,6 +108,7 @@ def attention_counts(
         notes.c.must_fix,
         notes.c.recent,
         awaiting.scalar_subquery(),
+        decision_reads.due_count_for(person_id, now.date()).scalar_subquery(),
     ).select_from(notes)
     row = session.execute(query).one()
     return {name: int(n or 0) for name, n in zip(SECTIONS, row, strict=True)}
@@ -133,13 +141,15 @@ def attention(session: Session, *, person_id: int, now: datetime | None = None) 
     """What waits on this person, in full: reviews to do, new notes on their work,
     must-fix notes still open on their work, and (for a manager) findings of their
     reports awaiting acceptance."""
-    where = _where(person_id, now or utcnow())
+    now = now or utcnow()
+    where = _where(person_id, now)
     awaiting = finding_query().where(*where["awaiting_acceptance"]).order_by(*_oldest_finding())
     return Attention(
         reviews_to_do=queue_for(session, reviewer_id=person_id),
         new_notes=_note_items(session.execute(_note_rows().where(*where["new_notes"]))),
         open_must_fix=_note_items(session.execute(_note_rows().where(*where["open_must_fix"]))),
         awaiting_acceptance=finding_views(session, awaiting),
+        decisions_due=decision_reads.due_for(session, person_id=person_id, today=now.date()),
     )
 
 
@@ -194,5 +204,12 @@ def attention_page(
             window=window("awaiting_acceptance"),
             convert=to_views,
             total=totals["awaiting_acceptance"],
+        ),
+        decisions_due=decision_reads.due_page_for(
+            session,
+            person_id=person_id,
+            today=now.date(),
+            window=window("decisions_due"),
+            total=totals["decisions_due"],
         ),
     )

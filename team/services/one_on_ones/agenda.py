@@ -17,10 +17,13 @@ thing shows in exactly one section, the most pressing one:
   - reviews the report owes: requests waiting on the report as reviewer;
   - must-fix notes still open on the report's work (by anyone else);
   - overdue action items: open items from earlier one-on-ones past their due date;
-  - carried over: the other open items from earlier one-on-ones (until done).
+  - carried over: the other open items from earlier one-on-ones (until done);
+  - decisions due for revisit: decisions on questions the report owns or is assigned
+    whose revisit date has come and that nobody marked revisited
+    (answers/decision_reads.py).
 Items raised in the day's own one-on-one belong to that meeting, not to its agenda.
 Each section holds its ``limit`` most pressing items (agenda_sections.py says which come
-first) and counts all of them; the whole agenda is eight queries, whatever the amount of
+first) and counts all of them; the whole agenda is nine queries, whatever the amount of
 work.
 """
 
@@ -34,6 +37,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session, col
 
 from team.models import OneOnOne, Person, utcnow
+from team.services.answers.decision_reads import DecisionView, due_for_pair
 from team.services.core.actors import acting
 from team.services.core.errors import InvalidInput, PermissionDenied
 from team.services.core.markdown import defused, literal
@@ -85,6 +89,7 @@ class Agenda:
     open_must_fix: list[NoteItem] = field(default_factory=list)
     overdue_actions: list[ActionItemView] = field(default_factory=list)
     carried_over: list[ActionItemView] = field(default_factory=list)
+    decisions_due: list[DecisionView] = field(default_factory=list)
     totals: dict[str, int] = field(default_factory=dict)  # section -> all its items
 
     def sections(self) -> list[Section]:
@@ -109,6 +114,7 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
     ("open_must_fix", "Must-fix notes still open", "No must-fix note is open."),
     ("overdue_actions", "Overdue action items", "No action item is overdue."),
     ("carried_over", "Carried over", "No open action item from earlier one-on-ones."),
+    ("decisions_due", "Decisions due for revisit", "No decision is due for revisit."),
 )
 
 
@@ -191,6 +197,9 @@ def build(
         session, manager_id=manager_id, report_id=report_id, day=day, limit=limit
     )
     totals.update(overdue_actions=actions.overdue_total, carried_over=actions.carried_total)
+    due, totals["decisions_due"] = due_for_pair(
+        session, report_id=report_id, today=day, limit=limit
+    )
     return Agenda(
         manager_id=manager_id,
         manager=manager.name,
@@ -208,6 +217,7 @@ def build(
         open_must_fix=items.get("open_must_fix", []),
         overdue_actions=actions.overdue,
         carried_over=actions.carried,
+        decisions_due=due,
         totals=totals,
     )
 
@@ -242,7 +252,16 @@ def _lines(agenda: Agenda, key: str) -> list[str]:
             f"{literal(n.author)} on “{literal(n.on_title)}”: {literal(n.body)}"
             for n in agenda.open_must_fix
         ]
+    if key == "decisions_due":
+        return [decision_line(d) for d in agenda.decisions_due]
     return [action_line(a, day) for a in getattr(agenda, key)]
+
+
+def decision_line(d: DecisionView) -> str:
+    return (
+        f"{literal(d.what)} (on “{literal(d.question_title)}”; decided by "
+        f"{literal(d.decided_by)} on {d.decided_on.isoformat()}; {literal(d.revisit)})"
+    )
 
 
 def action_line(item: ActionItemView, today: date) -> str:

@@ -1,5 +1,5 @@
 """Needs my attention: the inbox of notifications, then what waits on the current person,
-in four sections (viewers: the inbox only)."""
+in sections (viewers: the inbox only)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from team.models import utcnow
 from team.services.admin.reads import PersonView
 from team.services.inbox.attention import SECTION_SIZE, SECTIONS, AttentionPage
 from team.services.notes.reads import NoteItem
-from team.ui import auth, inbox, reads, resources, state
+from team.ui import auth, decision_forms, inbox, reads, resources, state
 from team.ui.finding_cards import finding_cards
 from team.ui.labels import ago, note_badge
 from team.ui.navigation import PageFor, pages_once
@@ -49,6 +49,7 @@ SECTION_LABELS = {
         "Findings of your reports awaiting acceptance",
         "findings",
     ),
+    "decisions_due": ("Decisions due", "Decisions due for revisit", "decisions"),
 }
 
 
@@ -66,6 +67,10 @@ def _section(person: PersonView, name: str, items: AttentionPage) -> None:
             review_row(review, names, now=now, sla_hours=sla, key="attention", page_for=page_for)
     elif name == "awaiting_acceptance":
         finding_cards(person, paged.items)
+    elif name == "decisions_due":
+        today = utcnow().date()
+        for d in paged.items:
+            decision_forms.decision_card(person, d, today, key="attention", page_for=page_for)
     else:
         for note in paged.items:
             _note(note, page_for)

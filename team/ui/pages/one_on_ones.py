@@ -27,6 +27,7 @@ from team.ui import auth, reads, resources, state
 from team.ui import one_on_one_forms as forms
 from team.ui.actions import attempt, bind
 from team.ui.chips import chip
+from team.ui.decision_forms import agenda_lines
 from team.ui.paging import requested_page, window
 from team.ui.text import plain, safe_markdown
 from team.vocabulary import Role
@@ -124,6 +125,7 @@ LINES: dict[str, Callable[[Any], str]] = {
     "reviews_awaiting_manager": _review_lines,
     "reviews_owed": _review_lines,
     "open_must_fix": _note_lines,
+    "decisions_due": agenda_lines,
 }
 
 
