@@ -119,7 +119,7 @@ def _in_scope(shape: Shape) -> list[int]:
 def _no_finding(shape: Shape, qid: int, counts: dict[int, _Counts], live: set[int]) -> str | None:
     if any(c in live for c in shape.children.get(qid, [])) or qid in counts:
         return None  # broken down (its sub-questions are checked), or it has evidence
-    return f"{QuestionStatus(shape.status[qid]).label}, no finding"
+    return QuestionStatus(shape.status[qid]).label
 
 
 def _only(findings: int, matching: int, one: str, many: str | None = None) -> str | None:

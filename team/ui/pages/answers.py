@@ -13,13 +13,15 @@ from team.services.answers.reads import AnswerVersion
 from team.services.core.actors import Actor
 from team.services.core.paging import PAGE_SIZE, Window
 from team.services.notify import follows
+from team.services.questions.rollup import HELP_TITLE as ROLLUP_TITLE
 from team.services.questions.rules import works_on
 from team.services.questions.tree import TreeNode
 from team.services.questions.view import TreeView
-from team.ui import auth, reads, state
+from team.ui import auth, evidence_health, gaps_panel, reads, state
 from team.ui.actions import attempt, bind
 from team.ui.chips import evidence_chips
 from team.ui.citations import citation_links, linked
+from team.ui.decision_forms import for_answer as decision_log
 from team.ui.labels import (
     COVERAGE_HELP,
     answer_state_badge,
@@ -29,6 +31,7 @@ from team.ui.labels import (
     strength_badge,
 )
 from team.ui.paging import pager, requested_page, searched, words
+from team.ui.rollup_text import evidence_line
 from team.ui.text import plain, safe_markdown
 from team.ui.tree_nav import CHOICES, go, pick_root, query_int, unique_labels
 from team.vocabulary import AnswerState, Confidence, EvidenceStrength
@@ -230,8 +233,10 @@ def _compare(versions: list[AnswerVersion], qid: int) -> None:
         st.caption("Compare appears once there are two versions.")
         return
     numbers = [v.number for v in versions]
+    linked = query_int("version")  # a link to compare (evidence_health) names the older one
+    start = numbers.index(linked) if linked in numbers[:-1] else len(numbers) - 2
     c1, c2 = st.columns(2)
-    old = c1.selectbox("From version", numbers, index=len(numbers) - 2, key=f"diff_from_{qid}")
+    old = c1.selectbox("From version", numbers, index=start, key=f"diff_from_{qid}")
     new = c2.selectbox("To version", numbers, index=len(numbers) - 1, key=f"diff_to_{qid}")
     by_number = {v.number: v for v in versions}
     diff = compare(by_number[old], by_number[new])
@@ -290,11 +295,15 @@ def render() -> None:
         + (f" ({coverage:.0%})" if coverage is not None else "")
         + " · rolled-up confidence "
         + (node.confidence.value if node.confidence else "none yet")
+        + (f" · {evidence_line(node.evidence)}" if node.evidence else "")
     )
-    with st.popover("How coverage and confidence roll up", icon=":material/help:"):
+    with st.popover(ROLLUP_TITLE, icon=":material/help:"):
         st.markdown(COVERAGE_HELP)
+    if q.id == view.root_id:
+        gaps_panel.panel(view.root_id)
     versions = reads.answer_versions(question_id=q.id)
     latest = versions[-1] if versions else None
+    flags = reads.answer_flags(question_id=q.id)
     left, right = st.columns([2, 3], gap="large")
     with left:
         _evidence(view)
@@ -303,7 +312,9 @@ def render() -> None:
         _follow(person, q.id)
         _linked_version(versions, view.root_id)
         if latest:
+            evidence_health.warning(person, q, latest, flags, view.root_id)
             _show_version(latest, view.root_id)
+            decision_log(person, node.question, versions)
         else:
             st.caption("No answer yet.")
         if works_on(Actor.of(person), node.question):
@@ -319,6 +330,7 @@ def render() -> None:
         )
     st.markdown("#### Versions")
     _compare(versions, q.id)
+    evidence_health.history(versions, flags, view.root_id)
 
 
 if __name__ == "__main__":

@@ -8,10 +8,11 @@ import streamlit as st
 
 from team.services.core.paging import Window
 from team.services.questions.portfolio import PortfolioFilter, PortfolioRow, Summary
-from team.ui import auth, navigation, reads
+from team.ui import auth, evidence_health, navigation, reads
 from team.ui.filters import project_person_filters
 from team.ui.labels import COVERAGE_HELP, status_badge
 from team.ui.paging import pager, requested_page, words
+from team.ui.rollup_text import evidence_line
 from team.ui.text import plain
 from team.vocabulary import Priority, Role
 
@@ -45,7 +46,9 @@ def _row(row: PortfolioRow) -> None:
     one caption of facts, the coverage bar. A page of cards costs what it draws."""
     answer = row.answer_state.label if row.answer_state else "no answer yet"
     confidence = row.confidence.label if row.confidence else "none yet"
+    evidence = f" · {evidence_line(row.evidence)}" if row.evidence else ""
     people = ", ".join(plain(p) for p in row.people) or "nobody yet"
+    flagged = evidence_health.overview_fact(row.flagged_answers)
     coverage = row.coverage
     with st.container(border=True, key=f"overview_row_{row.id}"):
         st.page_link(
@@ -58,8 +61,8 @@ def _row(row: PortfolioRow) -> None:
             f"{status_badge(row.status)} {_due_text(row.due_date, row.overdue)} · "
             f"{plain(row.project)} · owner {plain(row.owner)} · "
             f"{Priority(row.priority).label} priority  \n"
-            f"Answer: {answer} · confidence {confidence}  \n"
-            f"People: {people}"
+            f"Answer: {answer} · confidence {confidence}{evidence}  \n"
+            f"People: {people}" + (f"  \n{flagged}" if flagged else "")
         )
         st.progress(
             coverage or 0.0,

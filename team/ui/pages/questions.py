@@ -10,14 +10,17 @@ from team.services.admin.reads import PersonView
 from team.services.core.actors import Actor
 from team.services.core.paging import Window
 from team.services.findings.rules import may_log
+from team.services.questions.rollup import HELP_TITLE as ROLLUP_TITLE
 from team.services.questions.tree import TreeNode
 from team.services.questions.view import TreeView
-from team.ui import auth, import_panel, reads, state
+from team.ui import auth, evidence_health, import_panel, reads, state
 from team.ui.finding_cards import finding_cards, log_finding_form
 from team.ui.labels import COVERAGE_HELP, status_badge
 from team.ui.list_exports import findings_csv_button, tree_csv_button
+from team.ui.navigation import pages_once
 from team.ui.paging import pager, requested_page
 from team.ui.question_forms import bulk_editor, detail_actions, new_question_form
+from team.ui.rollup_text import evidence_facts
 from team.ui.text import dot_label, plain, safe_markdown
 from team.ui.tree_nav import go, names_of, pick_root, query_int
 from team.vocabulary import Priority, QuestionStatus, Role
@@ -121,6 +124,8 @@ def _row_facts(view: TreeView, item: TreeNode, names: dict[int, str]) -> str:
     q = item.question
     assignee = names.get(q.assignee_id, "unassigned") if q.assignee_id else "unassigned"
     facts = [status_badge(q.status), plain(assignee)]
+    if (flag := evidence_health.tree_fact(item)) is not None:
+        facts.append(flag)
     if q.due_date:
         same_year = q.due_date.year == date.today().year
         facts.append(f"due {q.due_date:%d %b}" if same_year else f"due {q.due_date:%d %b %Y}")
@@ -134,6 +139,7 @@ def _row_facts(view: TreeView, item: TreeNode, names: dict[int, str]) -> str:
         done = item.answered_leaves == item.leaves
         colour = "green" if done else "blue" if item.answered_leaves else "gray"
         facts.append(f":{colour}-badge[{item.answered_leaves}/{item.leaves} answered]")
+    facts += evidence_facts(item.evidence)
     if view.hidden.get(q.id):
         facts.append(f"+{view.hidden[q.id]:,} below")
     return " · ".join(facts)
@@ -157,7 +163,8 @@ def tree_dot(view: TreeView, names: dict[int, str]) -> str:
         who = names.get(q.assignee_id, "") if q.assignee_id else "unassigned"
         status = QuestionStatus(q.status).label
         below = f" (+{diagram.below[node_id]:,} below)" if node_id in diagram.below else ""
-        text = dot_label(q.title, f"{who} · {status}{below}")
+        changed = " · evidence changed" if view.nodes[node_id].flagged else ""
+        text = dot_label(q.title, f"{who} · {status}{changed}{below}")
         colour = STATUS_COLOURS[QuestionStatus(q.status)]
         lines.append(f'q{node_id} [label={text}, fillcolor="{colour}"];')
         if parent_id is not None:
@@ -196,7 +203,9 @@ def _detail(node: TreeNode, names: dict[int, str], projects: dict[int, str]) -> 
     )
     if node.confidence:
         st.markdown(f"Confidence (rolled up): **{node.confidence.value}**")
-    with st.popover("How coverage and confidence roll up", icon=":material/help:"):
+    if node.evidence:
+        st.markdown(f"Evidence (rolled up): **{node.evidence.text}**")
+    with st.popover(ROLLUP_TITLE, icon=":material/help:"):
         st.markdown(COVERAGE_HELP)
 
 
@@ -275,6 +284,7 @@ def render() -> None:
             tree_csv_button(person, root_id)
         with right:
             _detail(node, names, projects)
+            evidence_health.tree_note(node, pages_once())
             detail_actions(person, view, people)
             _findings(person, node)
     with tabs[1]:
