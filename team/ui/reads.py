@@ -13,7 +13,7 @@ from team import db
 from team.services.admin import audit
 from team.services.admin import reads as admin
 from team.services.admin.reads import PersonView, ProjectView
-from team.services.answers import memo
+from team.services.answers import health_reads, memo
 from team.services.answers import reads as answers
 from team.services.findings import reads as findings
 from team.services.inbox import attention, my_work
@@ -47,6 +47,7 @@ tree_choices = cached(pickers.tree_choices)
 findings_on_page = cached(findings.findings_on_page)
 page_of_finding = cached(findings.page_of_finding)
 answer_versions = cached(answers.versions)
+answer_flags = cached(health_reads.flags_of_question)
 latest_answers = cached(answers.latest_versions)
 citable_findings = cached(findings.citable_findings)
 
