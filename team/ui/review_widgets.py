@@ -14,13 +14,14 @@ from team.services.findings.reads import FindingView
 from team.services.reviews import rules
 from team.services.reviews import writes as reviews
 from team.services.reviews.reads import ReviewView
-from team.ui import navigation, state
+from team.ui import navigation, resources, state
 from team.ui.actions import attempt, bind, link_to, submit
 from team.ui.chips import chip
 from team.ui.labels import hours_text, review_badge
 from team.ui.navigation import PageFor
+from team.ui.review_checklist import checklist_preview, progress
 from team.ui.text import plain
-from team.vocabulary import ReviewStatus
+from team.vocabulary import ReviewKind, ReviewStatus
 
 REVIEW_ACTIONS = {
     ReviewStatus.IN_REVIEW: "Start review",
@@ -38,10 +39,13 @@ def request_review_form(
     people: list[PersonView],
     key: str,
 ) -> None:
-    """Ask for a review: cleared once asked (saying who was asked, with a link to the
-    request's thread), kept as typed when refused."""
+    """Ask for a review: its kind first (outside the form, so that the checklist the
+    reviewer will use shows as soon as it is picked), then the form: cleared once asked
+    (saying who was asked, with a link to the request's thread), kept as typed when
+    refused."""
     reviewers = {p.id: p.name for p in people if rules.may_review(p, person.id)}
     usable = [f for f in question_findings if f.status.is_evidence]
+    kind = _kind_picker(key)
     fields: dict[str, object] = {
         f"rr_url_{key}": "",
         f"rr_focus_{key}": "",
@@ -78,7 +82,9 @@ def request_review_form(
             artifact_url=url,
             focus=focus,
             finding_id=finding_id,
+            kind=kind,
         )
+        checklists = resources.settings().review_checklists
 
         def asked(review_id: int) -> str:
             name = plain(reviewers.get(reviewer or -1, "the reviewer"))
@@ -86,11 +92,29 @@ def request_review_form(
             return f"Review requested from {name}: {thread}."
 
         submit(
-            lambda session: reviews.request_review(session, person.id, data=data),
+            lambda session: reviews.request_review(
+                session, person.id, data=data, checklists=checklists
+            ),
             asked,
             fields=fields,
             key=f"request_review_{key}",
         )
+
+
+def _kind_picker(key: str) -> ReviewKind:
+    """The kind of review asked for (analysis unless picked), and its checklist."""
+    picked = f"rr_kind_{key}"
+    state.start_widgets({picked: ReviewKind.ANALYSIS})
+    kind = st.radio(
+        "Kind of review",
+        list(ReviewKind),
+        format_func=lambda k: ReviewKind(k).label.capitalize(),
+        horizontal=True,
+        key=picked,
+    )
+    kind = ReviewKind(kind or ReviewKind.ANALYSIS)
+    checklist_preview(kind, resources.settings().review_checklists.for_kind(kind))
+    return kind
 
 
 def review_row(
@@ -114,10 +138,12 @@ def review_row(
         else f"age {age}"
     )
     must_fix = f" · {review.open_must_fix} must-fix open" if review.open_must_fix else ""
+    checked = f", {progress(review)}" if review.checks_total else ""
     text = (
         f"{review_badge(review.status)} **{about}** {chip(review.artifact_url, linked=False)} · "
         f"{plain(names.get(review.requester_id, '?'))} → "
-        f"{plain(names.get(review.reviewer_id, '?'))}{must_fix} · {waiting} · "
+        f"{plain(names.get(review.reviewer_id, '?'))}{must_fix} · "
+        f"{review.kind.label}{checked} · {waiting} · "
         f"first response: {hours_text(review.first_response_hours())}"
     )
     if not st.button(
@@ -156,12 +182,13 @@ def reviewed_title(review: ReviewView) -> str:
 def review_actions(person: PersonView, review: ReviewView) -> None:
     """The moves ``person`` may make, in a row. Approve is the primary button, but only
     while nothing holds it up: with a must-fix note open it is drawn disabled, saying
-    why (the service's own rule, reviews.rules.approval_refused)."""
+    why (the service's own rules: reviews.rules.approval_refused, and
+    checklist_refused while a required checklist item is neither ticked nor waived)."""
     moves = rules.allowed_moves(Actor.of(person), review)
     if not moves:
         return
     version = state.base_version("review", review.id, review.version)
-    refused = rules.approval_refused(review.open_must_fix)
+    refused = rules.approval_refused(review.open_must_fix) or review.checklist_refused()
     title = plain(reviewed_title(review))
     cols = st.columns(len(moves))
     for col, move in zip(cols, moves, strict=True):

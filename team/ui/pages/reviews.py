@@ -16,6 +16,7 @@ from team.ui.labels import ago, hours_text, review_badge
 from team.ui.list_exports import reviews_csv_button
 from team.ui.note_thread import note_thread
 from team.ui.paging import requested_page, window, words
+from team.ui.review_checklist import review_checklist
 from team.ui.review_widgets import review_actions, review_row
 from team.ui.text import plain, safe_markdown
 from team.vocabulary import Role
@@ -29,8 +30,8 @@ def _thread(person: PersonView, review: ReviewView, names: dict[int, str]) -> No
     st.markdown(f"### {review_badge(review.status)} Review of “{plain(review.question_title)}”")
     who = (
         f"**{plain(names.get(review.requester_id, '?'))}** asked "
-        f"**{plain(names.get(review.reviewer_id, '?'))}** · requested "
-        f"{ago(review.requested_at)} · first response "
+        f"**{plain(names.get(review.reviewer_id, '?'))}** for a review ({review.kind.label}) · "
+        f"requested {ago(review.requested_at)} · first response "
         f"{hours_text(review.first_response_hours())}"
     )
     if review.resolved_at:
@@ -42,8 +43,11 @@ def _thread(person: PersonView, review: ReviewView, names: dict[int, str]) -> No
     if review.focus:
         st.markdown("**Focus**")
         st.markdown(safe_markdown(review.focus))
+    review_checklist(person, review)
     if refused := rules.approval_refused(review.open_must_fix):
         st.warning(refused, icon=":material/build:")
+    elif review.status.is_waiting and (unchecked := review.checklist_refused()):
+        st.warning(unchecked, icon=":material/checklist:")
     if person.role != Role.VIEWER:
         review_actions(person, review)
     st.markdown("**Notes**")
