@@ -27,6 +27,10 @@ EXPLAIN = (
     "changed state. Check that the answer still holds, then mark the changes reviewed "
     "or save a new version."
 )
+INBOX_EXPLAIN = (
+    "Evidence these answers cite changed after their latest version was saved. Open one "
+    "to see what changed, then mark it reviewed or save a new version."
+)
 TREE_BADGE = ":orange-badge[:material/warning: evidence changed]"
 
 

@@ -104,3 +104,14 @@ def test_the_tree_and_overview_say_the_evidence_changed(
     at = open_app(w.team.manager, "overview")
     assert_no_exception(at)
     assert any("evidence changed under 1 answer" in c.value for c in at.caption)
+
+
+def test_the_owners_inbox_counts_the_answer_whose_evidence_changed(
+    app_engine: Engine, open_app: Callable[..., AppTest]
+) -> None:
+    w = _flagged(app_engine)
+    at = open_app(w.team.manager, "attention")
+    assert_no_exception(at)
+    assert any("Evidence changed: **1**" in c.value for c in at.caption)
+    at = open_app(w.team.other_ic, "attention")  # neither owns nor is assigned it
+    assert not any("Evidence changed" in c.value for c in at.caption)

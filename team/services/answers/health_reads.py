@@ -190,21 +190,28 @@ def flagged_count(person_id: int) -> Select[Any]:
     return select(func.count()).select_from(joined).where(for_person(person_id))
 
 
+def _for_person(person_id: int) -> Select[Any]:
+    f, columns, joined = flagged_query()
+    return (
+        select(*columns)
+        .select_from(joined)
+        .where(for_person(person_id))
+        .order_by(f.c.last_at.desc(), f.c.question_id)
+    )
+
+
+def flagged_for(session: Session, *, person_id: int) -> list[FlaggedAnswer]:
+    """Every flagged answer reaching this person, the newest change first."""
+    return [flagged_item(r) for r in session.execute(_for_person(person_id))]
+
+
 def flagged_page(
     session: Session, *, person_id: int, window: Window, total: int
 ) -> Paged[FlaggedAnswer]:
     """One page of the flagged answers reaching this person, the newest change first
     (one query; ``total`` as :func:`flagged_count` counted it)."""
-    f, columns, joined = flagged_query()
     window = window.within(total)
-    query = (
-        select(*columns)
-        .select_from(joined)
-        .where(for_person(person_id))
-        .order_by(f.c.last_at.desc(), f.c.question_id)
-        .limit(window.size)
-        .offset(window.offset)
-    )
+    query = _for_person(person_id).limit(window.size).offset(window.offset)
     return Paged(
         items=[flagged_item(r) for r in session.execute(query)], total=total, window=window
     )

@@ -15,8 +15,9 @@ from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlmodel import Session, col
 
 from team.models import Finding, Note, Person, utcnow
-from team.services.answers import decision_reads
+from team.services.answers import decision_reads, health_reads
 from team.services.answers.decision_reads import DecisionView
+from team.services.answers.health_reads import FlaggedAnswer
 from team.services.core.paging import Paged, Window, keyed_page
 from team.services.findings.reads import FindingView, finding_query, finding_views, to_views
 from team.services.notes.reads import NoteItem, note_item, note_item_rows
@@ -31,6 +32,7 @@ SECTIONS = (
     "new_notes",
     "awaiting_acceptance",
     "decisions_due",  # revisits due of decisions on questions the person owns
+    "flagged_answers",  # answers whose evidence changed, of questions owned or assigned
 )
 SECTION_SIZE = 10  # items a page of each section shows: the page is an inbox of four lists
 
@@ -42,6 +44,7 @@ class Attention:
     open_must_fix: list[NoteItem] = field(default_factory=list)
     awaiting_acceptance: list[FindingView] = field(default_factory=list)
     decisions_due: list[DecisionView] = field(default_factory=list)
+    flagged_answers: list[FlaggedAnswer] = field(default_factory=list)
 
     @property
     def count(self) -> int:
@@ -57,6 +60,7 @@ class AttentionPage:
     new_notes: Paged[NoteItem]
     awaiting_acceptance: Paged[FindingView]
     decisions_due: Paged[DecisionView]
+    flagged_answers: Paged[FlaggedAnswer]
 
     @property
     def count(self) -> int:
@@ -109,6 +113,7 @@ def attention_counts(
         notes.c.recent,
         awaiting.scalar_subquery(),
         decision_reads.due_count_for(person_id, now.date()).scalar_subquery(),
+        health_reads.flagged_count(person_id).scalar_subquery(),
     ).select_from(notes)
     row = session.execute(query).one()
     return {name: int(n or 0) for name, n in zip(SECTIONS, row, strict=True)}
@@ -150,6 +155,7 @@ def attention(session: Session, *, person_id: int, now: datetime | None = None) 
         open_must_fix=_note_items(session.execute(_note_rows().where(*where["open_must_fix"]))),
         awaiting_acceptance=finding_views(session, awaiting),
         decisions_due=decision_reads.due_for(session, person_id=person_id, today=now.date()),
+        flagged_answers=health_reads.flagged_for(session, person_id=person_id),
     )
 
 
@@ -211,5 +217,11 @@ def attention_page(
             today=now.date(),
             window=window("decisions_due"),
             total=totals["decisions_due"],
+        ),
+        flagged_answers=health_reads.flagged_page(
+            session,
+            person_id=person_id,
+            window=window("flagged_answers"),
+            total=totals["flagged_answers"],
         ),
     )

@@ -9,7 +9,7 @@ from team.models import utcnow
 from team.services.admin.reads import PersonView
 from team.services.inbox.attention import SECTION_SIZE, SECTIONS, AttentionPage
 from team.services.notes.reads import NoteItem
-from team.ui import auth, decision_forms, inbox, reads, resources, state
+from team.ui import auth, decision_forms, evidence_health, inbox, reads, resources, state
 from team.ui.finding_cards import finding_cards
 from team.ui.labels import ago, note_badge
 from team.ui.navigation import PageFor, pages_once
@@ -50,6 +50,7 @@ SECTION_LABELS = {
         "findings",
     ),
     "decisions_due": ("Decisions due", "Decisions due for revisit", "decisions"),
+    "flagged_answers": ("Evidence changed", "Answers whose evidence changed", "answers"),
 }
 
 
@@ -71,6 +72,10 @@ def _section(person: PersonView, name: str, items: AttentionPage) -> None:
         today = utcnow().date()
         for d in paged.items:
             decision_forms.decision_card(person, d, today, key="attention", page_for=page_for)
+    elif name == "flagged_answers":
+        st.caption(evidence_health.INBOX_EXPLAIN)
+        for item in paged.items:
+            evidence_health.inbox_item(item, page_for)
     else:
         for note in paged.items:
             _note(note, page_for)
