@@ -17,11 +17,13 @@ from team.services.answers import decisions
 from team.services.answers.decision_reads import DecisionView
 from team.services.answers.reads import AnswerVersion
 from team.services.core.actors import Actor
-from team.ui import state
+from team.services.questions.rules import Assignable
+from team.ui import reads, state
 from team.ui.actions import attempt
 from team.ui.labels import badge
 from team.ui.navigation import PageFor
 from team.ui.text import plain
+from team.ui.tree_nav import query_int
 
 RECORD = "Record the decision this version informed"
 REVISIT_HELP = (
@@ -53,15 +55,20 @@ def _closing(flag: str, action: Callable[[Any], object]) -> Callable[[Any], obje
 # --------------------------------------------------------------------------- showing
 
 
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def revisit_words(d: DecisionView, today: date) -> str:
     """The revisit and its state, in words with a badge when due."""
     if not d.has_revisit:
         return "no revisit planned"
+    said = plain(d.revisit)
     if d.revisited_at is not None:
-        return f"{d.revisit} · revisited {d.revisited_at:%d %b %Y}"
+        return f"{said} · revisited {d.revisited_at:%d %b %Y}"
     if d.due(today):
-        return f"{d.revisit} · {badge('revisit due', 'red')}"
-    return d.revisit
+        return f"{said} · {badge('revisit due', 'red')}"
+    return said
 
 
 def decision_text(d: DecisionView, today: date, *, question: bool) -> str:
@@ -74,7 +81,7 @@ def decision_text(d: DecisionView, today: date, *, question: bool) -> str:
         else ""
     )
     changed = (
-        f":orange[:material/update: {plain(d.changed_since)}]"
+        f":orange[:material/update: {d.changed_since}]"
         if d.changed_since
         else "evidence unchanged since"
     )
@@ -84,7 +91,7 @@ def decision_text(d: DecisionView, today: date, *, question: bool) -> str:
         f"{d.answer_number} ({d.answer_state.label}, {d.answer_confidence.value} confidence)"
         f" · recorded by {plain(d.recorded_by)}  \n"
         f"Evidence at the time: {d.evidence_then} · {changed}  \n"
-        f"{revisit_words(d, today).capitalize()}"
+        f"{_capital(revisit_words(d, today))}"
     )
 
 
@@ -132,7 +139,7 @@ def agenda_lines(items: list[DecisionView]) -> str:
     return "\n".join(
         f"- **{plain(d.what)}** · on “{plain(d.question_title)}” · decided by "
         f"{plain(d.decided_by)} on {d.decided_on.isoformat()} · {plain(d.revisit)}"
-        + (f" · :orange[{plain(d.changed_since)}]" if d.changed_since else "")
+        + (f" · :orange[{d.changed_since}]" if d.changed_since else "")
         for d in items
     )
 
@@ -265,3 +272,26 @@ def under_version(
             edit_form(person, decision, today)
     elif may:
         record_form(person, version, today)
+
+
+def for_answer(person: PersonView, question: Assignable, versions: list[AnswerVersion]) -> None:
+    """On the Answers page, under the newest version: its decision (or, for whoever
+    may, the button that records it); the decisions of earlier versions; and for a
+    version opened by a link (?version=N), the button that records its decision."""
+    if not versions:
+        return
+    decided = reads.answer_decisions(question_id=versions[-1].question_id)
+    may = decisions.may_decide(Actor.of(person), question)
+    today = date.today()
+    latest = versions[-1]
+    under_version(person, latest, decided.get(latest.id), may=may, today=today)
+    wanted = query_int("version")
+    earlier = [v for v in versions[:-1] if v.id in decided or (may and v.number == wanted)]
+    if not earlier:
+        return
+    with st.expander(
+        f"Decisions on earlier versions ({len(earlier)})", expanded=wanted is not None
+    ):
+        for v in reversed(earlier):
+            st.caption(f"Version {v.number}")
+            under_version(person, v, decided.get(v.id), may=may, today=today)

@@ -21,6 +21,7 @@ _PAGES: dict[str, tuple[str, str, str, frozenset[Role]]] = {
     "overview": ("overview.py", "Overview", ":material/dashboard:", EVERYONE),
     "questions": ("questions.py", "Questions", ":material/account_tree:", EVERYONE),
     "answers": ("answers.py", "Answers", ":material/lightbulb:", EVERYONE),
+    "decisions": ("decisions.py", "Decisions", ":material/gavel:", EVERYONE),
     "my_work": ("my_work.py", "My work", ":material/assignment_ind:", WORKERS),
     "reviews": ("reviews.py", "Reviews", ":material/rate_review:", WORKERS),
     "one_on_ones": ("one_on_ones.py", "One-on-ones", ":material/forum:", WORKERS),

@@ -15,6 +15,7 @@ from team.services.admin import reads as admin
 from team.services.admin.reads import PersonView, ProjectView
 from team.services.answers import health_reads, memo
 from team.services.answers import reads as answers
+from team.services.answers.decision_reads import decisions_of, decisions_page
 from team.services.findings import reads as findings
 from team.services.inbox import attention, my_work
 from team.services.notes import reads as notes
@@ -50,6 +51,8 @@ answer_versions = cached(answers.versions)
 answer_flags = cached(health_reads.flags_of_question)
 latest_answers = cached(answers.latest_versions)
 citable_findings = cached(findings.citable_findings)
+answer_decisions = cached(decisions_of)
+decision_list = cached(decisions_page)  # keyed by the day it is given
 
 # My work, Needs my attention, Reviews, notes
 my_questions = cached(my_work.my_questions_page, daily=True)

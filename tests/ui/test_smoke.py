@@ -110,6 +110,7 @@ EMPTY_STATES = {
     "reviews": "Nothing waits on you",
     "attention": "Nothing waits on you right now",
     "answers": "No general questions yet",
+    "decisions": "No decision recorded yet",
     "one_on_ones": "No past one-on-ones yet",
     "progress": "Findings per week appear once ICs log findings on My work.",
     "team": "No open question is assigned to anyone yet",
@@ -135,7 +136,7 @@ def test_empty_database_pages_say_what_to_do(
 
 
 def test_navigation_follows_roles() -> None:
-    viewer = {"attention", "overview", "questions", "answers", "search", "settings"}
+    viewer = {"attention", "overview", "questions", "answers", "decisions", "search", "settings"}
     assert set(page_names_for(Role.VIEWER)) == viewer
     assert set(page_names_for(Role.IC)) == set(all_page_names()) - {"admin"}
     assert set(page_names_for(Role.MANAGER)) == set(all_page_names())
