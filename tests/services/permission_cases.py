@@ -19,6 +19,7 @@ from sqlmodel import Session, SQLModel, col
 from team.config_checklists import ReviewChecklists
 from team.models import (
     ActionItem,
+    Decision,
     Finding,
     Note,
     OneOnOne,
@@ -35,6 +36,7 @@ from team.services.admin import projects as admin_projects
 from team.services.admin.audit import AuditFilter
 from team.services.admin.people import PersonInput
 from team.services.admin.projects import ProjectInput
+from team.services.answers import decisions
 from team.services.answers import reads as answers_reads
 from team.services.answers import writes as answers
 from team.services.answers.writes import AnswerInput
@@ -338,6 +340,47 @@ def _answer(w: World, q: int) -> Case:
     )
 
 
+def _answered(w: World, q: int) -> int:
+    """Maya's answer version of ``q``."""
+    data = AnswerInput(body="Churn is concentrated in SMB.")
+    return answers.save_answer(w.s, w.t.manager, question_id=q, based_on=None, data=data).id
+
+
+DECIDED = decisions.DecisionInput("Keep the heuristic", "Dana", date.today(), date.today())
+
+
+def _decide(w: World, q: int) -> Case:
+    aid = _answered(w, q)
+    return Case(
+        lambda who: decisions.record_decision(w.s, who, answer_id=aid, data=DECIDED),
+        lambda made: w.get(Decision, made.id).answer_id == aid,
+    )
+
+
+def _decision(w: World) -> tuple[int, int]:
+    """Maya's decision on the answer of the IC's assigned question, and its version."""
+    aid = _answered(w, w.assigned)
+    made = decisions.record_decision(w.s, w.t.manager, answer_id=aid, data=DECIDED)
+    return made.id, made.version
+
+
+def _edit_decision(w: World) -> Case:
+    did, v = _decision(w)
+    data = decisions.DecisionInput("Replace it", "Dana", date.today())
+    return Case(
+        lambda who: decisions.edit_decision(w.s, who, decision_id=did, version=v, data=data),
+        lambda _: w.get(Decision, did).what == "Replace it",
+    )
+
+
+def _revisited(w: World) -> Case:
+    did, v = _decision(w)
+    return Case(
+        lambda who: decisions.mark_revisited(w.s, who, decision_id=did, version=v),
+        lambda _: w.get(Decision, did).revisited_at is not None,
+    )
+
+
 def _done(w: World, owner: int) -> Case:
     item = w.action_item(owner)
     v = w.version(ActionItem, item)
@@ -563,6 +606,10 @@ ACTIONS: dict[str, Callable[[World], Case]] = {
     "resolve Maya's note on the IC's finding": _resolve,
     "write the answer of the assigned question": lambda w: _answer(w, w.assigned),
     "write the answer of the general question": lambda w: _answer(w, w.root),
+    "record the decision of the assigned question's answer": lambda w: _decide(w, w.assigned),
+    "record the decision of the general question's answer": lambda w: _decide(w, w.root),
+    "edit the decision of the assigned question's answer": _edit_decision,
+    "mark that decision revisited": _revisited,
     "start a one-on-one with the IC": _start,
     "write the one-on-one's notes": _meeting_notes,
     "add a track note": _add_track,
