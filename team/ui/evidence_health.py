@@ -174,3 +174,19 @@ def inbox_item(item: FlaggedAnswer, page_for: PageFor) -> None:
         if item.question_id != item.root_id:
             params["node"] = str(item.question_id)
         st.page_link(page_for("answers"), label="Review the answer", query_params=params)
+
+
+def agenda_lines(items: list[FlaggedAnswer]) -> str:
+    """Flagged answers on a one-on-one agenda: one Markdown list (one element), each a
+    link to the answer."""
+    return "\n".join(
+        f"- {TREE_BADGE} "
+        + link_to(
+            "answers",
+            a.title,
+            root=a.root_id,
+            node=a.question_id if a.question_id != a.root_id else None,
+        )
+        + f" · version {a.number}: {_changes(a.changes)} · newest: {plain(a.detail)}"
+        for a in items
+    )

@@ -21,6 +21,7 @@ from team.services.core.errors import PermissionDenied, StaleEdit
 from team.services.core.paging import Window
 from team.services.findings import writes as findings
 from team.services.inbox import attention
+from team.services.one_on_ones import agenda
 from team.services.questions import writes as questions
 from team.services.questions.portfolio import PortfolioFilter, page
 from team.services.questions.view import tree_view
@@ -331,3 +332,37 @@ def test_reads_make_as_many_queries_with_more_flags(session: Session, world: Wor
         _answer(session, t.other_ic, world.b, f"B {i} [F{world.f2}]", 1 + i, confidence=L)
     _move(session, t.manager, world.f2, FindingStatus.NEEDS_WORK)
     assert measure() == none
+
+
+def test_the_agenda_lists_the_reports_flagged_answers_bounded(
+    session: Session, world: World
+) -> None:
+    t = world.team
+
+    def flagged(report: int, limit: int = 5) -> tuple[list[int], int]:
+        built = agenda.build(
+            session,
+            t.manager,
+            manager_id=t.manager,
+            report_id=report,
+            stale_after_days=14,
+            limit=limit,
+        )
+        [section] = [s for s in built.sections() if s.key == "flagged_answers"]
+        return [a.question_id for a in built.flagged_answers], section.count
+
+    _edit(session, world, world.f1, confidence=L)  # Ines's finding: A is hers, the root cites it
+    # one change at one moment: the questions in order
+    assert flagged(t.ic) == ([world.root, world.a], 2)
+    assert flagged(t.ic, limit=1)[1] == 2 and len(flagged(t.ic, limit=1)[0]) == 1
+    assert flagged(t.other_ic) == ([], 0)  # Ravi's answer cites another finding
+    _edit(session, world, world.f2, summary="Price rises moved churn a little")
+    assert flagged(t.other_ic) == ([world.b], 1)
+    text = agenda.to_markdown(
+        agenda.build(
+            session, t.manager, manager_id=t.manager, report_id=t.other_ic, stale_after_days=14
+        ),
+        None,
+    )
+    assert "## Answers whose evidence changed (1)" in text
+    assert "Did pricing matter? (version 1: 1 change; newest: summary" in text

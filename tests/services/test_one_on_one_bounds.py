@@ -106,7 +106,7 @@ def test_agenda_queries_do_not_grow_with_the_limit_or_the_data(
             _bounded(session, team, limit=2)
         return len(built)
 
-    assert measure(1) == measure(4) == 9  # with the decisions due for revisit
+    assert measure(1) == measure(4) == 10  # with decisions due and answers flagged
 
 
 # --------------------------------------------------------------------------- history

@@ -502,7 +502,7 @@ def _fill_every_section(session: Session, team: Team, n: int) -> None:
         stale = _question(session, team, f"Stale {n}.{i}")
         _age(session, Question, stale, 40)
         late = _question(session, team, f"Late {n}.{i}", due_date=date.today() - timedelta(days=1))
-        _finding(session, team.ic, late)
+        _flagged_answer(session, team, late, _finding(session, team.ic, late))
         notes.add_note(
             session,
             team.manager,
@@ -527,6 +527,21 @@ def _fill_every_section(session: Session, team: Team, n: int) -> None:
             session, team.manager, one_on_one_id=old, owner_id=team.ic, description=f"Open {i}"
         )
         _due_decision(session, team, late)
+
+
+def _flagged_answer(session: Session, team: Team, question_id: int, finding_id: int) -> None:
+    """The root's answer cites the report's finding, which the report then edits (an
+    answer whose evidence changed)."""
+    question = session.get(Question, question_id)
+    assert question is not None and question.root_id is not None
+    cites = answers.AnswerInput(body=f"A claim [F{finding_id}].")
+    answers.save_answer(
+        session, team.manager, question_id=question.root_id, based_on=None, data=cites
+    )
+    found = session.get(Finding, finding_id)
+    assert found is not None
+    edit = findings.FindingInput(summary="Edited after it was cited")
+    findings.edit_finding(session, team.ic, finding_id=finding_id, version=found.version, data=edit)
 
 
 def _due_decision(session: Session, team: Team, question_id: int) -> None:

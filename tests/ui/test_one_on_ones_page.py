@@ -93,7 +93,7 @@ def test_manager_holds_a_one_on_one_from_the_agenda(
     assert (
         "Nothing on: new findings, overdue questions, reviews awaiting the manager, reviews "
         "the report owes, must-fix notes still open, overdue action items, decisions due for "
-        "revisit." in shown
+        "revisit, answers whose evidence changed." in shown
     )
     # The carried-over item's box is a Material icon, not an emoji.
     assert f"{OPEN_ICON} Draft the MDE table" in shown
@@ -331,7 +331,7 @@ def test_a_new_pair_sees_empty_sections_and_history(
     assert (
         "Nothing on: new findings, overdue questions, stale questions, reviews awaiting the "
         "manager, reviews the report owes, must-fix notes still open, overdue action items, "
-        "carried over, decisions due for revisit." in shown
+        "carried over, decisions due for revisit, answers whose evidence changed." in shown
     )
     assert at.get("download_button")
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
@@ -228,3 +228,28 @@ def flagged_by_root(session: Session, *, root_ids: list[int]) -> dict[int, int]:
         .group_by(col(Question.root_id))
     )
     return {int(r): int(n) for r, n in session.execute(query)}
+
+
+def flagged_for_pair(
+    session: Session, *, report_id: int, limit: int
+) -> tuple[list[FlaggedAnswer], int]:
+    """The flagged answers a one-on-one agenda lists: of questions the report owns or is
+    assigned, or whose open change is a finding the report wrote; the newest change
+    first, at most ``limit``, and how many in all (one query: the count is a window
+    over every row before the limit)."""
+    f, columns, joined = flagged_query()
+    theirs = exists().where(
+        col(CitationFlag.answer_id) == f.c.answer_id,
+        col(CitationFlag.cleared_at).is_(None),
+        col(Finding.id) == col(CitationFlag.finding_id),
+        col(Finding.author_id) == report_id,
+    )
+    query = (
+        select(*columns, func.count().over().label("total"))
+        .select_from(joined)
+        .where(or_(for_person(report_id), theirs))
+        .order_by(f.c.last_at.desc(), f.c.question_id)
+        .limit(limit)
+    )
+    rows = list(session.execute(query))
+    return [flagged_item(r) for r in rows], int(rows[0].total) if rows else 0

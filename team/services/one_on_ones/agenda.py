@@ -20,10 +20,13 @@ thing shows in exactly one section, the most pressing one:
   - carried over: the other open items from earlier one-on-ones (until done);
   - decisions due for revisit: decisions on questions the report owns or is assigned
     whose revisit date has come and that nobody marked revisited
-    (answers/decision_reads.py).
+    (answers/decision_reads.py);
+  - answers whose evidence changed: latest answer versions with open citation flags, of
+    questions the report owns or is assigned, or whose changed evidence is a finding
+    the report wrote (answers/health_reads.py).
 Items raised in the day's own one-on-one belong to that meeting, not to its agenda.
 Each section holds its ``limit`` most pressing items (agenda_sections.py says which come
-first) and counts all of them; the whole agenda is nine queries, whatever the amount of
+first) and counts all of them; the whole agenda is ten queries, whatever the amount of
 work.
 """
 
@@ -38,6 +41,7 @@ from sqlmodel import Session, col
 
 from team.models import OneOnOne, Person, utcnow
 from team.services.answers.decision_reads import DecisionView, due_for_pair
+from team.services.answers.health_reads import FlaggedAnswer, flagged_for_pair
 from team.services.core.actors import acting
 from team.services.core.errors import InvalidInput, PermissionDenied
 from team.services.core.markdown import defused, literal
@@ -90,6 +94,7 @@ class Agenda:
     overdue_actions: list[ActionItemView] = field(default_factory=list)
     carried_over: list[ActionItemView] = field(default_factory=list)
     decisions_due: list[DecisionView] = field(default_factory=list)
+    flagged_answers: list[FlaggedAnswer] = field(default_factory=list)
     totals: dict[str, int] = field(default_factory=dict)  # section -> all its items
 
     def sections(self) -> list[Section]:
@@ -115,6 +120,7 @@ SECTIONS: tuple[tuple[str, str, str], ...] = (
     ("overdue_actions", "Overdue action items", "No action item is overdue."),
     ("carried_over", "Carried over", "No open action item from earlier one-on-ones."),
     ("decisions_due", "Decisions due for revisit", "No decision is due for revisit."),
+    ("flagged_answers", "Answers whose evidence changed", "No cited evidence changed."),
 )
 
 
@@ -200,6 +206,7 @@ def build(
     due, totals["decisions_due"] = due_for_pair(
         session, report_id=report_id, today=day, limit=limit
     )
+    flagged, totals["flagged_answers"] = flagged_for_pair(session, report_id=report_id, limit=limit)
     return Agenda(
         manager_id=manager_id,
         manager=manager.name,
@@ -218,6 +225,7 @@ def build(
         overdue_actions=actions.overdue,
         carried_over=actions.carried,
         decisions_due=due,
+        flagged_answers=flagged,
         totals=totals,
     )
 
@@ -254,6 +262,8 @@ def _lines(agenda: Agenda, key: str) -> list[str]:
         ]
     if key == "decisions_due":
         return [decision_line(d) for d in agenda.decisions_due]
+    if key == "flagged_answers":
+        return [flagged_line(a) for a in agenda.flagged_answers]
     return [action_line(a, day) for a in getattr(agenda, key)]
 
 
@@ -262,6 +272,11 @@ def decision_line(d: DecisionView) -> str:
         f"{literal(d.what)} (on “{literal(d.question_title)}”; decided by "
         f"{literal(d.decided_by)} on {d.decided_on.isoformat()}; {literal(d.revisit)})"
     )
+
+
+def flagged_line(a: FlaggedAnswer) -> str:
+    changes = f"{a.changes} change{'s' if a.changes != 1 else ''}"
+    return f"{literal(a.title)} (version {a.number}: {changes}; newest: {literal(a.detail)})"
 
 
 def action_line(item: ActionItemView, today: date) -> str:

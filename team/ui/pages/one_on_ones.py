@@ -23,7 +23,7 @@ from team.services.one_on_ones.agenda import Agenda, Section
 from team.services.one_on_ones.agenda_sections import FindingItem, ReviewItem
 from team.services.one_on_ones.reads import ActionItemView, Meetings, OneOnOneView, Pair
 from team.services.one_on_ones.rules import may_tick
-from team.ui import auth, reads, resources, state
+from team.ui import auth, evidence_health, reads, resources, state
 from team.ui import one_on_one_forms as forms
 from team.ui.actions import attempt, bind
 from team.ui.chips import chip
@@ -126,6 +126,7 @@ LINES: dict[str, Callable[[Any], str]] = {
     "reviews_owed": _review_lines,
     "open_must_fix": _note_lines,
     "decisions_due": agenda_lines,
+    "flagged_answers": evidence_health.agenda_lines,
 }
 
 
