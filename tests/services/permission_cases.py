@@ -36,7 +36,7 @@ from team.services.admin import projects as admin_projects
 from team.services.admin.audit import AuditFilter
 from team.services.admin.people import PersonInput
 from team.services.admin.projects import ProjectInput
-from team.services.answers import decisions
+from team.services.answers import decisions, health, health_reads
 from team.services.answers import reads as answers_reads
 from team.services.answers import writes as answers
 from team.services.answers.writes import AnswerInput
@@ -381,6 +381,22 @@ def _revisited(w: World) -> Case:
     )
 
 
+def _evidence_changed(w: World, q: int) -> Case:
+    """Maya's answer of ``q`` cites Ines's finding, which Ines then edits: mark the
+    change of its evidence reviewed."""
+    fid = w.finding(F.SHARED)
+    data = AnswerInput(body=f"Churn is concentrated in SMB [F{fid}].")
+    aid = answers.save_answer(w.s, w.t.manager, question_id=q, based_on=None, data=data).id
+    edit = FindingInput(summary="SMB churn tripled", links=(NB,))
+    v = w.version(Finding, fid)
+    findings.edit_finding(w.s, w.t.ic, finding_id=fid, version=v, data=edit)
+    seen = [f.id for f in health_reads.open_flags(w.s, answer_id=aid)]
+    return Case(
+        lambda who: health.mark_evidence_reviewed(w.s, who, answer_id=aid, flag_ids=seen),
+        lambda marked: marked == len(seen) == 1 and not health_reads.open_flags(w.s, answer_id=aid),
+    )
+
+
 def _done(w: World, owner: int) -> Case:
     item = w.action_item(owner)
     v = w.version(ActionItem, item)
@@ -610,6 +626,12 @@ ACTIONS: dict[str, Callable[[World], Case]] = {
     "record the decision of the general question's answer": lambda w: _decide(w, w.root),
     "edit the decision of the assigned question's answer": _edit_decision,
     "mark that decision revisited": _revisited,
+    "mark the assigned question's answer's changed evidence reviewed": lambda w: _evidence_changed(
+        w, w.assigned
+    ),
+    "mark the general question's answer's changed evidence reviewed": lambda w: _evidence_changed(
+        w, w.root
+    ),
     "start a one-on-one with the IC": _start,
     "write the one-on-one's notes": _meeting_notes,
     "add a track note": _add_track,

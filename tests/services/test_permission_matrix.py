@@ -24,7 +24,8 @@ Where PRODUCT.md is silent, the matrix decides:
   manager withdraws a request; only the requester asks again. The reviewer alone ticks
   or waives the items of a request's checklist (another manager does not).
 - Whoever may write a question's answer records, edits and marks revisited the decision
-  it informed (a manager, or the IC the question is assigned to).
+  it informed (a manager, or the IC the question is assigned to), and marks the changed
+  evidence of its answer reviewed.
 - Anyone but a viewer writes notes; the note's author, the person whose work it is on, or
   a manager resolves one.
 """
@@ -100,6 +101,8 @@ MATRIX: dict[str, Row] = {
     "record the decision of the general question's answer":  (ok, ok, no,  no,   no,   no),
     "edit the decision of the assigned question's answer":   (ok, ok, ok,  no,   no,   no),
     "mark that decision revisited":                    (ok,   ok,   ok,   no,   no,   no),
+    "mark the assigned question's answer's changed evidence reviewed": (ok, ok, ok, no, no, no),
+    "mark the general question's answer's changed evidence reviewed":  (ok, ok, no, no, no, no),
     "start a one-on-one with the IC":                  (ok,   no,   no,   no,   no,   no),
     "write the one-on-one's notes":                    (ok,   no,   no,   no,   no,   no),
     "add a track note":                                (ok,   no,   no,   no,   no,   no),
