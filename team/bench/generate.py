@@ -1,7 +1,8 @@
 """Fill an empty, migrated database with a generated organisation of a given size, for
 benchmarks: people and projects, question trees, findings, reviews, notes, answer
-versions with citations, one-on-ones, the event log and the notifications it calls for
-(notices.py), over the two years that end at the start (UTC) of ``today``.
+versions with citations, the decisions some of them informed, one-on-ones, the event
+log and the notifications it calls for (notices.py), over the two years that end at the
+start (UTC) of ``today``.
 
 Rows are built in memory with their ids assigned up front (so children name their
 parents without a round trip), then bulk-written table by table (write.py) in one
@@ -20,6 +21,7 @@ from datetime import date
 from sqlalchemy import Connection, Engine, Table, func, select
 
 from team.backup.bulk import reset_sequences
+from team.bench.decisions import build_decisions
 from team.bench.eventlog import build_events
 from team.bench.meetings import build_meetings
 from team.bench.notes import build_notes
@@ -69,6 +71,7 @@ def _plan(size: Size, seed: int, today: date) -> Plan:
     findings = build_findings(plan, nodes)
     reviews = build_reviews(plan, nodes, findings)
     answers = build_answers(plan, nodes, findings)
+    build_decisions(plan, answers, reviews)
     build_notes(plan, nodes, findings, reviews, answers)
     build_meetings(plan)
     build_events(plan, nodes)

@@ -81,6 +81,7 @@ def required_events(size: Size) -> int:
         + size.review_requests
         + size.notes
         + size.answer_versions
+        + size.general_questions  # at most one decision each (decisions.py)
         + (1 + MAX_TRACKS + MAX_ACTIONS) * size.one_on_ones
     )
 

@@ -226,6 +226,7 @@ def _review_row(plan: Plan, r: ReviewFacts) -> Row:
         "reviewer_id": r.reviewer,
         "artifact_url": url,
         "focus": plan.text.focus(),
+        "kind": "analysis",  # the column's default (migration 0007); no checklist rows
         "status": r.status,
         "requested_at": r.requested,
         "first_response_at": r.first_response,

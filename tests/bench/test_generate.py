@@ -27,6 +27,7 @@ from team.models import (
     ActionItem,
     Answer,
     Citation,
+    Decision,
     Event,
     Finding,
     Note,
@@ -240,6 +241,12 @@ def _check_variety(org: Session, today: date) -> None:
     items = _all(org, ActionItem)
     assert any(a.done and a.done_at is not None for a in items)
     assert any(not a.done and a.due_date is not None and a.due_date < today for a in items)
+    decided = _all(org, Decision)
+    assert any(d.revisit_on is not None and d.revisit_on <= today for d in decided)  # due
+    assert any(d.revisit_on is None and d.revisit_condition for d in decided)
+    assert any(d.claims_reviewed for d in decided)
+    roots = {q.id for q in _all(org, Question) if q.parent_id is None}
+    assert {d.question_id for d in decided} <= roots
 
 
 def test_the_event_log_replays_to_the_current_state(org: Session) -> None:
