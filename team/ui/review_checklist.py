@@ -126,9 +126,10 @@ def _editable(person: PersonView, review: ReviewView, check: CheckView, version:
             on_change=_want,
             args=(rid, pos, box),
             width="stretch",
+            wrap=True,
         )
         if check.state == CheckState.WAIVED:
-            st.markdown(f":gray[not applicable: {plain(check.reason)}]")
+            st.caption(f"not applicable: {plain(check.reason)}")
             undo = st.button("Undo", key=f"check_undo_{rid}_{pos}", type="tertiary")
         else:
             with (

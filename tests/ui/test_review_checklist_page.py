@@ -75,7 +75,8 @@ def _states(engine: Engine, rid: int) -> list[tuple[CheckState, str]]:
 
 
 def _markdown(at: AppTest) -> str:
-    return "\n".join(m.value for m in at.markdown)
+    """Every text of the page (Markdown and captions)."""
+    return "\n".join([m.value for m in at.markdown] + [c.value for c in at.caption])
 
 
 def test_the_request_form_picks_a_kind_and_shows_its_checklist(
