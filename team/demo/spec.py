@@ -29,6 +29,7 @@ from team.vocabulary import (
     NoteKind,
     Priority,
     QuestionStatus,
+    ReviewKind,
     ReviewStatus,
     Role,
 )
@@ -100,6 +101,14 @@ class QuestionSpec(_Spec):
         return value
 
 
+class EditSpec(_Spec):
+    """The finding's summary was edited after it was cited: ``was`` is the summary
+    before (the finding's ``summary`` is the one after)."""
+
+    days_ago: float
+    was: str
+
+
 class FindingSpec(_Spec):
     key: str
     question: str
@@ -113,6 +122,7 @@ class FindingSpec(_Spec):
     status: FindingStatus = FindingStatus.SHARED
     history: list[Step[FindingStatus]] = []
     notes: list[NoteSpec] = []
+    edited: EditSpec | None = None
 
 
 class ReviewSpec(_Spec):
@@ -126,6 +136,22 @@ class ReviewSpec(_Spec):
     requested_days_ago: float
     history: list[Step[ReviewStatus]] = []
     notes: list[NoteSpec] = []
+    # The kind's built-in checklist is copied in. An approved review has every item
+    # ticked but those ``waived`` (position -> reason); an open one only ``ticked``.
+    kind: ReviewKind = ReviewKind.ANALYSIS
+    ticked: list[int] = []
+    waived: dict[int, str] = {}
+
+
+class DecisionSpec(_Spec):
+    """The decision an answer version informed; ``revisit_in_days`` counts from today
+    (below zero: the revisit is due)."""
+
+    what: str
+    decided_by: str
+    days_ago: int
+    revisit_in_days: int | None = None
+    revisit_condition: str = ""
 
 
 class VersionSpec(_Spec):
@@ -137,6 +163,7 @@ class VersionSpec(_Spec):
     cites_findings: list[str] = []
     cites_answers: list[str] = []
     notes: list[NoteSpec] = []
+    decision: DecisionSpec | None = None
 
     @field_validator("body")
     @classmethod

@@ -9,6 +9,7 @@ from typing import Any, ClassVar, NoReturn, Protocol, TypeVar
 
 from sqlmodel import Session, SQLModel
 
+from team.demo import trust
 from team.demo.spec import (
     AnswerSpec,
     DemoSpec,
@@ -284,6 +285,7 @@ class DemoWriter:
                 reviewer_id=reviewer,
                 artifact_url=r.artifact_url,
                 focus=r.focus,
+                kind=r.kind,
                 status=steps[-1][1] if steps else ReviewStatus.OPEN,
                 requested_at=self.at(r.requested_days_ago),
                 first_response_at=responses[0] if responses else None,
@@ -294,6 +296,7 @@ class DemoWriter:
         self.event(row.requested_at, requester, row, "created", root_id=root)
         self.history(row, ReviewStatus.OPEN, steps, root)
         self.load_notes(r.notes, "review_request_id", row, root, what)
+        trust.load_checklist(self, r, row)
 
     # answers ---------------------------------------------------------------
     def load_answers(self, specs: list[AnswerSpec]) -> None:
@@ -332,6 +335,8 @@ class DemoWriter:
         root = question.root_id
         self.event(at, author, row, "created", field="number", new=number, root_id=root)
         self.load_notes(v.notes, "answer_id", row, root, what)
+        if v.decision:
+            trust.load_decision(self, v.decision, row, author)
 
     def citable_finding(self, fkey: str, key: str, at: datetime, what: str) -> Finding:
         """A finding logged in the subtree of question ``key`` by ``at``."""
@@ -404,6 +409,9 @@ class DemoWriter:
         for review in spec.reviews:
             self.load_review(review)
         self.load_answers(spec.answers)
+        for finding in spec.findings:
+            if finding.edited:
+                trust.load_edit(self, finding, self.findings[finding.key])
         for meeting in spec.one_on_ones:
             self.load_one_on_one(meeting)
         self.s.flush()

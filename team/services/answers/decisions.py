@@ -110,7 +110,7 @@ def checked(data: DecisionInput, today: date) -> DecisionInput:
     return DecisionInput(what, by, data.decided_on, data.revisit_on, condition)
 
 
-def _evidence_now(session: Session, answer_id: int) -> tuple[int, int]:
+def evidence_now(session: Session, answer_id: int) -> tuple[int, int]:
     """(claims resting on reviewed evidence, claims) of the version as it stands."""
     found = answer_version(session, answer_id=answer_id)
     reviewed = {f.id for f in found.cited_findings if f.strength == EvidenceStrength.REVIEWED}
@@ -134,7 +134,7 @@ def record_decision(
     taken = select(col(Decision.id)).where(col(Decision.answer_id) == answer_id)
     if session.scalar(taken) is not None:
         raise InvalidInput(TAKEN)
-    reviewed, claims = _evidence_now(session, answer_id)
+    reviewed, claims = evidence_now(session, answer_id)
     decision = Decision(
         answer_id=answer_id,
         question_id=answer.question_id,
