@@ -111,7 +111,8 @@ def checked(data: DecisionInput, today: date) -> DecisionInput:
 
 
 def evidence_now(session: Session, answer_id: int) -> tuple[int, int]:
-    """(claims resting on reviewed evidence, claims) of the version as it stands."""
+    """(claims resting on reviewed evidence, claims) of the answer version ``answer_id``
+    as it stands now: what a decision recorded now keeps (the demo loader uses it too)."""
     found = answer_version(session, answer_id=answer_id)
     reviewed = {f.id for f in found.cited_findings if f.strength == EvidenceStrength.REVIEWED}
     return claims_on_reviewed(found.body, reviewed)
