@@ -17,6 +17,7 @@ from team.services.search.kinds import Kind
 from team.ui import reads, state
 from team.ui.actions import attempt, bind, link_to, submit
 from team.ui.chips import evidence_chips
+from team.ui.finding_edit import edit_finding_form, may_edit
 from team.ui.labels import ago, badge, finding_badge
 from team.ui.note_thread import note_thread
 from team.ui.similar import asked_before
@@ -88,6 +89,8 @@ def _finding_details(person: PersonView, finding: FindingView, thread: list[Note
     if finding.body:
         st.markdown(safe_markdown(finding.body))
     evidence_chips(finding.links)
+    if may_edit(person, finding):
+        edit_finding_form(person, finding)
     _finding_actions(person, finding)
     st.markdown("**Notes**")
     note_thread(person, "finding", finding.id, key=f"finding_{finding.id}", thread=thread)
