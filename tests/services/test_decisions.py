@@ -292,6 +292,13 @@ def test_a_revisit_by_condition_alone_never_falls_due_by_date(
     assert reads.decisions_page(session, window=Window(1), today=later, due_only=True).total == 0
     assert _due_on_inbox(session, team.manager) == (0, [])
     assert made.revisit == "revisit when a competitor cuts prices"
+    typed = _decide(
+        session,
+        team,
+        _answer(session, team, made.question_id, "Again.", 1),
+        condition="If a competitor cuts prices",
+    )
+    assert typed.revisit == "revisit if a competitor cuts prices"  # not "when If"
 
 
 def test_a_new_revisit_date_after_marking_falls_due_again(

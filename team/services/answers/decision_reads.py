@@ -30,6 +30,9 @@ from team.services.core.paging import Paged, Window, keyed_page
 from team.services.core.sql_time import aware
 from team.vocabulary import AnswerState, Confidence
 
+# A condition typed as "when X" or "if X" is shown as typed, not as "when when X".
+CONDITION_WORDS = frozenset({"when", "if", "once", "after", "before", "should", "unless"})
+
 
 @dataclass(frozen=True)
 class DecisionView:
@@ -95,7 +98,10 @@ class DecisionView:
         if self.revisit_on is not None:
             parts.append(f"by {self.revisit_on:%d %b %Y}")
         if self.revisit_condition:
-            parts.append(f"when {self.revisit_condition}")
+            said = self.revisit_condition
+            starts = said.split(" ", 1)[0].lower()
+            typed_word = starts in CONDITION_WORDS
+            parts.append(said[:1].lower() + said[1:] if typed_word else f"when {said}")
         return f"revisit {' or '.join(parts)}" if parts else ""
 
 
