@@ -34,6 +34,13 @@ INBOX_EXPLAIN = (
 TREE_BADGE = ":orange-badge[:material/warning: evidence changed]"
 
 
+LABEL = 50  # characters of a finding's summary or a question's title in a link
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= LABEL else text[: LABEL - 1] + "…"
+
+
 def _changes(n: int) -> str:
     return f"{n} change{'s' if n != 1 else ''}"
 
@@ -46,7 +53,7 @@ def flag_line(flag: FlagView, root_id: int) -> str:
         node = flag.finding_question_id
         target = link_to(
             "questions",
-            f"[F{flag.finding_id}] {flag.finding_summary or ''}".strip(),
+            f"[F{flag.finding_id}] {_short(flag.finding_summary or '')}".strip(),
             root=flag.finding_root_id,
             node=node if node != flag.finding_root_id else None,
             finding=flag.finding_id,
@@ -54,7 +61,7 @@ def flag_line(flag: FlagView, root_id: int) -> str:
         return f"**{flag.change.label}**: {target}: {plain(flag.detail)} · {when}"
     child = flag.child_question_id
     target = link_to(
-        "answers", f"[Q{child}] {flag.child_title or ''}".strip(), root=root_id, node=child
+        "answers", f"[Q{child}] {_short(flag.child_title or '')}".strip(), root=root_id, node=child
     )
     compare = link_to(
         "answers",

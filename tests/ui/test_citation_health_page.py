@@ -33,7 +33,8 @@ class Flagged:
 
 
 def _flagged(engine: Engine) -> Flagged:
-    """A root answer citing a finding that its author then edited (less sure)."""
+    """A root answer citing a finding that its author then edited (less sure), and a
+    sub-question's answer whose next version is less sure."""
     with Session(engine) as session:
         team = make_team(session)
         rid = root(session, team)
@@ -45,13 +46,17 @@ def _flagged(engine: Engine) -> Flagged:
         )
         data = findings.FindingInput(summary="Monthly plans churn", confidence=Confidence.HIGH)
         found = findings.log_finding(session, team.ic, question_id=sub.id, data=data)
+        sure = answers.AnswerInput(body="Monthly.", confidence=Confidence.HIGH)
+        answers.save_answer(session, team.ic, question_id=sub.id, based_on=None, data=sure)
         answer = answers.save_answer(
             session,
             team.manager,
             question_id=rid,
             based_on=None,
-            data=answers.AnswerInput(body=f"Monthly plans drove it [F{found.id}]."),
+            data=answers.AnswerInput(body=f"Monthly plans drove it [F{found.id}] [Q{sub.id}]."),
         )
+        less = answers.AnswerInput(body="Monthly, maybe.", confidence=Confidence.LOW)
+        answers.save_answer(session, team.ic, question_id=sub.id, based_on=1, data=less)
         changed = findings.FindingInput(summary="Monthly plans churn", confidence=Confidence.LOW)
         findings.edit_finding(
             session, team.ic, finding_id=found.id, version=found.version, data=changed
@@ -72,13 +77,16 @@ def test_the_owner_sees_what_changed_and_marks_it_reviewed(
     [shown] = _warnings(at)
     assert "confidence high → low" in shown and "edited by Ines" in shown
     assert f"finding={w.finding}" in shown  # a link to where the finding can be read
+    # the sub-question's answer, the version cited opened and compared with the new one
+    assert "confidence high → low" in shown and "compare version 1 with 2" in shown
+    assert f"answers?root={w.root}&node={w.sub}&version=1" in shown
     at.button(key=f"evidence_reviewed_{w.answer}").click().run()
     assert_no_exception(at)
-    assert any("Marked 1 change of the evidence reviewed." in s.value for s in at.success)
+    assert any("Marked 2 changes of the evidence reviewed." in s.value for s in at.success)
     assert _warnings(at) == []
     with Session(app_engine) as session:
-        [flag] = health_reads.flags_of_question(session, question_id=w.root)[w.answer]
-    assert flag.cleared_by == "Maya"
+        flags = health_reads.flags_of_question(session, question_id=w.root)[w.answer]
+    assert [f.cleared_by for f in flags] == ["Maya", "Maya"]
     # The history keeps it, reviewed.
     assert any("reviewed by Maya" in m.value for m in at.markdown)
 
@@ -115,3 +123,17 @@ def test_the_owners_inbox_counts_the_answer_whose_evidence_changed(
     assert any("Evidence changed: **1**" in c.value for c in at.caption)
     at = open_app(w.team.other_ic, "attention")  # neither owns nor is assigned it
     assert not any("Evidence changed" in c.value for c in at.caption)
+
+
+def test_the_compare_link_opens_the_child_answer_with_the_cited_version_compared(
+    app_engine: Engine, open_app: Callable[..., AppTest]
+) -> None:
+    w = _flagged(app_engine)
+    with Session(app_engine) as session:  # a third version: the default compare is 2 → 3
+        again = answers.AnswerInput(body="Monthly, less sure.", confidence=Confidence.LOW)
+        answers.save_answer(session, w.team.ic, question_id=w.sub, based_on=2, data=again)
+    at = open_app(w.team.manager, "answers", root=str(w.root), node=str(w.sub), version="1")
+    assert_no_exception(at)
+    assert at.selectbox(key=f"diff_from_{w.sub}").value == 1  # the version the root cited
+    assert at.selectbox(key=f"diff_to_{w.sub}").value == 3
+    assert any("confidence high → low" in m.value for m in at.markdown)
