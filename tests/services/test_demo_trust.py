@@ -34,10 +34,9 @@ def _person(session: Session, email: str) -> int:
 
 
 def _question(session: Session, title_start: str) -> Question:
-    found = session.scalars(
+    return session.scalars(
         select(Question).where(col(Question.title).startswith(title_start))
     ).one()
-    return found
 
 
 def test_a_reviewed_citation(session: Session, loaded: DemoSummary) -> None:
