@@ -182,7 +182,7 @@ def _latest_answer(server: Server, question_id: int) -> int:
 
     with Session(server.engine) as session:
         answer_id = session.scalar(
-            select(Answer.id)
+            select(col(Answer.id))
             .where(col(Answer.question_id) == question_id)
             .order_by(col(Answer.number).desc())
         )

@@ -28,7 +28,7 @@ def loaded(session: Session) -> DemoSummary:
 
 
 def _person(session: Session, email: str) -> int:
-    found = session.scalar(select(Person.id).where(col(Person.email) == email))
+    found = session.scalar(select(col(Person.id)).where(col(Person.email) == email))
     assert found is not None
     return found
 
@@ -50,7 +50,9 @@ def test_a_reviewed_citation(session: Session, loaded: DemoSummary) -> None:
 
 def test_an_approved_checklist_with_an_item_waived(session: Session, loaded: DemoSummary) -> None:
     review_id = session.scalar(
-        select(ReviewRequest.id).where(col(ReviewRequest.artifact_url).contains("q3-churn-by-plan"))
+        select(col(ReviewRequest.id)).where(
+            col(ReviewRequest.artifact_url).contains("q3-churn-by-plan")
+        )
     )
     assert review_id is not None
     checks = checklist_of(session, review_id=review_id)
