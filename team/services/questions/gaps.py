@@ -11,8 +11,9 @@ Four kinds, each a bounded list in display order with its total:
   sub-questions in scope with a paragraph that cites nothing (answers.rules, the rule the
   Answers page flags by).
 
-Four queries whatever the size of the tree: its shape, the findings counted per
-question, the bodies of the latest answers, the titles of the questions listed.
+Four queries whatever the size of the tree: its shape, the questions that may be a gap
+(no finding, only low, only caveats) with their findings counted, the bodies of the
+latest answers, the titles of the questions listed.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, Exists, exists, func, select
 from sqlmodel import Session, col
 
 from team.models import Answer, Finding, Question
@@ -60,9 +61,9 @@ class Gaps:
 
 @dataclass(frozen=True)
 class _Counts:
-    findings: int
-    low: int
-    caveats: int
+    findings: int  # that count as evidence
+    all_low: bool  # every one of low confidence (true of none)
+    all_caveats: bool  # every one a caveat (true of none)
 
 
 def gaps(session: Session, *, root_id: int, shown: int = SHOWN) -> Gaps:
@@ -81,11 +82,13 @@ def gaps(session: Session, *, root_id: int, shown: int = SHOWN) -> Gaps:
 
     def low(i: int) -> str | None:
         c = counts.get(i)
-        return _only(c.findings, c.low, "of low confidence") if c else None
+        return _only(c.findings, "of low confidence") if c and c.findings and c.all_low else None
 
     def caveats(i: int) -> str | None:
         c = counts.get(i)
-        return _only(c.findings, c.caveats, "a caveat", "caveats") if c else None
+        return (
+            _only(c.findings, "a caveat", "caveats") if c and c.findings and c.all_caveats else None
+        )
 
     found = {
         "no_finding": where(lambda i: _no_finding(shape, i, counts, live), subs),
@@ -117,15 +120,15 @@ def _in_scope(shape: Shape) -> list[int]:
 
 
 def _no_finding(shape: Shape, qid: int, counts: dict[int, _Counts], live: set[int]) -> str | None:
-    if any(c in live for c in shape.children.get(qid, [])) or qid in counts:
-        return None  # broken down (its sub-questions are checked), or it has evidence
+    if any(c in live for c in shape.children.get(qid, [])):
+        return None  # broken down: its sub-questions are checked
+    if qid not in counts or counts[qid].findings:
+        return None  # it has evidence
     return QuestionStatus(shape.status[qid]).label
 
 
-def _only(findings: int, matching: int, one: str, many: str | None = None) -> str | None:
-    """ "2 findings, all caveats" when every finding matches, else None."""
-    if matching != findings:
-        return None
+def _only(findings: int, one: str, many: str | None = None) -> str:
+    """ "1 finding, a caveat", "2 findings, all caveats"."""
     return f"1 finding, {one}" if findings == 1 else f"{findings} findings, all {many or one}"
 
 
@@ -140,25 +143,32 @@ def _unsupported(body: str | None) -> str | None:
 
 
 def _finding_counts(session: Session, root_id: int) -> dict[int, _Counts]:
-    """{question id: its findings that count as evidence, how many of low confidence,
-    how many caveats} for the questions of the tree that have one (one query)."""
-    query = (
-        select(
-            col(Finding.question_id),
-            func.count(),
-            func.sum(case((col(Finding.confidence) == Confidence.LOW, 1), else_=0)),
-            func.sum(case((col(Finding.kind) == FindingKind.CAVEAT, 1), else_=0)),
-        )
-        .join(Question, col(Question.id) == col(Finding.question_id))
-        .where(
-            col(Question.root_id) == root_id,
-            col(Finding.status).in_(FindingStatus.evidence()),
-        )
-        .group_by(col(Finding.question_id))
+    """{question id: its findings that count as evidence, whether all are of low
+    confidence, whether all are caveats} for the questions of the tree that may be a gap:
+    with no such finding, or with only low-confidence ones or only caveats (one query).
+    Each test stops at the first finding that fails it, so a tree of many findings is
+    not read whole."""
+    evidence = col(Finding.status).in_(FindingStatus.evidence())
+
+    def findings(*more: ColumnElement[bool]) -> Exists:
+        mine = col(Finding.question_id) == col(Question.id)
+        return exists().where(mine, evidence, *more).correlate(Question)
+
+    has = findings()
+    all_low = ~findings(col(Finding.confidence) != Confidence.LOW)
+    all_caveats = ~findings(col(Finding.kind) != FindingKind.CAVEAT)
+    n = (
+        select(func.count())
+        .where(col(Finding.question_id) == col(Question.id), evidence)
+        .correlate(Question)
+        .scalar_subquery()
+    )
+    query = select(col(Question.id), n, all_low, all_caveats).where(
+        col(Question.root_id) == root_id, ~has | all_low | all_caveats
     )
     return {
-        int(q): _Counts(int(n), int(low), int(caveats))
-        for q, n, low, caveats in session.execute(query)
+        int(q): _Counts(int(count), bool(low), bool(caveats))
+        for q, count, low, caveats in session.execute(query)
     }
 
 
