@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, literal, select
+from sqlalchemy import ColumnElement, Select, case, exists, func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
@@ -60,16 +60,19 @@ def evidence_by_node(
         .join(up, up.c.parent == col(above.id))
         .where(col(above.status) != DROPPED)
     )
+    # A review of a finding is linked to the finding's own question too (reviews.writes
+    # refuses another; findings do not move): matching it lets the review be found by
+    # its question's index, a few rows, not among every approved review.
     approved = (
-        select(col(ReviewRequest.finding_id).label("fid"), literal(1).label("yes"))
+        exists()
         .where(
+            col(ReviewRequest.question_id) == col(Finding.question_id),
+            col(ReviewRequest.finding_id) == col(Finding.id),
             col(ReviewRequest.status) == ReviewStatus.APPROVED,
-            col(ReviewRequest.finding_id).in_(select(up.c.finding)),
         )
-        .group_by(col(ReviewRequest.finding_id))
-        .subquery()
+        .correlate(Finding)
     )
-    reviewed = (col(Finding.status) == FindingStatus.ACCEPTED) & approved.c.yes.is_not(None)
+    reviewed = (col(Finding.status) == FindingStatus.ACCEPTED) & approved
     query = (
         select(
             up.c.node,
@@ -78,7 +81,6 @@ def evidence_by_node(
             _distinct_where(col(Finding.status).in_(WEAK), up.c.finding),
         )
         .join(Finding, col(Finding.id) == up.c.finding)
-        .outerjoin(approved, approved.c.fid == up.c.finding)
         .group_by(up.c.node)
     )
     if only_roots:
