@@ -30,7 +30,7 @@ KINDS = {
     ),
     "only_caveats": (
         "questions",
-        "{n} sub-question{s} {have} only caveats for findings",
+        "{n} sub-question{s} {have} only caveats as findings",
         "No sub-question has caveats alone.",
     ),
     "unsupported": (

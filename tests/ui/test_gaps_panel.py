@@ -75,6 +75,7 @@ def test_the_panel_lists_each_gap_with_a_link_to_its_question(
     assert f"[Bare](questions?root={rid}&node={q['Bare']})" in text
     assert "1 sub-question has only low-confidence findings" in text
     assert f"[Shaky](questions?root={rid}&node={q['Shaky']}) · 1 finding, of low confidence" in text
+    assert "1 sub-question has only caveats as findings" in text
     assert f"[Hedged](questions?root={rid}&node={q['Hedged']}) · 1 finding, a caveat" in text
     # The general question's own answer: a link to it on Answers.
     assert "1 answer has paragraphs citing nothing" in text
