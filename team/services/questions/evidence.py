@@ -2,9 +2,9 @@
 distinct findings cited by the latest answer versions at and below it, and how many of
 them are reviewed; in one recursive query whatever the size of the trees.
 
-Each citation of a latest version climbs from the question it answers to every ancestor,
-stopping at a dropped question (what lies below a dropped one is out of scope); UNION
-keeps each (node, finding) pair once, so a finding cited at several places below a node
+Each citation of a latest version, with its finding's strength read once, climbs from the
+question it answers to every ancestor, stopping at a dropped question (what lies below a
+dropped one is out of scope); UNION keeps each (node, finding) pair once, so a finding cited at several places below a node
 counts once, and rows that loop (a corrupt import) end the climb.
 """
 
@@ -39,11 +39,13 @@ def evidence_by_node(
         .group_by(col(Answer.question_id))
         .subquery()
     )
-    seed: Select[Any, Any, Any] = (
+    seed: Select[Any, Any, Any, Any, Any] = (
         select(
             col(Question.id).label("node"),
             col(Question.parent_id).label("parent"),
             col(Citation.finding_id).label("finding"),
+            case((_reviewed(), 1), else_=0).label("reviewed"),
+            case((col(Finding.status).in_(WEAK), 1), else_=0).label("weak"),
         )
         .join(newest, col(newest.c.qid) == col(Question.id))
         .join(
@@ -51,18 +53,34 @@ def evidence_by_node(
             (col(Answer.question_id) == newest.c.qid) & (col(Answer.number) == newest.c.n),
         )
         .join(Citation, col(Citation.answer_id) == col(Answer.id))
-        .where(col(Citation.finding_id).is_not(None))
+        .join(Finding, col(Finding.id) == col(Citation.finding_id))
     )
     up = seed.cte("up", recursive=True)
     above = aliased(Question)
     up = up.union(
-        select(col(above.id), col(above.parent_id), up.c.finding)
+        select(col(above.id), col(above.parent_id), up.c.finding, up.c.reviewed, up.c.weak)
         .join(up, up.c.parent == col(above.id))
         .where(col(above.status) != DROPPED)
     )
-    # A review of a finding is linked to the finding's own question too (reviews.writes
-    # refuses another; findings do not move): matching it lets the review be found by
-    # its question's index, a few rows, not among every approved review.
+    query = select(
+        up.c.node,
+        func.count(func.distinct(up.c.finding)),
+        _distinct_where(up.c.reviewed == 1, up.c.finding),
+        _distinct_where(up.c.weak == 1, up.c.finding),
+    ).group_by(up.c.node)
+    if only_roots:
+        query = query.where(up.c.node.in_(root_ids))
+    return {
+        int(node): Evidence(cited=int(n), reviewed=int(ok), weak=int(weak))
+        for node, n, ok, weak in session.execute(query)
+    }
+
+
+def _reviewed() -> ColumnElement[bool]:
+    """The finding (in the query) is reviewed: accepted, and a review of it approved.
+    A review of a finding is linked to the finding's own question too (reviews.writes
+    refuses another; findings do not move): matching it lets the review be found by its
+    question's index, among a few rows, not among every approved review."""
     approved = (
         exists()
         .where(
@@ -72,23 +90,7 @@ def evidence_by_node(
         )
         .correlate(Finding)
     )
-    reviewed = (col(Finding.status) == FindingStatus.ACCEPTED) & approved
-    query = (
-        select(
-            up.c.node,
-            func.count(func.distinct(up.c.finding)),
-            _distinct_where(reviewed, up.c.finding),
-            _distinct_where(col(Finding.status).in_(WEAK), up.c.finding),
-        )
-        .join(Finding, col(Finding.id) == up.c.finding)
-        .group_by(up.c.node)
-    )
-    if only_roots:
-        query = query.where(up.c.node.in_(root_ids))
-    return {
-        int(node): Evidence(cited=int(n), reviewed=int(ok), weak=int(weak))
-        for node, n, ok, weak in session.execute(query)
-    }
+    return (col(Finding.status) == FindingStatus.ACCEPTED) & approved
 
 
 def _distinct_where(
