@@ -8,9 +8,11 @@ those citing an accepted finding whose review was approved."""
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
+from random import Random
 
-from team.bench.plan import DAY, HOUR, Plan, Row
+from team.bench.plan import HOUR, Plan, Row
 from team.bench.synthesis import AnswerFacts
 from team.bench.trees import day_of
 from team.bench.work import ReviewFacts
@@ -46,6 +48,9 @@ def _reviewed(reviews: list[ReviewFacts]) -> set[int]:
 
 
 def build_decisions(plan: Plan, answers: list[AnswerFacts], reviews: list[ReviewFacts]) -> None:
+    """Decisions drawn from a random source of their own, seeded from the plan's without
+    drawing from it: the builders after this one get the draws they had before."""
+    rng = Random(hash(plan.rng.getstate()))
     newest: dict[int, AnswerFacts] = {}
     for a in answers:  # sorted by time: the last one seen is the newest
         if a.question.parent is None:
@@ -54,22 +59,28 @@ def build_decisions(plan: Plan, answers: list[AnswerFacts], reviews: list[Review
     rows: list[Row] = []
     for qid in sorted(newest):
         a = newest[qid]
-        if not plan.chance(SHARE):
+        if rng.random() >= SHARE:
             continue
-        rows.append(_row(plan, len(rows) + 1, a, reviewed))
+        rows.append(_row(plan, rng, len(rows) + 1, a, reviewed))
     plan.rows["decision"] = rows
 
 
-def _row(plan: Plan, number: int, a: AnswerFacts, reviewed: set[int]) -> Row:
-    decided = plan.after(a.created, 72)
-    recorded = plan.after(decided, 6, decided + DAY - HOUR)
+def _later(plan: Plan, rng: Random, at: float, median_hours: float) -> float:
+    """``at`` plus a log-normal delay of about ``median_hours``, before the end."""
+    delay = math.exp(0.9 * rng.gauss()) * median_hours * HOUR
+    return at + delay if at + delay < plan.end else at + (plan.end - at) * rng.random()
+
+
+def _row(plan: Plan, rng: Random, number: int, a: AnswerFacts, reviewed: set[int]) -> Row:
+    decided = _later(plan, rng, a.created, 72)
+    recorded = _later(plan, rng, decided, 6)
     who = plan.actor(a.author, recorded, a.question.manager)
     day = day_of(decided)
     kind = REVISITS[number % len(REVISITS)]
-    later = day + timedelta(days=plan.rng.randint(30, 180))
+    later = day + timedelta(days=rng.randint(30, 180))
     revisit_on = later if kind in ("date", "both") else None
-    condition = plan.text.pick(CONDITIONS) if kind in ("condition", "both") else ""
-    what = plan.text.pick(WHAT)
+    condition = rng.choice(CONDITIONS) if kind in ("condition", "both") else ""
+    what = rng.choice(WHAT)
     root = a.question.root_id
     plan.must(plan.event(recorded, who, "decision", number, "created", "what", None, what, root))
     on_reviewed = [f for f in a.findings if f.status == "accepted" and f.id in reviewed]
@@ -78,7 +89,7 @@ def _row(plan: Plan, number: int, a: AnswerFacts, reviewed: set[int]) -> Row:
         "answer_id": a.id,
         "question_id": a.question.id,
         "what": what,
-        "decided_by": plan.text.pick(DECIDERS),
+        "decided_by": rng.choice(DECIDERS),
         "decided_on": day,
         "revisit_on": revisit_on,
         "revisit_condition": condition,
