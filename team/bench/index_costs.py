@@ -1,17 +1,20 @@
 """What the search index costs on the database (the issue's goals, printed by
 `team bench`, never asserted by a test):
 
-- building the index for rows that already exist: migration 0004 over the last size's
-  rows (the database is taken back to 0003 first, untimed, and left at head);
+- building the index for rows that already exist: migration 0004's own steps over the
+  last size's rows (the index dropped first, untimed; the rest of the schema stays at
+  head, as the app's writes need it);
 - keeping the index in step on writes: the same realistic writes through the services
   with the index and without it. On SQLite the two are copies of the last size's file,
   one without the search triggers, written to in turns. On PostgreSQL the index (its
   ``<table>_fts`` tables and triggers) is not dropped and restored cheaply: the writes
-  run with it, then without it (taken back to 0003), and the timed rebuild comes last.
+  run with it, then without it (migration 0004's downgrade alone), and the timed
+  rebuild comes last.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import sqlite3
 import statistics
@@ -19,8 +22,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from random import Random
+from types import ModuleType
 
-from alembic import command
+from alembic.operations import Operations
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
@@ -33,28 +38,48 @@ from team.models import Question
 from team.services.findings.writes import FindingInput, edit_finding, log_finding
 from team.vocabulary import QuestionStatus
 
-BEFORE_INDEX = "0003"  # the revision before migration 0004 (the search index)
-INDEX = "0004"
 WRITE_ROUNDS = 12  # per side
 WRITES_PER_ROUND = 10  # each a finding logged and then edited: twice as many writes
 SEED = 2026  # the written texts differ from the generated ones (seed 7), words alike
 SEARCH_TRIGGER = re.compile(r"_fts_a[idu]$")  # the triggers migration 0004 adds
 
 
+def _search_migration() -> ModuleType:
+    """Migration 0004 (the search index) as a module, to run its steps on their own."""
+    path = Path(db.__file__).parent / "migrations" / "versions" / "0004_search_index.py"
+    spec = importlib.util.spec_from_file_location("team_search_index_migration", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _search_step(engine: Engine, step: str) -> None:
+    """Run migration 0004's ``upgrade`` or ``downgrade`` alone, in one transaction. The
+    schema stays at head otherwise (the app's writes need the later tables), and so
+    does the recorded revision."""
+    migration = _search_migration()
+    with engine.begin() as conn, Operations.context(MigrationContext.configure(conn)):
+        getattr(migration, step)()
+
+
+def drop_search_index(engine: Engine) -> None:
+    """Take the search index away (its tables, triggers and functions), nothing else."""
+    _search_step(engine, "downgrade")
+
+
 def time_index_build(engine: Engine) -> float:
-    """Seconds migration 0004 takes over the rows the database holds. The database is
-    taken back to 0003 first (untimed) and left at head."""
-    command.downgrade(db._alembic_config(engine), BEFORE_INDEX)
+    """Seconds migration 0004 takes to build the index over the rows the database holds.
+    The index is dropped first (untimed); the database is left at head."""
+    drop_search_index(engine)
     return _index_upgrade(engine)
 
 
 def _index_upgrade(engine: Engine) -> float:
-    """Seconds migration 0004 alone takes from 0003; the later ones follow, untimed."""
+    """Seconds migration 0004's own upgrade takes, on a database without the index."""
     start = time.perf_counter()
-    command.upgrade(db._alembic_config(engine), INDEX)
-    seconds = time.perf_counter() - start
-    db.upgrade(engine)
-    return seconds
+    _search_step(engine, "upgrade")
+    return time.perf_counter() - start
 
 
 # --------------------------------------------------------------------------- writes
@@ -260,7 +285,7 @@ def postgres_index_costs(
         return writer.per_write_ms(per_round)
 
     with_ms = one_side()
-    command.downgrade(db._alembic_config(engine), BEFORE_INDEX)
+    drop_search_index(engine)
     without_ms = one_side()
     _checkpoint(engine)
     build_s = _index_upgrade(engine)

@@ -41,7 +41,7 @@ SIZES: dict[str, Size] = {
         notes=19,
         answer_versions=13,
         one_on_ones=9,
-        events=318,
+        events=321,
     ),
     "L": Size(
         name="L",

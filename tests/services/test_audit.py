@@ -17,6 +17,8 @@ from team.bench.statements import counting
 from team.models import ActionItem, Event, Finding, Note, OneOnOne, ReviewRequest
 from team.services.admin import audit
 from team.services.admin.audit import AuditFilter
+from team.services.answers import decisions
+from team.services.answers import writes as answers
 from team.services.core.errors import PermissionDenied
 from team.services.core.events import record
 from team.vocabulary import (
@@ -282,3 +284,33 @@ def test_titles_are_read_once_per_kind_of_thing_whatever_the_rows(
     assert total == len(frame) == 13 + 120
     assert len(many) == len(few)
     assert set(frame["Title"]) >= {f"Question {n}" for n in range(60)}
+
+
+def test_titles_of_every_kind_cost_one_query(session: Session, story: Team) -> None:
+    """Events of one kind of thing or of all of them: the same statements (the titles
+    are one UNION ALL); a decision is named by its answer version and question."""
+    q = node(session, story, None, "Should we raise prices?")
+    with counting(session) as one_kind:
+        audit.search(session, story.manager, f=AuditFilter(entity="question"))
+    answer = answers.save_answer(
+        session,
+        story.manager,
+        question_id=pk(q),
+        based_on=None,
+        data=answers.AnswerInput(body="Yes, for Pro."),
+    )
+    decisions.record_decision(
+        session,
+        story.manager,
+        answer_id=answer.id,
+        data=decisions.DecisionInput(
+            what="Raise Pro by 5%", decided_by="Rachel", decided_on=date(2026, 10, 1)
+        ),
+        today=date(2026, 10, 2),
+    )
+    with counting(session) as every_kind:
+        frame, _total = audit.search(session, story.manager, f=AuditFilter())
+    assert len(every_kind) == len(one_kind)
+    assert len(set(frame["Kind"])) >= 8
+    titles = set(frame[frame["Kind"] == "decision"]["Title"])
+    assert titles == {"the decision on version 1 of the answer to Should we raise prices?"}

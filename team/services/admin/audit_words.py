@@ -3,28 +3,30 @@ and title (a question's title, a finding's first words, the two people of a
 one-on-one...), the field and its old and new values as people read them (statuses by
 their labels, a person id by the person's name, a timestamp in the viewer's time zone).
 
-Titles and names are read for a batch of events at once, one query per kind of thing in
-the batch (and one for the people and questions the values name), never one per event.
+Titles and names are read for a batch of events at once, in one query for every kind of
+thing in the batch and the people, questions and projects its values name, never one
+per event.
 The text of a one-on-one stays private to its two people: for another manager a track
 note or an action item is named by its meeting only."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
+from sqlalchemy import Select, String, cast, literal, null, select, union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from team.models import (
     ActionItem,
     Answer,
+    Decision,
     Finding,
     Note,
     OneOnOne,
@@ -161,104 +163,146 @@ def _meeting_title(held_on: date, manager: str, report: str) -> str:
 
 
 def _titles(session: Session, wanted: _Wanted) -> dict[tuple[str, int], tuple[str, str]]:
-    """{(kind, id): (title, title for a reader the thing is private from)}: one query per
-    kind of thing named."""
+    """{(kind, id): (title, title for a reader the thing is private from)}: one query for
+    every kind of thing named (a UNION ALL of one part per kind), so a batch costs the
+    same whatever mix of things it holds."""
+    parts = [
+        _PARTS[kind](sorted(ids)) for kind, ids in wanted.ids.items() if kind in _PARTS and ids
+    ]
+    if not parts:
+        return {}
     found: dict[tuple[str, int], tuple[str, str]] = {}
-    for kind, ids in wanted.ids.items():
-        reader = _READERS.get(kind)
-        if reader is None or not ids:
-            continue
-        for row_id, title, private in reader(session, sorted(ids)):
-            found[(kind, int(row_id))] = (title, private)
+    for kind, row_id, *texts in session.execute(union_all(*parts)):
+        found[(str(kind), int(row_id))] = _FORMATS[str(kind)](*texts)
     return found
 
 
-Found = Iterable[tuple[int, str, str]]
+_Texts = tuple[str, str]
+TEXTS = 4  # text columns every part selects (padded with NULL)
 
 
-def _named(id_column: Any, text_column: Any, *, cut: bool = False) -> Callable[..., Found]:
-    """A reader of things titled by one column of their own (cut to its first words)."""
+def _part(kind: str, id_column: Any, *texts: Any) -> Callable[[list[int]], Select[Any]]:
+    """The part of the titles query for ``kind``: (kind, id, up to four texts), of the
+    rows whose ``id_column`` is in the ids; ``texts`` may carry their own joins via
+    :func:`_joined`."""
 
-    def read(session: Session, ids: list[int]) -> Found:
-        query = select(id_column, text_column).where(id_column.in_(ids))
-        for i, text in session.execute(query):
-            title = first_words(text) if cut else text
-            yield i, title, title
+    def part(ids: list[int]) -> Select[Any]:
+        columns = [cast(t, String) for t in texts] + [null()] * (TEXTS - len(texts))
+        labelled = [c.label(f"t{n}") for n, c in enumerate(columns)]
+        return select(literal(kind, String).label("kind"), id_column.label("id"), *labelled).where(
+            id_column.in_(ids)
+        )
 
-    return read
-
-
-def _reviews(session: Session, ids: list[int]) -> Found:
-    """A review request by what it asks to review: its finding, or else its question."""
-    query = (
-        select(col(ReviewRequest.id), col(Question.title), col(Finding.summary))
-        .join(Question, col(Question.id) == col(ReviewRequest.question_id))
-        .outerjoin(Finding, col(Finding.id) == col(ReviewRequest.finding_id))
-        .where(col(ReviewRequest.id).in_(ids))
-    )
-    for i, title, summary in session.execute(query):
-        about = first_words(summary or title)
-        yield i, about, about
+    return part
 
 
-def _answers(session: Session, ids: list[int]) -> Found:
-    query = (
-        select(col(Answer.id), col(Answer.number), col(Question.title))
-        .join(Question, col(Question.id) == col(Answer.question_id))
-        .where(col(Answer.id).in_(ids))
-    )
-    for i, number, title in session.execute(query):
-        text = f"version {number} of the answer to {title}"
-        yield i, text, text
+def _joined(
+    base: Callable[[list[int]], Select[Any]], join: Callable[[Select[Any]], Select[Any]]
+) -> Callable[[list[int]], Select[Any]]:
+    return lambda ids: join(base(ids))
 
 
-def _with_meeting(*columns: Any, via: Any = None) -> Any:
-    """A query of ``columns`` and the meeting's day and two people; ``via`` is the
-    meeting id of a row of a one-on-one (none: the one-on-one itself)."""
+def _meeting(held_on: str, manager: str, report: str) -> str:
+    return _meeting_title(date.fromisoformat(held_on[:10]), manager, report)
+
+
+def _same(text: str | None, *_: str | None) -> _Texts:
+    return text or "", text or ""
+
+
+def _cut(text: str | None, *_: str | None) -> _Texts:
+    title = first_words(text)
+    return title, title
+
+
+def _review(title: str | None, summary: str | None, *_: str | None) -> _Texts:
+    about = first_words(summary or title)
+    return about, about
+
+
+def _answer(number: str | None, title: str | None, *_: str | None) -> _Texts:
+    text = f"version {number} of the answer to {title}"
+    return text, text
+
+
+def _decision(number: str | None, title: str | None, *_: str | None) -> _Texts:
+    text = f"the decision on version {number} of the answer to {title}"
+    return text, text
+
+
+def _one_on_one(held_on: str, manager: str, report: str, *_: str | None) -> _Texts:
+    title = _meeting(held_on, manager, report)
+    return title, title
+
+
+def _in_meeting(text: str | None, held_on: str, manager: str, report: str) -> _Texts:
+    """A one-on-one's row (track note, action item) by its first words and its meeting;
+    for a reader the meeting is private from, by the meeting only."""
+    meeting = _meeting(held_on, manager, report)
+    return f"{first_words(text)} ({meeting})", meeting
+
+
+def _meeting_part(kind: str, id_column: Any, text: Any, via: Any) -> Callable[..., Any]:
     manager, report = aliased(Person), aliased(Person)
-    query = select(*columns, col(OneOnOne.held_on), col(manager.name), col(report.name))
-    query = query.select_from(OneOnOne) if via is None else query.join(OneOnOne, via)
-    return query.join(manager, col(manager.id) == col(OneOnOne.manager_id)).join(
-        report, col(report.id) == col(OneOnOne.report_id)
-    )
+    texts = [] if text is None else [text]
+    base = _part(kind, id_column, *texts, OneOnOne.held_on, manager.name, report.name)
+    on = col(OneOnOne.id) == via if via is not None else None
+
+    def join(query: Select[Any]) -> Select[Any]:
+        query = query.select_from(OneOnOne) if on is None else query.join(OneOnOne, on)
+        return query.join(manager, col(manager.id) == col(OneOnOne.manager_id)).join(
+            report, col(report.id) == col(OneOnOne.report_id)
+        )
+
+    return _joined(base, join)
 
 
-def _one_on_ones(session: Session, ids: list[int]) -> Found:
-    query = _with_meeting(col(OneOnOne.id)).where(col(OneOnOne.id).in_(ids))
-    for i, held_on, manager, report in session.execute(query):
-        title = _meeting_title(held_on, manager, report)
-        yield i, title, title
+def _with_question(on: Any) -> Callable[[Select[Any]], Select[Any]]:
+    return lambda query: query.join(Question, col(Question.id) == on)
 
 
-def _in_meeting(id_column: Any, text_column: Any, meeting_id: Any) -> Callable[..., Found]:
-    """A reader of a one-on-one's rows (track notes, action items), titled by their first
-    words and their meeting; for a reader the meeting is private from, by the meeting
-    only."""
-
-    def read(session: Session, ids: list[int]) -> Found:
-        query = _with_meeting(id_column, text_column, via=col(OneOnOne.id) == meeting_id)
-        for i, text, held_on, manager, report in session.execute(query.where(id_column.in_(ids))):
-            meeting = _meeting_title(held_on, manager, report)
-            yield i, f"{first_words(text)} ({meeting})", meeting
-
-    return read
-
-
-_READERS: dict[str, Callable[[Session, list[int]], Found]] = {
-    Entity.PERSON: _named(col(Person.id), col(Person.name)),
-    Entity.PROJECT: _named(col(Project.id), col(Project.name)),
-    Entity.QUESTION: _named(col(Question.id), col(Question.title)),
-    Entity.FINDING: _named(col(Finding.id), col(Finding.summary), cut=True),
-    Entity.REVIEW_REQUEST: _reviews,
-    Entity.NOTE: _named(col(Note.id), col(Note.body), cut=True),
-    Entity.ANSWER: _answers,
-    Entity.ONE_ON_ONE: _one_on_ones,
-    Entity.TRACK_NOTE: _in_meeting(
-        col(TrackNote.id), col(TrackNote.track), col(TrackNote.one_on_one_id)
+_PARTS: dict[str, Callable[[list[int]], Select[Any]]] = {
+    Entity.PERSON: _part("person", col(Person.id), Person.name),
+    Entity.PROJECT: _part("project", col(Project.id), Project.name),
+    Entity.QUESTION: _part("question", col(Question.id), Question.title),
+    Entity.FINDING: _part("finding", col(Finding.id), Finding.summary),
+    Entity.REVIEW_REQUEST: _joined(
+        _part("review_request", col(ReviewRequest.id), Question.title, Finding.summary),
+        lambda q: q.join(Question, col(Question.id) == col(ReviewRequest.question_id)).outerjoin(
+            Finding, col(Finding.id) == col(ReviewRequest.finding_id)
+        ),
     ),
-    Entity.ACTION_ITEM: _in_meeting(
-        col(ActionItem.id), col(ActionItem.description), col(ActionItem.one_on_one_id)
+    Entity.NOTE: _part("note", col(Note.id), Note.body),
+    Entity.ANSWER: _joined(
+        _part("answer", col(Answer.id), Answer.number, Question.title),
+        _with_question(col(Answer.question_id)),
     ),
+    Entity.DECISION: _joined(
+        _part("decision", col(Decision.id), Answer.number, Question.title),
+        lambda q: q.join(Answer, col(Answer.id) == col(Decision.answer_id)).join(
+            Question, col(Question.id) == col(Decision.question_id)
+        ),
+    ),
+    Entity.ONE_ON_ONE: _meeting_part("one_on_one", col(OneOnOne.id), None, None),
+    Entity.TRACK_NOTE: _meeting_part(
+        "track_note", col(TrackNote.id), TrackNote.track, col(TrackNote.one_on_one_id)
+    ),
+    Entity.ACTION_ITEM: _meeting_part(
+        "action_item", col(ActionItem.id), ActionItem.description, col(ActionItem.one_on_one_id)
+    ),
+}
+_FORMATS: dict[str, Callable[..., _Texts]] = {
+    Entity.PERSON: _same,
+    Entity.PROJECT: _same,
+    Entity.QUESTION: _same,
+    Entity.FINDING: _cut,
+    Entity.REVIEW_REQUEST: _review,
+    Entity.NOTE: _cut,
+    Entity.ANSWER: _answer,
+    Entity.DECISION: _decision,
+    Entity.ONE_ON_ONE: _one_on_one,
+    Entity.TRACK_NOTE: _in_meeting,
+    Entity.ACTION_ITEM: _in_meeting,
 }
 
 
