@@ -244,7 +244,7 @@ def _check_variety(org: Session, today: date) -> None:
     decided = _all(org, Decision)
     assert any(d.revisit_on is not None and d.revisit_on <= today for d in decided)  # due
     assert any(d.revisit_on is None and d.revisit_condition for d in decided)
-    assert any(d.claims_reviewed for d in decided)
+    assert all(0 <= d.claims_reviewed <= d.claims and d.claims for d in decided)
     roots = {q.id for q in _all(org, Question) if q.parent_id is None}
     assert {d.question_id for d in decided} <= roots
 
