@@ -177,6 +177,7 @@ class ReviewRequest(SQLModel, table=True):
         Index("ix_review_request_requester_id", "requester_id"),
         Index("ix_review_request_question_id", "question_id"),
         Index("ix_review_request_status_requested_at", "status", "requested_at"),
+        Index("ix_review_request_finding_id_status", "finding_id", "status"),
     )
     id: int | None = Field(default=None, primary_key=True)
     question_id: int = Field(foreign_key="question.id")
@@ -288,6 +289,8 @@ class Citation(SQLModel, table=True):
             name="ck_citation_one_target",
         ),
         Index("ix_citation_answer_id", "answer_id"),
+        Index("ix_citation_finding_id", "finding_id"),
+        Index("ix_citation_cited_answer_id", "cited_answer_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     answer_id: int = Field(foreign_key="answer.id")

@@ -6,8 +6,12 @@
 - citation_flag: evidence an answer version cites changed after the version was saved.
 - decision: the decision an answer version informed, and when to revisit it.
 
-One column with a default is added and three tables are created; nothing existing is
-rewritten. The downgrade removes only what this adds.
+Also indexes for the new reads: citations by finding and by cited answer (which
+answers a changed finding or child answer flags), reviews by finding and status (is a
+finding's review approved).
+
+One column with a default and three indexes are added and three tables are created;
+nothing existing is rewritten. The downgrade removes only what this adds.
 
 Revision ID: 0007
 Revises: 0006
@@ -104,9 +108,17 @@ def upgrade() -> None:
     )
     op.create_index("ix_decision_question_id", "decision", ["question_id"])
     op.create_index("ix_decision_revisit_on", "decision", ["revisit_on"])
+    op.create_index("ix_citation_finding_id", "citation", ["finding_id"])
+    op.create_index("ix_citation_cited_answer_id", "citation", ["cited_answer_id"])
+    op.create_index(
+        "ix_review_request_finding_id_status", "review_request", ["finding_id", "status"]
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_review_request_finding_id_status", "review_request")
+    op.drop_index("ix_citation_cited_answer_id", "citation")
+    op.drop_index("ix_citation_finding_id", "citation")
     op.drop_table("decision")
     op.drop_table("citation_flag")
     op.drop_table("review_check")

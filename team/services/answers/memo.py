@@ -16,15 +16,16 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from team.models import Person, ReviewRequest
+from team.models import Finding, Person
 from team.services.answers.decision_reads import DecisionView, latest_decision
 from team.services.answers.reads import AnswerVersion, latest_versions
 from team.services.answers.rules import on_reviewed
 from team.services.core.markdown import defused, literal
 from team.services.findings.artifacts import labelled_link
 from team.services.findings.reads import FindingView, findings_below
+from team.services.findings.strength import has_approved_review
 from team.services.questions.tree import Tree, load_subtree
-from team.vocabulary import EvidenceStrength, FindingStatus, QuestionStatus, ReviewStatus
+from team.vocabulary import EvidenceStrength, FindingStatus, QuestionStatus
 
 SHOWN = FindingStatus.shared_ones()
 
@@ -66,9 +67,8 @@ def approved_reviews(session: Session, usable: list[FindingView]) -> set[int]:
     ids = [f.id for f in usable]
     found: set[int] = set()
     for start in range(0, len(ids), 1000):
-        query = select(col(ReviewRequest.finding_id)).where(
-            col(ReviewRequest.finding_id).in_(ids[start : start + 1000]),
-            col(ReviewRequest.status) == ReviewStatus.APPROVED,
+        query = select(col(Finding.id)).where(
+            col(Finding.id).in_(ids[start : start + 1000]), has_approved_review(col(Finding.id))
         )
         found |= {int(i) for i in session.scalars(query) if i is not None}
     return found

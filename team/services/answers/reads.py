@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, exists, func, select
+from sqlalchemy import ColumnElement, Select, Subquery, func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from team.models import Answer, Citation, Finding, Person, Question, ReviewRequest
+from team.models import Answer, Citation, Finding, Person, Question
 from team.services.core.views import view_of
-from team.vocabulary import AnswerState, Confidence, EvidenceStrength, ReviewStatus
+from team.services.findings.strength import has_approved_review
+from team.vocabulary import AnswerState, Confidence, EvidenceStrength
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,7 @@ def _with_citations(session: Session, rows: list[tuple[Answer, str]]) -> list[An
             col(Finding.question_id),
             col(Question.root_id),
             col(Finding.status),
-            _approved_review(),
+            has_approved_review(col(Finding.id)).correlate(Finding),
         )
         .outerjoin(cited, col(cited.id) == col(Citation.cited_answer_id))
         .outerjoin(Finding, col(Finding.id) == col(Citation.finding_id))
@@ -153,18 +153,6 @@ def _with_citations(session: Session, rows: list[tuple[Answer, str]]) -> list[An
             )
         )
     return result
-
-
-def _approved_review() -> Any:
-    """Whether a review of the row's finding was approved (a column of the query)."""
-    return (
-        exists()
-        .where(
-            col(ReviewRequest.finding_id) == col(Finding.id),
-            col(ReviewRequest.status) == ReviewStatus.APPROVED,
-        )
-        .correlate(Finding)
-    )
 
 
 @dataclass(frozen=True)

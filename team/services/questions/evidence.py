@@ -4,21 +4,23 @@ them are reviewed; in one recursive query whatever the size of the trees.
 
 Each citation of a latest version, with its finding's strength read once, climbs from the
 question it answers to every ancestor, stopping at a dropped question (what lies below a
-dropped one is out of scope); UNION keeps each (node, finding) pair once, so a finding cited at several places below a node
-counts once, and rows that loop (a corrupt import) end the climb.
+dropped one is out of scope); UNION keeps each (node, finding) pair once, so a finding
+cited at several places below a node counts once, and rows that loop (a corrupt import)
+end the climb.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, exists, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
-from team.models import Answer, Citation, Finding, Question, ReviewRequest
+from team.models import Answer, Citation, Finding, Question
+from team.services.findings.strength import is_reviewed
 from team.services.questions.rollup import Evidence
-from team.vocabulary import FindingStatus, QuestionStatus, ReviewStatus
+from team.vocabulary import FindingStatus, QuestionStatus
 
 DROPPED = QuestionStatus.DROPPED
 WEAK = (FindingStatus.NEEDS_WORK, FindingStatus.WITHDRAWN)
@@ -44,7 +46,7 @@ def evidence_by_node(
             col(Question.id).label("node"),
             col(Question.parent_id).label("parent"),
             col(Citation.finding_id).label("finding"),
-            case((_reviewed(), 1), else_=0).label("reviewed"),
+            case((is_reviewed(), 1), else_=0).label("reviewed"),
             case((col(Finding.status).in_(WEAK), 1), else_=0).label("weak"),
         )
         .join(newest, col(newest.c.qid) == col(Question.id))
@@ -74,23 +76,6 @@ def evidence_by_node(
         int(node): Evidence(cited=int(n), reviewed=int(ok), weak=int(weak))
         for node, n, ok, weak in session.execute(query)
     }
-
-
-def _reviewed() -> ColumnElement[bool]:
-    """The finding (in the query) is reviewed: accepted, and a review of it approved.
-    A review of a finding is linked to the finding's own question too (reviews.writes
-    refuses another; findings do not move): matching it lets the review be found by its
-    question's index, among a few rows, not among every approved review."""
-    approved = (
-        exists()
-        .where(
-            col(ReviewRequest.question_id) == col(Finding.question_id),
-            col(ReviewRequest.finding_id) == col(Finding.id),
-            col(ReviewRequest.status) == ReviewStatus.APPROVED,
-        )
-        .correlate(Finding)
-    )
-    return (col(Finding.status) == FindingStatus.ACCEPTED) & approved
 
 
 def _distinct_where(
