@@ -41,7 +41,7 @@ SIZES: dict[str, Size] = {
         notes=19,
         answer_versions=13,
         one_on_ones=9,
-        events=321,
+        events=322,
     ),
     "L": Size(
         name="L",

@@ -23,7 +23,7 @@ from team.models import (
 )
 from team.services.answers.decisions import evidence_now
 from team.services.answers.health import edit_detail
-from team.vocabulary import CheckState, EvidenceChange, ReviewStatus
+from team.vocabulary import CheckState, EvidenceChange, FindingStatus, ReviewStatus
 
 if TYPE_CHECKING:
     from team.demo.writer import DemoWriter
@@ -65,13 +65,17 @@ def load_checklist(w: DemoWriter, r: ReviewSpec, row: ReviewRequest) -> None:
 
 
 def load_edit(w: DemoWriter, f: FindingSpec, row: Finding) -> None:
-    """The finding's summary was ``f.edited.was`` until it was edited: the edit's event,
-    and a flag on every answer version citing it that was saved before the edit."""
+    """The finding's summary was ``f.edited.was`` until its author edited it: the edit's
+    event (an accepted finding is shared again, as the service does), and a flag on
+    every answer version citing it that was saved before the edit."""
     edit = f.edited
     assert edit is not None and row.id is not None
     at = w.at(edit.days_ago)
     root = w.questions[f.question].root_id
     w.changed(at, row.author_id, row, "summary", edit.was, row.summary, root)
+    if row.status == FindingStatus.ACCEPTED:  # changed content is shared for a fresh look
+        w.changed(at, row.author_id, row, "status", row.status, FindingStatus.SHARED, root)
+        row.status = FindingStatus.SHARED
     row.updated_at = max(row.updated_at, at)
     author = w.s.get(Person, row.author_id)
     assert author is not None
