@@ -30,8 +30,9 @@ from team.models import Answer, Decision, Question, utcnow
 from team.services.answers.decision_reads import DecisionView, get_decision
 from team.services.answers.reads import version as answer_version
 from team.services.answers.rules import claims_on_reviewed
-from team.services.core.actors import Actor, acting, require_writer
-from team.services.core.errors import InvalidInput, PermissionDenied
+from team.services.answers.writers import answer_writer
+from team.services.core.actors import Actor
+from team.services.core.errors import InvalidInput
 from team.services.core.text import one_line
 from team.services.core.tx import atomic
 from team.services.core.writes import insert, load, save_fields
@@ -65,13 +66,12 @@ def may_decide_on(actor: Actor, decision: DecisionView) -> bool:
 
 
 def _check_permission(session: Session, actor_id: int, question: Question) -> Actor:
-    actor = acting(session, actor_id)
-    require_writer(actor)
-    if may_decide(actor, question):
-        return actor
-    raise PermissionDenied(
-        "Managers record decisions; an IC may record the decision only on the answer of a "
-        "question assigned to them."
+    return answer_writer(
+        session,
+        actor_id,
+        question,
+        refused="Managers record decisions; an IC may record the decision only on the "
+        "answer of a question assigned to them.",
     )
 
 

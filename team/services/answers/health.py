@@ -48,11 +48,11 @@ from sqlmodel import Session, col
 
 from team.models import Answer, Citation, CitationFlag, Finding, Question, table_of, utcnow
 from team.services.answers.reads import latest_numbers
-from team.services.core.actors import Actor, acting, require_writer
-from team.services.core.errors import NotFound, PermissionDenied, StaleEdit
+from team.services.answers.writers import answer_writer
+from team.services.core.actors import Actor
+from team.services.core.errors import NotFound, StaleEdit
 from team.services.core.tx import atomic
 from team.services.core.writes import lock_row, record
-from team.services.questions.rules import works_on
 from team.vocabulary import Confidence, EvidenceChange, FindingKind, FindingStatus
 
 CONTENT = ("summary", "body", "links", "kind", "confidence")  # an edit of these flags
@@ -239,16 +239,13 @@ def child_answer_saved(session: Session, author: Actor, new: Answer) -> None:
 
 
 def _may_write(session: Session, actor_id: int, question: Question) -> Actor:
-    """Who may write the answer (answers/writes.py's rule): a manager, or the IC the
-    question is assigned to."""
-    actor = acting(session, actor_id)
-    require_writer(actor)
-    if not works_on(actor, question):
-        raise PermissionDenied(
-            "Managers, and the IC the question is assigned to, mark an answer's changed "
-            "evidence reviewed; leave a note on the answer instead."
-        )
-    return actor
+    return answer_writer(
+        session,
+        actor_id,
+        question,
+        refused="Managers, and the IC the question is assigned to, mark an answer's "
+        "changed evidence reviewed; leave a note on the answer instead.",
+    )
 
 
 @atomic

@@ -13,12 +13,12 @@ from team.models import Answer, Citation, Finding, Question
 from team.services.answers import health
 from team.services.answers.reads import AnswerVersion, latest_ids, latest_numbers, version
 from team.services.answers.rules import markers
-from team.services.core.actors import Actor, acting, require_writer
-from team.services.core.errors import InvalidInput, NotFound, PermissionDenied, StaleEdit
+from team.services.answers.writers import answer_writer
+from team.services.core.actors import Actor
+from team.services.core.errors import InvalidInput, NotFound, StaleEdit
 from team.services.core.text import multi_line
 from team.services.core.tx import atomic
 from team.services.core.writes import insert, lock_row
-from team.services.questions.rules import works_on
 from team.services.questions.store import branch
 from team.vocabulary import AnswerState, Confidence, FindingStatus
 
@@ -35,12 +35,12 @@ class AnswerInput:
 
 
 def _check_permission(session: Session, actor_id: int, question: Question) -> Actor:
-    actor = acting(session, actor_id)
-    require_writer(actor)
-    if works_on(actor, question):
-        return actor
-    raise PermissionDenied(
-        "Managers write answers; an IC may draft the answer only of a question assigned to them."
+    return answer_writer(
+        session,
+        actor_id,
+        question,
+        refused="Managers write answers; an IC may draft the answer only of a question "
+        "assigned to them.",
     )
 
 
