@@ -18,11 +18,12 @@ from team.ui import reads, state
 from team.ui.actions import attempt, bind, link_to, submit
 from team.ui.chips import evidence_chips
 from team.ui.finding_edit import edit_finding_form, may_edit
+from team.ui.finding_fields import FIELDS, finding_inputs, start_values
 from team.ui.labels import ago, badge, finding_badge
 from team.ui.note_thread import note_thread
 from team.ui.similar import asked_before
 from team.ui.text import plain, safe_markdown
-from team.vocabulary import Confidence, FindingKind, FindingStatus
+from team.vocabulary import FindingStatus
 
 FINDING_ACTIONS = {
     FindingStatus.SHARED: "Share",
@@ -137,16 +138,10 @@ def finding_link(finding: FindingView, label: str) -> str:
     return link_to("questions", label, **finding_params(finding))
 
 
-def _finding_fields(key: str) -> dict[str, object]:
-    """The log form's widgets (key -> the value each starts from)."""
-    return {
-        f"lf_summary_{key}": "",
-        f"lf_body_{key}": "",
-        f"lf_links_{key}": "",
-        f"lf_kind_{key}": FindingKind.RESULT,
-        f"lf_conf_{key}": Confidence.MEDIUM,
-        f"lf_draft_{key}": False,
-    }
+def _log_keys(key: str) -> dict[str, str]:
+    """The log form's widget keys, by field."""
+    short = {"confidence": "conf"}
+    return {name: f"lf_{short.get(name, name)}_{key}" for name in FIELDS}
 
 
 def log_finding_form(person: PersonView, question_id: int, key: str) -> None:
@@ -154,35 +149,17 @@ def log_finding_form(person: PersonView, question_id: int, key: str) -> None:
     name the question too (a form of one question must not keep its text for another).
     A logged finding clears the form and is linked in the message; a refused one keeps
     every value."""
-    fields = _finding_fields(key)
+    keys = _log_keys(key)
+    fields: dict[str, object] = {keys[n]: v for n, v in start_values().items()}
+    fields[f"lf_draft_{key}"] = False
     state.start_widgets(fields)
     with st.form(f"log_finding_{key}", clear_on_submit=False):
-        summary = st.text_input("Summary: the finding in one line", key=f"lf_summary_{key}")
-        body = st.text_area("Details (Markdown)", key=f"lf_body_{key}")
-        links = st.text_area(
-            "Evidence links, one per line (notebook, PR, dashboard, query)",
-            key=f"lf_links_{key}",
-            height=80,
-        )
-        c1, c2 = st.columns(2)
-        kind = c1.selectbox(
-            "Kind", list(FindingKind), format_func=lambda k: k.label, key=f"lf_kind_{key}"
-        )
-        confidence = c2.selectbox(
-            "Confidence", list(Confidence), format_func=lambda c: c.label, key=f"lf_conf_{key}"
-        )
+        data = finding_inputs(keys)
         draft = st.checkbox("Keep as a draft (not shared yet)", key=f"lf_draft_{key}")
         submitted = st.form_submit_button("Log finding", type="primary")
     if submitted and not asked_before(
-        person.id, Kind.FINDING, summary, key=f"finding_{key}", save="Log finding"
+        person.id, Kind.FINDING, data.summary, key=f"finding_{key}", save="Log finding"
     ):
-        data = findings.FindingInput(
-            summary=summary,
-            body=body,
-            links=findings.parse_links(links),
-            kind=kind or FindingKind.RESULT,
-            confidence=confidence or Confidence.MEDIUM,
-        )
         submit(
             lambda session: findings.log_finding(
                 session, person.id, question_id=question_id, data=data, share=not draft

@@ -12,7 +12,8 @@ from team.services.findings import writes as findings
 from team.services.findings.reads import FindingView
 from team.ui import state
 from team.ui.actions import attempt, bind
-from team.vocabulary import Confidence, FindingKind, FindingStatus
+from team.ui.finding_fields import FIELDS, finding_inputs, start_values
+from team.vocabulary import FindingStatus
 
 
 def may_edit(person: PersonView, finding: FindingView) -> bool:
@@ -26,41 +27,17 @@ def edit_finding_form(person: PersonView, finding: FindingView) -> None:
     save or "Reload the latest version" the form opens on the finding as it now is."""
     version = state.base_version("finding", finding.id, finding.version)
     key = f"fe_{finding.id}_{version}"
+    keys = {name: f"{key}_{name}" for name in FIELDS}
+    state.start_widgets({keys[n]: v for n, v in start_values(finding).items()})
     with (
         st.popover("Edit", icon=":material/edit:", key=f"finding_edit_{finding.id}"),
         st.form(f"finding_edit_form_{key}", border=False),
     ):
-        summary = st.text_input("Summary", value=finding.summary, key=f"{key}_summary")
-        body = st.text_area("Details (Markdown)", value=finding.body, key=f"{key}_body")
-        links = st.text_area(
-            "Evidence links, one per line", value="\n".join(finding.links), key=f"{key}_links"
-        )
-        kinds, levels = list(FindingKind), list(Confidence)
-        kind = st.selectbox(
-            "Kind",
-            kinds,
-            index=kinds.index(finding.kind),
-            format_func=lambda k: k.label,
-            key=f"{key}_kind",
-        )
-        confidence = st.selectbox(
-            "Confidence",
-            levels,
-            index=levels.index(finding.confidence),
-            format_func=lambda c: c.label,
-            key=f"{key}_confidence",
-        )
+        data = finding_inputs(keys)
         if finding.status == FindingStatus.ACCEPTED:
             st.caption("Changing an accepted finding shares it again for a fresh look.")
         saved = st.form_submit_button("Save the finding", type="primary")
     if saved:
-        data = findings.FindingInput(
-            summary=summary,
-            body=body,
-            links=findings.parse_links(links),
-            kind=kind or finding.kind,
-            confidence=confidence or finding.confidence,
-        )
         attempt(
             bind(
                 findings.edit_finding, person.id, finding_id=finding.id, version=version, data=data
