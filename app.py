@@ -11,6 +11,8 @@ look.apply()
 with faults.database_failures():  # a database gone mid-run is a sentence, not a traceback
     person = auth.gate()
     inbox.take_seen(person)  # a page opened from the inbox: that notification is read
-    chosen = st.navigation(navigation.pages_for(person.role, unread=reads.unread_count(person.id)))
+    pages = navigation.pages_for(person.role, unread=reads.unread_count(person.id))
+    # Every page in view: past ten, Streamlit would hide the last ones behind "View more".
+    chosen = st.navigation(pages, expanded=True)
     search_box.draw()
     chosen.run()
