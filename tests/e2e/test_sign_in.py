@@ -112,8 +112,8 @@ def test_viewer_sees_only_the_read_pages(app: OidcApp, tab: Any) -> None:
     _sign_in(tab, app, "vera@example.com")
     _signed_in_as(tab, "Vera")
     links = _nav(tab).get_by_role("link")
-    expect(links).to_have_count(6)
-    read_pages = ("Needs my attention", "Overview", "Questions", "Answers", "Search")
+    expect(links).to_have_count(7)
+    read_pages = ("Needs my attention", "Overview", "Questions", "Answers", "Decisions", "Search")
     for title in (*read_pages, "My settings"):
         expect(_nav(tab).get_by_role("link", name=title, exact=True)).to_be_visible()
 
