@@ -49,8 +49,10 @@ def _reviewed(reviews: list[ReviewFacts]) -> set[int]:
 
 def build_decisions(plan: Plan, answers: list[AnswerFacts], reviews: list[ReviewFacts]) -> None:
     """Decisions drawn from a random source of their own, seeded from the plan's without
-    drawing from it: the builders after this one get the draws they had before."""
-    rng = Random(hash(plan.rng.getstate()))
+    drawing from it: the builders after this one get the draws they had before. (Seeded
+    by the state's text: ``hash`` of the state would differ between processes, as the
+    state holds None, hashed by address on Python 3.11.)"""
+    rng = Random(repr(plan.rng.getstate()))
     newest: dict[int, AnswerFacts] = {}
     for a in answers:  # sorted by time: the last one seen is the newest
         if a.question.parent is None:

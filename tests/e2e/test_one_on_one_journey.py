@@ -130,7 +130,7 @@ def test_manager_holds_a_one_on_one_and_the_report_ticks_the_item(
     expect(nothing).to_have_text(
         "Nothing on: new findings, overdue questions, reviews awaiting the manager, reviews "
         "the report owes, must-fix notes still open, overdue action items, decisions due for "
-        "revisit."
+        "revisit, answers whose evidence changed."
     )
     # The carried-over item's box is drawn by the icon font, not an emoji.
     carried_row = page.locator(f".st-key-oo_item_{seeded.carried_item}")

@@ -16,11 +16,13 @@ from typing import Any
 from playwright.sync_api import expect
 from sqlmodel import Session, col, select
 
+from team.config_checklists import ReviewChecklists
 from team.models import Finding, Note, ReviewRequest
 from team.services.notify import inbox
 from team.services.questions import writes as questions
 from team.services.reviews import writes as reviews
 from team.vocabulary import FindingKind, NoteKind, ReviewStatus
+from tests.e2e.checklist import complete_checklist
 from tests.e2e.conftest import Server, be, choose, click_to_run, wait_idle
 from tests.factories import root
 
@@ -258,6 +260,9 @@ def test_ic_asks_manager_reviews_ic_fixes_manager_approves(server: Server, page:
     wait_idle(page)
     _status_is(page, "open")
     expect(page.get_by_text("must-fix note is still open", exact=False)).to_have_count(0)
+    # Approve waits on the analysis checklist's required items.
+    expect(page.get_by_role("button", name="Approve", exact=True)).to_be_disabled()
+    complete_checklist(page, review_id, ReviewChecklists().analysis)
     _click(page, "Approve")
     _flash(page, f"You approved “{summary}”.")
     _status_is(page, "approved")
