@@ -133,7 +133,7 @@ def _flag_citers(session: Session, finding_id: int, change: EvidenceChange, deta
             literal(finding_id, Integer),
             literal(change.value, String),
             literal(detail[:DETAIL_MAX], String),
-            literal(utcnow(), DateTime),
+            literal(utcnow(), DateTime(timezone=True)),
         )
         .where(col(Citation.finding_id) == finding_id)
         .distinct()
@@ -212,7 +212,7 @@ def child_answer_saved(session: Session, author: Actor, new: Answer) -> None:
                 literal(new.id, Integer),
                 literal(change.value, String),
                 func.substr(detail, 1, DETAIL_MAX),
-                literal(utcnow(), DateTime),
+                literal(utcnow(), DateTime(timezone=True)),
             )
             .join(old, col(old.id) == col(Citation.cited_answer_id))
             .where(col(old.question_id) == new.question_id, col(old.id) != new.id, where)
