@@ -5,6 +5,7 @@ Written as the services would have written them, backdated."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from sqlmodel import col, select
@@ -14,16 +15,16 @@ from team.demo.spec import DecisionSpec, FindingSpec, ReviewSpec
 from team.models import (
     Answer,
     Citation,
-    CitationFlag,
     Decision,
     Finding,
     Person,
     ReviewCheck,
     ReviewRequest,
 )
+from team.services.answers import health
 from team.services.answers.decisions import evidence_now
-from team.services.answers.health import edit_detail
-from team.vocabulary import CheckState, EvidenceChange, FindingStatus, ReviewStatus
+from team.services.core.actors import Actor
+from team.vocabulary import CheckState, FindingStatus, ReviewStatus
 
 if TYPE_CHECKING:
     from team.demo.writer import DemoWriter
@@ -66,8 +67,8 @@ def load_checklist(w: DemoWriter, r: ReviewSpec, row: ReviewRequest) -> None:
 
 def load_edit(w: DemoWriter, f: FindingSpec, row: Finding) -> None:
     """The finding's summary was ``f.edited.was`` until its author edited it: the edit's
-    event (an accepted finding is shared again, as the service does), and a flag on
-    every answer version citing it that was saved before the edit."""
+    event (an accepted finding is shared again, as the service does), and the flags the
+    service writes on every answer version citing it (the demo's are all older)."""
     edit = f.edited
     assert edit is not None and row.id is not None
     at = w.at(edit.days_ago)
@@ -77,26 +78,22 @@ def load_edit(w: DemoWriter, f: FindingSpec, row: Finding) -> None:
         w.changed(at, row.author_id, row, "status", row.status, FindingStatus.SHARED, root)
         row.status = FindingStatus.SHARED
     row.updated_at = max(row.updated_at, at)
+    citing = (
+        select(col(Answer.created_at))
+        .join(Citation, col(Citation.answer_id) == col(Answer.id))
+        .where(col(Citation.finding_id) == row.id)
+    )
+    times = [_utc(t) for t in w.s.scalars(citing)]
+    if not times or max(times) >= at:
+        w.fail(f"finding '{f.key}'", "is edited, but not after every answer citing it")
     author = w.s.get(Person, row.author_id)
     assert author is not None
-    detail = edit_detail({"summary": edit.was}, row, author.name)
-    cites = select(col(Citation.answer_id)).where(col(Citation.finding_id) == row.id)
-    citing = w.s.scalars(
-        select(Answer).where(col(Answer.id).in_(cites), col(Answer.created_at) < at)
-    ).all()
-    if not citing:
-        w.fail(f"finding '{f.key}'", "is edited, but no answer cited it before the edit")
-    for answer in citing:
-        assert answer.id is not None
-        w.add(
-            CitationFlag(
-                answer_id=answer.id,
-                finding_id=row.id,
-                change=EvidenceChange.EDITED,
-                detail=detail,
-                at=at,
-            )
-        )
+    health.finding_edited(w.s, Actor.of(author), row, {"summary": edit.was}, at=at)
+
+
+def _utc(moment: datetime) -> datetime:
+    """SQLite hands timestamps back naive (they were stored as UTC)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def load_decision(w: DemoWriter, d: DecisionSpec, answer: Answer, recorder: int) -> None:

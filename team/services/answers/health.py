@@ -25,6 +25,7 @@ queries they already make.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -125,15 +126,22 @@ def _short(text: str) -> str:
     return text if len(text) <= QUOTE else text[: QUOTE - 1] + "…"
 
 
-def _flag_citers(session: Session, finding_id: int, change: EvidenceChange, detail: str) -> None:
-    """One flag per answer version citing finding ``finding_id`` (one INSERT … SELECT)."""
+def _flag_citers(
+    session: Session,
+    finding_id: int,
+    change: EvidenceChange,
+    detail: str,
+    at: datetime | None = None,
+) -> None:
+    """One flag per answer version citing finding ``finding_id`` (one INSERT … SELECT),
+    stamped ``at`` (now unless given: the demo's backdated history)."""
     rows = (
         select(
             col(Citation.answer_id),
             literal(finding_id, Integer),
             literal(change.value, String),
             literal(detail[:DETAIL_MAX], String),
-            literal(utcnow(), DateTime(timezone=True)),
+            literal(at or utcnow(), DateTime(timezone=True)),
         )
         .where(col(Citation.finding_id) == finding_id)
         .distinct()
@@ -161,14 +169,19 @@ def edit_detail(changed: dict[str, object], finding: Finding, by: str) -> str:
 
 
 def finding_edited(
-    session: Session, actor: Actor, finding: Finding, changed: dict[str, object]
+    session: Session,
+    actor: Actor,
+    finding: Finding,
+    changed: dict[str, object],
+    at: datetime | None = None,
 ) -> None:
     """Flag the versions citing ``finding`` when its content changed (``changed``:
-    {field: old value} as save_fields returns it; a status-only change flags nothing)."""
+    {field: old value} as save_fields returns it; a status-only change flags nothing),
+    stamped ``at`` (now unless given)."""
     content = {k: v for k, v in changed.items() if k in CONTENT}
     if content and finding.id is not None:
         detail = edit_detail(content, finding, actor.name)
-        _flag_citers(session, finding.id, EvidenceChange.EDITED, detail)
+        _flag_citers(session, finding.id, EvidenceChange.EDITED, detail, at)
 
 
 def finding_moved(
