@@ -51,9 +51,10 @@ def _run(
             result = action(session)
     except StaleEdit as exc:
         st.error(plain(exc.message), icon=":material/sync_problem:")
-        if st.button("Reload the latest version", key=f"reload_{key}"):
-            state.forget_versions()
-            st.rerun()
+        # A callback, not `if st.button(...)`: this button is drawn only in the run of
+        # the refused save, so the run its click starts never draws it again (its `if`
+        # would never be true). The callback runs first, then the page, from the latest.
+        st.button("Reload the latest version", key=f"reload_{key}", on_click=state.forget_versions)
         return False
     except TeamError as exc:
         st.error(plain(exc.message), icon=":material/warning:")
