@@ -444,13 +444,31 @@ def bench_cmd(
         Path | None, typer.Option(help="keep the SQLite files and server logs in this folder")
     ] = None,
     yes: Annotated[bool, typer.Option("--yes", help="wipe a database that is not empty")] = False,
+    load: Annotated[
+        bool,
+        typer.Option(
+            "--load",
+            help="instead, serve the app and load it with simulated tabs speaking "
+            "Streamlit's own protocol (--sessions, --servers, --duration, --think, --writes)",
+        ),
+    ] = False,
+    sessions: Annotated[str, typer.Option(help="--load: tabs at each level")] = "1,10,25,50",
+    servers: Annotated[
+        str, typer.Option(help="--load: app servers, e.g. 1,2 (several need --url PostgreSQL)")
+    ] = "1",
+    duration: Annotated[float, typer.Option(help="--load: seconds per level")] = 30.0,
+    think: Annotated[float, typer.Option(help="--load: mean seconds between actions")] = 5.0,
+    writes: Annotated[float, typer.Option(help="--load: share of actions that write")] = 0.1,
 ) -> None:
     """Measure every page at each data size: warm and cold run times, their ratios, and
-    SQL statements and rows per run."""
+    SQL statements and rows per run; with --load, how the served app holds many people."""
     from team.bench.command import bench, parse_pages, parse_sizes
     from team.bench.databases import BenchError
     from team.bench.runner import Options
 
+    if load:
+        _load(url, sizes, keep, yes, sessions, servers, duration, think, writes)
+        return
     try:
         options = Options(
             sizes=parse_sizes(sizes),
@@ -469,6 +487,44 @@ def bench_cmd(
             f"{len(failed)} page run(s) raised an error or ran out of time "
             f"({', '.join(failed)}); see the report."
         )
+
+
+def _load(
+    url: str | None,
+    sizes: str,
+    keep: Path | None,
+    yes: bool,
+    sessions: str,
+    servers: str,
+    duration: float,
+    think: float,
+    writes: float,
+) -> None:
+    from team.bench.command import parse_sizes
+    from team.bench.databases import BenchError
+    from team.bench.load.command import (
+        MAX_SERVERS,
+        MAX_SESSIONS,
+        LoadOptions,
+        load,
+        parse_counts,
+    )
+    from team.bench.load.levels import Settings
+
+    try:
+        load(
+            LoadOptions(
+                sizes=parse_sizes(sizes),
+                sessions=parse_counts(sessions, what="sessions", most=MAX_SESSIONS),
+                servers=parse_counts(servers, what="servers", most=MAX_SERVERS),
+                url=url,
+                folder=keep,
+                confirmed=yes,
+                settings=Settings(seconds=duration, think=think, writes=writes),
+            )
+        )
+    except BenchError as exc:
+        _fail(str(exc))
 
 
 # A test hook: TEAM_NOW (an ISO date and time, UTC unless it says otherwise) fixes the
