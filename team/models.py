@@ -411,6 +411,7 @@ class Event(SQLModel, table=True):
     __table_args__ = (
         Index("ix_event_at", "at"),
         Index("ix_event_entity_entity_id", "entity", "entity_id"),
+        Index("ix_event_entity_id", "entity", "id"),
         Index("ix_event_root_id_at", "root_id", "at"),
         Index("ix_event_actor_id_at", "actor_id", "at"),
     )

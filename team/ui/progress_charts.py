@@ -14,7 +14,7 @@ from sqlmodel import Session
 from team import charts
 from team.services.progress import history
 from team.services.progress import people as progress_people
-from team.ui.resources import cached
+from team.ui.resources import TALK, cached
 
 FILTERED = " Nothing matches these filters yet; clear them to see the whole team."
 EMPTY = {
@@ -229,4 +229,4 @@ def spec(
 
 
 # Cached here, not in reads.py, so that only the Progress page imports pandas and Altair.
-chart_spec = cached(spec, daily=True, max_entries=256)
+chart_spec = cached(spec, daily=True, max_entries=256, ignoring=TALK)

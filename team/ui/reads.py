@@ -28,37 +28,37 @@ from team.services.questions import pickers, portfolio, view
 from team.services.reviews import reads as reviews
 from team.services.search import reads as search_reads
 from team.ui import resources
-from team.ui.resources import cached, once_per_run
+from team.ui.resources import TALK, cached, once_per_run
 
 T = TypeVar("T")
 
 # People and projects: read once per run too (a page asks for them many times).
-people = cached(admin.list_people, max_entries=32)
-projects = cached(admin.list_projects, max_entries=32)
+people = cached(admin.list_people, max_entries=32, ignoring=TALK)
+projects = cached(admin.list_projects, max_entries=32, ignoring=TALK)
 
 # Overview
-portfolio_page = cached(portfolio.page)
-portfolio_summary = cached(portfolio.summary, daily=True)
-overdue_count = cached(overdue.overdue_count, daily=True)
+portfolio_page = cached(portfolio.page, ignoring=TALK)
+portfolio_summary = cached(portfolio.summary, daily=True, ignoring=TALK)
+overdue_count = cached(overdue.overdue_count, daily=True, ignoring=TALK)
 
 # Questions and Answers
-tree_view = cached(view.tree_view)
-root_choices = cached(pickers.root_choices)
-tree_choices = cached(pickers.tree_choices)
-findings_on_page = cached(findings.findings_on_page)
-page_of_finding = cached(findings.page_of_finding)
-answer_versions = cached(answers.versions)
-answer_flags = cached(health_reads.flags_of_question)
-latest_answers = cached(answers.latest_versions)
-citable_findings = cached(findings.citable_findings)
-answer_decisions = cached(decisions_of)
-decision_list = cached(decisions_page)  # keyed by the day it is given
+tree_view = cached(view.tree_view, ignoring=TALK)
+root_choices = cached(pickers.root_choices, ignoring=TALK)
+tree_choices = cached(pickers.tree_choices, ignoring=TALK)
+findings_on_page = cached(findings.findings_on_page, ignoring=TALK)
+page_of_finding = cached(findings.page_of_finding, ignoring=TALK)
+answer_versions = cached(answers.versions, ignoring=TALK)
+answer_flags = cached(health_reads.flags_of_question, ignoring=TALK)
+latest_answers = cached(answers.latest_versions, ignoring=TALK)
+citable_findings = cached(findings.citable_findings, ignoring=TALK)
+answer_decisions = cached(decisions_of, ignoring=TALK)
+decision_list = cached(decisions_page, ignoring=TALK)  # keyed by the day it is given
 
 # My work, Needs my attention, Reviews, notes
-my_questions = cached(my_work.my_questions_page, daily=True)
-open_assignments = cached(my_work.open_assignments)
-findings_on = cached(findings.findings_on)
-my_findings = cached(findings.findings_by_page)
+my_questions = cached(my_work.my_questions_page, daily=True, ignoring=TALK)
+open_assignments = cached(my_work.open_assignments, ignoring=TALK)
+findings_on = cached(findings.findings_on, ignoring=TALK)
+my_findings = cached(findings.findings_by_page, ignoring=TALK)
 attention_counts = cached(attention.attention_counts, daily=True)
 attention_page = cached(attention.attention_page, daily=True)
 review_queue = cached(reviews.queue_page)
@@ -78,7 +78,7 @@ search = cached(search_reads.search)
 similar = cached(search_reads.similar)
 
 # Progress, Team, Admin
-progress_roots = cached(roots.root_choices)
+progress_roots = cached(roots.root_choices, ignoring=TALK)
 audit_entities = cached(audit.entities, max_entries=32)
 audit_search = cached(audit.search)
 

@@ -1,6 +1,7 @@
 """Cached engine and settings, one session per interaction, and the one way a service
 read becomes a cached read: :func:`cached`, keyed by the database URL and its change
-counter (so a write anywhere, by anyone, on any app server, makes the next read fresh).
+counters (so a write by anyone, on any app server, makes the next read of what it
+changed fresh).
 The cached reads themselves are declared in reads.py, one line each."""
 
 from __future__ import annotations
@@ -17,8 +18,16 @@ from sqlmodel import Session
 from team import db
 from team.config import ConfigError, Settings, config_path, load_config
 from team.ui import state
+from team.vocabulary import Entity
 
 T = TypeVar("T")
+
+# What conversation changes: notes, one-on-ones, their notes and action items. The reads
+# given ``ignoring=TALK`` read none of it (tests/ui/test_cache_areas.py holds them to
+# that), so a note, by anyone, leaves them cached: under load notes are half the writes.
+TALK = frozenset({Entity.NOTE, Entity.ONE_ON_ONE, Entity.TRACK_NOTE, Entity.ACTION_ITEM})
+# Each service read cached with ``ignoring``, by its dotted name: (read, what it ignores).
+IGNORING: dict[str, tuple[Callable[..., Any], frozenset[Entity]]] = {}
 P = ParamSpec("P")
 
 
@@ -77,37 +86,44 @@ def session() -> Iterator[Session]:
 
 
 def begin_run() -> None:
-    """Read the change counter once at the start of each run; every cached read of the
-    run keys on it (a write ends its run with a rerun, which reads it afresh)."""
+    """Read the change counters once at the start of each run; every cached read of the
+    run keys on them (a write ends its run with a rerun, which reads them afresh)."""
     st.session_state[state.RUN_MEMO] = {}
     with session() as s:
-        st.session_state[state.DATA_VERSION] = db.data_version(s)
+        st.session_state[state.DATA_VERSION] = db.data_versions(s)
 
 
-def data_version() -> int:
-    version = st.session_state.get(state.DATA_VERSION)
-    if version is None:
+def data_version(ignoring: frozenset[Entity] = frozenset()) -> int:
+    """The newest event id, of the kinds of thing not in ``ignoring``: it moves on every
+    write to what a read depends on, by anyone on any app server."""
+    versions: dict[str, int] | None = st.session_state.get(state.DATA_VERSION)
+    if versions is None:
         begin_run()
-        version = st.session_state[state.DATA_VERSION]
-    return int(version)
-
-
-def cache_key() -> tuple[str, int]:
-    """(database URL, data version): what every cached read is keyed by."""
-    return settings().database_url, data_version()
+        versions = st.session_state[state.DATA_VERSION]
+    assert versions is not None
+    return max((v for kind, v in versions.items() if kind not in ignoring), default=0)
 
 
 def cached(
-    read: Callable[Concatenate[Session, P], T], *, daily: bool = False, max_entries: int = 64
+    read: Callable[Concatenate[Session, P], T],
+    *,
+    daily: bool = False,
+    max_entries: int = 64,
+    ignoring: frozenset[Entity] = frozenset(),
 ) -> Callable[P, T]:
     """``read`` (a service read taking a session first) as a cached read, called with its
     own arguments and keyed by them, the database URL and the data version; ``daily``
-    keys it by the day too (ages, "new" and "overdue" move with the calendar)."""
+    keys it by the day too (ages, "new" and "overdue" move with the calendar).
+    ``ignoring``: kinds of thing whose changes cannot change what ``read`` returns (it
+    reads none of their tables, and their writes change nothing else it reads without
+    an event of another kind), so a write to one of them leaves it cached."""
 
     def run(url: str, version: int, day: str, /, *args: P.args, **kwargs: P.kwargs) -> T:
         with session() as s:
             return read(s, *args, **kwargs)
 
+    if ignoring:
+        IGNORING[f"{read.__module__}.{read.__qualname__}"] = (read, ignoring)
     # Streamlit names a cache by its function: each read gets a cache of its own.
     run.__module__, run.__qualname__ = read.__module__, read.__qualname__
     ttl = 3600 if daily else None
@@ -115,6 +131,7 @@ def cached(
 
     def call(*args: P.args, **kwargs: P.kwargs) -> T:
         day = date.today().isoformat() if daily else ""
-        return stored(*cache_key(), day, *args, **kwargs)
+        url = settings().database_url
+        return stored(url, data_version(ignoring), day, *args, **kwargs)
 
     return call

@@ -8,7 +8,7 @@ import streamlit as st
 
 PERSON_ID = "person_id"  # who the user said they are (local mode)
 FLASH = "flash"  # a message to show once after the next rerun
-DATA_VERSION = "data_version"  # the database's change counter, read once per run
+DATA_VERSION = "data_versions"  # the newest event id of each kind, read once per run
 RUN_MEMO = "run_memo"  # reads made once per run: {name: value}, emptied as each run begins
 _BASE_VERSIONS = "base_versions"  # {(kind, id): version the user started editing from}
 _RESETS = "widget_resets"  # {widget key: value} to put back as the next run begins

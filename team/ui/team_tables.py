@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from team.services.admin import reads as team_reads
 from team.services.admin.reads import PersonRow, ProjectRow, TeamView
-from team.ui.resources import cached
+from team.ui.resources import TALK, cached
 from team.vocabulary import Role
 
 INACTIVE = " (inactive)"
@@ -100,4 +100,4 @@ def _breadth_frame(view: TeamView, values: str) -> pd.DataFrame:
 
 
 # Cached here, not in reads.py, so that only the Team page imports pandas.
-tables = cached(build, daily=True, max_entries=16)
+tables = cached(build, daily=True, max_entries=16, ignoring=TALK)
