@@ -1,7 +1,11 @@
-"""The migrated schema equals the models (no drift), on SQLite and PostgreSQL, and
-upgrading again keeps the data."""
+"""The migrated schema equals the models (no drift), on SQLite and PostgreSQL, upgrading
+again keeps the data, and two servers migrating an empty PostgreSQL at once take turns."""
 
 from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -12,6 +16,7 @@ from sqlmodel import Session, SQLModel
 from team import db
 from team.models import TABLES, Person
 from team.vocabulary import Role
+from tests.pg_schema import empty_schema, migration_lock_held, wait_for_waiters
 
 
 def test_migrated_schema_matches_models(engine: Engine) -> None:
@@ -69,3 +74,44 @@ def test_unreachable_database_is_a_clear_sentence() -> None:
     assert "Cannot reach the database" in message
     assert "TEAM_DATABASE_URL" in message
     assert "x@" not in message  # the password is not shown
+
+
+# Two app servers as two processes: each upgrades its own engine, as resources.py does on
+# a server's first page run.
+_UPGRADE = "import sys; from team import db; db.upgrade(db.make_engine(sys.argv[1]))"
+
+
+@pytest.mark.postgres
+def test_two_servers_upgrading_an_empty_postgresql_at_once_take_turns() -> None:
+    root = Path(__file__).resolve().parents[1]
+    with empty_schema("race") as url:
+        servers: list[subprocess.Popen[bytes]] = []
+        try:
+            with migration_lock_held(url) as lock:
+                for _ in range(2):
+                    servers.append(
+                        subprocess.Popen(
+                            [sys.executable, "-c", _UPGRADE, url],
+                            cwd=root,
+                            stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT,
+                        )
+                    )
+                # Both found no table and now wait their turn at the same moment.
+                wait_for_waiters(lock, 2, timeout=60)
+            outputs = [p.communicate(timeout=120)[0].decode(errors="replace") for p in servers]
+        finally:
+            for process in servers:
+                if process.poll() is None:
+                    process.kill()
+                    process.wait(timeout=10)
+        assert [p.returncode for p in servers] == [0, 0], outputs
+        assert not any("Traceback" in out for out in outputs), outputs
+        engine = db.make_engine(url)
+        try:
+            assert db.current_revision(engine) == db.HEAD_REVISION
+            with engine.connect() as conn:
+                assert conn.exec_driver_sql("SELECT count(*) FROM alembic_version").scalar() == 1
+            assert {t.__tablename__ for t in TABLES} <= set(inspect(engine).get_table_names())
+        finally:
+            engine.dispose()
