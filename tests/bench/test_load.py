@@ -14,9 +14,10 @@ from typer.testing import CliRunner
 
 from team.bench.databases import BenchError
 from team.bench.generate import generate
-from team.bench.load.command import LoadOptions, load, parse_counts
+from team.bench.load.command import LoadOptions, Topology, load, parse_counts
 from team.bench.load.ledger import check, first_event
-from team.bench.load.levels import Settings
+from team.bench.load.levels import Level, Settings
+from team.bench.load.report import report
 from team.bench.load.visitor import Tally
 from team.bench.sizes import SIZES
 from team.cli import app
@@ -176,3 +177,27 @@ def test_bad_load_settings_are_refused_before_anything_starts(
     result = CliRunner().invoke(app, ["bench", "--load", "--sizes", "S", flag, value])
     assert result.exit_code != 0
     assert words in result.output
+
+
+# --------------------------------------------------------------------------- the report
+
+
+def _level(servers: int, reruns: int, seconds: float = 10.0) -> Level:
+    tally = Tally(reruns=[(0.0, 0.1, False)] * reruns)
+    return Level(50, servers, seconds, tally, [0.5] * servers, [200.0] * servers, 0.01)
+
+
+def _report(one: Level, two: Level, think: float) -> str:
+    topologies = [Topology("L", 1, [one]), Topology("L", 2, [two])]
+    return "\n".join(report(topologies, backend="PostgreSQL", settings=Settings(think=think)))
+
+
+def test_two_servers_are_compared_and_an_unsaturated_server_is_said_to_be_so() -> None:
+    # 50 tabs thinking 5 s ask for about 10 reruns/s: one server ran 9.5 of them.
+    calm = _report(_level(1, 95), _level(2, 96), think=5.0)
+    assert "throughput 1.01x >= 1.3x: MISSED" in calm
+    assert "it was not saturated" in calm
+    # Thinking 0.5 s they ask for 100/s: one server ran 15, two ran 24.
+    busy = _report(_level(1, 150), _level(2, 240), think=0.5)
+    assert "throughput 1.60x >= 1.3x: met" in busy
+    assert "not saturated" not in busy
