@@ -29,6 +29,17 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / _TICKS  # utime, stime
 
 
+def machine_busy() -> tuple[float, float]:
+    """(busy, total) CPU time of the whole machine so far, in clock ticks (/proc/stat),
+    so the database's and the generator's share shows too."""
+    try:
+        ticks = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    except (OSError, ValueError, IndexError):
+        return 0.0, 0.0
+    idle = ticks[3] + (ticks[4] if len(ticks) > 4 else 0)  # idle, iowait
+    return float(sum(ticks) - idle), float(sum(ticks))
+
+
 def resident_mib(pid: int) -> float:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -58,6 +69,7 @@ class Level:
     cpu: list[float]  # per server: share of one core, over the level
     peak_mib: list[float]  # per server: the highest resident memory seen
     generator_cpu: float  # the generator's own share of one core
+    machine_cpu: float = 0.0  # the whole machine's busy share, in cores
     check: Check | None = None
 
     @property
@@ -109,12 +121,14 @@ async def _level(
     peaks = [resident_mib(pid) for pid in pids]
     before = [cpu_seconds(pid) for pid in pids]
     mine = time.process_time()
+    machine = machine_busy()
     stop = asyncio.Event()
     watcher = asyncio.create_task(_watch(pids, peaks, stop))
     await asyncio.gather(*(v.live(deadline) for v in visitors))
     stop.set()
     await watcher
     wall = time.perf_counter() - origin
+    busy, total = (now - then for now, then in zip(machine_busy(), machine, strict=True))
     return Level(
         sessions=len(personas),
         servers=len(bases),
@@ -123,6 +137,7 @@ async def _level(
         cpu=[(cpu_seconds(p) - b) / wall for p, b in zip(pids, before, strict=True)],
         peak_mib=peaks,
         generator_cpu=(time.process_time() - mine) / wall,
+        machine_cpu=(busy / total) * (os.cpu_count() or 1) if total else 0.0,
     )
 
 

@@ -3,6 +3,7 @@ read, not assertions) and the errors seen, each once with its count."""
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from typing import TYPE_CHECKING
 
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
 HEADER = (
     f"{'size':<4} {'servers':>7} {'tabs':>5} {'reruns/s':>9} {'p50 ms':>7} {'p95 ms':>7} "
     f"{'p99 ms':>7} {'errors':>6} {'writes ok/refused':>17} {'lost/dup/unconf':>15} "
-    f"{'server CPU':>11} {'peak MiB':>9} {'gen CPU':>8}"
+    f"{'server CPU':>11} {'peak MiB':>9} {'gen CPU':>8} {'machine':>8}"
 )
 
 
@@ -28,7 +29,8 @@ def _row(size: str, level: Level) -> str:
         f"{size:<4} {level.servers:>7} {level.sessions:>5} {level.throughput:>9.1f} "
         f"{level.percentile(50) * 1000:>7.0f} {level.percentile(95) * 1000:>7.0f} "
         f"{level.percentile(99) * 1000:>7.0f} {len(level.tally.errors):>6} {writes:>17} "
-        f"{ledger:>15} {cpu:>11} {peak:>9} {level.generator_cpu * 100:>7.0f}%"
+        f"{ledger:>15} {cpu:>11} {peak:>9} {level.generator_cpu * 100:>7.0f}% "
+        f"{level.machine_cpu * 100:>7.0f}%"
     )
 
 
@@ -110,8 +112,9 @@ def report(topologies: list[Topology], *, backend: str, settings: Settings) -> l
         f"{settings.think * 0.5:.1f}-{settings.think * 1.5:.1f} s between actions, "
         f"{settings.writes * 100:.0f} % of them writes (log a finding, add a note, move a "
         f"status) for people who write; {settings.seconds:.0f} s per level. Times are "
-        "from sending a rerun to its script finishing. Server CPU is the share of one "
-        "core over the level; 'unconf' counts writes in the database the app never "
+        "from sending a rerun to its script finishing. CPU is in shares of one core over "
+        f"the level (the machine has {os.cpu_count()}; 'machine' counts everything on it, "
+        "the database included); 'unconf' counts writes in the database the app never "
         "confirmed (or refused).",
         HEADER,
     ]
