@@ -70,7 +70,8 @@ def _default_generator() -> Generator:
     return generate
 
 
-def _say(out: TextIO | None, message: str) -> None:
+def say(out: TextIO | None, message: str) -> None:
+    """A progress line on ``out`` (None: quiet)."""
     if out is not None:
         print(message, file=out, flush=True)
 
@@ -106,7 +107,7 @@ def _fill(
     url: str, size: Size, options: Options, generator: Generator, progress: TextIO | None
 ) -> _Filled:
     seconds, rows = fill(url, size, options, generator)
-    _say(progress, f"{size.name}: generated in {seconds:.1f} s ({sum(rows.values()):,} rows)")
+    say(progress, f"{size.name}: generated in {seconds:.1f} s ({sum(rows.values()):,} rows)")
     engine = make_engine(url)
     try:
         with Session(engine) as session:
@@ -146,7 +147,7 @@ def measure_sizes(
             samples = measure(subjects, options.repeat, counter, options.budget)
             for (result, target, _), sample in zip(present, samples, strict=True):
                 result.samples[key] = (target, sample)
-                _say(progress, f"{result.size.name}: {target.label} {_brief(sample)}")
+                say(progress, f"{result.size.name}: {target.label} {_brief(sample)}")
     return results
 
 
@@ -160,12 +161,13 @@ def _brief(sample: Sample) -> str:
 
 
 @contextmanager
-def _folder(options: Options) -> Iterator[Path]:
-    if options.folder is not None:
-        options.folder.mkdir(parents=True, exist_ok=True)
-        yield options.folder
+def work_folder(folder: Path | None, prefix: str = "team-bench-") -> Iterator[Path]:
+    """``folder`` (made if missing, kept afterwards), or a temporary one removed after."""
+    if folder is not None:
+        folder.mkdir(parents=True, exist_ok=True)
+        yield folder
         return
-    with tempfile.TemporaryDirectory(prefix="team-bench-") as name:
+    with tempfile.TemporaryDirectory(prefix=prefix) as name:
         yield Path(name)
 
 
@@ -190,7 +192,7 @@ def run(
     make = generator or _default_generator()
     counter = QueryCounter(keep_text=options.keep_statements)
     results: list[SizeResult] = []
-    with _folder(options) as folder:
+    with work_folder(options.folder) as folder:
         # A fresh engine resource per database: the same URL may hold other data than before.
         st.cache_resource.clear()
         if options.url is None:  # a file per size: fill them all, then measure side by side

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import secrets
 import sys
-import tempfile
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -21,7 +19,7 @@ from team.bench.load.ledger import check, first_event
 from team.bench.load.levels import Level, Settings, run_level
 from team.bench.load.report import report
 from team.bench.measure import config_for
-from team.bench.runner import Options, fill
+from team.bench.runner import Options, fill, say, work_folder
 from team.bench.sizes import Size
 from team.db import make_engine, shown
 
@@ -76,21 +74,6 @@ def check_options(options: LoadOptions) -> None:
         )
 
 
-@contextmanager
-def _folder(options: LoadOptions) -> Iterator[Path]:
-    if options.folder is not None:
-        options.folder.mkdir(parents=True, exist_ok=True)
-        yield options.folder
-        return
-    with tempfile.TemporaryDirectory(prefix="team-load-") as name:
-        yield Path(name)
-
-
-def _say(progress: TextIO | None, text: str) -> None:
-    if progress is not None:
-        print(text, file=progress, flush=True)
-
-
 def _topology(
     url: str, config: Path, size: Size, servers: int, options: LoadOptions, progress: TextIO | None
 ) -> Topology:
@@ -113,7 +96,7 @@ def _topology(
                     engine, level.tally, run_token=token, after=after, people=people
                 )
                 topology.levels.append(level)
-                _say(
+                say(
                     progress,
                     f"{size.name}, {servers} server(s), {sessions} tabs: "
                     f"{level.throughput:.1f} reruns/s, p95 {level.percentile(95) * 1000:.0f} ms, "
@@ -130,11 +113,11 @@ def load(
     """Measure every size x number of servers x level; print the report to ``out``."""
     check_options(options)
     results: list[Topology] = []
-    with _folder(options) as folder:
+    with work_folder(options.folder, "team-load-") as folder:
         for size in options.sizes:
             url = options.url or sqlite_url(folder, size.name)
             seconds, rows = fill(url, size, Options([size], confirmed=options.confirmed), generate)
-            _say(
+            say(
                 progress, f"{size.name}: generated in {seconds:.1f} s ({sum(rows.values()):,} rows)"
             )
             config = config_for(url, folder / f"load-{size.name}")
