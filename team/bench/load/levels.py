@@ -102,8 +102,6 @@ async def _level(
 ) -> Level:
     tally = Tally()
     rng = random.Random(f"{settings.seed}-{len(personas)}")
-    origin = time.perf_counter()
-    deadline = origin + settings.seconds
     visitors = [
         Visitor(
             bases[i % len(bases)],
@@ -113,11 +111,17 @@ async def _level(
             write_share=settings.writes,
             run_token=token,
             tally=tally,
-            origin=origin,
             number=i,
         )
         for i, persona in enumerate(personas)
     ]
+    # N people with the app open: every tab signs in first (arriving over one think
+    # time), then the level is measured, from the moment the last one is in.
+    await asyncio.gather(*(v.arrive(settings.think) for v in visitors))
+    origin = time.perf_counter()
+    deadline = origin + settings.seconds
+    for visitor in visitors:
+        visitor.origin = origin
     peaks = [resident_mib(pid) for pid in pids]
     before = [cpu_seconds(pid) for pid in pids]
     mine = time.process_time()

@@ -44,13 +44,12 @@ class Visitor:
         write_share: float,
         run_token: str,
         tally: Tally,
-        origin: float,
         number: int = 0,
     ) -> None:
         self.tab = Tab(base_url)
         self.persona, self.rng, self.think = persona, rng, think
         self.write_share, self.run_token, self.tally = write_share, run_token, tally
-        self.origin = origin  # the level's start (perf_counter)
+        self.origin = time.perf_counter()  # when the level's measuring began
         self.number = number  # the tab's number in its level: one person may have several
         self.picker: WidgetState | None = None
         self.count = 0
@@ -171,6 +170,18 @@ class Visitor:
         self._outcome("status", token, screen, "is now")
 
     # ------------------------------------------------------------------ the loop
+
+    async def arrive(self, within: float) -> None:
+        """Open the tab and sign in, at a moment ``within`` seconds from now (people do
+        not all open the app in the same second); a failure is an error, and the tab
+        tries again as it lives."""
+        await asyncio.sleep(self.rng.uniform(0, within))
+        try:
+            await self.sign_in()
+        except LoadError as exc:
+            self.tally.error(self.persona, str(exc))
+            await self.tab.close()
+            self.picker = None
 
     async def live(self, deadline: float) -> None:
         """Think, act, repeat until ``deadline`` (perf_counter); a tab whose connection
