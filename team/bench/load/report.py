@@ -51,15 +51,16 @@ def _scaling(size: str, one: Level, two: Level, think: float) -> list[str]:
         f"  {size}, two servers vs one at 50 tabs: throughput {ratio:.2f}x >= 1.3x: "
         f"{_met(ratio >= 1.3)}"
     )
-    # Each tab asks for at most one rerun per think time: past that, no server is busy.
+    # Each tab acts about once per think time: a server keeping up with that is not busy.
     asked = one.sessions / think
     if one.throughput < 0.85 * asked:
         return [line]
     return [
         line,
-        f"    (one server already ran {one.throughput:.1f} of the at most {asked:.1f} "
-        "reruns/s the tabs asked for: it was not saturated, so a second one cannot add "
-        "throughput here; measure capacity with a short --think, e.g. 0.5)",
+        f"    (one server kept up with what the tabs asked for, {one.throughput:.1f} reruns/s "
+        f"(about {asked:.1f} actions/s, a write taking two or three runs): it was not "
+        "saturated, so a second one cannot add throughput here; measure capacity with a "
+        "short --think, e.g. 0.5)",
     ]
 
 
