@@ -196,14 +196,19 @@ def is_empty(session: Session) -> bool:
     return True
 
 
+ANY_KIND = "*"  # data_versions' key for the newest event of any kind
+
+
 def data_versions(session: Session) -> dict[str, int]:
-    """The newest event id of each kind of thing (``Entity``), 0 for a kind with none.
-    Every change writes an event, so these move on every write, kind by kind. One
-    statement; each maximum is one step down the index on event (entity, id)."""
+    """The newest event id of each kind of thing (``Entity``), and of any kind at all
+    (``ANY_KIND``); 0 where there is none. Every change writes an event, so these move
+    on every write, kind by kind. One statement; each maximum is one step down an index
+    (event (entity, id), and the primary key)."""
     event = models.Event
     newest = [
         select(func.max(event.id)).where(col(event.entity) == kind.value).scalar_subquery()
         for kind in Entity
     ]
-    row = session.execute(select(*newest)).one()
-    return {kind.value: int(value or 0) for kind, value in zip(Entity, row, strict=True)}
+    row = session.execute(select(*newest, select(func.max(event.id)).scalar_subquery())).one()
+    keys = [kind.value for kind in Entity] + [ANY_KIND]
+    return {key: int(value or 0) for key, value in zip(keys, row, strict=True)}

@@ -94,14 +94,17 @@ def begin_run() -> None:
 
 
 def data_version(ignoring: frozenset[Entity] = frozenset()) -> int:
-    """The newest event id, of the kinds of thing not in ``ignoring``: it moves on every
-    write to what a read depends on, by anyone on any app server."""
+    """The newest event id (of the kinds of thing not in ``ignoring``, if any): it moves
+    on every write to what a read depends on, by anyone on any app server."""
     versions: dict[str, int] | None = st.session_state.get(state.DATA_VERSION)
     if versions is None:
         begin_run()
         versions = st.session_state[state.DATA_VERSION]
     assert versions is not None
-    return max((v for kind, v in versions.items() if kind not in ignoring), default=0)
+    if not ignoring:
+        return versions[db.ANY_KIND]
+    kinds = {kind.value for kind in Entity} - {kind.value for kind in ignoring}
+    return max(versions[kind] for kind in kinds)
 
 
 def cached(

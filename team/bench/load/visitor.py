@@ -171,6 +171,12 @@ class Visitor:
 
     # ------------------------------------------------------------------ the loop
 
+    async def _lost(self, exc: LoadError) -> None:
+        """An error; the tab closes, to open and sign in again on its next action."""
+        self.tally.error(self.persona, str(exc))
+        await self.tab.close()
+        self.picker = None
+
     async def arrive(self, within: float) -> None:
         """Open the tab and sign in, at a moment ``within`` seconds from now (people do
         not all open the app in the same second); a failure is an error, and the tab
@@ -179,9 +185,7 @@ class Visitor:
         try:
             await self.sign_in()
         except LoadError as exc:
-            self.tally.error(self.persona, str(exc))
-            await self.tab.close()
-            self.picker = None
+            await self._lost(exc)
 
     async def live(self, deadline: float) -> None:
         """Think, act, repeat until ``deadline`` (perf_counter); a tab whose connection
@@ -196,9 +200,7 @@ class Visitor:
                 else:
                     await self.visit()
             except LoadError as exc:
-                self.tally.error(self.persona, str(exc))
-                await self.tab.close()
-                self.picker = None
+                await self._lost(exc)
             pause = self.rng.uniform(0.5, 1.5) * self.think
             await asyncio.sleep(min(pause, max(0.0, deadline - time.perf_counter())))
         await self.tab.close()
