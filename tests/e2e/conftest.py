@@ -263,10 +263,12 @@ def page(chromium_path: str, request: pytest.FixtureRequest) -> Iterator[Any]:
             browser.close()
 
 
-def click_to_run(page: Any, target: Any, *, started_within: int = 10_000) -> None:
+def click_to_run(page: Any, target: Any, *, started_within: int = 20_000) -> None:
     """Click ``target`` (a button that must start a script run) and wait until that run
     is over. If no run starts in ``started_within`` ms the click was lost (seen once on a
-    loaded CI machine: a form submit that never reached the server), so click once more."""
+    loaded CI machine: a form submit that never reached the server), so click once more.
+    The wait is long: a click whose run was only slow to show (seen once with 10 s: the
+    form was submitted twice, and the second refused) must not be sent again."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     before = page.evaluate("() => window.__teamRuns ?? 0")
